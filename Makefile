@@ -1,0 +1,103 @@
+# backprop - build, test, run.
+#
+#   make                      library, examples and CLI into build/
+#   make check                every test (tests/run.sh), float32
+#   make PRECISION=double check   the same in double, into build-double/
+#   make check-asan           the suite under ASan + UBSan, into build-asan/
+#   make check-all            float, double and sanitizers
+#   make demo                 build, then run the seed examples
+#
+# Only gcc (or any C11 compiler) and make are needed. zlib is used for
+# gzip-compressed data when its header is present (ZLIB=0 turns it off).
+
+CC        ?= cc
+PRECISION ?= float
+SAN       ?= 0
+ZLIB      ?= $(shell printf '\#include <zlib.h>\n' | $(CC) -E -x c - >/dev/null 2>&1 && echo 1 || echo 0)
+
+BUILD     ?= build
+WARN      := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+OPT       ?= -O2
+CFLAGS    ?=
+CPPFLAGS  += -Iinclude -Isrc
+BASEFLAGS := -std=c11 $(OPT) -g -fPIC -ffp-contract=off $(WARN)
+LDLIBS    := -lm
+
+ifeq ($(PRECISION),double)
+  CPPFLAGS += -DBP_DOUBLE
+  BUILD    := build-double
+endif
+ifeq ($(SAN),1)
+  BASEFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  LDFLAGS   += -fsanitize=address,undefined
+  BUILD     := $(BUILD)-asan
+endif
+ifeq ($(ZLIB),1)
+  CPPFLAGS += -DBP_HAVE_ZLIB
+  LDLIBS   += -lz
+endif
+
+ALL_CFLAGS := $(BASEFLAGS) $(CFLAGS)
+
+LIB_SRC   := $(sort $(wildcard src/*.c))
+LIB_OBJ   := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+EX_SRC    := $(sort $(wildcard examples/*.c))
+EX_BIN    := $(EX_SRC:examples/%.c=$(BUILD)/examples/%)
+TEST_SRC  := $(sort $(wildcard tests/test_*.c))
+TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+CLI_SRC   := $(sort $(wildcard tools/*.c))
+CLI_OBJ   := $(CLI_SRC:tools/%.c=$(BUILD)/obj/tools/%.o)
+HEADERS   := include/backprop.h $(wildcard src/*.h) $(wildcard tools/*.h)
+
+.PHONY: all lib examples tests check check-asan check-double check-all demo clean
+
+all: lib examples $(BUILD)/backprop
+
+lib: $(BUILD)/libbackprop.a $(BUILD)/libbackprop.so
+
+$(BUILD)/obj/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/tools/%.o: tools/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libbackprop.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libbackprop.so: $(LIB_OBJ)
+	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+examples: $(EX_BIN)
+
+$(BUILD)/examples/%: examples/%.c $(BUILD)/libbackprop.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ $(LDFLAGS) $(BUILD)/libbackprop.a $(LDLIBS)
+
+$(BUILD)/backprop: $(CLI_OBJ) $(BUILD)/libbackprop.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libbackprop.a $(LDLIBS)
+
+tests: $(TEST_BIN)
+
+$(BUILD)/tests/%: tests/%.c tests/test.h $(BUILD)/libbackprop.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) $< -o $@ $(LDFLAGS) $(BUILD)/libbackprop.a $(LDLIBS)
+
+check: all tests
+	@sh tests/run.sh $(BUILD)
+
+check-double:
+	$(MAKE) PRECISION=double check
+
+check-asan:
+	$(MAKE) SAN=1 check
+
+check-all: check check-double check-asan
+
+demo: all
+	@sh tools/demo.sh $(BUILD)
+
+clean:
+	rm -rf build build-double build-asan build-double-asan

@@ -1,0 +1,409 @@
+/*
+ * backprop.h - feed-forward neural networks trained by backpropagation.
+ *
+ * The whole public API of libbackprop. It follows the story the seed
+ * documents tell: build a network, run the forward phase, measure the
+ * error, run the backward phase (delta and gradient of every layer),
+ * update the weights, repeat.
+ *
+ *   bp_net *net;
+ *   bp_layer_desc layers[] = {{2, BP_ACT_SIGMOID, 0}, {1, BP_ACT_SIGMOID, 0}};
+ *   bp_net_create(&net, 2, 2, layers, NULL, NULL);    // 2-2-1
+ *   bp_net_init(net, BP_INIT_XAVIER_UNIFORM, 42);
+ *   bp_net_set_loss(net, BP_LOSS_SSE, BP_REDUCE_MEAN);
+ *   bp_net_reserve(net, 4);                            // batches of up to 4
+ *   for (...) bp_net_train_step(net, x, t, 4, &loss);  // forward+backward+update
+ *   bp_net_free(net);
+ *
+ * Conventions
+ * - Layers are numbered from 0: layer 0 maps the input to the first hidden
+ *   layer, layer n_layers-1 produces the output. The input is not a layer.
+ * - Weights of a layer are stored row-major as W[n_out][n_in]: row j holds
+ *   the weights into neuron j (the seeds' w_jk). One bias per neuron.
+ * - Batches are row-major matrices: x is [n][n_in], targets [n][n_out].
+ *   A batch of one is the seeds' per-sample case, on the same code path.
+ * - bp_real is float, or double when the library and its user are both
+ *   compiled with -DBP_DOUBLE (make PRECISION=double). bp_real_size()
+ *   tells which one a built library uses.
+ *
+ * Errors
+ * - Every function that can fail returns a bp_status. BP_OK is 0.
+ * - Functions on a network leave a readable message in the network:
+ *   bp_net_errmsg(net). Functions that have no network yet (bp_net_create)
+ *   write it into an optional caller-owned bp_error.
+ * - The library never exits, aborts or prints, and never keeps global
+ *   mutable state: two networks can be used from two threads at once. One
+ *   network must not be used from two threads at once without a lock.
+ *
+ * Memory
+ * - bp_net_create and bp_net_reserve allocate; nothing else does. Forward,
+ *   backward, update and train_step never allocate, so a training step
+ *   cannot fail for lack of memory and costs no allocator time.
+ * - Pointers returned by the library into a network (outputs, parameters,
+ *   gradients) are owned by the network, stay valid until bp_net_free or
+ *   the next bp_net_reserve, and must not be freed by the caller.
+ * - Pointers the caller passes in stay owned by the caller; the library
+ *   copies what it needs to keep.
+ */
+#ifndef BACKPROP_H
+#define BACKPROP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BP_VERSION_MAJOR 0
+#define BP_VERSION_MINOR 1
+#define BP_VERSION_PATCH 0
+#define BP_VERSION "0.1.0"
+
+#ifdef BP_DOUBLE
+typedef double bp_real;
+#else
+typedef float bp_real;
+#endif
+
+/* ---------------------------------------------------------------- status */
+
+typedef enum {
+    BP_OK = 0,
+    BP_ERR_NULL,      /* a required pointer was NULL */
+    BP_ERR_SIZE,      /* a size was zero, negative, too large or mismatched */
+    BP_ERR_ARG,       /* an argument had an invalid value (enum, rate, ...) */
+    BP_ERR_NOMEM,     /* an allocation failed */
+    BP_ERR_NONFINITE, /* NaN or Inf in an input, target, loss or weight */
+    BP_ERR_STATE,     /* a call out of order (backward before forward, ...) */
+    BP_ERR_IO,        /* a file could not be read or written */
+    BP_ERR_FORMAT     /* a file or text was malformed */
+} bp_status;
+
+/* A caller-owned place for the message of a function that has no network
+ * to keep it in. Pass NULL where the message is not wanted. */
+typedef struct {
+    bp_status status;
+    char msg[256];
+} bp_error;
+
+/* A fixed English description of a status ("out of memory", ...). Never
+ * NULL; static storage. */
+const char *bp_status_str(bp_status status);
+
+/* sizeof(bp_real) in the built library: 4 or 8. A program compiled with a
+ * different BP_DOUBLE setting than its library can detect it with this. */
+int bp_real_size(void);
+
+/* ----------------------------------------------------- building a network */
+
+typedef enum {
+    BP_ACT_IDENTITY = 0, /* f(z) = z */
+    BP_ACT_SIGMOID,      /* f(z) = 1 / (1 + e^-z) */
+    BP_ACT_TANH,         /* f(z) = tanh z */
+    BP_ACT_RELU,         /* f(z) = max(0, z) */
+    BP_ACT_LEAKY_RELU,   /* f(z) = z > 0 ? z : slope * z  (slope = param) */
+    BP_ACT_STEP,         /* f(z) = z >= 0 ? 1 : 0, the perceptron's unit;
+                            its derivative is 0, so backpropagation cannot
+                            train it: use bp_perceptron_train */
+    BP_ACT_SOFTMAX,      /* f(z)_j = e^z_j / sum_k e^z_k over the layer */
+    BP_ACT_COUNT_
+} bp_act;
+
+/* Short lower-case name ("sigmoid", "leaky_relu", ...); NULL if invalid. */
+const char *bp_act_name(bp_act act);
+/* Parse a name as printed by bp_act_name. BP_ERR_ARG if unknown. */
+bp_status bp_act_parse(const char *name, bp_act *act);
+
+/* One fully connected layer: its width, its activation, and the
+ * activation's parameter (the slope of leaky ReLU; ignored otherwise). */
+typedef struct {
+    int n_out;
+    bp_act act;
+    double act_param;
+} bp_layer_desc;
+
+/* Optional custom allocator, used for every allocation the network makes.
+ * alloc returns NULL on failure; free accepts NULL. */
+typedef struct {
+    void *(*alloc)(void *ctx, size_t size);
+    void (*free)(void *ctx, void *ptr);
+    void *ctx;
+} bp_allocator;
+
+typedef struct bp_net bp_net;
+
+/* Create a network with n_in inputs and n_layers fully connected layers.
+ * Weights and biases start at 0 (see bp_net_init); the loss is half
+ * squared error, mean over the batch; the optimizer is plain SGD with
+ * learning rate 0.1; room is reserved for a batch of 1.
+ * alloc may be NULL (malloc/free); it is copied and used for the life of
+ * the network. err may be NULL.
+ * On success *out owns a network the caller frees with bp_net_free. On
+ * failure *out is NULL. */
+bp_status bp_net_create(bp_net **out, int n_in, int n_layers,
+                        const bp_layer_desc *layers,
+                        const bp_allocator *alloc, bp_error *err);
+
+/* Free a network and everything it owns. NULL is allowed. */
+void bp_net_free(bp_net *net);
+
+/* A deep copy (parameters, optimizer state, settings, reserved batch
+ * size). The copy uses the same allocator. The caller frees it. */
+bp_status bp_net_clone(const bp_net *net, bp_net **out);
+
+/* The message of the last failed call on this network, or "" if the last
+ * call succeeded. Owned by the network. Never NULL (for a NULL net it is
+ * a fixed string). */
+const char *bp_net_errmsg(const bp_net *net);
+
+/* Make room for batches of up to max_batch samples. Allocates (the only
+ * call besides bp_net_create that does); on failure the network keeps its
+ * previous room and stays usable. Invalidates pointers from bp_net_output,
+ * bp_net_layer_out, bp_net_layer_delta. */
+bp_status bp_net_reserve(bp_net *net, int max_batch);
+
+/* ------------------------------------------------------------- inspecting */
+
+int bp_net_n_in(const bp_net *net);
+int bp_net_n_out(const bp_net *net);
+int bp_net_n_layers(const bp_net *net);
+int bp_net_max_batch(const bp_net *net);
+/* Total number of trainable numbers (all weights and biases). */
+size_t bp_net_n_params(const bp_net *net);
+
+/* Describe layer l: its desc and its input width. Either out pointer may
+ * be NULL. This, with the parameter accessors below, is enough to walk a
+ * network (exporters do). */
+bp_status bp_net_layer(const bp_net *net, int l, bp_layer_desc *desc,
+                       int *n_in);
+
+/* ------------------------------------------------------------- parameters
+ *
+ * All parameters live in one contiguous block, layer after layer, each
+ * layer its weights W[n_out][n_in] then its biases b[n_out]. Gradients
+ * live in a second block of the same layout. Both blocks are owned by the
+ * network. Writing through bp_net_params is allowed (e.g. to load or
+ * average weights); bp_net_grads may be written between backward and
+ * update, which is where a data-parallel program sums gradients across
+ * processes (one buffer, one allreduce).
+ */
+bp_real *bp_net_params(bp_net *net);
+bp_real *bp_net_grads(bp_net *net);
+/* Offsets into those blocks of layer l's weights and biases. */
+bp_status bp_net_layer_offsets(const bp_net *net, int l, size_t *w_off,
+                               size_t *b_off);
+
+/* One weight: the weight from neuron (or input) k of the layer below into
+ * neuron j of layer l. */
+bp_status bp_net_get_weight(const bp_net *net, int l, int j, int k,
+                            bp_real *value);
+bp_status bp_net_set_weight(bp_net *net, int l, int j, int k, bp_real value);
+bp_status bp_net_get_bias(const bp_net *net, int l, int j, bp_real *value);
+bp_status bp_net_set_bias(bp_net *net, int l, int j, bp_real value);
+/* dE/dw and dE/db from the last backward phase. */
+bp_status bp_net_get_weight_grad(const bp_net *net, int l, int j, int k,
+                                 bp_real *value);
+bp_status bp_net_get_bias_grad(const bp_net *net, int l, int j,
+                               bp_real *value);
+
+typedef enum {
+    BP_INIT_XAVIER_UNIFORM = 0, /* U(-a, a), a = sqrt(6 / (n_in + n_out)) */
+    BP_INIT_XAVIER_NORMAL,      /* N(0, 2 / (n_in + n_out)) */
+    BP_INIT_HE_UNIFORM,         /* U(-a, a), a = sqrt(6 / n_in) */
+    BP_INIT_HE_NORMAL,          /* N(0, 2 / n_in) */
+    BP_INIT_COUNT_
+} bp_init;
+
+/* Draw every weight from the chosen distribution and set every bias to 0.
+ * The generator is the library's own (xoshiro256** seeded by splitmix64,
+ * normals by the polar method with the library's own logarithm), so a
+ * seed gives the same weights on every platform and compiler. Frozen
+ * parameters are initialised too: freezing governs training only. Resets
+ * the optimizer state. */
+bp_status bp_net_init(bp_net *net, bp_init init, uint64_t seed);
+
+typedef enum {
+    BP_PARAM_WEIGHTS = 1,
+    BP_PARAM_BIASES = 2,
+    BP_PARAM_ALL = 3
+} bp_param_group;
+
+/* Freeze (frozen = 1) or unfreeze (0) a group of parameters of layer l, or
+ * of every layer when l = -1. Frozen parameters still get gradients (so
+ * they can be shown) but no update changes them. */
+bp_status bp_net_freeze(bp_net *net, int l, bp_param_group group, int frozen);
+
+/* ----------------------------------------------------------------- losses */
+
+typedef enum {
+    BP_LOSS_SSE = 0, /* half squared error: E = sum_j 1/2 (t_j - o_j)^2 */
+    BP_LOSS_BCE,     /* binary cross-entropy, per output:
+                        E = -sum_j t_j log o_j + (1 - t_j) log(1 - o_j);
+                        needs a sigmoid output layer */
+    BP_LOSS_CE,      /* softmax cross-entropy: E = -sum_j t_j log o_j;
+                        needs a softmax output layer; t is one-hot (or any
+                        distribution) */
+    BP_LOSS_COUNT_
+} bp_loss;
+
+/* How the per-sample errors of a batch combine: every loss sums over the
+ * outputs of a sample; over the samples it takes the mean (default) or
+ * the sum. With a batch of one both are the seeds' E. */
+typedef enum { BP_REDUCE_MEAN = 0, BP_REDUCE_SUM } bp_reduction;
+
+const char *bp_loss_name(bp_loss loss);
+bp_status bp_loss_parse(const char *name, bp_loss *loss);
+
+/* Choose the loss. BCE needs a sigmoid output layer and CE a softmax one:
+ * for those pairs the output delta is the closed form o - t (the sigmoid
+ * or softmax derivative cancels), so no finite input ever takes log(0) or
+ * divides by o(1 - o). BP_ERR_ARG for other pairings. */
+bp_status bp_net_set_loss(bp_net *net, bp_loss loss, bp_reduction reduction);
+
+/* ------------------------------------------------------------- optimizers */
+
+typedef enum {
+    BP_OPT_SGD = 0,  /* w -= lr * (g + weight_decay * w) */
+    BP_OPT_MOMENTUM, /* v = momentum * v + g';  w -= lr * v   (g' as SGD) */
+    BP_OPT_NESTEROV, /* v = momentum * v + g';  w -= lr * (g' + momentum v) */
+    BP_OPT_ADAM,     /* Adam; weight_decay > 0 makes it AdamW (decoupled:
+                        w -= lr * weight_decay * w before the Adam step) */
+    BP_OPT_RPROP,    /* iRprop- (FANN's default batch trainer): a step per
+                        weight, grown by eta_plus while the gradient keeps
+                        its sign, shrunk by eta_minus (and that update
+                        skipped) when it flips; lr is the initial step */
+    BP_OPT_COUNT_
+} bp_optim_kind;
+
+/* Every optimizer's settings; fields an optimizer does not use are
+ * ignored. Start from bp_optim_defaults and change what you need. The
+ * momentum and Adam formulas are PyTorch's, so the two agree step by
+ * step. */
+typedef struct {
+    bp_optim_kind kind;
+    double lr;           /* learning rate (RPROP: initial step) */
+    double momentum;     /* MOMENTUM, NESTEROV */
+    double weight_decay; /* SGD/momentum: L2 added to the gradient;
+                            ADAM: decoupled (AdamW) */
+    double beta1, beta2, eps;        /* ADAM */
+    double eta_plus, eta_minus;      /* RPROP */
+    double step_min, step_max;       /* RPROP */
+} bp_optim;
+
+/* Defaults: lr 0.1 (SGD, momentum), 0.001 (Adam), 0.1 (RPROP, like FANN);
+ * momentum 0.9; beta1 0.9, beta2 0.999, eps 1e-8; eta_plus 1.2,
+ * eta_minus 0.5, step_min 1e-6, step_max 50; weight_decay 0. */
+bp_optim bp_optim_defaults(bp_optim_kind kind);
+
+const char *bp_optim_name(bp_optim_kind kind);
+bp_status bp_optim_parse(const char *name, bp_optim_kind *kind);
+
+/* Set the optimizer (validated: lr > 0, 0 <= momentum < 1, ...). Resets
+ * its state (velocities, moments, RPROP steps). */
+bp_status bp_net_set_optim(bp_net *net, const bp_optim *optim);
+/* The optimizer in use. */
+bp_optim bp_net_get_optim(const bp_net *net);
+/* Change only the learning rate, keeping the state (for schedules). */
+bp_status bp_net_set_lr(bp_net *net, double lr);
+/* Forget velocities, moments and steps; the next update is a first one. */
+void bp_net_reset_optim(bp_net *net);
+
+/* ------------------------------------------------------ the forward phase */
+
+/* Forward phase for a batch x[n][n_in] (1 <= n <= max_batch): every layer's
+ * net input z = W a + b and output a = f(z), kept for the backward phase.
+ * x is copied. BP_ERR_NONFINITE if x holds NaN or Inf. */
+bp_status bp_net_forward(bp_net *net, const bp_real *x, int n);
+
+/* The output of the last forward phase, [n][n_out]; NULL before any. */
+const bp_real *bp_net_output(const bp_net *net);
+/* The batch size of the last forward phase (0 before any). */
+int bp_net_batch(const bp_net *net);
+
+/* What the last forward and backward phases left in layer l, each
+ * [n][n_out of layer l]: z (net input), a (output) and delta (dE/dz, from
+ * the last backward phase). NULL for a bad l. For explaining and tests. */
+const bp_real *bp_net_layer_z(const bp_net *net, int l);
+const bp_real *bp_net_layer_out(const bp_net *net, int l);
+const bp_real *bp_net_layer_delta(const bp_net *net, int l);
+
+/* Run the forward phase on x[n][n_in] and copy the outputs to
+ * out[n][n_out], in chunks of max_batch: n may be any size. */
+bp_status bp_net_predict(bp_net *net, const bp_real *x, int n, bp_real *out);
+
+/* The error of the last forward phase against targets t[n][n_out], with
+ * the network's loss and reduction. Computed stably from z for BCE/CE. */
+bp_status bp_net_loss(bp_net *net, const bp_real *t, double *loss);
+
+/* ----------------------------------------------------- the backward phase */
+
+typedef enum {
+    BP_ORDER_STANDARD = 0, /* every gradient at the weights of the forward
+                              phase: textbook gradient descent */
+    BP_ORDER_SEEDS         /* the seeds' order: a layer is updated before
+                              delta passes back through it, so lower layers
+                              see the updated weights above them. This is
+                              what reproduces the seeds' published figures
+                              after an update. */
+} bp_order;
+
+/* Backward phase (standard order) against targets t[n][n_out] for the
+ * batch of the last forward phase: the output delta from the loss, then
+ * for each layer from the top dE/dW = delta^T a_below, dE/db = sum of
+ * delta, and delta_below = (delta W) * f'(z_below). Leaves the gradients
+ * in bp_net_grads and the deltas in bp_net_layer_delta. If loss is not
+ * NULL, stores the batch error in it. BP_ERR_STATE without a forward. */
+bp_status bp_net_backward(bp_net *net, const bp_real *t, double *loss);
+
+/* One optimizer step from the gradients in bp_net_grads. Frozen groups
+ * are left alone. BP_ERR_NONFINITE (weights untouched) if a gradient is
+ * NaN or Inf. */
+bp_status bp_net_update(bp_net *net);
+
+/* Forward, backward and update on one batch. With BP_ORDER_SEEDS each
+ * layer is updated as soon as its gradient is known and delta is passed
+ * back through the updated weights; the gradients left in bp_net_grads
+ * are the ones each layer was updated with. If loss is not NULL it gets
+ * the batch error of the forward phase (before the update). */
+bp_status bp_net_train_step(bp_net *net, const bp_real *x, const bp_real *t,
+                            int n, bp_order order, double *loss);
+
+/* ------------------------------------------------------------ perceptron */
+
+/* Train a one-layer network of step units by the perceptron rule,
+ * w += lr (t - y) x and b += lr (t - y), sample by sample in order, until
+ * an epoch makes no error or max_epochs pass. x[n][n_in], t[n][n_out] with
+ * 0/1 targets. *epochs gets the epochs run; *converged 1 if the last epoch
+ * classified every sample right, 0 if the limit was reached (as on XOR,
+ * which one layer cannot compute). Either may be NULL. Needs
+ * max_batch >= 1 only (works sample by sample). */
+bp_status bp_perceptron_train(bp_net *net, const bp_real *x, const bp_real *t,
+                              int n, double lr, int max_epochs, int *epochs,
+                              int *converged);
+
+/* ------------------------------------------------------------ random draws */
+
+/* The library's portable generator, exposed so that programs (shuffling,
+ * data splits, examples) get the same numbers everywhere. A plain value
+ * owned by the caller; no hidden state. */
+typedef struct {
+    uint64_t s[4];
+} bp_rng;
+
+void bp_rng_seed(bp_rng *rng, uint64_t seed);
+uint64_t bp_rng_next(bp_rng *rng);
+/* Uniform in [0, 1), 53 random bits. */
+double bp_rng_uniform(bp_rng *rng);
+/* Standard normal (polar method); deterministic across platforms. */
+double bp_rng_normal(bp_rng *rng);
+/* Uniform integer in [0, n), without modulo bias. n > 0. */
+uint64_t bp_rng_below(bp_rng *rng, uint64_t n);
+/* Shuffle idx[0..n) in place (Fisher-Yates). */
+void bp_rng_shuffle(bp_rng *rng, int *idx, int n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BACKPROP_H */

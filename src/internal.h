@@ -1,0 +1,149 @@
+/*
+ * internal.h - the network's memory layout and the library's private
+ * helpers. Not installed; nothing here is API.
+ *
+ * Memory layout of a network (all owned by it, allocated by create and
+ * reserve only):
+ *
+ *   params [n_params]   layer 0: W[n_out][n_in], b[n_out]; layer 1: ...
+ *   grads  [n_params]   the same layout: dE/dW, dE/db
+ *   opt_a, opt_b [n_params]   optimizer state (velocity; Adam m and v;
+ *                       RPROP previous gradient and step), allocated once
+ *   ws (workspace, per reserved batch size max_batch):
+ *     x     [max_batch][n_in]         copy of the input
+ *     per layer z, a, delta [max_batch][n_out]
+ *     scratch [max_batch][widest]     softmax Jacobian products etc.
+ */
+#ifndef BP_INTERNAL_H
+#define BP_INTERNAL_H
+
+#include "backprop.h"
+
+#include <math.h>
+#include <stdarg.h>
+
+/* libm in the working precision */
+#ifdef BP_DOUBLE
+#define bp_exp exp
+#define bp_tanh tanh
+#define bp_log log
+#define bp_sqrt sqrt
+#define bp_fabs fabs
+#else
+#define bp_exp expf
+#define bp_tanh tanhf
+#define bp_log logf
+#define bp_sqrt sqrtf
+#define bp_fabs fabsf
+#endif
+
+typedef struct {
+    int n_in, n_out;
+    bp_act act;
+    bp_real act_param;
+    size_t w_off, b_off;  /* offsets into params / grads */
+    int freeze_w, freeze_b;
+    bp_real *z, *a, *delta; /* [max_batch][n_out], into the workspace */
+} bp_layer;
+
+struct bp_net {
+    bp_allocator alloc;
+    int n_in, n_layers;
+    bp_layer *layers;
+    size_t n_params;
+    bp_real *params, *grads;
+    bp_real *opt_a, *opt_b;
+    int max_widest;   /* widest layer (or input) */
+
+    /* workspace */
+    int max_batch;
+    bp_real *ws;      /* one block for x, z, a, delta of every layer */
+    bp_real *x;       /* [max_batch][n_in] */
+    int batch;        /* rows of the last forward phase; 0 before any */
+    int have_delta;   /* a backward phase ran on the current forward */
+
+    bp_loss loss;
+    bp_reduction reduction;
+    bp_optim optim;
+    long step;        /* optimizer steps taken since the last reset */
+
+    char err[256];
+};
+
+/* allocation through the network's allocator */
+void *bp__alloc(const bp_allocator *a, size_t size);
+void bp__free(const bp_allocator *a, void *p);
+
+/* Set the network's message and return the status. printf-style. */
+bp_status bp__fail(bp_net *net, bp_status st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Same for a caller-owned bp_error (NULL allowed). */
+bp_status bp__fail_err(bp_error *err, bp_status st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Clear the message at the start of a successful call. */
+static inline bp_status bp__ok(bp_net *net)
+{
+    net->err[0] = '\0';
+    return BP_OK;
+}
+
+/* 1 if all n values are finite. */
+int bp__all_finite(const bp_real *v, size_t n);
+
+/* ---- activations (act.c) ---- */
+
+/* a = f(z) for a [n][m] block, row by row (softmax is per row). */
+void bp__act_forward(bp_act act, bp_real param, const bp_real *z,
+                     bp_real *a, int n, int m);
+/* delta = g * f'(z) elementwise given z and a = f(z); for softmax the
+ * Jacobian product delta_j = a_j (g_j - sum_k g_k a_k) per row. g and delta
+ * may be the same array. */
+void bp__act_backward(bp_act act, bp_real param, const bp_real *z,
+                      const bp_real *a, const bp_real *g, bp_real *delta,
+                      int n, int m);
+
+/* ---- losses (loss.c) ---- */
+
+/* Error of outputs a (net inputs z) against t, [n][m], reduced. */
+double bp__loss_value(bp_loss loss, bp_reduction red, const bp_real *z,
+                      const bp_real *a, const bp_real *t, int n, int m);
+/* dE/dz of the output layer into delta [n][m], including the 1/n of the
+ * mean reduction. Uses the closed form a - t for BCE (sigmoid) and CE
+ * (softmax); for SSE (t - a)' = a - t times f'(z). */
+void bp__loss_delta(bp_loss loss, bp_reduction red, bp_act act,
+                    bp_real param, const bp_real *z, const bp_real *a,
+                    const bp_real *t, bp_real *delta, int n, int m);
+
+/* ---- matrix kernels (kernel.c) ----
+ * Row-major; the three products backpropagation needs. Each writes
+ * (beta = 0) or adds to (beta = 1) its output. */
+
+/* Y[n][m] = X[n][k] W[m][k]^T + b[m]      (forward: z = W x + b) */
+void bp__gemm_xwt_bias(int n, int m, int k, const bp_real *x,
+                       const bp_real *w, const bp_real *b, bp_real *y);
+/* G[m][k] = D[n][m]^T A[n][k]             (dE/dW = delta^T a_below) */
+void bp__gemm_dta(int n, int m, int k, const bp_real *d, const bp_real *a,
+                  bp_real *g);
+/* P[n][k] = D[n][m] W[m][k]               (delta passed back) */
+void bp__gemm_dw(int n, int m, int k, const bp_real *d, const bp_real *w,
+                 bp_real *p);
+/* g[m] = sum over rows of D[n][m]          (dE/db) */
+void bp__colsum(int n, int m, const bp_real *d, bp_real *g);
+
+/* ---- optimizer (optim.c) ---- */
+
+bp_status bp__optim_check(const bp_optim *o, char *msg, size_t len);
+/* Apply one step of the net's optimizer to params[off..off+count) with
+ * the gradients at the same place; step t >= 1 (Adam's bias correction). */
+void bp__optim_apply(bp_net *net, size_t off, size_t count, long t);
+
+/* ---- the library's own logarithm (rng.c), for portable normals ---- */
+double bp__ln(double x);
+
+#endif

@@ -1,0 +1,242 @@
+/*
+ * phases.c - the forward phase, the error, the backward phase and the
+ * update, for a batch: the seeds' per-sample formulas with a row per
+ * sample.
+ *
+ *   forward:   z_l = a_{l-1} W_l^T + b_l,  a_l = f_l(z_l)       (a_{-1} = x)
+ *   output:    delta_L = dE/dz_L                                (loss.c)
+ *   backward:  dE/dW_l = delta_l^T a_{l-1},  dE/db_l = sum_rows delta_l,
+ *              delta_{l-1} = (delta_l W_l) * f'_{l-1}(z_{l-1})
+ *   update:    the optimizer on every unfrozen group            (optim.c)
+ *
+ * Nothing here allocates: everything lives in the workspace that create
+ * and reserve sized.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+static bp_status check_batch(bp_net *net, const void *p, int n,
+                             const char *what)
+{
+    if (!p)
+        return bp__fail(net, BP_ERR_NULL, "%s is NULL", what);
+    if (n < 1 || n > net->max_batch)
+        return bp__fail(net, BP_ERR_SIZE,
+                        "batch of %d: must be 1..%d (see bp_net_reserve)", n,
+                        net->max_batch);
+    return BP_OK;
+}
+
+bp_status bp_net_forward(bp_net *net, const bp_real *x, int n)
+{
+    if (!net)
+        return BP_ERR_NULL;
+    bp_status st = check_batch(net, x, n, "x");
+    if (st)
+        return st;
+    size_t len = (size_t)n * net->n_in;
+    if (!bp__all_finite(x, len))
+        return bp__fail(net, BP_ERR_NONFINITE,
+                        "input holds NaN or Inf (batch of %d)", n);
+    memcpy(net->x, x, len * sizeof *x);
+    const bp_real *below = net->x;
+    for (int l = 0; l < net->n_layers; l++) {
+        bp_layer *ly = &net->layers[l];
+        bp__gemm_xwt_bias(n, ly->n_out, ly->n_in, below,
+                          net->params + ly->w_off, net->params + ly->b_off,
+                          ly->z);
+        bp__act_forward(ly->act, ly->act_param, ly->z, ly->a, n, ly->n_out);
+        below = ly->a;
+    }
+    net->batch = n;
+    net->have_delta = 0;
+    return bp__ok(net);
+}
+
+const bp_real *bp_net_output(const bp_net *net)
+{
+    return net && net->batch ? net->layers[net->n_layers - 1].a : NULL;
+}
+
+static const bp_layer *layer_at(const bp_net *net, int l)
+{
+    return net && l >= 0 && l < net->n_layers ? &net->layers[l] : NULL;
+}
+
+const bp_real *bp_net_layer_z(const bp_net *net, int l)
+{
+    const bp_layer *ly = layer_at(net, l);
+    return ly ? ly->z : NULL;
+}
+
+const bp_real *bp_net_layer_out(const bp_net *net, int l)
+{
+    const bp_layer *ly = layer_at(net, l);
+    return ly ? ly->a : NULL;
+}
+
+const bp_real *bp_net_layer_delta(const bp_net *net, int l)
+{
+    const bp_layer *ly = layer_at(net, l);
+    return ly ? ly->delta : NULL;
+}
+
+bp_status bp_net_predict(bp_net *net, const bp_real *x, int n, bp_real *out)
+{
+    if (!net)
+        return BP_ERR_NULL;
+    if (!x || !out)
+        return bp__fail(net, BP_ERR_NULL, "%s is NULL", x ? "out" : "x");
+    if (n < 0)
+        return bp__fail(net, BP_ERR_SIZE, "n: %d is negative", n);
+    const int n_out = bp_net_n_out(net);
+    for (int done = 0; done < n;) {
+        int chunk = n - done < net->max_batch ? n - done : net->max_batch;
+        bp_status st = bp_net_forward(net, x + (size_t)done * net->n_in,
+                                      chunk);
+        if (st)
+            return st;
+        memcpy(out + (size_t)done * n_out, bp_net_output(net),
+               (size_t)chunk * n_out * sizeof *out);
+        done += chunk;
+    }
+    return bp__ok(net);
+}
+
+static bp_status check_targets(bp_net *net, const bp_real *t)
+{
+    if (!t)
+        return bp__fail(net, BP_ERR_NULL, "targets are NULL");
+    if (!net->batch)
+        return bp__fail(net, BP_ERR_STATE,
+                        "no forward phase to compare targets with");
+    const bp_layer *top = &net->layers[net->n_layers - 1];
+    if (!bp__all_finite(t, (size_t)net->batch * top->n_out))
+        return bp__fail(net, BP_ERR_NONFINITE, "targets hold NaN or Inf");
+    return BP_OK;
+}
+
+bp_status bp_net_loss(bp_net *net, const bp_real *t, double *loss)
+{
+    if (!net)
+        return BP_ERR_NULL;
+    if (!loss)
+        return bp__fail(net, BP_ERR_NULL, "loss is NULL");
+    bp_status st = check_targets(net, t);
+    if (st)
+        return st;
+    const bp_layer *top = &net->layers[net->n_layers - 1];
+    *loss = bp__loss_value(net->loss, net->reduction, top->z, top->a, t,
+                           net->batch, top->n_out);
+    return bp__ok(net);
+}
+
+/* Gradient of layer l from its delta and the output of the layer below. */
+static void layer_grads(bp_net *net, int l)
+{
+    bp_layer *ly = &net->layers[l];
+    const bp_real *below = l ? net->layers[l - 1].a : net->x;
+    bp__gemm_dta(net->batch, ly->n_out, ly->n_in, ly->delta, below,
+                 net->grads + ly->w_off);
+    bp__colsum(net->batch, ly->n_out, ly->delta, net->grads + ly->b_off);
+}
+
+/* delta of layer l-1 from layer l's delta and (current) weights. */
+static void pass_delta_down(bp_net *net, int l)
+{
+    bp_layer *ly = &net->layers[l], *lo = &net->layers[l - 1];
+    bp__gemm_dw(net->batch, ly->n_out, ly->n_in, ly->delta,
+                net->params + ly->w_off, lo->delta);
+    bp__act_backward(lo->act, lo->act_param, lo->z, lo->a, lo->delta,
+                     lo->delta, net->batch, lo->n_out);
+}
+
+static void update_layer(bp_net *net, int l)
+{
+    const bp_layer *ly = &net->layers[l];
+    if (!ly->freeze_w)
+        bp__optim_apply(net, ly->w_off, (size_t)ly->n_out * ly->n_in,
+                        net->step);
+    if (!ly->freeze_b)
+        bp__optim_apply(net, ly->b_off, (size_t)ly->n_out, net->step);
+}
+
+/* The backward phase in either order. With BP_ORDER_SEEDS each layer is
+ * updated as soon as its gradient is known, before delta passes back
+ * through it; net->step must already count this step. */
+static bp_status backward(bp_net *net, const bp_real *t, double *loss,
+                          bp_order order)
+{
+    bp_status st = check_targets(net, t);
+    if (st)
+        return st;
+    const int top = net->n_layers - 1;
+    bp_layer *ly = &net->layers[top];
+    if (loss)
+        *loss = bp__loss_value(net->loss, net->reduction, ly->z, ly->a, t,
+                               net->batch, ly->n_out);
+    bp__loss_delta(net->loss, net->reduction, ly->act, ly->act_param, ly->z,
+                   ly->a, t, ly->delta, net->batch, ly->n_out);
+    for (int l = top; l >= 0; l--) {
+        layer_grads(net, l);
+        if (order == BP_ORDER_SEEDS)
+            update_layer(net, l);
+        if (l > 0)
+            pass_delta_down(net, l);
+    }
+    net->have_delta = 1;
+    return BP_OK;
+}
+
+bp_status bp_net_backward(bp_net *net, const bp_real *t, double *loss)
+{
+    if (!net)
+        return BP_ERR_NULL;
+    bp_status st = backward(net, t, loss, BP_ORDER_STANDARD);
+    return st ? st : bp__ok(net);
+}
+
+bp_status bp_net_update(bp_net *net)
+{
+    if (!net)
+        return BP_ERR_NULL;
+    if (!net->have_delta)
+        return bp__fail(net, BP_ERR_STATE,
+                        "update without a backward phase since the last "
+                        "forward phase");
+    if (!bp__all_finite(net->grads, net->n_params))
+        return bp__fail(net, BP_ERR_NONFINITE,
+                        "a gradient is NaN or Inf; weights left unchanged "
+                        "(lower the learning rate, or clip gradients)");
+    net->step++;
+    for (int l = net->n_layers - 1; l >= 0; l--)
+        update_layer(net, l);
+    net->have_delta = 0; /* one update per backward phase */
+    return bp__ok(net);
+}
+
+bp_status bp_net_train_step(bp_net *net, const bp_real *x, const bp_real *t,
+                            int n, bp_order order, double *loss)
+{
+    if (!net)
+        return BP_ERR_NULL;
+    if (order != BP_ORDER_STANDARD && order != BP_ORDER_SEEDS)
+        return bp__fail(net, BP_ERR_ARG, "unknown backward order %d",
+                        (int)order);
+    bp_status st = bp_net_forward(net, x, n);
+    if (st)
+        return st;
+    if (order == BP_ORDER_STANDARD) {
+        st = backward(net, t, loss, order);
+        return st ? st : bp_net_update(net);
+    }
+    net->step++;
+    st = backward(net, t, loss, order);
+    if (st) {
+        net->step--;
+        return st;
+    }
+    net->have_delta = 0;
+    return bp__ok(net);
+}
