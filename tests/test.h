@@ -16,7 +16,7 @@
 static int tst_passed, tst_failed;
 static int tst_verbose = 1;
 
-static void tst_report(int ok, const char *file, int line, const char *what)
+static inline void tst_report(int ok, const char *file, int line, const char *what)
 {
     if (ok) {
         tst_passed++;
@@ -57,7 +57,7 @@ static void tst_report(int ok, const char *file, int line, const char *what)
 
 /* |got - want| <= tol * max(1, |want|): relative for large values,
  * absolute near zero. Prints both numbers. */
-static int tst_close(double got, double want, double tol)
+static inline int tst_close(double got, double want, double tol)
 {
     double scale = fabs(want) > 1.0 ? fabs(want) : 1.0;
     return isfinite(got) && fabs(got - want) <= tol * scale;
@@ -75,7 +75,7 @@ static int tst_close(double got, double want, double tol)
     } while (0)
 
 /* Relative agreement: |got - want| <= tol * |want| (or <= tol if want==0). */
-static int tst_rel(double got, double want, double tol)
+static inline int tst_rel(double got, double want, double tol)
 {
     double d = fabs(got - want);
     return isfinite(got) && (want == 0.0 ? d <= tol : d <= tol * fabs(want));
@@ -92,7 +92,7 @@ static int tst_rel(double got, double want, double tol)
                    tst_buf_);                                                \
     } while (0)
 
-static int tst_summary(const char *name)
+static inline int tst_summary(const char *name)
 {
     printf("%s: %d passed, %d failed\n", name, tst_passed, tst_failed);
     return tst_failed ? 1 : 0;
