@@ -31,6 +31,9 @@ ifeq ($(SAN),1)
   BASEFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
   LDFLAGS   += -fsanitize=address,undefined
   BUILD     := $(BUILD)-asan
+  # tests ask for absurd sizes on purpose: malloc must say NULL, not abort
+  export ASAN_OPTIONS ?= allocator_may_return_null=1:detect_leaks=1
+  export UBSAN_OPTIONS ?= print_stacktrace=1
 endif
 ifeq ($(ZLIB),1)
   CPPFLAGS += -DBP_HAVE_ZLIB

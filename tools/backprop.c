@@ -1,0 +1,90 @@
+/*
+ * backprop.c - the command-line tool: finds the subcommand and hands it
+ * its arguments. Each subcommand lives in its own tools/cmd_*.c.
+ */
+#include "backprop.h"
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int cmd_version(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+static const cli_command commands[] = {
+    {"help", "show this help, or a command's: backprop help COMMAND",
+     cmd_help},
+    {"version", "print the version and the number precision", cmd_version},
+};
+static const int n_commands = (int)(sizeof commands / sizeof *commands);
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: backprop COMMAND [OPTIONS]\n\n"
+               "Feed-forward neural networks trained by backpropagation.\n\n"
+               "commands:\n");
+    for (int i = 0; i < n_commands; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n`backprop COMMAND --help` describes a command.\n");
+}
+
+static const cli_command *find(const char *name)
+{
+    for (int i = 0; i < n_commands; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+        printf("usage: backprop version\n\nPrint the version and whether "
+               "numbers are float32 or double.\n");
+        return CLI_OK;
+    }
+    if (argc > 1) {
+        fprintf(stderr, "backprop version: takes no arguments\n");
+        return CLI_USAGE;
+    }
+    printf("backprop %s (%s)\n", BP_VERSION,
+           bp_real_size() == 8 ? "double" : "float32");
+    return CLI_OK;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    const cli_command *c = find(argv[1]);
+    if (!c) {
+        fprintf(stderr, "backprop help: unknown command '%s'\n", argv[1]);
+        return CLI_USAGE;
+    }
+    char help[] = "--help";
+    char *args[] = {argv[1], help, NULL};
+    return c->run(2, args);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0)
+        return cmd_version(1, argv + 1);
+    const cli_command *c = find(argv[1]);
+    if (!c) {
+        fprintf(stderr, "backprop: unknown command '%s' (see backprop help)\n",
+                argv[1]);
+        return CLI_USAGE;
+    }
+    return c->run(argc - 1, argv + 1);
+}
