@@ -382,6 +382,89 @@ bp_status bp_perceptron_train(bp_net *net, const bp_real *x, const bp_real *t,
                               int n, double lr, int max_epochs, int *epochs,
                               int *converged);
 
+/* --------------------------------------------------------- training loop */
+
+/* What the training loop reports after each epoch. Accuracies are NaN
+ * unless the loss is a classification loss (CE: argmax of output vs
+ * argmax of target; BCE: each output thresholded at 0.5). val_* are NaN
+ * without validation data. */
+typedef struct {
+    int epoch;            /* 1-based */
+    int epochs;           /* the planned total */
+    double train_loss;    /* mean over the epoch's batches, as trained */
+    double train_acc;
+    double val_loss, val_acc;
+    double seconds;       /* wall time of the epoch */
+    int best_epoch;       /* epoch with the lowest val_loss so far (0: none) */
+    double best_val_loss;
+    int improved;         /* this epoch set a new best */
+} bp_epoch_report;
+
+/* Called after each batch: the epoch (1-based), batches done and total,
+ * and the running mean loss of the epoch. For progress bars. */
+typedef void (*bp_batch_fn)(void *ctx, int epoch, int done, int total,
+                            double running_loss);
+/* Called after each epoch. Return non-zero to stop training (the loop
+ * then returns BP_OK with stopped_by_callback set). */
+typedef int (*bp_epoch_fn)(void *ctx, const bp_epoch_report *report);
+
+typedef struct {
+    int epochs;            /* epochs to run in all (>= 0) */
+    int batch;             /* mini-batch size (>= 1; clamped to n) */
+    bp_order order;        /* backward order; standard unless you know */
+    uint64_t seed;         /* shuffling: epoch e uses an order derived from
+                              (seed, e) alone, so a resumed run shuffles
+                              exactly like an uninterrupted one */
+    int shuffle;           /* 1: shuffle every epoch; 0: data order */
+    const bp_real *val_x;  /* optional validation data [n_val][n_in] */
+    const bp_real *val_t;  /* and targets [n_val][n_out] */
+    int n_val;
+    int patience;          /* > 0: stop after this many epochs without a
+                              new best validation loss and restore the best
+                              weights; 0: run every epoch */
+    double clip;           /* > 0: scale the gradient down to this global
+                              L2 norm when it is larger; 0: off */
+    int start_epoch;       /* epochs already done (resuming); 0 for new */
+    double best_val_loss;  /* resuming: best so far (use INFINITY if none) */
+    int best_epoch;        /* resuming: its epoch (0 if none) */
+    bp_batch_fn on_batch;  /* optional */
+    bp_epoch_fn on_epoch;  /* optional */
+    void *ctx;             /* passed to both */
+} bp_train_opts;
+
+/* Defaults: 10 epochs, batch 32, standard order, seed 1, shuffle on, no
+ * validation, no patience, no clipping, a new run. */
+bp_train_opts bp_train_defaults(void);
+
+typedef struct {
+    int epochs_run;        /* epochs completed, counting start_epoch */
+    int best_epoch;        /* with validation: the best epoch (restored
+                              if patience stopped the run) */
+    double best_val_loss;
+    double last_train_loss;
+    int stopped_early;     /* patience ran out */
+    int stopped_by_callback;
+    /* On BP_ERR_NONFINITE: where NaN or Inf first appeared. */
+    int fault_epoch, fault_batch;
+} bp_train_result;
+
+/* Train on x[n][n_in], t[n][n_out] with mini-batches. Reserves room for
+ * the batch size and allocates its shuffling and best-weights buffers once
+ * at the start (the steps themselves allocate nothing). If the loss, a
+ * gradient or a weight becomes NaN or Inf, training stops at once with
+ * BP_ERR_NONFINITE and the message names the epoch and batch. A NaN or
+ * Inf loss or gradient is caught before the update, so the weights are
+ * those from before the failing batch; only an update that itself
+ * overflows leaves non-finite weights. With patience > 0 the weights at
+ * the end are the best epoch's (of this call). result may be NULL. */
+bp_status bp_train(bp_net *net, const bp_real *x, const bp_real *t, int n,
+                   const bp_train_opts *opts, bp_train_result *result);
+
+/* Loss and accuracy of the network on a whole data set (in chunks of
+ * max_batch). acc is NaN for a regression loss. Either out may be NULL. */
+bp_status bp_net_evaluate(bp_net *net, const bp_real *x, const bp_real *t,
+                          int n, double *loss, double *acc);
+
 /* ------------------------------------------------------------ random draws */
 
 /* The library's portable generator, exposed so that programs (shuffling,

@@ -1,0 +1,301 @@
+/*
+ * test_train.c - the training loop: it learns, it is reproducible, a
+ * resumed run equals an uninterrupted one bit for bit, early stopping
+ * keeps the best weights, a diverging run stops at the first NaN and says
+ * where, clipping bounds a step, and epochs allocate nothing.
+ */
+#include "backprop.h"
+#include "test.h"
+
+#include <stdlib.h>
+
+enum { N = 240, N_VAL = 60, D = 2, K = 3 };
+static bp_real X[N][D], T[N][K], VX[N_VAL][D], VT[N_VAL][K];
+
+/* Three Gaussian blobs in the plane, one-hot labels. */
+static void make_blobs(bp_real (*x)[D], bp_real (*t)[K], int n, uint64_t seed)
+{
+    static const double centre[K][D] = {{-1.5, 0}, {1.5, 0}, {0, 2}};
+    bp_rng r;
+    bp_rng_seed(&r, seed);
+    for (int i = 0; i < n; i++) {
+        int c = i % K;
+        for (int d = 0; d < D; d++)
+            x[i][d] = (bp_real)(centre[c][d] + 0.5 * bp_rng_normal(&r));
+        for (int k = 0; k < K; k++)
+            t[i][k] = (bp_real)(k == c);
+    }
+}
+
+typedef struct {
+    long allocs;
+} counter;
+
+static void *count_alloc(void *ctx, size_t size)
+{
+    ((counter *)ctx)->allocs++;
+    return malloc(size);
+}
+
+static void count_free(void *ctx, void *p)
+{
+    (void)ctx;
+    free(p);
+}
+
+static bp_net *make_net(const bp_allocator *a)
+{
+    const bp_layer_desc layers[] = {{8, BP_ACT_TANH, 0},
+                                    {K, BP_ACT_SOFTMAX, 0}};
+    bp_net *net = NULL;
+    bp_optim o = bp_optim_defaults(BP_OPT_MOMENTUM);
+    o.lr = 0.05;
+    if (bp_net_create(&net, D, 2, layers, a, NULL) ||
+        bp_net_init(net, BP_INIT_XAVIER_UNIFORM, 3) ||
+        bp_net_set_loss(net, BP_LOSS_CE, BP_REDUCE_MEAN) ||
+        bp_net_set_optim(net, &o)) {
+        bp_net_free(net);
+        return NULL;
+    }
+    return net;
+}
+
+static int same_params(bp_net *a, bp_net *b)
+{
+    return memcmp(bp_net_params(a), bp_net_params(b),
+                  bp_net_n_params(a) * sizeof(bp_real)) == 0;
+}
+
+static int epochs_seen;
+static int count_epochs(void *ctx, const bp_epoch_report *r)
+{
+    (void)ctx;
+    epochs_seen = r->epoch;
+    return 0;
+}
+
+static void test_learns(void)
+{
+    printf("learning three blobs, with validation\n");
+    bp_net *net = make_net(NULL);
+    bp_train_opts o = bp_train_defaults();
+    o.epochs = 30;
+    o.batch = 16;
+    o.val_x = &VX[0][0];
+    o.val_t = &VT[0][0];
+    o.n_val = N_VAL;
+    o.on_epoch = count_epochs;
+    bp_train_result r;
+    CHECK_OK(bp_train(net, &X[0][0], &T[0][0], N, &o, &r));
+    double loss, acc;
+    CHECK_OK(bp_net_evaluate(net, &VX[0][0], &VT[0][0], N_VAL, &loss, &acc));
+    CHECK(acc >= 0.9, "validation accuracy %.3f >= 0.9 (loss %.4f)", acc, loss);
+    CHECK(r.epochs_run == 30 && epochs_seen == 30,
+          "30 epochs run and reported (%d, %d)", r.epochs_run, epochs_seen);
+    CHECK(r.best_epoch >= 1 && r.best_val_loss <= loss + 1e-12,
+          "best epoch %d with val loss %.4f", r.best_epoch, r.best_val_loss);
+
+    /* evaluate in chunks equals one forward phase over everything */
+    double whole;
+    bp_net_reserve(net, N_VAL);
+    bp_net_forward(net, &VX[0][0], N_VAL);
+    bp_net_loss(net, &VT[0][0], &whole);
+    bp_net_reserve(net, 7);
+    CHECK_OK(bp_net_evaluate(net, &VX[0][0], &VT[0][0], N_VAL, &loss, NULL));
+    CHECK_CLOSE(loss, whole, 1e-6, "evaluate in chunks of 7");
+    bp_net_free(net);
+}
+
+static void test_resume(void)
+{
+    printf("reproducible, and resumable bit for bit\n");
+    bp_net *a = make_net(NULL), *b = make_net(NULL), *c = NULL;
+    bp_train_opts o = bp_train_defaults();
+    o.epochs = 6;
+    o.batch = 20;
+    o.seed = 99;
+    CHECK_OK(bp_train(a, &X[0][0], &T[0][0], N, &o, NULL));
+    CHECK_OK(bp_train(b, &X[0][0], &T[0][0], N, &o, NULL));
+    CHECK(same_params(a, b), "two runs with one seed are identical");
+
+    /* 3 epochs, a copy (as a checkpoint would hold), then 3 more */
+    bp_net_free(b);
+    b = make_net(NULL);
+    o.epochs = 3;
+    CHECK_OK(bp_train(b, &X[0][0], &T[0][0], N, &o, NULL));
+    CHECK_OK(bp_net_clone(b, &c));
+    o.epochs = 6;
+    o.start_epoch = 3;
+    bp_train_result r;
+    CHECK_OK(bp_train(c, &X[0][0], &T[0][0], N, &o, &r));
+    CHECK(r.epochs_run == 6, "resumed run ends at epoch %d", r.epochs_run);
+    CHECK(same_params(a, c), "3 + 3 resumed epochs == 6 epochs, bit for bit");
+
+    bp_net_free(b);
+    b = make_net(NULL);
+    o.start_epoch = 0;
+    o.seed = 100;
+    CHECK_OK(bp_train(b, &X[0][0], &T[0][0], N, &o, NULL));
+    CHECK(!same_params(a, b), "another seed shuffles differently");
+    bp_net_free(a);
+    bp_net_free(b);
+    bp_net_free(c);
+}
+
+static void test_patience(void)
+{
+    printf("early stopping keeps the best weights\n");
+    /* validation labels rotated: the better the net learns the training
+     * set, the worse it does on these, so the best epoch is the first */
+    static bp_real bad_t[N_VAL][K];
+    for (int i = 0; i < N_VAL; i++)
+        for (int k = 0; k < K; k++)
+            bad_t[i][k] = VT[i][(k + 1) % K];
+    bp_net *a = make_net(NULL), *b = make_net(NULL);
+    bp_train_opts o = bp_train_defaults();
+    o.epochs = 50;
+    o.batch = 16;
+    o.val_x = &VX[0][0];
+    o.val_t = &bad_t[0][0];
+    o.n_val = N_VAL;
+    o.patience = 3;
+    bp_train_result r;
+    CHECK_OK(bp_train(a, &X[0][0], &T[0][0], N, &o, &r));
+    CHECK(r.stopped_early && r.epochs_run == r.best_epoch + 3,
+          "stopped after 3 epochs without improvement (best %d, ran %d)",
+          r.best_epoch, r.epochs_run);
+    o.epochs = r.best_epoch;
+    o.patience = 0;
+    CHECK_OK(bp_train(b, &X[0][0], &T[0][0], N, &o, NULL));
+    CHECK(same_params(a, b), "the weights are those of the best epoch (%d)",
+          r.best_epoch);
+    o.n_val = 0;
+    o.patience = 2;
+    CHECK_STATUS(bp_train(b, &X[0][0], &T[0][0], N, &o, NULL), BP_ERR_ARG);
+    bp_net_free(a);
+    bp_net_free(b);
+}
+
+static void test_divergence(void)
+{
+    printf("a diverging run stops at the first NaN or Inf\n");
+    const bp_layer_desc layers[] = {{16, BP_ACT_RELU, 0},
+                                    {1, BP_ACT_IDENTITY, 0}};
+    static bp_real y[N][1];
+    for (int i = 0; i < N; i++)
+        y[i][0] = X[i][0] * 1000;
+    bp_net *net;
+    bp_optim o = bp_optim_defaults(BP_OPT_SGD);
+    o.lr = 10;
+    bp_net_create(&net, D, 2, layers, NULL, NULL);
+    bp_net_init(net, BP_INIT_HE_NORMAL, 1);
+    bp_net_set_optim(net, &o);
+    bp_train_opts t = bp_train_defaults();
+    t.epochs = 20;
+    t.batch = 8;
+    bp_train_result r;
+    bp_status st = bp_train(net, &X[0][0], &y[0][0], N, &t, &r);
+    CHECK_STATUS(st, BP_ERR_NONFINITE);
+    CHECK(r.fault_epoch >= 1 && r.fault_batch >= 1,
+          "fault at epoch %d, batch %d", r.fault_epoch, r.fault_batch);
+    char want[64];
+    snprintf(want, sizeof want, "epoch %d, batch %d", r.fault_epoch,
+             r.fault_batch);
+    CHECK(strstr(bp_net_errmsg(net), want) != NULL &&
+              strstr(bp_net_errmsg(net), "learning rate") != NULL,
+          "message names where and suggests a remedy: '%s'",
+          bp_net_errmsg(net));
+
+    /* the same run with clipping stays finite, and each step is bounded */
+    bp_net_init(net, BP_INIT_HE_NORMAL, 1);
+    o.lr = 0.001;
+    bp_net_set_optim(net, &o);
+    t.clip = 1.0;
+    t.epochs = 1;
+    t.batch = N;
+    size_t np = bp_net_n_params(net);
+    bp_real *before = malloc(np * sizeof *before);
+    memcpy(before, bp_net_params(net), np * sizeof *before);
+    CHECK_OK(bp_train(net, &X[0][0], &y[0][0], N, &t, &r));
+    double sq = 0;
+    for (size_t i = 0; i < np; i++) {
+        double d = bp_net_params(net)[i] - before[i];
+        sq += d * d;
+    }
+    CHECK(sqrt(sq) <= 0.001 * 1.0 * 1.0001,
+          "a clipped step moves the weights by <= lr * clip (%.6g)",
+          sqrt(sq));
+    free(before);
+    bp_net_free(net);
+}
+
+static void test_allocations(void)
+{
+    printf("epochs allocate nothing\n");
+    long per_run[2];
+    for (int k = 0; k < 2; k++) {
+        counter c = {0};
+        bp_allocator a = {count_alloc, count_free, &c};
+        bp_net *net = make_net(&a);
+        bp_net_reserve(net, 16);
+        long before = c.allocs;
+        bp_train_opts o = bp_train_defaults();
+        o.epochs = k ? 20 : 1;
+        o.batch = 16;
+        o.val_x = &VX[0][0];
+        o.val_t = &VT[0][0];
+        o.n_val = N_VAL;
+        o.patience = 100;
+        bp_train(net, &X[0][0], &T[0][0], N, &o, NULL);
+        per_run[k] = c.allocs - before;
+        bp_net_free(net);
+    }
+    CHECK(per_run[0] == per_run[1] && per_run[0] <= 6,
+          "1 epoch: %ld allocations, 20 epochs: %ld", per_run[0], per_run[1]);
+}
+
+static void test_bad_input(void)
+{
+    printf("bad arguments\n");
+    bp_net *net = make_net(NULL);
+    bp_train_opts o = bp_train_defaults();
+    CHECK_STATUS(bp_train(NULL, &X[0][0], &T[0][0], N, &o, NULL), BP_ERR_NULL);
+    CHECK_STATUS(bp_train(net, NULL, &T[0][0], N, &o, NULL), BP_ERR_NULL);
+    CHECK_STATUS(bp_train(net, &X[0][0], &T[0][0], 0, &o, NULL), BP_ERR_SIZE);
+    o.batch = 0;
+    CHECK_STATUS(bp_train(net, &X[0][0], &T[0][0], N, &o, NULL), BP_ERR_SIZE);
+    o = bp_train_defaults();
+    o.epochs = -1;
+    CHECK_STATUS(bp_train(net, &X[0][0], &T[0][0], N, &o, NULL), BP_ERR_SIZE);
+    o = bp_train_defaults();
+    o.n_val = 5;
+    CHECK_STATUS(bp_train(net, &X[0][0], &T[0][0], N, &o, NULL), BP_ERR_ARG);
+    o = bp_train_defaults();
+    o.epochs = 0;
+    bp_train_result r;
+    CHECK_OK(bp_train(net, &X[0][0], &T[0][0], N, &o, &r));
+    CHECK(r.epochs_run == 0, "zero epochs is a no-op");
+    o = bp_train_defaults();
+    o.batch = 10 * N; /* larger than the data: one batch of everything */
+    o.epochs = 1;
+    CHECK_OK(bp_train(net, &X[0][0], &T[0][0], N, &o, &r));
+    static bp_real nan_x[N][D];
+    memcpy(nan_x, X, sizeof nan_x);
+    nan_x[17][1] = NAN;
+    CHECK_STATUS(bp_train(net, &nan_x[0][0], &T[0][0], N, &o, NULL),
+                 BP_ERR_NONFINITE);
+    bp_net_free(net);
+}
+
+int main(void)
+{
+    make_blobs(X, T, N, 1);
+    make_blobs(VX, VT, N_VAL, 2);
+    test_learns();
+    test_resume();
+    test_patience();
+    test_divergence();
+    test_allocations();
+    test_bad_input();
+    return tst_summary("test_train");
+}
