@@ -465,6 +465,77 @@ bp_status bp_train(bp_net *net, const bp_real *x, const bp_real *t, int n,
 bp_status bp_net_evaluate(bp_net *net, const bp_real *x, const bp_real *t,
                           int n, double *loss, double *acc);
 
+/* ------------------------------------------------------------ model files
+ *
+ * A model is a network plus what using it on raw data needs: the input
+ * scaling fitted on the training data and the class names. A checkpoint
+ * is a model that also carries the optimizer state and where training
+ * was, so that training can resume exactly.
+ *
+ * Two forms, detected on load:
+ * - binary (".bpm"): little-endian sections with a CRC-32 over the file;
+ *   parameters at the library's precision; see docs/FORMATS.md;
+ * - text: one line per item, weights as decimal numbers that read back
+ *   to the same bits; made to be read and typed by people (the seeds'
+ *   w1..w8 fit in a dozen lines).
+ * Saving is atomic: the file is written beside its destination, flushed
+ * to disk and renamed over it, so a crash leaves the old file or the new
+ * one, never a mixture.
+ */
+
+typedef enum { BP_FORMAT_BINARY = 0, BP_FORMAT_TEXT } bp_model_format;
+
+/* Input scaling, x' = (x - offset) * factor per input column. */
+typedef enum {
+    BP_SCALING_NONE = 0,
+    BP_SCALING_MINMAX,   /* to [0, 1] over the training data */
+    BP_SCALING_STANDARD  /* to mean 0, standard deviation 1 */
+} bp_scaling;
+
+typedef struct {
+    bp_net *net;              /* owned by the model */
+    bp_scaling scaling;
+    double *scale_offset;     /* [n_in] or NULL when scaling is NONE */
+    double *scale_factor;     /* [n_in] or NULL */
+    int n_classes;            /* 0: regression (or unnamed outputs) */
+    char **class_names;       /* [n_classes] NUL-terminated, or NULL */
+
+    /* training state, present in checkpoints (has_train_state = 1) */
+    int has_train_state;
+    int epoch;                /* epochs completed */
+    int epochs;               /* epochs planned */
+    int best_epoch;
+    double best_val_loss;
+    uint64_t seed;            /* the run's shuffling seed */
+} bp_model;
+
+/* A model around net, which it takes over (bp_model_free frees it). No
+ * scaling, no classes. On failure net is NOT freed. */
+bp_status bp_model_new(bp_model **out, bp_net *net, bp_error *err);
+/* Free a model, its network and its arrays. NULL allowed. */
+void bp_model_free(bp_model *m);
+/* Set the scaling (copies the arrays; n is the network's n_in). */
+bp_status bp_model_set_scaling(bp_model *m, bp_scaling kind,
+                               const double *offset, const double *factor,
+                               bp_error *err);
+/* Set the class names (copied). n must equal the network's n_out (or 1
+ * output with 2 classes for a sigmoid output). */
+bp_status bp_model_set_classes(bp_model *m, int n, const char *const *names,
+                               bp_error *err);
+/* Apply the model's scaling to x[n][n_in] in place. */
+void bp_model_scale(const bp_model *m, bp_real *x, int n);
+
+/* Save to path. with_state also writes the optimizer state and the
+ * training fields (a checkpoint; binary form only). */
+bp_status bp_model_save(const bp_model *m, const char *path,
+                        bp_model_format format, int with_state,
+                        bp_error *err);
+/* Load either form. The message names the file and, for text, the line. */
+bp_status bp_model_load(const char *path, bp_model **out, bp_error *err);
+/* Parse a model from memory; name is used in messages. */
+bp_status bp_model_parse(const void *data, size_t size, const char *name,
+                         bp_model **out, bp_error *err);
+
 /* ------------------------------------------------------------ random draws */
 
 /* The library's portable generator, exposed so that programs (shuffling,

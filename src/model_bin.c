@@ -1,0 +1,521 @@
+/*
+ * model_bin.c - the binary model form (docs/FORMATS.md).
+ *
+ *   "BPMODEL\0"  u32 version  u32 flags
+ *   sections: 4-byte tag, u64 payload length, payload
+ *     "NET " architecture, freezing, loss
+ *     "PARM" parameters at the writer's precision (f32 or f64)
+ *     "SCAL" input scaling          (optional)
+ *     "CLAS" class names            (optional)
+ *     "OPTM" optimizer and its state (checkpoints)
+ *     "TRST" training position      (checkpoints)
+ *   "CRC " u32 CRC-32 of every byte before this section
+ * All integers and floats little-endian. Unknown sections are skipped, so
+ * later versions can add some without breaking old readers; every length
+ * and count is checked against what is left of the file before use.
+ */
+#include "model_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VERSION 1
+#define FLAG_STATE 1u
+#define MAX_NAME 4096
+
+/* --------------------------------------------------------------- CRC-32 */
+
+static uint32_t crc32(const unsigned char *p, size_t n)
+{
+    uint32_t c = 0xffffffffu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++)
+            c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+    }
+    return ~c;
+}
+
+/* ------------------------------------------------------------- writing */
+
+static void put_u32(bp_buf *b, uint32_t v)
+{
+    unsigned char s[4];
+    for (int i = 0; i < 4; i++)
+        s[i] = (unsigned char)(v >> (8 * i));
+    bp__buf_put(b, s, 4);
+}
+
+static void put_u64(bp_buf *b, uint64_t v)
+{
+    put_u32(b, (uint32_t)v);
+    put_u32(b, (uint32_t)(v >> 32));
+}
+
+static void put_f64(bp_buf *b, double d)
+{
+    uint64_t v;
+    memcpy(&v, &d, 8);
+    put_u64(b, v);
+}
+
+static void put_reals(bp_buf *b, const bp_real *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+#ifdef BP_DOUBLE
+        put_f64(b, v[i]);
+#else
+        uint32_t u;
+        memcpy(&u, &v[i], 4);
+        put_u32(b, u);
+#endif
+    }
+}
+
+/* Start a section; returns where its length goes, patched by end_section. */
+static size_t begin_section(bp_buf *b, const char tag[4])
+{
+    bp__buf_put(b, tag, 4);
+    size_t at = b->len;
+    put_u64(b, 0);
+    return at;
+}
+
+static void end_section(bp_buf *b, size_t at)
+{
+    if (b->oom)
+        return;
+    uint64_t n = b->len - at - 8;
+    for (int i = 0; i < 8; i++)
+        b->p[at + i] = (unsigned char)(n >> (8 * i));
+}
+
+bp_status bp__model_encode_bin(const bp_model *m, int with_state, bp_buf *b,
+                               bp_error *err)
+{
+    (void)err;
+    const bp_net *net = m->net;
+    bp__buf_put(b, BP_MODEL_MAGIC, sizeof BP_MODEL_MAGIC);
+    put_u32(b, VERSION);
+    put_u32(b, with_state ? FLAG_STATE : 0);
+
+    size_t s = begin_section(b, "NET ");
+    put_u32(b, (uint32_t)net->n_in);
+    put_u32(b, (uint32_t)net->n_layers);
+    for (int l = 0; l < net->n_layers; l++) {
+        const bp_layer *ly = &net->layers[l];
+        put_u32(b, (uint32_t)ly->n_out);
+        put_u32(b, (uint32_t)ly->act);
+        put_f64(b, ly->act_param);
+        put_u32(b, (uint32_t)(ly->freeze_w | ly->freeze_b << 1));
+    }
+    put_u32(b, (uint32_t)net->loss);
+    put_u32(b, (uint32_t)net->reduction);
+    end_section(b, s);
+
+    s = begin_section(b, "PARM");
+    put_u32(b, (uint32_t)sizeof(bp_real));
+    put_u64(b, net->n_params);
+    put_reals(b, net->params, net->n_params);
+    end_section(b, s);
+
+    if (m->scaling != BP_SCALING_NONE) {
+        s = begin_section(b, "SCAL");
+        put_u32(b, (uint32_t)m->scaling);
+        put_u32(b, (uint32_t)net->n_in);
+        for (int i = 0; i < net->n_in; i++)
+            put_f64(b, m->scale_offset[i]);
+        for (int i = 0; i < net->n_in; i++)
+            put_f64(b, m->scale_factor[i]);
+        end_section(b, s);
+    }
+    if (m->n_classes > 0) {
+        s = begin_section(b, "CLAS");
+        put_u32(b, (uint32_t)m->n_classes);
+        for (int i = 0; i < m->n_classes; i++) {
+            size_t len = strlen(m->class_names[i]);
+            put_u32(b, (uint32_t)len);
+            bp__buf_put(b, m->class_names[i], len);
+        }
+        end_section(b, s);
+    }
+    if (with_state) {
+        const bp_optim *o = &net->optim;
+        s = begin_section(b, "OPTM");
+        put_u32(b, (uint32_t)o->kind);
+        const double f[10] = {o->lr, o->momentum, o->weight_decay,
+                              o->beta1, o->beta2, o->eps, o->eta_plus,
+                              o->eta_minus, o->step_min, o->step_max};
+        for (int i = 0; i < 10; i++)
+            put_f64(b, f[i]);
+        put_u64(b, (uint64_t)net->step);
+        put_u32(b, (uint32_t)sizeof(bp_real));
+        put_u64(b, net->n_params);
+        put_reals(b, net->opt_a, net->n_params);
+        put_reals(b, net->opt_b, net->n_params);
+        end_section(b, s);
+
+        s = begin_section(b, "TRST");
+        put_u32(b, (uint32_t)m->epoch);
+        put_u32(b, (uint32_t)m->epochs);
+        put_u32(b, (uint32_t)m->best_epoch);
+        put_f64(b, m->best_val_loss);
+        put_u64(b, m->seed);
+        end_section(b, s);
+    }
+    if (!b->oom) {
+        uint32_t c = crc32(b->p, b->len);
+        s = begin_section(b, "CRC ");
+        put_u32(b, c);
+        end_section(b, s);
+    }
+    return BP_OK;
+}
+
+/* ------------------------------------------------------------- reading */
+
+typedef struct {
+    const unsigned char *p;
+    size_t n, at;
+    int bad; /* read past the end */
+} cursor;
+
+static uint32_t get_u32(cursor *c)
+{
+    if (c->bad || c->n - c->at < 4) {
+        c->bad = 1;
+        return 0;
+    }
+    const unsigned char *q = c->p + c->at;
+    c->at += 4;
+    return (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 |
+           (uint32_t)q[3] << 24;
+}
+
+static uint64_t get_u64(cursor *c)
+{
+    uint64_t lo = get_u32(c);
+    return lo | (uint64_t)get_u32(c) << 32;
+}
+
+static double get_f64(cursor *c)
+{
+    uint64_t v = get_u64(c);
+    double d;
+    memcpy(&d, &v, 8);
+    return d;
+}
+
+/* n reals stored with size rs (4 or 8) into v, converting if needed. */
+static void get_reals(cursor *c, uint32_t rs, bp_real *v, size_t n)
+{
+    if (c->bad || (c->n - c->at) / rs < n) {
+        c->bad = 1;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (rs == 8) {
+            v[i] = (bp_real)get_f64(c);
+        } else {
+            uint32_t u = get_u32(c);
+            float f;
+            memcpy(&f, &u, 4);
+            v[i] = (bp_real)f;
+        }
+    }
+}
+
+typedef struct {
+    const char *name;
+    bp_error *err;
+} ctx;
+
+static bp_status bad(ctx *x, const char *sect, const char *what)
+{
+    return bp__fail_err(x->err, BP_ERR_FORMAT, "%s: section %s: %s", x->name,
+                        sect, what);
+}
+
+static bp_status read_net(ctx *x, cursor *c, bp_net **out)
+{
+    uint32_t n_in = get_u32(c), n_layers = get_u32(c);
+    if (c->bad || n_layers == 0 || n_layers > 4096 ||
+        (c->n - c->at) / 20 < n_layers)
+        return bad(x, "NET", "layer count missing or impossible");
+    bp_layer_desc *d = malloc(n_layers * sizeof *d);
+    uint32_t *frozen = malloc(n_layers * sizeof *frozen);
+    if (!d || !frozen) {
+        free(d);
+        free(frozen);
+        return bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory",
+                            x->name);
+    }
+    for (uint32_t l = 0; l < n_layers; l++) {
+        uint32_t w = get_u32(c), act = get_u32(c);
+        d[l].n_out = w > (1u << 24) ? -1 : (int)w;
+        d[l].act = act >= BP_ACT_COUNT_ ? BP_ACT_COUNT_ : (bp_act)act;
+        d[l].act_param = get_f64(c);
+        frozen[l] = get_u32(c);
+    }
+    uint32_t loss = get_u32(c), red = get_u32(c);
+    bp_status st = BP_OK;
+    char msg[300];
+    if (c->bad)
+        st = bad(x, "NET", "truncated");
+    if (!st) {
+        bp_error e2;
+        st = bp_net_create(out, n_in > (1u << 24) ? -1 : (int)n_in,
+                           (int)n_layers, d, NULL, &e2);
+        if (st) {
+            snprintf(msg, sizeof msg, "%s", e2.msg);
+            st = bad(x, "NET", msg);
+        }
+    }
+    for (uint32_t l = 0; !st && l < n_layers; l++) {
+        (*out)->layers[l].freeze_w = frozen[l] & 1;
+        (*out)->layers[l].freeze_b = (frozen[l] >> 1) & 1;
+    }
+    if (!st && bp_net_set_loss(*out, loss >= BP_LOSS_COUNT_ ? BP_LOSS_COUNT_
+                                                            : (bp_loss)loss,
+                               (bp_reduction)red)) {
+        snprintf(msg, sizeof msg, "%s", bp_net_errmsg(*out));
+        st = bad(x, "NET", msg);
+    }
+    if (st) {
+        bp_net_free(*out);
+        *out = NULL;
+    }
+    free(d);
+    free(frozen);
+    return st;
+}
+
+static bp_status read_reals_block(ctx *x, cursor *c, const char *sect,
+                                  size_t want, bp_real *dst, int count)
+{
+    uint32_t rs = get_u32(c);
+    uint64_t n = get_u64(c);
+    if (c->bad || (rs != 4 && rs != 8))
+        return bad(x, sect, "bad number size");
+    if (n != want)
+        return bad(x, sect, "parameter count does not match the network");
+    for (int k = 0; k < count; k++)
+        get_reals(c, rs, dst + (size_t)k * want, want);
+    if (c->bad)
+        return bad(x, sect, "truncated");
+    if (!bp__all_finite(dst, want * (size_t)count))
+        return bp__fail_err(x->err, BP_ERR_NONFINITE,
+                            "%s: section %s holds NaN or Inf", x->name, sect);
+    return BP_OK;
+}
+
+static bp_status read_scal(ctx *x, cursor *c, bp_model *m)
+{
+    uint32_t kind = get_u32(c), n = get_u32(c);
+    if (c->bad || n != (uint32_t)m->net->n_in || (c->n - c->at) / 16 < n)
+        return bad(x, "SCAL", "size does not match the inputs");
+    double *o = malloc(n * sizeof *o), *f = malloc(n * sizeof *f);
+    bp_status st = BP_OK;
+    if (!o || !f)
+        st = bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory", x->name);
+    for (uint32_t i = 0; !st && i < n; i++)
+        o[i] = get_f64(c);
+    for (uint32_t i = 0; !st && i < n; i++)
+        f[i] = get_f64(c);
+    if (!st && (kind == 0 || kind > BP_SCALING_STANDARD))
+        st = bad(x, "SCAL", "unknown scaling");
+    if (!st && bp_model_set_scaling(m, (bp_scaling)kind, o, f, NULL))
+        st = bad(x, "SCAL", "values are not finite");
+    free(o);
+    free(f);
+    return st;
+}
+
+static bp_status read_clas(ctx *x, cursor *c, bp_model *m)
+{
+    uint32_t n = get_u32(c);
+    if (c->bad || n == 0 || (c->n - c->at) / 4 < n)
+        return bad(x, "CLAS", "class count impossible");
+    char **names = calloc(n, sizeof *names);
+    bp_status st = names ? BP_OK
+                         : bp__fail_err(x->err, BP_ERR_NOMEM,
+                                        "%s: out of memory", x->name);
+    for (uint32_t i = 0; !st && i < n; i++) {
+        uint32_t len = get_u32(c);
+        if (c->bad || len > MAX_NAME || c->n - c->at < len) {
+            st = bad(x, "CLAS", "class name truncated or too long");
+            break;
+        }
+        if (!(names[i] = malloc(len + 1))) {
+            st = bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory",
+                              x->name);
+            break;
+        }
+        memcpy(names[i], c->p + c->at, len);
+        names[i][len] = '\0';
+        if (strlen(names[i]) != len)
+            st = bad(x, "CLAS", "class name holds a NUL byte");
+        c->at += len;
+    }
+    if (!st) {
+        bp_error e2;
+        if (bp_model_set_classes(m, (int)n, (const char *const *)names, &e2))
+            st = bad(x, "CLAS", e2.msg);
+    }
+    for (uint32_t i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+    return st;
+}
+
+static bp_status read_optm(ctx *x, cursor *c, bp_model *m)
+{
+    bp_optim o;
+    uint32_t kind = get_u32(c);
+    o.kind = kind >= BP_OPT_COUNT_ ? BP_OPT_COUNT_ : (bp_optim_kind)kind;
+    double *f[10] = {&o.lr, &o.momentum, &o.weight_decay, &o.beta1,
+                     &o.beta2, &o.eps, &o.eta_plus, &o.eta_minus,
+                     &o.step_min, &o.step_max};
+    for (int i = 0; i < 10; i++)
+        *f[i] = get_f64(c);
+    uint64_t step = get_u64(c);
+    if (c->bad)
+        return bad(x, "OPTM", "truncated");
+    if (bp_net_set_optim(m->net, &o)) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s", bp_net_errmsg(m->net));
+        return bad(x, "OPTM", msg);
+    }
+    if (step > (uint64_t)1 << 62)
+        return bad(x, "OPTM", "step count impossible");
+    m->net->step = (long)step;
+    return read_reals_block(x, c, "OPTM", m->net->n_params, m->net->opt_a, 2);
+}
+
+static bp_status read_trst(ctx *x, cursor *c, bp_model *m)
+{
+    uint32_t epoch = get_u32(c), epochs = get_u32(c), best = get_u32(c);
+    double best_loss = get_f64(c);
+    uint64_t seed = get_u64(c);
+    if (c->bad)
+        return bad(x, "TRST", "truncated");
+    if (epoch > (1u << 30) || epochs > (1u << 30) || best > epoch ||
+        isnan(best_loss))
+        return bad(x, "TRST", "values impossible");
+    m->has_train_state = 1;
+    m->epoch = (int)epoch;
+    m->epochs = (int)epochs;
+    m->best_epoch = (int)best;
+    m->best_val_loss = best_loss;
+    m->seed = seed;
+    return BP_OK;
+}
+
+bp_status bp__model_decode_bin(const unsigned char *p, size_t n,
+                               const char *name, bp_model **out,
+                               bp_error *err)
+{
+    ctx x = {name, err};
+    /* Check the whole file's checksum first: a damaged file is reported
+     * as damaged, not as whatever its first broken field looks like. */
+    static const unsigned char crc_head[12] = {'C', 'R', 'C', ' ', 4};
+    if (n < sizeof BP_MODEL_MAGIC + 8 + 16 ||
+        memcmp(p + n - 16, crc_head, 12) != 0)
+        return bp__fail_err(err, BP_ERR_FORMAT, "%s: no checksum at the end: "
+                            "the file is truncated", name);
+    cursor tail = {p, n, n - 4, 0};
+    if (crc32(p, n - 16) != get_u32(&tail))
+        return bp__fail_err(err, BP_ERR_FORMAT, "%s: checksum mismatch: the "
+                            "file is damaged", name);
+    cursor c = {p, n, sizeof BP_MODEL_MAGIC, 0};
+    uint32_t version = get_u32(&c), flags = get_u32(&c);
+    if (c.bad)
+        return bp__fail_err(err, BP_ERR_FORMAT, "%s: truncated header", name);
+    if (version != VERSION)
+        return bp__fail_err(err, BP_ERR_FORMAT, "%s: model version %u; this "
+                            "build reads version %d", name, version, VERSION);
+    bp_net *net = NULL;
+    bp_model *m = NULL;
+    bp_status st = BP_OK;
+    int have_params = 0, have_crc = 0, have_optm = 0, have_trst = 0;
+    while (!st && c.at < n) {
+        const size_t start = c.at;
+        if (n - c.at < 12) {
+            st = bp__fail_err(err, BP_ERR_FORMAT, "%s: truncated at byte %zu",
+                              name, c.at);
+            break;
+        }
+        char tag[5] = {0};
+        memcpy(tag, p + c.at, 4);
+        c.at += 4;
+        uint64_t len = get_u64(&c);
+        if (len > n - c.at) {
+            st = bp__fail_err(err, BP_ERR_FORMAT, "%s: section '%s' at byte "
+                              "%zu runs past the end of the file", name, tag,
+                              start);
+            break;
+        }
+        cursor s = {p, c.at + (size_t)len, c.at, 0};
+        if (!net && strcmp(tag, "NET ") != 0 && strcmp(tag, "CRC ") != 0) {
+            st = bp__fail_err(err, BP_ERR_FORMAT, "%s: section '%s' before "
+                              "the network", name, tag);
+        } else if (strcmp(tag, "NET ") == 0) {
+            if (net)
+                st = bad(&x, "NET", "appears twice");
+            else if (!(st = read_net(&x, &s, &net)) &&
+                     (st = bp_model_new(&m, net, err)))
+                bp_net_free(net);
+        } else if (strcmp(tag, "PARM") == 0) {
+            st = read_reals_block(&x, &s, "PARM", net->n_params, net->params, 1);
+            have_params = 1;
+        } else if (strcmp(tag, "SCAL") == 0) {
+            st = read_scal(&x, &s, m);
+        } else if (strcmp(tag, "CLAS") == 0) {
+            st = read_clas(&x, &s, m);
+        } else if (strcmp(tag, "OPTM") == 0) {
+            st = read_optm(&x, &s, m);
+            have_optm = 1;
+        } else if (strcmp(tag, "TRST") == 0) {
+            st = read_trst(&x, &s, m);
+            have_trst = 1;
+        } else if (strcmp(tag, "CRC ") == 0) {
+            uint32_t want = get_u32(&s);
+            if (s.bad || len != 4)
+                st = bad(&x, "CRC", "malformed");
+            else if (crc32(p, start) != want)
+                st = bp__fail_err(err, BP_ERR_FORMAT, "%s: checksum mismatch: "
+                                  "the file is damaged", name);
+            else if (start + 12 + 4 != n)
+                st = bp__fail_err(err, BP_ERR_FORMAT, "%s: data after the "
+                                  "checksum", name);
+            have_crc = 1;
+        } /* else: a section from a later version; skipped */
+        if (!st && s.at != s.n && strcmp(tag, "CRC ") != 0 &&
+            (strcmp(tag, "NET ") == 0 || strcmp(tag, "PARM") == 0 ||
+             strcmp(tag, "SCAL") == 0 || strcmp(tag, "CLAS") == 0 ||
+             strcmp(tag, "OPTM") == 0 || strcmp(tag, "TRST") == 0))
+            st = bp__fail_err(err, BP_ERR_FORMAT, "%s: section '%s' has %zu "
+                              "bytes more than it uses", name, tag,
+                              s.n - s.at);
+        c.at = start + 12 + (size_t)len;
+    }
+    if (!st && (!net || !have_params))
+        st = bp__fail_err(err, BP_ERR_FORMAT, "%s: no %s", name,
+                          net ? "parameters" : "network");
+    if (!st && !have_crc)
+        st = bp__fail_err(err, BP_ERR_FORMAT, "%s: no checksum: the file is "
+                          "truncated", name);
+    if (!st && (flags & FLAG_STATE) && !(have_optm && have_trst))
+        st = bp__fail_err(err, BP_ERR_FORMAT, "%s: checkpoint without its "
+                          "training state", name);
+    if (st) {
+        if (m)
+            bp_model_free(m);
+        else
+            bp_net_free(net);
+        return st;
+    }
+    *out = m;
+    return BP_OK;
+}

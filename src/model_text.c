@@ -1,0 +1,446 @@
+/*
+ * model_text.c - the text model form: what a person reads, edits and types.
+ *
+ *   # comments run from '#' to the end of a line
+ *   backprop-model 1
+ *   input 2
+ *   layer 2 sigmoid               (a parameter may follow: leaky_relu 0.01)
+ *   layer 2 sigmoid
+ *   loss sse sum                  (sse|bce|ce, then mean|sum)
+ *   freeze 0 biases               (optional: layer, weights|biases|all)
+ *   weights 0                     n_out rows of n_in numbers: row j holds
+ *     0.15 0.2                    the weights into neuron j
+ *     0.25 0.3
+ *   biases 0
+ *     0.35 0.35
+ *   ...
+ *   scaling standard              (optional: minmax|standard, then
+ *     offset ...                   n_in numbers each)
+ *     factor ...
+ *   classes 3                     (optional: then one name per line)
+ *   end
+ *
+ * Numbers are written in the shortest form that reads back to the same
+ * bits, so 0.15 stays 0.15 and a save/load round trip is exact.
+ */
+#include "model_internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------- writing */
+
+static void put_real(bp_buf *b, double v, int is_double)
+{
+    char s[40];
+    for (int prec = 6; prec <= 17; prec++) {
+        snprintf(s, sizeof s, "%.*g", prec, v);
+        if (is_double ? strtod(s, NULL) == v
+                      : (float)strtod(s, NULL) == (float)v)
+            break;
+    }
+    bp__buf_printf(b, " %s", s);
+}
+
+static void put_row(bp_buf *b, const bp_real *v, int n)
+{
+    bp__buf_printf(b, " ");
+    for (int i = 0; i < n; i++)
+        put_real(b, v[i], sizeof(bp_real) == 8);
+    bp__buf_printf(b, "\n");
+}
+
+bp_status bp__model_encode_text(const bp_model *m, bp_buf *b, bp_error *err)
+{
+    const bp_net *net = m->net;
+    bp__buf_printf(b, "%s 1\n", BP_MODEL_TEXT_MAGIC);
+    bp__buf_printf(b, "input %d\n", net->n_in);
+    for (int l = 0; l < net->n_layers; l++) {
+        const bp_layer *ly = &net->layers[l];
+        bp__buf_printf(b, "layer %d %s", ly->n_out, bp_act_name(ly->act));
+        if (ly->act == BP_ACT_LEAKY_RELU)
+            put_real(b, ly->act_param, sizeof(bp_real) == 8);
+        bp__buf_printf(b, "\n");
+    }
+    bp__buf_printf(b, "loss %s %s\n", bp_loss_name(net->loss),
+                   net->reduction == BP_REDUCE_MEAN ? "mean" : "sum");
+    for (int l = 0; l < net->n_layers; l++) {
+        const bp_layer *ly = &net->layers[l];
+        if (ly->freeze_w || ly->freeze_b)
+            bp__buf_printf(b, "freeze %d %s\n", l,
+                           ly->freeze_w && ly->freeze_b ? "all"
+                           : ly->freeze_w             ? "weights"
+                                                      : "biases");
+    }
+    for (int l = 0; l < net->n_layers; l++) {
+        const bp_layer *ly = &net->layers[l];
+        bp__buf_printf(b, "weights %d\n", l);
+        for (int j = 0; j < ly->n_out; j++)
+            put_row(b, net->params + ly->w_off + (size_t)j * ly->n_in,
+                    ly->n_in);
+        bp__buf_printf(b, "biases %d\n", l);
+        put_row(b, net->params + ly->b_off, ly->n_out);
+    }
+    if (m->scaling != BP_SCALING_NONE) {
+        bp__buf_printf(b, "scaling %s\n  offset",
+                       m->scaling == BP_SCALING_MINMAX ? "minmax" : "standard");
+        for (int i = 0; i < net->n_in; i++)
+            put_real(b, m->scale_offset[i], 1);
+        bp__buf_printf(b, "\n  factor");
+        for (int i = 0; i < net->n_in; i++)
+            put_real(b, m->scale_factor[i], 1);
+        bp__buf_printf(b, "\n");
+    }
+    if (m->n_classes > 0) {
+        bp__buf_printf(b, "classes %d\n", m->n_classes);
+        for (int i = 0; i < m->n_classes; i++) {
+            if (strchr(m->class_names[i], '\n') || !m->class_names[i][0])
+                return bp__fail_err(err, BP_ERR_ARG, "class name %d cannot "
+                                    "be written in the text form", i);
+            bp__buf_printf(b, "  %s\n", m->class_names[i]);
+        }
+    }
+    bp__buf_printf(b, "end\n");
+    return BP_OK;
+}
+
+/* ------------------------------------------------------------- reading */
+
+typedef struct {
+    const char *p, *end;
+    const char *name;
+    int line;
+    bp_error *err;
+} lexer;
+
+static void skip_space(lexer *x, int newlines)
+{
+    while (x->p < x->end) {
+        char ch = *x->p;
+        if (ch == '#') {
+            while (x->p < x->end && *x->p != '\n')
+                x->p++;
+        } else if (ch == '\n' && newlines) {
+            x->line++;
+            x->p++;
+        } else if (ch == ' ' || ch == '\t' || ch == '\r') {
+            x->p++;
+        } else {
+            break;
+        }
+    }
+}
+
+/* The next whitespace-separated word into w (at most cap - 1 chars);
+ * 0 at the end of input (or, without newlines, the end of the line). */
+static int word(lexer *x, char *w, size_t cap, int newlines)
+{
+    skip_space(x, newlines);
+    size_t n = 0;
+    while (x->p < x->end && !isspace((unsigned char)*x->p) && *x->p != '#') {
+        if (n + 1 < cap)
+            w[n++] = *x->p;
+        x->p++;
+    }
+    w[n] = '\0';
+    return n > 0;
+}
+
+static bp_status fail(lexer *x, bp_status st, const char *fmt, const char *a)
+{
+    char msg[400];
+    snprintf(msg, sizeof msg, fmt, a);
+    return bp__fail_err(x->err, st, "%s:%d: %s", x->name, x->line, msg);
+}
+
+static bp_status number(lexer *x, double *v, const char *what)
+{
+    char w[64];
+    if (!word(x, w, sizeof w, 1))
+        return fail(x, BP_ERR_FORMAT, "the file ends where %s should be", what);
+    char *end;
+    errno = 0;
+    *v = strtod(w, &end);
+    if (*end || end == w)
+        return fail(x, BP_ERR_FORMAT, "'%s' is not a number", w);
+    if (!isfinite(*v) || errno == ERANGE)
+        return fail(x, BP_ERR_NONFINITE, "'%s' is not a finite number", w);
+    return BP_OK;
+}
+
+static bp_status integer(lexer *x, int *v, int lo, int hi, const char *what)
+{
+    char w[64];
+    if (!word(x, w, sizeof w, 0))
+        return fail(x, BP_ERR_FORMAT, "%s is missing", what);
+    char *end;
+    errno = 0;
+    long n = strtol(w, &end, 10);
+    if (*end || end == w || errno || n < lo || n > hi) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s: '%%s' is not an integer in %d..%d",
+                 what, lo, hi);
+        return fail(x, BP_ERR_FORMAT, msg, w);
+    }
+    *v = (int)n;
+    return BP_OK;
+}
+
+static bp_status end_of_line(lexer *x)
+{
+    skip_space(x, 0);
+    if (x->p < x->end && *x->p != '\n') {
+        char w[64];
+        word(x, w, sizeof w, 0);
+        return fail(x, BP_ERR_FORMAT, "unexpected '%s' at the end of the line",
+                    w);
+    }
+    return BP_OK;
+}
+
+enum { MAX_TEXT_LAYERS = 256 };
+
+typedef struct {
+    int n_in, n_layers;
+    bp_layer_desc layers[MAX_TEXT_LAYERS];
+    bp_loss loss;
+    bp_reduction red;
+    int have_loss;
+} header;
+
+/* Read up to the first "weights"/"biases"/... keyword: the architecture. */
+static bp_status read_header(lexer *x, header *h, char *kw, size_t cap)
+{
+    char w[64];
+    bp_status st;
+    int version;
+    if (!word(x, w, sizeof w, 1) || strcmp(w, BP_MODEL_TEXT_MAGIC) != 0)
+        return fail(x, BP_ERR_FORMAT, "expected '%s'", BP_MODEL_TEXT_MAGIC);
+    if ((st = integer(x, &version, 1, 1, "version")) || (st = end_of_line(x)))
+        return st;
+    memset(h, 0, sizeof *h);
+    while (word(x, kw, cap, 1)) {
+        if (strcmp(kw, "input") == 0) {
+            if ((st = integer(x, &h->n_in, 1, 1 << 24, "input width")))
+                return st;
+        } else if (strcmp(kw, "layer") == 0) {
+            if (h->n_layers == MAX_TEXT_LAYERS)
+                return fail(x, BP_ERR_FORMAT, "%s", "too many layers");
+            bp_layer_desc *d = &h->layers[h->n_layers++];
+            if ((st = integer(x, &d->n_out, 1, 1 << 24, "layer width")))
+                return st;
+            if (!word(x, w, sizeof w, 0) || bp_act_parse(w, &d->act))
+                return fail(x, BP_ERR_FORMAT, "unknown activation '%s'", w);
+            d->act_param = d->act == BP_ACT_LEAKY_RELU ? 0.01 : 0;
+            skip_space(x, 0);
+            if (x->p < x->end && *x->p != '\n' &&
+                (st = number(x, &d->act_param, "the activation parameter")))
+                return st;
+        } else if (strcmp(kw, "loss") == 0) {
+            if (!word(x, w, sizeof w, 0) || bp_loss_parse(w, &h->loss))
+                return fail(x, BP_ERR_FORMAT, "unknown loss '%s'", w);
+            h->red = BP_REDUCE_MEAN;
+            if (word(x, w, sizeof w, 0)) {
+                if (strcmp(w, "sum") == 0)
+                    h->red = BP_REDUCE_SUM;
+                else if (strcmp(w, "mean") != 0)
+                    return fail(x, BP_ERR_FORMAT,
+                                "reduction '%s': use mean or sum", w);
+            }
+            h->have_loss = 1;
+        } else {
+            return BP_OK; /* the body starts */
+        }
+        if ((st = end_of_line(x)))
+            return st;
+    }
+    kw[0] = '\0';
+    return BP_OK;
+}
+
+static bp_status read_reals(lexer *x, bp_real *dst, size_t n, const char *what)
+{
+    for (size_t i = 0; i < n; i++) {
+        double v;
+        bp_status st = number(x, &v, what);
+        if (st)
+            return st;
+        dst[i] = (bp_real)v;
+    }
+    return end_of_line(x);
+}
+
+static bp_status read_body(lexer *x, bp_model *m, char *kw, size_t cap)
+{
+    bp_net *net = m->net;
+    const int L = net->n_layers;
+    unsigned char seen[2][MAX_TEXT_LAYERS] = {{0}};
+    bp_status st = BP_OK;
+    char w[64];
+    double *scale = NULL;
+    int ended = 0;
+    while (!st && kw[0]) {
+        int l;
+        if (strcmp(kw, "end") == 0) {
+            ended = 1;
+            st = end_of_line(x);
+            break;
+        } else if (strcmp(kw, "weights") == 0 || strcmp(kw, "biases") == 0) {
+            int is_w = kw[0] == 'w';
+            if ((st = integer(x, &l, 0, L - 1, "layer")) || (st = end_of_line(x)))
+                break;
+            if (seen[is_w][l]++) {
+                st = fail(x, BP_ERR_FORMAT, "%s given twice for this layer", kw);
+                break;
+            }
+            const bp_layer *ly = &net->layers[l];
+            st = is_w ? read_reals(x, net->params + ly->w_off,
+                                   (size_t)ly->n_out * ly->n_in, "a weight")
+                      : read_reals(x, net->params + ly->b_off,
+                                   (size_t)ly->n_out, "a bias");
+        } else if (strcmp(kw, "freeze") == 0) {
+            if ((st = integer(x, &l, 0, L - 1, "layer")))
+                break;
+            bp_param_group g = BP_PARAM_ALL;
+            if (!word(x, w, sizeof w, 0) ||
+                (strcmp(w, "weights") == 0   ? (g = BP_PARAM_WEIGHTS, 0)
+                 : strcmp(w, "biases") == 0  ? (g = BP_PARAM_BIASES, 0)
+                 : strcmp(w, "all") == 0     ? 0
+                                             : 1)) {
+                st = fail(x, BP_ERR_FORMAT,
+                          "freeze '%s': use weights, biases or all", w);
+                break;
+            }
+            bp_net_freeze(net, l, g, 1);
+            st = end_of_line(x);
+        } else if (strcmp(kw, "scaling") == 0) {
+            bp_scaling kind;
+            if (!word(x, w, sizeof w, 0) ||
+                (strcmp(w, "minmax") == 0     ? (kind = BP_SCALING_MINMAX, 0)
+                 : strcmp(w, "standard") == 0 ? (kind = BP_SCALING_STANDARD, 0)
+                                              : 1)) {
+                st = fail(x, BP_ERR_FORMAT,
+                          "scaling '%s': use minmax or standard", w);
+                break;
+            }
+            const int n = net->n_in;
+            scale = malloc(2 * (size_t)n * sizeof *scale);
+            if (!scale) {
+                st = fail(x, BP_ERR_NOMEM, "%s", "out of memory");
+                break;
+            }
+            for (int part = 0; !st && part < 2; part++) {
+                const char *want = part ? "factor" : "offset";
+                if (!word(x, w, sizeof w, 1) || strcmp(w, want) != 0) {
+                    st = fail(x, BP_ERR_FORMAT, "expected '%s'", want);
+                    break;
+                }
+                for (int i = 0; !st && i < n; i++)
+                    st = number(x, &scale[part * n + i], want);
+            }
+            if (!st && bp_model_set_scaling(m, kind, scale, scale + n, NULL))
+                st = fail(x, BP_ERR_NOMEM, "%s", "out of memory");
+            free(scale);
+            scale = NULL;
+        } else if (strcmp(kw, "classes") == 0) {
+            int n;
+            if ((st = integer(x, &n, 1, 1 << 20, "class count")) ||
+                (st = end_of_line(x)))
+                break;
+            char **names = calloc((size_t)n, sizeof *names);
+            for (int i = 0; !st && i < n; i++) {
+                skip_space(x, 1);
+                const char *s = x->p;
+                while (x->p < x->end && *x->p != '\n')
+                    x->p++;
+                const char *e = x->p;
+                while (e > s && isspace((unsigned char)e[-1]))
+                    e--;
+                if (!names || e == s) {
+                    st = fail(x, names ? BP_ERR_FORMAT : BP_ERR_NOMEM, "%s",
+                              names ? "a class name is missing"
+                                    : "out of memory");
+                    break;
+                }
+                if (!(names[i] = malloc((size_t)(e - s) + 1))) {
+                    st = fail(x, BP_ERR_NOMEM, "%s", "out of memory");
+                    break;
+                }
+                memcpy(names[i], s, (size_t)(e - s));
+                names[i][e - s] = '\0';
+                if (strlen(names[i]) != (size_t)(e - s))
+                    st = fail(x, BP_ERR_FORMAT, "%s",
+                              "a class name holds a NUL byte");
+            }
+            if (!st) {
+                bp_error e2;
+                if (bp_model_set_classes(m, n, (const char *const *)names, &e2))
+                    st = fail(x, BP_ERR_FORMAT, "%s", e2.msg);
+            }
+            for (int i = 0; names && i < n; i++)
+                free(names[i]);
+            free(names);
+        } else {
+            st = fail(x, BP_ERR_FORMAT, "unknown keyword '%s'", kw);
+        }
+        if (!st && !word(x, kw, cap, 1))
+            kw[0] = '\0';
+    }
+    if (!st && !ended)
+        st = fail(x, BP_ERR_FORMAT, "%s", "the file ends without 'end': "
+                  "it is truncated");
+    for (int l = 0; !st && l < L; l++)
+        if (!seen[1][l] || !seen[0][l]) {
+            char msg[64];
+            snprintf(msg, sizeof msg, "layer %d has no %s", l,
+                     seen[1][l] ? "biases" : "weights");
+            st = bp__fail_err(x->err, BP_ERR_FORMAT, "%s: %s", x->name, msg);
+        }
+    if (!st) {
+        skip_space(x, 1);
+        if (x->p < x->end)
+            st = fail(x, BP_ERR_FORMAT, "%s", "text after 'end'");
+    }
+    return st;
+}
+
+bp_status bp__model_decode_text(const char *p, size_t n, const char *name,
+                                bp_model **out, bp_error *err)
+{
+    lexer x = {p, p + n, name, 1, err};
+    if (memchr(p, '\0', n))
+        return bp__fail_err(err, BP_ERR_FORMAT, "%s: a text model holds a NUL "
+                            "byte", name);
+    header h;
+    char kw[64];
+    bp_status st = read_header(&x, &h, kw, sizeof kw);
+    if (st)
+        return st;
+    if (h.n_in == 0 || h.n_layers == 0)
+        return bp__fail_err(err, BP_ERR_FORMAT, "%s: the model needs an "
+                            "'input' line and at least one 'layer' line", name);
+    bp_net *net;
+    bp_error e2;
+    if ((st = bp_net_create(&net, h.n_in, h.n_layers, h.layers, NULL, &e2)))
+        return bp__fail_err(err, st, "%s: %s", name, e2.msg);
+    if (h.have_loss && bp_net_set_loss(net, h.loss, h.red)) {
+        st = bp__fail_err(err, BP_ERR_FORMAT, "%s: %s", name,
+                          bp_net_errmsg(net));
+        bp_net_free(net);
+        return st;
+    }
+    bp_model *m;
+    if ((st = bp_model_new(&m, net, err))) {
+        bp_net_free(net);
+        return st;
+    }
+    if ((st = read_body(&x, m, kw, sizeof kw))) {
+        bp_model_free(m);
+        return st;
+    }
+    *out = m;
+    return BP_OK;
+}

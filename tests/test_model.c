@@ -1,0 +1,312 @@
+/*
+ * test_model.c - model files: both forms round-trip exactly, a checkpoint
+ * resumes training bit for bit, every damaged or truncated binary file
+ * and every malformed text file is refused with a message naming the
+ * file (and the line), and a failed save leaves the old file untouched.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "backprop.h"
+#include "test.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/bp_test_model_XXXXXX";
+static char path_bin[128], path_txt[128], path_ckpt[128];
+
+static bp_model *make_model(void)
+{
+    const bp_layer_desc layers[] = {{5, BP_ACT_LEAKY_RELU, 0.05},
+                                    {4, BP_ACT_TANH, 0},
+                                    {3, BP_ACT_SOFTMAX, 0}};
+    bp_net *net;
+    bp_model *m;
+    if (bp_net_create(&net, 2, 3, layers, NULL, NULL))
+        return NULL;
+    bp_net_init(net, BP_INIT_HE_NORMAL, 17);
+    bp_net_set_loss(net, BP_LOSS_CE, BP_REDUCE_SUM);
+    bp_net_freeze(net, 1, BP_PARAM_BIASES, 1);
+    for (int j = 0; j < 3; j++)
+        bp_net_set_bias(net, 2, j, (bp_real)(0.1 * j - 0.3));
+    if (bp_model_new(&m, net, NULL)) {
+        bp_net_free(net);
+        return NULL;
+    }
+    const double off[2] = {1.5, -2}, fac[2] = {0.25, 3};
+    const char *names[3] = {"setosa", "versi color", "virginica"};
+    bp_model_set_scaling(m, BP_SCALING_STANDARD, off, fac, NULL);
+    bp_model_set_classes(m, 3, names, NULL);
+    return m;
+}
+
+static int same_model(const bp_model *a, const bp_model *b)
+{
+    bp_net *x = a->net, *y = b->net;
+    if (bp_net_n_in(x) != bp_net_n_in(y) ||
+        bp_net_n_layers(x) != bp_net_n_layers(y) ||
+        bp_net_n_params(x) != bp_net_n_params(y))
+        return 0;
+    for (int l = 0; l < bp_net_n_layers(x); l++) {
+        bp_layer_desc d1, d2;
+        bp_net_layer(x, l, &d1, NULL);
+        bp_net_layer(y, l, &d2, NULL);
+        if (d1.n_out != d2.n_out || d1.act != d2.act ||
+            (float)d1.act_param != (float)d2.act_param)
+            return 0;
+    }
+    if (memcmp(bp_net_params(x), bp_net_params(y),
+               bp_net_n_params(x) * sizeof(bp_real)) != 0)
+        return 0;
+    if (a->scaling != b->scaling || a->n_classes != b->n_classes)
+        return 0;
+    for (int i = 0; i < bp_net_n_in(x) && a->scaling; i++)
+        if (a->scale_offset[i] != b->scale_offset[i] ||
+            a->scale_factor[i] != b->scale_factor[i])
+            return 0;
+    for (int i = 0; i < a->n_classes; i++)
+        if (strcmp(a->class_names[i], b->class_names[i]) != 0)
+            return 0;
+    return 1;
+}
+
+static void test_round_trips(void)
+{
+    printf("round trips\n");
+    bp_model *m = make_model(), *b = NULL, *t = NULL;
+    bp_error err;
+    CHECK_OK(bp_model_save(m, path_bin, BP_FORMAT_BINARY, 0, &err));
+    CHECK_OK(bp_model_save(m, path_txt, BP_FORMAT_TEXT, 0, &err));
+    CHECK_OK(bp_model_load(path_bin, &b, &err));
+    CHECK_OK(bp_model_load(path_txt, &t, &err));
+    CHECK(b && same_model(m, b), "binary: identical network, scaling, classes");
+    CHECK(t && same_model(m, t), "text: identical to the last bit");
+    if (b && t) {
+        /* freezing and the loss survive: train all three alike */
+        const bp_real x[2] = {0.3f, -0.7f}, y[3] = {0, 1, 0};
+        for (int i = 0; i < 3; i++) {
+            bp_net_train_step(m->net, x, y, 1, BP_ORDER_STANDARD, NULL);
+            bp_net_train_step(b->net, x, y, 1, BP_ORDER_STANDARD, NULL);
+            bp_net_train_step(t->net, x, y, 1, BP_ORDER_STANDARD, NULL);
+        }
+        CHECK(same_model(m, b) && same_model(m, t),
+              "loaded models train exactly like the original");
+        bp_real bias;
+        bp_net_get_bias(t->net, 1, 0, &bias);
+        CHECK(bias == 0, "frozen biases stayed frozen after loading");
+    }
+    bp_model_free(b);
+    bp_model_free(t);
+    bp_model_free(m);
+
+    /* the seeds' model as typed by a person */
+    CHECK_OK(bp_model_load("examples/mazur.model", &m, &err));
+    if (m) {
+        bp_real w;
+        bp_net_get_weight(m->net, 1, 1, 0, &w);
+        CHECK(w == (bp_real)0.50, "examples/mazur.model: w7 = %g", (double)w);
+        CHECK_OK(bp_model_save(m, path_txt, BP_FORMAT_TEXT, 0, &err));
+        FILE *f = fopen(path_txt, "r");
+        char buf[2048] = {0};
+        if (f) {
+            size_t got = fread(buf, 1, sizeof buf - 1, f);
+            buf[got] = '\0';
+            fclose(f);
+        }
+        CHECK(strstr(buf, " 0.15 0.2\n") != NULL &&
+                  strstr(buf, " 0.6 0.6\n") != NULL,
+              "numbers are written in their shortest exact form");
+        bp_model_free(m);
+    }
+}
+
+static void test_checkpoint(void)
+{
+    printf("a checkpoint resumes bit for bit\n");
+    enum { N = 64 };
+    static bp_real x[N][2], y[N][3];
+    bp_rng r;
+    bp_rng_seed(&r, 3);
+    for (int i = 0; i < N; i++) {
+        x[i][0] = (bp_real)bp_rng_normal(&r);
+        x[i][1] = (bp_real)bp_rng_normal(&r);
+        for (int k = 0; k < 3; k++)
+            y[i][k] = (bp_real)(k == (x[i][0] > 0) + (x[i][1] > 0));
+    }
+    bp_optim adam = bp_optim_defaults(BP_OPT_ADAM);
+    bp_model *a = make_model(), *b = make_model(), *c = NULL;
+    bp_net_set_optim(a->net, &adam);
+    bp_net_set_optim(b->net, &adam);
+    bp_train_opts o = bp_train_defaults();
+    o.batch = 8;
+    o.epochs = 6;
+    bp_train(a->net, &x[0][0], &y[0][0], N, &o, NULL);
+    o.epochs = 3;
+    bp_train(b->net, &x[0][0], &y[0][0], N, &o, NULL);
+    b->epoch = 3;
+    b->epochs = 6;
+    b->seed = o.seed;
+    bp_error err;
+    CHECK_OK(bp_model_save(b, path_ckpt, BP_FORMAT_BINARY, 1, &err));
+    CHECK_STATUS(bp_model_save(b, path_ckpt, BP_FORMAT_TEXT, 1, &err),
+                 BP_ERR_ARG);
+    CHECK_OK(bp_model_load(path_ckpt, &c, &err));
+    if (c) {
+        CHECK(c->has_train_state && c->epoch == 3 && c->epochs == 6,
+              "training position restored (epoch %d of %d)", c->epoch,
+              c->epochs);
+        CHECK(bp_net_get_optim(c->net).kind == BP_OPT_ADAM,
+              "optimizer restored");
+        o.epochs = c->epochs;
+        o.start_epoch = c->epoch;
+        o.seed = c->seed;
+        CHECK_OK(bp_train(c->net, &x[0][0], &y[0][0], N, &o, NULL));
+        CHECK(same_model(a, c), "3 epochs + checkpoint + 3 epochs == 6 epochs");
+    }
+    bp_model_free(a);
+    bp_model_free(b);
+    bp_model_free(c);
+}
+
+static unsigned char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    unsigned char *p = malloc(1 << 20);
+    *n = p ? fread(p, 1, 1 << 20, f) : 0;
+    fclose(f);
+    return p;
+}
+
+static void test_damage(void)
+{
+    printf("damaged files are refused, never crash\n");
+    bp_model *m = make_model(), *got = NULL;
+    bp_error err;
+    bp_model_save(m, path_ckpt, BP_FORMAT_BINARY, 1, &err);
+    size_t n;
+    unsigned char *p = slurp(path_ckpt, &n);
+    if (!p) {
+        CHECK(0, "read back");
+        return;
+    }
+    int accepted = 0, named = 1;
+    for (size_t i = 0; i < n; i++) /* every single-bit flip */
+        for (int bit = 0; bit < 8; bit += 3) {
+            p[i] ^= (unsigned char)(1 << bit);
+            if (bp_model_parse(p, n, "ckpt.bpm", &got, &err) == BP_OK) {
+                accepted++;
+                bp_model_free(got);
+            } else if (!strstr(err.msg, "ckpt.bpm")) {
+                named = 0;
+            }
+            p[i] ^= (unsigned char)(1 << bit);
+        }
+    CHECK(accepted == 0, "%zu bytes x 3 bit flips: %d accepted", n, accepted);
+    CHECK(named, "every message names the file");
+    int truncated_ok = 0;
+    for (size_t len = 0; len < n; len++) {
+        if (bp_model_parse(p, len, "ckpt.bpm", &got, &err) == BP_OK) {
+            truncated_ok++;
+            bp_model_free(got);
+        }
+    }
+    CHECK(truncated_ok == 0, "every truncation refused (%d accepted)",
+          truncated_ok);
+    CHECK_OK(bp_model_parse(p, n, "ckpt.bpm", &got, &err));
+    bp_model_free(got);
+    free(p);
+    CHECK_STATUS(bp_model_load("/nonexistent/model.bpm", &got, &err),
+                 BP_ERR_IO);
+    CHECK(strstr(err.msg, "/nonexistent/model.bpm") != NULL, "'%s'", err.msg);
+    bp_model_free(m);
+}
+
+static void test_text_errors(void)
+{
+    printf("malformed text models: the line and what is wrong\n");
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"backprop-model 1\ninput 2\nlayer 2 sigmoidd\n", ":3: unknown activation 'sigmoidd'"},
+        {"backprop-model 2\n", ":1: version"},
+        {"backprop-model 1\ninput 0\n", ":2: input width"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\nbiases 0\n x\nend\n", ":7: 'x' is not a number"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\nbiases 0\n 1e999\nend\n", ":7: '1e999' is not a finite number"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\n", "truncated"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\nend\n", "layer 0 has no biases"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 3\n", ":4: layer"},
+        {"backprop-model 1\ninput 2\nlayer 2 identity\nloss bce\n", "sigmoid"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nwieghts 0\n", ":4: unknown keyword 'wieghts'"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1 2\n", ":5: unexpected '2'"},
+        {"hello\n", "not a backprop model"},
+        {"", "not a backprop model"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        bp_model *m = NULL;
+        bp_error err = {BP_OK, ""};
+        bp_status st = bp_model_parse(cases[i].text, strlen(cases[i].text),
+                                      "net.txt", &m, &err);
+        CHECK(st != BP_OK && m == NULL && strstr(err.msg, "net.txt") &&
+                  strstr(err.msg, cases[i].want),
+              "case %zu: '%s'", i, err.msg);
+        bp_model_free(m);
+    }
+}
+
+static void test_atomic(void)
+{
+    printf("saving is atomic\n");
+    bp_model *m = make_model();
+    bp_error err;
+    CHECK_OK(bp_model_save(m, path_bin, BP_FORMAT_BINARY, 0, &err));
+    size_t n0, n1;
+    unsigned char *before = slurp(path_bin, &n0);
+    /* a save that fails (a class name the text form cannot hold) */
+    free(m->class_names[1]);
+    m->class_names[1] = malloc(8);
+    strcpy(m->class_names[1], "a\nb");
+    CHECK_STATUS(bp_model_save(m, path_bin, BP_FORMAT_TEXT, 0, &err),
+                 BP_ERR_ARG);
+    unsigned char *after = slurp(path_bin, &n1);
+    CHECK(before && after && n0 == n1 && memcmp(before, after, n0) == 0,
+          "the old file is untouched");
+    CHECK_STATUS(bp_model_save(m, "/nonexistent-dir/m.bpm", BP_FORMAT_BINARY,
+                               0, &err), BP_ERR_IO);
+    CHECK(strstr(err.msg, "/nonexistent-dir/m.bpm") != NULL, "'%s'", err.msg);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "ls %s | grep -c tmp", dir);
+    FILE *ls = popen(cmd, "r");
+    int tmp_files = -1;
+    if (ls) {
+        if (fscanf(ls, "%d", &tmp_files) != 1)
+            tmp_files = -1;
+        pclose(ls);
+    }
+    CHECK(tmp_files == 0, "no temporary file left behind (%d)", tmp_files);
+    free(before);
+    free(after);
+    bp_model_free(m);
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    snprintf(path_bin, sizeof path_bin, "%s/m.bpm", dir);
+    snprintf(path_txt, sizeof path_txt, "%s/m.txt", dir);
+    snprintf(path_ckpt, sizeof path_ckpt, "%s/c.bpm", dir);
+    tst_verbose = 1;
+    test_round_trips();
+    test_checkpoint();
+    test_damage();
+    test_text_errors();
+    test_atomic();
+    unlink(path_bin);
+    unlink(path_txt);
+    unlink(path_ckpt);
+    rmdir(dir);
+    return tst_summary("test_model");
+}
