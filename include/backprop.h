@@ -536,6 +536,54 @@ bp_status bp_model_load(const char *path, bp_model **out, bp_error *err);
 bp_status bp_model_parse(const void *data, size_t size, const char *name,
                          bp_model **out, bp_error *err);
 
+/* ----------------------------------------------------------------- explain
+ *
+ * Every number of the forward and backward phase for one sample, as the
+ * seeds write them out by hand: each neuron's net input with the numbers
+ * substituted, its output, the error, dE/dout, dout/dnet and delta of each
+ * neuron, each dE/dw as the product of its chain-rule factors, the update,
+ * and the error after it. The numbers are the library's own (its forward
+ * and backward phase on a copy of the network), not a parallel
+ * calculation.
+ *
+ * Names follow seed 003: inputs i1.., hidden neurons h1.. (h<l>.<j> when
+ * there are several hidden layers), outputs o1.., weights w1.. numbered
+ * layer by layer, row by row (w1 = i1->h1, w2 = i2->h1, ...), biases
+ * b_h1.. Above max_weights weights, each layer is summarised instead.
+ */
+
+typedef enum { BP_EXPLAIN_TEXT = 0, BP_EXPLAIN_MARKDOWN } bp_explain_format;
+
+typedef enum {
+    BP_EXPLAIN_ORDER_STANDARD = 0, /* the update of the standard order */
+    BP_EXPLAIN_ORDER_SEEDS,        /* the update of the seeds' order */
+    BP_EXPLAIN_ORDER_BOTH          /* both, side by side, and why they differ */
+} bp_explain_order;
+
+typedef struct {
+    bp_explain_format format;
+    double lr;           /* learning rate of the plain gradient-descent
+                            update shown (> 0) */
+    int steps;           /* also the error after this many updates (>= 1) */
+    bp_explain_order order;
+    int check;           /* print central finite differences beside each
+                            gradient */
+    int max_weights;     /* above this many, per-layer summaries */
+} bp_explain_opts;
+
+/* Defaults: text, lr 0.5, 1 step, both orders, no check, 50 weights. */
+bp_explain_opts bp_explain_defaults(void);
+
+/* Where the text goes: called with each piece (not NUL-terminated). */
+typedef void (*bp_write_fn)(void *ctx, const char *text, size_t len);
+
+/* Explain one sample x[n_in] with target t[n_out] through net (not
+ * changed: the work is done on a copy). Frozen parameters are shown but
+ * not updated. */
+bp_status bp_explain(const bp_net *net, const bp_real *x, const bp_real *t,
+                     const bp_explain_opts *opts, bp_write_fn write,
+                     void *ctx, bp_error *err);
+
 /* ------------------------------------------------------------ random draws */
 
 /* The library's portable generator, exposed so that programs (shuffling,

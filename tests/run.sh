@@ -1,5 +1,6 @@
 #!/bin/sh
-# tests/run.sh BUILD - run every test program of a build and add up their
+# tests/run.sh BUILD - run every test program of a build (and the
+# command-line tests, tests/cli/test_*.sh, against it) and add up their
 # counts. Each program prints "name: N passed, N failed" as its last
 # summary line; a program that crashes, exits non-zero or prints no such
 # line counts as one failure more. Full output of a failing program is
@@ -12,9 +13,12 @@ total_fail=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for prog in "$BUILD"/examples/mazur "$BUILD"/examples/xor \
-            "$BUILD"/examples/perceptron "$BUILD"/tests/test_*; do
-    [ -x "$prog" ] || { echo "missing test program $prog"; total_fail=$((total_fail + 1)); continue; }
-    "$prog" >"$log" 2>&1
+            "$BUILD"/examples/perceptron "$BUILD"/tests/test_* tests/cli/test_*.sh; do
+    case "$prog" in
+    *.sh) BUILD="$BUILD" sh "$prog" >"$log" 2>&1 ;;
+    *)  [ -x "$prog" ] || { echo "missing test program $prog"; total_fail=$((total_fail + 1)); continue; }
+        "$prog" >"$log" 2>&1 ;;
+    esac
     rc=$?
     line=$(grep -E '^[A-Za-z0-9_.-]+: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
     if [ -z "$line" ]; then

@@ -14,6 +14,8 @@ static int cmd_help(int argc, char **argv);
 static const cli_command commands[] = {
     {"help", "show this help, or a command's: backprop help COMMAND",
      cmd_help},
+    {"explain", "every number of the forward and backward phase, for one "
+                "sample", cmd_explain},
     {"version", "print the version and the number precision", cmd_version},
 };
 static const int n_commands = (int)(sizeof commands / sizeof *commands);

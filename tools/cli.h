@@ -15,4 +15,24 @@ typedef struct {
     int (*run)(int argc, char **argv); /* argv[0] is the command name */
 } cli_command;
 
+
+#include "backprop.h"
+
+#include <stdio.h>
+
+/* Parse helpers: on a bad value they print "backprop CMD: --OPT: ..." to
+ * stderr and return non-zero, so a command can `return CLI_USAGE`. */
+int cli_double(const char *cmd, const char *opt, const char *s, double lo,
+               double hi, double *out);
+int cli_int(const char *cmd, const char *opt, const char *s, long lo, long hi,
+            int *out);
+/* A comma-separated list of numbers; *n gets the count (at most max). */
+int cli_list(const char *cmd, const char *opt, const char *s, bp_real *out,
+             int max, int *n);
+/* A bp_write_fn that writes to a FILE *. */
+void cli_write_file(void *file, const char *text, size_t len);
+
+/* The subcommands, one file each (tools/cmd_NAME.c). */
+int cmd_explain(int argc, char **argv);
+
 #endif

@@ -1,0 +1,361 @@
+/*
+ * cmd_explain.c - `backprop explain`: every number of the forward and
+ * backward phase for one sample, and the seeds' built-in examples.
+ */
+#define _GNU_SOURCE /* getopt_long */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The seeds' 2-2-2 network (seeds 003 and 004), the same model as
+ * examples/mazur.model (a test checks that both explain the same). */
+static const char mazur_model[] =
+    "backprop-model 1\n"
+    "input 2\n"
+    "layer 2 sigmoid\n"
+    "layer 2 sigmoid\n"
+    "loss sse sum\n"
+    "freeze 0 biases\n"
+    "freeze 1 biases\n"
+    "weights 0\n 0.15 0.20\n 0.25 0.30\n"
+    "biases 0\n 0.35 0.35\n"
+    "weights 1\n 0.40 0.45\n 0.50 0.55\n"
+    "biases 1\n 0.60 0.60\n"
+    "end\n";
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: backprop explain (--model FILE --input X --target T | --example NAME)\n"
+        "                        [OPTIONS]\n\n"
+        "Print every number of the forward and backward phase for one sample:\n"
+        "each neuron's net input and output, the error, dE/dout, dout/dnet and\n"
+        "delta of each neuron, every dE/dw as the product of its chain-rule\n"
+        "factors, the update, and the error after it.\n\n"
+        "  --model FILE       a model (text or binary form)\n"
+        "  --input X          the sample, comma-separated: 0.05,0.10\n"
+        "  --target T         its target, comma-separated: 0.01,0.99\n"
+        "  --example NAME     a built-in example instead of a model:\n"
+        "                       mazur          the seeds' 2-2-2 network (seeds 003, 004)\n"
+        "                       cross-entropy  the same net with cross-entropy (seed 000)\n"
+        "                       perceptron-and step units and the perceptron rule (seed 004)\n"
+        "                       xor            the hand-built XOR net, then a sigmoid\n"
+        "                                      net learning XOR (seed 004)\n"
+        "  --lr R             learning rate of the update shown (default 0.5)\n"
+        "  --steps N          also show the error after N updates (default 1)\n"
+        "  --order O          standard, seeds or both (default both)\n"
+        "  --format F         text or markdown (Markdown with LaTeX math)\n"
+        "  --check            show each gradient's central finite difference\n"
+        "  --max-weights N    above N weights, summarise per layer (default 50)\n");
+}
+
+static int explain_model(bp_net *net, const bp_real *x, const bp_real *t,
+                         const bp_explain_opts *o)
+{
+    bp_error err;
+    if (bp_explain(net, x, t, o, cli_write_file, stdout, &err)) {
+        fprintf(stderr, "backprop explain: %s\n", err.msg);
+        return CLI_ERR;
+    }
+    return CLI_OK;
+}
+
+static bp_net *step_net(int n_in, int n_layers, const bp_layer_desc *d)
+{
+    bp_net *net = NULL;
+    bp_error err;
+    if (bp_net_create(&net, n_in, n_layers, d, NULL, &err) ||
+        bp_net_reserve(net, 4)) {
+        fprintf(stderr, "backprop explain: %s\n", err.msg);
+        bp_net_free(net);
+        return NULL;
+    }
+    return net;
+}
+
+static const bp_real truth_x[4][2] = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
+
+/* The truth table of a net of step units, with each unit's net input. */
+static void truth_table(bp_net *net, const bp_real *want, int md)
+{
+    const int L = bp_net_n_layers(net);
+    printf(md ? "\n| x1 | x2 | net | y | want |\n|---|---|---|---|---|\n"
+              : "    x1 x2   net of the output      y  want\n");
+    for (int i = 0; i < 4; i++) {
+        bp_net_forward(net, truth_x[i], 1);
+        double z = bp_net_layer_z(net, L - 1)[0], y = bp_net_output(net)[0];
+        printf(md ? "| %g | %g | %g | %g | %g |\n"
+                  : "     %g  %g   %8.3f              %g   %g\n",
+               truth_x[i][0], truth_x[i][1], z, y, want[i]);
+    }
+}
+
+static int example_perceptron(int md)
+{
+    static const bp_real and_t[4] = {0, 0, 0, 1}, xor_t[4] = {0, 1, 1, 0};
+    const bp_layer_desc step = {1, BP_ACT_STEP, 0};
+    bp_net *net = step_net(2, 1, &step);
+    if (!net)
+        return CLI_ERR;
+    printf(md ? "# The perceptron (seed 004)\n\nA step unit: $y = 1$ if "
+                "$w_1 x_1 + w_2 x_2 \\ge \\theta$, else 0. With $w_1 = w_2 = 1$, "
+                "$\\theta = 1.5$ (bias $-1.5$) it computes AND:\n"
+              : "The perceptron (seed 004)\n  a step unit: y = 1 if "
+                "w1 x1 + w2 x2 >= theta else 0; w1 = w2 = 1, theta = 1.5 "
+                "(bias -1.5) computes AND:\n");
+    bp_net_set_weight(net, 0, 0, 0, 1);
+    bp_net_set_weight(net, 0, 0, 1, 1);
+    bp_net_set_bias(net, 0, 0, (bp_real)-1.5);
+    truth_table(net, and_t, md);
+
+    printf(md ? "\nThe perceptron rule learns it from zero weights: after each "
+                "sample, $w \\leftarrow w + \\eta (t - y) x$ and "
+                "$b \\leftarrow b + \\eta (t - y)$, with $\\eta = 1$.\n\n"
+                "| epoch | w1 | w2 | b |\n|---|---|---|---|\n"
+              : "\n  the perceptron rule learns it from zero weights: after "
+                "each sample w += lr (t - y) x, b += lr (t - y), lr = 1\n"
+                "    epoch    w1    w2     b\n");
+    bp_net_set_weight(net, 0, 0, 0, 0);
+    bp_net_set_weight(net, 0, 0, 1, 0);
+    bp_net_set_bias(net, 0, 0, 0);
+    int converged = 0, epoch;
+    for (epoch = 1; epoch <= 20 && !converged; epoch++) {
+        int ran;
+        bp_perceptron_train(net, &truth_x[0][0], and_t, 4, 1.0, 1, &ran,
+                            &converged);
+        bp_real w1, w2, b;
+        bp_net_get_weight(net, 0, 0, 0, &w1);
+        bp_net_get_weight(net, 0, 0, 1, &w2);
+        bp_net_get_bias(net, 0, 0, &b);
+        printf(md ? "| %d | %g | %g | %g |\n" : "    %5d %5g %5g %5g\n", epoch,
+               w1, w2, b);
+    }
+    printf(md ? "\nAn epoch without a mistake: AND is learned.\n"
+              : "  an epoch without a mistake: AND is learned.\n");
+    truth_table(net, and_t, md);
+
+    int ran;
+    bp_net_set_weight(net, 0, 0, 0, 0);
+    bp_net_set_weight(net, 0, 0, 1, 0);
+    bp_net_set_bias(net, 0, 0, 0);
+    bp_perceptron_train(net, &truth_x[0][0], xor_t, 4, 1.0, 1000, &ran,
+                        &converged);
+    printf(md ? "\nOn XOR the rule is still making mistakes after %d epochs: "
+                "no line separates (0,1) and (1,0) from (0,0) and (1,1), so "
+                "one layer of step units cannot compute XOR.\n"
+              : "\n  on XOR the rule is still making mistakes after %d epochs:"
+                " no line separates (0,1),(1,0) from (0,0),(1,1), so one layer"
+                " of step units cannot compute XOR.\n",
+           ran);
+    bp_net_free(net);
+    return converged ? CLI_ERR : CLI_OK;
+}
+
+static int example_xor(const bp_explain_opts *o)
+{
+    static const bp_real xor_t[4] = {0, 1, 1, 0};
+    const int md = o->format == BP_EXPLAIN_MARKDOWN;
+    /* the seed's hand-built net: y' = step(x1 + x2 - 1.5),
+     * y = step(x1 + x2 - 2 y' - 0.5); x1 and x2 reach the output through
+     * hidden units step(x - 0.5) that copy a 0/1 input */
+    const bp_layer_desc d[] = {{3, BP_ACT_STEP, 0}, {1, BP_ACT_STEP, 0}};
+    bp_net *net = step_net(2, 2, d);
+    if (!net)
+        return CLI_ERR;
+    static const bp_real wh[3][2] = {{1, 0}, {0, 1}, {1, 1}};
+    static const bp_real bh[3] = {-0.5, -0.5, -1.5}, wo[3] = {1, 1, -2};
+    for (int j = 0; j < 3; j++) {
+        bp_net_set_weight(net, 0, j, 0, wh[j][0]);
+        bp_net_set_weight(net, 0, j, 1, wh[j][1]);
+        bp_net_set_bias(net, 0, j, bh[j]);
+        bp_net_set_weight(net, 1, 0, j, wo[j]);
+    }
+    bp_net_set_bias(net, 1, 0, (bp_real)-0.5);
+    printf(md ? "# XOR (seed 004)\n\nThe hand-built two-layer net: "
+                "$y' = step(x_1 + x_2 - 1.5)$, $y = step(x_1 + x_2 - 2y' - 0.5)$.\n"
+              : "XOR (seed 004)\n  the hand-built two-layer net: "
+                "y' = step(x1 + x2 - 1.5), y = step(x1 + x2 - 2 y' - 0.5)\n");
+    truth_table(net, xor_t, md);
+    bp_net_free(net);
+
+    /* a sigmoid 2-3-1 net learns it by backpropagation (examples/xor.c) */
+    const bp_layer_desc s[] = {{3, BP_ACT_SIGMOID, 0}, {1, BP_ACT_SIGMOID, 0}};
+    bp_error err;
+    if (bp_net_create(&net, 2, 2, s, NULL, &err)) {
+        fprintf(stderr, "backprop explain: %s\n", err.msg);
+        return CLI_ERR;
+    }
+    bp_optim sgd = bp_optim_defaults(BP_OPT_SGD);
+    sgd.lr = 2.0;
+    bp_net_init(net, BP_INIT_XAVIER_UNIFORM, 7);
+    bp_net_set_loss(net, BP_LOSS_SSE, BP_REDUCE_SUM);
+    bp_net_set_optim(net, &sgd);
+    bp_net_reserve(net, 4);
+    printf(md ? "\nA sigmoid 2-3-1 network learns XOR by backpropagation. "
+                "Its first update, for the sample (1, 0):\n\n"
+              : "\n  a sigmoid 2-3-1 network learns XOR by backpropagation; "
+                "its first update, for the sample (1, 0):\n");
+    bp_explain_opts one = *o;
+    one.steps = 1;
+    one.order = BP_EXPLAIN_ORDER_STANDARD;
+    if (explain_model(net, truth_x[2], &xor_t[2], &one)) {
+        bp_net_free(net);
+        return CLI_ERR;
+    }
+    double e = 0;
+    const int epochs = 5000;
+    for (int i = 0; i < epochs; i++)
+        bp_net_train_step(net, &truth_x[0][0], xor_t, 4, BP_ORDER_STANDARD, &e);
+    bp_net_forward(net, &truth_x[0][0], 4);
+    bp_net_loss(net, xor_t, &e);
+    const bp_real *y = bp_net_output(net);
+    printf(md ? "\nAfter %d full-batch updates (learning rate 2), E = %.6f:\n\n"
+                "| x1 | x2 | out | want |\n|---|---|---|---|\n"
+              : "\n  after %d full-batch updates (learning rate 2), E = %.6f:\n"
+                "    x1 x2   out      want\n", epochs, e);
+    int right = 0;
+    for (int i = 0; i < 4; i++) {
+        right += (y[i] > 0.5) == (xor_t[i] > 0.5);
+        printf(md ? "| %g | %g | %.4f | %g |\n" : "     %g  %g   %.4f   %g\n",
+               truth_x[i][0], truth_x[i][1], y[i], xor_t[i]);
+    }
+    bp_net_free(net);
+    return right == 4 ? CLI_OK : CLI_ERR;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"model", required_argument, 0, 'm'},
+        {"input", required_argument, 0, 'i'},
+        {"target", required_argument, 0, 't'},
+        {"example", required_argument, 0, 'e'},
+        {"lr", required_argument, 0, 'l'},
+        {"steps", required_argument, 0, 's'},
+        {"order", required_argument, 0, 'o'},
+        {"format", required_argument, 0, 'f'},
+        {"check", no_argument, 0, 'c'},
+        {"max-weights", required_argument, 0, 'w'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *model = NULL, *example = NULL, *input = NULL, *target = NULL;
+    bp_explain_opts o = bp_explain_defaults();
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'm': model = optarg; break;
+        case 'e': example = optarg; break;
+        case 'i': input = optarg; break;
+        case 't': target = optarg; break;
+        case 'l':
+            if (cli_double("explain", "--lr", optarg, 1e-12, 1e6, &o.lr))
+                return CLI_USAGE;
+            break;
+        case 's':
+            if (cli_int("explain", "--steps", optarg, 1, 10000000, &o.steps))
+                return CLI_USAGE;
+            break;
+        case 'w':
+            if (cli_int("explain", "--max-weights", optarg, 0, 1000000,
+                        &o.max_weights))
+                return CLI_USAGE;
+            break;
+        case 'o':
+            if (strcmp(optarg, "standard") == 0)
+                o.order = BP_EXPLAIN_ORDER_STANDARD;
+            else if (strcmp(optarg, "seeds") == 0)
+                o.order = BP_EXPLAIN_ORDER_SEEDS;
+            else if (strcmp(optarg, "both") == 0)
+                o.order = BP_EXPLAIN_ORDER_BOTH;
+            else {
+                fprintf(stderr, "backprop explain: --order: '%s': use "
+                        "standard, seeds or both\n", optarg);
+                return CLI_USAGE;
+            }
+            break;
+        case 'f':
+            if (strcmp(optarg, "text") == 0)
+                o.format = BP_EXPLAIN_TEXT;
+            else if (strcmp(optarg, "markdown") == 0 || strcmp(optarg, "md") == 0)
+                o.format = BP_EXPLAIN_MARKDOWN;
+            else {
+                fprintf(stderr, "backprop explain: --format: '%s': use text "
+                        "or markdown\n", optarg);
+                return CLI_USAGE;
+            }
+            break;
+        case 'c': o.check = 1; break;
+        case 'h': usage(stdout); return CLI_OK;
+        case ':':
+            fprintf(stderr, "backprop explain: %s needs a value\n",
+                    argv[optind - 1]);
+            return CLI_USAGE;
+        default:
+            fprintf(stderr, "backprop explain: unknown option '%s' (see "
+                    "backprop explain --help)\n", argv[optind - 1]);
+            return CLI_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "backprop explain: unexpected argument '%s'\n",
+                argv[optind]);
+        return CLI_USAGE;
+    }
+    if (!model == !example) {
+        fprintf(stderr, "backprop explain: give --model FILE or --example "
+                "NAME (see backprop explain --help)\n");
+        return CLI_USAGE;
+    }
+    const int md = o.format == BP_EXPLAIN_MARKDOWN;
+    if (example && strcmp(example, "perceptron-and") == 0)
+        return example_perceptron(md);
+    if (example && strcmp(example, "xor") == 0)
+        return example_xor(&o);
+
+    bp_model *m = NULL;
+    bp_error err;
+    bp_real x[64], t[64];
+    int nx = 0, nt = 0;
+    if (example) {
+        if (strcmp(example, "mazur") != 0 && strcmp(example, "cross-entropy") != 0) {
+            fprintf(stderr, "backprop explain: --example: unknown '%s' (mazur, "
+                    "cross-entropy, perceptron-and, xor)\n", example);
+            return CLI_USAGE;
+        }
+        if (bp_model_parse(mazur_model, sizeof mazur_model - 1, "mazur", &m,
+                           &err)) {
+            fprintf(stderr, "backprop explain: %s\n", err.msg);
+            return CLI_ERR;
+        }
+        if (strcmp(example, "cross-entropy") == 0)
+            bp_net_set_loss(m->net, BP_LOSS_BCE, BP_REDUCE_SUM);
+        if (!input)
+            input = "0.05,0.10";
+        if (!target)
+            target = "0.01,0.99";
+    } else if (bp_model_load(model, &m, &err)) {
+        fprintf(stderr, "backprop explain: %s\n", err.msg);
+        return CLI_ERR;
+    }
+    int rc = CLI_USAGE;
+    if (!input || !target)
+        fprintf(stderr, "backprop explain: --input and --target are needed "
+                "with --model\n");
+    else if (cli_list("explain", "--input", input, x, 64, &nx) ||
+             cli_list("explain", "--target", target, t, 64, &nt))
+        ;
+    else if (nx != bp_net_n_in(m->net) || nt != bp_net_n_out(m->net))
+        fprintf(stderr, "backprop explain: the model takes %d inputs and "
+                "gives %d outputs; --input has %d and --target %d\n",
+                bp_net_n_in(m->net), bp_net_n_out(m->net), nx, nt);
+    else {
+        bp_model_scale(m, x, 1);
+        rc = explain_model(m->net, x, t, &o);
+    }
+    bp_model_free(m);
+    return rc;
+}
