@@ -102,5 +102,47 @@ check-all: check check-double check-asan
 demo: all
 	@sh tools/demo.sh $(BUILD)
 
+# Fuzzing (clang's libFuzzer, with ASan + UBSan): every target in
+# tests/fuzz/fuzz_*.c runs FUZZ_TIME seconds from its seed corpus
+# tests/fuzz/corpus/NAME (copied, so the repository's corpus stays as
+# committed). A crash leaves its input in build-fuzz/; commit it to
+# tests/fuzz/regress/NAME/ and `make fuzz-regress` replays them all.
+FUZZ_TIME ?= 30
+FUZZ_CC   ?= clang
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+              -fno-sanitize-recover=undefined $(CPPFLAGS) -Itools
+
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(LIB_SRC) $(FUZZ_EXTRA_$*) -o $@ $(LDLIBS)
+
+.PHONY: fuzz fuzz-build fuzz-regress
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@for f in $(FUZZ_BIN); do \
+	    name=$$(basename $$f | sed 's/^fuzz_//'); \
+	    rm -rf build-fuzz/corpus-$$name; mkdir -p build-fuzz/corpus-$$name; \
+	    cp tests/fuzz/corpus/$$name/* build-fuzz/corpus-$$name/ 2>/dev/null; \
+	    echo "== fuzzing $$name for $(FUZZ_TIME) s"; \
+	    ASAN_OPTIONS=allocator_may_return_null=1 \
+	    $$f -max_total_time=$(FUZZ_TIME) -rss_limit_mb=2048 -max_len=65536 \
+	        -artifact_prefix=build-fuzz/crash-$$name- -print_final_stats=1 \
+	        build-fuzz/corpus-$$name 2>&1 | grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)" ; \
+	    test $${PIPESTATUS:-0} -eq 0 || exit 1; \
+	    ls build-fuzz/crash-$$name-* >/dev/null 2>&1 && { echo "fuzz_$$name: crash found"; exit 1; }; \
+	    echo "fuzz_$$name: 1 passed, 0 failed"; \
+	done; true
+
+fuzz-regress: fuzz-build
+	@for f in $(FUZZ_BIN); do \
+	    name=$$(basename $$f | sed 's/^fuzz_//'); \
+	    if [ -d tests/fuzz/regress/$$name ]; then \
+	        ASAN_OPTIONS=allocator_may_return_null=1 $$f tests/fuzz/regress/$$name/* || exit 1; \
+	    fi; \
+	done
+
 clean:
-	rm -rf build build-double build-asan build-double-asan
+	rm -rf build build-double build-asan build-double-asan build-fuzz

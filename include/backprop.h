@@ -532,6 +532,12 @@ bp_status bp_model_save(const bp_model *m, const char *path,
                         bp_error *err);
 /* Load either form. The message names the file and, for text, the line. */
 bp_status bp_model_load(const char *path, bp_model **out, bp_error *err);
+/* Write n bytes to path the way models are saved: a temporary file beside
+ * it, flushed to disk, renamed over it. For any file a program must never
+ * leave half-written (predictions, logs, plots). */
+bp_status bp_write_file_atomic(const char *path, const void *data, size_t n,
+                               bp_error *err);
+
 /* Parse a model from memory; name is used in messages. */
 bp_status bp_model_parse(const void *data, size_t size, const char *name,
                          bp_model **out, bp_error *err);

@@ -254,6 +254,14 @@ bp_status bp__write_atomic(const char *path, const void *data, size_t n,
     return BP_OK;
 }
 
+bp_status bp_write_file_atomic(const char *path, const void *data, size_t n,
+                               bp_error *err)
+{
+    if (!data && n)
+        return bp__fail_err(err, BP_ERR_NULL, "data is NULL");
+    return bp__write_atomic(path, data ? data : "", n, err);
+}
+
 bp_status bp__read_file(const char *path, size_t max, unsigned char **data,
                         size_t *n, bp_error *err)
 {

@@ -229,6 +229,7 @@ static void get_reals(cursor *c, uint32_t rs, bp_real *v, size_t n)
 typedef struct {
     const char *name;
     bp_error *err;
+    size_t size; /* of the whole file */
 } ctx;
 
 static bp_status bad(ctx *x, const char *sect, const char *what)
@@ -263,6 +264,18 @@ static bp_status read_net(ctx *x, cursor *c, bp_net **out)
     char msg[300];
     if (c->bad)
         st = bad(x, "NET", "truncated");
+    /* Refuse a network whose parameters the file cannot hold before
+     * allocating them: a few corrupt bytes must not ask for gigabytes. */
+    double n_params = 0, below = n_in;
+    for (uint32_t l = 0; !st && l < n_layers; l++) {
+        n_params += (below + 1) * (d[l].n_out > 0 ? d[l].n_out : 0);
+        below = d[l].n_out;
+    }
+    if (!st && n_params * 4 > (double)x->size) {
+        snprintf(msg, sizeof msg, "declares %.0f parameters, more than the "
+                 "file's %zu bytes can hold", n_params, x->size);
+        st = bad(x, "NET", msg);
+    }
     if (!st) {
         bp_error e2;
         st = bp_net_create(out, n_in > (1u << 24) ? -1 : (int)n_in,
@@ -416,7 +429,7 @@ bp_status bp__model_decode_bin(const unsigned char *p, size_t n,
                                const char *name, bp_model **out,
                                bp_error *err)
 {
-    ctx x = {name, err};
+    ctx x = {name, err, n};
     /* Check the whole file's checksum first: a damaged file is reported
      * as damaged, not as whatever its first broken field looks like. */
     static const unsigned char crc_head[12] = {'C', 'R', 'C', ' ', 4};

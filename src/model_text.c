@@ -422,6 +422,17 @@ bp_status bp__model_decode_text(const char *p, size_t n, const char *name,
     if (h.n_in == 0 || h.n_layers == 0)
         return bp__fail_err(err, BP_ERR_FORMAT, "%s: the model needs an "
                             "'input' line and at least one 'layer' line", name);
+    /* every number takes at least two characters: refuse a network the
+     * text cannot hold before allocating it */
+    double n_params = 0, below = h.n_in;
+    for (int l = 0; l < h.n_layers; l++) {
+        n_params += (below + 1) * h.layers[l].n_out;
+        below = h.layers[l].n_out;
+    }
+    if (n_params * 2 > (double)n)
+        return bp__fail_err(err, BP_ERR_FORMAT, "%s: the layers declare %.0f "
+                            "parameters, more than the file's %zu bytes can "
+                            "hold", name, n_params, n);
     bp_net *net;
     bp_error e2;
     if ((st = bp_net_create(&net, h.n_in, h.n_layers, h.layers, NULL, &e2)))

@@ -8,6 +8,7 @@
 #include "backprop.h"
 #include "test.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -289,6 +290,35 @@ static void test_atomic(void)
     bp_model_free(m);
 }
 
+/* Inputs the fuzzer once crashed on (tests/fuzz/regress/model): each
+ * must now be refused cleanly, in every build, not only under clang. */
+static void test_fuzz_regressions(void)
+{
+    printf("fuzzer regressions\n");
+    const char *d = "tests/fuzz/regress/model";
+    DIR *dp = opendir(d);
+    CHECK(dp != NULL, "%s exists", d);
+    if (!dp)
+        return;
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(dp))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[768];
+        snprintf(path, sizeof path, "%s/%s", d, e->d_name);
+        bp_model *m = NULL;
+        bp_error err;
+        bp_status st = bp_model_load(path, &m, &err);
+        CHECK(st != BP_OK && m == NULL, "%.100s refused: %.300s", e->d_name,
+              err.msg);
+        bp_model_free(m);
+        n++;
+    }
+    closedir(dp);
+    CHECK(n > 0, "%d regression inputs", n);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -304,6 +334,7 @@ int main(void)
     test_damage();
     test_text_errors();
     test_atomic();
+    test_fuzz_regressions();
     unlink(path_bin);
     unlink(path_txt);
     unlink(path_ckpt);
