@@ -261,6 +261,10 @@ bp_status bp_loss_parse(const char *name, bp_loss *loss);
  * divides by o(1 - o). BP_ERR_ARG for other pairings. */
 bp_status bp_net_set_loss(bp_net *net, bp_loss loss, bp_reduction reduction);
 
+/* The loss and reduction in use. Either out pointer may be NULL. */
+bp_status bp_net_get_loss(const bp_net *net, bp_loss *loss,
+                          bp_reduction *reduction);
+
 /* ------------------------------------------------------------- optimizers */
 
 typedef enum {

@@ -436,6 +436,18 @@ bp_status bp_net_set_loss(bp_net *net, bp_loss loss, bp_reduction reduction)
     return bp__ok(net);
 }
 
+bp_status bp_net_get_loss(const bp_net *net, bp_loss *loss,
+                          bp_reduction *reduction)
+{
+    if (!net)
+        return BP_ERR_NULL;
+    if (loss)
+        *loss = net->loss;
+    if (reduction)
+        *reduction = net->reduction;
+    return BP_OK;
+}
+
 bp_status bp_net_set_optim(bp_net *net, const bp_optim *optim)
 {
     if (!net)

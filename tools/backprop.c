@@ -16,6 +16,7 @@ static const cli_command commands[] = {
      cmd_help},
     {"explain", "every number of the forward and backward phase, for one "
                 "sample", cmd_explain},
+    {"info", "what a model file holds", cmd_info},
     {"version", "print the version and the number precision", cmd_version},
 };
 static const int n_commands = (int)(sizeof commands / sizeof *commands);
