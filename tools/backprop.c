@@ -14,6 +14,7 @@ static int cmd_help(int argc, char **argv);
 static const cli_command commands[] = {
     {"help", "show this help, or a command's: backprop help COMMAND",
      cmd_help},
+    {"train", "train a network on a data set and save the model", cmd_train},
     {"explain", "every number of the forward and backward phase, for one "
                 "sample", cmd_explain},
     {"info", "what a model file holds", cmd_info},

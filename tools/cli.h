@@ -35,5 +35,6 @@ void cli_write_file(void *file, const char *text, size_t len);
 /* The subcommands, one file each (tools/cmd_NAME.c). */
 int cmd_explain(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_train(int argc, char **argv);
 
 #endif

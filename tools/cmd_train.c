@@ -1,0 +1,624 @@
+/*
+ * cmd_train.c - `backprop train`: data in, a trained model out, with
+ * progress, per-epoch metrics, checkpoints, a JSON-lines log and a plot.
+ */
+#define _GNU_SOURCE /* getopt_long */
+#include "cli.h"
+#include "dataload.h"
+#include "plot.h"
+#include "progress.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: backprop train --data FILE [OPTIONS]\n\n"
+        "Train a network on a data set and save it. Widths, output and loss\n"
+        "come from the data unless given: classes get softmax + cross-entropy,\n"
+        "numbers identity + squared error.\n\n"
+        "data\n"
+        "  --data FILE|DIR      CSV/TSV, FANN .data, or an IDX (MNIST) directory\n"
+        "  --test FILE|DIR      evaluate on it after every epoch (IDX: t10k split)\n"
+        "  --val-split F        hold out this fraction for validation (default\n"
+        "                       0.1 from 50 samples up; ignored with --test)\n"
+        "  --label COL          CSV label column, name or 1-based index (default\n"
+        "                       last); several: --label a,b for regression\n"
+        "  --classes auto|yes|no  treat CSV labels as classes (default auto)\n"
+        "  --header auto|yes|no   CSV header line (default auto)\n"
+        "  --scale minmax|standard|none   input scaling (default standard)\n"
+        "network\n"
+        "  --layers 784,256,10  all widths, input to output\n"
+        "  --hidden 256,128     hidden widths only (default: one layer)\n"
+        "  --hidden-act A       identity sigmoid tanh relu leaky_relu (default relu)\n"
+        "  --output-act A       default softmax (classes), identity (numbers)\n"
+        "  --loss L             sse bce ce (default from the data)\n"
+        "  --init I             xavier-uniform xavier-normal he-uniform he-normal\n"
+        "training\n"
+        "  --optim O            sgd momentum nesterov adam rprop (default adam)\n"
+        "  --lr R  --momentum M  --weight-decay W  --clip C\n"
+        "  --batch N (default 32)  --epochs N (default 10)  --seed N (default 1)\n"
+        "  --order standard|seeds  --patience N (early stopping)\n"
+        "  --threads N          (accepted; the library trains on one thread)\n"
+        "files\n"
+        "  --save FILE          the trained model (text form if FILE ends in .txt)\n"
+        "  --checkpoint FILE --checkpoint-every N   resumable state every N epochs\n"
+        "  --resume FILE        continue from a checkpoint\n"
+        "  --log FILE.jsonl     one JSON object per epoch\n"
+        "  --plot FILE.svg      loss and accuracy curves\n"
+        "  --quiet  --verbose\n");
+}
+
+typedef struct {
+    const char *data, *test, *label, *classes, *header, *scale;
+    double val_split;
+    const char *layers, *hidden, *hidden_act, *output_act, *loss, *init;
+    const char *optim, *order;
+    double lr, momentum, weight_decay, clip;
+    int batch, epochs, patience, threads, ckpt_every, quiet, verbose;
+    uint64_t seed;
+    const char *save, *checkpoint, *resume, *log, *plot;
+} args;
+
+static volatile sig_atomic_t interrupted;
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted++;
+    if (interrupted > 1)
+        signal(SIGINT, SIG_DFL);
+}
+
+/* -------------------------------------------------------------- options */
+
+static int parse(int argc, char **argv, args *a)
+{
+    enum {
+        O_DATA = 256, O_TEST, O_VAL, O_LABEL, O_CLASSES, O_HEADER, O_SCALE,
+        O_LAYERS, O_HIDDEN, O_HACT, O_OACT, O_LOSS, O_INIT, O_OPTIM, O_LR,
+        O_MOM, O_WD, O_CLIP, O_BATCH, O_EPOCHS, O_SEED, O_ORDER, O_PAT,
+        O_THREADS, O_SAVE, O_CKPT, O_CKPT_N, O_RESUME, O_LOG, O_PLOT, O_QUIET,
+        O_VERBOSE, O_HELP
+    };
+    static const struct option lo[] = {
+        {"data", 1, 0, O_DATA}, {"test", 1, 0, O_TEST},
+        {"val-split", 1, 0, O_VAL}, {"label", 1, 0, O_LABEL},
+        {"classes", 1, 0, O_CLASSES}, {"header", 1, 0, O_HEADER},
+        {"scale", 1, 0, O_SCALE}, {"layers", 1, 0, O_LAYERS},
+        {"hidden", 1, 0, O_HIDDEN}, {"hidden-act", 1, 0, O_HACT},
+        {"output-act", 1, 0, O_OACT}, {"loss", 1, 0, O_LOSS},
+        {"init", 1, 0, O_INIT}, {"optim", 1, 0, O_OPTIM}, {"lr", 1, 0, O_LR},
+        {"momentum", 1, 0, O_MOM}, {"weight-decay", 1, 0, O_WD},
+        {"clip", 1, 0, O_CLIP}, {"batch", 1, 0, O_BATCH},
+        {"epochs", 1, 0, O_EPOCHS}, {"seed", 1, 0, O_SEED},
+        {"order", 1, 0, O_ORDER}, {"patience", 1, 0, O_PAT},
+        {"threads", 1, 0, O_THREADS}, {"save", 1, 0, O_SAVE},
+        {"checkpoint", 1, 0, O_CKPT}, {"checkpoint-every", 1, 0, O_CKPT_N},
+        {"resume", 1, 0, O_RESUME}, {"log", 1, 0, O_LOG},
+        {"plot", 1, 0, O_PLOT}, {"quiet", 0, 0, O_QUIET},
+        {"verbose", 0, 0, O_VERBOSE}, {"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
+    memset(a, 0, sizeof *a);
+    a->val_split = -1;
+    a->lr = -1;
+    a->momentum = -1;
+    a->batch = 32;
+    a->epochs = -1;
+    a->seed = 1;
+    a->threads = 1;
+    optind = 1;
+    opterr = 0;
+    int c, seed;
+    const char *cmd = "train";
+    while ((c = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
+        switch (c) {
+        case O_DATA: a->data = optarg; break;
+        case O_TEST: a->test = optarg; break;
+        case O_VAL:
+            if (cli_double(cmd, "--val-split", optarg, 0, 0.9, &a->val_split))
+                return -1;
+            break;
+        case O_LABEL: a->label = optarg; break;
+        case O_CLASSES: a->classes = optarg; break;
+        case O_HEADER: a->header = optarg; break;
+        case O_SCALE: a->scale = optarg; break;
+        case O_LAYERS: a->layers = optarg; break;
+        case O_HIDDEN: a->hidden = optarg; break;
+        case O_HACT: a->hidden_act = optarg; break;
+        case O_OACT: a->output_act = optarg; break;
+        case O_LOSS: a->loss = optarg; break;
+        case O_INIT: a->init = optarg; break;
+        case O_OPTIM: a->optim = optarg; break;
+        case O_ORDER: a->order = optarg; break;
+        case O_LR:
+            if (cli_double(cmd, "--lr", optarg, 1e-12, 1e6, &a->lr))
+                return -1;
+            break;
+        case O_MOM:
+            if (cli_double(cmd, "--momentum", optarg, 0, 0.999999, &a->momentum))
+                return -1;
+            break;
+        case O_WD:
+            if (cli_double(cmd, "--weight-decay", optarg, 0, 1e3, &a->weight_decay))
+                return -1;
+            break;
+        case O_CLIP:
+            if (cli_double(cmd, "--clip", optarg, 0, 1e30, &a->clip))
+                return -1;
+            break;
+        case O_BATCH:
+            if (cli_int(cmd, "--batch", optarg, 1, 1 << 20, &a->batch))
+                return -1;
+            break;
+        case O_EPOCHS:
+            if (cli_int(cmd, "--epochs", optarg, 0, 1 << 24, &a->epochs))
+                return -1;
+            break;
+        case O_SEED:
+            if (cli_int(cmd, "--seed", optarg, 0, 2147483647L, &seed))
+                return -1;
+            a->seed = (uint64_t)seed;
+            break;
+        case O_PAT:
+            if (cli_int(cmd, "--patience", optarg, 0, 1 << 24, &a->patience))
+                return -1;
+            break;
+        case O_THREADS:
+            if (cli_int(cmd, "--threads", optarg, 1, 256, &a->threads))
+                return -1;
+            break;
+        case O_SAVE: a->save = optarg; break;
+        case O_CKPT: a->checkpoint = optarg; break;
+        case O_CKPT_N:
+            if (cli_int(cmd, "--checkpoint-every", optarg, 1, 1 << 24,
+                        &a->ckpt_every))
+                return -1;
+            break;
+        case O_RESUME: a->resume = optarg; break;
+        case O_LOG: a->log = optarg; break;
+        case O_PLOT: a->plot = optarg; break;
+        case O_QUIET: a->quiet = 1; break;
+        case O_VERBOSE: a->verbose = 1; break;
+        case O_HELP: usage(stdout); return 1;
+        case ':':
+            fprintf(stderr, "backprop train: %s needs a value\n", argv[optind - 1]);
+            return -1;
+        default:
+            fprintf(stderr, "backprop train: unknown option '%s' (see backprop "
+                    "train --help)\n", argv[optind - 1]);
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "backprop train: unexpected argument '%s'\n", argv[optind]);
+        return -1;
+    }
+    if (!a->data) {
+        fprintf(stderr, "backprop train: --data FILE is needed (see backprop "
+                "train --help)\n");
+        return -1;
+    }
+    if (a->ckpt_every && !a->checkpoint) {
+        fprintf(stderr, "backprop train: --checkpoint-every needs --checkpoint FILE\n");
+        return -1;
+    }
+    if (a->checkpoint && !a->ckpt_every)
+        a->ckpt_every = 1;
+    if (a->layers && a->hidden) {
+        fprintf(stderr, "backprop train: give --layers or --hidden, not both\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------- the network */
+
+static int parse_act(const char *opt, const char *name, bp_act *act)
+{
+    if (bp_act_parse(name, act) == BP_OK)
+        return 0;
+    fprintf(stderr, "backprop train: %s: unknown activation '%s' (identity, "
+            "sigmoid, tanh, relu, leaky_relu, step, softmax)\n", opt, name);
+    return -1;
+}
+
+static int parse_init(const char *name, bp_init *init)
+{
+    static const char *const names[] = {"xavier-uniform", "xavier-normal",
+                                        "he-uniform", "he-normal"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *init = (bp_init)i;
+            return 0;
+        }
+    fprintf(stderr, "backprop train: --init: unknown '%s' (xavier-uniform, "
+            "xavier-normal, he-uniform, he-normal)\n", name);
+    return -1;
+}
+
+/* Build the network the options and the data call for. */
+static bp_net *build_net(const args *a, const cli_data *d)
+{
+    bp_real w[64];
+    int n = 0, n_in = d->n_in, n_out = d->n_out;
+    bp_layer_desc layers[64];
+    if (a->layers) {
+        if (cli_list("train", "--layers", a->layers, w, 64, &n))
+            return NULL;
+        if (n < 2 || (int)w[0] != n_in || (int)w[n - 1] != n_out) {
+            fprintf(stderr, "backprop train: --layers %s: the data has %d "
+                    "inputs and %d outputs, so the list must start with %d "
+                    "and end with %d\n", a->layers, n_in, n_out, n_in, n_out);
+            return NULL;
+        }
+        n -= 2;
+        memmove(w, w + 1, (size_t)n * sizeof *w);
+    } else if (a->hidden) {
+        if (strcmp(a->hidden, "none") != 0 &&
+            cli_list("train", "--hidden", a->hidden, w, 62, &n))
+            return NULL;
+    } else { /* one hidden layer between the input and output widths */
+        int h = (n_in + n_out + 1) / 2;
+        w[0] = (bp_real)(h < 16 ? 16 : h > 256 ? 256 : h);
+        n = 1;
+    }
+    bp_act hidden = BP_ACT_RELU, out = d->n_classes ? BP_ACT_SOFTMAX
+                                                   : BP_ACT_IDENTITY;
+    if (a->hidden_act && parse_act("--hidden-act", a->hidden_act, &hidden))
+        return NULL;
+    if (a->output_act && parse_act("--output-act", a->output_act, &out))
+        return NULL;
+    for (int l = 0; l < n; l++) {
+        if (w[l] < 1 || w[l] > 1 << 24 || w[l] != (int)w[l]) {
+            fprintf(stderr, "backprop train: layer width %g is not a whole "
+                    "number >= 1\n", (double)w[l]);
+            return NULL;
+        }
+        layers[l].n_out = (int)w[l];
+        layers[l].act = hidden;
+        layers[l].act_param = 0.01;
+    }
+    layers[n].n_out = n_out;
+    layers[n].act = out;
+    layers[n].act_param = 0.01;
+    bp_loss loss = out == BP_ACT_SOFTMAX   ? BP_LOSS_CE
+                   : out == BP_ACT_SIGMOID && d->n_classes ? BP_LOSS_BCE
+                                                           : BP_LOSS_SSE;
+    if (a->loss && bp_loss_parse(a->loss, &loss)) {
+        fprintf(stderr, "backprop train: --loss: unknown '%s' (sse, bce, ce)\n",
+                a->loss);
+        return NULL;
+    }
+    bp_init init = hidden == BP_ACT_RELU || hidden == BP_ACT_LEAKY_RELU
+                       ? BP_INIT_HE_UNIFORM : BP_INIT_XAVIER_UNIFORM;
+    if (a->init && parse_init(a->init, &init))
+        return NULL;
+    bp_net *net;
+    bp_error err;
+    if (bp_net_create(&net, n_in, n + 1, layers, NULL, &err)) {
+        fprintf(stderr, "backprop train: %s\n", err.msg);
+        return NULL;
+    }
+    if (bp_net_set_loss(net, loss, BP_REDUCE_MEAN) ||
+        bp_net_init(net, init, a->seed)) {
+        fprintf(stderr, "backprop train: %s\n", bp_net_errmsg(net));
+        bp_net_free(net);
+        return NULL;
+    }
+    return net;
+}
+
+static int set_optim(const args *a, bp_net *net)
+{
+    bp_optim_kind kind = BP_OPT_ADAM;
+    if (a->optim && bp_optim_parse(a->optim, &kind)) {
+        fprintf(stderr, "backprop train: --optim: unknown '%s' (sgd, momentum, "
+                "nesterov, adam, rprop)\n", a->optim);
+        return -1;
+    }
+    bp_optim o = bp_optim_defaults(kind);
+    if (a->lr > 0)
+        o.lr = a->lr;
+    if (a->momentum >= 0) {
+        o.momentum = a->momentum;
+        if (kind == BP_OPT_SGD && a->momentum > 0)
+            o.kind = BP_OPT_MOMENTUM;
+    }
+    o.weight_decay = a->weight_decay;
+    if (bp_net_set_optim(net, &o)) {
+        fprintf(stderr, "backprop train: %s\n", bp_net_errmsg(net));
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------ epoch callbacks */
+
+typedef struct {
+    const args *a;
+    bp_model *model;
+    progress prog;
+    FILE *log;
+    bp_epoch_report *history;
+    int n_history, cap_history;
+    int failed; /* a checkpoint or log could not be written */
+} run_state;
+
+static void json_num(FILE *f, const char *key, double v)
+{
+    if (isfinite(v))
+        fprintf(f, ",\"%s\":%.9g", key, v);
+    else
+        fprintf(f, ",\"%s\":null", key);
+}
+
+static void on_batch(void *ctx, int epoch, int done, int total, double loss)
+{
+    run_state *s = ctx;
+    progress_batch(&s->prog, epoch, done, total, loss);
+}
+
+static int on_epoch(void *ctx, const bp_epoch_report *r)
+{
+    run_state *s = ctx;
+    progress_epoch(&s->prog, stdout, r);
+    if (s->n_history == s->cap_history) {
+        int cap = s->cap_history ? 2 * s->cap_history : 64;
+        bp_epoch_report *h = realloc(s->history, (size_t)cap * sizeof *h);
+        if (h) {
+            s->history = h;
+            s->cap_history = cap;
+        }
+    }
+    if (s->n_history < s->cap_history)
+        s->history[s->n_history++] = *r;
+    if (s->log) {
+        fprintf(s->log, "{\"epoch\":%d", r->epoch);
+        json_num(s->log, "train_loss", r->train_loss);
+        json_num(s->log, "train_acc", r->train_acc);
+        json_num(s->log, "val_loss", r->val_loss);
+        json_num(s->log, "val_acc", r->val_acc);
+        json_num(s->log, "seconds", r->seconds);
+        json_num(s->log, "lr", bp_net_get_optim(s->model->net).lr);
+        fprintf(s->log, "}\n");
+        if (fflush(s->log) != 0) {
+            fprintf(stderr, "backprop train: %s: cannot write the log\n",
+                    s->a->log);
+            s->failed = 1;
+            return 1;
+        }
+    }
+    if (s->a->checkpoint && r->epoch % s->a->ckpt_every == 0) {
+        bp_error err;
+        s->model->epoch = r->epoch;
+        s->model->epochs = r->epochs;
+        s->model->best_epoch = r->best_epoch;
+        s->model->best_val_loss = r->best_val_loss;
+        if (bp_model_save(s->model, s->a->checkpoint, BP_FORMAT_BINARY, 1, &err)) {
+            fprintf(stderr, "backprop train: checkpoint: %s\n", err.msg);
+            s->failed = 1;
+            return 1;
+        }
+    }
+    if (interrupted) {
+        fprintf(stderr, "backprop train: interrupted after epoch %d\n", r->epoch);
+        return 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------- the job */
+
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static bp_scaling parse_scaling(const char *s, int *bad)
+{
+    *bad = 0;
+    if (!s || strcmp(s, "standard") == 0)
+        return BP_SCALING_STANDARD;
+    if (strcmp(s, "minmax") == 0)
+        return BP_SCALING_MINMAX;
+    if (strcmp(s, "none") == 0)
+        return BP_SCALING_NONE;
+    *bad = 1;
+    return BP_SCALING_NONE;
+}
+
+int cmd_train(int argc, char **argv)
+{
+    args a;
+    int rc = parse(argc, argv, &a);
+    if (rc)
+        return rc > 0 ? CLI_OK : CLI_USAGE;
+    int bad_scale;
+    bp_scaling scaling = parse_scaling(a.scale, &bad_scale);
+    if (bad_scale) {
+        fprintf(stderr, "backprop train: --scale: unknown '%s' (minmax, "
+                "standard, none)\n", a.scale);
+        return CLI_USAGE;
+    }
+    bp_order order = BP_ORDER_STANDARD;
+    if (a.order && strcmp(a.order, "standard") != 0) {
+        if (strcmp(a.order, "seeds") != 0) {
+            fprintf(stderr, "backprop train: --order: use standard or seeds\n");
+            return CLI_USAGE;
+        }
+        order = BP_ORDER_SEEDS;
+    }
+
+    cli_data_opts dopt = {a.label, a.classes, a.header, "train"};
+    cli_data train = {0}, val = {0}, test = {0};
+    bp_model *model = NULL;
+    run_state s;
+    memset(&s, 0, sizeof s);
+    rc = CLI_ERR;
+    if (cli_data_load(a.data, &dopt, &train))
+        goto out;
+    if (a.test) {
+        cli_data_opts topt = dopt;
+        topt.split = "t10k";
+        if (cli_data_load(a.test, &topt, &test) ||
+            cli_data_match(&test, &train, a.test))
+            goto out;
+    }
+
+    /* the model: resumed, or built from the options and the data */
+    bp_error err;
+    if (a.resume) {
+        if (bp_model_load(a.resume, &model, &err)) {
+            fprintf(stderr, "backprop train: %s\n", err.msg);
+            goto out;
+        }
+        if (!model->has_train_state) {
+            fprintf(stderr, "backprop train: %s: a model, not a checkpoint "
+                    "(no training state to resume)\n", a.resume);
+            goto out;
+        }
+        if (bp_net_n_in(model->net) != train.n_in ||
+            bp_net_n_out(model->net) != train.n_out) {
+            fprintf(stderr, "backprop train: %s: the checkpoint takes %d inputs "
+                    "and %d outputs; %s has %d and %d\n", a.resume,
+                    bp_net_n_in(model->net), bp_net_n_out(model->net), a.data,
+                    train.n_in, train.n_out);
+            goto out;
+        }
+        if (cli_data_match_model(&train, model, a.data))
+            goto out;
+        if (a.epochs < 0)
+            a.epochs = model->epochs;
+        a.seed = model->seed;
+    } else {
+        bp_net *net = build_net(&a, &train);
+        if (!net) {
+            rc = CLI_USAGE;
+            goto out;
+        }
+        if (bp_model_new(&model, net, &err)) {
+            bp_net_free(net);
+            fprintf(stderr, "backprop train: %s\n", err.msg);
+            goto out;
+        }
+        if (set_optim(&a, net)) {
+            rc = CLI_USAGE;
+            goto out;
+        }
+        if (train.n_classes &&
+            bp_model_set_classes(model, train.n_classes,
+                                 (const char *const *)train.class_names, &err)) {
+            fprintf(stderr, "backprop train: %s\n", err.msg);
+            goto out;
+        }
+        model->seed = a.seed;
+    }
+    if (a.epochs < 0)
+        a.epochs = 10;
+
+    /* validation: the test set, or a held-out part of the training data
+     * (split before scaling is fitted, so validation stays unseen) */
+    if (a.test)
+        val = test, memset(&test, 0, sizeof test);
+    else {
+        double f = a.val_split >= 0 ? a.val_split : train.n >= 50 ? 0.1 : 0;
+        if (f > 0 && cli_data_split(&train, f, a.seed, &val))
+            goto out;
+    }
+    if (a.patience > 0 && val.n == 0) {
+        fprintf(stderr, "backprop train: --patience needs validation data "
+                "(--val-split or --test)\n");
+        rc = CLI_USAGE;
+        goto out;
+    }
+    if (!a.resume && scaling != BP_SCALING_NONE &&
+        cli_data_fit_scaling(&train, scaling, model))
+        goto out;
+    bp_model_scale(model, train.x, train.n);
+    if (val.n)
+        bp_model_scale(model, val.x, val.n);
+
+    if (!a.quiet)
+        fprintf(stderr, "training on %d samples (%d inputs, %d %s), "
+                "validating on %d; %zu parameters\n", train.n, train.n_in,
+                train.n_out, train.n_classes ? "classes" : "outputs", val.n,
+                bp_net_n_params(model->net));
+    if (a.log && !(s.log = fopen(a.log, model->has_train_state ? "a" : "w"))) {
+        fprintf(stderr, "backprop train: %s: cannot open the log for writing\n",
+                a.log);
+        goto out;
+    }
+    s.a = &a;
+    s.model = model;
+    progress_init(&s.prog, stderr, a.quiet, train.n, a.batch);
+
+    bp_train_opts o = bp_train_defaults();
+    o.epochs = a.epochs;
+    o.batch = a.batch;
+    o.order = order;
+    o.seed = a.seed;
+    o.val_x = val.x;
+    o.val_t = val.t;
+    o.n_val = val.n;
+    o.patience = a.patience;
+    o.clip = a.clip;
+    o.on_batch = on_batch;
+    o.on_epoch = on_epoch;
+    o.ctx = &s;
+    if (model->has_train_state) {
+        o.start_epoch = model->epoch;
+        o.best_epoch = model->best_epoch;
+        o.best_val_loss = model->best_val_loss;
+    }
+    model->has_train_state = 1; /* checkpoints written from now on */
+    bp_train_result res;
+    interrupted = 0;
+    void (*old)(int) = signal(SIGINT, on_sigint);
+    bp_status st = bp_train(model->net, train.x, train.t, train.n, &o, &res);
+    signal(SIGINT, old);
+    if (st) {
+        fprintf(stderr, "backprop train: %s\n", bp_net_errmsg(model->net));
+        if (a.checkpoint)
+            fprintf(stderr, "backprop train: the last checkpoint, %s, is "
+                    "intact\n", a.checkpoint);
+        goto out;
+    }
+    if (s.failed)
+        goto out;
+    if (!a.quiet && res.stopped_early)
+        fprintf(stderr, "early stop: no better validation loss for %d epochs; "
+                "keeping epoch %d (val_loss %.4f)\n", a.patience,
+                res.best_epoch, res.best_val_loss);
+    model->has_train_state = 0;
+    if (a.save) {
+        bp_model_format fmt = has_suffix(a.save, ".txt") ? BP_FORMAT_TEXT
+                                                         : BP_FORMAT_BINARY;
+        if (bp_model_save(model, a.save, fmt, 0, &err)) {
+            fprintf(stderr, "backprop train: %s\n", err.msg);
+            goto out;
+        }
+        if (!a.quiet)
+            fprintf(stderr, "saved %s\n", a.save);
+    }
+    if (a.plot && s.n_history > 0 &&
+        plot_svg(a.plot, a.data, s.history, s.n_history, &err)) {
+        fprintf(stderr, "backprop train: %s\n", err.msg);
+        goto out;
+    }
+    rc = interrupted ? CLI_ERR : CLI_OK;
+out:
+    if (s.log && fclose(s.log) != 0 && rc == CLI_OK) {
+        fprintf(stderr, "backprop train: %s: write error\n", a.log);
+        rc = CLI_ERR;
+    }
+    free(s.history);
+    bp_model_free(model);
+    cli_data_free(&train);
+    cli_data_free(&val);
+    cli_data_free(&test);
+    return rc;
+}
