@@ -511,6 +511,11 @@ typedef struct {
     int best_epoch;
     double best_val_loss;
     uint64_t seed;            /* the run's shuffling seed */
+    int batch;                /* the run's recipe, so a resumed run */
+    bp_order order;           /* continues exactly as it started */
+    int patience;
+    double clip;
+    double val_split;
 } bp_model;
 
 /* A model around net, which it takes over (bp_model_free frees it). No

@@ -27,6 +27,7 @@ bp_status bp_model_new(bp_model **out, bp_net *net, bp_error *err)
         return bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
     m->net = net;
     m->best_val_loss = INFINITY;
+    m->batch = 1;
     *out = m;
     return BP_OK;
 }

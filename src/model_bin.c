@@ -162,6 +162,11 @@ bp_status bp__model_encode_bin(const bp_model *m, int with_state, bp_buf *b,
         put_u32(b, (uint32_t)m->best_epoch);
         put_f64(b, m->best_val_loss);
         put_u64(b, m->seed);
+        put_u32(b, (uint32_t)m->batch);
+        put_u32(b, (uint32_t)m->order);
+        put_u32(b, (uint32_t)m->patience);
+        put_f64(b, m->clip);
+        put_f64(b, m->val_split);
         end_section(b, s);
     }
     if (!b->oom) {
@@ -411,11 +416,20 @@ static bp_status read_trst(ctx *x, cursor *c, bp_model *m)
     uint32_t epoch = get_u32(c), epochs = get_u32(c), best = get_u32(c);
     double best_loss = get_f64(c);
     uint64_t seed = get_u64(c);
+    uint32_t batch = get_u32(c), order = get_u32(c), patience = get_u32(c);
+    double clip = get_f64(c), val_split = get_f64(c);
     if (c->bad)
         return bad(x, "TRST", "truncated");
     if (epoch > (1u << 30) || epochs > (1u << 30) || best > epoch ||
-        isnan(best_loss))
+        isnan(best_loss) || batch < 1 || batch > (1u << 30) || order > 1 ||
+        patience > (1u << 30) || !(clip >= 0 && clip <= 1e30) ||
+        !(val_split >= 0 && val_split < 1))
         return bad(x, "TRST", "values impossible");
+    m->batch = (int)batch;
+    m->order = (bp_order)order;
+    m->patience = (int)patience;
+    m->clip = clip;
+    m->val_split = val_split;
     m->has_train_state = 1;
     m->epoch = (int)epoch;
     m->epochs = (int)epochs;

@@ -15,6 +15,8 @@ static const cli_command commands[] = {
     {"help", "show this help, or a command's: backprop help COMMAND",
      cmd_help},
     {"train", "train a network on a data set and save the model", cmd_train},
+    {"eval", "measure a model on labelled data", cmd_eval},
+    {"predict", "a model's outputs for new data, as CSV", cmd_predict},
     {"explain", "every number of the forward and backward phase, for one "
                 "sample", cmd_explain},
     {"info", "what a model file holds", cmd_info},

@@ -105,7 +105,9 @@ static int parse(int argc, char **argv, args *a)
     a->val_split = -1;
     a->lr = -1;
     a->momentum = -1;
-    a->batch = 32;
+    a->batch = -1;     /* unset: 32, or the checkpoint's */
+    a->patience = -1;
+    a->clip = -1;
     a->epochs = -1;
     a->seed = 1;
     a->threads = 1;
@@ -453,7 +455,7 @@ int cmd_train(int argc, char **argv)
         order = BP_ORDER_SEEDS;
     }
 
-    cli_data_opts dopt = {a.label, a.classes, a.header, "train"};
+    cli_data_opts dopt = {a.label, a.classes, a.header, "train", 0};
     cli_data train = {0}, val = {0}, test = {0};
     bp_model *model = NULL;
     run_state s;
@@ -517,16 +519,43 @@ int cmd_train(int argc, char **argv)
         }
         model->seed = a.seed;
     }
+    /* the recipe: what was given, else the checkpoint's, else defaults */
+    if (a.resume) {
+        if (a.batch < 0)
+            a.batch = model->batch;
+        if (a.patience < 0)
+            a.patience = model->patience;
+        if (a.clip < 0)
+            a.clip = model->clip;
+        if (!a.order)
+            order = model->order;
+        if (a.val_split < 0)
+            a.val_split = model->val_split;
+    }
     if (a.epochs < 0)
         a.epochs = 10;
+    if (a.batch < 0)
+        a.batch = 32;
+    if (a.patience < 0)
+        a.patience = 0;
+    if (a.clip < 0)
+        a.clip = 0;
+    if (a.val_split < 0 && a.test)
+        a.val_split = 0;
+    if (a.val_split < 0)
+        a.val_split = train.n >= 50 ? 0.1 : 0;
+    model->batch = a.batch;
+    model->order = order;
+    model->patience = a.patience;
+    model->clip = a.clip;
+    model->val_split = a.val_split;
 
     /* validation: the test set, or a held-out part of the training data
      * (split before scaling is fitted, so validation stays unseen) */
     if (a.test)
         val = test, memset(&test, 0, sizeof test);
     else {
-        double f = a.val_split >= 0 ? a.val_split : train.n >= 50 ? 0.1 : 0;
-        if (f > 0 && cli_data_split(&train, f, a.seed, &val))
+        if (a.val_split > 0 && cli_data_split(&train, a.val_split, a.seed, &val))
             goto out;
     }
     if (a.patience > 0 && val.n == 0) {

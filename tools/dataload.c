@@ -422,9 +422,35 @@ static int load_csv(const char *path, const cli_data_opts *o,
         say("%s: a header and no data", path);
         goto out;
     }
-    is_label = malloc((size_t)t.cols * sizeof *is_label);
-    int n_labels;
-    if (!is_label || label_columns(path, o->label, &t, header, is_label, &n_labels))
+    is_label = calloc((size_t)t.cols, sizeof *is_label);
+    int n_labels = 0;
+    if (!is_label) {
+        say("%s: out of memory", path);
+        goto out;
+    }
+    if (o->inputs_only > 0 && t.cols == o->inputs_only) {
+        /* inputs alone: nothing to learn from, something to predict */
+        d->n_in = t.cols;
+        if (!(d->x = malloc((size_t)d->n * d->n_in * sizeof *d->x))) {
+            say("%s: out of memory", path);
+            goto out;
+        }
+        for (int i = 0; i < d->n; i++)
+            for (int c = 0; c < t.cols; c++) {
+                const int r = i + header;
+                double v;
+                const char *f = t.f[(size_t)r * t.cols + c];
+                if (!is_number(f, &v)) {
+                    say("%s:%d:%d: '%s' is not a finite number", path,
+                        t.line[r], c + 1, f);
+                    goto out;
+                }
+                d->x[(size_t)i * d->n_in + c] = (bp_real)v;
+            }
+        rc = 0;
+        goto out;
+    }
+    if (label_columns(path, o->label, &t, header, is_label, &n_labels))
         goto out;
     d->n_in = t.cols - n_labels;
     d->x = malloc((size_t)d->n * d->n_in * sizeof *d->x);
@@ -548,7 +574,8 @@ static int load_fann(const char *path, const cli_data_opts *o,
     d->n = (int)head[0];
     d->n_in = (int)head[1];
     d->n_out = (int)head[2];
-    if ((double)d->n * (d->n_in + d->n_out) * 2 > (double)size + 2)
+    /* each number takes a byte at least: refuse before allocating */
+    if ((double)d->n * (d->n_in + d->n_out) > (double)size)
         return say("%s: declares %d pairs of %d + %d numbers, more than the "
                    "file holds", path, d->n, d->n_in, d->n_out);
     d->x = malloc((size_t)d->n * d->n_in * sizeof *d->x);

@@ -14,12 +14,15 @@ typedef struct {
     const char *classes; /* "auto", "yes", "no" or NULL (auto) */
     const char *header;  /* "auto", "yes", "no" or NULL (auto) */
     const char *split;   /* IDX directories: "train" or "t10k" */
+    int inputs_only;     /* > 0: a CSV with exactly this many columns is
+                            all inputs, no targets (for predict) */
 } cli_data_opts;
 
 typedef struct {
     int n, n_in, n_out;
     bp_real *x;          /* [n][n_in] */
-    bp_real *t;          /* [n][n_out]: one-hot rows for classes */
+    bp_real *t;          /* [n][n_out]: one-hot rows for classes; NULL
+                            (n_out 0) for inputs without targets */
     int n_classes;       /* 0: numeric targets */
     char **class_names;  /* [n_classes] */
 } cli_data;

@@ -122,12 +122,18 @@ int plot_svg(const char *path, const char *title, const bp_epoch_report *r,
         hi = 1;
     }
     axis ya = {lo, hi, hi / lo > 20};
+    int ticks;
     if (ya.log) {
         ya.lo = pow(10, floor(log10(lo)));
         ya.hi = pow(10, ceil(log10(hi)));
-    } else {
+        ticks = (int)lround(log10(ya.hi / ya.lo));
+    } else { /* a round step: 1, 2 or 5 times a power of ten */
+        double raw = (hi > 0 ? hi : 1) / 5, mag = pow(10, floor(log10(raw)));
+        double step = raw / mag <= 1 ? mag : raw / mag <= 2 ? 2 * mag
+                      : raw / mag <= 5 ? 5 * mag : 10 * mag;
         ya.lo = 0;
-        ya.hi = hi > 0 ? hi * 1.1 : 1;
+        ticks = (int)ceil((hi > 0 ? hi : 1) / step);
+        ya.hi = step * ticks;
     }
     axis acc = {0, 1, 0};
     sbuf b = {0};
@@ -139,7 +145,6 @@ int plot_svg(const char *path, const char *title, const bp_epoch_report *r,
     put_text(&b, title ? title : "training");
     put(&b, "</text>\n");
     /* grid and left ticks */
-    const int ticks = ya.log ? (int)lround(log10(ya.hi / ya.lo)) : 5;
     for (int i = 0; i <= ticks; i++) {
         double v = ya.log ? ya.lo * pow(10, i) : ya.lo + (ya.hi - ya.lo) * i / ticks;
         double y = ymap(&ya, v);
@@ -171,8 +176,11 @@ int plot_svg(const char *path, const char *title, const bp_epoch_report *r,
     if (have_acc)
         polyline(&b, r, n, &acc, offsetof(bp_epoch_report, val_acc), "#2a7",
                  " stroke-dasharray=\"6 4\"");
-    /* legend */
-    int lx = L + 12, ly = T + 16;
+    /* legend, top right, on a white card so lines never hide it */
+    int lx = W - R - 170, ly = T + 16;
+    put(&b, "<rect x=\"%d\" y=\"%d\" width=\"164\" height=\"%d\" "
+            "fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>\n",
+        lx - 6, ly - 12, 18 * (1 + have_val + have_acc) + 6);
     put(&b, "<g><line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#36c\" "
             "stroke-width=\"2\"/><text x=\"%d\" y=\"%d\">training loss</text></g>\n",
         lx, lx + 20, ly, ly, lx + 26, ly + 4);

@@ -135,4 +135,4 @@ expect_exit 2 "missing value" $BP explain --example mazur --lr
 expect_exit 2 "model and example" $BP explain
 expect_exit 0 "--help" $BP explain --help
 
-summary test_explain
+summary cli_explain
