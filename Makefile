@@ -52,7 +52,7 @@ CLI_SRC   := $(sort $(wildcard tools/*.c))
 CLI_OBJ   := $(CLI_SRC:tools/%.c=$(BUILD)/obj/tools/%.o)
 HEADERS   := include/backprop.h $(wildcard src/*.h) $(wildcard tools/*.h)
 
-.PHONY: all lib examples tests check check-asan check-double check-all demo clean
+.PHONY: all lib examples tests check check-asan check-double check-all demo golden clean
 
 all: lib examples $(BUILD)/backprop
 
@@ -143,6 +143,18 @@ fuzz-regress: fuzz-build
 	        ASAN_OPTIONS=allocator_may_return_null=1 $$f tests/fuzz/regress/$$name/* || exit 1; \
 	    fi; \
 	done
+
+# Rewrite the golden outputs of `backprop explain` (after a deliberate
+# change to what it prints or to the numbers' last digits), and the
+# committed Markdown example.
+golden:
+	$(MAKE) all
+	$(MAKE) PRECISION=double all
+	for ex in mazur cross-entropy perceptron-and xor; do \
+	    build/backprop explain --example $$ex > tests/golden/explain-$$ex.float.txt; \
+	    build-double/backprop explain --example $$ex > tests/golden/explain-$$ex.double.txt; \
+	done
+	build-double/backprop explain --example mazur --steps 10000 --format markdown > docs/explain-mazur.md
 
 clean:
 	rm -rf build build-double build-asan build-double-asan build-fuzz

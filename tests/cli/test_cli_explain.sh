@@ -121,6 +121,20 @@ echo "big networks are summarised"
 expect_exit 0 "130 weights" $BP explain --model "$TMP/big.txt" --input 1,2,3,4,5,6,7,8,9,10 --target 0,1,0 --check
 grep -q "summarised" "$TMP/out" && ok "says it summarises" || fail "no summary notice"
 
+echo "golden outputs of the built-in examples (tests/golden; make golden rewrites them)"
+if $BP version | grep -q double; then prec=double; else prec=float; fi
+for ex in mazur cross-entropy perceptron-and xor; do
+    $BP explain --example $ex >"$TMP/golden" 2>&1
+    if cmp -s "$TMP/golden" "tests/golden/explain-$ex.$prec.txt"; then
+        ok "$ex ($prec) as committed"
+    else
+        fail "$ex ($prec) differs from tests/golden/explain-$ex.$prec.txt:"
+        diff "tests/golden/explain-$ex.$prec.txt" "$TMP/golden" | head -6 | sed 's/^/       | /'
+    fi
+done
+awk '{ n = gsub(/\$/, "$"); if (n % 2) bad++ } END { exit bad > 0 }' docs/explain-mazur.md &&
+    ok "docs/explain-mazur.md: math delimiters balance" || fail "docs/explain-mazur.md: unbalanced \$"
+
 echo "bad input"
 expect_exit 1 "missing model file" $BP explain --model "$TMP/none.txt" --input 1 --target 1
 grep -q "none.txt" "$TMP/err" && ok "message names the file" || fail "file not named"
