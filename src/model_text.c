@@ -219,7 +219,13 @@ static bp_status read_header(lexer *x, header *h, char *kw, size_t cap)
     int version;
     if (!word(x, w, sizeof w, 1) || strcmp(w, BP_MODEL_TEXT_MAGIC) != 0)
         return fail(x, BP_ERR_FORMAT, "expected '%s'", BP_MODEL_TEXT_MAGIC);
-    if ((st = integer(x, &version, 1, 1, "version")) || (st = end_of_line(x)))
+    if ((st = integer(x, &version, 1, 1 << 30, "version")))
+        return st;
+    if (version != 1)
+        return bp__fail_err(x->err, BP_ERR_FORMAT, "%s:%d: model version %d; "
+                            "this build reads version 1", x->name, x->line,
+                            version);
+    if ((st = end_of_line(x)))
         return st;
     memset(h, 0, sizeof *h);
     while (word(x, kw, cap, 1)) {

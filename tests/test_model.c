@@ -223,6 +223,45 @@ static void test_damage(void)
     bp_model_free(m);
 }
 
+static uint32_t crc32_ieee(const unsigned char *p, size_t n)
+{
+    uint32_t c = 0xffffffffu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++)
+            c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+    }
+    return ~c;
+}
+
+/* A file from a later version, with a correct checksum, is refused with
+ * a message that says so. */
+static void test_newer_version(void)
+{
+    printf("a newer format version\n");
+    bp_model *m = make_model(), *got = NULL;
+    bp_error err;
+    bp_model_save(m, path_bin, BP_FORMAT_BINARY, 0, &err);
+    size_t n;
+    unsigned char *p = slurp(path_bin, &n);
+    if (!p || n < 32) {
+        CHECK(0, "read back");
+        free(p);
+        bp_model_free(m);
+        return;
+    }
+    p[8] = 2; /* version, little-endian u32 after the 8-byte magic */
+    uint32_t c = crc32_ieee(p, n - 16);
+    for (int i = 0; i < 4; i++)
+        p[n - 4 + i] = (unsigned char)(c >> (8 * i));
+    CHECK_STATUS(bp_model_parse(p, n, "new.bpm", &got, &err), BP_ERR_FORMAT);
+    CHECK(strstr(err.msg, "new.bpm: model version 2; this build reads "
+                          "version 1") != NULL, "'%s'", err.msg);
+    bp_model_free(got);
+    free(p);
+    bp_model_free(m);
+}
+
 static void test_text_errors(void)
 {
     printf("malformed text models: the line and what is wrong\n");
@@ -230,7 +269,7 @@ static void test_text_errors(void)
         const char *text, *want;
     } cases[] = {
         {"backprop-model 1\ninput 2\nlayer 2 sigmoidd\n", ":3: unknown activation 'sigmoidd'"},
-        {"backprop-model 2\n", ":1: version"},
+        {"backprop-model 2\n", ":1: model version 2; this build reads version 1"},
         {"backprop-model 1\ninput 0\n", ":2: input width"},
         {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\nbiases 0\n x\nend\n", ":7: 'x' is not a number"},
         {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\nbiases 0\n 1e999\nend\n", ":7: '1e999' is not a finite number"},
@@ -333,6 +372,7 @@ int main(void)
     test_checkpoint();
     test_damage();
     test_text_errors();
+    test_newer_version();
     test_atomic();
     test_fuzz_regressions();
     unlink(path_bin);

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE /* getopt_long */
 #include "cli.h"
 #include "dataload.h"
+#include "plot.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -15,19 +16,22 @@
 #include <string.h>
 
 typedef struct {
-    const char *model, *data, *label, *header, *output;
-    int json;
+    const char *model, *data, *label, *header, *output, *plot, *regions;
+    int json, proba;
 } args;
 
 static int parse(const char *cmd, int argc, char **argv, args *a,
                  void (*usage)(FILE *))
 {
-    enum { O_MODEL = 256, O_DATA, O_LABEL, O_HEADER, O_OUT, O_JSON, O_HELP };
+    enum { O_MODEL = 256, O_DATA, O_LABEL, O_HEADER, O_OUT, O_JSON, O_HELP,
+           O_PLOT, O_REGIONS, O_PROBA };
     static const struct option lo[] = {
         {"model", 1, 0, O_MODEL}, {"data", 1, 0, O_DATA},
         {"test", 1, 0, O_DATA},   {"label", 1, 0, O_LABEL},
         {"header", 1, 0, O_HEADER}, {"output", 1, 0, O_OUT},
-        {"json", 0, 0, O_JSON},   {"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
+        {"json", 0, 0, O_JSON},   {"help", 0, 0, O_HELP},
+        {"plot", 1, 0, O_PLOT},   {"regions", 1, 0, O_REGIONS},
+        {"proba", 0, 0, O_PROBA}, {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     optind = 1;
     opterr = 0;
@@ -41,6 +45,9 @@ static int parse(const char *cmd, int argc, char **argv, args *a,
         case 'o':
         case O_OUT: a->output = optarg; break;
         case O_JSON: a->json = 1; break;
+        case O_PLOT: a->plot = optarg; break;
+        case O_REGIONS: a->regions = optarg; break;
+        case O_PROBA: a->proba = 1; break;
         case O_HELP: usage(stdout); return 1;
         case ':':
             fprintf(stderr, "backprop %s: %s needs a value\n", cmd, argv[optind - 1]);
@@ -63,9 +70,10 @@ static int parse(const char *cmd, int argc, char **argv, args *a,
     return 0;
 }
 
-/* Load the model and the data, matched to it; scaled. */
+/* Load the model and the data, matched to it; scaled. raw, if not NULL,
+ * gets a copy of the inputs before scaling. */
 static int load(const char *cmd, const args *a, int inputs_only, bp_model **m,
-                cli_data *d)
+                cli_data *d, bp_real **raw)
 {
     bp_error err;
     if (bp_model_load(a->model, m, &err)) {
@@ -84,6 +92,14 @@ static int load(const char *cmd, const args *a, int inputs_only, bp_model **m,
     }
     if (d->n_out > 0 && cli_data_match_model(d, *m, a->data))
         return -1;
+    if (raw) {
+        size_t bytes = (size_t)d->n * d->n_in * sizeof **raw;
+        if (!(*raw = malloc(bytes))) {
+            fprintf(stderr, "backprop %s: out of memory\n", cmd);
+            return -1;
+        }
+        memcpy(*raw, d->x, bytes);
+    }
     bp_model_scale(*m, d->x, d->n);
     return bp_net_reserve((*m)->net, d->n < 256 ? d->n : 256) ? -1 : 0;
 }
@@ -102,11 +118,14 @@ static int argmax(const bp_real *v, int n)
 static void eval_usage(FILE *f)
 {
     fprintf(f, "usage: backprop eval --model FILE --data FILE|DIR [--label COL] "
-               "[--json]\n\n"
+               "[--json]\n                     [--plot CONFUSION.svg] "
+               "[--regions REGIONS.svg]\n\n"
                "Measure a model on labelled data (an IDX directory is read "
                "from its t10k\nsplit): loss, accuracy, per-class precision, "
                "recall and F1 and the\nconfusion matrix for classes; mean "
-               "squared and absolute error and R^2 for\nnumbers.\n");
+               "squared and absolute error and R^2 for\nnumbers. --plot draws "
+               "the confusion matrix as a heat map; --regions, for a\nmodel "
+               "with two inputs, its decision regions with the data points.\n");
 }
 
 int cmd_eval(int argc, char **argv)
@@ -117,11 +136,24 @@ int cmd_eval(int argc, char **argv)
         return rc > 0 ? CLI_OK : CLI_USAGE;
     bp_model *m = NULL;
     cli_data d = {0};
-    bp_real *out = NULL;
+    bp_real *out = NULL, *raw = NULL;
     long *conf = NULL;
+    int *labels = NULL;
     rc = CLI_ERR;
-    if (load("eval", &a, 0, &m, &d))
+    if (load("eval", &a, 0, &m, &d, a.regions ? &raw : NULL))
         goto done;
+    if (a.regions && d.n_in != 2) {
+        fprintf(stderr, "backprop eval: --regions: the model has %d inputs; "
+                "decision regions need 2\n", d.n_in);
+        rc = CLI_USAGE;
+        goto done;
+    }
+    if (a.plot && !m->n_classes) {
+        fprintf(stderr, "backprop eval: --plot: a confusion matrix needs "
+                "classes\n");
+        rc = CLI_USAGE;
+        goto done;
+    }
     const int k = d.n_out;
     double loss, acc;
     out = malloc((size_t)d.n * k * sizeof *out);
@@ -213,8 +245,25 @@ int cmd_eval(int argc, char **argv)
     }
     if (a.json)
         printf("}\n");
+    bp_error err;
+    if (a.plot && plot_confusion_svg(a.plot, a.data, conf, k, m->class_names,
+                                     &err)) {
+        fprintf(stderr, "backprop eval: %s\n", err.msg);
+        goto done;
+    }
+    if (a.regions) {
+        if (m->n_classes && (labels = malloc((size_t)d.n * sizeof *labels)))
+            for (int i = 0; i < d.n; i++)
+                labels[i] = argmax(d.t + (size_t)i * k, k);
+        if (plot_regions_svg(a.regions, a.data, m, raw, labels, d.n, &err)) {
+            fprintf(stderr, "backprop eval: %s\n", err.msg);
+            goto done;
+        }
+    }
     rc = CLI_OK;
 done:
+    free(labels);
+    free(raw);
     free(conf);
     free(out);
     cli_data_free(&d);
@@ -227,9 +276,10 @@ done:
 static void predict_usage(FILE *f)
 {
     fprintf(f, "usage: backprop predict --model FILE --data FILE|DIR "
-               "[--output FILE]\n\n"
+               "[--output FILE] [--proba]\n\n"
                "Run a model on data and write CSV: for classes, the predicted "
-               "class and\nthe probability of each; for numbers, the outputs. "
+               "class (and\nwith --proba the probability of each); for "
+               "numbers, the outputs. "
                "A CSV of exactly the\nmodel's input width is read as inputs "
                "alone. --output writes the file\natomically (default: standard "
                "output).\n");
@@ -282,7 +332,7 @@ int cmd_predict(int argc, char **argv)
     bp_real *out = NULL;
     text t = {0};
     rc = CLI_ERR;
-    if (load("predict", &a, 1, &m, &d))
+    if (load("predict", &a, 1, &m, &d, NULL))
         goto done;
     const int k = bp_net_n_out(m->net);
     out = malloc((size_t)d.n * k * sizeof *out);
@@ -291,9 +341,10 @@ int cmd_predict(int argc, char **argv)
                 out ? bp_net_errmsg(m->net) : "out of memory");
         goto done;
     }
-    if (m->n_classes == k) {
+    const int classes = m->n_classes == k;
+    if (classes) {
         put(&t, "class");
-        for (int j = 0; j < k; j++)
+        for (int j = 0; a.proba && j < k; j++)
             put(&t, ",p_%s", m->class_names[j]);
     } else {
         for (int j = 0; j < k; j++)
@@ -302,10 +353,10 @@ int cmd_predict(int argc, char **argv)
     put(&t, "\n");
     for (int i = 0; i < d.n; i++) {
         const bp_real *o = out + (size_t)i * k;
-        if (m->n_classes == k)
-            put(&t, "%s,", m->class_names[argmax(o, k)]);
-        for (int j = 0; j < k; j++)
-            put(&t, "%s%.6g", j ? "," : "", (double)o[j]);
+        if (classes)
+            put(&t, "%s", m->class_names[argmax(o, k)]);
+        for (int j = 0; (!classes || a.proba) && j < k; j++)
+            put(&t, "%s%.6g", j || classes ? "," : "", (double)o[j]);
         put(&t, "\n");
     }
     if (t.oom) {

@@ -576,6 +576,32 @@ int cmd_train(int argc, char **argv)
                 "validating on %d; %zu parameters\n", train.n, train.n_in,
                 train.n_out, train.n_classes ? "classes" : "outputs", val.n,
                 bp_net_n_params(model->net));
+    if (a.verbose) {
+        bp_net *net = model->net;
+        bp_optim op = bp_net_get_optim(net);
+        bp_loss lk;
+        bp_reduction red;
+        bp_net_get_loss(net, &lk, &red);
+        fprintf(stderr, "network   %d", bp_net_n_in(net));
+        for (int l = 0; l < bp_net_n_layers(net); l++) {
+            bp_layer_desc ld;
+            bp_net_layer(net, l, &ld, NULL);
+            fprintf(stderr, " -> %d %s", ld.n_out, bp_act_name(ld.act));
+        }
+        fprintf(stderr, "\nloss      %s (%s over the batch)\n"
+                "optimizer %s, lr %g, momentum %g, weight decay %g\n"
+                "training  %d epochs%s, batch %d, seed %llu, %s order, "
+                "patience %d, clip %g\nscaling   %s\n", bp_loss_name(lk),
+                red == BP_REDUCE_MEAN ? "mean" : "sum",
+                bp_optim_name(op.kind), op.lr, op.momentum, op.weight_decay,
+                a.epochs, a.resume ? " in all (resuming)" : "", a.batch,
+                (unsigned long long)a.seed,
+                order == BP_ORDER_SEEDS ? "the seeds'" : "standard",
+                a.patience, a.clip,
+                model->scaling == BP_SCALING_MINMAX     ? "minmax"
+                : model->scaling == BP_SCALING_STANDARD ? "standard"
+                                                        : "none");
+    }
     if (a.log && !(s.log = fopen(a.log, model->has_train_state ? "a" : "w"))) {
         fprintf(stderr, "backprop train: %s: cannot open the log for writing\n",
                 a.log);

@@ -193,13 +193,14 @@ static int make_classes(cli_data *d, char **labels, const char *path)
 
 typedef struct {
     char **f;      /* fields of all rows, row-major */
+    size_t count;  /* fields allocated (a failed parse stops mid-row) */
     int *line;     /* line number of each row */
     int rows, cols;
 } table;
 
 static void free_table(table *t)
 {
-    for (long i = 0; t->f && i < (long)t->rows * t->cols; i++)
+    for (size_t i = 0; t->f && i < t->count; i++)
         free(t->f[i]);
     free(t->f);
     free(t->line);
@@ -281,6 +282,7 @@ static int parse_csv(const char *path, const char *s, size_t n, table *t)
             t->f = q;
             cap *= 2;
         }
+        t->count = count + 1;
         if (!(t->f[count++] = strndup_(field + lead, len - lead))) {
             free(field);
             return say("%s: out of memory", path);
@@ -304,6 +306,7 @@ static int parse_csv(const char *path, const char *s, size_t n, table *t)
                     t->f = q;
                     cap *= 2;
                 }
+                t->count = count + 1;
                 t->f[count++] = strndup_("", 0);
                 row_fields++;
                 end_row = 1;

@@ -61,6 +61,23 @@ static void put_text(sbuf *b, const char *s)
     }
 }
 
+/* Close the SVG and write it atomically. */
+static int finish(sbuf *b, const char *path, bp_error *err)
+{
+    put(b, "</svg>\n");
+    if (b->oom) {
+        free(b->p);
+        if (err) {
+            err->status = BP_ERR_NOMEM;
+            snprintf(err->msg, sizeof err->msg, "%s: out of memory", path);
+        }
+        return -1;
+    }
+    int rc = bp_write_file_atomic(path, b->p, b->len, err) ? -1 : 0;
+    free(b->p);
+    return rc;
+}
+
 enum { W = 720, H = 420, L = 70, R = 70, T = 50, B = 50 };
 
 typedef struct {
@@ -193,16 +210,177 @@ int plot_svg(const char *path, const char *title, const bp_epoch_report *r,
                 "stroke-width=\"2\" stroke-dasharray=\"6 4\"/><text x=\"%d\" y=\"%d\">"
                 "validation accuracy</text></g>\n",
             lx, lx + 20, ly + 36, ly + 36, lx + 26, ly + 40);
-    put(&b, "</svg>\n");
-    if (b.oom) {
-        free(b.p);
-        if (err) {
-            err->status = BP_ERR_NOMEM;
-            snprintf(err->msg, sizeof err->msg, "%s: out of memory", path);
+    return finish(&b, path, err);
+}
+
+/* Heat-map colour for a share in [0, 1]: white to dark blue. */
+static void shade(double f, char *out, size_t cap)
+{
+    f = f < 0 ? 0 : f > 1 ? 1 : f;
+    int r = (int)(255 - f * (255 - 8)), g = (int)(255 - f * (255 - 48));
+    int bl = (int)(255 - f * (255 - 107));
+    snprintf(out, cap, "rgb(%d,%d,%d)", r, g, bl);
+}
+
+int plot_confusion_svg(const char *path, const char *title, const long *counts,
+                       int k, char *const *names, bp_error *err)
+{
+    const int cell = k <= 10 ? 44 : k <= 20 ? 26 : 12, left = 110, top = 70;
+    const int w = left + k * cell + 30, h = top + k * cell + 60;
+    sbuf b = {0};
+    put(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+            "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
+            "font-size=\"11\">\n<rect width=\"100%%\" height=\"100%%\" "
+            "fill=\"white\"/>\n", w, h, w, h);
+    put(&b, "<text x=\"%d\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">",
+        w / 2);
+    put_text(&b, title ? title : "confusion matrix");
+    put(&b, "</text>\n<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">predicted"
+            "</text>\n<text transform=\"translate(16 %d) rotate(-90)\" "
+            "text-anchor=\"middle\">true class</text>\n",
+        left + k * cell / 2, top - 26, top + k * cell / 2);
+    for (int i = 0; i < k; i++) {
+        long row = 0;
+        for (int j = 0; j < k; j++)
+            row += counts[i * k + j];
+        put(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", left - 6,
+            top + i * cell + cell / 2 + 4);
+        put_text(&b, names[i]);
+        put(&b, "</text>\n<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
+            left + i * cell + cell / 2, top - 8);
+        put_text(&b, names[i]);
+        put(&b, "</text>\n");
+        for (int j = 0; j < k; j++) {
+            double f = row ? (double)counts[i * k + j] / row : 0;
+            char col[32];
+            shade(f, col, sizeof col);
+            put(&b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+                    "fill=\"%s\" stroke=\"#eee\"/>\n",
+                left + j * cell, top + i * cell, cell, cell, col);
+            if (cell >= 26)
+                put(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
+                        "fill=\"%s\">%ld</text>\n",
+                    left + j * cell + cell / 2, top + i * cell + cell / 2 + 4,
+                    f > 0.5 ? "white" : "black", counts[i * k + j]);
         }
+    }
+    return finish(&b, path, err);
+}
+
+int plot_regions_svg(const char *path, const char *title, bp_model *m,
+                     const bp_real *x, const int *label, int n, bp_error *err)
+{
+    enum { S = 400, GRID = 100, PAD = 50 };
+    static const char *const palette[] = {"#4477aa", "#ee6677", "#228833",
+                                          "#ccbb44", "#66ccee", "#aa3377",
+                                          "#bbbbbb", "#000000"};
+    /* the same colours mixed with white, opaque: overlapping cells of a
+     * translucent colour would show seams */
+    static const char *const light[] = {"#c1d1e5", "#f9d1d6", "#bddbc2",
+                                        "#efeac7", "#d1f0f8", "#e5c1d6",
+                                        "#eaeaea", "#b3b3b3"};
+    const int k = bp_net_n_out(m->net);
+    double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
+    for (int i = 0; i < n; i++)
+        for (int d = 0; d < 2; d++) {
+            lo[d] = x[2 * i + d] < lo[d] ? x[2 * i + d] : lo[d];
+            hi[d] = x[2 * i + d] > hi[d] ? x[2 * i + d] : hi[d];
+        }
+    for (int d = 0; d < 2; d++) {
+        if (!(hi[d] > lo[d])) {
+            lo[d] = n ? lo[d] - 1 : -1;
+            hi[d] = n ? hi[d] + 1 : 1;
+        }
+        double pad = 0.1 * (hi[d] - lo[d]);
+        lo[d] -= pad;
+        hi[d] += pad;
+    }
+    bp_real *grid = malloc((size_t)GRID * GRID * 2 * sizeof *grid);
+    bp_real *out = malloc((size_t)GRID * GRID * k * sizeof *out);
+    if (!grid || !out) {
+        free(grid);
+        free(out);
+        if (err)
+            snprintf(err->msg, sizeof err->msg, "%s: out of memory", path);
         return -1;
     }
-    int rc = bp_write_file_atomic(path, b.p, b.len, err) ? -1 : 0;
-    free(b.p);
-    return rc;
+    for (int r = 0; r < GRID; r++)
+        for (int c = 0; c < GRID; c++) {
+            grid[2 * (r * GRID + c)] = (bp_real)(lo[0] + (c + 0.5) * (hi[0] - lo[0]) / GRID);
+            grid[2 * (r * GRID + c) + 1] = (bp_real)(hi[1] - (r + 0.5) * (hi[1] - lo[1]) / GRID);
+        }
+    bp_model_scale(m, grid, GRID * GRID);
+    int st = bp_net_predict(m->net, grid, GRID * GRID, out);
+    sbuf b = {0};
+    const int w = S + 2 * PAD, h = S + 2 * PAD;
+    put(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+            "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
+            "font-size=\"11\">\n<rect width=\"100%%\" height=\"100%%\" "
+            "fill=\"white\"/>\n<text x=\"%d\" y=\"28\" font-size=\"15\" "
+            "text-anchor=\"middle\">", w, h, w, h, w / 2);
+    put_text(&b, title ? title : "decision regions");
+    put(&b, "</text>\n");
+    /* one rectangle per run of equal cells in a row keeps the file small:
+     * cells are coloured by predicted class (k > 1) or by the single
+     * output in 16 steps (k = 1) */
+    const double cs = (double)S / GRID;
+    for (int r = 0; !st && r < GRID; r++) {
+        int start = 0, prev = -1;
+        for (int c = 0; c <= GRID; c++) {
+            int key = -2;
+            if (c < GRID) {
+                const bp_real *o = out + (size_t)(r * GRID + c) * k;
+                if (k == 1) {
+                    double v = o[0] < 0 ? 0 : o[0] > 1 ? 1 : o[0];
+                    key = (int)(v * 15.999);
+                } else {
+                    key = 0;
+                    for (int j = 1; j < k; j++)
+                        key = o[j] > o[key] ? j : key;
+                }
+            }
+            if (key == prev)
+                continue;
+            if (prev >= 0) {
+                char col[32];
+                if (k == 1)
+                    shade((prev + 0.5) / 16, col, sizeof col);
+                else
+                    snprintf(col, sizeof col, "%s", light[prev % 8]);
+                put(&b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" "
+                        "height=\"%.2f\" fill=\"%s\"/>\n",
+                    PAD + start * cs, PAD + r * cs, (c - start) * cs + 0.3,
+                    cs + 0.3, col);
+            }
+            start = c;
+            prev = key;
+        }
+    }
+    put(&b, "\n");
+    for (int i = 0; i < n; i++) {
+        double px = PAD + (x[2 * i] - lo[0]) / (hi[0] - lo[0]) * S;
+        double py = PAD + (hi[1] - x[2 * i + 1]) / (hi[1] - lo[1]) * S;
+        const char *col = label && label[i] >= 0 ? palette[label[i] % 8] : "#333";
+        put(&b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\" "
+                "stroke=\"black\" stroke-width=\"0.7\"/>\n", px, py, col);
+    }
+    put(&b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+            "fill=\"none\" stroke=\"#444\"/>\n<text x=\"%d\" y=\"%d\">%.3g"
+            "</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3g</text>\n"
+            "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3g</text>"
+            "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3g</text>\n",
+        PAD, PAD, S, S, PAD, PAD + S + 16, lo[0], PAD + S, PAD + S + 16, hi[0],
+        PAD - 4, PAD + S, lo[1], PAD - 4, PAD + 8, hi[1]);
+    free(grid);
+    free(out);
+    if (st) {
+        free(b.p);
+        if (err)
+            snprintf(err->msg, sizeof err->msg, "%s: %s", path,
+                     bp_net_errmsg(m->net));
+        return -1;
+    }
+    return finish(&b, path, err);
 }

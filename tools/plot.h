@@ -13,4 +13,16 @@
 int plot_svg(const char *path, const char *title, const bp_epoch_report *r,
              int n, bp_error *err);
 
+/* The confusion matrix as a heat map: counts[true][predicted], k classes
+ * named names[k]; each cell shaded by its share of the true class. */
+int plot_confusion_svg(const char *path, const char *title, const long *counts,
+                       int k, char *const *names, bp_error *err);
+
+/* For a network with 2 inputs: its decision regions over the plane (the
+ * predicted class, or for one output the output, in colour), with the
+ * data points x[n][2] (raw, before scaling) and their classes label[n]
+ * (-1: unknown) on top, as seed 004's XOR figure. */
+int plot_regions_svg(const char *path, const char *title, bp_model *m,
+                     const bp_real *x, const int *label, int n, bp_error *err);
+
 #endif

@@ -1,0 +1,97 @@
+#!/bin/sh
+# tests/cli/test_cli_errors.sh - every kind of bad input, table-driven:
+# the exit status, the message (file, line, column where they apply), and
+# that no output file is created or overwritten on failure.
+. "$(dirname "$0")/lib.sh"
+
+# fixtures
+printf 'x1,x2,kind\n0,0,red\n1,1,blue\n0,1,red\n1,0,blue\n0.1,0.1,red\n0.9,0.9,blue\n' >"$TMP/ok.csv"
+$BP train --data "$TMP/ok.csv" --epochs 2 --save "$TMP/model.bpm" --quiet || fail "fixture model"
+printf 'x1,x2,kind\n0,0,red\n1,1,purple\n' >"$TMP/purple.csv"
+printf 'a,b,c,d\n1,2,3,red\n' >"$TMP/wide.csv"
+printf 'a,b,c\n1,2,x\n3,4\n' >"$TMP/ragged.csv"
+printf 'a,b,c\n1,2,x\n3,oops,y\n' >"$TMP/word.csv"
+printf 'a,b,c\nnan,2,x\n' >"$TMP/nan.csv"
+printf 'a,b,c\n1,inf,x\n' >"$TMP/inf.csv"
+printf 'a,b,c\n1,,x\n' >"$TMP/missing.csv"
+printf '' >"$TMP/empty.csv"
+printf 'a,b,c\n' >"$TMP/header.csv"
+printf 'a,"b,c\n1,2,3\n' >"$TMP/quote.csv"
+printf '3 2 1\n0 0 0\n1 1\n' >"$TMP/short.data"
+printf '\211PNG\r\n\032\n\0\0\0\rIHDR' >"$TMP/image.png"
+head -c 100 "$TMP/model.bpm" >"$TMP/truncated.bpm"
+cp "$TMP/model.bpm" "$TMP/flipped.bpm"
+printf 'X' | dd of="$TMP/flipped.bpm" bs=1 seek=60 conv=notrunc 2>/dev/null
+mkdir -p "$TMP/idx"
+printf '\0\0\010\003\0\0\0\001\0\0\0\002\0\0\0\003abcd' >"$TMP/idx/train-images-idx3-ubyte"
+printf '\0\0\010\001\0\0\0\002\0\1' >"$TMP/idx/train-labels-idx1-ubyte"
+mkdir -p "$TMP/noidx"
+cp "$TMP/model.bpm" "$TMP/keep.bpm"
+keep=$(cksum <"$TMP/keep.bpm")
+
+# row: expected exit | message pattern (grep -E) | command...
+row() {
+    want=$1; pattern=$2; shift 2
+    rm -f "$TMP/new.out"
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    got=$?
+    msg=$(head -n 1 "$TMP/err")
+    if [ "$got" -ne "$want" ]; then
+        fail "exit $got, want $want: $*: $msg"
+    elif ! grep -qE -- "$pattern" "$TMP/err"; then
+        fail "message '$msg' lacks /$pattern/"
+    elif [ -e "$TMP/new.out" ]; then
+        fail "an output file was written: $*"
+    elif [ "$(cksum <"$TMP/keep.bpm")" != "$keep" ]; then
+        fail "an existing file was changed: $*"
+    elif [ "$(wc -l <"$TMP/err")" -gt 2 ]; then
+        fail "more than a short message: $(cat "$TMP/err")"
+    else
+        ok "exit $got: $msg"
+    fi
+}
+
+echo "data files"
+row 1 'ragged.csv:3: 2 fields, but the first row has 3' $BP train --data "$TMP/ragged.csv" --save "$TMP/new.out"
+row 1 "word.csv:3:2: 'oops' is not a finite number" $BP train --data "$TMP/word.csv" --save "$TMP/new.out"
+row 1 "nan.csv:2:1: 'nan' is not a finite number" $BP train --data "$TMP/nan.csv" --save "$TMP/new.out"
+row 1 "inf.csv:2:2: 'inf' is not a finite number" $BP train --data "$TMP/inf.csv" --save "$TMP/new.out"
+row 1 'missing.csv:2:2: missing value' $BP train --data "$TMP/missing.csv" --save "$TMP/new.out"
+row 1 'empty.csv: no data' $BP train --data "$TMP/empty.csv" --save "$TMP/new.out"
+row 1 'header.csv: a header and no data' $BP train --data "$TMP/header.csv" --header yes --save "$TMP/new.out"
+row 1 'quote.csv:1: a quoted field is never closed' $BP train --data "$TMP/quote.csv" --save "$TMP/new.out"
+row 1 'short.data:4: the file ends in pair 2 of 3' $BP train --data "$TMP/short.data" --save "$TMP/new.out"
+row 1 'image.png: binary data, not a CSV' $BP train --data "$TMP/image.png" --save "$TMP/new.out"
+row 1 'none.csv: No such file' $BP train --data "$TMP/none.csv" --save "$TMP/new.out"
+row 1 "no column 'zzz'" $BP train --data "$TMP/ok.csv" --label zzz --save "$TMP/new.out"
+row 1 'idx/train-images-idx3-ubyte: 4 data bytes, but the header says 6' $BP train --data "$TMP/idx" --save "$TMP/new.out"
+row 1 'noidx: no train-images-idx3-ubyte' $BP train --data "$TMP/noidx" --save "$TMP/new.out"
+echo "data against a model"
+row 1 "purple.csv: class 'purple' is not one of the model's 2 classes" $BP eval --model "$TMP/model.bpm" --data "$TMP/purple.csv"
+row 1 'wide.csv: 3 inputs, but the model takes 2' $BP eval --model "$TMP/model.bpm" --data "$TMP/wide.csv"
+row 1 'wide.csv: 3 inputs, but the model takes 2' $BP predict --model "$TMP/model.bpm" --data "$TMP/wide.csv" -o "$TMP/new.out"
+row 1 'ok.csv: the checkpoint takes|a model, not a checkpoint' $BP train --data "$TMP/ok.csv" --resume "$TMP/model.bpm" --save "$TMP/new.out"
+echo "model files"
+row 1 'truncated.bpm: no checksum at the end: the file is truncated' $BP eval --model "$TMP/truncated.bpm" --data "$TMP/ok.csv"
+row 1 'flipped.bpm: checksum mismatch: the file is damaged' $BP predict --model "$TMP/flipped.bpm" --data "$TMP/ok.csv" -o "$TMP/new.out"
+row 1 'image.png: not a backprop model' $BP info "$TMP/image.png"
+row 1 'ok.csv: not a backprop model' $BP explain --model "$TMP/ok.csv" --input 1,2 --target 1,0
+printf 'backprop-model 2\n' >"$TMP/v2.txt"
+row 1 'v2.txt:1: model version 2; this build reads version 1' $BP info "$TMP/v2.txt"
+echo "outputs that cannot be written"
+row 1 'nodir/m.bpm: cannot create a temporary file' $BP train --data "$TMP/ok.csv" --epochs 1 --save "$TMP/nodir/m.bpm"
+row 1 'nodir/p.csv: cannot create a temporary file' $BP predict --model "$TMP/model.bpm" --data "$TMP/ok.csv" -o "$TMP/nodir/p.csv"
+row 1 'nodir/c.svg: cannot create a temporary file' $BP eval --model "$TMP/model.bpm" --data "$TMP/ok.csv" --plot "$TMP/nodir/c.svg"
+row 1 'nodir/log.jsonl: cannot open the log' $BP train --data "$TMP/ok.csv" --epochs 1 --log "$TMP/nodir/log.jsonl" --save "$TMP/new.out"
+echo "usage errors"
+row 2 "unknown option '--frobnicate'" $BP train --data "$TMP/ok.csv" --frobnicate
+row 2 "--epochs: 'ten' is not an integer" $BP train --data "$TMP/ok.csv" --epochs ten
+row 2 '--lr: -1 is not in' $BP train --data "$TMP/ok.csv" --lr -1
+row 2 '--layers 5,4,2: the data has 2 inputs' $BP train --data "$TMP/ok.csv" --layers 5,4,2
+row 2 "--hidden-act: unknown activation 'sigmod'" $BP train --data "$TMP/ok.csv" --hidden-act sigmod
+row 2 "--optim: unknown 'adamax'" $BP train --data "$TMP/ok.csv" --optim adamax
+row 2 'loss bce needs a sigmoid output layer' $BP train --data "$TMP/ok.csv" --loss bce
+row 2 '--data FILE is needed' $BP train
+row 2 '--model FILE and --data FILE are needed' $BP eval --data "$TMP/ok.csv"
+row 2 "unknown command 'trian'" $BP trian
+summary cli_errors
