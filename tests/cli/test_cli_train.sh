@@ -74,6 +74,25 @@ else
     fail "rsvg-convert missing (install librsvg2-bin) to check the plot renders"
 fi
 
+echo "eval plots: confusion heat map, decision regions"
+check "eval --plot --regions" $BP eval --model "$TMP/blobs.bpm" --data "$TMP/blobs.csv" --plot "$TMP/cm.svg" --regions "$TMP/regions.svg"
+check "regions of a one-output net" $BP eval --model "$TMP/xor.bpm" --data "$TMP/xor.data" --regions "$TMP/xor.svg"
+for f in cm regions xor plot; do
+    if command -v rsvg-convert >/dev/null 2>&1 && rsvg-convert "$TMP/$f.svg" -o "$TMP/$f.png"; then
+        # a blank picture compresses to a few hundred bytes
+        size=$(wc -c <"$TMP/$f.png")
+        [ "$size" -gt 3000 ] && ok "$f.svg renders, $size-byte PNG" || fail "$f.svg renders blank ($size bytes)"
+    else
+        fail "$f.svg does not render (or rsvg-convert is missing: librsvg2-bin)"
+    fi
+done
+printf 'a,b,c,y\n1,2,3,4\n2,3,4,5\n3,4,5,6\n' >"$TMP/three.csv"
+$BP train --data "$TMP/three.csv" --epochs 1 --save "$TMP/three.bpm" --quiet
+expect_exit 2 "--regions needs two inputs" $BP eval --model "$TMP/three.bpm" --data "$TMP/three.csv" --regions "$TMP/r.svg"
+check "predict --proba" $BP predict --model "$TMP/blobs.bpm" --data "$TMP/new.csv" --proba
+[ "$(head -n 1 "$TMP/out")" = "class,p_blue,p_green,p_red" ] && ok "probability columns" ||
+    fail "header: $(head -n 1 "$TMP/out")"
+
 echo "a diverging run stops and leaves the checkpoint intact"
 check "a good checkpoint" $BP train --data "$TMP/reg.tsv" --epochs 1 --checkpoint "$TMP/div.bpm" --quiet
 sum_before=$(cksum <"$TMP/div.bpm")
