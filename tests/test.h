@@ -31,7 +31,7 @@ static inline void tst_report(int ok, const char *file, int line, const char *wh
 /* A boolean check. */
 #define CHECK(cond, ...)                                                     \
     do {                                                                     \
-        char tst_buf_[512];                                                  \
+        char tst_buf_[1024];                                                  \
         snprintf(tst_buf_, sizeof tst_buf_, __VA_ARGS__);                    \
         tst_report(!!(cond), __FILE__, __LINE__, tst_buf_);                  \
     } while (0)
@@ -40,7 +40,7 @@ static inline void tst_report(int ok, const char *file, int line, const char *wh
 #define CHECK_OK(expr)                                                       \
     do {                                                                     \
         int tst_st_ = (int)(expr);                                           \
-        char tst_buf_[512];                                                  \
+        char tst_buf_[1024];                                                  \
         snprintf(tst_buf_, sizeof tst_buf_, "%s -> %d", #expr, tst_st_);     \
         tst_report(tst_st_ == 0, __FILE__, __LINE__, tst_buf_);              \
     } while (0)
@@ -49,7 +49,7 @@ static inline void tst_report(int ok, const char *file, int line, const char *wh
 #define CHECK_STATUS(expr, want)                                             \
     do {                                                                     \
         int tst_st_ = (int)(expr);                                           \
-        char tst_buf_[512];                                                  \
+        char tst_buf_[1024];                                                  \
         snprintf(tst_buf_, sizeof tst_buf_, "%s -> %d (want %d)", #expr,     \
                  tst_st_, (int)(want));                                      \
         tst_report(tst_st_ == (int)(want), __FILE__, __LINE__, tst_buf_);    \
