@@ -404,12 +404,20 @@ typedef struct {
     int improved;         /* this epoch set a new best */
 } bp_epoch_report;
 
-/* Called after each batch: the epoch (1-based), batches done and total,
- * and the running mean loss of the epoch. For progress bars. */
-typedef void (*bp_batch_fn)(void *ctx, int epoch, int done, int total,
-                            double running_loss);
-/* Called after each epoch. Return non-zero to stop training (the loop
- * then returns BP_OK with stopped_by_callback set). */
+/* Where training is after a batch: enough to show progress, and to write
+ * a checkpoint that resumes mid-epoch (see bp_train_opts.start_batch). */
+typedef struct {
+    int epoch;            /* 1-based */
+    int done, total;      /* batches of this epoch done, and in all */
+    long samples;         /* samples of this epoch done */
+    double loss_sum;      /* sum over those samples of their loss */
+    long correct;         /* of those, classified right (classifiers) */
+} bp_batch_report;
+
+/* Called after each batch. Return non-zero to stop training there (the
+ * loop then returns BP_OK with stopped_by_callback set). */
+typedef int (*bp_batch_fn)(void *ctx, const bp_batch_report *report);
+/* Called after each epoch. Return non-zero to stop training. */
 typedef int (*bp_epoch_fn)(void *ctx, const bp_epoch_report *report);
 
 typedef struct {
@@ -429,6 +437,10 @@ typedef struct {
     double clip;           /* > 0: scale the gradient down to this global
                               L2 norm when it is larger; 0: off */
     int start_epoch;       /* epochs already done (resuming); 0 for new */
+    int start_batch;       /* resuming mid-epoch: batches of epoch
+                              start_epoch + 1 already done, and their */
+    double start_loss_sum; /* bp_batch_report loss_sum and correct, so */
+    long start_correct;    /* the epoch's figures come out whole */
     double best_val_loss;  /* resuming: best so far (use INFINITY if none) */
     int best_epoch;        /* resuming: its epoch (0 if none) */
     bp_batch_fn on_batch;  /* optional */
@@ -448,6 +460,8 @@ typedef struct {
     double last_train_loss;
     int stopped_early;     /* patience ran out */
     int stopped_by_callback;
+    int stopped_batch;     /* stopped mid-epoch by on_batch: batches done
+                              of epoch epochs_run + 1 (else 0) */
     /* On BP_ERR_NONFINITE: where NaN or Inf first appeared. */
     int fault_epoch, fault_batch;
 } bp_train_result;
@@ -507,6 +521,10 @@ typedef struct {
     /* training state, present in checkpoints (has_train_state = 1) */
     int has_train_state;
     int epoch;                /* epochs completed */
+    int batch_done;           /* and batches of the next one (a checkpoint
+                                 written mid-epoch), with their */
+    double batch_loss_sum;    /* bp_batch_report loss_sum */
+    long batch_correct;       /* and correct */
     int epochs;               /* epochs planned */
     int best_epoch;
     double best_val_loss;

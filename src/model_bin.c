@@ -167,6 +167,9 @@ bp_status bp__model_encode_bin(const bp_model *m, int with_state, bp_buf *b,
         put_u32(b, (uint32_t)m->patience);
         put_f64(b, m->clip);
         put_f64(b, m->val_split);
+        put_u32(b, (uint32_t)m->batch_done);
+        put_f64(b, m->batch_loss_sum);
+        put_u64(b, (uint64_t)m->batch_correct);
         end_section(b, s);
     }
     if (!b->oom) {
@@ -418,8 +421,17 @@ static bp_status read_trst(ctx *x, cursor *c, bp_model *m)
     uint64_t seed = get_u64(c);
     uint32_t batch = get_u32(c), order = get_u32(c), patience = get_u32(c);
     double clip = get_f64(c), val_split = get_f64(c);
+    uint32_t batch_done = get_u32(c);
+    double batch_loss = get_f64(c);
+    uint64_t batch_correct = get_u64(c);
     if (c->bad)
         return bad(x, "TRST", "truncated");
+    if (batch_done > (1u << 30) || !(batch_loss >= 0 && batch_loss < 1e300) ||
+        batch_correct > (1u << 30))
+        return bad(x, "TRST", "batch position impossible");
+    m->batch_done = (int)batch_done;
+    m->batch_loss_sum = batch_loss;
+    m->batch_correct = (long)batch_correct;
     if (epoch > (1u << 30) || epochs > (1u << 30) || best > epoch ||
         isnan(best_loss) || batch < 1 || batch > (1u << 30) || order > 1 ||
         patience > (1u << 30) || !(clip >= 0 && clip <= 1e30) ||

@@ -123,9 +123,10 @@ static bp_status check_opts(bp_net *net, const bp_real *x, const bp_real *t,
                         !x ? "x" : !t ? "t" : "opts");
     if (n < 1)
         return bp__fail(net, BP_ERR_SIZE, "no training data (n = %d)", n);
-    if (o->epochs < 0 || o->start_epoch < 0)
-        return bp__fail(net, BP_ERR_SIZE, "epochs (%d) and start_epoch (%d) "
-                        "must be >= 0", o->epochs, o->start_epoch);
+    if (o->epochs < 0 || o->start_epoch < 0 || o->start_batch < 0)
+        return bp__fail(net, BP_ERR_SIZE, "epochs (%d), start_epoch (%d) and "
+                        "start_batch (%d) must be >= 0", o->epochs,
+                        o->start_epoch, o->start_batch);
     if (o->batch < 1)
         return bp__fail(net, BP_ERR_SIZE, "batch: %d is not >= 1", o->batch);
     if (o->order != BP_ORDER_STANDARD && o->order != BP_ORDER_SEEDS)
@@ -217,11 +218,23 @@ bp_status bp_train(bp_net *net, const bp_real *x, const bp_real *t, int n,
         memcpy(b.best, net->params, np * sizeof(bp_real));
     const int n_batches = (n + batch - 1) / batch;
 
+    if (o.start_batch >= n_batches) {
+        bp__fail(net, BP_ERR_SIZE, "start_batch %d: an epoch has %d batches",
+                 o.start_batch, n_batches);
+        st = BP_ERR_SIZE;
+        goto out;
+    }
     for (int epoch = o.start_epoch + 1; epoch <= o.epochs; epoch++) {
         double t0 = now_seconds(), loss_sum = 0;
         long right = 0;
+        int first = 0;
+        if (epoch == o.start_epoch + 1 && o.start_batch > 0) {
+            first = o.start_batch; /* resuming mid-epoch */
+            loss_sum = o.start_loss_sum;
+            right = o.start_correct;
+        }
         epoch_order(b.idx, n, o.seed, epoch, o.shuffle);
-        for (int bi = 0; bi < n_batches; bi++) {
+        for (int bi = first; bi < n_batches; bi++) {
             const int start = bi * batch;
             const int k = n - start < batch ? n - start : batch;
             for (int i = 0; i < k; i++) {
@@ -262,9 +275,15 @@ bp_status bp_train(bp_net *net, const bp_real *x, const bp_real *t, int n,
                 right += count_correct(net, b.bt, k);
             /* the loss is a mean or a sum per batch: weigh it per sample */
             loss_sum += net->reduction == BP_REDUCE_MEAN ? e * k : e;
-            if (o.on_batch)
-                o.on_batch(o.ctx, epoch, bi + 1, n_batches,
-                           loss_sum / (start + k));
+            if (o.on_batch) {
+                bp_batch_report br = {epoch, bi + 1, n_batches,
+                                      (long)start + k, loss_sum, right};
+                if (o.on_batch(o.ctx, &br) && bi + 1 < n_batches) {
+                    r.stopped_by_callback = 1;
+                    r.stopped_batch = bi + 1;
+                    goto stopped;
+                }
+            }
         }
         bp_epoch_report rep;
         memset(&rep, 0, sizeof rep);
@@ -299,8 +318,9 @@ bp_status bp_train(bp_net *net, const bp_real *x, const bp_real *t, int n,
             break;
         }
     }
+stopped:
     /* with patience the best weights are the result, stopped or not */
-    if (b.best && r.best_epoch > o.start_epoch)
+    if (b.best && r.best_epoch > o.start_epoch && !r.stopped_batch)
         memcpy(net->params, b.best, np * sizeof(bp_real));
     st = BP_OK;
     bp__ok(net);

@@ -142,6 +142,46 @@ static void test_resume(void)
     bp_net_free(c);
 }
 
+static int stop_at;
+static bp_batch_report stopped_at;
+static int stop_after(void *ctx, const bp_batch_report *r)
+{
+    (void)ctx;
+    stopped_at = *r;
+    return r->epoch == 2 && r->done == stop_at;
+}
+
+static void test_resume_mid_epoch(void)
+{
+    printf("resumable mid-epoch, bit for bit\n");
+    bp_net *a = make_net(NULL), *b = make_net(NULL);
+    bp_train_opts o = bp_train_defaults();
+    o.epochs = 3;
+    o.batch = 20;
+    bp_train_result ra, rb;
+    CHECK_OK(bp_train(a, &X[0][0], &T[0][0], N, &o, &ra));
+    stop_at = 5;
+    o.on_batch = stop_after;
+    CHECK_OK(bp_train(b, &X[0][0], &T[0][0], N, &o, &rb));
+    CHECK(rb.stopped_by_callback && rb.stopped_batch == 5 && rb.epochs_run == 1,
+          "stopped in epoch 2 after batch %d (epochs done %d)",
+          rb.stopped_batch, rb.epochs_run);
+    o.on_batch = NULL;
+    o.start_epoch = rb.epochs_run;
+    o.start_batch = rb.stopped_batch;
+    o.start_loss_sum = stopped_at.loss_sum;
+    o.start_correct = stopped_at.correct;
+    CHECK_OK(bp_train(b, &X[0][0], &T[0][0], N, &o, &rb));
+    CHECK(same_params(a, b), "stopped mid-epoch and resumed == uninterrupted");
+    CHECK(ra.last_train_loss == rb.last_train_loss,
+          "the last epoch's loss is whole (%.9g, %.9g)", ra.last_train_loss,
+          rb.last_train_loss);
+    o.start_batch = 12; /* an epoch of 240 / 20 has 12 batches */
+    CHECK_STATUS(bp_train(b, &X[0][0], &T[0][0], N, &o, NULL), BP_ERR_SIZE);
+    bp_net_free(a);
+    bp_net_free(b);
+}
+
 static void test_patience(void)
 {
     printf("early stopping keeps the best weights\n");
@@ -293,6 +333,7 @@ int main(void)
     make_blobs(VX, VT, N_VAL, 2);
     test_learns();
     test_resume();
+    test_resume_mid_epoch();
     test_patience();
     test_divergence();
     test_allocations();

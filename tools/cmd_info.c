@@ -92,8 +92,9 @@ int cmd_info(int argc, char **argv)
         printf("\n");
     }
     if (m->has_train_state)
-        printf("checkpoint epoch %d of %d, best epoch %d (validation loss "
+        printf("checkpoint epoch %d of %d%s, best epoch %d (validation loss "
                "%.6g), optimizer %s, seed %llu\n", m->epoch, m->epochs,
+               m->batch_done ? " and part of the next" : "",
                m->best_epoch, m->best_val_loss,
                bp_optim_name(bp_net_get_optim(net).kind),
                (unsigned long long)m->seed);

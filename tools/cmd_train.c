@@ -47,6 +47,7 @@ static void usage(FILE *f)
         "files\n"
         "  --save FILE          the trained model (text form if FILE ends in .txt)\n"
         "  --checkpoint FILE --checkpoint-every N   resumable state every N epochs\n"
+        "  --checkpoint-batches N   also every N batches within an epoch\n"
         "  --resume FILE        continue from a checkpoint\n"
         "  --log FILE.jsonl     one JSON object per epoch\n"
         "  --plot FILE.svg      loss and accuracy curves\n"
@@ -59,7 +60,8 @@ typedef struct {
     const char *layers, *hidden, *hidden_act, *output_act, *loss, *init;
     const char *optim, *order;
     double lr, momentum, weight_decay, clip;
-    int batch, epochs, patience, threads, ckpt_every, quiet, verbose;
+    int batch, epochs, patience, threads, ckpt_every, ckpt_batches, quiet,
+        verbose;
     uint64_t seed;
     const char *save, *checkpoint, *resume, *log, *plot;
 } args;
@@ -82,7 +84,7 @@ static int parse(int argc, char **argv, args *a)
         O_LAYERS, O_HIDDEN, O_HACT, O_OACT, O_LOSS, O_INIT, O_OPTIM, O_LR,
         O_MOM, O_WD, O_CLIP, O_BATCH, O_EPOCHS, O_SEED, O_ORDER, O_PAT,
         O_THREADS, O_SAVE, O_CKPT, O_CKPT_N, O_RESUME, O_LOG, O_PLOT, O_QUIET,
-        O_VERBOSE, O_HELP
+        O_VERBOSE, O_HELP, O_CKPT_B
     };
     static const struct option lo[] = {
         {"data", 1, 0, O_DATA}, {"test", 1, 0, O_TEST},
@@ -98,6 +100,7 @@ static int parse(int argc, char **argv, args *a)
         {"order", 1, 0, O_ORDER}, {"patience", 1, 0, O_PAT},
         {"threads", 1, 0, O_THREADS}, {"save", 1, 0, O_SAVE},
         {"checkpoint", 1, 0, O_CKPT}, {"checkpoint-every", 1, 0, O_CKPT_N},
+        {"checkpoint-batches", 1, 0, O_CKPT_B},
         {"resume", 1, 0, O_RESUME}, {"log", 1, 0, O_LOG},
         {"plot", 1, 0, O_PLOT}, {"quiet", 0, 0, O_QUIET},
         {"verbose", 0, 0, O_VERBOSE}, {"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
@@ -179,6 +182,11 @@ static int parse(int argc, char **argv, args *a)
                         &a->ckpt_every))
                 return -1;
             break;
+        case O_CKPT_B:
+            if (cli_int(cmd, "--checkpoint-batches", optarg, 1, 1 << 30,
+                        &a->ckpt_batches))
+                return -1;
+            break;
         case O_RESUME: a->resume = optarg; break;
         case O_LOG: a->log = optarg; break;
         case O_PLOT: a->plot = optarg; break;
@@ -203,8 +211,9 @@ static int parse(int argc, char **argv, args *a)
                 "train --help)\n");
         return -1;
     }
-    if (a->ckpt_every && !a->checkpoint) {
-        fprintf(stderr, "backprop train: --checkpoint-every needs --checkpoint FILE\n");
+    if ((a->ckpt_every || a->ckpt_batches) && !a->checkpoint) {
+        fprintf(stderr, "backprop train: --checkpoint-every and "
+                "--checkpoint-batches need --checkpoint FILE\n");
         return -1;
     }
     if (a->checkpoint && !a->ckpt_every)
@@ -346,6 +355,9 @@ typedef struct {
     FILE *log;
     bp_epoch_report *history;
     int n_history, cap_history;
+    int epochs;             /* planned */
+    int best_epoch;         /* as of the last epoch, for checkpoints */
+    double best_val_loss;
     int failed; /* a checkpoint or log could not be written */
 } run_state;
 
@@ -357,10 +369,47 @@ static void json_num(FILE *f, const char *key, double v)
         fprintf(f, ",\"%s\":null", key);
 }
 
-static void on_batch(void *ctx, int epoch, int done, int total, double loss)
+/* Write a checkpoint at the given position: epochs done, and batches of
+ * the next one (0 at an epoch's end). */
+static int save_checkpoint(run_state *s, int epoch, int epochs,
+                           const bp_batch_report *mid, int best_epoch,
+                           double best_val_loss)
+{
+    bp_error err;
+    bp_model *m = s->model;
+    m->epoch = epoch;
+    m->epochs = epochs;
+    m->batch_done = mid ? mid->done : 0;
+    m->batch_loss_sum = mid ? mid->loss_sum : 0;
+    m->batch_correct = mid ? mid->correct : 0;
+    m->best_epoch = best_epoch;
+    m->best_val_loss = best_val_loss;
+    if (bp_model_save(m, s->a->checkpoint, BP_FORMAT_BINARY, 1, &err)) {
+        fprintf(stderr, "backprop train: checkpoint: %s\n", err.msg);
+        s->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+static int on_batch(void *ctx, const bp_batch_report *r)
 {
     run_state *s = ctx;
-    progress_batch(&s->prog, epoch, done, total, loss);
+    progress_batch(&s->prog, r->epoch, r->done, r->total,
+                   r->loss_sum / (double)r->samples);
+    const int every = s->a->ckpt_batches;
+    const int stop = interrupted != 0;
+    if (s->a->checkpoint && r->done < r->total &&
+        ((every && r->done % every == 0) || stop)) {
+        if (save_checkpoint(s, r->epoch - 1, s->epochs, r, s->best_epoch,
+                            s->best_val_loss))
+            return 1;
+        if (stop)
+            fprintf(stderr, "\nbackprop train: interrupted in epoch %d after "
+                    "batch %d; checkpoint %s written\n", r->epoch, r->done,
+                    s->a->checkpoint);
+    }
+    return stop;
 }
 
 static int on_epoch(void *ctx, const bp_epoch_report *r)
@@ -393,18 +442,12 @@ static int on_epoch(void *ctx, const bp_epoch_report *r)
             return 1;
         }
     }
-    if (s->a->checkpoint && r->epoch % s->a->ckpt_every == 0) {
-        bp_error err;
-        s->model->epoch = r->epoch;
-        s->model->epochs = r->epochs;
-        s->model->best_epoch = r->best_epoch;
-        s->model->best_val_loss = r->best_val_loss;
-        if (bp_model_save(s->model, s->a->checkpoint, BP_FORMAT_BINARY, 1, &err)) {
-            fprintf(stderr, "backprop train: checkpoint: %s\n", err.msg);
-            s->failed = 1;
-            return 1;
-        }
-    }
+    s->best_epoch = r->best_epoch;
+    s->best_val_loss = r->best_val_loss;
+    if (s->a->checkpoint && (r->epoch % s->a->ckpt_every == 0 || interrupted) &&
+        save_checkpoint(s, r->epoch, r->epochs, NULL, r->best_epoch,
+                        r->best_val_loss))
+        return 1;
     if (interrupted) {
         fprintf(stderr, "backprop train: interrupted after epoch %d\n", r->epoch);
         return 1;
@@ -626,9 +669,15 @@ int cmd_train(int argc, char **argv)
     o.ctx = &s;
     if (model->has_train_state) {
         o.start_epoch = model->epoch;
+        o.start_batch = model->batch_done;
+        o.start_loss_sum = model->batch_loss_sum;
+        o.start_correct = model->batch_correct;
         o.best_epoch = model->best_epoch;
         o.best_val_loss = model->best_val_loss;
     }
+    s.epochs = a.epochs;
+    s.best_epoch = o.best_epoch;
+    s.best_val_loss = o.best_val_loss;
     model->has_train_state = 1; /* checkpoints written from now on */
     bp_train_result res;
     interrupted = 0;

@@ -62,6 +62,12 @@ cmp -s "$TMP/straight.bpm" "$TMP/resumed.bpm" && ok "resumed model == uninterrup
     fail "resumed model differs"
 [ "$(grep -c '^{"epoch":[1-4],"train_loss":' "$TMP/log.jsonl")" -eq 4 ] &&
     ok "one JSON line per epoch, across the resume" || fail "log: $(cat "$TMP/log.jsonl")"
+check "a checkpoint in the middle of epoch 2" $BP train $common --epochs 2 --checkpoint "$TMP/mid.bpm" --checkpoint-every 1000 --checkpoint-batches 4
+$BP info "$TMP/mid.bpm" | grep -q "^checkpoint epoch 1 of 2" && ok "written mid-epoch" || fail "$($BP info "$TMP/mid.bpm" | grep checkpoint)"
+check "2 epochs straight" $BP train $common --epochs 2 --save "$TMP/straight2.bpm"
+check "resume mid-epoch" $BP train --data "$TMP/blobs.csv" --resume "$TMP/mid.bpm" --save "$TMP/resumed2.bpm" --quiet
+cmp -s "$TMP/straight2.bpm" "$TMP/resumed2.bpm" && ok "resumed mid-epoch == uninterrupted" ||
+    fail "resumed mid-epoch differs"
 expect_exit 1 "resume from a model, not a checkpoint" $BP train --data "$TMP/blobs.csv" --resume "$TMP/straight.bpm"
 
 echo "plots"
