@@ -506,6 +506,12 @@ int cmd_train(int argc, char **argv)
     rc = CLI_ERR;
     if (cli_data_load(a.data, &dopt, &train))
         goto out;
+    if (train.n_classes == 1) {
+        fprintf(stderr, "backprop train: %s: every sample is of class '%s': "
+                "with one class there is nothing to learn\n", a.data,
+                train.class_names[0]);
+        goto out;
+    }
     if (a.test) {
         cli_data_opts topt = dopt;
         topt.split = "t10k";

@@ -66,6 +66,8 @@ row 1 'none.csv: No such file' $BP train --data "$TMP/none.csv" --save "$TMP/new
 row 1 "no column 'zzz'" $BP train --data "$TMP/ok.csv" --label zzz --save "$TMP/new.out"
 row 1 'idx/train-images-idx3-ubyte: 4 data bytes, but the header says 6' $BP train --data "$TMP/idx" --save "$TMP/new.out"
 row 1 'noidx: no train-images-idx3-ubyte' $BP train --data "$TMP/noidx" --save "$TMP/new.out"
+printf 'a,b,c\n1,2,cat\n3,4,cat\n5,6,cat\n' >"$TMP/oneclass.csv"
+row 1 "oneclass.csv: every sample is of class 'cat'" $BP train --data "$TMP/oneclass.csv" --save "$TMP/new.out"
 echo "data against a model"
 row 1 "purple.csv: class 'purple' is not one of the model's 2 classes" $BP eval --model "$TMP/model.bpm" --data "$TMP/purple.csv"
 row 1 'wide.csv: 3 inputs, but the model takes 2' $BP eval --model "$TMP/model.bpm" --data "$TMP/wide.csv"

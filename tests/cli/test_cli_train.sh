@@ -53,6 +53,17 @@ check "predict xor" $BP predict --model "$TMP/xor.bpm" --data "$TMP/xor.data"
     ok "XOR learned: $(tail -n 4 "$TMP/out" | tr '\n' ' ')" || fail "XOR: $(cat "$TMP/out" | tr '\n' ' ')"
 check "seeds' order trains too" $BP train --data "$TMP/xor.data" --hidden 3 --optim sgd --lr 0.5 --epochs 5 --order seeds --quiet
 
+echo "extremes: a constant column, one sample, huge values"
+printf 'a,b,c,y\n1,5,0.5,x\n2,5,0.1,y\n3,5,0.9,x\n4,5,0.2,y\n' >"$TMP/const.csv"
+check "a constant column" $BP train --data "$TMP/const.csv" --epochs 3 --save "$TMP/const.bpm" --quiet
+check "eval with it" $BP eval --model "$TMP/const.bpm" --data "$TMP/const.csv"
+grep -q "^loss *[0-9]" "$TMP/out" && ok "finite loss: $(grep '^loss' "$TMP/out")" || fail "$(cat "$TMP/out")"
+printf 'a,b,y\n1,2,3\n' >"$TMP/one.csv"
+check "a data set of one sample" $BP train --data "$TMP/one.csv" --epochs 3 --quiet
+printf 'a,b,y\n1e30,-1e30,0\n-1e30,1e30,1\n1,2,0\n' >"$TMP/huge.csv"
+check "inputs of +-1e30" $BP train --data "$TMP/huge.csv" --classes yes --epochs 3 --quiet
+check "batch larger than the data, zero epochs" $BP train --data "$TMP/one.csv" --epochs 0 --batch 1000 --quiet
+
 echo "a checkpoint resumes bit for bit"
 common="--data $TMP/blobs.csv --hidden 6 --optim momentum --lr 0.05 --batch 16 --seed 5 --quiet"
 check "4 epochs straight" $BP train $common --epochs 4 --save "$TMP/straight.bpm"
