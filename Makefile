@@ -110,11 +110,15 @@ demo: all
 FUZZ_TIME ?= 30
 FUZZ_CC   ?= clang
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TOOLS := $(filter-out tools/main.c,$(CLI_SRC))
+FUZZ_EXTRA_fuzz_data := $(FUZZ_TOOLS)
+FUZZ_EXTRA_fuzz_idx  := $(FUZZ_TOOLS)
+FUZZ_EXTRA_fuzz_cli  := $(FUZZ_TOOLS)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=undefined $(CPPFLAGS) -Itools
 
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HEADERS)
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(CLI_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(LIB_SRC) $(FUZZ_EXTRA_$*) -o $@ $(LDLIBS)
 
@@ -128,7 +132,7 @@ fuzz: fuzz-build
 	    cp tests/fuzz/corpus/$$name/* build-fuzz/corpus-$$name/ 2>/dev/null; \
 	    echo "== fuzzing $$name for $(FUZZ_TIME) s"; \
 	    ASAN_OPTIONS=allocator_may_return_null=1 \
-	    $$f -max_total_time=$(FUZZ_TIME) -rss_limit_mb=2048 -max_len=65536 \
+	    $$f -max_total_time=$(FUZZ_TIME) -rss_limit_mb=2048 -max_len=65536 -close_fd_mask=3 \
 	        -artifact_prefix=build-fuzz/crash-$$name- -print_final_stats=1 \
 	        build-fuzz/corpus-$$name 2>&1 | grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)" ; \
 	    test $${PIPESTATUS:-0} -eq 0 || exit 1; \
@@ -140,7 +144,11 @@ fuzz-regress: fuzz-build
 	@for f in $(FUZZ_BIN); do \
 	    name=$$(basename $$f | sed 's/^fuzz_//'); \
 	    if [ -d tests/fuzz/regress/$$name ]; then \
-	        ASAN_OPTIONS=allocator_may_return_null=1 $$f tests/fuzz/regress/$$name/* || exit 1; \
+	        n=$$(ls tests/fuzz/regress/$$name | wc -l); \
+	        if ASAN_OPTIONS=allocator_may_return_null=1 $$f -close_fd_mask=3 \
+	            tests/fuzz/regress/$$name/* >/dev/null 2>&1; \
+	        then echo "fuzz_regress_$$name: $$n passed, 0 failed"; \
+	        else echo "fuzz_regress_$$name: 0 passed, $$n failed"; exit 1; fi; \
 	    fi; \
 	done
 

@@ -74,7 +74,7 @@ static int cmd_help(int argc, char **argv)
     return c->run(2, args);
 }
 
-int main(int argc, char **argv)
+int cli_main(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);

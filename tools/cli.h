@@ -32,6 +32,10 @@ int cli_list(const char *cmd, const char *opt, const char *s, bp_real *out,
 /* A bp_write_fn that writes to a FILE *. */
 void cli_write_file(void *file, const char *text, size_t len);
 
+/* The whole command: dispatches argv[1] (tools/backprop.c); main() in
+ * tools/main.c only calls it, so tests and fuzzers can too. */
+int cli_main(int argc, char **argv);
+
 /* The subcommands, one file each (tools/cmd_NAME.c). */
 int cmd_explain(int argc, char **argv);
 int cmd_info(int argc, char **argv);

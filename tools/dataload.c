@@ -345,12 +345,20 @@ static int parse_csv(const char *path, const char *s, size_t n, table *t)
     return 0;
 }
 
+/* A number the library can hold: finite as a double and, in a float32
+ * build, as a float (1e39 is a double but overflows a float; the fuzzer
+ * found that one). */
+static int fits(double v)
+{
+    return isfinite(v) && isfinite((bp_real)v);
+}
+
 static int is_number(const char *s, double *v)
 {
     char *end;
     errno = 0;
     *v = strtod(s, &end);
-    return end != s && *end == '\0' && errno != ERANGE && isfinite(*v);
+    return end != s && *end == '\0' && errno != ERANGE && fits(*v);
 }
 
 /* Which columns are labels: a list of 1-based indices or header names. */
@@ -595,7 +603,7 @@ static int load_fann(const char *path, const cli_data_opts *o,
             char *e;
             errno = 0;
             double v = strtod(s, &e);
-            if (e == s || errno == ERANGE || !isfinite(v)) {
+            if (e == s || errno == ERANGE || !fits(v)) {
                 int len = 0;
                 while (s + len < end && !isspace((unsigned char)s[len]) && len < 20)
                     len++;
@@ -654,29 +662,27 @@ static uint32_t be32(const unsigned char *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* An IDX file of unsigned bytes: its dimensions and data. */
-static int idx_file(const char *path, int want_dims, unsigned char **buf,
-                    size_t *n, uint32_t dims[3], const unsigned char **data)
+/* An IDX file of unsigned bytes in memory: its dimensions and data. */
+static int idx_parse(const char *path, int want_dims, const unsigned char *buf,
+                     size_t n, uint32_t dims[3], const unsigned char **data)
 {
-    if (read_all(path, buf, n))
-        return -1;
-    if (*n < 4 || (*buf)[0] || (*buf)[1] || (*buf)[2] != 0x08 ||
-        (*buf)[3] != want_dims)
+    if (n < 4 || buf[0] || buf[1] || buf[2] != 0x08 || buf[3] != want_dims)
         return say("%s: not an IDX file of unsigned bytes with %d dimensions "
                    "(bad magic number)", path, want_dims);
-    if (*n < 4 + 4u * want_dims)
+    if (n < 4 + 4u * want_dims)
         return say("%s: truncated header", path);
     double total = 1;
     for (int k = 0; k < want_dims; k++) {
-        dims[k] = be32(*buf + 4 + 4 * k);
+        dims[k] = be32(buf + 4 + 4 * k);
         total *= dims[k];
     }
-    if (dims[0] == 0 || dims[0] > (1u << 30) || total > 1e10)
+    if (dims[0] == 0 || dims[0] > (1u << 30) || total > 1e10 ||
+        (want_dims == 3 && (double)dims[1] * dims[2] > (1 << 24)))
         return say("%s: impossible dimensions", path);
-    if ((double)(*n - 4 - 4u * want_dims) != total)
+    if ((double)(n - 4 - 4u * want_dims) != total)
         return say("%s: %zu data bytes, but the header says %.0f", path,
-                   *n - 4 - 4u * want_dims, total);
-    *data = *buf + 4 + 4 * want_dims;
+                   n - 4 - 4u * want_dims, total);
+    *data = buf + 4 + 4 * want_dims;
     return 0;
 }
 
@@ -708,26 +714,19 @@ static int idx_paths(const char *dir, const char *split, char *img, char *lab,
     return 0;
 }
 
-static int load_idx_dir(const char *dir, const cli_data_opts *o, cli_data *d)
+/* Images [n][rows][cols] and labels [n] become inputs and classes. */
+static int idx_data(const char *img, const uint32_t idim[3],
+                    const unsigned char *ip, const char *lab,
+                    const uint32_t ldim[1], const unsigned char *lp,
+                    cli_data *d)
 {
-    char img[4096], lab[4096];
-    const char *split = o->split ? o->split : "train";
-    if (idx_paths(dir, split, img, lab, sizeof img))
-        return -1;
-    unsigned char *ib = NULL, *lb = NULL;
-    size_t in, ln;
-    uint32_t idim[3], ldim[3];
-    const unsigned char *ip, *lp;
-    int rc = -1;
-    if (idx_file(img, 3, &ib, &in, idim, &ip) ||
-        idx_file(lab, 1, &lb, &ln, ldim, &lp))
-        goto out;
-    if (idim[0] != ldim[0]) {
-        say("%s: %u images but %s has %u labels", img, idim[0], lab, ldim[0]);
-        goto out;
-    }
+    if (idim[0] != ldim[0])
+        return say("%s: %u images but %s has %u labels", img, idim[0], lab,
+                   ldim[0]);
     d->n = (int)idim[0];
     d->n_in = (int)(idim[1] * idim[2]);
+    if (d->n_in < 1)
+        return say("%s: images of %u x %u pixels", img, idim[1], idim[2]);
     int k = 0;
     for (uint32_t i = 0; i < ldim[0]; i++)
         k = lp[i] + 1 > k ? lp[i] + 1 : k;
@@ -737,24 +736,49 @@ static int load_idx_dir(const char *dir, const cli_data_opts *o, cli_data *d)
     d->x = malloc((size_t)d->n * d->n_in * sizeof *d->x);
     d->t = calloc((size_t)d->n * k, sizeof *d->t);
     d->class_names = calloc((size_t)k, sizeof *d->class_names);
-    if (!d->x || !d->t || !d->class_names) {
-        say("%s: out of memory", dir);
-        goto out;
-    }
+    if (!d->x || !d->t || !d->class_names)
+        return say("%s: out of memory", img);
     for (int j = 0; j < k; j++) {
         char name[16];
         snprintf(name, sizeof name, "%d", j);
-        if (!(d->class_names[j] = strndup_(name, strlen(name)))) {
-            say("out of memory");
-            goto out;
-        }
+        if (!(d->class_names[j] = strndup_(name, strlen(name))))
+            return say("out of memory");
     }
     for (size_t i = 0; i < (size_t)d->n * d->n_in; i++)
         d->x[i] = ip[i];
     for (int i = 0; i < d->n; i++)
         d->t[(size_t)i * k + lp[i]] = 1;
-    rc = 0;
-out:
+    return 0;
+}
+
+int cli_data_parse_idx(const char *name, const unsigned char *img, size_t n_img,
+                       const unsigned char *lab, size_t n_lab, cli_data *d)
+{
+    uint32_t idim[3], ldim[3];
+    const unsigned char *ip, *lp;
+    memset(d, 0, sizeof *d);
+    int rc = idx_parse(name, 3, img, n_img, idim, &ip) ||
+             idx_parse(name, 1, lab, n_lab, ldim, &lp) ||
+             idx_data(name, idim, ip, name, ldim, lp, d) ? -1 : 0;
+    if (rc)
+        cli_data_free(d);
+    return rc;
+}
+
+static int load_idx_dir(const char *dir, const cli_data_opts *o, cli_data *d)
+{
+    char img[4096], lab[4096];
+    const char *split = o->split ? o->split : "train";
+    if (idx_paths(dir, split, img, lab, sizeof img))
+        return -1;
+    unsigned char *ib = NULL, *lb = NULL;
+    size_t in = 0, ln = 0;
+    uint32_t idim[3], ldim[3];
+    const unsigned char *ip, *lp;
+    int rc = read_all(img, &ib, &in) || read_all(lab, &lb, &ln) ||
+             idx_parse(img, 3, ib, in, idim, &ip) ||
+             idx_parse(lab, 1, lb, ln, ldim, &lp) ||
+             idx_data(img, idim, ip, lab, ldim, lp, d) ? -1 : 0;
     free(ib);
     free(lb);
     return rc;
@@ -798,17 +822,35 @@ int cli_data_load(const char *path, const cli_data_opts *o, cli_data *d)
         size_t n;
         if (read_all(path, &p, &n))
             return -1;
-        if (n >= 4 && p[0] == 0 && p[1] == 0 && p[2] == 0x08)
-            rc = say("%s: an IDX file; give the directory holding the images "
-                     "and labels files", path);
-        else if (memchr(p, '\0', n))
-            rc = say("%s: binary data, not a CSV or FANN text file", path);
-        else if (looks_like_fann(path, p, n))
-            rc = load_fann(path, o, p, n, d);
-        else
-            rc = load_csv(path, o, p, n, d);
+        rc = cli_data_parse(path, p, n, o, d);
         free(p);
     }
+    if (rc)
+        cli_data_free(d);
+    return rc;
+}
+
+int cli_data_parse(const char *name, const unsigned char *p, size_t n,
+                   const cli_data_opts *o, cli_data *d)
+{
+    int rc;
+    memset(d, 0, sizeof *d);
+    if (n >= 4 && p[0] == 0 && p[1] == 0 && p[2] == 0x08)
+        return say("%s: an IDX file; give the directory holding the images "
+                   "and labels files", name);
+    if (memchr(p, '\0', n))
+        return say("%s: binary data, not a CSV or FANN text file", name);
+    /* strtod and strtol need a terminated string: the number at the very
+     * end of a file must not be read past the buffer (the fuzzer found
+     * this) */
+    unsigned char *text = malloc(n + 1);
+    if (!text)
+        return say("%s: out of memory", name);
+    memcpy(text, p, n);
+    text[n] = '\0';
+    rc = looks_like_fann(name, text, n) ? load_fann(name, o, text, n, d)
+                                        : load_csv(name, o, text, n, d);
+    free(text);
     if (rc)
         cli_data_free(d);
     return rc;

@@ -28,6 +28,12 @@ typedef struct {
 } cli_data;
 
 int cli_data_load(const char *path, const cli_data_opts *o, cli_data *d);
+/* The same for a CSV/TSV or FANN text already in memory (name is used
+ * in messages), and for an IDX image file and label file in memory. */
+int cli_data_parse(const char *name, const unsigned char *p, size_t n,
+                   const cli_data_opts *o, cli_data *d);
+int cli_data_parse_idx(const char *name, const unsigned char *img, size_t n_img,
+                       const unsigned char *lab, size_t n_lab, cli_data *d);
 void cli_data_free(cli_data *d);
 /* Reorder d's one-hot columns to ref's class order (by name). */
 int cli_data_match(cli_data *d, const cli_data *ref, const char *name);
