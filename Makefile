@@ -52,7 +52,7 @@ CLI_SRC   := $(sort $(wildcard tools/*.c))
 CLI_OBJ   := $(CLI_SRC:tools/%.c=$(BUILD)/obj/tools/%.o)
 HEADERS   := include/backprop.h $(wildcard src/*.h) $(wildcard tools/*.h)
 
-.PHONY: all lib examples tests check check-asan check-double check-all demo golden clean
+.PHONY: all lib examples tests check check-asan check-double check-all demo golden valgrind soak clean
 
 all: lib examples $(BUILD)/backprop
 
@@ -151,6 +151,15 @@ fuzz-regress: fuzz-build
 	        else echo "fuzz_regress_$$name: 0 passed, $$n failed"; exit 1; fi; \
 	    fi; \
 	done
+
+# The command under valgrind's memcheck, and the crash-safety soak
+# (SIGKILL at random moments, resume, compare with an uninterrupted run).
+valgrind: all
+	@sh tests/valgrind.sh $(BUILD)
+
+SOAK_KILLS ?= 30
+soak: all
+	@sh tests/soak.sh $(BUILD) $(SOAK_KILLS)
 
 # Rewrite the golden outputs of `backprop explain` (after a deliberate
 # change to what it prints or to the numbers' last digits), and the
