@@ -139,6 +139,80 @@ static void test_null_net(void)
     bp_net_reset_optim(NULL);
 }
 
+static void write_nothing(void *ctx, const char *text, size_t len)
+{
+    (void)ctx;
+    (void)text;
+    (void)len;
+}
+
+/* The rest of the API: models, files, the training loop, explain. */
+static void test_other_null_and_sizes(void)
+{
+    printf("models, files, training loop and explain with bad arguments\n");
+    bp_error err;
+    bp_model *m = (bp_model *)&m;
+    double d = 0;
+    bp_real v[4] = {0};
+    CHECK_STATUS(bp_model_new(NULL, NULL, &err), BP_ERR_NULL);
+    CHECK_STATUS(bp_model_new(&m, NULL, &err), BP_ERR_NULL);
+    CHECK_STATUS(bp_model_load(NULL, &m, &err), BP_ERR_NULL);
+    CHECK_STATUS(bp_model_load("x", NULL, &err), BP_ERR_NULL);
+    CHECK_STATUS(bp_model_parse(NULL, 5, "x", &m, &err), BP_ERR_NULL);
+    CHECK(m == NULL, "a failed parse leaves *out NULL");
+    CHECK_STATUS(bp_model_parse("", 0, NULL, NULL, &err), BP_ERR_NULL);
+    CHECK_STATUS(bp_model_save(NULL, "x", BP_FORMAT_TEXT, 0, &err), BP_ERR_NULL);
+    CHECK_STATUS(bp_model_set_scaling(NULL, BP_SCALING_MINMAX, NULL, NULL, &err),
+                 BP_ERR_NULL);
+    CHECK_STATUS(bp_model_set_classes(NULL, 2, NULL, &err), BP_ERR_NULL);
+    CHECK_STATUS(bp_write_file_atomic(NULL, "", 0, &err), BP_ERR_ARG);
+    CHECK_STATUS(bp_write_file_atomic("x", NULL, 3, &err), BP_ERR_NULL);
+    bp_model_free(NULL);
+    bp_model_scale(NULL, v, 1);
+
+    bp_net *net = make_net();
+    bp_model *mm = NULL;
+    CHECK_OK(bp_model_new(&mm, net, &err));
+    if (mm) {
+        const double off[3] = {0, 0, 0}, bad[3] = {1, NAN, 1};
+        const char *names[3] = {"a", "b", "c"};
+        CHECK_STATUS(bp_model_set_scaling(mm, (bp_scaling)7, off, off, &err),
+                     BP_ERR_ARG);
+        CHECK_STATUS(bp_model_set_scaling(mm, BP_SCALING_MINMAX, NULL, off, &err),
+                     BP_ERR_NULL);
+        CHECK_STATUS(bp_model_set_scaling(mm, BP_SCALING_MINMAX, off, bad, &err),
+                     BP_ERR_NONFINITE);
+        CHECK_STATUS(bp_model_set_classes(mm, 3, names, &err), BP_ERR_SIZE);
+        CHECK_STATUS(bp_model_set_classes(mm, -1, names, &err), BP_ERR_SIZE);
+        CHECK_STATUS(bp_model_save(mm, "x", (bp_model_format)5, 0, &err),
+                     BP_ERR_ARG);
+        CHECK_STATUS(bp_model_save(mm, "", BP_FORMAT_BINARY, 0, &err),
+                     BP_ERR_ARG);
+    }
+    bp_train_opts o = bp_train_defaults();
+    CHECK_STATUS(bp_train(net, X, T, 8, NULL, NULL), BP_ERR_NULL);
+    o.start_batch = -1;
+    CHECK_STATUS(bp_train(net, X, T, 8, &o, NULL), BP_ERR_SIZE);
+    CHECK_STATUS(bp_net_evaluate(NULL, X, T, 8, &d, &d), BP_ERR_NULL);
+    CHECK_STATUS(bp_net_evaluate(net, NULL, T, 8, &d, &d), BP_ERR_NULL);
+    CHECK_STATUS(bp_net_evaluate(net, X, T, 0, &d, &d), BP_ERR_SIZE);
+    CHECK_STATUS(bp_net_evaluate(net, X, T, -3, &d, &d), BP_ERR_SIZE);
+    bp_explain_opts e = bp_explain_defaults();
+    CHECK_STATUS(bp_explain(NULL, X, T, &e, write_nothing, NULL, &err), BP_ERR_NULL);
+    CHECK_STATUS(bp_explain(net, X, T, &e, NULL, NULL, &err), BP_ERR_NULL);
+    e.lr = 0;
+    CHECK_STATUS(bp_explain(net, X, T, &e, write_nothing, NULL, &err), BP_ERR_ARG);
+    e = bp_explain_defaults();
+    e.steps = 0;
+    CHECK_STATUS(bp_explain(net, X, T, &e, write_nothing, NULL, &err), BP_ERR_ARG);
+    e = bp_explain_defaults();
+    bp_real nan_x[3] = {NAN, 0, 0};
+    CHECK_STATUS(bp_explain(net, nan_x, T, &e, write_nothing, NULL, &err),
+                 BP_ERR_NONFINITE);
+    CHECK(strlen(err.msg) > 0, "message: '%s'", err.msg);
+    bp_model_free(mm); /* frees net too */
+}
+
 static void test_call_errors(void)
 {
     printf("misuse of a network\n");
@@ -514,6 +588,7 @@ int main(void)
     test_create_errors();
     test_null_net();
     test_call_errors();
+    test_other_null_and_sizes();
     test_alloc_failures();
     test_no_alloc_in_step();
     test_freeze_and_clone();
