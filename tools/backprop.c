@@ -17,6 +17,7 @@ static const cli_command commands[] = {
     {"train", "train a network on a data set and save the model", cmd_train},
     {"eval", "measure a model on labelled data", cmd_eval},
     {"predict", "a model's outputs for new data, as CSV", cmd_predict},
+    {"convert", "write a data set as a FANN .data file", cmd_convert},
     {"explain", "every number of the forward and backward phase, for one "
                 "sample", cmd_explain},
     {"info", "what a model file holds", cmd_info},

@@ -639,6 +639,7 @@ static int load_fann(const char *path, const cli_data_opts *o,
         return say("%s: --classes yes, but the outputs are not one-hot rows",
                    path);
     if (classify) {
+        d->positional = 1;
         d->n_classes = d->n_out;
         d->class_names = calloc((size_t)d->n_out, sizeof *d->class_names);
         if (!d->class_names)
@@ -733,6 +734,7 @@ static int idx_data(const char *img, const uint32_t idim[3],
     if (k < 2)
         k = 2;
     d->n_out = d->n_classes = k;
+    d->positional = 1;
     d->x = malloc((size_t)d->n * d->n_in * sizeof *d->x);
     d->t = calloc((size_t)d->n * k, sizeof *d->t);
     d->class_names = calloc((size_t)k, sizeof *d->class_names);
@@ -866,6 +868,22 @@ static int match_classes(cli_data *d, int n, char *const *names,
         return say("%s: %s classes, but %s %s", name,
                    d->n_classes ? "has" : "has no", what,
                    n ? "has" : "has none");
+    /* one-hot columns without names of their own mean the classes in
+     * order: only their number has to agree */
+    if (d->positional) {
+        if (d->n_classes != n)
+            return say("%s: %d one-hot outputs, but %s has %d classes", name,
+                       d->n_classes, what, n);
+        for (int j = 0; j < n; j++) {
+            char *copy = strndup_(names[j], strlen(names[j]));
+            if (!copy)
+                return say("out of memory");
+            free(d->class_names[j]);
+            d->class_names[j] = copy;
+        }
+        d->positional = 0;
+        return 0;
+    }
     int *map = malloc((size_t)d->n_classes * sizeof *map);
     bp_real *t = calloc((size_t)d->n * n, sizeof *t);
     if (!map || !t) {

@@ -25,6 +25,8 @@ typedef struct {
                             (n_out 0) for inputs without targets */
     int n_classes;       /* 0: numeric targets */
     char **class_names;  /* [n_classes] */
+    int positional;      /* classes are one-hot columns without names of
+                            their own (FANN, IDX): matched by position */
 } cli_data;
 
 int cli_data_load(const char *path, const cli_data_opts *o, cli_data *d);

@@ -53,6 +53,14 @@ check "predict xor" $BP predict --model "$TMP/xor.bpm" --data "$TMP/xor.data"
     ok "XOR learned: $(tail -n 4 "$TMP/out" | tr '\n' ' ')" || fail "XOR: $(cat "$TMP/out" | tr '\n' ' ')"
 check "seeds' order trains too" $BP train --data "$TMP/xor.data" --hidden 3 --optim sgd --lr 0.5 --epochs 5 --order seeds --quiet
 
+echo "FANN .data written and read back"
+check "convert CSV to .data" $BP convert --data "$TMP/blobs.csv" -o "$TMP/blobs.data"
+[ "$(head -n 1 "$TMP/blobs.data")" = "300 2 3" ] && ok "header: 300 2 3" || fail "header: $(head -n 1 "$TMP/blobs.data")"
+check "convert it back" $BP convert --data "$TMP/blobs.data" -o "$TMP/again.data"
+cmp -s "$TMP/blobs.data" "$TMP/again.data" && ok "round trip exact" || fail "round trip differs"
+check "eval the CSV model on the .data file" $BP eval --model "$TMP/blobs.bpm" --data "$TMP/blobs.data"
+grep -q "^accuracy  100.00%\|^accuracy   9[0-9]" "$TMP/out" && ok "same accuracy through FANN's format" || fail "$(grep accuracy "$TMP/out")"
+
 echo "extremes: a constant column, one sample, huge values"
 printf 'a,b,c,y\n1,5,0.5,x\n2,5,0.1,y\n3,5,0.9,x\n4,5,0.2,y\n' >"$TMP/const.csv"
 check "a constant column" $BP train --data "$TMP/const.csv" --epochs 3 --save "$TMP/const.bpm" --quiet
