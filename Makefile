@@ -20,8 +20,8 @@ WARN      := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-pro
 OPT       ?= -O2
 CFLAGS    ?=
 CPPFLAGS  += -Iinclude -Isrc
-BASEFLAGS := -std=c11 $(OPT) -g -fPIC -ffp-contract=off $(WARN)
-LDLIBS    := -lm
+BASEFLAGS := -std=c11 $(OPT) -g -fPIC -ffp-contract=off -pthread $(WARN)
+LDLIBS    := -lm -pthread
 
 ifeq ($(PRECISION),double)
   CPPFLAGS += -DBP_DOUBLE

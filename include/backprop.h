@@ -163,6 +163,28 @@ const char *bp_net_errmsg(const bp_net *net);
  * bp_net_layer_out, bp_net_layer_delta. */
 bp_status bp_net_reserve(bp_net *net, int max_batch);
 
+/* ------------------------------------------------------------------ speed
+ *
+ * Products above a small size run on a blocked, packed matrix product
+ * with a SIMD micro-kernel chosen at creation from what the CPU reports
+ * (cpuid): AVX-512, else AVX2 + FMA, else portable C loops (always for
+ * double). Small products (the seeds' nets, per-sample steps) stay on the
+ * plain loops, with no setup or locking at all.
+ */
+
+/* Use n threads (1 = the caller only) for this network's larger products.
+ * The threads and their packing space are created here, never in a
+ * training step. Work is split by output columns, never over a sum, so
+ * results are bit-identical for any n. */
+bp_status bp_net_set_threads(bp_net *net, int n);
+int bp_net_threads(const bp_net *net);
+
+/* The matrix kernel in use: "avx512", "avx2" or "portable". */
+const char *bp_net_kernel(const bp_net *net);
+/* Choose it by name: "auto" (the best this CPU has), "avx512", "avx2" or
+ * "portable". BP_ERR_ARG if this CPU or build lacks it. */
+bp_status bp_net_set_kernel(bp_net *net, const char *name);
+
 /* ------------------------------------------------------------- inspecting */
 
 int bp_net_n_in(const bp_net *net);

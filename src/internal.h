@@ -37,6 +37,16 @@
 #define bp_fabs fabsf
 #endif
 
+typedef struct bp_pool bp_pool;
+
+/* Which micro-kernel the products use (gemm.h). */
+typedef struct {
+    const char *name;
+    void (*kernel)(int kc, const float *a, const float *b, float *c, int ldc,
+                   int mr, int nr, int accumulate);
+    int mr, nr;
+} bp_kernel_info;
+
 typedef struct {
     int n_in, n_out;
     bp_act act;
@@ -61,6 +71,14 @@ struct bp_net {
     bp_real *x;       /* [max_batch][n_in] */
     int batch;        /* rows of the last forward phase; 0 before any */
     int have_delta;   /* a backward phase ran on the current forward */
+
+    /* speed: the kernel chosen at creation, the threads, and the packing
+     * space of the blocked product (threads x pack_per_thread floats) */
+    bp_kernel_info kern;
+    bp_pool *pool;
+    int threads;
+    float *pack;
+    size_t pack_per_thread;
 
     bp_loss loss;
     bp_reduction reduction;
@@ -121,18 +139,18 @@ void bp__loss_delta(bp_loss loss, bp_reduction red, bp_act act,
                     const bp_real *t, bp_real *delta, int n, int m);
 
 /* ---- matrix kernels (kernel.c) ----
- * Row-major; the three products backpropagation needs. Each writes
- * (beta = 0) or adds to (beta = 1) its output. */
+ * Row-major; the three products backpropagation needs, on the net's
+ * kernel and threads. */
 
 /* Y[n][m] = X[n][k] W[m][k]^T + b[m]      (forward: z = W x + b) */
-void bp__gemm_xwt_bias(int n, int m, int k, const bp_real *x,
+void bp__gemm_xwt_bias(bp_net *net, int n, int m, int k, const bp_real *x,
                        const bp_real *w, const bp_real *b, bp_real *y);
 /* G[m][k] = D[n][m]^T A[n][k]             (dE/dW = delta^T a_below) */
-void bp__gemm_dta(int n, int m, int k, const bp_real *d, const bp_real *a,
-                  bp_real *g);
+void bp__gemm_dta(bp_net *net, int n, int m, int k, const bp_real *d,
+                  const bp_real *a, bp_real *g);
 /* P[n][k] = D[n][m] W[m][k]               (delta passed back) */
-void bp__gemm_dw(int n, int m, int k, const bp_real *d, const bp_real *w,
-                 bp_real *p);
+void bp__gemm_dw(bp_net *net, int n, int m, int k, const bp_real *d,
+                 const bp_real *w, bp_real *p);
 /* g[m] = sum over rows of D[n][m]          (dE/db) */
 void bp__colsum(int n, int m, const bp_real *d, bp_real *g);
 
@@ -142,6 +160,15 @@ bp_status bp__optim_check(const bp_optim *o, char *msg, size_t len);
 /* Apply one step of the net's optimizer to params[off..off+count) with
  * the gradients at the same place; step t >= 1 (Adam's bias correction). */
 void bp__optim_apply(bp_net *net, size_t off, size_t count, long t);
+
+/* ---- threads (pool.c) ---- */
+bp_status bp__pool_create(bp_pool **out, int n_threads, const bp_allocator *a);
+void bp__pool_free(bp_pool *pool);
+int bp__pool_size(const bp_pool *pool);
+/* Run fn(arg, tid, n) on every thread (the caller is tid 0); returns when
+ * all are done. A NULL pool runs fn(arg, 0, 1). */
+void bp__pool_run(bp_pool *pool, void (*fn)(void *arg, int tid, int n),
+                  void *arg);
 
 /* ---- the library's own logarithm (rng.c), for portable normals ---- */
 double bp__ln(double x);

@@ -1,6 +1,7 @@
 /*
- * kernel.c - the portable matrix kernels of the forward and backward
- * phases, in plain C.
+ * kernel.c - the matrix products of the forward and backward phases:
+ * the blocked SIMD product of gemm.c for float32 products of some size,
+ * and plain C loops for the rest (and for double, and any CPU).
  *
  * Loop orders are chosen so the innermost loop runs over contiguous
  * memory in both operands and the compiler can vectorise it; each output
@@ -8,13 +9,32 @@
  * so results do not depend on how a later threaded version splits the
  * output rows or columns.
  */
-#include "internal.h"
+#include "gemm.h"
 
 #include <string.h>
 
-void bp__gemm_xwt_bias(int n, int m, int k, const bp_real *x,
+/* The blocked SIMD product pays for its packing from about this much
+ * work on; smaller products (the seeds' nets, per-sample steps) run the
+ * plain loops below, with no setup at all. */
+#ifndef BP_DOUBLE
+static int use_blocked(const bp_net *net, int a, int b, int c)
+{
+    return net->kern.kernel && (double)a * b * c >= 8192;
+}
+#endif
+
+void bp__gemm_xwt_bias(bp_net *net, int n, int m, int k, const bp_real *x,
                        const bp_real *w, const bp_real *b, bp_real *y)
 {
+    (void)net; /* the double build has no blocked product */
+#ifndef BP_DOUBLE
+    if (use_blocked(net, n, m, k)) {
+        for (int i = 0; i < n; i++)
+            memcpy(y + (size_t)i * m, b, (size_t)m * sizeof *y);
+        bp__sgemm(net, 0, 1, n, m, k, x, k, w, k, y, m, 1);
+        return;
+    }
+#endif
     /* y_ij = b_j + sum_p x_ip w_jp: a dot product of two contiguous rows */
     for (int i = 0; i < n; i++) {
         const bp_real *xi = x + (size_t)i * k;
@@ -29,9 +49,16 @@ void bp__gemm_xwt_bias(int n, int m, int k, const bp_real *x,
     }
 }
 
-void bp__gemm_dta(int n, int m, int k, const bp_real *d, const bp_real *a,
-                  bp_real *g)
+void bp__gemm_dta(bp_net *net, int n, int m, int k, const bp_real *d,
+                  const bp_real *a, bp_real *g)
 {
+    (void)net; /* the double build has no blocked product */
+#ifndef BP_DOUBLE
+    if (use_blocked(net, n, m, k)) {
+        bp__sgemm(net, 1, 0, m, k, n, d, m, a, k, g, k, 0);
+        return;
+    }
+#endif
     /* g_jp = sum_i d_ij a_ip: accumulate row by row of the batch, the
      * inner loop over contiguous p */
     memset(g, 0, (size_t)m * k * sizeof *g);
@@ -46,9 +73,16 @@ void bp__gemm_dta(int n, int m, int k, const bp_real *d, const bp_real *a,
     }
 }
 
-void bp__gemm_dw(int n, int m, int k, const bp_real *d, const bp_real *w,
-                 bp_real *p)
+void bp__gemm_dw(bp_net *net, int n, int m, int k, const bp_real *d,
+                 const bp_real *w, bp_real *p)
 {
+    (void)net; /* the double build has no blocked product */
+#ifndef BP_DOUBLE
+    if (use_blocked(net, n, m, k)) {
+        bp__sgemm(net, 0, 0, n, k, m, d, m, w, k, p, k, 0);
+        return;
+    }
+#endif
     /* p_iq = sum_j d_ij w_jq: inner loop over contiguous q */
     memset(p, 0, (size_t)n * k * sizeof *p);
     for (int i = 0; i < n; i++) {

@@ -2,7 +2,7 @@
  * net.c - a network's life: creation, workspace, settings, parameters,
  * initialisation. The phases themselves are in phases.c.
  */
-#include "internal.h"
+#include "gemm.h"
 
 #include <limits.h>
 #include <string.h>
@@ -124,6 +124,12 @@ bp_status bp_net_create(bp_net **out, int n_in, int n_layers,
     net->loss = BP_LOSS_SSE;
     net->reduction = BP_REDUCE_MEAN;
     net->optim = bp_optim_defaults(BP_OPT_SGD);
+    net->threads = 1;
+    bp_kernel_choice k = bp__kernel_pick(NULL);
+    net->kern.name = k.name;
+    net->kern.kernel = k.kernel;
+    net->kern.mr = k.mr;
+    net->kern.nr = k.nr;
     st = bp_net_reserve(net, 1);
     if (st) {
         bp_net_free(net);
@@ -142,10 +148,78 @@ void bp_net_free(bp_net *net)
     if (!net)
         return;
     bp_allocator a = net->alloc;
+    bp__pool_free(net->pool);
+    bp__free(&a, net->pack);
     bp__free(&a, net->ws);
     bp__free(&a, net->params);
     bp__free(&a, net->layers);
     bp__free(&a, net);
+}
+
+/* Packing space of the blocked product for batches of max_batch on
+ * `threads` threads; none when the portable loops do all the work. */
+static bp_status alloc_pack(bp_net *net, int max_batch, int threads)
+{
+    if (!net->kern.kernel)
+        return BP_OK;
+    const int max_k = max_batch > net->max_widest ? max_batch : net->max_widest;
+    const size_t per = bp__gemm_pack_floats(max_k, net->max_widest);
+    float *pack = bp__alloc(&net->alloc, (size_t)threads * per * sizeof *pack);
+    if (!pack)
+        return BP_ERR_NOMEM;
+    bp__free(&net->alloc, net->pack);
+    net->pack = pack;
+    net->pack_per_thread = per;
+    return BP_OK;
+}
+
+bp_status bp_net_set_threads(bp_net *net, int n)
+{
+    if (!net)
+        return BP_ERR_NULL;
+    if (n < 1 || n > 1024)
+        return bp__fail(net, BP_ERR_SIZE, "threads: %d is not in 1..1024", n);
+    if (n == net->threads)
+        return bp__ok(net);
+    bp_pool *pool = NULL;
+    if (n > 1 && bp__pool_create(&pool, n, &net->alloc))
+        return bp__fail(net, BP_ERR_NOMEM, "cannot start %d threads", n);
+    if (alloc_pack(net, net->max_batch, n)) {
+        bp__pool_free(pool);
+        return bp__fail(net, BP_ERR_NOMEM, "out of memory for %d threads", n);
+    }
+    bp__pool_free(net->pool);
+    net->pool = pool;
+    net->threads = n;
+    return bp__ok(net);
+}
+
+int bp_net_threads(const bp_net *net) { return net ? net->threads : 0; }
+
+const char *bp_net_kernel(const bp_net *net)
+{
+    return net ? net->kern.name : "portable";
+}
+
+bp_status bp_net_set_kernel(bp_net *net, const char *name)
+{
+    if (!net || !name)
+        return BP_ERR_NULL;
+    bp_kernel_choice k = bp__kernel_pick(strcmp(name, "auto") ? name : NULL);
+    if (strcmp(name, "auto") != 0 && strcmp(k.name, name) != 0)
+        return bp__fail(net, BP_ERR_ARG, "kernel '%s' is not available here "
+                        "(this CPU and build run '%s')", name,
+                        bp__kernel_pick(NULL).name);
+    bp_kernel_info old = net->kern;
+    net->kern.name = k.name;
+    net->kern.kernel = k.kernel;
+    net->kern.mr = k.mr;
+    net->kern.nr = k.nr;
+    if (alloc_pack(net, net->max_batch, net->threads)) {
+        net->kern = old;
+        return bp__fail(net, BP_ERR_NOMEM, "out of memory");
+    }
+    return bp__ok(net);
 }
 
 bp_status bp_net_reserve(bp_net *net, int max_batch)
@@ -168,6 +242,11 @@ bp_status bp_net_reserve(bp_net *net, int max_batch)
     if (!ws)
         return bp__fail(net, BP_ERR_NOMEM,
                         "out of memory reserving a batch of %d", max_batch);
+    if (alloc_pack(net, max_batch, net->threads)) {
+        bp__free(&net->alloc, ws);
+        return bp__fail(net, BP_ERR_NOMEM,
+                        "out of memory reserving a batch of %d", max_batch);
+    }
     memset(ws, 0, (size_t)max_batch * per_row * sizeof(bp_real));
     bp__free(&net->alloc, net->ws);
     net->ws = ws;

@@ -43,7 +43,7 @@ bp_status bp_net_forward(bp_net *net, const bp_real *x, int n)
     const bp_real *below = net->x;
     for (int l = 0; l < net->n_layers; l++) {
         bp_layer *ly = &net->layers[l];
-        bp__gemm_xwt_bias(n, ly->n_out, ly->n_in, below,
+        bp__gemm_xwt_bias(net, n, ly->n_out, ly->n_in, below,
                           net->params + ly->w_off, net->params + ly->b_off,
                           ly->z);
         bp__act_forward(ly->act, ly->act_param, ly->z, ly->a, n, ly->n_out);
@@ -137,7 +137,7 @@ static void layer_grads(bp_net *net, int l)
 {
     bp_layer *ly = &net->layers[l];
     const bp_real *below = l ? net->layers[l - 1].a : net->x;
-    bp__gemm_dta(net->batch, ly->n_out, ly->n_in, ly->delta, below,
+    bp__gemm_dta(net, net->batch, ly->n_out, ly->n_in, ly->delta, below,
                  net->grads + ly->w_off);
     bp__colsum(net->batch, ly->n_out, ly->delta, net->grads + ly->b_off);
 }
@@ -146,7 +146,7 @@ static void layer_grads(bp_net *net, int l)
 static void pass_delta_down(bp_net *net, int l)
 {
     bp_layer *ly = &net->layers[l], *lo = &net->layers[l - 1];
-    bp__gemm_dw(net->batch, ly->n_out, ly->n_in, ly->delta,
+    bp__gemm_dw(net, net->batch, ly->n_out, ly->n_in, ly->delta,
                 net->params + ly->w_off, lo->delta);
     bp__act_backward(lo->act, lo->act_param, lo->z, lo->a, lo->delta,
                      lo->delta, net->batch, lo->n_out);

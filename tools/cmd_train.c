@@ -43,7 +43,8 @@ static void usage(FILE *f)
         "  --lr R  --momentum M  --weight-decay W  --clip C\n"
         "  --batch N (default 32)  --epochs N (default 10)  --seed N (default 1)\n"
         "  --order standard|seeds  --patience N (early stopping)\n"
-        "  --threads N          (accepted; the library trains on one thread)\n"
+        "  --threads N          threads for the larger products (default 1);\n"
+        "                       results are bit-identical for any N\n"
         "files\n"
         "  --save FILE          the trained model (text form if FILE ends in .txt)\n"
         "  --checkpoint FILE --checkpoint-every N   resumable state every N epochs\n"
@@ -625,6 +626,11 @@ int cmd_train(int argc, char **argv)
                 "validating on %d; %zu parameters\n", train.n, train.n_in,
                 train.n_out, train.n_classes ? "classes" : "outputs", val.n,
                 bp_net_n_params(model->net));
+    if (bp_net_set_threads(model->net, a.threads)) {
+        fprintf(stderr, "backprop train: --threads %d: %s\n", a.threads,
+                bp_net_errmsg(model->net));
+        goto out;
+    }
     if (a.verbose) {
         bp_net *net = model->net;
         bp_optim op = bp_net_get_optim(net);
@@ -637,6 +643,8 @@ int cmd_train(int argc, char **argv)
             bp_net_layer(net, l, &ld, NULL);
             fprintf(stderr, " -> %d %s", ld.n_out, bp_act_name(ld.act));
         }
+        fprintf(stderr, "\nkernel    %s, %d thread%s", bp_net_kernel(net),
+                bp_net_threads(net), bp_net_threads(net) > 1 ? "s" : "");
         fprintf(stderr, "\nloss      %s (%s over the batch)\n"
                 "optimizer %s, lr %g, momentum %g, weight decay %g\n"
                 "training  %d epochs%s, batch %d, seed %llu, %s order, "

@@ -1,0 +1,55 @@
+/*
+ * gemm.h - the blocked float32 matrix product behind the forward and
+ * backward phases, and its run-time choice of micro-kernel.
+ */
+#ifndef BP_GEMM_H
+#define BP_GEMM_H
+
+#include "internal.h"
+
+#if (defined(__x86_64__) || defined(__i386__)) && \
+    (defined(__GNUC__) || defined(__clang__)) && !defined(__EMSCRIPTEN__)
+#define BP_GEMM_X86 1
+#else
+#define BP_GEMM_X86 0
+#endif
+
+/* C[mr][nr] (+)= A-strip[kc][MR] x B-panel[kc][NR], the valid corner of an
+ * MR x NR tile (the packed strips are zero-padded). */
+typedef void (*bp_ukernel)(int kc, const float *a, const float *b, float *c,
+                           int ldc, int mr, int nr, int accumulate);
+
+typedef struct {
+    const char *name;  /* "portable", "avx2", "avx512" */
+    bp_ukernel kernel; /* NULL: the portable loops of kernel.c */
+    int mr, nr;
+} bp_kernel_choice;
+
+#if BP_GEMM_X86
+void bp__uk_avx512(int kc, const float *a, const float *b, float *c, int ldc,
+                   int mr, int nr, int accumulate);
+void bp__uk_avx2(int kc, const float *a, const float *b, float *c, int ldc,
+                 int mr, int nr, int accumulate);
+#endif
+/* 1 if this CPU has the feature ("avx512f", "avx2" meaning AVX2 + FMA). */
+int bp__cpu_has(const char *feature);
+
+/* Blocking: K in slices of KC, N in blocks of NC, M in strips of MR. */
+enum { BP_KC = 256, BP_NC = 512, BP_MR_MAX = 12, BP_NR_MAX = 32 };
+
+/* The best kernel this CPU runs, or the one BP_KERNEL names (portable,
+ * avx2, avx512) when that is available. */
+bp_kernel_choice bp__kernel_pick(const char *want);
+
+/* Floats of packing space one thread needs for products whose K and N
+ * are at most max_k and max_n. */
+size_t bp__gemm_pack_floats(int max_k, int max_n);
+
+/* C[M][N] = (accumulate ? C : 0) + op(A)[M][K] op(B)[K][N], where
+ * op(A)[i][p] = ta ? A[p lda + i] : A[i lda + p] and likewise for B.
+ * Split over the net's threads by columns of C. */
+void bp__sgemm(bp_net *net, int ta, int tb, int M, int N, int K,
+               const float *A, int lda, const float *B, int ldb, float *C,
+               int ldc, int accumulate);
+
+#endif

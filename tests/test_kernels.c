@@ -1,0 +1,176 @@
+/*
+ * test_kernels.c - the fast paths compute what the plain loops compute:
+ * for shapes with every kind of edge (1, odd, just past a register tile,
+ * past a cache block), each SIMD kernel this CPU has gives the portable
+ * kernel's outputs and gradients to float rounding; and any number of
+ * threads gives bit-identical results, with no allocation in a step.
+ */
+#include "backprop.h"
+#include "test.h"
+
+#include <stdlib.h>
+
+typedef struct {
+    long allocs;
+} counter;
+
+static void *count_alloc(void *ctx, size_t size)
+{
+    ((counter *)ctx)->allocs++;
+    return malloc(size);
+}
+
+static void count_free(void *ctx, void *p)
+{
+    (void)ctx;
+    free(p);
+}
+
+/* A net n_in -> hidden -> n_out, weights from seed, a batch and targets. */
+static bp_net *make(int n_in, int hidden, int n_out, int batch,
+                    const char *kernel, int threads, const bp_allocator *a)
+{
+    const bp_layer_desc d[] = {{hidden, BP_ACT_TANH, 0},
+                               {n_out, BP_ACT_SOFTMAX, 0}};
+    bp_net *net;
+    if (bp_net_create(&net, n_in, 2, d, a, NULL))
+        return NULL;
+    if (bp_net_set_kernel(net, kernel) || bp_net_set_threads(net, threads) ||
+        bp_net_reserve(net, batch)) {
+        bp_net_free(net);
+        return NULL;
+    }
+    bp_net_init(net, BP_INIT_XAVIER_NORMAL, 5);
+    bp_net_set_loss(net, BP_LOSS_CE, BP_REDUCE_MEAN);
+    bp_optim o = bp_optim_defaults(BP_OPT_MOMENTUM);
+    o.lr = 0.05;
+    bp_net_set_optim(net, &o);
+    return net;
+}
+
+static void data(int n_in, int n_out, int batch, bp_real *x, bp_real *t)
+{
+    bp_rng r;
+    bp_rng_seed(&r, 77);
+    for (int i = 0; i < batch * n_in; i++)
+        x[i] = (bp_real)bp_rng_normal(&r);
+    for (int i = 0; i < batch; i++)
+        for (int j = 0; j < n_out; j++)
+            t[i * n_out + j] = (bp_real)(j == i % n_out);
+}
+
+static double max_rel(const bp_real *a, const bp_real *b, size_t n)
+{
+    double scale = 1e-30, worst = 0;
+    for (size_t i = 0; i < n; i++)
+        scale = fabs(b[i]) > scale ? fabs(b[i]) : scale;
+    for (size_t i = 0; i < n; i++) {
+        double d = fabs((double)a[i] - b[i]) / scale;
+        worst = d > worst || isnan(d) ? d : worst;
+    }
+    return worst;
+}
+
+int main(void)
+{
+    static const int shapes[][4] = {
+        /* n_in, hidden, n_out, batch */
+        {1, 1, 2, 1},     {3, 5, 2, 7},      {13, 33, 17, 12},
+        {64, 300, 10, 64}, {784, 256, 10, 128}, {257, 7, 3, 300},
+        {37, 600, 513, 37}, {5, 2000, 4, 3},  {600, 40, 33, 257}};
+    static const char *const kernels[] = {"avx512", "avx2"};
+    printf("kernels on this CPU\n");
+    {
+        bp_net *probe = make(2, 2, 2, 1, "auto", 1, NULL);
+        printf("  auto = %s\n", probe ? bp_net_kernel(probe) : "?");
+        bp_net_free(probe);
+    }
+    int tried = 0;
+    for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
+        const int n_in = shapes[s][0], h = shapes[s][1], n_out = shapes[s][2],
+                  batch = shapes[s][3];
+        bp_real *x = malloc((size_t)batch * n_in * sizeof *x);
+        bp_real *t = malloc((size_t)batch * n_out * sizeof *t);
+        data(n_in, n_out, batch, x, t);
+        bp_net *ref = make(n_in, h, n_out, batch, "portable", 1, NULL);
+        if (!ref || !x || !t) {
+            CHECK(0, "setup");
+            return 1;
+        }
+        for (int step = 0; step < 3; step++)
+            bp_net_train_step(ref, x, t, batch, BP_ORDER_STANDARD, NULL);
+        bp_net_forward(ref, x, batch);
+        bp_net_backward(ref, t, NULL);
+        for (size_t k = 0; k < sizeof kernels / sizeof *kernels; k++) {
+            bp_net *fast = make(n_in, h, n_out, batch, kernels[k], 1, NULL);
+            if (!fast)
+                continue; /* not on this CPU: reported below */
+            tried++;
+            for (int step = 0; step < 3; step++)
+                bp_net_train_step(fast, x, t, batch, BP_ORDER_STANDARD, NULL);
+            bp_net_forward(fast, x, batch);
+            bp_net_backward(fast, t, NULL);
+            double eo = max_rel(bp_net_output(fast), bp_net_output(ref),
+                                (size_t)batch * n_out);
+            double eg = max_rel(bp_net_grads(fast), bp_net_grads(ref),
+                                bp_net_n_params(ref));
+            double ep = max_rel(bp_net_params(fast), bp_net_params(ref),
+                                bp_net_n_params(ref));
+            CHECK(eo < 1e-4 && eg < 1e-4 && ep < 1e-5,
+                  "%-6s %4d-%4d-%3d batch %3d: outputs %.1e, gradients %.1e, "
+                  "weights after 3 steps %.1e from portable", kernels[k],
+                  n_in, h, n_out, batch, eo, eg, ep);
+            bp_net_free(fast);
+        }
+        /* threads: bit for bit, and no allocation in a step */
+        bp_net *one = make(n_in, h, n_out, batch, "auto", 1, NULL);
+        for (int th = 2; th <= 3; th++) {
+            counter c = {0};
+            bp_allocator a = {count_alloc, count_free, &c};
+            bp_net *many = make(n_in, h, n_out, batch, "auto", th, &a);
+            if (!many || !one) {
+                CHECK(0, "threads setup");
+                break;
+            }
+            bp_net *one_copy;
+            bp_net_clone(one, &one_copy);
+            long before = c.allocs;
+            for (int step = 0; step < 3; step++) {
+                bp_net_train_step(many, x, t, batch, BP_ORDER_STANDARD, NULL);
+                bp_net_train_step(one_copy, x, t, batch, BP_ORDER_STANDARD, NULL);
+            }
+            CHECK(memcmp(bp_net_params(many), bp_net_params(one_copy),
+                         bp_net_n_params(many) * sizeof(bp_real)) == 0 &&
+                      c.allocs == before,
+                  "%d threads == 1 thread, bit for bit, %ld allocations in "
+                  "3 steps (%d-%d-%d, batch %d)", th, c.allocs - before, n_in,
+                  h, n_out, batch);
+            bp_net_free(one_copy);
+            bp_net_free(many);
+        }
+        bp_net_free(one);
+        bp_net_free(ref);
+        free(x);
+        free(t);
+    }
+#if defined(__x86_64__) && !defined(BP_DOUBLE)
+    /* every kernel this CPU supports must have been exercised */
+    bp_net *probe = make(2, 2, 2, 1, "auto", 1, NULL);
+    const char *best = probe ? bp_net_kernel(probe) : "";
+    int want = strcmp(best, "avx512") == 0 ? 2 : strcmp(best, "avx2") == 0 ? 1 : 0;
+    CHECK(tried == want * (int)(sizeof shapes / sizeof *shapes),
+          "every SIMD kernel this CPU has (best: %s) was compared: %d runs",
+          best, tried);
+    bp_net_free(probe);
+#else
+    CHECK(tried == 0, "no SIMD kernel in this build (%d runs)", tried);
+#endif
+    bp_net *n = make(2, 2, 2, 1, "auto", 1, NULL);
+    CHECK_STATUS(bp_net_set_kernel(n, "sse9"), BP_ERR_ARG);
+    CHECK_STATUS(bp_net_set_threads(n, 0), BP_ERR_SIZE);
+    CHECK_STATUS(bp_net_set_threads(NULL, 2), BP_ERR_NULL);
+    CHECK_OK(bp_net_set_kernel(n, "portable"));
+    CHECK(strcmp(bp_net_kernel(n), "portable") == 0, "portable chosen");
+    bp_net_free(n);
+    return tst_summary("test_kernels");
+}
