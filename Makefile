@@ -17,7 +17,12 @@ ZLIB      ?= $(shell printf '\#include <zlib.h>\n' | $(CC) -E -x c - >/dev/null 
 
 BUILD     ?= build
 WARN      := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-OPT       ?= -O2
+# -fvect-cost-model=cheap: GCC 12's -O2 vectorises only loops that need
+# no remainder loop, which leaves the activation, optimizer and
+# finite-check loops scalar; this measured 0.91 -> 0.66 s per
+# Fashion-MNIST epoch (bench/). Only passed to compilers that take it.
+VECT      := $(shell $(CC) -fvect-cost-model=cheap -E -x c /dev/null >/dev/null 2>&1 && echo -fvect-cost-model=cheap)
+OPT       ?= -O2 $(VECT)
 CFLAGS    ?=
 CPPFLAGS  += -Iinclude -Isrc
 BASEFLAGS := -std=c11 $(OPT) -g -fPIC -ffp-contract=off -pthread $(WARN)

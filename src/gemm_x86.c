@@ -31,6 +31,7 @@ void bp__uk_avx512(int kc, const float *a, const float *b, float *c, int ldc,
                    int mr, int nr, int accumulate)
 {
     __m512 c0[12], c1[12];
+#pragma GCC unroll 12
     for (int i = 0; i < 12; i++) {
         c0[i] = _mm512_setzero_ps();
         c1[i] = _mm512_setzero_ps();
@@ -39,6 +40,7 @@ void bp__uk_avx512(int kc, const float *a, const float *b, float *c, int ldc,
         const __m512 b0 = _mm512_loadu_ps(b + (size_t)p * 32);
         const __m512 b1 = _mm512_loadu_ps(b + (size_t)p * 32 + 16);
         const float *ap = a + (size_t)p * 12;
+#pragma GCC unroll 12
         for (int i = 0; i < 12; i++) {
             const __m512 ai = _mm512_set1_ps(ap[i]);
             c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);
@@ -46,6 +48,7 @@ void bp__uk_avx512(int kc, const float *a, const float *b, float *c, int ldc,
         }
     }
     if (mr == 12 && nr == 32) {
+#pragma GCC unroll 12
         for (int i = 0; i < 12; i++) {
             float *ci = c + (size_t)i * ldc;
             if (accumulate) {
@@ -58,6 +61,7 @@ void bp__uk_avx512(int kc, const float *a, const float *b, float *c, int ldc,
         return;
     }
     float tile[12][32];
+#pragma GCC unroll 12
     for (int i = 0; i < 12; i++) {
         _mm512_storeu_ps(tile[i], c0[i]);
         _mm512_storeu_ps(tile[i] + 16, c1[i]);
@@ -70,6 +74,7 @@ void bp__uk_avx2(int kc, const float *a, const float *b, float *c, int ldc,
                  int mr, int nr, int accumulate)
 {
     __m256 c0[6], c1[6];
+#pragma GCC unroll 6
     for (int i = 0; i < 6; i++) {
         c0[i] = _mm256_setzero_ps();
         c1[i] = _mm256_setzero_ps();
@@ -78,6 +83,7 @@ void bp__uk_avx2(int kc, const float *a, const float *b, float *c, int ldc,
         const __m256 b0 = _mm256_loadu_ps(b + (size_t)p * 16);
         const __m256 b1 = _mm256_loadu_ps(b + (size_t)p * 16 + 8);
         const float *ap = a + (size_t)p * 6;
+#pragma GCC unroll 6
         for (int i = 0; i < 6; i++) {
             const __m256 ai = _mm256_broadcast_ss(ap + i);
             c0[i] = _mm256_fmadd_ps(ai, b0, c0[i]);
@@ -85,6 +91,7 @@ void bp__uk_avx2(int kc, const float *a, const float *b, float *c, int ldc,
         }
     }
     if (mr == 6 && nr == 16) {
+#pragma GCC unroll 6
         for (int i = 0; i < 6; i++) {
             float *ci = c + (size_t)i * ldc;
             if (accumulate) {
@@ -97,6 +104,7 @@ void bp__uk_avx2(int kc, const float *a, const float *b, float *c, int ldc,
         return;
     }
     float tile[6][16];
+#pragma GCC unroll 6
     for (int i = 0; i < 6; i++) {
         _mm256_storeu_ps(tile[i], c0[i]);
         _mm256_storeu_ps(tile[i] + 8, c1[i]);
