@@ -57,7 +57,7 @@ CLI_SRC   := $(sort $(wildcard tools/*.c))
 CLI_OBJ   := $(CLI_SRC:tools/%.c=$(BUILD)/obj/tools/%.o)
 HEADERS   := include/backprop.h $(wildcard src/*.h) $(wildcard tools/*.h)
 
-.PHONY: all lib examples tests check check-asan check-double check-all demo golden valgrind soak clean
+.PHONY: all lib examples tests check check-asan check-double check-all demo golden valgrind soak bench clean
 
 all: lib examples $(BUILD)/backprop
 
@@ -165,6 +165,21 @@ valgrind: all
 SOAK_KILLS ?= 30
 soak: all
 	@sh tests/soak.sh $(BUILD) $(SOAK_KILLS)
+
+# Benchmarks against PyTorch and FANN (not part of make check): see
+# bench/run.sh; the report goes to bench/results.md.
+BENCH_TOOLS := tools/dataload.c
+$(BUILD)/bench/peak: bench/peak.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 $< -o $@
+$(BUILD)/bench/bench_mlp: bench/bench_mlp.c $(BENCH_TOOLS) $(BUILD)/libbackprop.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itools $(ALL_CFLAGS) $< $(BENCH_TOOLS) -o $@ $(BUILD)/libbackprop.a $(LDLIBS)
+$(BUILD)/bench/fann_mlp: bench/fann_mlp.c $(BENCH_TOOLS) $(BUILD)/libbackprop.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itools $(ALL_CFLAGS) $< $(BENCH_TOOLS) -o $@ $(BUILD)/libbackprop.a -lfann $(LDLIBS)
+bench: all $(BUILD)/bench/peak $(BUILD)/bench/bench_mlp $(BUILD)/bench/fann_mlp
+	@sh bench/run.sh $(BUILD)
 
 # Rewrite the golden outputs of `backprop explain` (after a deliberate
 # change to what it prints or to the numbers' last digits), and the

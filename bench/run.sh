@@ -1,0 +1,90 @@
+#!/bin/sh
+# bench/run.sh BUILD - run backprop, PyTorch and FANN on the same recipes
+# in the same run and print a Markdown report with ratios (also written
+# to bench/results.md). Needs Debian's dataset-fashion-mnist, libfann-dev,
+# python3-torch; installs what is missing when run as root.
+set -u
+BUILD=${1:-build}
+DATA=/usr/share/datasets/fashion-mnist
+EPOCHS=${BENCH_EPOCHS:-10}
+OUT=bench/results.md
+B="$BUILD/bench"
+need=""
+[ -d "$DATA" ] || need="$need dataset-fashion-mnist"
+[ -f /usr/include/fann.h ] || need="$need libfann-dev"
+/usr/bin/python3 -c "import torch" 2>/dev/null || need="$need python3-torch"
+if [ -n "$need" ] && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need
+fi
+val() { sed -n "s/^$1 //p" "$2" | head -n 1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
+
+echo "== peak" >&2
+"$B/peak" >"$B/peak.txt"
+echo "== backprop" >&2
+"$B/bench_mlp" "$DATA" "$EPOCHS" >"$B/ours.txt"
+echo "== FANN" >&2
+"$B/fann_mlp" "$DATA" 6000 >"$B/fann.txt"
+echo "== PyTorch" >&2
+: >"$B/torch.txt"
+# OpenBLAS kernel choices: as set here, unset, and COOPERLAKE
+for core in "as-set" "unset" "COOPERLAKE"; do
+    for t in 1 2; do
+        case $core in
+        as-set) env OMP_NUM_THREADS=$t /usr/bin/python3 bench/torch_mlp.py "$DATA" $t 3 >"$B/t.txt" 2>/dev/null ;;
+        unset) env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$t /usr/bin/python3 bench/torch_mlp.py "$DATA" $t 3 >"$B/t.txt" 2>/dev/null ;;
+        *) env OPENBLAS_CORETYPE=$core OMP_NUM_THREADS=$t /usr/bin/python3 bench/torch_mlp.py "$DATA" $t 3 >"$B/t.txt" 2>/dev/null ;;
+        esac
+        echo "$core $t $(val epoch_s "$B/t.txt")" >>"$B/torch.txt"
+    done
+done
+env OMP_NUM_THREADS=2 /usr/bin/python3 bench/torch_mlp.py "$DATA" 2 "$EPOCHS" >"$B/tacc.txt" 2>/dev/null
+
+peak=$(val peak "$B/peak.txt")
+o1=$(val epoch_s_1t "$B/ours.txt"); o2=$(val epoch_s_2t "$B/ours.txt")
+g1=$(val gflops_1t "$B/ours.txt"); g2=$(val gflops_2t "$B/ours.txt")
+best_t() { awk -v t="$1" '$2 == t && $3 > 0 { if (!b || $3 < b) { b = $3; c = $1 } } END { printf "%s %s", b, c }' "$B/torch.txt"; }
+set -- $(best_t 1); t1=$1; c1=$2
+set -- $(best_t 2); t2=$1; c2=$2
+f1=$(val epoch_s_1t "$B/fann.txt")
+{
+echo "# Benchmark results"
+echo
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores;"
+echo "backprop kernel: $(val kernel_name "$B/ours.txt"); rerun with \`make bench\`."
+echo "Measured peak (one core, FMA loop in bench/peak.c): $peak GFLOP/s fp32."
+echo
+echo "## Fashion-MNIST 784-256-128-10, ReLU, softmax cross-entropy, batch 128, SGD lr 0.1, float32"
+echo
+echo "Seconds per epoch (60000 samples, data already in memory; best of 3)."
+echo
+echo "| | 1 thread | 2 threads | GFLOP/s (1 thread) | % of peak |"
+echo "|---|---|---|---|---|"
+echo "| backprop | $o1 | $o2 | $g1 | $(awk -v g="$g1" -v p="$peak" 'BEGIN { printf "%.0f%%", 100 * g / p }') |"
+echo "| PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)'), best of its BLAS settings | $t1 ($c1) | $t2 ($c2) | | |"
+echo "| FANN 2.2 (per sample; $(val fann_samples "$B/fann.txt") samples, scaled) | $f1 | | | |"
+echo
+echo "PyTorch over backprop (time ratio, > 1: backprop faster): 1 thread $(ratio "$t1" "$o1"), 2 threads $(ratio "$t2" "$o2"); FANN over backprop: $(ratio "$f1" "$o1")."
+echo
+echo "Every PyTorch run (OPENBLAS_CORETYPE setting, threads, seconds per epoch):"
+echo
+echo '```'
+cat "$B/torch.txt"
+echo '```'
+echo
+echo "## Test accuracy after $EPOCHS epochs, same recipe"
+echo
+echo "| backprop | PyTorch |"
+echo "|---|---|"
+echo "| $(val test_acc "$B/ours.txt") | $(val test_acc "$B/tacc.txt") |"
+echo
+echo "## Tiny networks, one per-sample SGD step (forward, backward, update), nanoseconds"
+echo
+echo "| network | backprop | FANN | FANN / backprop |"
+echo "|---|---|---|---|"
+for n in xor_2_2_1 xor_2_4_1 seeds_2_2_2; do
+    a=$(val "tiny_${n}_ns" "$B/ours.txt"); b=$(val "tiny_${n}_ns" "$B/fann.txt")
+    echo "| $n | $a | $b | $(ratio "$b" "$a") |"
+done
+} >"$OUT"
+cat "$OUT"
