@@ -39,6 +39,7 @@ for core in "as-set" "unset" "COOPERLAKE"; do
     done
 done
 env OMP_NUM_THREADS=2 /usr/bin/python3 bench/torch_mlp.py "$DATA" 2 "$EPOCHS" >"$B/tacc.txt" 2>/dev/null
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 /usr/bin/python3 bench/torch_mlp.py "$DATA" 1 3 >"$B/tacc1.txt" 2>/dev/null
 
 peak=$(val peak "$B/peak.txt")
 o1=$(val epoch_s_1t "$B/ours.txt"); o2=$(val epoch_s_2t "$B/ours.txt")
@@ -77,6 +78,13 @@ echo
 echo "| backprop | PyTorch |"
 echo "|---|---|"
 echo "| $(val test_acc "$B/ours.txt") | $(val test_acc "$B/tacc.txt") |"
+echo
+echo "## Inference, 784-256-128-10, one thread"
+echo
+echo "| | backprop | PyTorch | PyTorch / backprop |"
+echo "|---|---|---|---|"
+echo "| batch 1 latency, microseconds | $(val infer_batch1_us "$B/ours.txt") | $(val infer_batch1_us "$B/tacc1.txt") | $(ratio "$(val infer_batch1_us "$B/tacc1.txt")" "$(val infer_batch1_us "$B/ours.txt")") |"
+echo "| batch 10000 throughput, samples/s | $(val infer_batch10000_per_s "$B/ours.txt") | $(val infer_batch10000_per_s "$B/tacc1.txt") | $(ratio "$(val infer_batch10000_per_s "$B/tacc1.txt")" "$(val infer_batch10000_per_s "$B/ours.txt")") |"
 echo
 echo "## Tiny networks, one per-sample SGD step (forward, backward, update), nanoseconds"
 echo

@@ -67,6 +67,19 @@ def main():
     for _ in range(epochs - 3):
         epoch()
     with torch.no_grad():
+        best = 1e30
+        for _ in range(5):
+            t = time.perf_counter()
+            for i in range(2000):
+                net(xte[i:i + 1])
+            best = min(best, (time.perf_counter() - t) / 2000)
+        print("infer_batch1_us %.2f" % (best * 1e6))
+        best = 1e30
+        for _ in range(3):
+            t = time.perf_counter()
+            net(xte)
+            best = min(best, time.perf_counter() - t)
+        print("infer_batch10000_per_s %.0f" % (10000 / best))
         acc = (net(xte).argmax(1) == yte).float().mean().item()
     print("test_acc %.4f" % acc)
     print("blas %s" % os.environ.get("OPENBLAS_CORETYPE", "(unset)"))

@@ -14,14 +14,37 @@
 #include <string.h>
 
 /* The blocked SIMD product pays for its packing from about this much
- * work on; smaller products (the seeds' nets, per-sample steps) run the
- * plain loops below, with no setup at all. */
+ * work on, and from a batch of 8; smaller products (the seeds' nets,
+ * per-sample steps, inference of one sample) run the plain loops below,
+ * with no setup at all. */
 #ifndef BP_DOUBLE
-static int use_blocked(const bp_net *net, int a, int b, int c)
+/* n is the batch: packing a weight matrix pays only when several samples
+ * share it; one sample (inference at batch 1, per-sample training) is a
+ * matrix-vector product the plain loops do at memory speed. */
+static int use_blocked(const bp_net *net, int n, int m, int k)
 {
-    return net->kern.kernel && (double)a * b * c >= 8192;
+    return net->kern.kernel && n >= 8 && (double)n * m * k >= 8192;
 }
 #endif
+
+static bp_real dot(const bp_real *a, const bp_real *b, int k)
+{
+    if (k < 16) { /* the seeds' nets: lanes would only add overhead */
+        bp_real s = 0;
+        for (int p = 0; p < k; p++)
+            s += a[p] * b[p];
+        return s;
+    }
+    bp_real lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int p = 0;
+    for (; p + 8 <= k; p += 8)
+        for (int l = 0; l < 8; l++)
+            lane[l] += a[p + l] * b[p + l];
+    for (int l = 0; p < k; p++, l++)
+        lane[l] += a[p] * b[p];
+    return ((lane[0] + lane[1]) + (lane[2] + lane[3])) +
+           ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+}
 
 void bp__gemm_xwt_bias(bp_net *net, int n, int m, int k, const bp_real *x,
                        const bp_real *w, const bp_real *b, bp_real *y)
@@ -35,17 +58,17 @@ void bp__gemm_xwt_bias(bp_net *net, int n, int m, int k, const bp_real *x,
         return;
     }
 #endif
-    /* y_ij = b_j + sum_p x_ip w_jp: a dot product of two contiguous rows */
+    /* y_ij = b_j + sum_p x_ip w_jp: a dot product of two contiguous rows,
+     * summed in eight lanes (lane l takes p = l mod 8) that are then added
+     * in a fixed order. A single running sum is a chain the compiler may
+     * not reorder, so it would run one multiply-add at a time; eight
+     * independent lanes vectorise, on any CPU, with the same result
+     * everywhere. */
     for (int i = 0; i < n; i++) {
         const bp_real *xi = x + (size_t)i * k;
         bp_real *yi = y + (size_t)i * m;
-        for (int j = 0; j < m; j++) {
-            const bp_real *wj = w + (size_t)j * k;
-            bp_real s = 0;
-            for (int p = 0; p < k; p++)
-                s += xi[p] * wj[p];
-            yi[j] = s + b[j];
-        }
+        for (int j = 0; j < m; j++)
+            yi[j] = dot(xi, w + (size_t)j * k, k) + b[j];
     }
 }
 
@@ -59,10 +82,16 @@ void bp__gemm_dta(bp_net *net, int n, int m, int k, const bp_real *d,
         return;
     }
 #endif
-    /* g_jp = sum_i d_ij a_ip: accumulate row by row of the batch, the
-     * inner loop over contiguous p */
-    memset(g, 0, (size_t)m * k * sizeof *g);
-    for (int i = 0; i < n; i++) {
+    /* g_jp = sum_i d_ij a_ip: the first sample's outer product, then the
+     * others added row by row, the inner loop over contiguous p (no
+     * zeroing pass: it showed in per-sample profiles) */
+    for (int j = 0; j < m; j++) {
+        const bp_real d0j = d[j];
+        bp_real *gj = g + (size_t)j * k;
+        for (int p = 0; p < k; p++)
+            gj[p] = d0j * a[p];
+    }
+    for (int i = 1; i < n; i++) {
         const bp_real *di = d + (size_t)i * m, *ai = a + (size_t)i * k;
         for (int j = 0; j < m; j++) {
             const bp_real dij = di[j];
@@ -83,12 +112,14 @@ void bp__gemm_dw(bp_net *net, int n, int m, int k, const bp_real *d,
         return;
     }
 #endif
-    /* p_iq = sum_j d_ij w_jq: inner loop over contiguous q */
-    memset(p, 0, (size_t)n * k * sizeof *p);
+    /* p_iq = sum_j d_ij w_jq: the j = 0 term, then the others; the inner
+     * loop over contiguous q */
     for (int i = 0; i < n; i++) {
         const bp_real *di = d + (size_t)i * m;
         bp_real *pi = p + (size_t)i * k;
-        for (int j = 0; j < m; j++) {
+        for (int q = 0; q < k; q++)
+            pi[q] = di[0] * w[q];
+        for (int j = 1; j < m; j++) {
             const bp_real dij = di[j];
             const bp_real *wj = w + (size_t)j * k;
             for (int q = 0; q < k; q++)
@@ -99,8 +130,8 @@ void bp__gemm_dw(bp_net *net, int n, int m, int k, const bp_real *d,
 
 void bp__colsum(int n, int m, const bp_real *d, bp_real *g)
 {
-    memset(g, 0, (size_t)m * sizeof *g);
-    for (int i = 0; i < n; i++) {
+    memcpy(g, d, (size_t)m * sizeof *g);
+    for (int i = 1; i < n; i++) {
         const bp_real *di = d + (size_t)i * m;
         for (int j = 0; j < m; j++)
             g[j] += di[j];

@@ -78,6 +78,12 @@ int bp__all_finite(const bp_real *v, size_t n)
     const uint32_t mask = 0x7f800000u;
     uint32_t u, bad = 0;
 #endif
+    if (n < 16) { /* per-sample steps: skip the vector loop's setup */
+        for (size_t i = 0; i < n; i++)
+            if (!isfinite(v[i]))
+                return 0;
+        return 1;
+    }
     for (size_t i = 0; i < n; i++) {
         memcpy(&u, &v[i], sizeof u);
         bad |= (u & mask) == mask;
