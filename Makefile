@@ -138,8 +138,8 @@ fuzz: fuzz-build
 	    echo "== fuzzing $$name for $(FUZZ_TIME) s"; \
 	    ASAN_OPTIONS=allocator_may_return_null=1 \
 	    $$f -max_total_time=$(FUZZ_TIME) -rss_limit_mb=2048 -max_len=65536 -close_fd_mask=3 \
-	        -artifact_prefix=build-fuzz/crash-$$name- -print_final_stats=1 \
-	        build-fuzz/corpus-$$name 2>&1 | grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)" ; \
+	        -artifact_prefix=$(CURDIR)/build-fuzz/crash-$$name- -print_final_stats=1 \
+	        $(CURDIR)/build-fuzz/corpus-$$name 2>&1 | grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)" ; \
 	    test $${PIPESTATUS:-0} -eq 0 || exit 1; \
 	    ls build-fuzz/crash-$$name-* >/dev/null 2>&1 && { echo "fuzz_$$name: crash found"; exit 1; }; \
 	    echo "fuzz_$$name: 1 passed, 0 failed"; \
@@ -151,7 +151,7 @@ fuzz-regress: fuzz-build
 	    if [ -d tests/fuzz/regress/$$name ]; then \
 	        n=$$(ls tests/fuzz/regress/$$name | wc -l); \
 	        if ASAN_OPTIONS=allocator_may_return_null=1 $$f -close_fd_mask=3 \
-	            tests/fuzz/regress/$$name/* >/dev/null 2>&1; \
+	            $(CURDIR)/tests/fuzz/regress/$$name/* >/dev/null 2>&1; \
 	        then echo "fuzz_regress_$$name: $$n passed, 0 failed"; \
 	        else echo "fuzz_regress_$$name: 0 passed, $$n failed"; exit 1; fi; \
 	    fi; \

@@ -66,7 +66,7 @@ int cmd_convert(int argc, char **argv)
     cli_data_opts o = {NULL, NULL, NULL, "train", 0};
     const char *data = NULL, *out = NULL;
     int c;
-    optind = 1;
+    optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:", lo, NULL)) != -1) {
         switch (c) {

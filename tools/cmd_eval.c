@@ -33,7 +33,7 @@ static int parse(const char *cmd, int argc, char **argv, args *a,
         {"plot", 1, 0, O_PLOT},   {"regions", 1, 0, O_REGIONS},
         {"proba", 0, 0, O_PROBA}, {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
-    optind = 1;
+    optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":o:", lo, NULL)) != -1) {

@@ -243,7 +243,7 @@ int cmd_explain(int argc, char **argv)
     const char *model = NULL, *example = NULL, *input = NULL, *target = NULL;
     bp_explain_opts o = bp_explain_defaults();
     int c;
-    optind = 1;
+    optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
         switch (c) {

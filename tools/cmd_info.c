@@ -23,7 +23,7 @@ int cmd_info(int argc, char **argv)
                                              {0, 0, 0, 0}};
     const char *path = NULL;
     int c;
-    optind = 1;
+    optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
         if (c == 'h') {

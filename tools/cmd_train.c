@@ -115,7 +115,7 @@ static int parse(int argc, char **argv, args *a)
     a->epochs = -1;
     a->seed = 1;
     a->threads = 1;
-    optind = 1;
+    optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
     opterr = 0;
     int c, seed;
     const char *cmd = "train";
