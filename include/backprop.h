@@ -441,6 +441,12 @@ typedef struct {
 typedef int (*bp_batch_fn)(void *ctx, const bp_batch_report *report);
 /* Called after each epoch. Return non-zero to stop training. */
 typedef int (*bp_epoch_fn)(void *ctx, const bp_epoch_report *report);
+/* Data parallelism: called between backward and update with the gradient
+ * buffer (n numbers) and the batch's figures stats[0] = loss sum, stats[1]
+ * = samples right, stats[2] = samples; the callback replaces each with its
+ * sum over all processes. Return non-zero to stop (an error). */
+typedef int (*bp_grads_fn)(void *ctx, bp_real *grads, size_t n,
+                           double stats[3]);
 
 typedef struct {
     int epochs;            /* epochs to run in all (>= 0) */
@@ -467,7 +473,17 @@ typedef struct {
     int best_epoch;        /* resuming: its epoch (0 if none) */
     bp_batch_fn on_batch;  /* optional */
     bp_epoch_fn on_epoch;  /* optional */
-    void *ctx;             /* passed to both */
+    void *ctx;             /* passed to all three callbacks */
+    /* Data parallelism. With n_shards > 1 this process trains on shard
+     * `shard` of every global batch (its slice of the same shuffled
+     * order), scales its gradients so that summing them over the shards
+     * gives the gradient of the whole batch, and calls on_grads between
+     * the backward phase and the update: that is where the caller sums
+     * the gradient buffer and the batch's figures across processes (one
+     * allreduce each, in place). Every process then applies the same
+     * update, so the weights stay identical. */
+    int shard, n_shards;
+    bp_grads_fn on_grads;
 } bp_train_opts;
 
 /* Defaults: 10 epochs, batch 32, standard order, seed 1, shuffle on, no

@@ -139,6 +139,13 @@ static bp_status check_opts(bp_net *net, const bp_real *x, const bp_real *t,
     if (o->patience > 0 && o->n_val == 0)
         return bp__fail(net, BP_ERR_ARG,
                         "patience needs validation data to watch");
+    if (o->n_shards < 0 || o->shard < 0 ||
+        (o->n_shards > 0 && o->shard >= o->n_shards))
+        return bp__fail(net, BP_ERR_ARG, "shard %d of %d", o->shard,
+                        o->n_shards);
+    if (o->n_shards > 1 && o->order == BP_ORDER_SEEDS)
+        return bp__fail(net, BP_ERR_ARG, "the seeds' order updates inside "
+                        "the backward phase: it cannot be data-parallel");
     return BP_OK;
 }
 
@@ -195,7 +202,11 @@ bp_status bp_train(bp_net *net, const bp_real *x, const bp_real *t, int n,
     bp_status st = check_opts(net, x, t, n, opts);
     if (st)
         return st;
-    const bp_train_opts o = *opts;
+    bp_train_opts o = *opts;
+    if (o.n_shards < 1) {
+        o.n_shards = 1;
+        o.shard = 0;
+    }
     const int batch = o.batch < n ? o.batch : n;
     const int n_in = net->n_in, m = bp_net_n_out(net);
     const size_t np = net->n_params;
@@ -237,28 +248,59 @@ bp_status bp_train(bp_net *net, const bp_real *x, const bp_real *t, int n,
         for (int bi = first; bi < n_batches; bi++) {
             const int start = bi * batch;
             const int k = n - start < batch ? n - start : batch;
-            for (int i = 0; i < k; i++) {
-                const size_t s = (size_t)b.idx[start + i];
+            /* this process's slice of the global batch (all of it when
+             * not sharded) */
+            const int lo = (int)((long)k * o.shard / o.n_shards);
+            const int kl = (int)((long)k * (o.shard + 1) / o.n_shards) - lo;
+            for (int i = 0; i < kl; i++) {
+                const size_t s = (size_t)b.idx[start + lo + i];
                 memcpy(b.bx + (size_t)i * n_in, x + s * n_in,
                        n_in * sizeof(bp_real));
                 memcpy(b.bt + (size_t)i * m, t + s * m, m * sizeof(bp_real));
             }
-            double e = 0;
-            st = bp_net_forward(net, b.bx, k);
-            if (!st && o.order == BP_ORDER_STANDARD) {
-                st = bp_net_backward(net, b.bt, &e);
+            double e = 0, stats[3] = {0, 0, 0};
+            if (o.order == BP_ORDER_SEEDS) {
+                st = bp_net_train_step(net, b.bx, b.bt, k, o.order, &e);
+                stats[0] = net->reduction == BP_REDUCE_MEAN ? e * k : e;
+                if (!st && is_classifier(net))
+                    stats[1] = count_correct(net, b.bt, k);
+            } else {
+                if (kl > 0) {
+                    st = bp_net_forward(net, b.bx, kl);
+                    if (!st)
+                        st = bp_net_backward(net, b.bt, &e);
+                    stats[0] = net->reduction == BP_REDUCE_MEAN ? e * kl : e;
+                    if (!st && is_classifier(net))
+                        stats[1] = count_correct(net, b.bt, kl);
+                    /* a mean over this slice, weighted by its share of
+                     * the global batch, sums to the mean over all of it */
+                    if (!st && kl < k && net->reduction == BP_REDUCE_MEAN) {
+                        const bp_real w = (bp_real)kl / (bp_real)k;
+                        for (size_t i = 0; i < np; i++)
+                            net->grads[i] *= w;
+                    }
+                } else { /* fewer samples than shards: nothing here */
+                    memset(net->grads, 0, np * sizeof(bp_real));
+                    net->have_delta = 1;
+                }
+                stats[2] = kl;
+                if (!st && o.on_grads &&
+                    o.on_grads(o.ctx, net->grads, np, stats)) {
+                    st = bp__fail(net, BP_ERR_STATE, "epoch %d, batch %d: "
+                                  "the gradient exchange failed", epoch,
+                                  bi + 1);
+                    goto out;
+                }
                 /* a NaN loss or gradient stops before the update, so
                  * the weights stay those of before the batch */
-                if (!st && !isfinite(e))
+                if (!st && !isfinite(stats[0]))
                     st = BP_ERR_NONFINITE;
                 if (!st && o.clip > 0)
                     clip_grads(net, o.clip);
                 if (!st)
                     st = bp_net_update(net);
-            } else if (!st) {
-                st = bp_net_train_step(net, b.bx, b.bt, k, o.order, &e);
             }
-            if (!st && (!isfinite(e) || !bp__all_finite(net->params, np)))
+            if (!st && (!isfinite(stats[0]) || !bp__all_finite(net->params, np)))
                 st = BP_ERR_NONFINITE;
             if (st == BP_ERR_NONFINITE) {
                 r.fault_epoch = epoch;
@@ -271,10 +313,8 @@ bp_status bp_train(bp_net *net, const bp_real *x, const bp_real *t, int n,
             }
             if (st)
                 goto out;
-            if (is_classifier(net))
-                right += count_correct(net, b.bt, k);
-            /* the loss is a mean or a sum per batch: weigh it per sample */
-            loss_sum += net->reduction == BP_REDUCE_MEAN ? e * k : e;
+            right += (long)stats[1];
+            loss_sum += stats[0]; /* per sample, whatever the reduction */
             if (o.on_batch) {
                 bp_batch_report br = {epoch, bi + 1, n_batches,
                                       (long)start + k, loss_sum, right};
