@@ -32,6 +32,14 @@ ifeq ($(PRECISION),double)
   CPPFLAGS += -DBP_DOUBLE
   BUILD    := build-double
 endif
+# make MPI=1: the command built with mpicc for `mpirun -np N
+# build-mpi/backprop train ...`; the library itself never needs MPI.
+MPI ?= 0
+ifeq ($(MPI),1)
+  CC       := mpicc
+  CPPFLAGS += -DBP_MPI
+  BUILD    := build-mpi
+endif
 ifeq ($(SAN),1)
   BASEFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
   LDFLAGS   += -fsanitize=address,undefined
@@ -57,7 +65,7 @@ CLI_SRC   := $(sort $(wildcard tools/*.c))
 CLI_OBJ   := $(CLI_SRC:tools/%.c=$(BUILD)/obj/tools/%.o)
 HEADERS   := include/backprop.h $(wildcard src/*.h) $(wildcard tools/*.h)
 
-.PHONY: all lib examples tests check check-asan check-double check-all demo golden valgrind soak bench clean
+.PHONY: all lib examples tests check check-asan check-double check-mpi check-all demo golden valgrind soak bench clean
 
 all: lib examples $(BUILD)/backprop
 
@@ -101,6 +109,12 @@ check-double:
 
 check-asan:
 	$(MAKE) SAN=1 check
+
+# The data-parallel tests: 2 ranks against 1 process, a killed rank,
+# resuming on another rank count (needs OpenMPI: openmpi-bin, libopenmpi-dev).
+check-mpi:
+	$(MAKE) MPI=1 all
+	@sh tests/mpi/test_mpi.sh build-mpi
 
 check-all: check check-double check-asan
 
@@ -194,4 +208,4 @@ golden:
 	build-double/backprop explain --example mazur --steps 10000 --format markdown > docs/explain-mazur.md
 
 clean:
-	rm -rf build build-double build-asan build-double-asan build-fuzz
+	rm -rf build build-double build-asan build-double-asan build-fuzz build-mpi

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE /* getopt_long */
 #include "cli.h"
 #include "dataload.h"
+#include "mpi.h"
 #include "plot.h"
 #include "progress.h"
 
@@ -52,7 +53,11 @@ static void usage(FILE *f)
         "  --resume FILE        continue from a checkpoint\n"
         "  --log FILE.jsonl     one JSON object per epoch\n"
         "  --plot FILE.svg      loss and accuracy curves\n"
-        "  --quiet  --verbose\n");
+        "  --quiet  --verbose\n"
+        "parallel (mpirun -np N build-mpi/backprop train ...)\n"
+        "  every rank trains on its share of each global batch; one allreduce\n"
+        "  sums the gradients; rank 0 alone prints and writes files\n"
+        "  --debug-sync N       every N steps, check all ranks hold the same weights\n");
 }
 
 typedef struct {
@@ -62,7 +67,7 @@ typedef struct {
     const char *optim, *order;
     double lr, momentum, weight_decay, clip;
     int batch, epochs, patience, threads, ckpt_every, ckpt_batches, quiet,
-        verbose;
+        verbose, debug_sync;
     uint64_t seed;
     const char *save, *checkpoint, *resume, *log, *plot;
 } args;
@@ -85,7 +90,7 @@ static int parse(int argc, char **argv, args *a)
         O_LAYERS, O_HIDDEN, O_HACT, O_OACT, O_LOSS, O_INIT, O_OPTIM, O_LR,
         O_MOM, O_WD, O_CLIP, O_BATCH, O_EPOCHS, O_SEED, O_ORDER, O_PAT,
         O_THREADS, O_SAVE, O_CKPT, O_CKPT_N, O_RESUME, O_LOG, O_PLOT, O_QUIET,
-        O_VERBOSE, O_HELP, O_CKPT_B
+        O_VERBOSE, O_HELP, O_CKPT_B, O_DSYNC
     };
     static const struct option lo[] = {
         {"data", 1, 0, O_DATA}, {"test", 1, 0, O_TEST},
@@ -102,6 +107,7 @@ static int parse(int argc, char **argv, args *a)
         {"threads", 1, 0, O_THREADS}, {"save", 1, 0, O_SAVE},
         {"checkpoint", 1, 0, O_CKPT}, {"checkpoint-every", 1, 0, O_CKPT_N},
         {"checkpoint-batches", 1, 0, O_CKPT_B},
+        {"debug-sync", 1, 0, O_DSYNC},
         {"resume", 1, 0, O_RESUME}, {"log", 1, 0, O_LOG},
         {"plot", 1, 0, O_PLOT}, {"quiet", 0, 0, O_QUIET},
         {"verbose", 0, 0, O_VERBOSE}, {"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
@@ -186,6 +192,10 @@ static int parse(int argc, char **argv, args *a)
         case O_CKPT_B:
             if (cli_int(cmd, "--checkpoint-batches", optarg, 1, 1 << 30,
                         &a->ckpt_batches))
+                return -1;
+            break;
+        case O_DSYNC:
+            if (cli_int(cmd, "--debug-sync", optarg, 1, 1 << 30, &a->debug_sync))
                 return -1;
             break;
         case O_RESUME: a->resume = optarg; break;
@@ -357,6 +367,8 @@ typedef struct {
     bp_epoch_report *history;
     int n_history, cap_history;
     int epochs;             /* planned */
+    int rank, size;         /* MPI; 0 and 1 without */
+    long steps;
     int best_epoch;         /* as of the last epoch, for checkpoints */
     double best_val_loss;
     int failed; /* a checkpoint or log could not be written */
@@ -378,6 +390,8 @@ static int save_checkpoint(run_state *s, int epoch, int epochs,
 {
     bp_error err;
     bp_model *m = s->model;
+    if (s->rank != 0)
+        return 0; /* rank 0 writes for everyone */
     m->epoch = epoch;
     m->epochs = epochs;
     m->batch_done = mid ? mid->done : 0;
@@ -388,9 +402,25 @@ static int save_checkpoint(run_state *s, int epoch, int epochs,
     if (bp_model_save(m, s->a->checkpoint, BP_FORMAT_BINARY, 1, &err)) {
         fprintf(stderr, "backprop train: checkpoint: %s\n", err.msg);
         s->failed = 1;
+        if (s->size > 1)
+            par_abort(1); /* the other ranks must not wait for us */
         return -1;
     }
     return 0;
+}
+
+static int on_grads(void *ctx, bp_real *grads, size_t n, double stats[3])
+{
+    run_state *s = ctx;
+    if (s->a->debug_sync && s->steps % s->a->debug_sync == 0 &&
+        !par_same_everywhere(bp_net_params(s->model->net),
+                             bp_net_n_params(s->model->net))) {
+        fprintf(stderr, "backprop train: rank %d: the ranks' weights differ "
+                "at step %ld\n", s->rank, s->steps);
+        return 1;
+    }
+    s->steps++;
+    return par_allreduce(ctx, grads, n, stats);
 }
 
 static int on_batch(void *ctx, const bp_batch_report *r)
@@ -427,7 +457,7 @@ static int on_epoch(void *ctx, const bp_epoch_report *r)
     }
     if (s->n_history < s->cap_history)
         s->history[s->n_history++] = *r;
-    if (s->log) {
+    if (s->log && s->rank == 0) {
         fprintf(s->log, "{\"epoch\":%d", r->epoch);
         json_num(s->log, "train_loss", r->train_loss);
         json_num(s->log, "train_acc", r->train_acc);
@@ -440,6 +470,8 @@ static int on_epoch(void *ctx, const bp_epoch_report *r)
             fprintf(stderr, "backprop train: %s: cannot write the log\n",
                     s->a->log);
             s->failed = 1;
+            if (s->size > 1)
+                par_abort(1);
             return 1;
         }
     }
@@ -483,6 +515,11 @@ int cmd_train(int argc, char **argv)
     int rc = parse(argc, argv, &a);
     if (rc)
         return rc > 0 ? CLI_OK : CLI_USAGE;
+    if (par_rank() != 0) { /* rank 0 speaks and writes for everyone */
+        a.quiet = 1;
+        a.verbose = 0;
+        a.save = a.log = a.plot = NULL;
+    }
     int bad_scale;
     bp_scaling scaling = parse_scaling(a.scale, &bad_scale);
     if (bad_scale) {
@@ -666,7 +703,9 @@ int cmd_train(int argc, char **argv)
     }
     s.a = &a;
     s.model = model;
-    progress_init(&s.prog, stderr, a.quiet, train.n, a.batch);
+    s.rank = par_rank();
+    s.size = par_size();
+    progress_init(&s.prog, stderr, a.quiet || s.rank != 0, train.n, a.batch);
 
     bp_train_opts o = bp_train_defaults();
     o.epochs = a.epochs;
@@ -681,6 +720,14 @@ int cmd_train(int argc, char **argv)
     o.on_batch = on_batch;
     o.on_epoch = on_epoch;
     o.ctx = &s;
+    if (s.size > 1) {
+        o.shard = s.rank;
+        o.n_shards = s.size;
+        o.on_grads = on_grads;
+        if (!a.quiet && s.rank == 0)
+            fprintf(stderr, "data parallel: %d ranks, global batch %d\n",
+                    s.size, a.batch);
+    }
     if (model->has_train_state) {
         o.start_epoch = model->epoch;
         o.start_batch = model->batch_done;
