@@ -456,6 +456,10 @@ typedef struct {
                               (seed, e) alone, so a resumed run shuffles
                               exactly like an uninterrupted one */
     int shuffle;           /* 1: shuffle every epoch; 0: data order */
+    int shuffle_window;    /* > 0: shuffle blocks of this many consecutive
+                              samples and within each block, instead of
+                              the whole set: for data read from a file
+                              larger than memory (0: the whole set) */
     const bp_real *val_x;  /* optional validation data [n_val][n_in] */
     const bp_real *val_t;  /* and targets [n_val][n_out] */
     int n_val;

@@ -168,7 +168,7 @@ static bp_status alloc_buffers(bp_net *net, int n, int batch, int patience,
 {
     const size_t m = (size_t)bp_net_n_out(net), np = net->n_params;
     memset(b, 0, sizeof *b);
-    b->idx = bp__alloc(&net->alloc, (size_t)n * sizeof *b->idx);
+    b->idx = bp__alloc(&net->alloc, (2 * (size_t)n + 1) * sizeof *b->idx);
     b->bx = bp__alloc(&net->alloc, (size_t)batch * net->n_in * sizeof(bp_real));
     b->bt = bp__alloc(&net->alloc, (size_t)batch * m * sizeof(bp_real));
     if (patience > 0)
@@ -182,15 +182,38 @@ static bp_status alloc_buffers(bp_net *net, int n, int batch, int patience,
 }
 
 /* One epoch's order depends on (seed, epoch) only. */
+/* With a window, the epoch visits blocks of `window` consecutive samples
+ * in a shuffled order and shuffles within each block: data read from a
+ * file (a memory-mapped .bpd) is then read block by block instead of a
+ * page at a time all over it. */
 static void epoch_order(int *idx, int n, uint64_t seed, int epoch,
-                        int shuffle)
+                        int shuffle, int window)
 {
     for (int i = 0; i < n; i++)
         idx[i] = i;
-    if (shuffle) {
-        bp_rng rng;
-        bp_rng_seed(&rng, seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)epoch));
+    if (!shuffle)
+        return;
+    bp_rng rng;
+    bp_rng_seed(&rng, seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)epoch));
+    if (window <= 0 || window >= n) {
         bp_rng_shuffle(&rng, idx, n);
+        return;
+    }
+    const int blocks = (n + window - 1) / window;
+    /* shuffle the blocks' order with Fisher-Yates on block numbers, then
+     * lay the blocks out in that order, each shuffled inside */
+    int *order = idx + n; /* scratch: the buffer holds 2n + 1 ints */
+    for (int b = 0; b < blocks; b++)
+        order[b] = b;
+    bp_rng_shuffle(&rng, order, blocks);
+    int at = 0;
+    for (int b = 0; b < blocks; b++) {
+        const int lo = order[b] * window;
+        const int hi = lo + window < n ? lo + window : n;
+        for (int i = lo; i < hi; i++)
+            idx[at + i - lo] = i;
+        bp_rng_shuffle(&rng, idx + at, hi - lo);
+        at += hi - lo;
     }
 }
 
@@ -244,7 +267,7 @@ bp_status bp_train(bp_net *net, const bp_real *x, const bp_real *t, int n,
             loss_sum = o.start_loss_sum;
             right = o.start_correct;
         }
-        epoch_order(b.idx, n, o.seed, epoch, o.shuffle);
+        epoch_order(b.idx, n, o.seed, epoch, o.shuffle, o.shuffle_window);
         for (int bi = first; bi < n_batches; bi++) {
             const int start = bi * batch;
             const int k = n - start < batch ? n - start : batch;

@@ -630,7 +630,7 @@ int cmd_train(int argc, char **argv)
     if (a.val_split < 0 && a.test)
         a.val_split = 0;
     if (a.val_split < 0)
-        a.val_split = train.n >= 50 ? 0.1 : 0;
+        a.val_split = train.n >= 50 && !train.map ? 0.1 : 0;
     model->batch = a.batch;
     model->order = order;
     model->patience = a.patience;
@@ -651,11 +651,29 @@ int cmd_train(int argc, char **argv)
         rc = CLI_USAGE;
         goto out;
     }
-    if (!a.resume && scaling != BP_SCALING_NONE &&
-        cli_data_fit_scaling(&train, scaling, model))
-        goto out;
-    bp_model_scale(model, train.x, train.n);
-    if (val.n)
+    if (train.map) {
+        /* a memory-mapped set is used as stored, scaled or not when it
+         * was converted; the model takes its scaling from the file */
+        if (a.scale && strcmp(a.scale, "none") != 0) {
+            fprintf(stderr, "backprop train: %s: memory-mapped data is used "
+                    "as stored; scale it when converting (backprop convert "
+                    "--scale %s)\n", a.data, a.scale);
+            rc = CLI_USAGE;
+            goto out;
+        }
+        if (!a.resume && train.scaling &&
+            bp_model_set_scaling(model, train.scaling, train.scale_offset,
+                                 train.scale_factor, &err)) {
+            fprintf(stderr, "backprop train: %s\n", err.msg);
+            goto out;
+        }
+    } else {
+        if (!a.resume && scaling != BP_SCALING_NONE &&
+            cli_data_fit_scaling(&train, scaling, model))
+            goto out;
+        bp_model_scale(model, train.x, train.n);
+    }
+    if (val.n && !val.map)
         bp_model_scale(model, val.x, val.n);
 
     if (!a.quiet)
@@ -717,6 +735,9 @@ int cmd_train(int argc, char **argv)
     o.n_val = val.n;
     o.patience = a.patience;
     o.clip = a.clip;
+    if (train.map) /* read a mapped file in blocks of about 4 MB */
+        o.shuffle_window = (int)((4 << 20) / ((size_t)(train.n_in + train.n_out) *
+                                             sizeof(bp_real))) + 1;
     o.on_batch = on_batch;
     o.on_epoch = on_epoch;
     o.ctx = &s;

@@ -16,7 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #ifdef BP_HAVE_ZLIB
 #include <zlib.h>
 #endif
@@ -42,8 +45,14 @@ void cli_data_free(cli_data *d)
 {
     if (!d)
         return;
-    free(d->x);
-    free(d->t);
+    if (d->map) {
+        munmap(d->map, d->map_len);
+    } else {
+        free(d->x);
+        free(d->t);
+    }
+    free(d->scale_offset);
+    free(d->scale_factor);
     for (int i = 0; d->class_names && i < d->n_classes; i++)
         free(d->class_names[i]);
     free(d->class_names);
@@ -787,6 +796,147 @@ static int load_idx_dir(const char *dir, const cli_data_opts *o, cli_data *d)
     return rc;
 }
 
+/* ---------------------------------------------------------------- .bpd */
+
+/* The binary data set for data larger than memory (docs/FORMATS.md):
+ *   "BPDATA\0\0" u32 version 1, u32 number size (4 or 8), u64 n,
+ *   u32 n_in, u32 n_out, u32 n_classes, u32 scaling,
+ *   f64 offset[n_in], f64 factor[n_in]   (when scaling != 0)
+ *   n_classes times: u32 length + name bytes
+ *   zero padding to a multiple of 4096, then x[n][n_in], then t[n][n_out]
+ * (little-endian numbers at the library's precision). Training maps the
+ * file and reads batch by batch; the kernel pages it in and out. */
+#define BPD_MAGIC "BPDATA\0"
+#define BPD_ALIGN 4096
+
+static void le32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t rd32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+int cli_data_write_bpd(const cli_data *d, const char *path, bp_scaling kind)
+{
+    size_t head = 48 + (kind ? 16 * (size_t)d->n_in : 0);
+    for (int j = 0; j < d->n_classes; j++)
+        head += 4 + strlen(d->class_names[j]);
+    const size_t body_at = (head + BPD_ALIGN - 1) / BPD_ALIGN * BPD_ALIGN;
+    const size_t nx = (size_t)d->n * d->n_in, nt = (size_t)d->n * d->n_out;
+    const size_t total = body_at + (nx + nt) * sizeof(bp_real);
+    unsigned char *b = calloc(1, total);
+    double *off = NULL, *fac = NULL;
+    if (!b)
+        return say("%s: out of memory", path);
+    memcpy(b, BPD_MAGIC, 8);
+    le32(b + 8, 1);
+    le32(b + 12, (uint32_t)sizeof(bp_real));
+    le32(b + 16, (uint32_t)d->n);
+    le32(b + 20, (uint32_t)((uint64_t)d->n >> 32));
+    le32(b + 24, (uint32_t)d->n_in);
+    le32(b + 28, (uint32_t)d->n_out);
+    le32(b + 32, (uint32_t)d->n_classes);
+    le32(b + 36, (uint32_t)kind);
+    size_t at = 48;
+    bp_real *x = (bp_real *)(b + body_at);
+    memcpy(x, d->x, nx * sizeof *x);
+    memcpy(x + nx, d->t, nt * sizeof *x);
+    if (kind) {
+        /* fit on the data, apply to the stored copy, keep the numbers */
+        bp_model *m = NULL;
+        bp_layer_desc one = {1, BP_ACT_IDENTITY, 0};
+        bp_net *net;
+        if (bp_net_create(&net, d->n_in, 1, &one, NULL, NULL) ||
+            bp_model_new(&m, net, NULL) || cli_data_fit_scaling(d, kind, m)) {
+            free(b);
+            bp_model_free(m);
+            return say("%s: cannot fit the scaling", path);
+        }
+        bp_model_scale(m, x, d->n);
+        off = m->scale_offset;
+        fac = m->scale_factor;
+        memcpy(b + at, off, 8 * (size_t)d->n_in);
+        memcpy(b + at + 8 * (size_t)d->n_in, fac, 8 * (size_t)d->n_in);
+        at += 16 * (size_t)d->n_in;
+        bp_model_free(m);
+    }
+    for (int j = 0; j < d->n_classes; j++) {
+        size_t len = strlen(d->class_names[j]);
+        le32(b + at, (uint32_t)len);
+        memcpy(b + at + 4, d->class_names[j], len);
+        at += 4 + len;
+    }
+    bp_error err;
+    int rc = 0;
+    if (bp_write_file_atomic(path, b, total, &err))
+        rc = say("%s", err.msg);
+    free(b);
+    return rc;
+}
+
+static int load_bpd(const char *path, int fd, size_t size, cli_data *d)
+{
+    unsigned char *p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED)
+        return say("%s: cannot map the file: %s", path, strerror(errno));
+    d->map = p;
+    d->map_len = size;
+    if (size < 48 || rd32(p + 8) != 1)
+        return say("%s: a .bpd file of another version", path);
+    if (rd32(p + 12) != sizeof(bp_real))
+        return say("%s: stored with %u-byte numbers; this build uses %zu "
+                   "(convert it again with this build)", path, rd32(p + 12),
+                   sizeof(bp_real));
+    const uint64_t n = rd32(p + 16) | (uint64_t)rd32(p + 20) << 32;
+    const uint32_t n_in = rd32(p + 24), n_out = rd32(p + 28);
+    const uint32_t k = rd32(p + 32), kind = rd32(p + 36);
+    if (n < 1 || n > (1u << 30) || n_in < 1 || n_in > (1u << 24) || n_out < 1 ||
+        n_out > (1u << 24) || k > n_out || kind > BP_SCALING_STANDARD)
+        return say("%s: impossible header", path);
+    size_t at = 48;
+    if (kind) {
+        if (size < at + 16 * (size_t)n_in)
+            return say("%s: truncated", path);
+        d->scale_offset = malloc(8 * (size_t)n_in);
+        d->scale_factor = malloc(8 * (size_t)n_in);
+        if (!d->scale_offset || !d->scale_factor)
+            return say("%s: out of memory", path);
+        memcpy(d->scale_offset, p + at, 8 * (size_t)n_in);
+        memcpy(d->scale_factor, p + at + 8 * (size_t)n_in, 8 * (size_t)n_in);
+        at += 16 * (size_t)n_in;
+        d->scaling = (bp_scaling)kind;
+    }
+    if (k) {
+        d->class_names = calloc(k, sizeof *d->class_names);
+        if (!d->class_names)
+            return say("%s: out of memory", path);
+        d->n_classes = (int)k;
+        for (uint32_t j = 0; j < k; j++) {
+            if (size < at + 4 || size - at - 4 < rd32(p + at))
+                return say("%s: truncated class names", path);
+            const uint32_t len = rd32(p + at);
+            if (!(d->class_names[j] = strndup_((const char *)p + at + 4, len)))
+                return say("%s: out of memory", path);
+            at += 4 + len;
+        }
+    }
+    const size_t body = (at + BPD_ALIGN - 1) / BPD_ALIGN * BPD_ALIGN;
+    const double need = body + ((double)n * n_in + (double)n * n_out) * sizeof(bp_real);
+    if ((double)size != need)
+        return say("%s: %zu bytes, but the header says %.0f", path, size, need);
+    d->n = (int)n;
+    d->n_in = (int)n_in;
+    d->n_out = (int)n_out;
+    d->x = (bp_real *)(p + body);
+    d->t = d->x + (size_t)n * n_in;
+    return 0;
+}
+
 /* ---------------------------------------------------------- the front */
 
 static int looks_like_fann(const char *path, const unsigned char *p, size_t n)
@@ -811,6 +961,18 @@ static int looks_like_fann(const char *path, const unsigned char *p, size_t n)
     return nums == 3;
 }
 
+/* A .bpd file starts with its magic; peek without reading it all. */
+static int is_bpd(const char *path)
+{
+    char head[8] = {0};
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t got = fread(head, 1, 8, f);
+    fclose(f);
+    return got == 8 && memcmp(head, BPD_MAGIC, 8) == 0;
+}
+
 int cli_data_load(const char *path, const cli_data_opts *o, cli_data *d)
 {
     memset(d, 0, sizeof *d);
@@ -820,6 +982,12 @@ int cli_data_load(const char *path, const cli_data_opts *o, cli_data *d)
     int rc;
     if (S_ISDIR(st.st_mode)) {
         rc = load_idx_dir(path, o, d);
+    } else if (is_bpd(path)) {
+        int fd = open(path, O_RDONLY);
+        if (fd < 0)
+            return say("%s: %s", path, strerror(errno));
+        rc = load_bpd(path, fd, (size_t)st.st_size, d);
+        close(fd);
     } else {
         unsigned char *p;
         size_t n;
@@ -869,6 +1037,17 @@ static int match_classes(cli_data *d, int n, char *const *names,
         return say("%s: %s classes, but %s %s", name,
                    d->n_classes ? "has" : "has no", what,
                    n ? "has" : "has none");
+    /* a memory-mapped file cannot be rearranged: its classes must
+     * already be in the right order */
+    if (d->map) {
+        int same = d->n_classes == n;
+        for (int j = 0; same && j < n; j++)
+            same = strcmp(d->class_names[j], names[j]) == 0 ||
+                   d->positional;
+        return same ? 0 : say("%s: its classes are not %s's, in the same "
+                              "order (convert it again from the source)",
+                              name, what);
+    }
     /* one-hot columns without names of their own mean the classes in
      * order: only their number has to agree */
     if (d->positional) {
@@ -956,6 +1135,9 @@ int cli_data_match_model(cli_data *d, const bp_model *m, const char *name)
 int cli_data_split(cli_data *d, double fraction, uint64_t seed, cli_data *val)
 {
     memset(val, 0, sizeof *val);
+    if (d->map)
+        return say("a memory-mapped data set is not split (that would "
+                   "copy it): give --test FILE or --val-split 0");
     const int n_val = (int)(d->n * fraction);
     if (n_val < 1 || n_val >= d->n)
         return 0; /* too small to split: no validation */

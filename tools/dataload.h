@@ -27,6 +27,11 @@ typedef struct {
     char **class_names;  /* [n_classes] */
     int positional;      /* classes are one-hot columns without names of
                             their own (FANN, IDX): matched by position */
+    void *map;           /* a memory-mapped .bpd file: x and t point into
+                            it (read-only); NULL for data in memory */
+    size_t map_len;
+    bp_scaling scaling;  /* .bpd: the scaling already applied to x */
+    double *scale_offset, *scale_factor; /* [n_in] or NULL */
 } cli_data;
 
 int cli_data_load(const char *path, const cli_data_opts *o, cli_data *d);
@@ -45,5 +50,8 @@ int cli_data_match_model(cli_data *d, const bp_model *m, const char *name);
 int cli_data_split(cli_data *d, double fraction, uint64_t seed, cli_data *val);
 /* Fit scaling on d and store it in the model. */
 int cli_data_fit_scaling(const cli_data *d, bp_scaling kind, bp_model *m);
+/* Write d as a .bpd file (docs/FORMATS.md), atomically; with a scaling
+ * other than NONE, x is stored scaled and the scaling with it. */
+int cli_data_write_bpd(const cli_data *d, const char *path, bp_scaling kind);
 
 #endif
