@@ -18,6 +18,8 @@ static const cli_command commands[] = {
     {"eval", "measure a model on labelled data", cmd_eval},
     {"predict", "a model's outputs for new data, as CSV", cmd_predict},
     {"convert", "write a data set as a FANN .data file", cmd_convert},
+    {"export", "a model as standalone C or a FANN .net file", cmd_export},
+    {"import", "a FANN .net file as a model", cmd_import},
     {"explain", "every number of the forward and backward phase, for one "
                 "sample", cmd_explain},
     {"info", "what a model file holds", cmd_info},

@@ -356,7 +356,7 @@ int cmd_predict(int argc, char **argv)
         if (classes)
             put(&t, "%s", m->class_names[argmax(o, k)]);
         for (int j = 0; (!classes || a.proba) && j < k; j++)
-            put(&t, "%s%.6g", j || classes ? "," : "", (double)o[j]);
+            put(&t, "%s%.9g", j || classes ? "," : "", (double)o[j]);
         put(&t, "\n");
     }
     if (t.oom) {

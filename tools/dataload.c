@@ -548,9 +548,9 @@ static int load_csv(const char *path, const cli_data_opts *o,
                 goto out;
             }
             if (!is_number(s, &v)) {
-                say("%s:%d:%d: '%s' is not a finite number%s%s", path,
+                say("%s:%d:%d: '%s' is not a finite number%s%s%s", path,
                     t.line[r], c + 1, s, header ? " (column " : "",
-                    header ? t.f[c] : "");
+                    header ? t.f[c] : "", header ? ")" : "");
                 if (header)
                     fprintf(stderr, "backprop: (use --label to choose the "
                             "label column)\n");

@@ -1,0 +1,109 @@
+#!/bin/sh
+# tests/cli/test_cli_export.sh - exported networks checked by their real
+# consumers: the generated C compiled with gcc -std=c99 -Wall -Wextra
+# -Werror and run; FANN .net files loaded and run by Debian's libfann; a
+# network trained and saved by libfann, imported and run by us.
+. "$(dirname "$0")/lib.sh"
+CC=${CC:-cc}
+
+# compare FILE_A FILE_B RELTOL ABSTOL: every number within tolerance
+compare() {
+    paste -d, "$1" "$2" | awk -F, -v r="$3" -v a="$4" '
+        { n = NF / 2; for (i = 1; i <= n; i++) { d = $i - $(i + n); if (d < 0) d = -d;
+          s = $(i + n) < 0 ? -$(i + n) : $(i + n); if (d > r * s + a) bad++; if (d > w) w = d } }
+        END { printf "%g", w; exit bad > 0 }'
+}
+
+awk 'BEGIN { s = 9; print "a,b,c,kind";
+    for (i = 0; i < 200; i++) { c = i % 3;
+        s = (s * 1103515245 + 12345) % 2147483648; u = s / 2147483648;
+        s = (s * 1103515245 + 12345) % 2147483648; v = s / 2147483648;
+        printf "%.4f,%.4f,%.4f,%s\n", c + u, c * v, u - v, c == 0 ? "x" : c == 1 ? "y" : "z" } }' >"$TMP/d.csv"
+cut -d, -f1-3 "$TMP/d.csv" | tail -n +2 >"$TMP/in.csv"
+{ echo "a,b,c"; cat "$TMP/in.csv"; } >"$TMP/inputs.csv"
+
+export_c() { # MODEL NAME [extra export args]: compile and run the export on in.csv
+    m=$1; n=$2; shift 2
+    $BP export --model "$m" --format c -o "$TMP/$n.c" --name "$n" "$@" >"$TMP/export.out" 2>&1 || return 1
+    n_in=$($BP info "$m" | sed -n 's/^layers *\([0-9]*\).*/\1/p')
+    n_out=$(sed -n "s/^#define ${n}_N_OUT \([0-9]*\)/\1/p" "$TMP/$n.h")
+    $CC -std=c99 -Wall -Wextra -Werror -I"$TMP" -DNET_H="\"$n.h\"" -DPREDICT=${n}_predict \
+        -DN_IN=$n_in -DN_OUT=$n_out tests/export/driver.c "$TMP/$n.c" -o "$TMP/$n" -lm || return 1
+    "$TMP/$n" <"$TMP/in.csv" >"$TMP/$n.out"
+}
+
+echo "standalone C, float"
+awk 'BEGIN { print "a,b,c,y"; for (i = 0; i < 200; i++) printf "%.3f,%.3f,%.3f,%.3f\n", i / 50, (i % 7) / 3, (i % 5) / 2, i / 100 - (i % 7) / 5 }' >"$TMP/reg.csv"
+for spec in "relu:softmax:ce" "sigmoid:softmax:ce" "leaky_relu:softmax:sse" "tanh:identity:sse"; do
+    h=${spec%%:*}; rest=${spec#*:}; o=${rest%%:*}; l=${rest#*:}
+    name=n_$(echo "$h" | tr -d _)_$o
+    data="$TMP/d.csv"
+    [ "$o" = identity ] && data="$TMP/reg.csv"
+    $BP train --data "$data" --hidden 12,7 --hidden-act $h --output-act $o --loss $l --epochs 30 --save "$TMP/$name.bpm" --quiet ||
+        { fail "train $spec"; continue; }
+    if export_c "$TMP/$name.bpm" "$name"; then
+        if [ "$o" = softmax ]; then
+            $BP predict --model "$TMP/$name.bpm" --data "$TMP/inputs.csv" --proba | tail -n +2 | cut -d, -f2- >"$TMP/ours.out"
+        else
+            $BP predict --model "$TMP/$name.bpm" --data "$TMP/inputs.csv" | tail -n +2 >"$TMP/ours.out"
+        fi
+        w=$(compare "$TMP/$name.out" "$TMP/ours.out" 1e-6 1e-6) &&
+            ok "$spec: compiled with -std=c99 -Wall -Wextra -Werror; 200 samples == library within 1e-6 relative (1e-6 absolute near 0; max diff $w)" ||
+            fail "$spec: generated C differs from the library by $w"
+    else
+        fail "$spec: export or compile failed: $(head -5 "$TMP/export.out")"
+    fi
+done
+check "the seeds' net, typed by hand" $BP export --model examples/mazur.model --format c -o "$TMP/mazur.c" --name mazur
+printf '0.05,0.10\n' >"$TMP/m.in"
+$CC -std=c99 -Wall -Wextra -Werror -I"$TMP" -DNET_H='"mazur.h"' -DPREDICT=mazur_predict -DN_IN=2 -DN_OUT=2 \
+    tests/export/driver.c "$TMP/mazur.c" -o "$TMP/mazur" -lm && "$TMP/mazur" <"$TMP/m.in" >"$TMP/m.out"
+printf '0.751365070,0.772928465\n' >"$TMP/m.want"
+w=$(compare "$TMP/m.out" "$TMP/m.want" 1e-6 0) && ok "outputs 0.751365070 0.772928465 as the seeds (max diff $w)" ||
+    fail "mazur outputs $(cat "$TMP/m.out")"
+
+echo "standalone C, int8"
+if export_c "$TMP/n_relu_softmax.bpm" q8 --quantize int8 --data "$TMP/d.csv"; then
+    ok "int8 compiled: $(grep '^int8 on' "$TMP/export.out")"
+    drop=$(sed -n 's/.*(\([-+0-9.]*\) points).*/\1/p' "$TMP/export.out")
+    near "${drop#-}" 0 0 2 && ok "accuracy change $drop points (bounded by 2)" || fail "accuracy change '$drop'"
+    # the generated int8 code scores what the report says
+    want=$(sed -n 's/.*-> \([0-9.]*\)% .*/\1/p' "$TMP/export.out")
+    got=$(tail -n +2 "$TMP/d.csv" | cut -d, -f4 | paste -d, "$TMP/q8.out" - | awk -F, '
+        { best = 1; for (j = 2; j <= 3; j++) if ($j > $best) best = j;
+          right += (best == 1 && $4 == "x") || (best == 2 && $4 == "y") || (best == 3 && $4 == "z") }
+        END { printf "%.2f", 100 * right / NR }')
+    near "$got" "$want" 0 0.01 && ok "the int8 C code's accuracy, $got%, is the one reported" ||
+        fail "int8 C accuracy $got%, reported $want%"
+else
+    fail "int8 export: $(cat "$TMP/export.out")"
+fi
+
+echo "FANN: our file in libfann, libfann's file in ours"
+if [ -f /usr/include/fann.h ] && $CC tests/export/fann_check.c -o "$TMP/fann_check" -lfann -lm 2>"$TMP/cc.err"; then
+    expect_exit 1 "a softmax net has no FANN form" $BP export --model "$TMP/n_relu_softmax.bpm" --format fann -o "$TMP/y.net"
+    [ ! -e "$TMP/y.net" ] && ok "and no file is written" || fail "a file was written"
+    $BP train --data "$TMP/d.csv" --hidden 9 --hidden-act tanh --output-act sigmoid --loss sse --classes yes --epochs 5 --save "$TMP/f.bpm" --quiet
+    check "export tanh/sigmoid" $BP export --model "$TMP/f.bpm" --format fann -o "$TMP/f.net"
+    "$TMP/fann_check" run "$TMP/f.net" <"$TMP/in.csv" >"$TMP/fann.out" && [ -s "$TMP/fann.out" ] &&
+        ok "libfann loads it (fann_create_from_file) and runs 200 samples" || fail "libfann could not load our file"
+    $BP predict --model "$TMP/f.bpm" --data "$TMP/inputs.csv" --proba | tail -n +2 | cut -d, -f2- >"$TMP/ours.out"
+    w=$(compare "$TMP/fann.out" "$TMP/ours.out" 1e-6 1e-6) && ok "fann_run == ours within 1e-6 (max diff $w), scaling folded in" ||
+        fail "fann_run differs by $w"
+    "$TMP/fann_check" train "$TMP/xor.net" && ok "libfann trained and saved an XOR net (steepness 0.7 / 0.6)" || fail "fann train"
+    check "import it" $BP import --format fann "$TMP/xor.net" -o "$TMP/xor.bpm"
+    printf '0,0\n0,1\n1,0\n1,1\n' >"$TMP/xor.in"
+    { echo "a,b"; cat "$TMP/xor.in"; } >"$TMP/xor.csv"
+    "$TMP/fann_check" run "$TMP/xor.net" <"$TMP/xor.in" >"$TMP/fx.out"
+    $BP predict --model "$TMP/xor.bpm" --data "$TMP/xor.csv" | tail -n +2 >"$TMP/ox.out"
+    [ "$(sort -u "$TMP/fx.out" | wc -l)" -eq 4 ] && ok "FANN's outputs differ for the four inputs (the comparison means something)" ||
+        fail "FANN's outputs are not distinct: $(tr '\n' ' ' <"$TMP/fx.out")"
+    w=$(compare "$TMP/ox.out" "$TMP/fx.out" 1e-6 1e-6) && ok "imported net gives FANN's outputs within 1e-6 (max diff $w): $(tr '\n' ' ' <"$TMP/ox.out")" ||
+        fail "imported net differs by $w: ours $(tr '\n' ' ' <"$TMP/ox.out") FANN $(tr '\n' ' ' <"$TMP/fx.out")"
+    printf 'FANN_FIX_2.0\n' >"$TMP/fix.net"
+    expect_exit 1 "a fixed-point FANN file" $BP import --format fann "$TMP/fix.net" -o "$TMP/z.bpm"
+    grep -q "fixed-point files are not read" "$TMP/err" && ok "says so" || fail "$(cat "$TMP/err")"
+else
+    fail "libfann-dev missing: apt-get install libfann-dev ($(head -1 "$TMP/cc.err" 2>/dev/null))"
+fi
+summary cli_export
