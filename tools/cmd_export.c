@@ -14,13 +14,15 @@
 
 static void export_usage(FILE *f)
 {
-    fprintf(f, "usage: backprop export --model M --format c|fann -o OUT\n"
+    fprintf(f, "usage: backprop export --model M --format c|onnx|fann -o OUT\n"
                "                       [--name NAME] [--quantize int8 --data FILE]\n\n"
                "--format c writes OUT (a .c file) and the matching .h: the weights as\n"
                "static const arrays and int NAME_predict(const float *in, float *out),\n"
                "which applies the model's input scaling; C99, no allocation, libm only.\n"
                "--quantize int8 stores the weights as int8 with one scale per layer and\n"
                "prints how much the outputs (and, with --data, the accuracy) change.\n"
+               "--format onnx writes an ONNX model (Gemm and activation nodes, the\n"
+               "scaling as Sub and Mul) taking raw inputs x [N, n_in].\n"
                "--format fann writes a FANN float .net file (sigmoid, tanh, identity and\n"
                "step layers) that fann_create_from_file loads; scaling is folded into\n"
                "the first layer.\n");
@@ -134,13 +136,18 @@ int cmd_export(int argc, char **argv)
             }
         }
         free(h);
+    } else if (strcmp(format, "onnx") == 0) {
+        if (onnx_export(m, out, &err)) {
+            fprintf(stderr, "backprop export: %s\n", err.msg);
+            rc = CLI_ERR;
+        }
     } else if (strcmp(format, "fann") == 0) {
         if (fann_export(m, out, &err)) {
             fprintf(stderr, "backprop export: %s\n", err.msg);
             rc = CLI_ERR;
         }
     } else {
-        fprintf(stderr, "backprop export: --format: use c or fann\n");
+        fprintf(stderr, "backprop export: --format: use c, onnx or fann\n");
         rc = CLI_USAGE;
     }
     bp_model_free(m);

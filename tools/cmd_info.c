@@ -98,6 +98,18 @@ int cmd_info(int argc, char **argv)
                m->best_epoch, m->best_val_loss,
                bp_optim_name(bp_net_get_optim(net).kind),
                (unsigned long long)m->seed);
+    /* what `backprop export` can make of it */
+    int onnx = 1, fann = 1;
+    for (int l = 0; l < L; l++) {
+        bp_layer_desc d;
+        bp_net_layer(net, l, &d, NULL);
+        onnx &= d.act != BP_ACT_STEP;
+        fann &= d.act == BP_ACT_SIGMOID || d.act == BP_ACT_TANH ||
+                d.act == BP_ACT_IDENTITY || d.act == BP_ACT_STEP;
+    }
+    printf("export     c (float or int8): yes; onnx: %s; fann: %s\n",
+           onnx ? "yes" : "no (step layers)",
+           fann ? "yes" : "no (FANN 2.2 lacks relu, leaky relu, softmax)");
     printf("precision  %s\n", bp_real_size() == 8 ? "double" : "float32");
     bp_model_free(m);
     return CLI_OK;

@@ -14,6 +14,10 @@ int export_c(const bp_model *m, const char *c_path, const char *h_path,
              const char *name, int int8, double *max_weight_error,
              bp_error *err);
 
+/* An ONNX model (IR 8, opset 13): scaling as Sub/Mul, Gemm + activation
+ * per layer; input "x" [N, n_in], output "y" [N, n_out]. */
+int onnx_export(const bp_model *m, const char *path, bp_error *err);
+
 /* A FANN float network file (FANN_FLO_2.1), loadable by fann_create_from_file.
  * The input scaling is folded into the first layer's weights. */
 int fann_export(const bp_model *m, const char *path, bp_error *err);

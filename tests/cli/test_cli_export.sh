@@ -54,6 +54,24 @@ for spec in "relu:softmax:ce" "sigmoid:softmax:ce" "leaky_relu:softmax:sse" "tan
         fail "$spec: export or compile failed: $(head -5 "$TMP/export.out")"
     fi
 done
+echo "ONNX, run by onnxruntime (onnxruntime-node)"
+if [ -d node_modules/onnxruntime-node ] && command -v node >/dev/null 2>&1; then
+    for name in n_relu_softmax n_sigmoid_softmax n_leakyrelu_softmax n_tanh_identity; do
+        [ -f "$TMP/$name.bpm" ] || { fail "$name: no model"; continue; }
+        check "$name: export" $BP export --model "$TMP/$name.bpm" --format onnx -o "$TMP/$name.onnx"
+        if node tests/export/ort_check.js "$TMP/$name.onnx" "$TMP/in.csv" >"$TMP/ort.out" 2>"$TMP/ort.err"; then
+            case $name in *identity) $BP predict --model "$TMP/$name.bpm" --data "$TMP/inputs.csv" | tail -n +2 >"$TMP/ours.out" ;;
+            *) $BP predict --model "$TMP/$name.bpm" --data "$TMP/inputs.csv" --proba | tail -n +2 | cut -d, -f2- >"$TMP/ours.out" ;; esac
+            w=$(compare "$TMP/ort.out" "$TMP/ours.out" 1e-5 1e-6) && ok "$name: onnxruntime == library within 1e-5 on 200 raw samples (max diff $w)" ||
+                fail "$name: onnxruntime differs by $w"
+        else
+            fail "$name: onnxruntime could not run it: $(head -c 300 "$TMP/ort.err")"
+        fi
+    done
+else
+    fail "onnxruntime-node is not installed (npm install --ignore-scripts) or node is missing"
+fi
+
 check "the seeds' net, typed by hand" $BP export --model examples/mazur.model --format c -o "$TMP/mazur.c" --name mazur
 printf '0.05,0.10\n' >"$TMP/m.in"
 $CC -std=c99 -Wall -Wextra -Werror -I"$TMP" -DNET_H='"mazur.h"' -DPREDICT=mazur_predict -DN_IN=2 -DN_OUT=2 \
