@@ -41,6 +41,17 @@ done
 env OMP_NUM_THREADS=2 /usr/bin/python3 bench/torch_mlp.py "$DATA" 2 "$EPOCHS" >"$B/tacc.txt" 2>/dev/null
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 /usr/bin/python3 bench/torch_mlp.py "$DATA" 1 3 >"$B/tacc1.txt" 2>/dev/null
 
+echo "== MPI ranks" >&2
+: >"$B/mpi.txt"
+if command -v mpicc >/dev/null 2>&1 && make -s MPI=1 all >/dev/null 2>&1; then
+    for np in 1 2; do
+        mpirun --allow-run-as-root --oversubscribe -np $np build-mpi/backprop train --data "$DATA" \
+            --layers 784,256,128,10 --epochs 3 --batch 128 --optim sgd --lr 0.1 --val-split 0 \
+            --scale minmax --quiet --log "$B/mpi$np.jsonl" >/dev/null 2>&1
+        echo "$np $(sed 's/.*"seconds":\([^,]*\).*/\1/' "$B/mpi$np.jsonl" | sort -g | head -n 1)" >>"$B/mpi.txt"
+    done
+fi
+
 peak=$(val peak "$B/peak.txt")
 o1=$(val epoch_s_1t "$B/ours.txt"); o2=$(val epoch_s_2t "$B/ours.txt")
 g1=$(val gflops_1t "$B/ours.txt"); g2=$(val gflops_2t "$B/ours.txt")
@@ -72,6 +83,16 @@ echo
 echo '```'
 cat "$B/torch.txt"
 echo '```'
+echo
+echo "Data parallel over MPI (make MPI=1; one thread per rank; best of 3 epochs):"
+echo
+echo "| ranks | seconds per epoch | speed-up |"
+echo "|---|---|---|"
+m1=$(awk '$1 == 1 { print $2 }' "$B/mpi.txt")
+while read -r np s; do
+    echo "| $np | $s | $(ratio "$m1" "$s") |"
+done <"$B/mpi.txt"
+echo "| 1 process, 2 threads | $o2 | $(ratio "$o1" "$o2") (vs 1 thread) |"
 echo
 echo "## Test accuracy after $EPOCHS epochs, same recipe"
 echo
