@@ -6,6 +6,7 @@
 #define _GNU_SOURCE /* getopt_long */
 #include "cli.h"
 #include "dataload.h"
+#include "text.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -29,39 +30,7 @@ static void usage(FILE *f)
                "extension unless given. Written atomically.\n");
 }
 
-typedef struct {
-    char *p;
-    size_t len, cap;
-    int oom;
-} text;
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void put(text *t, const char *fmt, ...)
-{
-    char tmp[64];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof tmp || t->oom)
-        return;
-    if (t->len + (size_t)n > t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 1 << 16;
-        while (cap < t->len + (size_t)n)
-            cap *= 2;
-        char *q = realloc(t->p, cap);
-        if (!q) {
-            t->oom = 1;
-            return;
-        }
-        t->p = q;
-        t->cap = cap;
-    }
-    memcpy(t->p + t->len, tmp, (size_t)n);
-    t->len += (size_t)n;
-}
 
 int cmd_convert(int argc, char **argv)
 {
@@ -160,14 +129,14 @@ int cmd_convert(int argc, char **argv)
         return rc;
     }
     text t = {0};
-    put(&t, "%d %d %d\n", d.n, d.n_in, d.n_out);
+    text_printf(&t, "%d %d %d\n", d.n, d.n_in, d.n_out);
     for (int i = 0; i < d.n; i++) {
         for (int k = 0; k < d.n_in; k++)
-            put(&t, "%s%.9g", k ? " " : "", (double)d.x[(size_t)i * d.n_in + k]);
-        put(&t, "\n");
+            text_printf(&t, "%s%.9g", k ? " " : "", (double)d.x[(size_t)i * d.n_in + k]);
+        text_printf(&t, "\n");
         for (int j = 0; j < d.n_out; j++)
-            put(&t, "%s%.9g", j ? " " : "", (double)d.t[(size_t)i * d.n_out + j]);
-        put(&t, "\n");
+            text_printf(&t, "%s%.9g", j ? " " : "", (double)d.t[(size_t)i * d.n_out + j]);
+        text_printf(&t, "\n");
     }
     int rc = CLI_OK;
     bp_error err;
@@ -178,7 +147,7 @@ int cmd_convert(int argc, char **argv)
         fprintf(stderr, "backprop convert: %s\n", err.msg);
         rc = CLI_ERR;
     }
-    free(t.p);
+    text_free(&t);
     cli_data_free(&d);
     return rc;
 }

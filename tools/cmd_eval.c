@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "dataload.h"
 #include "plot.h"
+#include "text.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -285,41 +286,7 @@ static void predict_usage(FILE *f)
                "output).\n");
 }
 
-typedef struct {
-    char *p;
-    size_t len, cap;
-    int oom;
-} text;
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void put(text *t, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0 || t->oom)
-        return;
-    if ((size_t)n >= sizeof tmp)
-        n = sizeof tmp - 1;
-    if (t->len + (size_t)n > t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 1 << 16;
-        while (cap < t->len + (size_t)n)
-            cap *= 2;
-        char *q = realloc(t->p, cap);
-        if (!q) {
-            t->oom = 1;
-            return;
-        }
-        t->p = q;
-        t->cap = cap;
-    }
-    memcpy(t->p + t->len, tmp, (size_t)n);
-    t->len += (size_t)n;
-}
 
 int cmd_predict(int argc, char **argv)
 {
@@ -343,21 +310,21 @@ int cmd_predict(int argc, char **argv)
     }
     const int classes = m->n_classes == k;
     if (classes) {
-        put(&t, "class");
+        text_printf(&t, "class");
         for (int j = 0; a.proba && j < k; j++)
-            put(&t, ",p_%s", m->class_names[j]);
+            text_printf(&t, ",p_%s", m->class_names[j]);
     } else {
         for (int j = 0; j < k; j++)
-            put(&t, "%soutput%d", j ? "," : "", j + 1);
+            text_printf(&t, "%soutput%d", j ? "," : "", j + 1);
     }
-    put(&t, "\n");
+    text_printf(&t, "\n");
     for (int i = 0; i < d.n; i++) {
         const bp_real *o = out + (size_t)i * k;
         if (classes)
-            put(&t, "%s", m->class_names[argmax(o, k)]);
+            text_printf(&t, "%s", m->class_names[argmax(o, k)]);
         for (int j = 0; (!classes || a.proba) && j < k; j++)
-            put(&t, "%s%.9g", j || classes ? "," : "", (double)o[j]);
-        put(&t, "\n");
+            text_printf(&t, "%s%.9g", j || classes ? "," : "", (double)o[j]);
+        text_printf(&t, "\n");
     }
     if (t.oom) {
         fprintf(stderr, "backprop predict: out of memory\n");
@@ -375,7 +342,7 @@ int cmd_predict(int argc, char **argv)
     }
     rc = CLI_OK;
 done:
-    free(t.p);
+    text_free(&t);
     free(out);
     cli_data_free(&d);
     bp_model_free(m);

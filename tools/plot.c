@@ -3,6 +3,7 @@
  * browser or rsvg-convert shows it.
  */
 #include "plot.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -11,62 +12,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    char *p;
-    size_t len, cap;
-    int oom;
-} sbuf;
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void put(sbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    char tmp[1024];
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0 || b->oom)
-        return;
-    if ((size_t)n >= sizeof tmp)
-        n = sizeof tmp - 1;
-    if (b->len + (size_t)n + 1 > b->cap) {
-        size_t cap = b->cap ? 2 * b->cap : 8192;
-        while (cap < b->len + (size_t)n + 1)
-            cap *= 2;
-        char *q = realloc(b->p, cap);
-        if (!q) {
-            b->oom = 1;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, tmp, (size_t)n);
-    b->len += (size_t)n;
-}
 
 /* XML-escape a short string. */
-static void put_text(sbuf *b, const char *s)
+static void put_text(text *b, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '<': put(b, "&lt;"); break;
-        case '>': put(b, "&gt;"); break;
-        case '&': put(b, "&amp;"); break;
-        case '"': put(b, "&quot;"); break;
-        default: put(b, "%c", *s);
+        case '<': text_printf(b, "&lt;"); break;
+        case '>': text_printf(b, "&gt;"); break;
+        case '&': text_printf(b, "&amp;"); break;
+        case '"': text_printf(b, "&quot;"); break;
+        default: text_printf(b, "%c", *s);
         }
     }
 }
 
 /* Close the SVG and write it atomically. */
-static int finish(sbuf *b, const char *path, bp_error *err)
+static int finish(text *b, const char *path, bp_error *err)
 {
-    put(b, "</svg>\n");
+    text_printf(b, "</svg>\n");
     if (b->oom) {
-        free(b->p);
+        text_free(b);
         if (err) {
             err->status = BP_ERR_NOMEM;
             snprintf(err->msg, sizeof err->msg, "%s: out of memory", path);
@@ -74,7 +41,7 @@ static int finish(sbuf *b, const char *path, bp_error *err)
         return -1;
     }
     int rc = bp_write_file_atomic(path, b->p, b->len, err) ? -1 : 0;
-    free(b->p);
+    text_free(b);
     return rc;
 }
 
@@ -97,7 +64,7 @@ static double xmap(int epoch, int n)
     return L + (n > 1 ? (double)(epoch - 1) / (n - 1) : 0.5) * (W - L - R);
 }
 
-static void polyline(sbuf *b, const bp_epoch_report *r, int n, const axis *a,
+static void polyline(text *b, const bp_epoch_report *r, int n, const axis *a,
                      size_t field, const char *colour, const char *dash)
 {
     int open = 0;
@@ -105,18 +72,18 @@ static void polyline(sbuf *b, const bp_epoch_report *r, int n, const axis *a,
         double v = *(const double *)((const char *)&r[i] + field);
         if (!isfinite(v) || (a->log && v <= 0)) {
             if (open)
-                put(b, "\"/>\n");
+                text_printf(b, "\"/>\n");
             open = 0;
             continue;
         }
         if (!open)
-            put(b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s "
+            text_printf(b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s "
                    "points=\"", colour, dash);
-        put(b, "%.1f,%.1f ", xmap(i + 1, n), ymap(a, v));
+        text_printf(b, "%.1f,%.1f ", xmap(i + 1, n), ymap(a, v));
         open = 1;
     }
     if (open)
-        put(b, "\"/>\n");
+        text_printf(b, "\"/>\n");
 }
 
 int plot_svg(const char *path, const char *title, const bp_epoch_report *r,
@@ -153,38 +120,38 @@ int plot_svg(const char *path, const char *title, const bp_epoch_report *r,
         ya.hi = step * ticks;
     }
     axis acc = {0, 1, 0};
-    sbuf b = {0};
-    put(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    text b = {0};
+    text_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
             "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n"
             "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n", W, H, W, H);
-    put(&b, "<text x=\"%d\" y=\"28\" font-size=\"16\" text-anchor=\"middle\">", W / 2);
+    text_printf(&b, "<text x=\"%d\" y=\"28\" font-size=\"16\" text-anchor=\"middle\">", W / 2);
     put_text(&b, title ? title : "training");
-    put(&b, "</text>\n");
+    text_printf(&b, "</text>\n");
     /* grid and left ticks */
     for (int i = 0; i <= ticks; i++) {
         double v = ya.log ? ya.lo * pow(10, i) : ya.lo + (ya.hi - ya.lo) * i / ticks;
         double y = ymap(&ya, v);
-        put(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n"
+        text_printf(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n"
                 "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.3g</text>\n",
             L, W - R, y, y, L - 6, y + 4, v);
     }
     if (have_acc)
         for (int i = 0; i <= 5; i++) {
             double v = i / 5.0, y = ymap(&acc, v);
-            put(&b, "<text x=\"%d\" y=\"%.1f\" fill=\"#2a7\">%.0f%%</text>\n",
+            text_printf(&b, "<text x=\"%d\" y=\"%.1f\" fill=\"#2a7\">%.0f%%</text>\n",
                 W - R + 6, y + 4, 100 * v);
         }
     /* x ticks: about 8 epochs labelled */
     int step = n > 8 ? (n + 7) / 8 : 1;
     for (int e = 1; e <= n; e += step)
-        put(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>\n",
+        text_printf(&b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>\n",
             xmap(e, n), H - B + 18, e);
-    put(&b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
+    text_printf(&b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
             "stroke=\"#444\"/>\n", L, T, W - L - R, H - T - B);
-    put(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">epoch</text>\n",
+    text_printf(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">epoch</text>\n",
         (L + W - R) / 2, H - 12);
-    put(&b, "<text transform=\"translate(18 %d) rotate(-90)\" "
+    text_printf(&b, "<text transform=\"translate(18 %d) rotate(-90)\" "
             "text-anchor=\"middle\">loss%s</text>\n", (T + H - B) / 2,
         ya.log ? " (log scale)" : "");
     polyline(&b, r, n, &ya, offsetof(bp_epoch_report, train_loss), "#36c", "");
@@ -195,18 +162,18 @@ int plot_svg(const char *path, const char *title, const bp_epoch_report *r,
                  " stroke-dasharray=\"6 4\"");
     /* legend, top right, on a white card so lines never hide it */
     int lx = W - R - 170, ly = T + 16;
-    put(&b, "<rect x=\"%d\" y=\"%d\" width=\"164\" height=\"%d\" "
+    text_printf(&b, "<rect x=\"%d\" y=\"%d\" width=\"164\" height=\"%d\" "
             "fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>\n",
         lx - 6, ly - 12, 18 * (1 + have_val + have_acc) + 6);
-    put(&b, "<g><line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#36c\" "
+    text_printf(&b, "<g><line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#36c\" "
             "stroke-width=\"2\"/><text x=\"%d\" y=\"%d\">training loss</text></g>\n",
         lx, lx + 20, ly, ly, lx + 26, ly + 4);
     if (have_val)
-        put(&b, "<g><line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#c33\" "
+        text_printf(&b, "<g><line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#c33\" "
                 "stroke-width=\"2\"/><text x=\"%d\" y=\"%d\">validation loss</text></g>\n",
             lx, lx + 20, ly + 18, ly + 18, lx + 26, ly + 22);
     if (have_acc)
-        put(&b, "<g><line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#2a7\" "
+        text_printf(&b, "<g><line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#2a7\" "
                 "stroke-width=\"2\" stroke-dasharray=\"6 4\"/><text x=\"%d\" y=\"%d\">"
                 "validation accuracy</text></g>\n",
             lx, lx + 20, ly + 36, ly + 36, lx + 26, ly + 40);
@@ -227,16 +194,16 @@ int plot_confusion_svg(const char *path, const char *title, const long *counts,
 {
     const int cell = k <= 10 ? 44 : k <= 20 ? 26 : 12, left = 110, top = 70;
     const int w = left + k * cell + 30, h = top + k * cell + 60;
-    sbuf b = {0};
-    put(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    text b = {0};
+    text_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
             "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
             "font-size=\"11\">\n<rect width=\"100%%\" height=\"100%%\" "
             "fill=\"white\"/>\n", w, h, w, h);
-    put(&b, "<text x=\"%d\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">",
+    text_printf(&b, "<text x=\"%d\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">",
         w / 2);
     put_text(&b, title ? title : "confusion matrix");
-    put(&b, "</text>\n<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">predicted"
+    text_printf(&b, "</text>\n<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">predicted"
             "</text>\n<text transform=\"translate(16 %d) rotate(-90)\" "
             "text-anchor=\"middle\">true class</text>\n",
         left + k * cell / 2, top - 26, top + k * cell / 2);
@@ -244,22 +211,22 @@ int plot_confusion_svg(const char *path, const char *title, const long *counts,
         long row = 0;
         for (int j = 0; j < k; j++)
             row += counts[i * k + j];
-        put(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", left - 6,
+        text_printf(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", left - 6,
             top + i * cell + cell / 2 + 4);
         put_text(&b, names[i]);
-        put(&b, "</text>\n<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
+        text_printf(&b, "</text>\n<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
             left + i * cell + cell / 2, top - 8);
         put_text(&b, names[i]);
-        put(&b, "</text>\n");
+        text_printf(&b, "</text>\n");
         for (int j = 0; j < k; j++) {
             double f = row ? (double)counts[i * k + j] / row : 0;
             char col[32];
             shade(f, col, sizeof col);
-            put(&b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+            text_printf(&b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
                     "fill=\"%s\" stroke=\"#eee\"/>\n",
                 left + j * cell, top + i * cell, cell, cell, col);
             if (cell >= 26)
-                put(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
+                text_printf(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
                         "fill=\"%s\">%ld</text>\n",
                     left + j * cell + cell / 2, top + i * cell + cell / 2 + 4,
                     f > 0.5 ? "white" : "black", counts[i * k + j]);
@@ -312,16 +279,16 @@ int plot_regions_svg(const char *path, const char *title, bp_model *m,
         }
     bp_model_scale(m, grid, GRID * GRID);
     int st = bp_net_predict(m->net, grid, GRID * GRID, out);
-    sbuf b = {0};
+    text b = {0};
     const int w = S + 2 * PAD, h = S + 2 * PAD;
-    put(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    text_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
             "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
             "font-size=\"11\">\n<rect width=\"100%%\" height=\"100%%\" "
             "fill=\"white\"/>\n<text x=\"%d\" y=\"28\" font-size=\"15\" "
             "text-anchor=\"middle\">", w, h, w, h, w / 2);
     put_text(&b, title ? title : "decision regions");
-    put(&b, "</text>\n");
+    text_printf(&b, "</text>\n");
     /* one rectangle per run of equal cells in a row keeps the file small:
      * cells are coloured by predicted class (k > 1) or by the single
      * output in 16 steps (k = 1) */
@@ -349,7 +316,7 @@ int plot_regions_svg(const char *path, const char *title, bp_model *m,
                     shade((prev + 0.5) / 16, col, sizeof col);
                 else
                     snprintf(col, sizeof col, "%s", light[prev % 8]);
-                put(&b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" "
+                text_printf(&b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" "
                         "height=\"%.2f\" fill=\"%s\"/>\n",
                     PAD + start * cs, PAD + r * cs, (c - start) * cs + 0.3,
                     cs + 0.3, col);
@@ -358,15 +325,15 @@ int plot_regions_svg(const char *path, const char *title, bp_model *m,
             prev = key;
         }
     }
-    put(&b, "\n");
+    text_printf(&b, "\n");
     for (int i = 0; i < n; i++) {
         double px = PAD + (x[2 * i] - lo[0]) / (hi[0] - lo[0]) * S;
         double py = PAD + (hi[1] - x[2 * i + 1]) / (hi[1] - lo[1]) * S;
         const char *col = label && label[i] >= 0 ? palette[label[i] % 8] : "#333";
-        put(&b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\" "
+        text_printf(&b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\" "
                 "stroke=\"black\" stroke-width=\"0.7\"/>\n", px, py, col);
     }
-    put(&b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+    text_printf(&b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
             "fill=\"none\" stroke=\"#444\"/>\n<text x=\"%d\" y=\"%d\">%.3g"
             "</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3g</text>\n"
             "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3g</text>"
@@ -376,7 +343,7 @@ int plot_regions_svg(const char *path, const char *title, bp_model *m,
     free(grid);
     free(out);
     if (st) {
-        free(b.p);
+        text_free(&b);
         if (err)
             snprintf(err->msg, sizeof err->msg, "%s: %s", path,
                      bp_net_errmsg(m->net));
