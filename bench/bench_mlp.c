@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static double now(void)
@@ -63,8 +64,77 @@ static void tiny(const char *name, int n_in, int hidden, int n_out)
     bp_net_free(net);
 }
 
+/* Time per sample of training, for hidden widths x batch sizes, on
+ * random data (the cost does not depend on the values). */
+static void sweep(void)
+{
+    static const int widths[] = {256, 1024, 4096}, batches[] = {1, 32, 128, 1024};
+    const int n = 2048;
+    bp_real *x = malloc((size_t)n * 784 * sizeof *x), *t = calloc((size_t)n * 10, sizeof *t);
+    bp_rng r;
+    bp_rng_seed(&r, 1);
+    for (size_t i = 0; i < (size_t)n * 784; i++)
+        x[i] = (bp_real)bp_rng_uniform(&r);
+    for (int i = 0; i < n; i++)
+        t[i * 10 + i % 10] = 1;
+    for (int w = 0; w < 3; w++)
+        for (int b = 0; b < 4; b++) {
+            const bp_layer_desc d[] = {{widths[w], BP_ACT_RELU, 0},
+                                       {10, BP_ACT_SOFTMAX, 0}};
+            bp_net *net;
+            bp_net_create(&net, 784, 2, d, NULL, NULL);
+            bp_net_init(net, BP_INIT_HE_UNIFORM, 1);
+            bp_net_set_loss(net, BP_LOSS_CE, BP_REDUCE_MEAN);
+            bp_train_opts o = bp_train_defaults();
+            o.epochs = 1;
+            o.batch = batches[b];
+            const int m = batches[b] == 1 ? 256 : n; /* batch 1 is slow */
+            double t0 = now();
+            bp_train(net, x, t, m, &o, NULL);
+            printf("sweep_%d_%d_us %.2f\n", widths[w], batches[b],
+                   (now() - t0) / m * 1e6);
+            bp_net_free(net);
+        }
+    free(x);
+    free(t);
+}
+
+/* Peak resident memory of a Fashion-MNIST epoch against what it must
+ * hold: the data, four parameter-sized arrays (parameters, gradients,
+ * two optimizer states), the batch workspace and the packing space. */
+static int memory(const char *dir)
+{
+    cli_data_opts o = {NULL, NULL, NULL, "train", 0};
+    cli_data tr;
+    if (cli_data_load(dir, &o, &tr))
+        return 1;
+    bp_net *net = fashion_net(1);
+    bp_train_opts to = bp_train_defaults();
+    to.batch = 128;
+    to.epochs = 1;
+    bp_train(net, tr.x, tr.t, tr.n, &to, NULL);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    const double data = ((double)tr.n * (tr.n_in + tr.n_out)) * sizeof(bp_real);
+    const double params = 4.0 * bp_net_n_params(net) * sizeof(bp_real);
+    const double work = 128.0 * (784 + 3 * (256 + 128 + 10) + 784) * sizeof(bp_real) +
+                        (12.0 * 256 + 256.0 * 512) * 4 + tr.n * 8.0;
+    printf("mem_peak_mb %.1f\nmem_needed_mb %.1f\nmem_ratio %.2f\n",
+           ru.ru_maxrss / 1024.0, (data + params + work) / 1048576,
+           ru.ru_maxrss * 1024.0 / (data + params + work));
+    bp_net_free(net);
+    cli_data_free(&tr);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 2 && strcmp(argv[1], "memory") == 0)
+        return memory(argv[2]);
+    if (argc > 1 && strcmp(argv[1], "sweep") == 0) {
+        sweep();
+        return 0;
+    }
     const char *dir = argc > 1 ? argv[1] : "/usr/share/datasets/fashion-mnist";
     const int acc_epochs = argc > 2 ? atoi(argv[2]) : 10;
     cli_data_opts o = {NULL, NULL, NULL, "train", 0};

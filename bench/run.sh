@@ -23,6 +23,8 @@ echo "== peak" >&2
 "$B/peak" >"$B/peak.txt"
 echo "== backprop" >&2
 "$B/bench_mlp" "$DATA" "$EPOCHS" >"$B/ours.txt"
+"$B/bench_mlp" sweep >"$B/sweep.txt"
+"$B/bench_mlp" memory "$DATA" >"$B/mem.txt"
 echo "== FANN" >&2
 "$B/fann_mlp" "$DATA" 6000 >"$B/fann.txt"
 echo "== PyTorch" >&2
@@ -106,6 +108,16 @@ echo "| | backprop | PyTorch | PyTorch / backprop |"
 echo "|---|---|---|---|"
 echo "| batch 1 latency, microseconds | $(val infer_batch1_us "$B/ours.txt") | $(val infer_batch1_us "$B/tacc1.txt") | $(ratio "$(val infer_batch1_us "$B/tacc1.txt")" "$(val infer_batch1_us "$B/ours.txt")") |"
 echo "| batch 10000 throughput, samples/s | $(val infer_batch10000_per_s "$B/ours.txt") | $(val infer_batch10000_per_s "$B/tacc1.txt") | $(ratio "$(val infer_batch10000_per_s "$B/tacc1.txt")" "$(val infer_batch10000_per_s "$B/ours.txt")") |"
+echo
+echo "## How cost grows: microseconds of training per sample (784-W-10, 1 thread, random data)"
+echo
+echo "| hidden width W | batch 1 | batch 32 | batch 128 | batch 1024 |"
+echo "|---|---|---|---|---|"
+for w in 256 1024 4096; do
+    echo "| $w | $(val sweep_${w}_1_us "$B/sweep.txt") | $(val sweep_${w}_32_us "$B/sweep.txt") | $(val sweep_${w}_128_us "$B/sweep.txt") | $(val sweep_${w}_1024_us "$B/sweep.txt") |"
+done
+echo
+echo "Peak memory of a Fashion-MNIST training epoch: $(val mem_peak_mb "$B/mem.txt") MB resident, against $(val mem_needed_mb "$B/mem.txt") MB of data + parameters, gradients and optimizer state + workspace: $(val mem_ratio "$B/mem.txt")x."
 echo
 echo "## Tiny networks, one per-sample SGD step (forward, backward, update), nanoseconds"
 echo
