@@ -40,6 +40,14 @@ ifeq ($(MPI),1)
   CPPFLAGS += -DBP_MPI
   BUILD    := build-mpi
 endif
+# make BLAS=openblas: the products on OpenBLAS's CBLAS instead of the
+# library's own kernels, for comparison only (bench/); into build-blas/.
+BLAS ?=
+ifeq ($(BLAS),openblas)
+  CPPFLAGS += -DBP_CBLAS -I/usr/include/x86_64-linux-gnu/openblas-pthread
+  LDLIBS   += -lopenblas
+  BUILD    := build-blas
+endif
 ifeq ($(SAN),1)
   BASEFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
   LDFLAGS   += -fsanitize=address,undefined
@@ -208,4 +216,4 @@ golden:
 	build-double/backprop explain --example mazur --steps 10000 --format markdown > docs/explain-mazur.md
 
 clean:
-	rm -rf build build-double build-asan build-double-asan build-fuzz build-mpi
+	rm -rf build build-double build-asan build-double-asan build-fuzz build-mpi build-blas

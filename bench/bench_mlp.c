@@ -157,7 +157,11 @@ int main(int argc, char **argv)
     for (int threads = 1; threads <= 2; threads++) {
         bp_net *net = fashion_net(threads);
         if (threads == 1)
+#ifdef BP_CBLAS
+            printf("kernel_name cblas\n");
+#else
             printf("kernel_name %s\n", bp_net_kernel(net));
+#endif
         double best = 1e30;
         for (int e = 0; e < 3; e++) {
             to.seed = (uint64_t)e + 1;

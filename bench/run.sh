@@ -25,6 +25,18 @@ echo "== backprop" >&2
 "$B/bench_mlp" "$DATA" "$EPOCHS" >"$B/ours.txt"
 "$B/bench_mlp" sweep >"$B/sweep.txt"
 "$B/bench_mlp" memory "$DATA" >"$B/mem.txt"
+echo "== backprop on OpenBLAS (make BLAS=openblas), each OpenBLAS kernel setting" >&2
+: >"$B/blas.txt"
+if make -s BLAS=openblas build-blas/bench/bench_mlp >/dev/null 2>&1; then
+    for core in as-set unset COOPERLAKE; do
+        case $core in
+        as-set) env OPENBLAS_NUM_THREADS=1 build-blas/bench/bench_mlp "$DATA" 1 >"$B/b.txt" ;;
+        unset) env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 build-blas/bench/bench_mlp "$DATA" 1 >"$B/b.txt" ;;
+        *) env OPENBLAS_CORETYPE=$core OPENBLAS_NUM_THREADS=1 build-blas/bench/bench_mlp "$DATA" 1 >"$B/b.txt" ;;
+        esac
+        echo "$core $(val epoch_s_1t "$B/b.txt")" >>"$B/blas.txt"
+    done
+fi
 echo "== FANN" >&2
 "$B/fann_mlp" "$DATA" 6000 >"$B/fann.txt"
 echo "== PyTorch" >&2
@@ -76,6 +88,8 @@ echo "| | 1 thread | 2 threads | GFLOP/s (1 thread) | % of peak |"
 echo "|---|---|---|---|---|"
 echo "| backprop | $o1 | $o2 | $g1 | $(awk -v g="$g1" -v p="$peak" 'BEGIN { printf "%.0f%%", 100 * g / p }') |"
 echo "| PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)'), best of its BLAS settings | $t1 ($c1) | $t2 ($c2) | | |"
+bl=$(awk '$2 > 0 { if (!b || $2 < b) { b = $2; c = $1 } } END { printf "%s (%s)", b, c }' "$B/blas.txt")
+echo "| backprop on OpenBLAS's sgemm instead of its own kernels (make BLAS=openblas), best setting | $bl | | | |"
 echo "| FANN 2.2 (per sample; $(val fann_samples "$B/fann.txt") samples, scaled) | $f1 | | | |"
 echo
 echo "PyTorch over backprop (time ratio, > 1: backprop faster): 1 thread $(ratio "$t1" "$o1"), 2 threads $(ratio "$t2" "$o2"); FANN over backprop: $(ratio "$f1" "$o1")."

@@ -12,12 +12,28 @@
 #include "gemm.h"
 
 #include <string.h>
+#ifdef BP_CBLAS
+/* make BLAS=openblas: the same products on the system's CBLAS, for
+ * comparison (bench/); the default build has no such dependency */
+#include <cblas.h>
+#ifdef BP_DOUBLE
+#define bp_cblas_gemm cblas_dgemm
+#else
+#define bp_cblas_gemm cblas_sgemm
+#endif
+#endif
 
 /* The blocked SIMD product pays for its packing from about this much
  * work on, and from a batch of 8; smaller products (the seeds' nets,
  * per-sample steps, inference of one sample) run the plain loops below,
  * with no setup at all. */
-#ifndef BP_DOUBLE
+#if defined(BP_CBLAS)
+static int use_blocked(const bp_net *net, int n, int m, int k)
+{
+    (void)net;
+    return n >= 8 && (double)n * m * k >= 8192;
+}
+#elif !defined(BP_DOUBLE)
 /* n is the batch: packing a weight matrix pays only when several samples
  * share it; one sample (inference at batch 1, per-sample training) is a
  * matrix-vector product the plain loops do at memory speed. */
@@ -50,7 +66,15 @@ void bp__gemm_xwt_bias(bp_net *net, int n, int m, int k, const bp_real *x,
                        const bp_real *w, const bp_real *b, bp_real *y)
 {
     (void)net; /* the double build has no blocked product */
-#ifndef BP_DOUBLE
+#if defined(BP_CBLAS)
+    if (use_blocked(net, n, m, k)) {
+        for (int i = 0; i < n; i++)
+            memcpy(y + (size_t)i * m, b, (size_t)m * sizeof *y);
+        bp_cblas_gemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, m, k, 1, x,
+                      k, w, k, 1, y, m);
+        return;
+    }
+#elif !defined(BP_DOUBLE)
     if (use_blocked(net, n, m, k)) {
         for (int i = 0; i < n; i++)
             memcpy(y + (size_t)i * m, b, (size_t)m * sizeof *y);
@@ -76,7 +100,13 @@ void bp__gemm_dta(bp_net *net, int n, int m, int k, const bp_real *d,
                   const bp_real *a, bp_real *g)
 {
     (void)net; /* the double build has no blocked product */
-#ifndef BP_DOUBLE
+#if defined(BP_CBLAS)
+    if (use_blocked(net, n, m, k)) {
+        bp_cblas_gemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, k, n, 1, d, m,
+                      a, k, 0, g, k);
+        return;
+    }
+#elif !defined(BP_DOUBLE)
     if (use_blocked(net, n, m, k)) {
         bp__sgemm(net, 1, 0, m, k, n, d, m, a, k, g, k, 0);
         return;
@@ -106,7 +136,13 @@ void bp__gemm_dw(bp_net *net, int n, int m, int k, const bp_real *d,
                  const bp_real *w, bp_real *p)
 {
     (void)net; /* the double build has no blocked product */
-#ifndef BP_DOUBLE
+#if defined(BP_CBLAS)
+    if (use_blocked(net, n, m, k)) {
+        bp_cblas_gemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, k, m, 1, d,
+                      m, w, k, 0, p, k);
+        return;
+    }
+#elif !defined(BP_DOUBLE)
     if (use_blocked(net, n, m, k)) {
         bp__sgemm(net, 0, 0, n, k, m, d, m, w, k, p, k, 0);
         return;
