@@ -16,6 +16,8 @@
 
 #include <string.h>
 
+static void act_rows(bp_net *net, const bp_layer *ly, int n, int backward);
+
 static bp_status check_batch(bp_net *net, const void *p, int n,
                              const char *what)
 {
@@ -46,7 +48,7 @@ bp_status bp_net_forward(bp_net *net, const bp_real *x, int n)
         bp__gemm_xwt_bias(net, n, ly->n_out, ly->n_in, below,
                           net->params + ly->w_off, net->params + ly->b_off,
                           ly->z);
-        bp__act_forward(ly->act, ly->act_param, ly->z, ly->a, n, ly->n_out);
+        act_rows(net, ly, n, 0);
         below = ly->a;
     }
     net->batch = n;
@@ -148,18 +150,76 @@ static void pass_delta_down(bp_net *net, int l)
     bp_layer *ly = &net->layers[l], *lo = &net->layers[l - 1];
     bp__gemm_dw(net, net->batch, ly->n_out, ly->n_in, ly->delta,
                 net->params + ly->w_off, lo->delta);
-    bp__act_backward(lo->act, lo->act_param, lo->z, lo->a, lo->delta,
-                     lo->delta, net->batch, lo->n_out);
+    act_rows(net, lo, net->batch, 1);
+}
+
+/* Elementwise work shared by the net's threads: each takes a contiguous
+ * slice, so the results are those of one thread. Below this size the
+ * hand-off costs more than it saves. */
+enum { PAR_MIN = 1 << 16 };
+
+typedef struct {
+    bp_net *net;
+    size_t off, count;
+} optim_job;
+
+static void optim_part(void *arg, int tid, int n)
+{
+    const optim_job *j = arg;
+    const size_t lo = j->count * (size_t)tid / (size_t)n;
+    const size_t hi = j->count * (size_t)(tid + 1) / (size_t)n;
+    if (hi > lo)
+        bp__optim_apply(j->net, j->off + lo, hi - lo, j->net->step);
+}
+
+static void optim_range(bp_net *net, size_t off, size_t count)
+{
+    optim_job j = {net, off, count};
+    if (net->pool && count >= PAR_MIN)
+        bp__pool_run(net->pool, optim_part, &j);
+    else
+        optim_part(&j, 0, 1);
 }
 
 static void update_layer(bp_net *net, int l)
 {
     const bp_layer *ly = &net->layers[l];
     if (!ly->freeze_w)
-        bp__optim_apply(net, ly->w_off, (size_t)ly->n_out * ly->n_in,
-                        net->step);
+        optim_range(net, ly->w_off, (size_t)ly->n_out * ly->n_in);
     if (!ly->freeze_b)
-        bp__optim_apply(net, ly->b_off, (size_t)ly->n_out, net->step);
+        optim_range(net, ly->b_off, (size_t)ly->n_out);
+}
+
+/* The activation of a block of rows (forward) or its derivative
+ * (backward), split by rows over the threads. */
+typedef struct {
+    const bp_layer *ly;
+    int n, backward;
+} act_job;
+
+static void act_part(void *arg, int tid, int nt)
+{
+    const act_job *j = arg;
+    const bp_layer *ly = j->ly;
+    const int lo = (int)((long)j->n * tid / nt), hi = (int)((long)j->n * (tid + 1) / nt);
+    const size_t o = (size_t)lo * ly->n_out;
+    if (hi <= lo)
+        return;
+    if (j->backward)
+        bp__act_backward(ly->act, ly->act_param, ly->z + o, ly->a + o,
+                         ly->delta + o, ly->delta + o, hi - lo, ly->n_out);
+    else
+        bp__act_forward(ly->act, ly->act_param, ly->z + o, ly->a + o, hi - lo,
+                        ly->n_out);
+}
+
+static void act_rows(bp_net *net, const bp_layer *ly, int n, int backward)
+{
+    act_job j = {ly, n, backward};
+    if (net->pool && (size_t)n * ly->n_out >= PAR_MIN / 4)
+        bp__pool_run(net->pool, act_part, &j);
+    else
+        act_part(&j, 0, 1);
 }
 
 /* The backward phase in either order. With BP_ORDER_SEEDS each layer is
