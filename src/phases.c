@@ -16,7 +16,7 @@
 
 #include <string.h>
 
-static void act_rows(bp_net *net, const bp_layer *ly, int n, int backward);
+static inline void act_rows(bp_net *net, const bp_layer *ly, int n, int backward);
 
 static bp_status check_batch(bp_net *net, const void *p, int n,
                              const char *what)
@@ -172,13 +172,14 @@ static void optim_part(void *arg, int tid, int n)
         bp__optim_apply(j->net, j->off + lo, hi - lo, j->net->step);
 }
 
-static void optim_range(bp_net *net, size_t off, size_t count)
+static inline void optim_range(bp_net *net, size_t off, size_t count)
 {
+    if (!net->pool || count < PAR_MIN) { /* per-sample steps: no detour */
+        bp__optim_apply(net, off, count, net->step);
+        return;
+    }
     optim_job j = {net, off, count};
-    if (net->pool && count >= PAR_MIN)
-        bp__pool_run(net->pool, optim_part, &j);
-    else
-        optim_part(&j, 0, 1);
+    bp__pool_run(net->pool, optim_part, &j);
 }
 
 static void update_layer(bp_net *net, int l)
@@ -213,13 +214,19 @@ static void act_part(void *arg, int tid, int nt)
                         ly->n_out);
 }
 
-static void act_rows(bp_net *net, const bp_layer *ly, int n, int backward)
+static inline void act_rows(bp_net *net, const bp_layer *ly, int n, int backward)
 {
+    if (!net->pool || (size_t)n * ly->n_out < PAR_MIN / 4) {
+        if (backward) /* per-sample steps: no detour */
+            bp__act_backward(ly->act, ly->act_param, ly->z, ly->a, ly->delta,
+                             ly->delta, n, ly->n_out);
+        else
+            bp__act_forward(ly->act, ly->act_param, ly->z, ly->a, n,
+                            ly->n_out);
+        return;
+    }
     act_job j = {ly, n, backward};
-    if (net->pool && (size_t)n * ly->n_out >= PAR_MIN / 4)
-        bp__pool_run(net->pool, act_part, &j);
-    else
-        act_part(&j, 0, 1);
+    bp__pool_run(net->pool, act_part, &j);
 }
 
 /* The backward phase in either order. With BP_ORDER_SEEDS each layer is
