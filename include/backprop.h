@@ -149,7 +149,9 @@ bp_status bp_net_create(bp_net **out, int n_in, int n_layers,
 void bp_net_free(bp_net *net);
 
 /* A deep copy (parameters, optimizer state, settings, reserved batch
- * size). The copy uses the same allocator. The caller frees it. */
+ * size). The copy uses the same allocator and runs on one thread with the
+ * kernel this CPU picks (see bp_net_set_threads, bp_net_set_kernel). The
+ * caller frees it. */
 bp_status bp_net_clone(const bp_net *net, bp_net **out);
 
 /* The message of the last failed call on this network, or "" if the last
