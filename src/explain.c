@@ -34,7 +34,15 @@ typedef struct {
     void *ctx;
     int md;              /* Markdown + LaTeX */
     const bp_net *net;   /* for names */
+    char ring[32][128];  /* formatted numbers and names: several are */
+    int next;            /* alive in one emit call, so they rotate */
 } out_t;
+
+/* The next formatting buffer. 32 of them: no emit call formats more. */
+static char *slot(out_t *o)
+{
+    return o->ring[o->next++ & 31];
+}
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
@@ -53,11 +61,9 @@ static void emit(out_t *o, const char *fmt, ...)
 /* A result: 9 decimals like the seeds' tables, or exponent form when
  * that would hide the value. Rotating buffers, so several numbers can
  * be formatted for one emit call. */
-static const char *num(double v)
+static const char *num(out_t *o, double v)
 {
-    static _Thread_local char ring[16][40];
-    static _Thread_local int next;
-    char *s = ring[next++ & 15];
+    char *s = slot(o);
     double a = fabs(v);
     if (v == 0 || (a >= 1e-6 && a < 1e7))
         snprintf(s, 40, "%.9f", v);
@@ -68,24 +74,20 @@ static const char *num(double v)
 
 /* A finite difference: in float32 only about five digits of it mean
  * anything, so it is shown with six decimals there. */
-static const char *fd_num(double v)
+static const char *fd_num(out_t *o, double v)
 {
     if (sizeof(bp_real) == 8)
-        return num(v);
-    static _Thread_local char ring[4][40];
-    static _Thread_local int next;
-    char *s = ring[next++ & 3];
+        return num(o, v);
+    char *s = slot(o);
     snprintf(s, 40, fabs(v) >= 1e-4 || v == 0 ? "%.6f" : "%.3e", v);
     return s;
 }
 
 /* An operand as given (a weight, an input): its shortest exact form, so
  * 0.15 prints as 0.15. */
-static const char *given(double v)
+static const char *given(out_t *o, double v)
 {
-    static _Thread_local char ring[16][40];
-    static _Thread_local int next;
-    char *s = ring[next++ & 15];
+    char *s = slot(o);
     for (int prec = 6; prec <= 17; prec++) {
         snprintf(s, 40, "%.*g", prec, v);
         if ((bp_real)strtod(s, NULL) == (bp_real)v)
@@ -124,9 +126,7 @@ static long weight_number(const bp_net *net, int l, int j, int k)
 /* A symbol for neuron (l, j) or weight (l, j, k), in text or LaTeX. */
 static const char *sym(out_t *o, enum sym kind, int l, int j, int k)
 {
-    static _Thread_local char ring[16][48];
-    static _Thread_local int next;
-    char *s = ring[next++ & 15], who[24];
+    char *s = slot(o), who[24];
     if (kind == S_W) {
         snprintf(s, 48, o->md ? "w_{%ld}" : "w%ld",
                  weight_number(o->net, l, j, k));
@@ -153,9 +153,7 @@ static const char *times(const out_t *o) { return o->md ? " \\times " : " * "; }
 /* dA/dB in text or as a LaTeX fraction. */
 static const char *partial(out_t *o, const char *a, const char *b)
 {
-    static _Thread_local char ring[8][128];
-    static _Thread_local int next;
-    char *s = ring[next++ & 7];
+    char *s = slot(o);
     if (o->md)
         snprintf(s, 128, "\\frac{\\partial %s}{\\partial %s}", a, b);
     else
@@ -193,26 +191,27 @@ static const char *act_formula(out_t *o, bp_act act)
 static const char *deriv_formula(out_t *o, bp_act act, const char *out,
                                  const char *net)
 {
-    static _Thread_local char s[160];
+    char *s = slot(o);
+    const size_t cap = sizeof o->ring[0];
     switch (act) {
     case BP_ACT_SIGMOID:
-        snprintf(s, sizeof s, "%s (1 - %s)", out, out);
+        snprintf(s, cap, "%s (1 - %s)", out, out);
         break;
     case BP_ACT_TANH:
-        snprintf(s, sizeof s, "1 - %s^2", out);
+        snprintf(s, cap, "1 - %s^2", out);
         break;
     case BP_ACT_RELU:
-        snprintf(s, sizeof s, o->md ? "[%s > 0]" : "(%s > 0 ? 1 : 0)", net);
+        snprintf(s, cap, o->md ? "[%s > 0]" : "(%s > 0 ? 1 : 0)", net);
         break;
     case BP_ACT_LEAKY_RELU:
-        snprintf(s, sizeof s, o->md ? "(%s > 0 ? 1 : a)" : "(%s > 0 ? 1 : slope)",
+        snprintf(s, cap, o->md ? "(%s > 0 ? 1 : a)" : "(%s > 0 ? 1 : slope)",
                  net);
         break;
     case BP_ACT_STEP:
-        snprintf(s, sizeof s, "0");
+        snprintf(s, cap, "0");
         break;
     default:
-        snprintf(s, sizeof s, "1");
+        snprintf(s, cap, "1");
         break;
     }
     return s;
@@ -246,9 +245,9 @@ static const bp_real *below_out(const bp_net *net, int l)
 }
 
 /* An input is given (shortest exact form); a hidden output is computed. */
-static const char *operand(int l, double v)
+static const char *operand(out_t *o, int l, double v)
 {
-    return l ? num(v) : given(v);
+    return l ? num(o, v) : given(o, v);
 }
 
 static void forward_detail(out_t *o, const bp_net *net)
@@ -271,20 +270,20 @@ static void forward_detail(out_t *o, const bp_net *net)
                      sym(o, S_OUT, l - 1, k, 0));
             emit(o, "%s = ", sym(o, S_B, l, j, 0));
             for (int k = 0; k < ly->n_in; k++)
-                emit(o, "%s%s%s + ", given(w[k]), times(o), operand(l, in[k]));
-            emit(o, "%s = %s", given(net->params[ly->b_off + j]),
-                 num(ly->z[j]));
+                emit(o, "%s%s%s + ", given(o, w[k]), times(o), operand(o, l, in[k]));
+            emit(o, "%s = %s", given(o, net->params[ly->b_off + j]),
+                 num(o, ly->z[j]));
             eq_end(o);
             eq_begin(o);
             if (ly->act == BP_ACT_SIGMOID)
                 emit(o, o->md ? "%s = \\sigma(%s) = \\frac{1}{1 + e^{-%s}} = %s"
                               : "%s = sigmoid(%s) = 1 / (1 + e^-%s) = %s",
                      sym(o, S_OUT, l, j, 0), sym(o, S_NET, l, j, 0),
-                     num(ly->z[j]), num(ly->a[j]));
+                     num(o, ly->z[j]), num(o, ly->a[j]));
             else
                 emit(o, "%s = %s(%s) = %s", sym(o, S_OUT, l, j, 0),
                      act_formula(o, ly->act), sym(o, S_NET, l, j, 0),
-                     num(ly->a[j]));
+                     num(o, ly->a[j]));
             eq_end(o);
         }
     }
@@ -306,24 +305,24 @@ static void error_detail(out_t *o, const bp_net *net, const bp_real *t,
             emit(o, o->md ? " = \\frac{1}{2}(%s - %s)^2 = \\frac{1}{2}(%s - %s)^2 = %s"
                           : " = 1/2 (%s - %s)^2 = 1/2 (%s - %s)^2 = %s",
                  sym(o, S_T, L - 1, j, 0), sym(o, S_OUT, L - 1, j, 0),
-                 given(tj), num(a), num(e));
+                 given(o, tj), num(o, a), num(o, e));
         } else {
             double z = top->z[j];
             e = (z > 0 ? z : 0) - tj * z + log1p(exp(-fabs(z)));
             emit(o, o->md ? " = -(%s \\log %s + (1 - %s) \\log(1 - %s)) = %s"
                           : " = -(%s log %s + (1 - %s) log(1 - %s)) = %s",
                  sym(o, S_T, L - 1, j, 0), sym(o, S_OUT, L - 1, j, 0),
-                 sym(o, S_T, L - 1, j, 0), sym(o, S_OUT, L - 1, j, 0), num(e));
+                 sym(o, S_T, L - 1, j, 0), sym(o, S_OUT, L - 1, j, 0), num(o, e));
         }
         eq_end(o);
     }
     eq_begin(o);
     if (net->loss == BP_LOSS_CE)
         emit(o, o->md ? "E = -\\sum_j t_j \\log out_{oj} = %s"
-                      : "E = -sum_j t_j log out_oj = %s", num(e_total));
+                      : "E = -sum_j t_j log out_oj = %s", num(o, e_total));
     else
         emit(o, o->md ? "E_{total} = \\sum_j E_{oj} = %s" : "E_total = %s",
-             num(e_total));
+             num(o, e_total));
     eq_end(o);
 }
 
@@ -333,7 +332,8 @@ static double dE_dout(out_t *o, const bp_net *net, const bp_real *t, int l,
                       int j)
 {
     const int L = net->n_layers;
-    const char *outn = sym(o, S_OUT, l, j, 0);
+    char outn[48]; /* held across many formatting calls: a copy */
+    snprintf(outn, sizeof outn, "%s", sym(o, S_OUT, l, j, 0));
     eq_begin(o);
     emit(o, "%s = ", partial(o, "E", outn));
     double g = 0;
@@ -341,7 +341,7 @@ static double dE_dout(out_t *o, const bp_net *net, const bp_real *t, int l,
         const bp_layer *ly = &net->layers[l];
         g = (double)ly->a[j] - t[j];
         emit(o, "%s - %s = %s - %s = %s", outn, sym(o, S_T, l, j, 0),
-             num(ly->a[j]), given(t[j]), num(g));
+             num(o, ly->a[j]), given(o, t[j]), num(o, g));
     } else {
         const bp_layer *up = &net->layers[l + 1];
         for (int i = 0; i < up->n_out; i++)
@@ -351,10 +351,10 @@ static double dE_dout(out_t *o, const bp_net *net, const bp_real *t, int l,
         for (int i = 0; i < up->n_out; i++) {
             double d = up->delta[i], w = net->params[up->w_off +
                                                      (size_t)i * up->n_in + j];
-            emit(o, "%s%s%s%s", i ? " + " : "", num(d), times(o), given(w));
+            emit(o, "%s%s%s%s", i ? " + " : "", num(o, d), times(o), given(o, w));
             g += d * w;
         }
-        emit(o, " = %s", num(g));
+        emit(o, " = %s", num(o, g));
     }
     eq_end(o);
     return g;
@@ -368,12 +368,13 @@ static void backward_layer(out_t *o, const bp_net *net, const bp_real *t,
     const bp_real *in = below_out(net, l);
     const int closed = l == L - 1 && net->loss != BP_LOSS_SSE;
     for (int j = 0; j < ly->n_out; j++) {
-        const char *d = sym(o, S_DELTA, l, j, 0);
+        char d[48]; /* held across many formatting calls: a copy */
+        snprintf(d, sizeof d, "%s", sym(o, S_DELTA, l, j, 0));
         if (closed) {
             eq_begin(o);
             emit(o, "%s = %s - %s = %s - %s = %s", d,
                  sym(o, S_OUT, l, j, 0), sym(o, S_T, l, j, 0),
-                 num(ly->a[j]), given(t[j]), num(ly->delta[j]));
+                 num(o, ly->a[j]), given(o, t[j]), num(o, ly->delta[j]));
             eq_end(o);
             emit(o, o->md ? "(%s and cross-entropy: $\\frac{\\partial E}"
                             "{\\partial out} \\cdot \\frac{\\partial out}"
@@ -387,20 +388,22 @@ static void backward_layer(out_t *o, const bp_net *net, const bp_real *t,
             emit(o, o->md ? "%s = out_j (\\frac{\\partial E}{\\partial out_j} - "
                             "\\sum_k \\frac{\\partial E}{\\partial out_k} out_k) = %s"
                           : "%s = out_j (dE/dout_j - sum_k dE/dout_k out_k) = %s",
-                 d, num(ly->delta[j]));
+                 d, num(o, ly->delta[j]));
             eq_end(o);
         } else {
             double g = dE_dout(o, net, t, l, j);
             double f = act_deriv(ly->act, ly->act_param, ly->z[j], ly->a[j]);
-            const char *outn = sym(o, S_OUT, l, j, 0), *netn = sym(o, S_NET, l, j, 0);
+            char outn[48], netn[48];
+            snprintf(outn, sizeof outn, "%s", sym(o, S_OUT, l, j, 0));
+            snprintf(netn, sizeof netn, "%s", sym(o, S_NET, l, j, 0));
             eq_begin(o);
             emit(o, "%s = %s = %s", partial(o, outn, netn),
-                 deriv_formula(o, ly->act, outn, netn), num(f));
+                 deriv_formula(o, ly->act, outn, netn), num(o, f));
             eq_end(o);
             eq_begin(o);
             emit(o, "%s = %s%s%s = %s%s%s = %s", d, partial(o, "E", outn),
-                 times(o), partial(o, outn, netn), num(g), times(o), num(f),
-                 num(ly->delta[j]));
+                 times(o), partial(o, outn, netn), num(o, g), times(o), num(o, f),
+                 num(o, ly->delta[j]));
             eq_end(o);
         }
         for (int k = 0; k <= ly->n_in; k++) {
@@ -409,15 +412,15 @@ static void backward_layer(out_t *o, const bp_net *net, const bp_real *t,
             eq_begin(o);
             if (is_b)
                 emit(o, "%s = %s = %s", partial(o, "E", sym(o, S_B, l, j, 0)),
-                     d, num(net->grads[idx]));
+                     d, num(o, net->grads[idx]));
             else
                 emit(o, "%s = %s%s%s = %s%s%s = %s",
                      partial(o, "E", sym(o, S_W, l, j, k)), d, times(o),
-                     sym(o, S_OUT, l - 1, k, 0), num(ly->delta[j]), times(o),
-                     operand(l, in[k]), num(net->grads[idx]));
+                     sym(o, S_OUT, l - 1, k, 0), num(o, ly->delta[j]), times(o),
+                     operand(o, l, in[k]), num(o, net->grads[idx]));
             if (fd)
                 emit(o, o->md ? "\\quad \\text{(finite difference: %s)}"
-                              : "   [finite difference %s]", fd_num(fd[idx]));
+                              : "   [finite difference %s]", fd_num(o, fd[idx]));
             if ((is_b && ly->freeze_b) || (!is_b && ly->freeze_w))
                 emit(o, o->md ? "\\quad \\text{(frozen)}" : "   (frozen)");
             eq_end(o);
@@ -443,7 +446,7 @@ static void update_detail(out_t *o, const bp_net *before, const bp_net *after,
 {
     char title[96];
     snprintf(title, sizeof title, "Update (gradient descent, learning rate %s)",
-             given(lr));
+             given(o, lr));
     heading(o, title);
     for (int l = before->n_layers - 1; l >= 0; l--) {
         const bp_layer *ly = &before->layers[l];
@@ -460,8 +463,8 @@ static void update_detail(out_t *o, const bp_net *before, const bp_net *after,
                 emit(o, o->md ? "%s^{+} = %s - \\eta %s = %s - %s%s%s = %s"
                               : "%s+ = %s - lr * %s = %s - %s%s%s = %s",
                      name, name, partial(o, "E", name),
-                     given(before->params[idx]), given(lr), times(o),
-                     num(before->grads[idx]), num(after->params[idx]));
+                     given(o, before->params[idx]), given(o, lr), times(o),
+                     num(o, before->grads[idx]), num(o, after->params[idx]));
                 eq_end(o);
             }
         int frozen = ly->freeze_w + ly->freeze_b;
@@ -501,8 +504,8 @@ static void summary(out_t *o, const bp_net *net, const double *fd)
                         "|delta| max %s"
                       : "    layer %d (%s, %d -> %d): |dE/dw| max %s, norm %s; "
                         "|delta| max %s",
-             l + 1, bp_act_name(ly->act), ly->n_in, ly->n_out, num(gmax),
-             num(sqrt(gsq)), num(dmax));
+             l + 1, bp_act_name(ly->act), ly->n_in, ly->n_out, num(o, gmax),
+             num(o, sqrt(gsq)), num(o, dmax));
         if (fd)
             emit(o, "; finite differences agree to %.1e", worst);
         emit(o, "\n");
@@ -588,7 +591,7 @@ static void hidden_grads_both(out_t *o, const bp_net *net,
                          partial(o, "E", sym(o, S_W, l, j, k)));
                 emit(o, o->md ? "| $%s$ | %s | %s |\n"
                               : "    %-22s %16s %16s\n",
-                     name, num(net->grads[idx]), num(seeds_grads[idx]));
+                     name, num(o, net->grads[idx]), num(o, seeds_grads[idx]));
             }
     }
 }
@@ -608,27 +611,27 @@ static void orders_detail(out_t *o, const bp_explain_opts *opts,
     snprintf(title, sizeof title, "E_total after 1 update");
     if (both)
         emit(o, o->md ? "| %s | %s | %s |\n" : "    %-28s %16s %16s\n", title,
-             num(std->e_after1), num(seeds->e_after1));
+             num(o, std->e_after1), num(o, seeds->e_after1));
     else
         emit(o, o->md ? "%s: %s\n\n" : "    %s: %s\n", title,
-             num(one->e_after1));
+             num(o, one->e_after1));
     if (opts->steps > 1) {
         snprintf(title, sizeof title, "E_total after %d updates", opts->steps);
         if (both)
             emit(o, o->md ? "| %s | %s | %s |\n" : "    %-28s %16s %16s\n",
-                 title, num(std->e_after_n), num(seeds->e_after_n));
+                 title, num(o, std->e_after_n), num(o, seeds->e_after_n));
         else
             emit(o, o->md ? "%s: %s\n\n" : "    %s: %s\n", title,
-                 num(one->e_after_n));
+                 num(o, one->e_after_n));
         for (int j = 0; j < n_out; j++) {
             snprintf(title, sizeof title, "out_o%d after %d", j + 1,
                      opts->steps);
             if (both)
                 emit(o, o->md ? "| %s | %s | %s |\n" : "    %-28s %16s %16s\n",
-                     title, num(std->out_n[j]), num(seeds->out_n[j]));
+                     title, num(o, std->out_n[j]), num(o, seeds->out_n[j]));
             else
                 emit(o, o->md ? "%s: %s\n\n" : "    %s: %s\n", title,
-                     num(one->out_n[j]));
+                     num(o, one->out_n[j]));
         }
     }
     if (both) {
@@ -692,7 +695,7 @@ bp_status bp_explain(const bp_net *src, const bp_real *x, const bp_real *t,
                      net && net->err[0] ? net->err : bp_status_str(st));
         goto done;
     }
-    out_t o = {write, ctx, opts->format == BP_EXPLAIN_MARKDOWN, net};
+    out_t o = {write, ctx, opts->format == BP_EXPLAIN_MARKDOWN, net, {{0}}, 0};
     const int L = net->n_layers;
     emit(&o, o.md ? "# Backpropagation, number by number\n\n"
                   : "Backpropagation, number by number\n");
@@ -704,11 +707,11 @@ bp_status bp_explain(const bp_net *src, const bp_real *x, const bp_real *t,
     emit(&o, o.md ? "\nInput:" : "  input:");
     for (int k = 0; k < net->n_in; k++)
         emit(&o, o.md ? "%s $%s = %s$" : "%s %s = %s", k ? "," : "",
-             sym(&o, S_OUT, -1, k, 0), given(x[k]));
+             sym(&o, S_OUT, -1, k, 0), given(&o, x[k]));
     emit(&o, "; target:");
     for (int j = 0; j < net->layers[L - 1].n_out; j++)
         emit(&o, o.md ? "%s $%s = %s$" : "%s %s = %s", j ? "," : "",
-             sym(&o, S_T, L - 1, j, 0), given(t[j]));
+             sym(&o, S_T, L - 1, j, 0), given(&o, t[j]));
     emit(&o, "\n");
 
     if (count_weights(net) <= opts->max_weights) {
@@ -744,7 +747,7 @@ bp_status bp_explain(const bp_net *src, const bp_real *x, const bp_real *t,
                         "layer is summarised instead of shown weight by weight.\n",
              count_weights(net), opts->max_weights);
         eq_begin(&o);
-        emit(&o, "E = %s", num(e_total));
+        emit(&o, "E = %s", num(&o, e_total));
         eq_end(&o);
         summary(&o, net, fd);
     }
