@@ -215,5 +215,37 @@ golden:
 	done
 	build-double/backprop explain --example mazur --steps 10000 --format markdown > docs/explain-mazur.md
 
+# The browser playground: the library and playground/pg.c compiled to
+# WebAssembly by emscripten (Debian's emscripten needs node-acorn found
+# through NODE_PATH), double precision so its numbers are the seeds',
+# with the page beside it. `build/backprop playground` serves it.
+PG_OUT    := build/playground
+PG_PAGE   := $(addprefix $(PG_OUT)/,index.html app.js style.css)
+EMCC      ?= emcc
+EMFLAGS   := -std=c11 -O2 -DBP_DOUBLE -Iinclude -Isrc -sENVIRONMENT=web \
+             -sMODULARIZE=1 -sEXPORT_NAME=createBackprop -sALLOW_MEMORY_GROWTH=1 \
+             -sEXPORTED_RUNTIME_METHODS=cwrap,UTF8ToString \
+             -sEXPORTED_FUNCTIONS=_malloc,_free
+.PHONY: playground check-playground bench-playground playground-screenshot
+playground: $(PG_OUT)/backprop.js $(PG_PAGE)
+$(PG_OUT)/backprop.js: $(LIB_SRC) playground/pg.c include/backprop.h $(wildcard src/*.h)
+	@mkdir -p $(PG_OUT)
+	NODE_PATH=/usr/share/nodejs $(EMCC) $(EMFLAGS) $(LIB_SRC) playground/pg.c -o $@
+$(PG_OUT)/%: playground/%
+	@mkdir -p $(PG_OUT)
+	cp $< $@
+
+# Browser tests: Playwright (playwright-core from npm) driving Debian's
+# chromium headless against `backprop playground`.
+check-playground: playground $(BUILD)/backprop
+	node tests/playground/test_playground.mjs $(BUILD)/backprop $(PG_OUT)
+# The README's picture: the browser tests' screenshot, into docs/.
+playground-screenshot: check-playground
+	cp $(PG_OUT)/screenshot.png docs/playground.png
+# How many training steps and redraws a frame holds (the issue: >= 30
+# steps and one redraw per frame, 2-8-8-1 on 500 points).
+bench-playground: playground $(BUILD)/backprop
+	node bench/playground.mjs $(BUILD)/backprop $(PG_OUT)
+
 clean:
 	rm -rf build build-double build-asan build-double-asan build-fuzz build-mpi build-blas

@@ -16,7 +16,11 @@
 
 /* Model files are small next to memory; this bound keeps a corrupt or
  * hostile length field from asking for absurd allocations. */
+#if SIZE_MAX > 0xffffffffu
 #define MAX_MODEL_FILE ((size_t)1 << 34)
+#else /* 32-bit targets (WebAssembly): 1 GiB */
+#define MAX_MODEL_FILE ((size_t)1 << 30)
+#endif
 
 bp_status bp_model_new(bp_model **out, bp_net *net, bp_error *err)
 {

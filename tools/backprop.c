@@ -23,6 +23,8 @@ static const cli_command commands[] = {
     {"explain", "every number of the forward and backward phase, for one "
                 "sample", cmd_explain},
     {"info", "what a model file holds", cmd_info},
+    {"playground", "serve the browser playground on 127.0.0.1",
+     cmd_playground},
     {"version", "print the version and the number precision", cmd_version},
 };
 static const int n_commands = (int)(sizeof commands / sizeof *commands);

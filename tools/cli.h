@@ -45,5 +45,6 @@ int cmd_predict(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_playground(int argc, char **argv);
 
 #endif

@@ -1,0 +1,414 @@
+/* The C side of the browser playground: a thin layer over the public API
+ * (include/backprop.h) that the page calls through WebAssembly. It holds
+ * what a page needs between calls (the network, the data, the batch
+ * buffers, a text buffer for explain and export) in one pg object the page
+ * owns; every number the page shows comes from the library itself.
+ *
+ * Conventions: functions return 0 (BP_OK) or a bp_status, and pg_error()
+ * gives the message of the last failure. Arrays cross the boundary as
+ * pointers into the WebAssembly heap, allocated by the page with
+ * pg_alloc()/pg_free_buf(), or owned by pg (pg_grid, pg_text) and valid
+ * until the next call that changes them. The build is double precision
+ * (bp_real is double), so the page reads them as Float64Array. */
+#include "backprop.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#define PG_API EMSCRIPTEN_KEEPALIVE
+#else
+#define PG_API
+#endif
+
+#define PG_MAX_LAYERS 8
+#define PG_EXPORT_PATH "/tmp/playground-model.txt"
+
+typedef struct {
+    bp_net *net;
+    int batch;            /* mini-batch size */
+    bp_order order;
+    bp_rng rng;           /* shuffling */
+    /* the data: x[n][n_in], t[n][n_out]; test the same */
+    bp_real *x, *t, *tx, *tt;
+    int n, n_test;
+    int *perm;            /* this epoch's order */
+    int pos;              /* samples of it used */
+    long steps;           /* training steps so far */
+    long epochs;          /* passes over the data so far */
+    bp_real *bx, *bt;     /* the gathered batch */
+    bp_real *grid;        /* predictions on the heat-map grid */
+    bp_real *gx;          /* its inputs */
+    int grid_n;
+    char *text;           /* explain / export output */
+    size_t text_len, text_cap;
+    char err[256];
+} pg;
+
+static int fail(pg *p, bp_status st, const char *what)
+{
+    snprintf(p->err, sizeof p->err, "%s: %s", what,
+             p->net && bp_net_errmsg(p->net)[0] ? bp_net_errmsg(p->net)
+                                                : bp_status_str(st));
+    return (int)st;
+}
+
+PG_API const char *pg_error(const pg *p) { return p->err; }
+
+PG_API void *pg_alloc(int bytes) { return malloc(bytes > 0 ? (size_t)bytes : 1); }
+PG_API void pg_free_buf(void *ptr) { free(ptr); }
+
+PG_API pg *pg_new(void)
+{
+    pg *p = calloc(1, sizeof *p);
+    if (p)
+        bp_rng_seed(&p->rng, 1);
+    return p;
+}
+
+static void free_data(pg *p)
+{
+    free(p->x), free(p->t), free(p->tx), free(p->tt), free(p->perm);
+    free(p->bx), free(p->bt);
+    p->x = p->t = p->tx = p->tt = p->bx = p->bt = NULL;
+    p->perm = NULL;
+    p->n = p->n_test = p->pos = 0;
+}
+
+PG_API void pg_delete(pg *p)
+{
+    if (!p)
+        return;
+    free_data(p);
+    bp_net_free(p->net);
+    free(p->grid), free(p->gx), free(p->text);
+    free(p);
+}
+
+/* Room for batches of the training size and for a grid row at a time. */
+static int reserve(pg *p)
+{
+    int need = p->batch > 64 ? p->batch : 64;
+    bp_status st = bp_net_reserve(p->net, need);
+    return st ? fail(p, st, "reserve") : 0;
+}
+
+static int alloc_batch(pg *p)
+{
+    if (!p->net || !p->n)
+        return 0;
+    int b = p->batch, ni = bp_net_n_in(p->net), no = bp_net_n_out(p->net);
+    free(p->bx), free(p->bt);
+    p->bx = malloc(sizeof(bp_real) * (size_t)b * (size_t)ni);
+    p->bt = malloc(sizeof(bp_real) * (size_t)b * (size_t)no);
+    if (!p->bx || !p->bt)
+        return fail(p, BP_ERR_NOMEM, "batch buffers");
+    return 0;
+}
+
+/* A new network: n_in inputs, n_layers layers with widths[l] and acts[l]
+ * (bp_act values), the loss, an optimizer kind and learning rate, weights
+ * drawn with seed. He init under ReLU, Xavier otherwise. */
+PG_API int pg_build(pg *p, int n_in, int n_layers, const int *widths,
+                    const int *acts, int loss, int optim, double lr,
+                    double seed)
+{
+    if (n_layers < 1 || n_layers > PG_MAX_LAYERS)
+        return fail(p, BP_ERR_SIZE, "layers");
+    bp_layer_desc d[PG_MAX_LAYERS];
+    int relu = 0;
+    for (int l = 0; l < n_layers; l++) {
+        d[l].n_out = widths[l];
+        d[l].act = (bp_act)acts[l];
+        d[l].act_param = 0.01;
+        relu |= acts[l] == BP_ACT_RELU || acts[l] == BP_ACT_LEAKY_RELU;
+    }
+    bp_net *net = NULL;
+    bp_error e;
+    bp_status st = bp_net_create(&net, n_in, n_layers, d, NULL, &e);
+    if (st) {
+        snprintf(p->err, sizeof p->err, "network: %s", e.msg);
+        return (int)st;
+    }
+    bp_net_free(p->net);
+    p->net = net;
+    if ((st = bp_net_set_loss(net, (bp_loss)loss, BP_REDUCE_MEAN)))
+        return fail(p, st, "loss");
+    bp_optim o = bp_optim_defaults((bp_optim_kind)optim);
+    o.lr = lr;
+    if ((st = bp_net_set_optim(net, &o)))
+        return fail(p, st, "optimizer");
+    if ((st = bp_net_init(net, relu ? BP_INIT_HE_UNIFORM : BP_INIT_XAVIER_UNIFORM,
+                          (uint64_t)seed)))
+        return fail(p, st, "init");
+    bp_rng_seed(&p->rng, (uint64_t)seed);
+    p->steps = p->epochs = 0;
+    p->pos = 0;
+    if (p->batch < 1)
+        p->batch = 10;
+    int r = reserve(p);
+    return r ? r : alloc_batch(p);
+}
+
+/* Replace the network by one read from the text (or binary) model form. */
+PG_API int pg_load_model(pg *p, const char *text, int len)
+{
+    bp_model *m = NULL;
+    bp_error e;
+    bp_status st = bp_model_parse(text, (size_t)len, "model", &m, &e);
+    if (st) {
+        snprintf(p->err, sizeof p->err, "%s", e.msg);
+        return (int)st;
+    }
+    bp_net_free(p->net);
+    p->net = m->net; /* take the network, leave the rest */
+    m->net = NULL;
+    bp_model_free(m);
+    p->steps = p->epochs = 0;
+    p->pos = 0;
+    int r = reserve(p);
+    return r ? r : alloc_batch(p);
+}
+
+PG_API int pg_set_training(pg *p, int batch, int order, double lr)
+{
+    if (batch < 1)
+        return fail(p, BP_ERR_ARG, "batch");
+    p->batch = batch;
+    p->order = order ? BP_ORDER_SEEDS : BP_ORDER_STANDARD;
+    if (p->net) {
+        bp_status st = bp_net_set_lr(p->net, lr);
+        if (st)
+            return fail(p, st, "learning rate");
+        int r = reserve(p);
+        if (r)
+            return r;
+    }
+    return alloc_batch(p);
+}
+
+static bp_real *copy(const double *src, size_t n)
+{
+    bp_real *d = malloc(sizeof *d * (n ? n : 1));
+    if (d)
+        for (size_t i = 0; i < n; i++)
+            d[i] = (bp_real)src[i];
+    return d;
+}
+
+/* The data: x[n][n_in], t[n][n_out], and a test set the same way. */
+PG_API int pg_set_data(pg *p, const double *x, const double *t, int n,
+                       const double *tx, const double *tt, int n_test)
+{
+    if (!p->net)
+        return fail(p, BP_ERR_STATE, "data before network");
+    if (n < 1 || n_test < 0)
+        return fail(p, BP_ERR_SIZE, "data");
+    size_t ni = (size_t)bp_net_n_in(p->net), no = (size_t)bp_net_n_out(p->net);
+    free_data(p);
+    p->x = copy(x, (size_t)n * ni);
+    p->t = copy(t, (size_t)n * no);
+    p->tx = copy(tx, (size_t)n_test * ni);
+    p->tt = copy(tt, (size_t)n_test * no);
+    p->perm = malloc(sizeof *p->perm * (size_t)n);
+    if (!p->x || !p->t || !p->tx || !p->tt || !p->perm)
+        return fail(p, BP_ERR_NOMEM, "data");
+    p->n = n;
+    p->n_test = n_test;
+    p->pos = n; /* a new shuffle at the first step */
+    return alloc_batch(p);
+}
+
+/* Run `steps` mini-batch steps (forward, backward, update), reshuffling at
+ * each pass over the data. Returns 0 or a status; the mean batch loss of
+ * the steps goes to *loss. */
+PG_API int pg_train(pg *p, int steps, double *loss)
+{
+    if (!p->net || !p->n || !p->bx)
+        return fail(p, BP_ERR_STATE, "train before data");
+    const int ni = bp_net_n_in(p->net), no = bp_net_n_out(p->net);
+    const int b = p->batch < p->n ? p->batch : p->n;
+    double sum = 0;
+    for (int s = 0; s < steps; s++) {
+        if (p->pos + b > p->n) {
+            for (int i = 0; i < p->n; i++)
+                p->perm[i] = i;
+            bp_rng_shuffle(&p->rng, p->perm, p->n);
+            p->pos = 0;
+            p->epochs++;
+        }
+        for (int i = 0; i < b; i++) {
+            int r = p->perm[p->pos + i];
+            memcpy(p->bx + (size_t)i * ni, p->x + (size_t)r * ni, sizeof(bp_real) * ni);
+            memcpy(p->bt + (size_t)i * no, p->t + (size_t)r * no, sizeof(bp_real) * no);
+        }
+        p->pos += b;
+        double l = 0;
+        bp_status st = bp_net_train_step(p->net, p->bx, p->bt, b, p->order, &l);
+        if (st)
+            return fail(p, st, "training step");
+        sum += l;
+        p->steps++;
+    }
+    if (loss)
+        *loss = steps ? sum / steps : 0;
+    return 0;
+}
+
+PG_API double pg_steps(const pg *p) { return (double)p->steps; }
+PG_API double pg_epochs(const pg *p) { return (double)p->epochs; }
+
+/* Loss and accuracy on the training (which = 0) or test set (1):
+ * out[0] = loss, out[1] = accuracy (NaN for regression). */
+PG_API int pg_evaluate(pg *p, int which, double *out)
+{
+    const bp_real *x = which ? p->tx : p->x, *t = which ? p->tt : p->t;
+    int n = which ? p->n_test : p->n;
+    out[0] = out[1] = 0;
+    if (!p->net || n < 1)
+        return 0;
+    bp_status st = bp_net_evaluate(p->net, x, t, n, &out[0], &out[1]);
+    return st ? fail(p, st, "evaluate") : 0;
+}
+
+/* Predict on a g x g grid over [x0, x1] x [y0, y1] (row 0 at y1, the top
+ * of the picture); returns the g*g first outputs, or NULL. */
+PG_API bp_real *pg_grid(pg *p, int g, double x0, double x1, double y0,
+                        double y1)
+{
+    if (!p->net || bp_net_n_in(p->net) != 2 || g < 2)
+        return NULL;
+    if (g != p->grid_n) {
+        free(p->grid), free(p->gx);
+        p->grid_n = 0;
+        p->grid = malloc(sizeof(bp_real) * (size_t)g * g * bp_net_n_out(p->net));
+        p->gx = malloc(sizeof(bp_real) * 2 * (size_t)g * g);
+        if (!p->grid || !p->gx)
+            return NULL;
+        p->grid_n = g;
+    }
+    for (int r = 0; r < g; r++)
+        for (int c = 0; c < g; c++) {
+            bp_real *q = p->gx + 2 * ((size_t)r * g + c);
+            q[0] = (bp_real)(x0 + (x1 - x0) * c / (g - 1));
+            q[1] = (bp_real)(y1 - (y1 - y0) * r / (g - 1));
+        }
+    if (bp_net_predict(p->net, p->gx, g * g, p->grid))
+        return NULL;
+    return p->grid;
+}
+
+/* The network, for drawing: layer l's width, input width, activation. */
+PG_API int pg_n_layers(const pg *p) { return p->net ? bp_net_n_layers(p->net) : 0; }
+PG_API int pg_n_in(const pg *p) { return p->net ? bp_net_n_in(p->net) : 0; }
+PG_API int pg_layer_width(const pg *p, int l)
+{
+    bp_layer_desc d;
+    return bp_net_layer(p->net, l, &d, NULL) ? 0 : d.n_out;
+}
+PG_API int pg_layer_act(const pg *p, int l)
+{
+    bp_layer_desc d;
+    return bp_net_layer(p->net, l, &d, NULL) ? -1 : (int)d.act;
+}
+/* All weights and biases, layer after layer: W[n_out][n_in] then b. */
+PG_API bp_real *pg_params(pg *p) { return p->net ? bp_net_params(p->net) : NULL; }
+PG_API int pg_n_params(const pg *p) { return p->net ? (int)bp_net_n_params(p->net) : 0; }
+PG_API int pg_loss_kind(const pg *p)
+{
+    bp_loss l = BP_LOSS_SSE;
+    if (p->net)
+        bp_net_get_loss(p->net, &l, NULL);
+    return (int)l;
+}
+
+/* ---------------------------------------------------------------- text */
+
+static void text_write(void *ctx, const char *s, size_t n)
+{
+    pg *p = ctx;
+    if (p->text_len + n + 1 > p->text_cap) {
+        size_t cap = (p->text_len + n + 1) * 2;
+        char *t = realloc(p->text, cap);
+        if (!t)
+            return;
+        p->text = t;
+        p->text_cap = cap;
+    }
+    memcpy(p->text + p->text_len, s, n);
+    p->text_len += n;
+    p->text[p->text_len] = '\0';
+}
+
+/* Every number of one step on one sample x, t: bp_explain's text (the
+ * same as `backprop explain` prints). order: 0 standard, 1 seeds', 2
+ * both; check: finite differences beside each gradient. */
+PG_API const char *pg_explain(pg *p, const double *x, const double *t,
+                              double lr, int order, int check)
+{
+    if (!p->net)
+        return NULL;
+    bp_real xs[64], ts[64];
+    int ni = bp_net_n_in(p->net), no = bp_net_n_out(p->net);
+    if (ni > 64 || no > 64)
+        return NULL;
+    for (int i = 0; i < ni; i++)
+        xs[i] = (bp_real)x[i];
+    for (int i = 0; i < no; i++)
+        ts[i] = (bp_real)t[i];
+    bp_explain_opts o = bp_explain_defaults();
+    o.lr = lr;
+    o.order = (bp_explain_order)order;
+    o.check = check;
+    o.max_weights = 1000; /* the page filters; show every weight */
+    p->text_len = 0;
+    text_write(p, "", 0);
+    bp_error e;
+    bp_status st = bp_explain(p->net, xs, ts, &o, text_write, p, &e);
+    if (st) {
+        snprintf(p->err, sizeof p->err, "explain: %s", e.msg);
+        return NULL;
+    }
+    return p->text;
+}
+
+/* The network in the text model form (what `backprop info`, `predict`
+ * and `explain --model` read). */
+PG_API const char *pg_export_text(pg *p)
+{
+    if (!p->net)
+        return NULL;
+    bp_net *copy_net = NULL;
+    bp_status st = bp_net_clone(p->net, &copy_net);
+    if (st) {
+        fail(p, st, "export");
+        return NULL;
+    }
+    bp_model *m = NULL;
+    bp_error e;
+    if ((st = bp_model_new(&m, copy_net, &e))) {
+        bp_net_free(copy_net);
+        snprintf(p->err, sizeof p->err, "export: %s", e.msg);
+        return NULL;
+    }
+    st = bp_model_save(m, PG_EXPORT_PATH, BP_FORMAT_TEXT, 0, &e);
+    bp_model_free(m);
+    if (st) {
+        snprintf(p->err, sizeof p->err, "export: %s", e.msg);
+        return NULL;
+    }
+    FILE *f = fopen(PG_EXPORT_PATH, "rb");
+    p->text_len = 0;
+    text_write(p, "", 0);
+    if (f) {
+        char buf[4096];
+        size_t k;
+        while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+            text_write(p, buf, k);
+        fclose(f);
+    }
+    remove(PG_EXPORT_PATH);
+    return p->text;
+}
