@@ -19,17 +19,31 @@
 typedef void (*bp_ukernel)(int kc, const float *a, const float *b, float *c,
                            int ldc, int mr, int nr, int accumulate);
 
-typedef struct {
-    const char *name;  /* "portable", "avx2", "avx512" */
-    bp_ukernel kernel; /* NULL: the portable loops of kernel.c */
-    int mr, nr;
-} bp_kernel_choice;
+/* y[j] = b[j] + sum_p w[j][p] x[p] for j < m: one sample through a layer
+ * (w is [m][k], row-major). */
+typedef void (*bp_gemv_fn)(int m, int k, const float *x, const float *w,
+                           const float *b, float *y);
+/* p[q] = sum_j d[j] w[j][q] for q < k, j ascending: one sample's delta
+ * back through a layer. */
+typedef void (*bp_gemvt_fn)(int m, int k, const float *d, const float *w,
+                            float *p);
+
+/* A CPU's kernels: name ("portable", "avx2", "avx512"), the blocked
+ * product's micro-kernel and tile, the matrix-vector kernels; NULL
+ * members mean the portable loops of kernel.c. */
+typedef bp_kernel_info bp_kernel_choice;
 
 #if BP_GEMM_X86
 void bp__uk_avx512(int kc, const float *a, const float *b, float *c, int ldc,
                    int mr, int nr, int accumulate);
 void bp__uk_avx2(int kc, const float *a, const float *b, float *c, int ldc,
                  int mr, int nr, int accumulate);
+void bp__gemv_avx512(int m, int k, const float *x, const float *w,
+                     const float *b, float *y);
+void bp__gemv_avx2(int m, int k, const float *x, const float *w,
+                   const float *b, float *y);
+void bp__gemvt_avx512(int m, int k, const float *d, const float *w, float *p);
+void bp__gemvt_avx2(int m, int k, const float *d, const float *w, float *p);
 #endif
 /* 1 if this CPU has the feature ("avx512f", "avx2" meaning AVX2 + FMA). */
 int bp__cpu_has(const char *feature);

@@ -112,6 +112,164 @@ void bp__uk_avx2(int kc, const float *a, const float *b, float *c, int ldc,
     STORE_TILE(6, 16, tile);
 }
 
+/* ---- one sample: matrix-vector products ----
+ *
+ * At batch 1 a layer is a matrix-vector product: each weight is used once,
+ * so the time is the time to stream W from the cache. These read four
+ * rows (gemv) or 64 columns (gemvt) per pass with full-width loads and
+ * fused multiply-adds; a tail shorter than a vector is read with a mask
+ * (AVX-512) or by a scalar loop (AVX2). */
+
+__attribute__((target("avx512f")))
+void bp__gemv_avx512(int m, int k, const float *x, const float *w,
+                     const float *b, float *y)
+{
+    const int kv = k & ~15;
+    const __mmask16 tail = (__mmask16)((1u << (k & 15)) - 1);
+    int j = 0;
+    for (; j + 4 <= m; j += 4) {
+        const float *w0 = w + (size_t)j * k, *w1 = w0 + k, *w2 = w1 + k,
+                    *w3 = w2 + k;
+        __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        for (int p = 0; p < kv; p += 16) {
+            const __m512 xv = _mm512_loadu_ps(x + p);
+            a0 = _mm512_fmadd_ps(_mm512_loadu_ps(w0 + p), xv, a0);
+            a1 = _mm512_fmadd_ps(_mm512_loadu_ps(w1 + p), xv, a1);
+            a2 = _mm512_fmadd_ps(_mm512_loadu_ps(w2 + p), xv, a2);
+            a3 = _mm512_fmadd_ps(_mm512_loadu_ps(w3 + p), xv, a3);
+        }
+        if (tail) {
+            const __m512 xv = _mm512_maskz_loadu_ps(tail, x + kv);
+            a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, w0 + kv), xv, a0);
+            a1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, w1 + kv), xv, a1);
+            a2 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, w2 + kv), xv, a2);
+            a3 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, w3 + kv), xv, a3);
+        }
+        y[j] = b[j] + _mm512_reduce_add_ps(a0);
+        y[j + 1] = b[j + 1] + _mm512_reduce_add_ps(a1);
+        y[j + 2] = b[j + 2] + _mm512_reduce_add_ps(a2);
+        y[j + 3] = b[j + 3] + _mm512_reduce_add_ps(a3);
+    }
+    for (; j < m; j++) {
+        const float *wj = w + (size_t)j * k;
+        __m512 a = _mm512_setzero_ps();
+        for (int p = 0; p < kv; p += 16)
+            a = _mm512_fmadd_ps(_mm512_loadu_ps(wj + p), _mm512_loadu_ps(x + p), a);
+        if (tail)
+            a = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, wj + kv),
+                                _mm512_maskz_loadu_ps(tail, x + kv), a);
+        y[j] = b[j] + _mm512_reduce_add_ps(a);
+    }
+}
+
+__attribute__((target("avx512f")))
+void bp__gemvt_avx512(int m, int k, const float *d, const float *w, float *p)
+{
+    int q = 0;
+    for (; q + 64 <= k; q += 64) {
+        __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        for (int j = 0; j < m; j++) {
+            const __m512 dj = _mm512_set1_ps(d[j]);
+            const float *wj = w + (size_t)j * k + q;
+            a0 = _mm512_fmadd_ps(dj, _mm512_loadu_ps(wj), a0);
+            a1 = _mm512_fmadd_ps(dj, _mm512_loadu_ps(wj + 16), a1);
+            a2 = _mm512_fmadd_ps(dj, _mm512_loadu_ps(wj + 32), a2);
+            a3 = _mm512_fmadd_ps(dj, _mm512_loadu_ps(wj + 48), a3);
+        }
+        _mm512_storeu_ps(p + q, a0);
+        _mm512_storeu_ps(p + q + 16, a1);
+        _mm512_storeu_ps(p + q + 32, a2);
+        _mm512_storeu_ps(p + q + 48, a3);
+    }
+    for (; q < k; q += 16) {
+        const __mmask16 mk = k - q >= 16 ? (__mmask16)0xffff
+                                         : (__mmask16)((1u << (k - q)) - 1);
+        __m512 a = _mm512_setzero_ps();
+        for (int j = 0; j < m; j++)
+            a = _mm512_fmadd_ps(_mm512_set1_ps(d[j]),
+                                _mm512_maskz_loadu_ps(mk, w + (size_t)j * k + q), a);
+        _mm512_mask_storeu_ps(p + q, mk, a);
+    }
+}
+
+/* Horizontal sum of eight lanes. */
+__attribute__((target("avx2,fma")))
+static inline float hsum8(__m256 v)
+{
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+__attribute__((target("avx2,fma")))
+void bp__gemv_avx2(int m, int k, const float *x, const float *w,
+                   const float *b, float *y)
+{
+    const int kv = k & ~7;
+    int j = 0;
+    for (; j + 4 <= m; j += 4) {
+        const float *w0 = w + (size_t)j * k, *w1 = w0 + k, *w2 = w1 + k,
+                    *w3 = w2 + k;
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        for (int p = 0; p < kv; p += 8) {
+            const __m256 xv = _mm256_loadu_ps(x + p);
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + p), xv, a0);
+            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(w1 + p), xv, a1);
+            a2 = _mm256_fmadd_ps(_mm256_loadu_ps(w2 + p), xv, a2);
+            a3 = _mm256_fmadd_ps(_mm256_loadu_ps(w3 + p), xv, a3);
+        }
+        float s0 = hsum8(a0), s1 = hsum8(a1), s2 = hsum8(a2), s3 = hsum8(a3);
+        for (int p = kv; p < k; p++) {
+            s0 += w0[p] * x[p];
+            s1 += w1[p] * x[p];
+            s2 += w2[p] * x[p];
+            s3 += w3[p] * x[p];
+        }
+        y[j] = b[j] + s0;
+        y[j + 1] = b[j + 1] + s1;
+        y[j + 2] = b[j + 2] + s2;
+        y[j + 3] = b[j + 3] + s3;
+    }
+    for (; j < m; j++) {
+        const float *wj = w + (size_t)j * k;
+        __m256 a = _mm256_setzero_ps();
+        for (int p = 0; p < kv; p += 8)
+            a = _mm256_fmadd_ps(_mm256_loadu_ps(wj + p), _mm256_loadu_ps(x + p), a);
+        float s = hsum8(a);
+        for (int p = kv; p < k; p++)
+            s += wj[p] * x[p];
+        y[j] = b[j] + s;
+    }
+}
+
+__attribute__((target("avx2,fma")))
+void bp__gemvt_avx2(int m, int k, const float *d, const float *w, float *p)
+{
+    int q = 0;
+    for (; q + 32 <= k; q += 32) {
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        for (int j = 0; j < m; j++) {
+            const __m256 dj = _mm256_set1_ps(d[j]);
+            const float *wj = w + (size_t)j * k + q;
+            a0 = _mm256_fmadd_ps(dj, _mm256_loadu_ps(wj), a0);
+            a1 = _mm256_fmadd_ps(dj, _mm256_loadu_ps(wj + 8), a1);
+            a2 = _mm256_fmadd_ps(dj, _mm256_loadu_ps(wj + 16), a2);
+            a3 = _mm256_fmadd_ps(dj, _mm256_loadu_ps(wj + 24), a3);
+        }
+        _mm256_storeu_ps(p + q, a0);
+        _mm256_storeu_ps(p + q + 8, a1);
+        _mm256_storeu_ps(p + q + 16, a2);
+        _mm256_storeu_ps(p + q + 24, a3);
+    }
+    for (; q < k; q++) { /* j ascending, as above */
+        float s = 0;
+        for (int j = 0; j < m; j++)
+            s += d[j] * w[(size_t)j * k + q];
+        p[q] = s;
+    }
+}
+
 int bp__cpu_has(const char *feature)
 {
     __builtin_cpu_init();

@@ -39,12 +39,16 @@
 
 typedef struct bp_pool bp_pool;
 
-/* Which micro-kernel the products use (gemm.h). */
+/* Which micro-kernels the products use (gemm.h): the blocked product's,
+ * and the matrix-vector products of one sample. NULL: portable loops. */
 typedef struct {
     const char *name;
     void (*kernel)(int kc, const float *a, const float *b, float *c, int ldc,
                    int mr, int nr, int accumulate);
     int mr, nr;
+    void (*gemv)(int m, int k, const float *x, const float *w,
+                 const float *b, float *y);
+    void (*gemvt)(int m, int k, const float *d, const float *w, float *p);
 } bp_kernel_info;
 
 typedef struct {

@@ -82,6 +82,15 @@ void bp__gemm_xwt_bias(bp_net *net, int n, int m, int k, const bp_real *x,
         return;
     }
 #endif
+#ifndef BP_DOUBLE
+    /* one or a few samples through a wide layer: the SIMD matrix-vector
+     * kernel of this CPU, if it has one */
+    if (net->kern.gemv && k >= 32) {
+        for (int i = 0; i < n; i++)
+            net->kern.gemv(m, k, x + (size_t)i * k, w, b, y + (size_t)i * m);
+        return;
+    }
+#endif
     /* y_ij = b_j + sum_p x_ip w_jp: a dot product of two contiguous rows,
      * summed in eight lanes (lane l takes p = l mod 8) that are then added
      * in a fixed order. A single running sum is a chain the compiler may
@@ -145,6 +154,13 @@ void bp__gemm_dw(bp_net *net, int n, int m, int k, const bp_real *d,
 #elif !defined(BP_DOUBLE)
     if (use_blocked(net, n, m, k)) {
         bp__sgemm(net, 0, 0, n, k, m, d, m, w, k, p, k, 0);
+        return;
+    }
+#endif
+#ifndef BP_DOUBLE
+    if (net->kern.gemvt && k >= 32) {
+        for (int i = 0; i < n; i++)
+            net->kern.gemvt(m, k, d + (size_t)i * m, w, p + (size_t)i * k);
         return;
     }
 #endif

@@ -125,11 +125,7 @@ bp_status bp_net_create(bp_net **out, int n_in, int n_layers,
     net->reduction = BP_REDUCE_MEAN;
     net->optim = bp_optim_defaults(BP_OPT_SGD);
     net->threads = 1;
-    bp_kernel_choice k = bp__kernel_pick(NULL);
-    net->kern.name = k.name;
-    net->kern.kernel = k.kernel;
-    net->kern.mr = k.mr;
-    net->kern.nr = k.nr;
+    net->kern = bp__kernel_pick(NULL);
     st = bp_net_reserve(net, 1);
     if (st) {
         bp_net_free(net);
@@ -211,10 +207,7 @@ bp_status bp_net_set_kernel(bp_net *net, const char *name)
                         "(this CPU and build run '%s')", name,
                         bp__kernel_pick(NULL).name);
     bp_kernel_info old = net->kern;
-    net->kern.name = k.name;
-    net->kern.kernel = k.kernel;
-    net->kern.mr = k.mr;
-    net->kern.nr = k.nr;
+    net->kern = k;
     if (alloc_pack(net, net->max_batch, net->threads)) {
         net->kern = old;
         return bp__fail(net, BP_ERR_NOMEM, "out of memory");

@@ -77,7 +77,10 @@ int main(void)
         /* n_in, hidden, n_out, batch */
         {1, 1, 2, 1},     {3, 5, 2, 7},      {13, 33, 17, 12},
         {64, 300, 10, 64}, {784, 256, 10, 128}, {257, 7, 3, 300},
-        {37, 600, 513, 37}, {5, 2000, 4, 3},  {600, 40, 33, 257}};
+        {37, 600, 513, 37}, {5, 2000, 4, 3},  {600, 40, 33, 257},
+        /* batches under 8: the matrix-vector kernels, with row and
+         * vector tails of every kind */
+        {47, 45, 35, 1},  {784, 256, 10, 1}, {100, 67, 33, 5}, {33, 129, 2, 2}};
     static const char *const kernels[] = {"avx512", "avx2"};
     printf("kernels on this CPU\n");
     {
