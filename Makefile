@@ -193,7 +193,7 @@ soak: all
 BENCH_TOOLS := tools/dataload.c
 $(BUILD)/bench/peak: bench/peak.c
 	@mkdir -p $(dir $@)
-	$(CC) -O2 $< -o $@
+	$(CC) -O2 -pthread $< -o $@
 $(BUILD)/bench/bench_mlp: bench/bench_mlp.c $(BENCH_TOOLS) $(BUILD)/libbackprop.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itools $(ALL_CFLAGS) $< $(BENCH_TOOLS) -o $@ $(BUILD)/libbackprop.a $(LDLIBS)

@@ -35,12 +35,14 @@ bp_status bp_act_parse(const char *name, bp_act *act)
     return BP_ERR_ARG;
 }
 
-static bp_real sigmoid(bp_real z)
+/* 1 / (1 + e^-z) for z >= 0 and e^z / (1 + e^z) below: the exponential
+ * never overflows. Written with one exponential of -|z| and a select, not
+ * a branch on the sign (which a per-sample step mispredicts half the
+ * time); the values are those of the two-branch form, bit for bit. */
+static inline bp_real sigmoid(bp_real z)
 {
-    if (z >= 0)
-        return 1 / (1 + bp_exp(-z));
-    bp_real e = bp_exp(z);
-    return e / (1 + e);
+    const bp_real e = bp_exp(-bp_fabs(z));
+    return (z >= 0 ? 1 : e) / (1 + e);
 }
 
 static void softmax_rows(const bp_real *z, bp_real *a, int n, int m)
@@ -119,8 +121,14 @@ void bp__act_backward(bp_act act, bp_real param, const bp_real *z,
             delta[i] = g[i] * (1 - a[i] * a[i]);
         break;
     case BP_ACT_RELU:
-        for (size_t i = 0; i < len; i++)
-            delta[i] = z[i] > 0 ? g[i] : 0;
+        /* g is read unconditionally: a conditional read of g (which may
+         * be delta itself) kept GCC from vectorising this loop, and its
+         * branch on the sign of z mispredicted half the time (it was 13%
+         * of a Fashion-MNIST epoch) */
+        for (size_t i = 0; i < len; i++) {
+            const bp_real gi = g[i];
+            delta[i] = z[i] > 0 ? gi : 0;
+        }
         break;
     case BP_ACT_LEAKY_RELU:
         for (size_t i = 0; i < len; i++)

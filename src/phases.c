@@ -277,8 +277,14 @@ bp_status bp_net_update(bp_net *net)
                         "a gradient is NaN or Inf; weights left unchanged "
                         "(lower the learning rate, or clip gradients)");
     net->step++;
-    for (int l = net->n_layers - 1; l >= 0; l--)
-        update_layer(net, l);
+    int frozen = 0;
+    for (int l = 0; l < net->n_layers; l++)
+        frozen |= net->layers[l].freeze_w | net->layers[l].freeze_b;
+    if (!frozen) /* every step is elementwise: one pass over the block */
+        optim_range(net, 0, net->n_params);
+    else
+        for (int l = net->n_layers - 1; l >= 0; l--)
+            update_layer(net, l);
     net->have_delta = 0; /* one update per backward phase */
     return bp__ok(net);
 }
