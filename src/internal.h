@@ -39,6 +39,9 @@
 
 typedef struct bp_pool bp_pool;
 
+/* The most threads a network may use (bp_net_set_threads). */
+#define BP_MAX_THREADS 1024
+
 /* Which micro-kernels the products use (gemm.h): the blocked product's,
  * and the matrix-vector products of one sample. NULL: portable loops. */
 typedef struct {
@@ -75,6 +78,7 @@ struct bp_net {
     bp_real *x;       /* [max_batch][n_in] */
     int batch;        /* rows of the last forward phase; 0 before any */
     int have_delta;   /* a backward phase ran on the current forward */
+    int update_nonfinite; /* the last update wrote a NaN or Inf weight */
 
     /* speed: the kernel chosen at creation, the threads, and the packing
      * space of the blocked product (threads x pack_per_thread floats) */
@@ -117,6 +121,10 @@ static inline bp_status bp__ok(bp_net *net)
 
 /* 1 if all n values are finite. */
 int bp__all_finite(const bp_real *v, size_t n);
+
+/* The forward phase of the n samples already in net->x, which the caller
+ * filled and checked (phases.c; bp_train gathers its batches there). */
+void bp__forward_x(bp_net *net, int n);
 
 /* ---- activations (act.c) ---- */
 
@@ -163,7 +171,9 @@ void bp__colsum(int n, int m, const bp_real *d, bp_real *g);
 bp_status bp__optim_check(const bp_optim *o, char *msg, size_t len);
 /* Apply one step of the net's optimizer to params[off..off+count) with
  * the gradients at the same place; step t >= 1 (Adam's bias correction). */
-void bp__optim_apply(bp_net *net, size_t off, size_t count, long t);
+/* One optimizer step on params[off..off+count); returns non-zero if a
+ * weight it wrote is NaN or Inf. */
+int bp__optim_apply(bp_net *net, size_t off, size_t count, long t);
 
 /* ---- threads (pool.c) ---- */
 bp_status bp__pool_create(bp_pool **out, int n_threads, const bp_allocator *a);

@@ -173,8 +173,9 @@ bp_status bp_net_set_threads(bp_net *net, int n)
 {
     if (!net)
         return BP_ERR_NULL;
-    if (n < 1 || n > 1024)
-        return bp__fail(net, BP_ERR_SIZE, "threads: %d is not in 1..1024", n);
+    if (n < 1 || n > BP_MAX_THREADS)
+        return bp__fail(net, BP_ERR_SIZE, "threads: %d is not in 1..%d", n,
+                        BP_MAX_THREADS);
     if (n == net->threads)
         return bp__ok(net);
     bp_pool *pool = NULL;

@@ -167,7 +167,7 @@ static void rprop(bp_real *w, const bp_real *g, bp_real *prev, bp_real *step,
     }
 }
 
-void bp__optim_apply(bp_net *net, size_t off, size_t count, long t)
+static void apply(bp_net *net, size_t off, size_t count, long t)
 {
     const bp_optim *o = &net->optim;
     bp_real *w = net->params + off;
@@ -192,4 +192,19 @@ void bp__optim_apply(bp_net *net, size_t off, size_t count, long t)
     default:
         break;
     }
+}
+
+int bp__optim_apply(bp_net *net, size_t off, size_t count, long t)
+{
+    /* in chunks that stay in the L1 cache, each checked as soon as it is
+     * written: the check of the new weights then costs no extra pass over
+     * memory (a separate pass was 8% of a Fashion-MNIST epoch) */
+    enum { CHUNK = 2048 };
+    int bad = 0;
+    for (size_t c = 0; c < count; c += CHUNK) {
+        const size_t k = count - c < CHUNK ? count - c : CHUNK;
+        apply(net, off + c, k, t);
+        bad |= !bp__all_finite(net->params + off + c, k);
+    }
+    return bad;
 }

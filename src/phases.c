@@ -30,6 +30,21 @@ static bp_status check_batch(bp_net *net, const void *p, int n,
     return BP_OK;
 }
 
+void bp__forward_x(bp_net *net, int n)
+{
+    const bp_real *below = net->x;
+    for (int l = 0; l < net->n_layers; l++) {
+        bp_layer *ly = &net->layers[l];
+        bp__gemm_xwt_bias(net, n, ly->n_out, ly->n_in, below,
+                          net->params + ly->w_off, net->params + ly->b_off,
+                          ly->z);
+        act_rows(net, ly, n, 0);
+        below = ly->a;
+    }
+    net->batch = n;
+    net->have_delta = 0;
+}
+
 bp_status bp_net_forward(bp_net *net, const bp_real *x, int n)
 {
     if (!net)
@@ -42,17 +57,7 @@ bp_status bp_net_forward(bp_net *net, const bp_real *x, int n)
         return bp__fail(net, BP_ERR_NONFINITE,
                         "input holds NaN or Inf (batch of %d)", n);
     memcpy(net->x, x, len * sizeof *x);
-    const bp_real *below = net->x;
-    for (int l = 0; l < net->n_layers; l++) {
-        bp_layer *ly = &net->layers[l];
-        bp__gemm_xwt_bias(net, n, ly->n_out, ly->n_in, below,
-                          net->params + ly->w_off, net->params + ly->b_off,
-                          ly->z);
-        act_rows(net, ly, n, 0);
-        below = ly->a;
-    }
-    net->batch = n;
-    net->have_delta = 0;
+    bp__forward_x(net, n);
     return bp__ok(net);
 }
 
@@ -161,34 +166,66 @@ enum { PAR_MIN = 1 << 16 };
 typedef struct {
     bp_net *net;
     size_t off, count;
+    int bad[BP_MAX_THREADS];
 } optim_job;
 
 static void optim_part(void *arg, int tid, int n)
 {
-    const optim_job *j = arg;
+    optim_job *j = arg;
     const size_t lo = j->count * (size_t)tid / (size_t)n;
     const size_t hi = j->count * (size_t)(tid + 1) / (size_t)n;
-    if (hi > lo)
-        bp__optim_apply(j->net, j->off + lo, hi - lo, j->net->step);
+    j->bad[tid] = hi > lo && bp__optim_apply(j->net, j->off + lo, hi - lo,
+                                             j->net->step);
 }
 
-static inline void optim_range(bp_net *net, size_t off, size_t count)
+typedef struct {
+    const bp_real *v;
+    size_t n;
+    int bad[BP_MAX_THREADS];
+} finite_job;
+
+static void finite_part(void *arg, int tid, int nt)
 {
-    if (!net->pool || count < PAR_MIN) { /* per-sample steps: no detour */
-        bp__optim_apply(net, off, count, net->step);
-        return;
-    }
-    optim_job j = {net, off, count};
+    finite_job *j = arg;
+    const size_t lo = j->n * (size_t)tid / (size_t)nt;
+    const size_t hi = j->n * (size_t)(tid + 1) / (size_t)nt;
+    j->bad[tid] = !bp__all_finite(j->v + lo, hi - lo);
+}
+
+/* bp__all_finite, shared by the net's threads when v is long */
+static int all_finite(bp_net *net, const bp_real *v, size_t n)
+{
+    if (!net->pool || n < PAR_MIN)
+        return bp__all_finite(v, n);
+    finite_job j = {v, n, {0}};
+    bp__pool_run(net->pool, finite_part, &j);
+    for (int i = 0; i < bp__pool_size(net->pool); i++)
+        if (j.bad[i])
+            return 0;
+    return 1;
+}
+
+/* Returns non-zero if a weight written is NaN or Inf. */
+static inline int optim_range(bp_net *net, size_t off, size_t count)
+{
+    if (!net->pool || count < PAR_MIN) /* per-sample steps: no detour */
+        return bp__optim_apply(net, off, count, net->step);
+    optim_job j = {net, off, count, {0}};
     bp__pool_run(net->pool, optim_part, &j);
+    int bad = 0;
+    for (int i = 0; i < bp__pool_size(net->pool); i++)
+        bad |= j.bad[i];
+    return bad;
 }
 
 static void update_layer(bp_net *net, int l)
 {
     const bp_layer *ly = &net->layers[l];
     if (!ly->freeze_w)
-        optim_range(net, ly->w_off, (size_t)ly->n_out * ly->n_in);
+        net->update_nonfinite |=
+            optim_range(net, ly->w_off, (size_t)ly->n_out * ly->n_in);
     if (!ly->freeze_b)
-        optim_range(net, ly->b_off, (size_t)ly->n_out);
+        net->update_nonfinite |= optim_range(net, ly->b_off, (size_t)ly->n_out);
 }
 
 /* The activation of a block of rows (forward) or its derivative
@@ -272,7 +309,7 @@ bp_status bp_net_update(bp_net *net)
         return bp__fail(net, BP_ERR_STATE,
                         "update without a backward phase since the last "
                         "forward phase");
-    if (!bp__all_finite(net->grads, net->n_params))
+    if (!all_finite(net, net->grads, net->n_params))
         return bp__fail(net, BP_ERR_NONFINITE,
                         "a gradient is NaN or Inf; weights left unchanged "
                         "(lower the learning rate, or clip gradients)");
@@ -280,8 +317,9 @@ bp_status bp_net_update(bp_net *net)
     int frozen = 0;
     for (int l = 0; l < net->n_layers; l++)
         frozen |= net->layers[l].freeze_w | net->layers[l].freeze_b;
+    net->update_nonfinite = 0;
     if (!frozen) /* every step is elementwise: one pass over the block */
-        optim_range(net, 0, net->n_params);
+        net->update_nonfinite = optim_range(net, 0, net->n_params);
     else
         for (int l = net->n_layers - 1; l >= 0; l--)
             update_layer(net, l);

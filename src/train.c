@@ -275,9 +275,13 @@ bp_status bp_train(bp_net *net, const bp_real *x, const bp_real *t, int n,
              * not sharded) */
             const int lo = (int)((long)k * o.shard / o.n_shards);
             const int kl = (int)((long)k * (o.shard + 1) / o.n_shards) - lo;
+            /* the standard order's inputs go straight into the network's
+             * input block: x was checked once, at the start, so the
+             * forward phase need neither check nor copy them again */
+            bp_real *dst_x = o.order == BP_ORDER_SEEDS ? b.bx : net->x;
             for (int i = 0; i < kl; i++) {
                 const size_t s = (size_t)b.idx[start + lo + i];
-                memcpy(b.bx + (size_t)i * n_in, x + s * n_in,
+                memcpy(dst_x + (size_t)i * n_in, x + s * n_in,
                        n_in * sizeof(bp_real));
                 memcpy(b.bt + (size_t)i * m, t + s * m, m * sizeof(bp_real));
             }
@@ -289,9 +293,8 @@ bp_status bp_train(bp_net *net, const bp_real *x, const bp_real *t, int n,
                     stats[1] = count_correct(net, b.bt, k);
             } else {
                 if (kl > 0) {
-                    st = bp_net_forward(net, b.bx, kl);
-                    if (!st)
-                        st = bp_net_backward(net, b.bt, &e);
+                    bp__forward_x(net, kl);
+                    st = bp_net_backward(net, b.bt, &e);
                     stats[0] = net->reduction == BP_REDUCE_MEAN ? e * kl : e;
                     if (!st && is_classifier(net))
                         stats[1] = count_correct(net, b.bt, kl);
@@ -323,7 +326,8 @@ bp_status bp_train(bp_net *net, const bp_real *x, const bp_real *t, int n,
                 if (!st)
                     st = bp_net_update(net);
             }
-            if (!st && (!isfinite(stats[0]) || !bp__all_finite(net->params, np)))
+            /* the update checked each weight it wrote */
+            if (!st && (!isfinite(stats[0]) || net->update_nonfinite))
                 st = BP_ERR_NONFINITE;
             if (st == BP_ERR_NONFINITE) {
                 r.fault_epoch = epoch;

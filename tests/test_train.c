@@ -216,6 +216,38 @@ static void test_patience(void)
     bp_net_free(b);
 }
 
+/* An update that itself overflows: the loss and gradients of the batch
+ * are finite, the weights written are not. Training must stop at that
+ * batch; the optimizer checks each weight it writes. */
+static void test_update_overflow(void)
+{
+    printf("an update that overflows stops training at its batch\n");
+    if (sizeof(bp_real) == 8) {
+        /* a gradient g with a finite loss g^2/2 is below 1.9e154, and
+         * lr <= 1e30: no update can overflow a double */
+        printf("  note: not applicable in double precision\n");
+        return;
+    }
+    const bp_layer_desc layers[] = {{1, BP_ACT_IDENTITY, 0}};
+    const bp_real x[2] = {1, 1}, t[2] = {1e9f, 1e9f};
+    bp_net *net;
+    bp_net_create(&net, 1, 1, layers, NULL, NULL);
+    bp_optim o = bp_optim_defaults(BP_OPT_SGD);
+    o.lr = 1e30;
+    bp_net_set_optim(net, &o);
+    bp_train_opts opt = bp_train_defaults();
+    opt.epochs = 1;
+    opt.batch = 1;
+    opt.shuffle = 0;
+    bp_train_result r;
+    bp_status st = bp_train(net, x, t, 2, &opt, &r);
+    CHECK_STATUS(st, BP_ERR_NONFINITE);
+    CHECK(r.fault_epoch == 1 && r.fault_batch == 1,
+          "stopped at epoch %d, batch %d (want 1, 1)", r.fault_epoch,
+          r.fault_batch);
+    bp_net_free(net);
+}
+
 static void test_divergence(void)
 {
     printf("a diverging run stops at the first NaN or Inf\n");
@@ -336,6 +368,7 @@ int main(void)
     test_resume_mid_epoch();
     test_patience();
     test_divergence();
+    test_update_overflow();
     test_allocations();
     test_bad_input();
     return tst_summary("test_train");
