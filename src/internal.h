@@ -121,6 +121,8 @@ static inline bp_status bp__ok(bp_net *net)
 
 /* 1 if all n values are finite. */
 int bp__all_finite(const bp_real *v, size_t n);
+/* The same, shared by the network's threads when v is long (phases.c). */
+int bp__all_finite_par(bp_net *net, const bp_real *v, size_t n);
 
 /* The forward phase of the n samples already in net->x, which the caller
  * filled and checked (phases.c; bp_train gathers its batches there). */

@@ -192,8 +192,7 @@ static void finite_part(void *arg, int tid, int nt)
     j->bad[tid] = !bp__all_finite(j->v + lo, hi - lo);
 }
 
-/* bp__all_finite, shared by the net's threads when v is long */
-static int all_finite(bp_net *net, const bp_real *v, size_t n)
+int bp__all_finite_par(bp_net *net, const bp_real *v, size_t n)
 {
     if (!net->pool || n < PAR_MIN)
         return bp__all_finite(v, n);
@@ -309,7 +308,7 @@ bp_status bp_net_update(bp_net *net)
         return bp__fail(net, BP_ERR_STATE,
                         "update without a backward phase since the last "
                         "forward phase");
-    if (!all_finite(net, net->grads, net->n_params))
+    if (!bp__all_finite_par(net, net->grads, net->n_params))
         return bp__fail(net, BP_ERR_NONFINITE,
                         "a gradient is NaN or Inf; weights left unchanged "
                         "(lower the learning rate, or clip gradients)");
