@@ -126,18 +126,40 @@ static void run(void *arg, int tid, int n_threads)
         return;
     float *ap = net->pack + (size_t)tid * net->pack_per_thread;
     float *bp = ap + (size_t)BP_MR_MAX * BP_KC;
+    /* Operands whose rows already run along the tile (B not transposed:
+     * B[p][j..]; A transposed: A[p][i..]) are read in place, full tiles
+     * at least; only the rest is packed. */
+    const int direct_b = !g->tb, direct_a = g->ta;
     for (int pc = 0; pc < g->K; pc += BP_KC) {
         const int kc = g->K - pc < BP_KC ? g->K - pc : BP_KC;
         const int acc = g->accumulate || pc > 0;
         for (int jc = j0; jc < j1; jc += BP_NC) {
             const int nc = j1 - jc < BP_NC ? j1 - jc : BP_NC;
-            pack_b(g, pc, kc, jc, nc, NR, bp);
+            const int full = direct_b ? nc / NR : 0; /* panels read in place */
+            if (full * NR < nc)
+                pack_b(g, pc, kc, jc + full * NR, nc - full * NR, NR, bp);
             for (int ic = 0; ic < g->M; ic += MR) {
                 const int mr = g->M - ic < MR ? g->M - ic : MR;
-                pack_a(g, ic, mr, pc, kc, MR, ap);
+                const float *as = ap;
+                int sa = MR;
+                if (direct_a && mr == MR) {
+                    as = g->A + (size_t)pc * g->lda + ic;
+                    sa = g->lda;
+                } else {
+                    pack_a(g, ic, mr, pc, kc, MR, ap);
+                }
                 for (int q = 0; q * NR < nc; q++) {
                     const int nr = nc - q * NR < NR ? nc - q * NR : NR;
-                    uk(kc, ap, bp + (size_t)q * kc * NR,
+                    const float *bs;
+                    int sb;
+                    if (q < full) {
+                        bs = g->B + (size_t)pc * g->ldb + jc + q * NR;
+                        sb = g->ldb;
+                    } else {
+                        bs = bp + (size_t)(q - full) * kc * NR;
+                        sb = NR;
+                    }
+                    uk(kc, as, sa, bs, sb,
                        g->C + (size_t)ic * g->ldc + jc + q * NR, g->ldc, mr,
                        nr, acc);
                 }

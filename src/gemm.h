@@ -15,9 +15,11 @@
 #endif
 
 /* C[mr][nr] (+)= A-strip[kc][MR] x B-panel[kc][NR], the valid corner of an
- * MR x NR tile (the packed strips are zero-padded). */
-typedef void (*bp_ukernel)(int kc, const float *a, const float *b, float *c,
-                           int ldc, int mr, int nr, int accumulate);
+ * MR x NR tile: A's element (i, p) at a[p * sa + i], B's (p, j) at
+ * b[p * sb + j] (packed: sa = MR, sb = NR, zero-padded). */
+typedef void (*bp_ukernel)(int kc, const float *a, int sa, const float *b,
+                           int sb, float *c, int ldc, int mr, int nr,
+                           int accumulate);
 
 /* y[j] = b[j] + sum_p w[j][p] x[p] for j < m: one sample through a layer
  * (w is [m][k], row-major). */
@@ -34,10 +36,10 @@ typedef void (*bp_gemvt_fn)(int m, int k, const float *d, const float *w,
 typedef bp_kernel_info bp_kernel_choice;
 
 #if BP_GEMM_X86
-void bp__uk_avx512(int kc, const float *a, const float *b, float *c, int ldc,
-                   int mr, int nr, int accumulate);
-void bp__uk_avx2(int kc, const float *a, const float *b, float *c, int ldc,
-                 int mr, int nr, int accumulate);
+void bp__uk_avx512(int kc, const float *a, int sa, const float *b, int sb,
+                   float *c, int ldc, int mr, int nr, int accumulate);
+void bp__uk_avx2(int kc, const float *a, int sa, const float *b, int sb,
+                 float *c, int ldc, int mr, int nr, int accumulate);
 void bp__gemv_avx512(int m, int k, const float *x, const float *w,
                      const float *b, float *y);
 void bp__gemv_avx2(int m, int k, const float *x, const float *w,

@@ -27,8 +27,8 @@
     } while (0)
 
 __attribute__((target("avx512f")))
-void bp__uk_avx512(int kc, const float *a, const float *b, float *c, int ldc,
-                   int mr, int nr, int accumulate)
+void bp__uk_avx512(int kc, const float *a, int sa, const float *b, int sb,
+                   float *c, int ldc, int mr, int nr, int accumulate)
 {
     __m512 c0[12], c1[12];
 #pragma GCC unroll 12
@@ -37,9 +37,9 @@ void bp__uk_avx512(int kc, const float *a, const float *b, float *c, int ldc,
         c1[i] = _mm512_setzero_ps();
     }
     for (int p = 0; p < kc; p++) {
-        const __m512 b0 = _mm512_loadu_ps(b + (size_t)p * 32);
-        const __m512 b1 = _mm512_loadu_ps(b + (size_t)p * 32 + 16);
-        const float *ap = a + (size_t)p * 12;
+        const __m512 b0 = _mm512_loadu_ps(b + (size_t)p * sb);
+        const __m512 b1 = _mm512_loadu_ps(b + (size_t)p * sb + 16);
+        const float *ap = a + (size_t)p * sa;
 #pragma GCC unroll 12
         for (int i = 0; i < 12; i++) {
             const __m512 ai = _mm512_set1_ps(ap[i]);
@@ -70,8 +70,8 @@ void bp__uk_avx512(int kc, const float *a, const float *b, float *c, int ldc,
 }
 
 __attribute__((target("avx2,fma")))
-void bp__uk_avx2(int kc, const float *a, const float *b, float *c, int ldc,
-                 int mr, int nr, int accumulate)
+void bp__uk_avx2(int kc, const float *a, int sa, const float *b, int sb,
+                 float *c, int ldc, int mr, int nr, int accumulate)
 {
     __m256 c0[6], c1[6];
 #pragma GCC unroll 6
@@ -80,9 +80,9 @@ void bp__uk_avx2(int kc, const float *a, const float *b, float *c, int ldc,
         c1[i] = _mm256_setzero_ps();
     }
     for (int p = 0; p < kc; p++) {
-        const __m256 b0 = _mm256_loadu_ps(b + (size_t)p * 16);
-        const __m256 b1 = _mm256_loadu_ps(b + (size_t)p * 16 + 8);
-        const float *ap = a + (size_t)p * 6;
+        const __m256 b0 = _mm256_loadu_ps(b + (size_t)p * sb);
+        const __m256 b1 = _mm256_loadu_ps(b + (size_t)p * sb + 8);
+        const float *ap = a + (size_t)p * sa;
 #pragma GCC unroll 6
         for (int i = 0; i < 6; i++) {
             const __m256 ai = _mm256_broadcast_ss(ap + i);

@@ -46,8 +46,8 @@ typedef struct bp_pool bp_pool;
  * and the matrix-vector products of one sample. NULL: portable loops. */
 typedef struct {
     const char *name;
-    void (*kernel)(int kc, const float *a, const float *b, float *c, int ldc,
-                   int mr, int nr, int accumulate);
+    void (*kernel)(int kc, const float *a, int sa, const float *b, int sb,
+                   float *c, int ldc, int mr, int nr, int accumulate);
     int mr, nr;
     void (*gemv)(int m, int k, const float *x, const float *w,
                  const float *b, float *y);
