@@ -55,6 +55,21 @@ typedef struct {
     float *C;
 } job;
 
+/* dst[c * ldd + r] = src[r * lds + c], r < rows, c < cols: in registers
+ * where the CPU has AVX2 (every CPU the blocked product runs on with a
+ * SIMD kernel), else element by element. */
+static void transpose(const float *src, int lds, int rows, int cols,
+                      float *dst, int ldd)
+{
+#if BP_GEMM_X86 && !defined(BP_DOUBLE)
+    bp__transpose_avx2(src, lds, rows, cols, dst, ldd);
+#else
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++)
+            dst[(size_t)c * ldd + r] = src[(size_t)r * lds + c];
+#endif
+}
+
 /* op(B) rows pc..pc+kc, columns jc..jc+nc into NR-wide zero-padded
  * panels: bp[q][p][NR]. */
 static void pack_b(const job *g, int pc, int kc, int jc, int nc, int NR,
@@ -71,16 +86,11 @@ static void pack_b(const job *g, int pc, int kc, int jc, int nc, int NR,
                     dst[(size_t)p * NR + j] = 0;
             }
         } else { /* B[j][p]: each column of op(B) is a row of B */
-            for (int j = 0; j < NR; j++) {
-                if (j < cols) {
-                    const float *src = g->B + (size_t)(jc + q * NR + j) * g->ldb + pc;
-                    for (int p = 0; p < kc; p++)
-                        dst[(size_t)p * NR + j] = src[p];
-                } else {
-                    for (int p = 0; p < kc; p++)
-                        dst[(size_t)p * NR + j] = 0;
-                }
-            }
+            transpose(g->B + (size_t)(jc + q * NR) * g->ldb + pc, g->ldb, cols,
+                      kc, dst, NR);
+            for (int p = 0; p < kc; p++)
+                for (int j = cols; j < NR; j++)
+                    dst[(size_t)p * NR + j] = 0;
         }
     }
 }
@@ -90,16 +100,10 @@ static void pack_a(const job *g, int ic, int mr, int pc, int kc, int MR,
                    float *ap)
 {
     if (!g->ta) {
-        for (int i = 0; i < MR; i++) {
-            if (i < mr) {
-                const float *src = g->A + (size_t)(ic + i) * g->lda + pc;
-                for (int p = 0; p < kc; p++)
-                    ap[(size_t)p * MR + i] = src[p];
-            } else {
-                for (int p = 0; p < kc; p++)
-                    ap[(size_t)p * MR + i] = 0;
-            }
-        }
+        transpose(g->A + (size_t)ic * g->lda + pc, g->lda, mr, kc, ap, MR);
+        for (int p = 0; p < kc; p++)
+            for (int i = mr; i < MR; i++)
+                ap[(size_t)p * MR + i] = 0;
     } else {
         for (int p = 0; p < kc; p++) {
             const float *src = g->A + (size_t)(pc + p) * g->lda + ic;

@@ -40,6 +40,8 @@ void bp__uk_avx512(int kc, const float *a, int sa, const float *b, int sb,
                    float *c, int ldc, int mr, int nr, int accumulate);
 void bp__uk_avx2(int kc, const float *a, int sa, const float *b, int sb,
                  float *c, int ldc, int mr, int nr, int accumulate);
+void bp__transpose_avx2(const float *src, int lds, int rows, int cols,
+                        float *dst, int ldd);
 void bp__gemv_avx512(int m, int k, const float *x, const float *w,
                      const float *b, float *y);
 void bp__gemv_avx2(int m, int k, const float *x, const float *w,

@@ -112,6 +112,56 @@ void bp__uk_avx2(int kc, const float *a, int sa, const float *b, int sb,
     STORE_TILE(6, 16, tile);
 }
 
+/* ---- packing: transposed copies ----
+ *
+ * dst[c * ldd + r] = src[r * lds + c] for r < rows, c < cols: the packing
+ * of an operand whose rows run across the tile (W for the forward phase's
+ * product). Blocks of 8 x 8 are transposed in registers (unpack, shuffle,
+ * lane permute), the edges element by element. */
+__attribute__((target("avx2")))
+void bp__transpose_avx2(const float *src, int lds, int rows, int cols,
+                        float *dst, int ldd)
+{
+    int r = 0;
+    for (; r + 8 <= rows; r += 8) {
+        int c = 0;
+        for (; c + 8 <= cols; c += 8) {
+            const float *s0 = src + (size_t)r * lds + c;
+            __m256 a0 = _mm256_loadu_ps(s0);
+            __m256 a1 = _mm256_loadu_ps(s0 + (size_t)lds);
+            __m256 a2 = _mm256_loadu_ps(s0 + (size_t)2 * lds);
+            __m256 a3 = _mm256_loadu_ps(s0 + (size_t)3 * lds);
+            __m256 a4 = _mm256_loadu_ps(s0 + (size_t)4 * lds);
+            __m256 a5 = _mm256_loadu_ps(s0 + (size_t)5 * lds);
+            __m256 a6 = _mm256_loadu_ps(s0 + (size_t)6 * lds);
+            __m256 a7 = _mm256_loadu_ps(s0 + (size_t)7 * lds);
+            __m256 t0 = _mm256_unpacklo_ps(a0, a1), t1 = _mm256_unpackhi_ps(a0, a1);
+            __m256 t2 = _mm256_unpacklo_ps(a2, a3), t3 = _mm256_unpackhi_ps(a2, a3);
+            __m256 t4 = _mm256_unpacklo_ps(a4, a5), t5 = _mm256_unpackhi_ps(a4, a5);
+            __m256 t6 = _mm256_unpacklo_ps(a6, a7), t7 = _mm256_unpackhi_ps(a6, a7);
+            __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xee);
+            __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xee);
+            __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xee);
+            __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xee);
+            float *d0 = dst + (size_t)c * ldd + r;
+            _mm256_storeu_ps(d0, _mm256_permute2f128_ps(u0, u4, 0x20));
+            _mm256_storeu_ps(d0 + (size_t)ldd, _mm256_permute2f128_ps(u1, u5, 0x20));
+            _mm256_storeu_ps(d0 + (size_t)2 * ldd, _mm256_permute2f128_ps(u2, u6, 0x20));
+            _mm256_storeu_ps(d0 + (size_t)3 * ldd, _mm256_permute2f128_ps(u3, u7, 0x20));
+            _mm256_storeu_ps(d0 + (size_t)4 * ldd, _mm256_permute2f128_ps(u0, u4, 0x31));
+            _mm256_storeu_ps(d0 + (size_t)5 * ldd, _mm256_permute2f128_ps(u1, u5, 0x31));
+            _mm256_storeu_ps(d0 + (size_t)6 * ldd, _mm256_permute2f128_ps(u2, u6, 0x31));
+            _mm256_storeu_ps(d0 + (size_t)7 * ldd, _mm256_permute2f128_ps(u3, u7, 0x31));
+        }
+        for (; c < cols; c++)
+            for (int i = 0; i < 8; i++)
+                dst[(size_t)c * ldd + r + i] = src[(size_t)(r + i) * lds + c];
+    }
+    for (; r < rows; r++)
+        for (int c = 0; c < cols; c++)
+            dst[(size_t)c * ldd + r] = src[(size_t)r * lds + c];
+}
+
 /* ---- one sample: matrix-vector products ----
  *
  * At batch 1 a layer is a matrix-vector product: each weight is used once,
