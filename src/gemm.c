@@ -16,12 +16,13 @@
 
 bp_kernel_choice bp__kernel_pick(const char *want)
 {
-    bp_kernel_choice portable = {"portable", NULL, 0, 0, NULL, NULL};
+    bp_kernel_choice portable = {"portable", NULL, 0, 0, NULL, NULL, NULL};
 #if BP_GEMM_X86 && !defined(BP_DOUBLE)
     bp_kernel_choice avx512 = {"avx512", bp__uk_avx512, 12, 32,
-                               bp__gemv_avx512, bp__gemvt_avx512};
+                               bp__gemv_avx512, bp__gemvt_avx512,
+                               bp__finite_avx512};
     bp_kernel_choice avx2 = {"avx2", bp__uk_avx2, 6, 16, bp__gemv_avx2,
-                             bp__gemvt_avx2};
+                             bp__gemvt_avx2, bp__finite_avx2};
     const int has512 = bp__cpu_has("avx512f"), has2 = bp__cpu_has("avx2");
     if (want && strcmp(want, "portable") == 0)
         return portable;

@@ -40,6 +40,8 @@ void bp__uk_avx512(int kc, const float *a, int sa, const float *b, int sb,
                    float *c, int ldc, int mr, int nr, int accumulate);
 void bp__uk_avx2(int kc, const float *a, int sa, const float *b, int sb,
                  float *c, int ldc, int mr, int nr, int accumulate);
+int bp__finite_avx512(const float *v, size_t n);
+int bp__finite_avx2(const float *v, size_t n);
 void bp__transpose_avx2(const float *src, int lds, int rows, int cols,
                         float *dst, int ldd);
 void bp__gemv_avx512(int m, int k, const float *x, const float *w,

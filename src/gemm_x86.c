@@ -162,6 +162,58 @@ void bp__transpose_avx2(const float *src, int lds, int rows, int cols,
             dst[(size_t)c * ldd + r] = src[(size_t)r * lds + c];
 }
 
+/* ---- finite checks ----
+ *
+ * 1 if no element of v is NaN or Inf (exponent bits all ones), in full
+ * vectors: the check of every gradient before an update reads a block as
+ * large as the weights. */
+__attribute__((target("avx512f")))
+int bp__finite_avx512(const float *v, size_t n)
+{
+    const __m512i e = _mm512_set1_epi32(0x7f800000);
+    __mmask16 bad = 0;
+    size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        const __m512i a = _mm512_and_si512(_mm512_loadu_si512(v + i), e);
+        const __m512i b = _mm512_and_si512(_mm512_loadu_si512(v + i + 16), e);
+        const __m512i c = _mm512_and_si512(_mm512_loadu_si512(v + i + 32), e);
+        const __m512i d = _mm512_and_si512(_mm512_loadu_si512(v + i + 48), e);
+        bad |= _mm512_cmpeq_epi32_mask(a, e) | _mm512_cmpeq_epi32_mask(b, e) |
+               _mm512_cmpeq_epi32_mask(c, e) | _mm512_cmpeq_epi32_mask(d, e);
+    }
+    for (; i < n; i += 16) {
+        const __mmask16 k = n - i >= 16 ? (__mmask16)0xffff
+                                        : (__mmask16)((1u << (n - i)) - 1);
+        const __m512i a = _mm512_and_si512(_mm512_maskz_loadu_epi32(k, v + i), e);
+        bad |= _mm512_mask_cmpeq_epi32_mask(k, a, e);
+    }
+    return bad == 0;
+}
+
+__attribute__((target("avx2")))
+int bp__finite_avx2(const float *v, size_t n)
+{
+    const __m256i e = _mm256_set1_epi32(0x7f800000);
+    __m256i bad = _mm256_setzero_si256();
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        const __m256i a = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(v + i)), e);
+        const __m256i b = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(v + i + 8)), e);
+        const __m256i c = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(v + i + 16)), e);
+        const __m256i d = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(v + i + 24)), e);
+        bad = _mm256_or_si256(bad, _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi32(a, e), _mm256_cmpeq_epi32(b, e)),
+            _mm256_or_si256(_mm256_cmpeq_epi32(c, e), _mm256_cmpeq_epi32(d, e))));
+    }
+    int ok = _mm256_testz_si256(bad, bad);
+    for (; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, v + i, sizeof u);
+        ok &= (u & 0x7f800000u) != 0x7f800000u;
+    }
+    return ok;
+}
+
 /* ---- one sample: matrix-vector products ----
  *
  * At batch 1 a layer is a matrix-vector product: each weight is used once,

@@ -52,6 +52,7 @@ typedef struct {
     void (*gemv)(int m, int k, const float *x, const float *w,
                  const float *b, float *y);
     void (*gemvt)(int m, int k, const float *d, const float *w, float *p);
+    int (*finite)(const float *v, size_t n); /* bp__all_finite's job */
 } bp_kernel_info;
 
 typedef struct {

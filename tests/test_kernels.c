@@ -8,7 +8,9 @@
 #include "backprop.h"
 #include "test.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct {
     long allocs;
@@ -57,6 +59,45 @@ static void data(int n_in, int n_out, int batch, bp_real *x, bp_real *t)
     for (int i = 0; i < batch; i++)
         for (int j = 0; j < n_out; j++)
             t[i * n_out + j] = (bp_real)(j == i % n_out);
+}
+
+/* The check before an update (each kernel has its own, on its vectors):
+ * a NaN, +Inf or -Inf at any position of the gradient block, vector
+ * tails included, refuses the update and leaves the weights alone. */
+static void test_finite_check(void)
+{
+    static const char *const kernels[] = {"portable", "avx2", "avx512"};
+    static const size_t pos[] = {0, 1, 7, 8, 15, 16, 31, 63, 64, 100, 320, 336, 337};
+    const bp_real poison[] = {(bp_real)NAN, (bp_real)INFINITY, -(bp_real)INFINITY};
+    int runs = 0, refused = 0, want = 0;
+    for (int kk = 0; kk < 3; kk++) {
+        bp_net *net = make(3, 37, 5, 1, kernels[kk], 1, NULL); /* 338 params */
+        if (!net)
+            continue; /* this CPU lacks the kernel */
+        const bp_real x[3] = {0.1f, -0.2f, 0.3f}, t[5] = {0, 1, 0, 0, 0};
+        const size_t np = bp_net_n_params(net);
+        bp_real *before = malloc(np * sizeof *before);
+        for (size_t p = 0; p < sizeof pos / sizeof *pos; p++)
+            for (int q = 0; q < 3; q++) {
+                bp_net_forward(net, x, 1);
+                bp_net_backward(net, t, NULL);
+                bp_net_grads(net)[pos[p]] = poison[q];
+                memcpy(before, bp_net_params(net), np * sizeof *before);
+                bp_status st = bp_net_update(net);
+                want++;
+                refused += st == BP_ERR_NONFINITE &&
+                           memcmp(before, bp_net_params(net), np * sizeof *before) == 0;
+            }
+        bp_net_forward(net, x, 1);
+        bp_net_backward(net, t, NULL);
+        CHECK_OK(bp_net_update(net)); /* and a clean one passes */
+        free(before);
+        bp_net_free(net);
+        runs++;
+    }
+    CHECK(refused == want && runs >= 1,
+          "NaN, +Inf, -Inf at %zu positions: %d of %d updates refused, weights "
+          "untouched (%d kernels)", sizeof pos / sizeof *pos, refused, want, runs);
 }
 
 static double max_rel(const bp_real *a, const bp_real *b, size_t n)
@@ -168,6 +209,7 @@ int main(void)
 #else
     CHECK(tried == 0, "no SIMD kernel in this build (%d runs)", tried);
 #endif
+    test_finite_check();
     bp_net *n = make(2, 2, 2, 1, "auto", 1, NULL);
     CHECK_STATUS(bp_net_set_kernel(n, "sse9"), BP_ERR_ARG);
     CHECK_STATUS(bp_net_set_threads(n, 0), BP_ERR_SIZE);
