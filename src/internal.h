@@ -86,8 +86,9 @@ struct bp_net {
     bp_kernel_info kern;
     bp_pool *pool;
     int threads;
-    float *pack;
-    size_t pack_per_thread;
+    float *pack;            /* packing space, 64-byte aligned, inside */
+    void *pack_mem;         /* this allocation (freed) */
+    size_t pack_per_thread; /* floats; a multiple of 16 */
 
     bp_loss loss;
     bp_reduction reduction;
@@ -122,6 +123,8 @@ static inline bp_status bp__ok(bp_net *net)
 
 /* 1 if all n values are finite. */
 int bp__all_finite(const bp_real *v, size_t n);
+/* The same on this CPU's widest vectors, where it has them (phases.c). */
+int bp__finite(const bp_net *net, const bp_real *v, size_t n);
 /* The same, shared by the network's threads when v is long (phases.c). */
 int bp__all_finite_par(bp_net *net, const bp_real *v, size_t n);
 

@@ -145,7 +145,7 @@ void bp_net_free(bp_net *net)
         return;
     bp_allocator a = net->alloc;
     bp__pool_free(net->pool);
-    bp__free(&a, net->pack);
+    bp__free(&a, net->pack_mem);
     bp__free(&a, net->ws);
     bp__free(&a, net->params);
     bp__free(&a, net->layers);
@@ -159,12 +159,16 @@ static bp_status alloc_pack(bp_net *net, int max_batch, int threads)
     if (!net->kern.kernel)
         return BP_OK;
     const int max_k = max_batch > net->max_widest ? max_batch : net->max_widest;
-    const size_t per = bp__gemm_pack_floats(max_k, net->max_widest);
-    float *pack = bp__alloc(&net->alloc, (size_t)threads * per * sizeof *pack);
-    if (!pack)
+    /* Each thread's space starts on a cache line: the micro-kernels'
+     * 64-byte loads from a packed panel then never straddle two lines, and
+     * no line is shared by two threads (malloc promises 16 bytes). */
+    const size_t per = (bp__gemm_pack_floats(max_k, net->max_widest) + 15) / 16 * 16;
+    void *mem = bp__alloc(&net->alloc, (size_t)threads * per * sizeof(float) + 64);
+    if (!mem)
         return BP_ERR_NOMEM;
-    bp__free(&net->alloc, net->pack);
-    net->pack = pack;
+    bp__free(&net->alloc, net->pack_mem);
+    net->pack_mem = mem;
+    net->pack = (float *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
     net->pack_per_thread = per;
     return BP_OK;
 }

@@ -185,8 +185,7 @@ typedef struct {
     int bad[BP_MAX_THREADS];
 } finite_job;
 
-/* bp__all_finite on this CPU's widest vectors, where it has them */
-static int finite(const bp_net *net, const bp_real *v, size_t n)
+int bp__finite(const bp_net *net, const bp_real *v, size_t n)
 {
 #ifndef BP_DOUBLE
     if (net->kern.finite)
@@ -202,13 +201,13 @@ static void finite_part(void *arg, int tid, int nt)
     finite_job *j = arg;
     const size_t lo = j->n * (size_t)tid / (size_t)nt;
     const size_t hi = j->n * (size_t)(tid + 1) / (size_t)nt;
-    j->bad[tid] = !finite(j->net, j->v + lo, hi - lo);
+    j->bad[tid] = !bp__finite(j->net, j->v + lo, hi - lo);
 }
 
 int bp__all_finite_par(bp_net *net, const bp_real *v, size_t n)
 {
     if (!net->pool || n < PAR_MIN)
-        return finite(net, v, n);
+        return bp__finite(net, v, n);
     finite_job j = {net, v, n, {0}};
     bp__pool_run(net->pool, finite_part, &j);
     for (int i = 0; i < bp__pool_size(net->pool); i++)
