@@ -35,16 +35,6 @@ bp_status bp_act_parse(const char *name, bp_act *act)
     return BP_ERR_ARG;
 }
 
-/* 1 / (1 + e^-z) for z >= 0 and e^z / (1 + e^z) below: the exponential
- * never overflows. Written with one exponential of -|z| and a select, not
- * a branch on the sign (which a per-sample step mispredicts half the
- * time); the values are those of the two-branch form, bit for bit. */
-static inline bp_real sigmoid(bp_real z)
-{
-    const bp_real e = bp_exp(-bp_fabs(z));
-    return (z >= 0 ? 1 : e) / (1 + e);
-}
-
 static void softmax_rows(const bp_real *z, bp_real *a, int n, int m)
 {
     for (int i = 0; i < n; i++) {
@@ -76,7 +66,7 @@ void bp__act_forward(bp_act act, bp_real param, const bp_real *z,
         break;
     case BP_ACT_SIGMOID:
         for (size_t i = 0; i < len; i++)
-            a[i] = sigmoid(z[i]);
+            a[i] = bp__sigmoid(z[i]);
         break;
     case BP_ACT_TANH:
         for (size_t i = 0; i < len; i++)

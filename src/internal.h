@@ -156,6 +156,17 @@ void bp__loss_delta(bp_loss loss, bp_reduction red, bp_act act,
                     bp_real param, const bp_real *z, const bp_real *a,
                     const bp_real *t, bp_real *delta, int n, int m);
 
+/* 1 / (1 + e^-z) for z >= 0 and e^z / (1 + e^z) below: the exponential
+ * never overflows. Written with one exponential of -|z| and a select, not
+ * a branch on the sign (which a per-sample step mispredicts half the
+ * time); the values are those of the two-branch form, bit for bit. Here
+ * so that act.c and the per-sample step of phases.c share it. */
+static inline bp_real bp__sigmoid(bp_real z)
+{
+    const bp_real e = bp_exp(-bp_fabs(z));
+    return (z >= 0 ? 1 : e) / (1 + e);
+}
+
 /* ---- matrix kernels (kernel.c) ----
  * Row-major; the three products backpropagation needs, on the net's
  * kernel and threads. */

@@ -14,6 +14,7 @@
  */
 #include "internal.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static inline void act_rows(bp_net *net, const bp_layer *ly, int n, int backward);
@@ -188,7 +189,7 @@ typedef struct {
 int bp__finite(const bp_net *net, const bp_real *v, size_t n)
 {
 #ifndef BP_DOUBLE
-    if (net->kern.finite)
+    if (net->kern.finite && n >= 256) /* per-sample steps: no detour */
         return net->kern.finite(v, n);
 #else
     (void)net;
@@ -338,6 +339,141 @@ bp_status bp_net_update(bp_net *net)
     return bp__ok(net);
 }
 
+/* Bits of v that are all ones in the exponent: non-zero for NaN or Inf. */
+static inline unsigned nonfinite(bp_real v)
+{
+#ifdef BP_DOUBLE
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return (u & 0x7ff0000000000000ULL) == 0x7ff0000000000000ULL;
+#else
+    uint32_t u;
+    memcpy(&u, &v, sizeof u);
+    return (u & 0x7f800000u) == 0x7f800000u;
+#endif
+}
+
+/* Is this step one for the lean path: one sample, the standard order, a
+ * network whose every layer takes fewer than 16 inputs (the products'
+ * plain, sequential loops), nothing frozen, no threads? */
+static int small_step(const bp_net *net, int n, bp_order order)
+{
+    if (n != 1 || order != BP_ORDER_STANDARD || net->pool ||
+        net->n_layers > 8)
+        return 0;
+    for (int l = 0; l < net->n_layers; l++) {
+        const bp_layer *ly = &net->layers[l];
+        if (ly->n_in >= 16 || ly->freeze_w || ly->freeze_b)
+            return 0;
+    }
+    return 1;
+}
+
+/* One standard-order step on one sample through a small network: the
+ * per-sample training of the seeds' nets and of XOR. The same operations
+ * in the same order as bp_net_forward + bp_net_backward + bp_net_update
+ * (so the same numbers, bit for bit: tests/test_train.c compares them),
+ * without their per-call checks, kernel choices and loop set-up, which
+ * for a 2-2-1 net cost more than the arithmetic. */
+static bp_status step_small(bp_net *net, const bp_real *x, const bp_real *t,
+                            double *loss)
+{
+    const int L = net->n_layers, top = L - 1;
+    const int n_out = net->layers[top].n_out;
+    unsigned bad = 0;
+    for (int i = 0; i < net->n_in; i++)
+        bad |= nonfinite(x[i]);
+    if (bad)
+        return bp__fail(net, BP_ERR_NONFINITE,
+                        "input holds NaN or Inf (batch of 1)");
+    memcpy(net->x, x, (size_t)net->n_in * sizeof *x);
+    /* forward: z_j = (sum_p a_p w_jp) + b_j, summed in order of p */
+    const bp_real *below = net->x;
+    for (int l = 0; l < L; l++) {
+        bp_layer *ly = &net->layers[l];
+        const bp_real *w = net->params + ly->w_off, *b = net->params + ly->b_off;
+        for (int j = 0; j < ly->n_out; j++) {
+            const bp_real *wj = w + (size_t)j * ly->n_in;
+            bp_real s = 0;
+            for (int p = 0; p < ly->n_in; p++)
+                s += below[p] * wj[p];
+            ly->z[j] = s + b[j];
+        }
+        if (ly->act == BP_ACT_SIGMOID) /* the seeds' unit, inline */
+            for (int j = 0; j < ly->n_out; j++)
+                ly->a[j] = bp__sigmoid(ly->z[j]);
+        else
+            bp__act_forward(ly->act, ly->act_param, ly->z, ly->a, 1, ly->n_out);
+        below = ly->a;
+    }
+    net->batch = 1;
+    net->have_delta = 0;
+    for (int i = 0; i < n_out; i++) /* checked where backward checks them */
+        bad |= nonfinite(t[i]);
+    if (bad)
+        return bp__fail(net, BP_ERR_NONFINITE, "targets hold NaN or Inf");
+    bp_layer *out = &net->layers[top];
+    if (loss)
+        *loss = bp__loss_value(net->loss, net->reduction, out->z, out->a, t,
+                               1, n_out);
+    bp__loss_delta(net->loss, net->reduction, out->act, out->act_param, out->z,
+                   out->a, t, out->delta, 1, n_out);
+    /* backward: dE/dw_jp = delta_j a_p, dE/db_j = delta_j, then delta
+     * below = (sum_j delta_j w_jq, j ascending) * f'(z) */
+    for (int l = top; l >= 0; l--) {
+        bp_layer *ly = &net->layers[l];
+        const bp_real *a = l ? net->layers[l - 1].a : net->x;
+        const bp_real *w = net->params + ly->w_off;
+        bp_real *gw = net->grads + ly->w_off, *gb = net->grads + ly->b_off;
+        for (int j = 0; j < ly->n_out; j++) {
+            const bp_real dj = ly->delta[j];
+            for (int p = 0; p < ly->n_in; p++)
+                gw[(size_t)j * ly->n_in + p] = dj * a[p];
+            gb[j] = dj;
+        }
+        if (l == 0)
+            break;
+        bp_layer *lo = &net->layers[l - 1];
+        for (int q = 0; q < ly->n_in; q++)
+            lo->delta[q] = ly->delta[0] * w[q];
+        for (int j = 1; j < ly->n_out; j++) {
+            const bp_real dj = ly->delta[j];
+            const bp_real *wj = w + (size_t)j * ly->n_in;
+            for (int q = 0; q < ly->n_in; q++)
+                lo->delta[q] += dj * wj[q];
+        }
+        if (lo->act == BP_ACT_SIGMOID) /* act.c's formula, inline */
+            for (int q = 0; q < lo->n_out; q++)
+                lo->delta[q] = lo->delta[q] * lo->a[q] * (1 - lo->a[q]);
+        else
+            bp__act_backward(lo->act, lo->act_param, lo->z, lo->a, lo->delta,
+                             lo->delta, 1, lo->n_out);
+    }
+    /* update, unless a gradient is NaN or Inf */
+    for (size_t i = 0; i < net->n_params; i++)
+        bad |= nonfinite(net->grads[i]);
+    if (bad) {
+        net->have_delta = 1; /* as after a backward phase */
+        return bp__fail(net, BP_ERR_NONFINITE,
+                        "a gradient is NaN or Inf; weights left unchanged "
+                        "(lower the learning rate, or clip gradients)");
+    }
+    net->step++;
+    const bp_optim *o = &net->optim;
+    if (o->kind == BP_OPT_SGD && o->weight_decay == 0) { /* optim.c's sgd */
+        const bp_real lr = (bp_real)o->lr;
+        for (size_t i = 0; i < net->n_params; i++) {
+            net->params[i] -= lr * net->grads[i];
+            bad |= nonfinite(net->params[i]);
+        }
+        net->update_nonfinite = bad != 0;
+    } else {
+        net->update_nonfinite = bp__optim_apply(net, 0, net->n_params, net->step);
+    }
+    net->have_delta = 0;
+    return bp__ok(net);
+}
+
 bp_status bp_net_train_step(bp_net *net, const bp_real *x, const bp_real *t,
                             int n, bp_order order, double *loss)
 {
@@ -346,6 +482,8 @@ bp_status bp_net_train_step(bp_net *net, const bp_real *x, const bp_real *t,
     if (order != BP_ORDER_STANDARD && order != BP_ORDER_SEEDS)
         return bp__fail(net, BP_ERR_ARG, "unknown backward order %d",
                         (int)order);
+    if (x && t && net->max_batch >= 1 && small_step(net, n, order))
+        return step_small(net, x, t, loss);
     bp_status st = bp_net_forward(net, x, n);
     if (st)
         return st;

@@ -7,7 +7,9 @@
 #include "backprop.h"
 #include "test.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum { N = 240, N_VAL = 60, D = 2, K = 3 };
 static bp_real X[N][D], T[N][K], VX[N_VAL][D], VT[N_VAL][K];
@@ -219,6 +221,84 @@ static void test_patience(void)
 /* An update that itself overflows: the loss and gradients of the batch
  * are finite, the weights written are not. Training must stop at that
  * batch; the optimizer checks each weight it writes. */
+/* A per-sample step of a small network takes a lean path of its own
+ * (phases.c, step_small): it must give the general path's numbers bit for
+ * bit, for every activation, loss and optimizer, and refuse bad input the
+ * same way. The general path is forward + backward + update. */
+static void test_small_step(void)
+{
+    printf("per-sample steps of small nets equal the general path, bit for bit\n");
+    static const struct {
+        int n_in, h, n_out;
+        bp_act hid, out;
+        bp_loss loss;
+        bp_optim_kind opt;
+        double wd;
+    } cases[] = {
+        {2, 2, 1, BP_ACT_SIGMOID, BP_ACT_SIGMOID, BP_LOSS_SSE, BP_OPT_SGD, 0},
+        {2, 2, 2, BP_ACT_SIGMOID, BP_ACT_SIGMOID, BP_LOSS_BCE, BP_OPT_SGD, 0},
+        {3, 5, 2, BP_ACT_TANH, BP_ACT_IDENTITY, BP_LOSS_SSE, BP_OPT_MOMENTUM, 0},
+        {4, 8, 3, BP_ACT_RELU, BP_ACT_SOFTMAX, BP_LOSS_CE, BP_OPT_ADAM, 0.01},
+        {5, 7, 1, BP_ACT_LEAKY_RELU, BP_ACT_SIGMOID, BP_LOSS_BCE, BP_OPT_SGD, 0.1},
+        {15, 15, 4, BP_ACT_SIGMOID, BP_ACT_SOFTMAX, BP_LOSS_CE, BP_OPT_RPROP, 0},
+        {2, 3, 2, BP_ACT_IDENTITY, BP_ACT_TANH, BP_LOSS_SSE, BP_OPT_NESTEROV, 0},
+    };
+    int same = 0;
+    const int n_cases = (int)(sizeof cases / sizeof *cases);
+    for (int c = 0; c < n_cases; c++) {
+        const bp_layer_desc d[] = {{cases[c].h, cases[c].hid, 0.05},
+                                   {cases[c].n_out, cases[c].out, 0}};
+        bp_net *a, *b;
+        bp_net_create(&a, cases[c].n_in, 2, d, NULL, NULL);
+        bp_net_init(a, BP_INIT_XAVIER_NORMAL, (uint64_t)c + 7);
+        bp_net_set_loss(a, cases[c].loss, BP_REDUCE_MEAN);
+        bp_optim o = bp_optim_defaults(cases[c].opt);
+        o.weight_decay = cases[c].wd;
+        bp_net_set_optim(a, &o);
+        bp_net_clone(a, &b);
+        bp_rng r;
+        bp_rng_seed(&r, 11);
+        double la = 0, lb = 0;
+        int ok = 1;
+        for (int step = 0; step < 60 && ok; step++) {
+            bp_real x[16], t[4];
+            for (int i = 0; i < cases[c].n_in; i++)
+                x[i] = (bp_real)(2 * bp_rng_uniform(&r) - 1);
+            for (int i = 0; i < cases[c].n_out; i++)
+                t[i] = 0;
+            t[(int)(bp_rng_uniform(&r) * cases[c].n_out)] = 1;
+            ok &= bp_net_train_step(a, x, t, 1, BP_ORDER_STANDARD, &la) == BP_OK;
+            ok &= bp_net_forward(b, x, 1) == BP_OK &&
+                  bp_net_backward(b, t, &lb) == BP_OK && bp_net_update(b) == BP_OK;
+            ok &= la == lb;
+        }
+        const size_t np = bp_net_n_params(a);
+        ok &= memcmp(bp_net_params(a), bp_net_params(b), np * sizeof(bp_real)) == 0 &&
+              memcmp(bp_net_grads(a), bp_net_grads(b), np * sizeof(bp_real)) == 0;
+        /* bad input: the same status and message on both paths */
+        bp_real x[16] = {0}, t[4] = {0};
+        x[1] = (bp_real)NAN;
+        ok &= bp_net_train_step(a, x, t, 1, BP_ORDER_STANDARD, NULL) == BP_ERR_NONFINITE &&
+              bp_net_forward(b, x, 1) == BP_ERR_NONFINITE &&
+              strcmp(bp_net_errmsg(a), bp_net_errmsg(b)) == 0;
+        x[1] = 0;
+        t[0] = (bp_real)INFINITY;
+        ok &= bp_net_train_step(a, x, t, 1, BP_ORDER_STANDARD, NULL) == BP_ERR_NONFINITE &&
+              bp_net_forward(b, x, 1) == BP_OK &&
+              bp_net_backward(b, t, NULL) == BP_ERR_NONFINITE &&
+              strcmp(bp_net_errmsg(a), bp_net_errmsg(b)) == 0;
+        same += ok;
+        CHECK(ok, "%d-%d-%d %s/%s %s %s: 60 steps, losses, weights, gradients "
+              "and refusals identical", cases[c].n_in, cases[c].h,
+              cases[c].n_out, bp_act_name(cases[c].hid),
+              bp_act_name(cases[c].out), bp_loss_name(cases[c].loss),
+              bp_optim_name(cases[c].opt));
+        bp_net_free(a);
+        bp_net_free(b);
+    }
+    CHECK(same == n_cases, "%d of %d nets", same, n_cases);
+}
+
 static void test_update_overflow(void)
 {
     printf("an update that overflows stops training at its batch\n");
@@ -369,6 +449,7 @@ int main(void)
     test_patience();
     test_divergence();
     test_update_overflow();
+    test_small_step();
     test_allocations();
     test_bad_input();
     return tst_summary("test_train");
