@@ -54,6 +54,7 @@ typedef struct {
     int ta, tb, M, N, K, lda, ldb, ldc, accumulate;
     const float *A, *B;
     float *C;
+    const float *bias;
 } job;
 
 /* dst[c * ldd + r] = src[r * lds + c], r < rows, c < cols: in registers
@@ -166,7 +167,7 @@ static void run(void *arg, int tid, int n_threads)
                     }
                     uk(kc, as, sa, bs, sb,
                        g->C + (size_t)ic * g->ldc + jc + q * NR, g->ldc, mr,
-                       nr, acc);
+                       nr, acc, acc || !g->bias ? NULL : g->bias + jc + q * NR);
                 }
             }
         }
@@ -175,9 +176,9 @@ static void run(void *arg, int tid, int n_threads)
 
 void bp__sgemm(bp_net *net, int ta, int tb, int M, int N, int K,
                const float *A, int lda, const float *B, int ldb, float *C,
-               int ldc, int accumulate)
+               int ldc, int accumulate, const float *bias)
 {
-    job g = {net, ta, tb, M, N, K, lda, ldb, ldc, accumulate, A, B, C};
+    job g = {net, ta, tb, M, N, K, lda, ldb, ldc, accumulate, A, B, C, bias};
     /* threads only pay off on a product of some size */
     if (net->pool && (double)M * N * K >= 1 << 18)
         bp__pool_run(net->pool, run, &g);

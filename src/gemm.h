@@ -19,7 +19,7 @@
  * b[p * sb + j] (packed: sa = MR, sb = NR, zero-padded). */
 typedef void (*bp_ukernel)(int kc, const float *a, int sa, const float *b,
                            int sb, float *c, int ldc, int mr, int nr,
-                           int accumulate);
+                           int accumulate, const float *bias);
 
 /* y[j] = b[j] + sum_p w[j][p] x[p] for j < m: one sample through a layer
  * (w is [m][k], row-major). */
@@ -37,9 +37,11 @@ typedef bp_kernel_info bp_kernel_choice;
 
 #if BP_GEMM_X86
 void bp__uk_avx512(int kc, const float *a, int sa, const float *b, int sb,
-                   float *c, int ldc, int mr, int nr, int accumulate);
+                   float *c, int ldc, int mr, int nr, int accumulate,
+                   const float *bias);
 void bp__uk_avx2(int kc, const float *a, int sa, const float *b, int sb,
-                 float *c, int ldc, int mr, int nr, int accumulate);
+                 float *c, int ldc, int mr, int nr, int accumulate,
+                 const float *bias);
 int bp__finite_avx512(const float *v, size_t n);
 int bp__finite_avx2(const float *v, size_t n);
 void bp__transpose_avx2(const float *src, int lds, int rows, int cols,
@@ -65,11 +67,12 @@ bp_kernel_choice bp__kernel_pick(const char *want);
  * are at most max_k and max_n. */
 size_t bp__gemm_pack_floats(int max_k, int max_n);
 
-/* C[M][N] = (accumulate ? C : 0) + op(A)[M][K] op(B)[K][N], where
+/* C[M][N] = (accumulate ? C : bias ? bias[j] : 0) + op(A)[M][K] op(B)[K][N],
+ * where
  * op(A)[i][p] = ta ? A[p lda + i] : A[i lda + p] and likewise for B.
  * Split over the net's threads by columns of C. */
 void bp__sgemm(bp_net *net, int ta, int tb, int M, int N, int K,
                const float *A, int lda, const float *B, int ldb, float *C,
-               int ldc, int accumulate);
+               int ldc, int accumulate, const float *bias);
 
 #endif

@@ -23,12 +23,14 @@
             for (int j = 0; j < nr; j++)                                      \
                 c[(size_t)i * ldc + j] =                                      \
                     accumulate ? c[(size_t)i * ldc + j] + tile[i][j]          \
+                    : bias     ? tile[i][j] + bias[j]                         \
                                : tile[i][j];                                  \
     } while (0)
 
 __attribute__((target("avx512f")))
 void bp__uk_avx512(int kc, const float *a, int sa, const float *b, int sb,
-                   float *c, int ldc, int mr, int nr, int accumulate)
+                   float *c, int ldc, int mr, int nr, int accumulate,
+                   const float *bias)
 {
     __m512 c0[12], c1[12];
 #pragma GCC unroll 12
@@ -48,12 +50,17 @@ void bp__uk_avx512(int kc, const float *a, int sa, const float *b, int sb,
         }
     }
     if (mr == 12 && nr == 32) {
+        const __m512 bias0 = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps();
+        const __m512 bias1 = bias ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
 #pragma GCC unroll 12
         for (int i = 0; i < 12; i++) {
             float *ci = c + (size_t)i * ldc;
             if (accumulate) {
                 c0[i] = _mm512_add_ps(_mm512_loadu_ps(ci), c0[i]);
                 c1[i] = _mm512_add_ps(_mm512_loadu_ps(ci + 16), c1[i]);
+            } else if (bias) {
+                c0[i] = _mm512_add_ps(c0[i], bias0);
+                c1[i] = _mm512_add_ps(c1[i], bias1);
             }
             _mm512_storeu_ps(ci, c0[i]);
             _mm512_storeu_ps(ci + 16, c1[i]);
@@ -71,7 +78,8 @@ void bp__uk_avx512(int kc, const float *a, int sa, const float *b, int sb,
 
 __attribute__((target("avx2,fma")))
 void bp__uk_avx2(int kc, const float *a, int sa, const float *b, int sb,
-                 float *c, int ldc, int mr, int nr, int accumulate)
+                 float *c, int ldc, int mr, int nr, int accumulate,
+                 const float *bias)
 {
     __m256 c0[6], c1[6];
 #pragma GCC unroll 6
@@ -91,12 +99,17 @@ void bp__uk_avx2(int kc, const float *a, int sa, const float *b, int sb,
         }
     }
     if (mr == 6 && nr == 16) {
+        const __m256 bias0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
+        const __m256 bias1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
 #pragma GCC unroll 6
         for (int i = 0; i < 6; i++) {
             float *ci = c + (size_t)i * ldc;
             if (accumulate) {
                 c0[i] = _mm256_add_ps(_mm256_loadu_ps(ci), c0[i]);
                 c1[i] = _mm256_add_ps(_mm256_loadu_ps(ci + 8), c1[i]);
+            } else if (bias) {
+                c0[i] = _mm256_add_ps(c0[i], bias0);
+                c1[i] = _mm256_add_ps(c1[i], bias1);
             }
             _mm256_storeu_ps(ci, c0[i]);
             _mm256_storeu_ps(ci + 8, c1[i]);

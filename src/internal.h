@@ -47,7 +47,8 @@ typedef struct bp_pool bp_pool;
 typedef struct {
     const char *name;
     void (*kernel)(int kc, const float *a, int sa, const float *b, int sb,
-                   float *c, int ldc, int mr, int nr, int accumulate);
+                   float *c, int ldc, int mr, int nr, int accumulate,
+                   const float *bias);
     int mr, nr;
     void (*gemv)(int m, int k, const float *x, const float *w,
                  const float *b, float *y);

@@ -76,9 +76,8 @@ void bp__gemm_xwt_bias(bp_net *net, int n, int m, int k, const bp_real *x,
     }
 #elif !defined(BP_DOUBLE)
     if (use_blocked(net, n, m, k)) {
-        for (int i = 0; i < n; i++)
-            memcpy(y + (size_t)i * m, b, (size_t)m * sizeof *y);
-        bp__sgemm(net, 0, 1, n, m, k, x, k, w, k, y, m, 1);
+        /* the bias goes in as each tile is first stored */
+        bp__sgemm(net, 0, 1, n, m, k, x, k, w, k, y, m, 0, b);
         return;
     }
 #endif
@@ -117,7 +116,7 @@ void bp__gemm_dta(bp_net *net, int n, int m, int k, const bp_real *d,
     }
 #elif !defined(BP_DOUBLE)
     if (use_blocked(net, n, m, k)) {
-        bp__sgemm(net, 1, 0, m, k, n, d, m, a, k, g, k, 0);
+        bp__sgemm(net, 1, 0, m, k, n, d, m, a, k, g, k, 0, NULL);
         return;
     }
 #endif
@@ -153,7 +152,7 @@ void bp__gemm_dw(bp_net *net, int n, int m, int k, const bp_real *d,
     }
 #elif !defined(BP_DOUBLE)
     if (use_blocked(net, n, m, k)) {
-        bp__sgemm(net, 0, 0, n, k, m, d, m, w, k, p, k, 0);
+        bp__sgemm(net, 0, 0, n, k, m, d, m, w, k, p, k, 0, NULL);
         return;
     }
 #endif
