@@ -16,12 +16,12 @@
 
 bp_kernel_choice bp__kernel_pick(const char *want)
 {
-    bp_kernel_choice portable = {"portable", NULL, 0, 0, NULL, NULL, NULL};
+    bp_kernel_choice portable = {"portable", NULL, NULL, 0, 0, NULL, NULL, NULL};
 #if BP_GEMM_X86 && !defined(BP_DOUBLE)
-    bp_kernel_choice avx512 = {"avx512", bp__uk_avx512, 12, 32,
+    bp_kernel_choice avx512 = {"avx512", bp__uk_avx512, bp__uk_avx512_rows, 12, 32,
                                bp__gemv_avx512, bp__gemvt_avx512,
                                bp__finite_avx512};
-    bp_kernel_choice avx2 = {"avx2", bp__uk_avx2, 6, 16, bp__gemv_avx2,
+    bp_kernel_choice avx2 = {"avx2", bp__uk_avx2, NULL, 6, 16, bp__gemv_avx2,
                              bp__gemvt_avx2, bp__finite_avx2};
     const int has512 = bp__cpu_has("avx512f"), has2 = bp__cpu_has("avx2");
     if (want && strcmp(want, "portable") == 0)
@@ -122,7 +122,7 @@ static void run(void *arg, int tid, int n_threads)
     const job *g = arg;
     const bp_net *net = g->net;
     const int MR = net->kern.mr, NR = net->kern.nr;
-    const bp_ukernel uk = net->kern.kernel;
+    const bp_ukernel uk = net->kern.kernel, uk_rows = net->kern.kernel_rows;
     const int panels = (g->N + NR - 1) / NR;
     const int j0 = (int)((long)panels * tid / n_threads) * NR;
     int j1 = (int)((long)panels * (tid + 1) / n_threads) * NR;
@@ -148,8 +148,12 @@ static void run(void *arg, int tid, int n_threads)
                 const int mr = g->M - ic < MR ? g->M - ic : MR;
                 const float *as = ap;
                 int sa = MR;
+                const int rows = !g->ta && uk_rows && mr == MR;
                 if (direct_a && mr == MR) {
                     as = g->A + (size_t)pc * g->lda + ic;
+                    sa = g->lda;
+                } else if (rows) { /* A's rows read in place */
+                    as = g->A + (size_t)ic * g->lda + pc;
                     sa = g->lda;
                 } else {
                     pack_a(g, ic, mr, pc, kc, MR, ap);
@@ -165,7 +169,7 @@ static void run(void *arg, int tid, int n_threads)
                         bs = bp + (size_t)(q - full) * kc * NR;
                         sb = NR;
                     }
-                    uk(kc, as, sa, bs, sb,
+                    (rows ? uk_rows : uk)(kc, as, sa, bs, sb,
                        g->C + (size_t)ic * g->ldc + jc + q * NR, g->ldc, mr,
                        nr, acc, acc || !g->bias ? NULL : g->bias + jc + q * NR);
                 }

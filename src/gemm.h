@@ -42,6 +42,9 @@ void bp__uk_avx512(int kc, const float *a, int sa, const float *b, int sb,
 void bp__uk_avx2(int kc, const float *a, int sa, const float *b, int sb,
                  float *c, int ldc, int mr, int nr, int accumulate,
                  const float *bias);
+void bp__uk_avx512_rows(int kc, const float *a, int lda, const float *b,
+                        int sb, float *c, int ldc, int mr, int nr,
+                        int accumulate, const float *bias);
 int bp__finite_avx512(const float *v, size_t n);
 int bp__finite_avx2(const float *v, size_t n);
 void bp__transpose_avx2(const float *src, int lds, int rows, int cols,

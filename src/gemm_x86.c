@@ -27,28 +27,11 @@
                                : tile[i][j];                                  \
     } while (0)
 
-__attribute__((target("avx512f")))
-void bp__uk_avx512(int kc, const float *a, int sa, const float *b, int sb,
-                   float *c, int ldc, int mr, int nr, int accumulate,
-                   const float *bias)
+/* Store the 12 x 32 tile held in c0, c1: see STORE_TILE. */
+__attribute__((target("avx512f"), always_inline))
+static inline void store512(__m512 *c0, __m512 *c1, float *c, int ldc, int mr,
+                            int nr, int accumulate, const float *bias)
 {
-    __m512 c0[12], c1[12];
-#pragma GCC unroll 12
-    for (int i = 0; i < 12; i++) {
-        c0[i] = _mm512_setzero_ps();
-        c1[i] = _mm512_setzero_ps();
-    }
-    for (int p = 0; p < kc; p++) {
-        const __m512 b0 = _mm512_loadu_ps(b + (size_t)p * sb);
-        const __m512 b1 = _mm512_loadu_ps(b + (size_t)p * sb + 16);
-        const float *ap = a + (size_t)p * sa;
-#pragma GCC unroll 12
-        for (int i = 0; i < 12; i++) {
-            const __m512 ai = _mm512_set1_ps(ap[i]);
-            c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);
-            c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
-        }
-    }
     if (mr == 12 && nr == 32) {
         const __m512 bias0 = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps();
         const __m512 bias1 = bias ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
@@ -74,6 +57,65 @@ void bp__uk_avx512(int kc, const float *a, int sa, const float *b, int sb,
         _mm512_storeu_ps(tile[i] + 16, c1[i]);
     }
     STORE_TILE(12, 32, tile);
+}
+
+__attribute__((target("avx512f")))
+void bp__uk_avx512(int kc, const float *a, int sa, const float *b, int sb,
+                   float *c, int ldc, int mr, int nr, int accumulate,
+                   const float *bias)
+{
+    __m512 c0[12], c1[12];
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; i++) {
+        c0[i] = _mm512_setzero_ps();
+        c1[i] = _mm512_setzero_ps();
+    }
+    for (int p = 0; p < kc; p++) {
+        const __m512 b0 = _mm512_loadu_ps(b + (size_t)p * sb);
+        const __m512 b1 = _mm512_loadu_ps(b + (size_t)p * sb + 16);
+        const float *ap = a + (size_t)p * sa;
+#pragma GCC unroll 12
+        for (int i = 0; i < 12; i++) {
+            const __m512 ai = _mm512_set1_ps(ap[i]);
+            c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);
+            c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
+        }
+    }
+    store512(c0, c1, c, ldc, mr, nr, accumulate, bias);
+}
+
+/* The same with A read in place from 12 rows of a row-major matrix
+ * (element (i, p) at a[i * lda + p]): no packing of A at all. Each row is
+ * a stream the prefetchers follow; the broadcasts are loads either way.
+ * Same multiply-adds in the same order, so the same numbers. */
+__attribute__((target("avx512f")))
+void bp__uk_avx512_rows(int kc, const float *a, int lda, const float *b,
+                        int sb, float *c, int ldc, int mr, int nr,
+                        int accumulate, const float *bias)
+{
+    __m512 c0[12], c1[12];
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; i++) {
+        c0[i] = _mm512_setzero_ps();
+        c1[i] = _mm512_setzero_ps();
+    }
+    const size_t L = (size_t)lda;
+    const float *a0 = a, *a4 = a + 4 * L, *a8 = a + 8 * L;
+    for (int p = 0; p < kc; p++) {
+        const __m512 b0 = _mm512_loadu_ps(b + (size_t)p * sb);
+        const __m512 b1 = _mm512_loadu_ps(b + (size_t)p * sb + 16);
+        const float *r[3] = {a0 + p, a4 + p, a8 + p};
+#pragma GCC unroll 3
+        for (int g = 0; g < 3; g++)
+#pragma GCC unroll 4
+            for (int k = 0; k < 4; k++) {
+                const int i = 4 * g + k;
+                const __m512 ai = _mm512_set1_ps(r[g][k * L]);
+                c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);
+                c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
+            }
+    }
+    store512(c0, c1, c, ldc, mr, nr, accumulate, bias);
 }
 
 __attribute__((target("avx2,fma")))

@@ -49,6 +49,10 @@ typedef struct {
     void (*kernel)(int kc, const float *a, int sa, const float *b, int sb,
                    float *c, int ldc, int mr, int nr, int accumulate,
                    const float *bias);
+    /* the same reading A from MR rows in place (NULL: pack them) */
+    void (*kernel_rows)(int kc, const float *a, int lda, const float *b,
+                        int sb, float *c, int ldc, int mr, int nr,
+                        int accumulate, const float *bias);
     int mr, nr;
     void (*gemv)(int m, int k, const float *x, const float *w,
                  const float *b, float *y);
