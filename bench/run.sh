@@ -71,6 +71,9 @@ if command -v mpicc >/dev/null 2>&1 && make -s MPI=1 all >/dev/null 2>&1; then
             --scale minmax --quiet --log "$B/mpi$np.jsonl" >/dev/null 2>&1
         echo "$np $(sed 's/.*"seconds":\([^,]*\).*/\1/' "$B/mpi$np.jsonl" | sort -g | head -n 1)" >>"$B/mpi.txt"
     done
+    # the exchange alone: one step's allreduce of the gradient
+    mpicc -O2 bench/allreduce.c -o "$B/allreduce" &&
+        mpirun --allow-run-as-root --oversubscribe -np 2 "$B/allreduce" >"$B/allreduce.txt" 2>/dev/null
 fi
 
 peak=$(val peak "$B/peak.txt"); peak2=$(val peak_2t "$B/peak.txt")
@@ -120,6 +123,10 @@ while read -r np s; do
     echo "| $np | $s | $(ratio "$m1" "$s") |"
 done <"$B/mpi.txt"
 echo "| 1 process, 2 threads | $o2 | $(ratio "$o1" "$o2") (vs 1 thread) |"
+if [ -s "$B/allreduce.txt" ]; then
+    echo
+    echo "One step's gradient exchange alone (bench/allreduce.c: in-place MPI_Allreduce of $(val allreduce_floats "$B/allreduce.txt") floats, $(val allreduce_ranks "$B/allreduce.txt") ranks): $(val allreduce_us "$B/allreduce.txt") us; one rank's step takes $(awk -v s="$m1" 'BEGIN { printf "%.0f", s / 469 * 1e6 }') us."
+fi
 echo
 echo "## Test accuracy after $EPOCHS epochs, same recipe"
 echo
