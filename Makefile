@@ -94,7 +94,12 @@ $(BUILD)/libbackprop.a: $(LIB_OBJ)
 $(BUILD)/libbackprop.so: $(LIB_OBJ)
 	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-examples: $(EX_BIN)
+examples: $(EX_BIN) $(BUILD)/examples/embedded
+
+# An exported network in a program that does not link libbackprop.
+$(BUILD)/examples/embedded: examples/embedded/main.c examples/embedded/xor_net.c examples/embedded/xor_net.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c99 -Wall -Wextra -Werror -O2 examples/embedded/main.c examples/embedded/xor_net.c -o $@ -lm
 
 $(BUILD)/examples/%: examples/%.c $(BUILD)/libbackprop.a $(HEADERS)
 	@mkdir -p $(dir $@)

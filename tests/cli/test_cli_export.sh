@@ -124,4 +124,22 @@ if [ -f /usr/include/fann.h ] && $CC tests/export/fann_check.c -o "$TMP/fann_che
 else
     fail "libfann-dev missing: apt-get install libfann-dev ($(head -1 "$TMP/cc.err" 2>/dev/null))"
 fi
+echo "examples/embedded: an exported network in a program without libbackprop"
+$BP export --model examples/embedded/xor.model --format c -o "$TMP/xor_net.c" --name xor >/dev/null 2>&1
+cmp -s "$TMP/xor_net.c" examples/embedded/xor_net.c && cmp -s "$TMP/xor_net.h" examples/embedded/xor_net.h &&
+    ok "examples/embedded/xor_net.[ch] are what export writes for xor.model today" ||
+    fail "examples/embedded/xor_net.[ch] are stale: rerun the export in examples/embedded/xor.model"
+if [ -x "$BUILD/examples/embedded" ] && ! nm "$BUILD/examples/embedded" | grep -q ' bp_'; then
+    ok "build/examples/embedded links no bp_ symbol"
+else
+    fail "build/examples/embedded missing or linked with libbackprop"
+fi
+printf 'a,b\n0,0\n0,1\n1,0\n1,1\n' >"$TMP/xin.csv"
+$BP predict --model examples/embedded/xor.model --data "$TMP/xin.csv" | tail -n +2 >"$TMP/xlib.out"
+"$BUILD/examples/embedded" | sed 's/.*-> \([^ ]*\) .*/\1/' >"$TMP/xemb.out"
+w=$(compare "$TMP/xemb.out" "$TMP/xlib.out" 1e-6 1e-9) && ok "it prints the library's outputs within 1e-6 (max diff $w)" ||
+    fail "embedded $(tr '\n' ' ' <"$TMP/xemb.out") vs library $(tr '\n' ' ' <"$TMP/xlib.out")"
+[ "$("$BUILD/examples/embedded" | sed 's/.*(\([01]\))$/\1/' | tr -d '\n')" = 0110 ] &&
+    ok "and computes XOR: 0 1 1 0" || fail "not XOR: $("$BUILD/examples/embedded")"
+
 summary cli_export
