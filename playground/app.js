@@ -105,6 +105,7 @@ function bindC() {
   f('params', 'number', ['number']);
   f('n_params', 'number', ['number']);
   f('loss_kind', 'number', ['number']);
+  f('neuron_grid', 'number', ['number']);
   f('explain', 'number', ['number', 'number', 'number', 'number', 'number', 'number']);
   f('export_text', 'number', ['number']);
 }
@@ -447,15 +448,49 @@ function drawNet() {
     g.beginPath(); g.moveTo(selected.x1, selected.y1); g.lineTo(selected.x2, selected.y2); g.stroke();
   }
   g.globalAlpha = 1;
+  /* each neuron as what it computes over the plane (a 16 x 16 map from
+   * one forward phase of the library), the inputs as x1 and x2 */
+  const ptr = C.neuron_grid(P), NG = 16;
+  const maps = ptr ? M.HEAPF64.subarray(ptr / 8) : null;
+  let at = 0;
   for (const v of netView.circles) {
-    g.beginPath();
-    g.arc(v.x, v.y, 11, 0, 2 * Math.PI);
-    g.fillStyle = v.bidx >= 0 ? `rgb(${colour(0.5 + 0.5 * Math.tanh(params[base + v.bidx]))})` : '#fff';
-    g.fill();
+    const x = v.x - 11, y = v.y - 11;
+    if (maps) {
+      const img = neuronImage.getContext('2d').createImageData(NG, NG);
+      for (let i = 0; i < NG * NG; i++) {
+        let val;
+        if (v.l < 0) { /* an input: its own value, x1 left to right, x2 up */
+          const r = Math.floor(i / NG), c = i % NG;
+          val = 0.5 + 0.5 * (v.j === 0 ? -1 + 2 * c / (NG - 1) : 1 - 2 * r / (NG - 1));
+        } else {
+          val = shade(v.act, maps[at + i]);
+        }
+        const col = colour(val);
+        img.data.set([col[0], col[1], col[2], 255], i * 4);
+      }
+      if (v.l >= 0) at += NG * NG;
+      neuronImage.getContext('2d').putImageData(img, 0, 0);
+      g.imageSmoothingEnabled = true;
+      g.drawImage(neuronImage, x, y, 22, 22);
+    } else {
+      g.fillStyle = '#fff';
+      g.fillRect(x, y, 22, 22);
+    }
     g.lineWidth = v.sel ? 3 : 1;
     g.strokeStyle = v.sel ? '#c2185b' : '#333';
-    g.stroke();
+    g.strokeRect(x, y, 22, 22);
   }
+}
+
+const neuronImage = document.createElement('canvas');
+neuronImage.width = neuronImage.height = 16;
+
+/* A neuron's output as a shade: sigmoid and softmax outputs are already
+ * in [0, 1], tanh in [-1, 1]; unbounded ones are squashed. */
+function shade(act, v) {
+  if (act === ACT.sigmoid || act === 6) return v;
+  if (act === ACT.tanh) return 0.5 + 0.5 * v;
+  return 0.5 + 0.5 * Math.tanh(v);
 }
 
 function buildNet(root, cols, W, H, key) {
@@ -494,7 +529,7 @@ function buildNet(root, cols, W, H, key) {
       const name = neuronName(l, j), bidx = l >= 0 ? paramIndex(l, j, -1) : -1;
       tip(e, () => (bidx >= 0 ? `${name}: bias ${value(bidx)}` : name));
       e.addEventListener('click', () => choose({ kind: 'neuron', l, j }));
-      netView.circles.push({ x, y, bidx, sel });
+      netView.circles.push({ x, y, bidx, sel, l, j, act: l >= 0 ? C.layer_act(P, l) : -1 });
       const t = svg('text', { x, y: y + 4, 'text-anchor': 'middle', class: 'label' }, root);
       t.textContent = name;
     }

@@ -24,6 +24,7 @@
 #endif
 
 #define PG_MAX_LAYERS 8
+#define PG_NEURON_GRID 16 /* each neuron's small map: 16 x 16 points */
 #define PG_EXPORT_PATH "/tmp/playground-model.txt"
 
 typedef struct {
@@ -42,6 +43,9 @@ typedef struct {
     bp_real *grid;        /* predictions on the heat-map grid */
     bp_real *gx;          /* its inputs */
     int grid_n;
+    bp_real *ngrid;       /* every neuron's output on the small grid */
+    bp_real *ngx;         /* its inputs */
+    int ngrid_total;      /* neurons ngrid has room for */
     char *text;           /* explain / export output */
     size_t text_len, text_cap;
     char err[256];
@@ -56,6 +60,7 @@ static int fail(pg *p, bp_status st, const char *what)
 }
 
 PG_API const char *pg_error(const pg *p) { return p->err; }
+PG_API int pg_layer_width(const pg *p, int l);
 
 PG_API void *pg_alloc(int bytes) { return malloc(bytes > 0 ? (size_t)bytes : 1); }
 PG_API void pg_free_buf(void *ptr) { free(ptr); }
@@ -84,13 +89,17 @@ PG_API void pg_delete(pg *p)
     free_data(p);
     bp_net_free(p->net);
     free(p->grid), free(p->gx), free(p->text);
+    free(p->ngrid), free(p->ngx);
     free(p);
 }
 
-/* Room for batches of the training size and for a grid row at a time. */
+/* Room for batches of the training size, and for the neurons' small grid
+ * in one forward phase. */
 static int reserve(pg *p)
 {
     int need = p->batch > 64 ? p->batch : 64;
+    if (need < PG_NEURON_GRID * PG_NEURON_GRID)
+        need = PG_NEURON_GRID * PG_NEURON_GRID;
     bp_status st = bp_net_reserve(p->net, need);
     return st ? fail(p, st, "reserve") : 0;
 }
@@ -298,6 +307,47 @@ PG_API bp_real *pg_grid(pg *p, int g, double x0, double x1, double y0,
     if (bp_net_predict(p->net, p->gx, g * g, p->grid))
         return NULL;
     return p->grid;
+}
+
+/* What every neuron computes over the plane, as TensorFlow Playground
+ * draws it: one forward phase of a 16 x 16 grid over [-1, 1]^2 (row 0 at
+ * the top), each layer's outputs copied out neuron by neuron:
+ * out[(sum of the widths of the layers below l) + j][16 * 16]. NULL for a
+ * network without 2 inputs. */
+PG_API bp_real *pg_neuron_grid(pg *p)
+{
+    const int g = PG_NEURON_GRID, n = g * g;
+    if (!p->net || bp_net_n_in(p->net) != 2)
+        return NULL;
+    int total = 0;
+    for (int l = 0; l < bp_net_n_layers(p->net); l++)
+        total += pg_layer_width(p, l);
+    if (!p->ngx) {
+        p->ngx = malloc(sizeof(bp_real) * 2 * (size_t)n);
+        if (!p->ngx)
+            return NULL;
+        for (int r = 0; r < g; r++)
+            for (int c = 0; c < g; c++) {
+                p->ngx[2 * (r * g + c)] = (bp_real)(-1 + 2.0 * c / (g - 1));
+                p->ngx[2 * (r * g + c) + 1] = (bp_real)(1 - 2.0 * r / (g - 1));
+            }
+    }
+    if (total > p->ngrid_total) {
+        free(p->ngrid);
+        p->ngrid = malloc(sizeof(bp_real) * (size_t)total * n);
+        p->ngrid_total = p->ngrid ? total : 0;
+    }
+    if (!p->ngrid || bp_net_forward(p->net, p->ngx, n))
+        return NULL;
+    bp_real *dst = p->ngrid;
+    for (int l = 0; l < bp_net_n_layers(p->net); l++) {
+        const int w = pg_layer_width(p, l);
+        const bp_real *a = bp_net_layer_out(p->net, l);
+        for (int j = 0; j < w; j++, dst += n)
+            for (int i = 0; i < n; i++)
+                dst[i] = a[(size_t)i * w + j];
+    }
+    return p->ngrid;
 }
 
 /* The network, for drawing: layer l's width, input width, activation. */

@@ -144,6 +144,17 @@ try {
   const pts = await page.evaluate(() => window.pgStats.frames);
   ok(pts > 0, 'training ran frame by frame', `${pts} frames`);
 
+  // each hidden neuron drawn as what it computes over the plane
+  const shades = await page.evaluate(() => {
+    const c = document.querySelector('#net circle.neuron[data-l="0"][data-j="0"]');
+    const g = document.getElementById('netcanvas').getContext('2d');
+    const d = g.getImageData(+c.getAttribute('cx') - 9, +c.getAttribute('cy') - 9, 18, 18).data;
+    const seen = new Set();
+    for (let i = 0; i < d.length; i += 4) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+    return seen.size;
+  });
+  ok(shades >= 20, 'neuron h1.1 is drawn as its map over the plane, not a flat colour', `${shades} shades`);
+
   // explain: a neuron, then a weight, of the trained network
   await page.click('#net circle.neuron[data-l="0"][data-j="0"]');
   let focus = await page.textContent('#explain-focus');
