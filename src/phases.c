@@ -386,7 +386,8 @@ static bp_status step_small(bp_net *net, const bp_real *x, const bp_real *t,
     if (bad)
         return bp__fail(net, BP_ERR_NONFINITE,
                         "input holds NaN or Inf (batch of 1)");
-    memcpy(net->x, x, (size_t)net->n_in * sizeof *x);
+    for (int i = 0; i < net->n_in; i++) /* a few numbers: no memcpy call */
+        net->x[i] = x[i];
     /* forward: z_j = (sum_p a_p w_jp) + b_j, summed in order of p */
     const bp_real *below = net->x;
     for (int l = 0; l < L; l++) {
@@ -416,8 +417,19 @@ static bp_status step_small(bp_net *net, const bp_real *x, const bp_real *t,
     if (loss)
         *loss = bp__loss_value(net->loss, net->reduction, out->z, out->a, t,
                                1, n_out);
-    bp__loss_delta(net->loss, net->reduction, out->act, out->act_param, out->z,
-                   out->a, t, out->delta, 1, n_out);
+    if (out->act == BP_ACT_SIGMOID &&
+        (net->loss == BP_LOSS_BCE || net->loss == BP_LOSS_SSE)) {
+        /* loss.c's deltas for one sample (its scale is 1): a - t, and
+         * for SSE times the seeds' out (1 - out) */
+        for (int j = 0; j < n_out; j++) {
+            const bp_real d = out->a[j] - t[j];
+            out->delta[j] = net->loss == BP_LOSS_BCE
+                                ? d : d * out->a[j] * (1 - out->a[j]);
+        }
+    } else {
+        bp__loss_delta(net->loss, net->reduction, out->act, out->act_param,
+                       out->z, out->a, t, out->delta, 1, n_out);
+    }
     /* backward: dE/dw_jp = delta_j a_p, dE/db_j = delta_j, then delta
      * below = (sum_j delta_j w_jq, j ascending) * f'(z) */
     for (int l = top; l >= 0; l--) {
