@@ -36,36 +36,23 @@ const version = browser.version();
 
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
 
-// one training step, alone (no drawing): the median of 20 runs of 1000 steps
-const stepUs = median(await page.evaluate(() => {
+// median milliseconds of `runs` calls of window.playground[what](arg)
+const timeIt = async (what, arg, runs) => median(await page.evaluate(([what, arg, runs]) => {
   const r = [];
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    window.playground.trainOnly(1000);
-    r.push((performance.now() - t0) * 1000 / 1000);
+    window.playground[what](arg);
+    r.push(performance.now() - t0);
   }
   return r;
-}));
+}, [what, arg, runs]));
+
+// one training step, alone (no drawing): 1000 at a time, in microseconds
+const stepUs = await timeIt('trainOnly', 1000, 20);
 // one redraw (heat map of 50x50 predictions, points, network, loss curve)
-const redrawMs = median(await page.evaluate(() => {
-  const r = [];
-  for (let i = 0; i < 40; i++) {
-    const t0 = performance.now();
-    window.playground.redrawOnly();
-    r.push(performance.now() - t0);
-  }
-  return r;
-}));
+const redrawMs = await timeIt('redrawOnly', undefined, 40);
 // explain of one sample (every number of a 2-8-8-1 step, both orders)
-const explainMs = median(await page.evaluate(() => {
-  const r = [];
-  for (let i = 0; i < 20; i++) {
-    const t0 = performance.now();
-    window.playground.explainOnly();
-    r.push(performance.now() - t0);
-  }
-  return r;
-}));
+const explainMs = await timeIt('explainOnly', undefined, 20);
 
 // running: 30 steps and one redraw per animation frame, for 5 s
 await page.click('#reset');
