@@ -63,7 +63,9 @@ endif
 
 ALL_CFLAGS := $(BASEFLAGS) $(CFLAGS)
 
-LIB_SRC   := $(sort $(wildcard src/*.c))
+# src/core (network, phases, training), src/kernel (products, threads,
+# per-CPU micro-kernels), src/io (files), src/explain
+LIB_SRC   := $(sort $(wildcard src/*/*.c src/*/*/*.c))
 LIB_OBJ   := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 EX_SRC    := $(sort $(wildcard examples/*.c))
 EX_BIN    := $(EX_SRC:examples/%.c=$(BUILD)/examples/%)
@@ -71,7 +73,12 @@ TEST_SRC  := $(sort $(wildcard tests/test_*.c))
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 CLI_SRC   := $(sort $(wildcard tools/*.c))
 CLI_OBJ   := $(CLI_SRC:tools/%.c=$(BUILD)/obj/tools/%.o)
-HEADERS   := include/backprop.h $(wildcard src/*.h) $(wildcard tools/*.h)
+HEADERS   := include/backprop.h $(wildcard src/*/*.h) $(wildcard tools/*.h)
+# Header dependencies of every object and program, written by the compiler.
+# Objects keep theirs beside them; programs in $(BUILD)/deps, so that
+# build/tests holds nothing but test programs.
+DEPFLAGS  := -MMD -MP
+PROGDEPS   = -MMD -MP -MF $(BUILD)/deps/$(subst /,_,$@).d
 
 .PHONY: all lib examples tests check check-asan check-double check-mpi check-all demo golden valgrind soak bench clean
 
@@ -79,13 +86,13 @@ all: lib examples $(BUILD)/backprop
 
 lib: $(BUILD)/libbackprop.a $(BUILD)/libbackprop.so
 
-$(BUILD)/obj/%.o: src/%.c $(HEADERS)
+$(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/obj/tools/%.o: tools/%.c $(HEADERS)
+$(BUILD)/obj/tools/%.o: tools/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/libbackprop.a: $(LIB_OBJ)
 	@rm -f $@
@@ -101,18 +108,20 @@ $(BUILD)/examples/embedded: examples/embedded/main.c examples/embedded/xor_net.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 -Wall -Wextra -Werror -O2 examples/embedded/main.c examples/embedded/xor_net.c -o $@ -lm
 
-$(BUILD)/examples/%: examples/%.c $(BUILD)/libbackprop.a $(HEADERS)
+$(BUILD)/examples/%: examples/%.c $(BUILD)/libbackprop.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ $(LDFLAGS) $(BUILD)/libbackprop.a $(LDLIBS)
+	@mkdir -p $(BUILD)/deps
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(PROGDEPS) $< -o $@ $(LDFLAGS) $(BUILD)/libbackprop.a $(LDLIBS)
 
 $(BUILD)/backprop: $(CLI_OBJ) $(BUILD)/libbackprop.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libbackprop.a $(LDLIBS)
 
 tests: $(TEST_BIN)
 
-$(BUILD)/tests/%: tests/%.c tests/test.h $(BUILD)/libbackprop.a $(HEADERS)
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libbackprop.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) $< -o $@ $(LDFLAGS) $(BUILD)/libbackprop.a $(LDLIBS)
+	@mkdir -p $(BUILD)/deps
+	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) $(PROGDEPS) $< -o $@ $(LDFLAGS) $(BUILD)/libbackprop.a $(LDLIBS)
 
 check: all tests
 	@sh tests/run.sh $(BUILD)
@@ -233,7 +242,7 @@ EMFLAGS   := -std=c11 -O2 -DBP_DOUBLE -Iinclude -Isrc -sENVIRONMENT=web \
              -sEXPORTED_FUNCTIONS=_malloc,_free
 .PHONY: playground check-playground bench-playground playground-screenshot
 playground: $(PG_OUT)/backprop.js $(PG_PAGE)
-$(PG_OUT)/backprop.js: $(LIB_SRC) playground/pg.c include/backprop.h $(wildcard src/*.h)
+$(PG_OUT)/backprop.js: $(LIB_SRC) playground/pg.c include/backprop.h $(wildcard src/*/*.h)
 	@mkdir -p $(PG_OUT)
 	NODE_PATH=/usr/share/nodejs $(EMCC) $(EMFLAGS) $(LIB_SRC) playground/pg.c -o $@
 $(PG_OUT)/%: playground/%
@@ -251,6 +260,8 @@ playground-screenshot: check-playground
 # steps and one redraw per frame, 2-8-8-1 on 500 points).
 bench-playground: playground $(BUILD)/backprop
 	node bench/playground.mjs $(BUILD)/backprop $(PG_OUT)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 clean:
 	rm -rf build build-double build-asan build-double-asan build-fuzz build-mpi build-blas

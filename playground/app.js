@@ -382,7 +382,7 @@ function drawLoss() {
   g.fillText(`loss (max ${max.toPrecision(3)}): train grey, test black`, 4, 11);
 }
 
-/* Neuron names as backprop explain prints them (src/explain.c). */
+/* Neuron names as backprop explain prints them (src/explain/explain.c). */
 function neuronName(l, j) {
   const L = C.n_layers(P);
   if (l < 0) return `i${j + 1}`;

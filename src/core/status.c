@@ -2,7 +2,7 @@
  * status.c - status strings, error messages and allocation: the small
  * plumbing every other file leans on.
  */
-#include "internal.h"
+#include "core/internal.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -8,7 +8,7 @@
  * numbers do not depend on the number of threads.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "internal.h"
+#include "core/internal.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

@@ -8,7 +8,7 @@
  * allocated with the network: opt_a (velocity; Adam's m; RPROP's previous
  * gradient) and opt_b (Adam's v; RPROP's step size).
  */
-#include "internal.h"
+#include "core/internal.h"
 
 #include <stdio.h>
 #include <string.h>

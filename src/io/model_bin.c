@@ -14,7 +14,7 @@
  * later versions can add some without breaking old readers; every length
  * and count is checked against what is left of the file before use.
  */
-#include "model_internal.h"
+#include "io/model_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,7 +9,7 @@
  * the same order whichever thread owns it, so results are bit-identical
  * for any number of threads.
  */
-#include "gemm.h"
+#include "kernel/gemm.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  * is the seeds' form (sigmoid: a (1 - a)) and of z where a loses the
  * information (ReLU at 0).
  */
-#include "internal.h"
+#include "core/internal.h"
 
 #include <string.h>
 

@@ -5,7 +5,7 @@
 #ifndef BP_MODEL_INTERNAL_H
 #define BP_MODEL_INTERNAL_H
 
-#include "internal.h"
+#include "core/internal.h"
 
 typedef struct {
     unsigned char *p;

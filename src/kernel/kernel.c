@@ -9,7 +9,7 @@
  * so results do not depend on how a later threaded version splits the
  * output rows or columns.
  */
-#include "gemm.h"
+#include "kernel/gemm.h"
 
 #include <string.h>
 #ifdef BP_CBLAS

@@ -9,7 +9,7 @@
  * has it. Elsewhere (other compilers or CPUs) this file is empty and the
  * portable kernels run.
  */
-#include "gemm.h"
+#include "kernel/gemm.h"
 
 #if BP_GEMM_X86
 

@@ -4,7 +4,7 @@
  * every file the library produces goes through.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "model_internal.h"
+#include "io/model_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

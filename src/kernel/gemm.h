@@ -5,7 +5,7 @@
 #ifndef BP_GEMM_H
 #define BP_GEMM_H
 
-#include "internal.h"
+#include "core/internal.h"
 
 #if (defined(__x86_64__) || defined(__i386__)) && \
     (defined(__GNUC__) || defined(__clang__)) && !defined(__EMSCRIPTEN__)

@@ -2,7 +2,7 @@
  * net.c - a network's life: creation, workspace, settings, parameters,
  * initialisation. The phases themselves are in phases.c.
  */
-#include "gemm.h"
+#include "kernel/gemm.h"
 
 #include <limits.h>
 #include <string.h>

@@ -9,7 +9,7 @@
  * Their deltas use the closed forms in which the activation's derivative
  * cancels (seed 000): a - t.
  */
-#include "internal.h"
+#include "core/internal.h"
 
 #include <string.h>
 

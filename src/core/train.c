@@ -7,7 +7,7 @@
  * the best weights) is allocated once at the start; the steps themselves
  * allocate nothing.
  */
-#include "internal.h"
+#include "core/internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  * IEEE 754 rounds correctly: libm's log may differ in the last bit between
  * platforms, ours cannot (this file is compiled without FMA contraction).
  */
-#include "internal.h"
+#include "core/internal.h"
 
 #include <math.h>
 

@@ -12,7 +12,7 @@
  * Nothing here allocates: everything lives in the workspace that create
  * and reserve sized.
  */
-#include "internal.h"
+#include "core/internal.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -8,7 +8,7 @@
  * plain text or in Markdown with LaTeX. With --check, each gradient gets
  * its central finite difference beside it.
  */
-#include "internal.h"
+#include "core/internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

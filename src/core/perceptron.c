@@ -3,7 +3,7 @@
  * (seed 004). Not gradient descent: the step has no useful derivative,
  * so the rule moves the weights by the error itself.
  */
-#include "internal.h"
+#include "core/internal.h"
 
 bp_status bp_perceptron_train(bp_net *net, const bp_real *x, const bp_real *t,
                               int n, double lr, int max_epochs, int *epochs,

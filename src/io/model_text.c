@@ -23,7 +23,7 @@
  * Numbers are written in the shortest form that reads back to the same
  * bits, so 0.15 stays 0.15 and a save/load round trip is exact.
  */
-#include "model_internal.h"
+#include "io/model_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
