@@ -410,6 +410,24 @@ bp_status bp_perceptron_train(bp_net *net, const bp_real *x, const bp_real *t,
                               int n, double lr, int max_epochs, int *epochs,
                               int *converged);
 
+/* -------------------------------------------------------------- data sets
+ *
+ * A data set as training and evaluation read it: n samples; sample i's
+ * inputs at x[i * n_in]; its targets either dense, at t[i * n_out], or,
+ * for classes, one class index label[i] in [0, n_out), expanded to a
+ * one-hot row only when a batch is gathered (so a set of many classes
+ * costs n indices, not n * n_out numbers). Exactly one of t and label is
+ * set. A bp_data is a view: it copies and owns nothing; the arrays stay
+ * owned by whoever made it (the caller, or the library's data readers).
+ */
+typedef struct {
+    int64_t n;            /* samples */
+    int n_in, n_out;      /* input width; target width (= classes) */
+    const bp_real *x;     /* [n][n_in], row-major */
+    const bp_real *t;     /* [n][n_out], or NULL when label is set */
+    const int32_t *label; /* [n], each in [0, n_out), or NULL */
+} bp_data;
+
 /* --------------------------------------------------------- training loop */
 
 /* What the training loop reports after each epoch. Accuracies are NaN
