@@ -96,6 +96,17 @@ static const char *given(out_t *o, double v)
     return s;
 }
 
+/* A number after a minus sign: in parentheses when negative, so
+ * e^-z reads e^-(-6.580000000), never e^--6.580000000. */
+static const char *negated(out_t *o, double v)
+{
+    if (!(v < 0))
+        return num(o, v);
+    char *s = slot(o);
+    snprintf(s, 48, "(%s)", num(o, v));
+    return s;
+}
+
 /* ----------------------------------------------------------- the names */
 
 enum sym { S_NET, S_OUT, S_DELTA, S_W, S_B, S_T };
@@ -279,7 +290,7 @@ static void forward_detail(out_t *o, const bp_net *net)
                 emit(o, o->md ? "%s = \\sigma(%s) = \\frac{1}{1 + e^{-%s}} = %s"
                               : "%s = sigmoid(%s) = 1 / (1 + e^-%s) = %s",
                      sym(o, S_OUT, l, j, 0), sym(o, S_NET, l, j, 0),
-                     num(o, ly->z[j]), num(o, ly->a[j]));
+                     negated(o, ly->z[j]), num(o, ly->a[j]));
             else
                 emit(o, "%s = %s(%s) = %s", sym(o, S_OUT, l, j, 0),
                      act_formula(o, ly->act), sym(o, S_NET, l, j, 0),
