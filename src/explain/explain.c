@@ -72,17 +72,6 @@ static const char *num(out_t *o, double v)
     return s;
 }
 
-/* A finite difference: in float32 only about five digits of it mean
- * anything, so it is shown with six decimals there. */
-static const char *fd_num(out_t *o, double v)
-{
-    if (sizeof(bp_real) == 8)
-        return num(o, v);
-    char *s = slot(o);
-    snprintf(s, 40, fabs(v) >= 1e-4 || v == 0 ? "%.6f" : "%.3e", v);
-    return s;
-}
-
 /* An operand as given (a weight, an input): its shortest exact form, so
  * 0.15 prints as 0.15. */
 static const char *given(out_t *o, double v)
@@ -96,15 +85,11 @@ static const char *given(out_t *o, double v)
     return s;
 }
 
-/* A number after a minus sign: in parentheses when negative, so
- * e^-z reads e^-(-6.580000000), never e^--6.580000000. */
+/* -v, the exponent of e in a sigmoid: e^-0.377499998 for v > 0 and
+ * e^0.020000000 for v < 0, never e^--0.02 (and e^0 for 0, not e^-0). */
 static const char *negated(out_t *o, double v)
 {
-    if (!(v < 0))
-        return num(o, v);
-    char *s = slot(o);
-    snprintf(s, 48, "(%s)", num(o, v));
-    return s;
+    return num(o, v == 0 ? 0.0 : -v);
 }
 
 /* ----------------------------------------------------------- the names */
@@ -287,8 +272,9 @@ static void forward_detail(out_t *o, const bp_net *net)
             eq_end(o);
             eq_begin(o);
             if (ly->act == BP_ACT_SIGMOID)
-                emit(o, o->md ? "%s = \\sigma(%s) = \\frac{1}{1 + e^{-%s}} = %s"
-                              : "%s = sigmoid(%s) = 1 / (1 + e^-%s) = %s",
+                /* e^(-z) written with one sign: e^-0.38, e^0.02 */
+                emit(o, o->md ? "%s = \\sigma(%s) = \\frac{1}{1 + e^{%s}} = %s"
+                              : "%s = sigmoid(%s) = 1 / (1 + e^%s) = %s",
                      sym(o, S_OUT, l, j, 0), sym(o, S_NET, l, j, 0),
                      negated(o, ly->z[j]), num(o, ly->a[j]));
             else
@@ -431,7 +417,7 @@ static void backward_layer(out_t *o, const bp_net *net, const bp_real *t,
                      operand(o, l, in[k]), num(o, net->grads[idx]));
             if (fd)
                 emit(o, o->md ? "\\quad \\text{(finite difference: %s)}"
-                              : "   [finite difference %s]", fd_num(o, fd[idx]));
+                              : "   [finite difference %s]", num(o, fd[idx]));
             if ((is_b && ly->freeze_b) || (!is_b && ly->freeze_w))
                 emit(o, o->md ? "\\quad \\text{(frozen)}" : "   (frozen)");
             eq_end(o);
@@ -557,31 +543,112 @@ static bp_status run_order(const bp_net *src, const bp_real *x,
     return st;
 }
 
-/* Central differences of E for every parameter of a copy of net. */
+/* f(z) of one row in place, in double, as act.c defines it in the
+ * working precision. */
+static void act_double(bp_act act, double param, double *z, int m)
+{
+    double max = z[0], sum = 0;
+    for (int j = 0; j < m; j++) {
+        const double v = z[j];
+        switch (act) {
+        case BP_ACT_SIGMOID:
+            z[j] = v >= 0 ? 1 / (1 + exp(-v)) : exp(v) / (1 + exp(v));
+            break;
+        case BP_ACT_TANH: z[j] = tanh(v); break;
+        case BP_ACT_RELU: z[j] = v > 0 ? v : 0; break;
+        case BP_ACT_LEAKY_RELU: z[j] = v > 0 ? v : param * v; break;
+        case BP_ACT_STEP: z[j] = v >= 0 ? 1 : 0; break;
+        case BP_ACT_SOFTMAX: max = v > max ? v : max; break;
+        default: break; /* identity */
+        }
+    }
+    if (act != BP_ACT_SOFTMAX)
+        return;
+    for (int j = 0; j < m; j++)
+        sum += z[j] = exp(z[j] - max);
+    for (int j = 0; j < m; j++)
+        z[j] /= sum;
+}
+
+/* E of one sample with the parameters p, computed in double throughout
+ * by the definitions of act.c and loss.c: an evaluation independent of the
+ * library's own forward phase, so the finite differences it gives check
+ * the gradients to as many digits as they are shown, in the float32
+ * build too. buf holds 2 x widest doubles. */
+static double loss_double(const bp_net *net, const double *p,
+                          const bp_real *x, const bp_real *t, double *buf)
+{
+    const int L = net->n_layers, w = net->max_widest;
+    double *in = buf, *z = buf + w;
+    for (int k = 0; k < net->n_in; k++)
+        in[k] = x[k];
+    for (int l = 0; l < L; l++) {
+        const bp_layer *ly = &net->layers[l];
+        for (int j = 0; j < ly->n_out; j++) {
+            double s = p[ly->b_off + j];
+            for (int k = 0; k < ly->n_in; k++)
+                s += p[ly->w_off + (size_t)j * ly->n_in + k] * in[k];
+            z[j] = s;
+        }
+        if (l < L - 1) {
+            act_double(ly->act, ly->act_param, z, ly->n_out);
+            double *swap = in;
+            in = z;
+            z = swap;
+        }
+    }
+    /* z: the output layer's net input, as loss.c takes it */
+    const bp_layer *top = &net->layers[L - 1];
+    const int m = top->n_out;
+    double e = 0, max = z[0], sum = 0, tsum = 0, tz = 0;
+    switch (net->loss) {
+    case BP_LOSS_BCE:
+        for (int j = 0; j < m; j++)
+            e += (z[j] > 0 ? z[j] : 0) - t[j] * z[j] + log1p(exp(-fabs(z[j])));
+        return e;
+    case BP_LOSS_CE:
+        for (int j = 1; j < m; j++)
+            max = z[j] > max ? z[j] : max;
+        for (int j = 0; j < m; j++) {
+            sum += exp(z[j] - max);
+            tsum += t[j];
+            tz += t[j] * z[j];
+        }
+        return tsum * (max + log(sum)) - tz;
+    default: /* SSE on the output's activation */
+        act_double(top->act, top->act_param, z, m);
+        for (int j = 0; j < m; j++)
+            e += 0.5 * (t[j] - z[j]) * (t[j] - z[j]);
+        return e;
+    }
+}
+
+/* Five-point central differences of E for every parameter, in double
+ * (one sample: the mean and the sum over the batch are the same). */
 static bp_status finite_differences(const bp_net *net, const bp_real *x,
                                     const bp_real *t, double *fd)
 {
-    bp_net *p;
-    bp_status st = bp_net_clone(net, &p);
-    /* float32: the rounding error of E(p +- h), about 1e-7 E / h, shrinks
-     * with a wider step, while the five-point formula's truncation error,
-     * O(h^4), stays negligible up to h = 0.05 */
-    const double h = sizeof(bp_real) == 8 ? 1e-4 : 5e-2;
-    for (size_t i = 0; !st && i < p->n_params; i++) {
-        const bp_real keep = p->params[i];
+    double *p = malloc((net->n_params + 2 * (size_t)net->max_widest) *
+                       sizeof *p);
+    if (!p)
+        return BP_ERR_NOMEM;
+    double *buf = p + net->n_params;
+    for (size_t i = 0; i < net->n_params; i++)
+        p[i] = net->params[i];
+    const double h = 1e-4; /* truncation O(h^4), rounding ~1e-16 / h */
+    for (size_t i = 0; i < net->n_params; i++) {
+        const double keep = p[i];
         static const double at[4] = {-2, -1, 1, 2};
         double e[4];
-        for (int s = 0; !st && s < 4; s++) {
-            p->params[i] = (bp_real)(keep + at[s] * h);
-            st = bp_net_forward(p, x, 1);
-            if (!st)
-                st = bp_net_loss(p, t, &e[s]);
+        for (int s = 0; s < 4; s++) {
+            p[i] = keep + at[s] * h;
+            e[s] = loss_double(net, p, x, t, buf);
         }
-        p->params[i] = keep;
+        p[i] = keep;
         fd[i] = (8 * (e[2] - e[1]) - (e[3] - e[0])) / (12 * h);
     }
-    bp_net_free(p);
-    return st;
+    free(p);
+    return BP_OK;
 }
 
 /* The hidden layers' gradients in both orders, side by side. */

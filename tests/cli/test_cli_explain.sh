@@ -79,6 +79,27 @@ bad=$(grep "finite difference" "$TMP/check" | sed 's/\[finite difference \([^]]*
              s = g < 0 ? -g : g; if (d > 1e-3 * s + 2e-6) n++ } END { print n + 0 }')
 [ "$bad" -eq 0 ] && ok "every gradient agrees with its finite difference" ||
     fail "$bad gradients disagree with their finite differences"
+# the finite differences are computed in double in either build, so they
+# show 9 decimals like the gradients and agree with them to float32's
+# rounding (about 1e-7 relative), not only to the 5 digits a float32
+# difference quotient holds
+short=$(grep -o "finite difference [^]]*" "$TMP/check" | awk '{ v = $3; sub(/^-/, "", v); if (length(v) < 11) n++ } END { print n + 0 }')
+[ "$short" -eq 0 ] && ok "every finite difference shown with 9 decimals" ||
+    fail "$short finite differences shown with fewer than 9 decimals"
+bad=$(grep "finite difference" "$TMP/check" | sed 's/\[finite difference \([^]]*\)\].*/\1/' |
+      awk '{ fd = $NF; g = $(NF - 1); d = g - fd; if (d < 0) d = -d;
+             s = g < 0 ? -g : g; if (d > 1e-6 * s + 1e-9) n++ } END { print n + 0 }')
+[ "$bad" -eq 0 ] && ok "and agree with the gradients within 1e-6 relative" ||
+    fail "$bad gradients differ from their finite differences by more than 1e-6"
+
+echo "a negative net input: e^(-net) with one sign"
+printf 'backprop-model 1\ninput 1\nlayer 1 sigmoid\nloss sse sum\nweights 0\n -0.02\nbiases 0\n 0\nend\n' >"$TMP/neg.txt"
+$BP explain --model "$TMP/neg.txt" --input 1 --target 1 >"$TMP/neg" 2>&1
+$BP explain --model "$TMP/neg.txt" --input 1 --target 1 --format markdown >"$TMP/negmd" 2>&1
+grep -qF -e 'e^--' -e 'e^{--' "$TMP/neg" "$TMP/negmd" && fail "a double sign: $(grep -hF -e 'e^--' -e 'e^{--' "$TMP/neg" "$TMP/negmd" | head -1)" ||
+    ok "no double sign"
+grep -qF "1 / (1 + e^0.020000000) = 0.49500" "$TMP/neg" && grep -qF "e^{0.020000000}" "$TMP/negmd" &&
+    ok "e^0.020000000 (text) and e^{0.020000000} (Markdown)" || fail "$(grep -h 'e^' "$TMP/neg" "$TMP/negmd")"
 
 echo "--order seeds shows the seeds' update"
 $BP explain --example mazur --order seeds >"$TMP/seeds" 2>&1
