@@ -545,40 +545,99 @@ bp_status bp_train(bp_net *net, const bp_real *x, const bp_real *t, int n,
 bp_status bp_net_evaluate(bp_net *net, const bp_real *x, const bp_real *t,
                           int n, double *loss, double *acc);
 
+/* ---------------------------------------------------------------- scaling
+ *
+ * A scaler brings columns of numbers to a common range, column by column:
+ * x' = (x - offset) * factor. It is fitted on the training data, applied
+ * to every set the network sees, inverted to bring a network's outputs
+ * back to the units of its targets, and stored in a model. A plain value
+ * owned by the caller: a zeroed bp_scaler means "no scaling"; one that
+ * holds arrays owns them (allocated through the allocator it was filled
+ * with) and is freed with bp_scaler_free.
+ */
+
+typedef enum {
+    BP_SCALING_NONE = 0,
+    BP_SCALING_MINMAX,   /* each column's range to [0, 1] */
+    BP_SCALING_STANDARD  /* each column to mean 0, standard deviation 1 */
+} bp_scaling;
+
+typedef struct {
+    bp_scaling kind;     /* NONE: the identity (n and the arrays unused) */
+    int n;               /* columns */
+    double *offset;      /* [n] */
+    double *factor;      /* [n] */
+    bp_allocator alloc;  /* where the arrays came from */
+} bp_scaler;
+
+/* Fit s to x[n][width]: minmax takes each column's minimum and range,
+ * standard its mean and (population) standard deviation, summed in
+ * double. A constant column keeps factor 1. kind NONE makes the identity.
+ * s is overwritten (free it first if it holds arrays); alloc may be NULL
+ * (malloc/free). BP_ERR_SIZE for n < 1 or width < 1. */
+bp_status bp_scaler_fit(bp_scaler *s, bp_scaling kind, const bp_real *x,
+                        int64_t n, int width, const bp_allocator *alloc,
+                        bp_error *err);
+/* A scaler from given numbers (copied), e.g. read from elsewhere. Every
+ * number must be finite and every factor non-zero. */
+bp_status bp_scaler_set(bp_scaler *s, bp_scaling kind, int n,
+                        const double *offset, const double *factor,
+                        const bp_allocator *alloc, bp_error *err);
+/* A deep copy of src into dst (overwritten). */
+bp_status bp_scaler_copy(bp_scaler *dst, const bp_scaler *src,
+                         const bp_allocator *alloc, bp_error *err);
+/* x[n][s->n] in place: x' = (x - offset) * factor. Nothing for NONE. */
+void bp_scaler_apply(const bp_scaler *s, bp_real *x, int64_t n);
+/* The inverse in place, x = x' / factor + offset: a network's scaled
+ * outputs back in the units of its targets. Nothing for NONE. */
+void bp_scaler_invert(const bp_scaler *s, bp_real *x, int64_t n);
+/* 1 if a and b scale alike: both none, or the same kind, width and
+ * numbers. NULL counts as none. */
+int bp_scaler_equal(const bp_scaler *a, const bp_scaler *b);
+/* Free the arrays; s becomes the identity. NULL allowed. */
+void bp_scaler_free(bp_scaler *s);
+
 /* ------------------------------------------------------------ model files
  *
  * A model is a network plus what using it on raw data needs: the input
- * scaling fitted on the training data and the class names. A checkpoint
- * is a model that also carries the optimizer state and where training
- * was, so that training can resume exactly.
+ * scaling fitted on the training data, the scaling of regression targets,
+ * the class names, and which columns of the training file were the
+ * targets. A checkpoint is a model that also carries the optimizer state
+ * and where training was, so that training can resume exactly.
  *
  * Two forms, detected on load:
  * - binary (".bpm"): little-endian sections with a CRC-32 over the file;
  *   parameters at the library's precision; see docs/FORMATS.md;
  * - text: one line per item, weights as decimal numbers that read back
- *   to the same bits; made to be read and typed by people (the seeds'
- *   w1..w8 fit in a dozen lines).
+ *   to the same bits; made to be read and typed by people (Matt Mazur's
+ *   worked example, w1..w8, fits in a dozen lines).
  * Saving is atomic: the file is written beside its destination, flushed
  * to disk and renamed over it, so a crash leaves the old file or the new
- * one, never a mixture.
+ * one, never a mixture. A save refuses (and leaves the old file) what
+ * the reader would refuse: NaN or Inf parameters or scaling, class names
+ * longer than BP_MAX_NAME bytes, a class count that does not fit the
+ * outputs.
  */
 
 typedef enum { BP_FORMAT_BINARY = 0, BP_FORMAT_TEXT } bp_model_format;
 
-/* Input scaling, x' = (x - offset) * factor per input column. */
-typedef enum {
-    BP_SCALING_NONE = 0,
-    BP_SCALING_MINMAX,   /* to [0, 1] over the training data */
-    BP_SCALING_STANDARD  /* to mean 0, standard deviation 1 */
-} bp_scaling;
+/* The longest class or column name a model holds, in bytes. */
+#define BP_MAX_NAME 4096
 
 typedef struct {
     bp_net *net;              /* owned by the model */
-    bp_scaling scaling;
-    double *scale_offset;     /* [n_in] or NULL when scaling is NONE */
-    double *scale_factor;     /* [n_in] or NULL */
+    bp_scaler scaler;         /* the inputs', applied before the network */
+    bp_scaler target_scaler;  /* regression targets as the network learned
+                                 them (NONE: as given); the outputs are
+                                 inverted by it into the targets' units */
     int n_classes;            /* 0: regression (or unnamed outputs) */
     char **class_names;       /* [n_classes] NUL-terminated, or NULL */
+    /* The training file's columns (CSV/TSV), so that eval and predict on
+     * a file like it find the targets without being told. */
+    int n_columns;            /* columns of the training file; 0: unknown */
+    int n_targets;            /* of those, the targets (label columns) */
+    int *target_cols;         /* [n_targets] 0-based positions */
+    char **target_names;      /* [n_targets] header names ("": none) */
 
     /* training state, present in checkpoints (has_train_state = 1) */
     int has_train_state;
@@ -603,16 +662,32 @@ typedef struct {
 bp_status bp_model_new(bp_model **out, bp_net *net, bp_error *err);
 /* Free a model, its network and its arrays. NULL allowed. */
 void bp_model_free(bp_model *m);
-/* Set the scaling (copies the arrays; n is the network's n_in). */
+/* Set the input scaling from arrays of the network's n_in (copied). */
 bp_status bp_model_set_scaling(bp_model *m, bp_scaling kind,
                                const double *offset, const double *factor,
                                bp_error *err);
+/* Set the input scaler (n_in columns) and the target scaler (n_out
+ * columns), copied; NULL leaves one as it is. */
+bp_status bp_model_set_scalers(bp_model *m, const bp_scaler *inputs,
+                               const bp_scaler *targets, bp_error *err);
 /* Set the class names (copied). n must equal the network's n_out (or 1
- * output with 2 classes for a sigmoid output). */
+ * output with 2 classes for a sigmoid output); each name at most
+ * BP_MAX_NAME bytes. */
 bp_status bp_model_set_classes(bp_model *m, int n, const char *const *names,
                                bp_error *err);
-/* Apply the model's scaling to x[n][n_in] in place. */
+/* Remember the training file's layout: n_columns columns, of which the
+ * n_targets at cols[] (0-based) were the targets, named names[] (NULL or
+ * "" entries: no name; a name over BP_MAX_NAME bytes is kept as ""). */
+bp_status bp_model_set_columns(bp_model *m, int n_columns, int n_targets,
+                               const int *cols, const char *const *names,
+                               bp_error *err);
+/* Apply the model's input scaling to x[n][n_in] in place. */
 void bp_model_scale(const bp_model *m, bp_real *x, int n);
+/* The model on raw inputs x[n][n_in] (not changed): scaled as trained,
+ * run in chunks of the network's max_batch, the outputs out[n][n_out] in
+ * the targets' units. Allocates one chunk of scaled inputs. */
+bp_status bp_model_predict(bp_model *m, const bp_real *x, int64_t n,
+                           bp_real *out);
 
 /* Save to path. with_state also writes the optimizer state and the
  * training fields (a checkpoint; binary form only). */

@@ -58,14 +58,17 @@ static int same_model(const bp_model *a, const bp_model *b)
     if (memcmp(bp_net_params(x), bp_net_params(y),
                bp_net_n_params(x) * sizeof(bp_real)) != 0)
         return 0;
-    if (a->scaling != b->scaling || a->n_classes != b->n_classes)
+    if (!bp_scaler_equal(&a->scaler, &b->scaler) ||
+        !bp_scaler_equal(&a->target_scaler, &b->target_scaler) ||
+        a->n_classes != b->n_classes || a->n_columns != b->n_columns ||
+        a->n_targets != b->n_targets)
         return 0;
-    for (int i = 0; i < bp_net_n_in(x) && a->scaling; i++)
-        if (a->scale_offset[i] != b->scale_offset[i] ||
-            a->scale_factor[i] != b->scale_factor[i])
-            return 0;
     for (int i = 0; i < a->n_classes; i++)
         if (strcmp(a->class_names[i], b->class_names[i]) != 0)
+            return 0;
+    for (int i = 0; i < a->n_targets; i++)
+        if (a->target_cols[i] != b->target_cols[i] ||
+            strcmp(a->target_names[i], b->target_names[i]) != 0)
             return 0;
     return 1;
 }
@@ -274,7 +277,9 @@ static void test_text_errors(void)
         {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\nbiases 0\n x\nend\n", ":7: 'x' is not a number"},
         {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\nbiases 0\n 1e999\nend\n", ":7: '1e999' is not a finite number"},
         {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\n", "truncated"},
-        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\nend\n", "layer 0 has no biases"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nbiases 0\n 1\nend\n", "layer 0 has no weights"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\nclasses 1\n\"open\nend\n", ":7: a quoted name is never closed"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\ncolumns 3\ntarget 4\nend\n", ":7: target column"},
         {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 3\n", ":4: layer"},
         {"backprop-model 1\ninput 2\nlayer 2 identity\nloss bce\n", "sigmoid"},
         {"backprop-model 1\ninput 1\nlayer 1 identity\nwieghts 0\n", ":4: unknown keyword 'wieghts'"},
@@ -294,6 +299,209 @@ static void test_text_errors(void)
     }
 }
 
+
+/* Save in both forms; whatever a writer accepts, its reader must accept
+ * and give back alike. Returns how many forms were written. */
+static int saved_and_loaded(const bp_model *m, const char *what)
+{
+    int written = 0;
+    for (int f = 0; f < 2; f++) {
+        const char *path = f ? path_txt : path_bin;
+        bp_error err = {BP_OK, ""};
+        bp_model *back = NULL;
+        if (bp_model_save(m, path, f ? BP_FORMAT_TEXT : BP_FORMAT_BINARY, 0,
+                          &err) != BP_OK) {
+            CHECK(err.msg[0] != '\0', "%s, %s form: refused on save: %.200s",
+                  what, f ? "text" : "binary", err.msg);
+            continue;
+        }
+        written++;
+        bp_status st = bp_model_load(path, &back, &err);
+        CHECK(st == BP_OK && back && same_model(m, back),
+              "%s, %s form: what was written reads back alike (%.200s)", what,
+              f ? "text" : "binary", st ? err.msg : "ok");
+        bp_model_free(back);
+    }
+    return written;
+}
+
+static bp_model *net_of(int n_in, int n_out, bp_act out)
+{
+    const bp_layer_desc layers[] = {{n_out, out, 0}};
+    bp_net *net;
+    bp_model *m = NULL;
+    if (bp_net_create(&net, n_in, 1, layers, NULL, NULL))
+        return NULL;
+    bp_net_init(net, BP_INIT_XAVIER_UNIFORM, 3);
+    if (bp_model_new(&m, net, NULL))
+        bp_net_free(net);
+    return m;
+}
+
+static void test_writer_reader_pairs(void)
+{
+    printf("a writer never writes what its reader refuses\n");
+    bp_error err;
+    /* names a text reader could mistake: comments, quotes, spaces at the
+     * ends, line breaks, control characters, backslashes, UTF-8 */
+    const char *names[] = {"#1", "\"quoted\"", " lead", "trail ", "a\nb",
+                           "tab\there", "back\\slash", "caf\xc3\xa9",
+                           "bell\x07", "# x # y"};
+    const int k = (int)(sizeof names / sizeof *names);
+    bp_model *m = net_of(2, k, BP_ACT_SOFTMAX);
+    CHECK_OK(bp_model_set_classes(m, k, names, &err));
+    CHECK(saved_and_loaded(m, "awkward class names") == 2,
+          "both forms hold class names beginning with '#' and the like");
+    bp_model_free(m);
+
+    /* a class name over BP_MAX_NAME bytes: refused where it is set, and
+     * by the save if it got into the model another way */
+    m = net_of(2, 2, BP_ACT_SOFTMAX);
+    char *big = malloc(BP_MAX_NAME + 2);
+    memset(big, 'x', BP_MAX_NAME + 1);
+    big[BP_MAX_NAME + 1] = '\0';
+    const char *two[2] = {"ok", big};
+    CHECK_STATUS(bp_model_set_classes(m, 2, two, &err), BP_ERR_SIZE);
+    CHECK(strstr(err.msg, "4097 bytes"), "set_classes: '%s'", err.msg);
+    const char *fine[2] = {"ok", "fine"};
+    bp_model_set_classes(m, 2, fine, NULL);
+    free(m->class_names[1]);
+    m->class_names[1] = big;
+    CHECK(saved_and_loaded(m, "a 4097-byte class name") == 0,
+          "a 4097-byte class name is refused by both writers");
+    bp_model_free(m);
+
+    /* a NaN or Inf weight (import folds a FANN steepness into weights) */
+    const double bad[] = {NAN, INFINITY, -INFINITY};
+    for (int i = 0; i < 3; i++) {
+        m = net_of(2, 1, BP_ACT_SIGMOID);
+        bp_net_params(m->net)[1] = (bp_real)bad[i];
+        char what[64];
+        snprintf(what, sizeof what, "weight %g", bad[i]);
+        CHECK(saved_and_loaded(m, what) == 0, "a %s is not saved", what);
+        bp_model_free(m);
+    }
+}
+
+static bp_model *parse_text(const char *text, bp_error *err)
+{
+    bp_model *m = NULL;
+    bp_model_parse(text, strlen(text), "t.txt", &m, err);
+    return m;
+}
+
+static void test_text_numbers(void)
+{
+    printf("text models: numbers read whole, in the model's precision\n");
+    bp_error err = {BP_OK, ""};
+    char text[2048];
+    const char *head = "backprop-model 1\ninput 1\nlayer 1 identity\n";
+    /* 1e39 overflows a float */
+    snprintf(text, sizeof text, "%sweights 0\n 1e39\nbiases 0\n 0\nend\n", head);
+    bp_model *m = parse_text(text, &err);
+    if (bp_real_size() == 4)
+        CHECK(!m && strstr(err.msg, "t.txt:5") && strstr(err.msg, "1e39"),
+              "float: 1e39 refused: '%s'", err.msg);
+    else
+        CHECK(m && bp_net_params(m->net)[0] == 1e39, "double: 1e39 kept");
+    bp_model_free(m);
+    /* a 68-character number is read whole, not cut to 63 characters */
+    const char *long_num =
+        "1.00000000000000000000000000000000000000000000000000000000000000e-5";
+    snprintf(text, sizeof text, "%sweights 0\n %s\nbiases 0\n 0\nend\n", head,
+             long_num);
+    m = parse_text(text, &err);
+    CHECK(m && bp_net_params(m->net)[0] == (bp_real)1e-5,
+          "a %zu-character number reads as %g (want 1e-05)", strlen(long_num),
+          m ? (double)bp_net_params(m->net)[0] : -1.0);
+    bp_model_free(m);
+    /* one longer than any buffer is refused, and the message is short */
+    char huge[700];
+    memset(huge, '1', sizeof huge - 1);
+    huge[sizeof huge - 1] = '\0';
+    snprintf(text, sizeof text, "%sweights 0\n %s\nbiases 0\n 0\nend\n", head,
+             huge);
+    m = parse_text(text, &err);
+    CHECK(!m && strstr(err.msg, "699 characters") && strstr(err.msg, "...") &&
+              strlen(err.msg) < 200,
+          "a 699-character number refused: '%s'", err.msg);
+    bp_model_free(m);
+    /* underflow reads as 0 */
+    snprintf(text, sizeof text, "%sweights 0\n 1e-400\nbiases 0\n 0\nend\n", head);
+    m = parse_text(text, &err);
+    CHECK(m && bp_net_params(m->net)[0] == 0, "1e-400 reads as 0 (%s)",
+          m ? "ok" : err.msg);
+    bp_model_free(m);
+    /* a byte-order mark from a text editor */
+    snprintf(text, sizeof text, "\xef\xbb\xbf%sweights 0\n 2\nbiases 0\n 0\nend\n",
+             head);
+    m = parse_text(text, &err);
+    CHECK(m != NULL, "a UTF-8 byte-order mark is skipped (%s)",
+          m ? "ok" : err.msg);
+    bp_model_free(m);
+}
+
+static void test_text_no_biases(void)
+{
+    printf("text models: a layer without a biases line\n");
+    bp_error err = {BP_OK, ""};
+    const char *text = "backprop-model 1\ninput 2\nlayer 2 sigmoid\n"
+                       "layer 1 identity\nweights 0\n 1 2\n 3 4\n"
+                       "weights 1\n 5 6\nbiases 1\n 0.5\nend\n";
+    bp_model *m = parse_text(text, &err);
+    CHECK(m != NULL, "loads (%s)", m ? "ok" : err.msg);
+    if (!m)
+        return;
+    bp_real b0, b1;
+    bp_net_get_bias(m->net, 0, 0, &b0);
+    bp_net_get_bias(m->net, 0, 1, &b1);
+    CHECK(b0 == 0 && b1 == 0, "its biases are 0 (%g %g)", (double)b0,
+          (double)b1);
+    const bp_real x[2] = {0.5f, -1}, t[1] = {3};
+    for (int i = 0; i < 3; i++)
+        bp_net_train_step(m->net, x, t, 1, BP_ORDER_STANDARD, NULL);
+    bp_net_get_bias(m->net, 0, 0, &b0);
+    bp_net_get_bias(m->net, 1, 0, &b1);
+    CHECK(b0 == 0 && b1 != (bp_real)0.5, "and frozen: training leaves them "
+          "(%g), moves the others (%g)", (double)b0, (double)b1);
+    CHECK(saved_and_loaded(m, "a layer without biases") == 2, "round trip");
+    bp_model_free(m);
+}
+
+static void test_scalers_columns(void)
+{
+    printf("target scaling and the training file's columns\n");
+    bp_error err;
+    bp_model *m = net_of(2, 2, BP_ACT_IDENTITY);
+    const double off[2] = {10, -3}, fac[2] = {0.5, 4};
+    bp_scaler ts;
+    CHECK_OK(bp_scaler_set(&ts, BP_SCALING_STANDARD, 2, off, fac, NULL, &err));
+    CHECK_OK(bp_model_set_scalers(m, NULL, &ts, &err));
+    const int cols[2] = {1, 3};
+    const char *names[2] = {"price", "#rooms \"2\""};
+    CHECK_OK(bp_model_set_columns(m, 4, 2, cols, names, &err));
+    CHECK(saved_and_loaded(m, "target scaler and columns") == 2,
+          "both forms keep them");
+    /* predictions come back in the targets' units */
+    const bp_real x[2] = {1, 2};
+    bp_real raw[2], out[2];
+    bp_net_reserve(m->net, 1);
+    bp_net_predict(m->net, x, 1, raw);
+    CHECK_OK(bp_model_predict(m, x, 1, out));
+    CHECK(fabs(out[0] - (raw[0] / 0.5 + 10)) < 1e-5 &&
+              fabs(out[1] - (raw[1] / 4 - 3)) < 1e-5,
+          "bp_model_predict inverts the target scaling: %g -> %g, %g -> %g",
+          (double)raw[0], (double)out[0], (double)raw[1], (double)out[1]);
+    /* a scaler of the wrong width is refused */
+    const double one[1] = {0}, f1[1] = {1};
+    bp_scaler narrow;
+    bp_scaler_set(&narrow, BP_SCALING_MINMAX, 1, one, f1, NULL, NULL);
+    CHECK_STATUS(bp_model_set_scalers(m, &narrow, NULL, &err), BP_ERR_SIZE);
+    bp_scaler_free(&narrow);
+    bp_scaler_free(&ts);
+    bp_model_free(m);
+}
+
 static void test_atomic(void)
 {
     printf("saving is atomic\n");
@@ -302,12 +510,13 @@ static void test_atomic(void)
     CHECK_OK(bp_model_save(m, path_bin, BP_FORMAT_BINARY, 0, &err));
     size_t n0, n1;
     unsigned char *before = slurp(path_bin, &n0);
-    /* a save that fails (a class name the text form cannot hold) */
-    free(m->class_names[1]);
-    m->class_names[1] = malloc(8);
-    strcpy(m->class_names[1], "a\nb");
+    /* a save that fails (a weight the reader would refuse) */
+    const bp_real keep = bp_net_params(m->net)[3];
+    bp_net_params(m->net)[3] = NAN;
     CHECK_STATUS(bp_model_save(m, path_bin, BP_FORMAT_TEXT, 0, &err),
-                 BP_ERR_ARG);
+                 BP_ERR_NONFINITE);
+    CHECK(strstr(err.msg, path_bin) && strstr(err.msg, "NaN"), "'%s'", err.msg);
+    bp_net_params(m->net)[3] = keep;
     unsigned char *after = slurp(path_bin, &n1);
     CHECK(before && after && n0 == n1 && memcmp(before, after, n0) == 0,
           "the old file is untouched");
@@ -374,6 +583,10 @@ int main(void)
     test_text_errors();
     test_newer_version();
     test_atomic();
+    test_writer_reader_pairs();
+    test_text_numbers();
+    test_text_no_biases();
+    test_scalers_columns();
     test_fuzz_regressions();
     unlink(path_bin);
     unlink(path_txt);

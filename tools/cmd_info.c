@@ -82,8 +82,8 @@ int cmd_info(int argc, char **argv)
                "rms %.4g\n", l + 1, d.n_out, n_in, d.n_out, mx,
                b > w ? sqrt(sq / (double)(b - w)) : 0.0);
     }
-    printf("scaling    %s\n", m->scaling == BP_SCALING_MINMAX ? "minmax"
-                              : m->scaling == BP_SCALING_STANDARD ? "standard"
+    printf("scaling    %s\n", m->scaler.kind == BP_SCALING_MINMAX ? "minmax"
+                              : m->scaler.kind == BP_SCALING_STANDARD ? "standard"
                                                                   : "none");
     if (m->n_classes > 0) {
         printf("classes    %d:", m->n_classes);

@@ -710,8 +710,8 @@ int cmd_train(int argc, char **argv)
                 (unsigned long long)a.seed,
                 order == BP_ORDER_SEEDS ? "the seeds'" : "standard",
                 a.patience, a.clip,
-                model->scaling == BP_SCALING_MINMAX     ? "minmax"
-                : model->scaling == BP_SCALING_STANDARD ? "standard"
+                model->scaler.kind == BP_SCALING_MINMAX     ? "minmax"
+                : model->scaler.kind == BP_SCALING_STANDARD ? "standard"
                                                         : "none");
     }
     if (a.log && !(s.log = fopen(a.log, model->has_train_state ? "a" : "w"))) {

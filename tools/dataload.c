@@ -858,8 +858,8 @@ int cli_data_write_bpd(const cli_data *d, const char *path, bp_scaling kind)
             return say("%s: cannot fit the scaling", path);
         }
         bp_model_scale(m, x, d->n);
-        off = m->scale_offset;
-        fac = m->scale_factor;
+        off = m->scaler.offset;
+        fac = m->scaler.factor;
         memcpy(b + at, off, 8 * (size_t)d->n_in);
         memcpy(b + at + 8 * (size_t)d->n_in, fac, 8 * (size_t)d->n_in);
         at += 16 * (size_t)d->n_in;

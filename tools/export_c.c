@@ -124,17 +124,17 @@ int export_c(const bp_model *m, const char *c_path, const char *h_path,
         }
         text_printf(&c, "};\n\n");
     }
-    if (m->scaling != BP_SCALING_NONE) {
+    if (m->scaler.kind != BP_SCALING_NONE) {
         text_printf(&c, "/* input scaling fitted on the training data: x' = (x - "
                 "offset) * factor */\nstatic const double scale_offset[%d] = {",
             n_in);
         for (int i = 0; i < n_in; i++)
             text_printf(&c, "%s%.17g", i % 4 ? ", " : i ? ",\n    " : "\n    ",
-                m->scale_offset[i]);
+                m->scaler.offset[i]);
         text_printf(&c, "};\nstatic const double scale_factor[%d] = {", n_in);
         for (int i = 0; i < n_in; i++)
             text_printf(&c, "%s%.17g", i % 4 ? ", " : i ? ",\n    " : "\n    ",
-                m->scale_factor[i]);
+                m->scaler.factor[i]);
         text_printf(&c, "};\n\n");
     }
     /* the layer function: z = W a + b, then the activation, overflow-safe
@@ -172,7 +172,7 @@ int export_c(const bp_model *m, const char *c_path, const char *h_path,
     text_printf(&c, "int %s_predict(const float *in, float *out)\n{\n"
             "    float a[%d], z[%d];\n"
             "    for (int i = 0; i < %d; i++)\n", name, widest, widest, n_in);
-    if (m->scaling != BP_SCALING_NONE)
+    if (m->scaler.kind != BP_SCALING_NONE)
         text_printf(&c, "        a[i] = (float)((in[i] - scale_offset[i]) * scale_factor[i]);\n");
     else
         text_printf(&c, "        a[i] = in[i];\n");

@@ -161,7 +161,7 @@ int onnx_export(const bp_model *m, const char *path, bp_error *err)
     pb g = {0}, model = {0};
     str_field(&g, 2, "backprop");
     char cur[32] = "x", next[32], name[32];
-    if (m->scaling != BP_SCALING_NONE) {
+    if (m->scaler.kind != BP_SCALING_NONE) {
         float *o = malloc((size_t)n_in * sizeof *o), *f = malloc((size_t)n_in * sizeof *f);
         if (!o || !f) {
             free(o);
@@ -170,8 +170,8 @@ int onnx_export(const bp_model *m, const char *path, bp_error *err)
             return -1;
         }
         for (int i = 0; i < n_in; i++) {
-            o[i] = (float)m->scale_offset[i];
-            f[i] = (float)m->scale_factor[i];
+            o[i] = (float)m->scaler.offset[i];
+            f[i] = (float)m->scaler.factor[i];
         }
         tensor(&g, "scale_offset", n_in, 0, o);
         tensor(&g, "scale_factor", n_in, 0, f);

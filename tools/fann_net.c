@@ -112,9 +112,9 @@ int fann_export(const bp_model *m, const char *path, bp_error *err)
                 double w = p[wo + (size_t)j * k + q];
                 /* fold the input scaling into the first layer:
                  * w (x - o) f = (w f) x - w f o */
-                if (l == 0 && m->scaling != BP_SCALING_NONE) {
-                    bias -= w * m->scale_factor[q] * m->scale_offset[q];
-                    w *= m->scale_factor[q];
+                if (l == 0 && m->scaler.kind != BP_SCALING_NONE) {
+                    bias -= w * m->scaler.factor[q] * m->scaler.offset[q];
+                    w *= m->scaler.factor[q];
                 }
                 fprintf(f, "(%d, %.20e) ", first_below + q, w);
             }

@@ -1,10 +1,12 @@
 /*
  * model.c - a model's life: a network plus what using it on raw data
- * needs (input scaling, class names). Files are model_file.c's job; this
- * file calls neither form.
+ * needs (scalers, class names, the training file's target columns), and
+ * the model run on raw inputs. Files are model_file.c's job; this file
+ * calls neither form.
  */
-#include "core/internal.h"
+#include "io/model_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,13 +24,49 @@ bp_status bp_model_new(bp_model **out, bp_net *net, bp_error *err)
     return BP_OK;
 }
 
-static void free_classes(bp_model *m)
+static void free_names(char **names, int n)
 {
-    for (int i = 0; m->class_names && i < m->n_classes; i++)
-        free(m->class_names[i]);
-    free(m->class_names);
-    m->class_names = NULL;
-    m->n_classes = 0;
+    for (int i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* Copies of n names (NULL entries become ""), or NULL for lack of
+ * memory. A name over max bytes is refused (*too_long = its index) or,
+ * with max < 0, kept as "". */
+static char **copy_names(int n, const char *const *names, long max,
+                         int *too_long)
+{
+    char **copy = calloc((size_t)n, sizeof *copy);
+    *too_long = -1;
+    for (int i = 0; copy && i < n; i++) {
+        const char *s = names && names[i] ? names[i] : "";
+        size_t len = strlen(s);
+        if (len > BP_MAX_NAME) {
+            if (max >= 0) {
+                *too_long = i;
+                free_names(copy, i);
+                return NULL;
+            }
+            s = "";
+            len = 0;
+        }
+        if (!(copy[i] = malloc(len + 1))) {
+            free_names(copy, i);
+            return NULL;
+        }
+        memcpy(copy[i], s, len + 1);
+    }
+    return copy;
+}
+
+static void free_columns(bp_model *m)
+{
+    free_names(m->target_names, m->n_targets);
+    free(m->target_cols);
+    m->target_names = NULL;
+    m->target_cols = NULL;
+    m->n_targets = m->n_columns = 0;
 }
 
 void bp_model_free(bp_model *m)
@@ -36,10 +74,46 @@ void bp_model_free(bp_model *m)
     if (!m)
         return;
     bp_net_free(m->net);
-    free(m->scale_offset);
-    free(m->scale_factor);
-    free_classes(m);
+    bp_scaler_free(&m->scaler);
+    bp_scaler_free(&m->target_scaler);
+    free_names(m->class_names, m->n_classes);
+    free_columns(m);
     free(m);
+}
+
+bp_status bp_model_set_scalers(bp_model *m, const bp_scaler *inputs,
+                               const bp_scaler *targets, bp_error *err)
+{
+    if (!m || !m->net)
+        return bp__fail_err(err, BP_ERR_NULL, "model is NULL");
+    const bp_scaler *want[2] = {inputs, targets};
+    const int width[2] = {m->net->n_in, bp_net_n_out(m->net)};
+    bp_scaler copy[2] = {{BP_SCALING_NONE, 0, NULL, NULL, {NULL, NULL, NULL}},
+                         {BP_SCALING_NONE, 0, NULL, NULL, {NULL, NULL, NULL}}};
+    for (int k = 0; k < 2; k++) {
+        if (!want[k] || want[k]->kind == BP_SCALING_NONE)
+            continue;
+        if (want[k]->n != width[k]) {
+            bp_scaler_free(&copy[0]);
+            return bp__fail_err(err, BP_ERR_SIZE, "a scaler of %d columns for "
+                                "the network's %d %s", want[k]->n, width[k],
+                                k ? "outputs" : "inputs");
+        }
+        bp_status st = bp_scaler_copy(&copy[k], want[k], NULL, err);
+        if (st) {
+            bp_scaler_free(&copy[0]);
+            return st;
+        }
+    }
+    if (inputs) {
+        bp_scaler_free(&m->scaler);
+        m->scaler = copy[0];
+    }
+    if (targets) {
+        bp_scaler_free(&m->target_scaler);
+        m->target_scaler = copy[1];
+    }
+    return BP_OK;
 }
 
 bp_status bp_model_set_scaling(bp_model *m, bp_scaling kind,
@@ -48,33 +122,13 @@ bp_status bp_model_set_scaling(bp_model *m, bp_scaling kind,
 {
     if (!m || !m->net)
         return bp__fail_err(err, BP_ERR_NULL, "model is NULL");
-    if (kind != BP_SCALING_NONE && kind != BP_SCALING_MINMAX &&
-        kind != BP_SCALING_STANDARD)
-        return bp__fail_err(err, BP_ERR_ARG, "unknown scaling %d", (int)kind);
-    const int n = bp_net_n_in(m->net);
-    double *o = NULL, *f = NULL;
-    if (kind != BP_SCALING_NONE) {
-        if (!offset || !factor)
-            return bp__fail_err(err, BP_ERR_NULL, "scaling arrays are NULL");
-        for (int i = 0; i < n; i++)
-            if (!isfinite(offset[i]) || !isfinite(factor[i]))
-                return bp__fail_err(err, BP_ERR_NONFINITE,
-                                    "scaling of input %d is not finite", i);
-        o = malloc((size_t)n * sizeof *o);
-        f = malloc((size_t)n * sizeof *f);
-        if (!o || !f) {
-            free(o);
-            free(f);
-            return bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
-        }
-        memcpy(o, offset, (size_t)n * sizeof *o);
-        memcpy(f, factor, (size_t)n * sizeof *f);
-    }
-    free(m->scale_offset);
-    free(m->scale_factor);
-    m->scaling = kind;
-    m->scale_offset = o;
-    m->scale_factor = f;
+    bp_scaler s;
+    bp_status st = bp_scaler_set(&s, kind, m->net->n_in, offset, factor,
+                                 NULL, err);
+    if (st)
+        return st;
+    bp_scaler_free(&m->scaler);
+    m->scaler = s;
     return BP_OK;
 }
 
@@ -89,33 +143,161 @@ bp_status bp_model_set_classes(bp_model *m, int n, const char *const *names,
                             "%d class names for %d outputs", n, n_out);
     if (n > 0 && !names)
         return bp__fail_err(err, BP_ERR_NULL, "names is NULL");
-    char **copy = n ? calloc((size_t)n, sizeof *copy) : NULL;
+    for (int i = 0; i < n; i++)
+        if (!names[i])
+            return bp__fail_err(err, BP_ERR_NULL, "class name %d is NULL", i);
+    int too_long;
+    char **copy = n ? copy_names(n, names, BP_MAX_NAME, &too_long) : NULL;
     if (n && !copy)
-        return bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
-    for (int i = 0; i < n; i++) {
-        if (!names[i] || !(copy[i] = malloc(strlen(names[i]) + 1))) {
-            for (int k = 0; k < i; k++)
-                free(copy[k]);
-            free(copy);
-            return bp__fail_err(err, names[i] ? BP_ERR_NOMEM : BP_ERR_NULL,
-                                "class name %d", i);
-        }
-        strcpy(copy[i], names[i]);
-    }
-    free_classes(m);
+        return too_long >= 0
+                   ? bp__fail_err(err, BP_ERR_SIZE, "class name %d is %zu "
+                                  "bytes long (at most %d)", too_long + 1,
+                                  strlen(names[too_long]), BP_MAX_NAME)
+                   : bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
+    free_names(m->class_names, m->n_classes);
     m->n_classes = n;
     m->class_names = copy;
     return BP_OK;
 }
 
+bp_status bp_model_set_columns(bp_model *m, int n_columns, int n_targets,
+                               const int *cols, const char *const *names,
+                               bp_error *err)
+{
+    if (!m || !m->net)
+        return bp__fail_err(err, BP_ERR_NULL, "model is NULL");
+    if (n_columns == 0 && n_targets == 0) {
+        free_columns(m);
+        return BP_OK;
+    }
+    if (n_targets < 1 || n_columns <= n_targets || n_columns > (1 << 24))
+        return bp__fail_err(err, BP_ERR_SIZE, "%d target columns of %d",
+                            n_targets, n_columns);
+    if (!cols)
+        return bp__fail_err(err, BP_ERR_NULL, "cols is NULL");
+    for (int i = 0; i < n_targets; i++)
+        if (cols[i] < 0 || cols[i] >= n_columns ||
+            (i > 0 && cols[i] <= cols[i - 1]))
+            return bp__fail_err(err, BP_ERR_ARG, "target column %d: %d is not "
+                                "in 0..%d, after the one before", i + 1,
+                                cols[i], n_columns - 1);
+    int *c = malloc((size_t)n_targets * sizeof *c), too_long;
+    char **nm = copy_names(n_targets, names, -1, &too_long);
+    if (!c || !nm) {
+        free(c);
+        free_names(nm, n_targets);
+        return bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
+    }
+    memcpy(c, cols, (size_t)n_targets * sizeof *c);
+    free_columns(m);
+    m->n_columns = n_columns;
+    m->n_targets = n_targets;
+    m->target_cols = c;
+    m->target_names = nm;
+    return BP_OK;
+}
+
 void bp_model_scale(const bp_model *m, bp_real *x, int n)
 {
-    if (!m || !x || m->scaling == BP_SCALING_NONE || !m->scale_offset)
-        return;
-    const int d = bp_net_n_in(m->net);
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < d; j++) {
-            bp_real *v = &x[(size_t)i * d + j];
-            *v = (bp_real)((*v - m->scale_offset[j]) * m->scale_factor[j]);
+    if (m)
+        bp_scaler_apply(&m->scaler, x, n);
+}
+
+bp_status bp_model_predict(bp_model *m, const bp_real *x, int64_t n,
+                           bp_real *out)
+{
+    if (!m || !m->net || !x || !out)
+        return m && m->net ? bp__fail(m->net, BP_ERR_NULL, "%s is NULL",
+                                      x ? "out" : "x")
+                           : BP_ERR_NULL;
+    bp_net *net = m->net;
+    const size_t n_in = (size_t)net->n_in, n_out = (size_t)bp_net_n_out(net);
+    const int chunk = net->max_batch;
+    bp_real *buf = bp__alloc(&net->alloc, (size_t)chunk * n_in * sizeof *buf);
+    if (!buf)
+        return bp__fail(net, BP_ERR_NOMEM, "out of memory for %d scaled "
+                        "inputs", chunk);
+    bp_status st = BP_OK;
+    for (int64_t i = 0; !st && i < n; i += chunk) {
+        const int k = n - i < chunk ? (int)(n - i) : chunk;
+        memcpy(buf, x + (size_t)i * n_in, (size_t)k * n_in * sizeof *buf);
+        bp_scaler_apply(&m->scaler, buf, k);
+        st = bp_net_forward(net, buf, k);
+        if (!st) {
+            bp_real *o = out + (size_t)i * n_out;
+            memcpy(o, bp_net_output(net), (size_t)k * n_out * sizeof *o);
+            bp_scaler_invert(&m->target_scaler, o, k);
         }
+    }
+    bp__free(&net->alloc, buf);
+    return st;
+}
+
+/* ----------------------------------------------- what a file can hold */
+
+static bp_status check_scaler(const bp_scaler *s, int width, const char *what,
+                              bp_error *err)
+{
+    if (s->kind == BP_SCALING_NONE)
+        return BP_OK;
+    if ((s->kind != BP_SCALING_MINMAX && s->kind != BP_SCALING_STANDARD) ||
+        s->n != width || !s->offset || !s->factor)
+        return bp__fail_err(err, BP_ERR_ARG, "the %s scaler does not fit the "
+                            "network's %d columns", what, width);
+    for (int j = 0; j < width; j++)
+        if (!isfinite(s->offset[j]) || !isfinite(s->factor[j]) ||
+            s->factor[j] == 0)
+            return bp__fail_err(err, BP_ERR_NONFINITE, "the %s scaling of "
+                                "column %d is not finite (or its factor is 0)",
+                                what, j + 1);
+    return BP_OK;
+}
+
+bp_status bp__model_check(const bp_model *m, bp_error *err)
+{
+    const bp_net *net = m->net;
+    for (int l = 0; l < net->n_layers; l++) {
+        const bp_layer *ly = &net->layers[l];
+        const size_t n = (size_t)ly->n_out * (size_t)(ly->n_in + 1);
+        if (!bp__all_finite(net->params + ly->w_off, n))
+            return bp__fail_err(err, BP_ERR_NONFINITE, "layer %d holds NaN or "
+                                "Inf weights or biases: not saved", l);
+        if (!(ly->act_param >= -1e30 && ly->act_param <= 1e30))
+            return bp__fail_err(err, BP_ERR_NONFINITE, "layer %d: activation "
+                                "parameter is not finite: not saved", l);
+    }
+    bp_status st = check_scaler(&m->scaler, net->n_in, "input", err);
+    if (!st)
+        st = check_scaler(&m->target_scaler, bp_net_n_out(net), "target", err);
+    if (st)
+        return st;
+    const int n_out = bp_net_n_out(net);
+    if (m->n_classes < 0 ||
+        (m->n_classes > 0 && m->n_classes != n_out &&
+         !(m->n_classes == 2 && n_out == 1)) ||
+        (m->n_classes > 0 && !m->class_names))
+        return bp__fail_err(err, BP_ERR_SIZE, "%d class names for %d outputs",
+                            m->n_classes, n_out);
+    for (int i = 0; i < m->n_classes; i++) {
+        if (!m->class_names[i])
+            return bp__fail_err(err, BP_ERR_NULL, "class name %d is NULL",
+                                i + 1);
+        const size_t len = strlen(m->class_names[i]);
+        if (len > BP_MAX_NAME)
+            return bp__fail_err(err, BP_ERR_SIZE, "class name %d is %zu bytes "
+                                "long (at most %d): not saved", i + 1, len,
+                                BP_MAX_NAME);
+    }
+    if (m->n_targets < 0 || m->n_columns < 0 ||
+        (m->n_targets > 0 && (m->n_columns <= m->n_targets ||
+                              !m->target_cols || !m->target_names)))
+        return bp__fail_err(err, BP_ERR_SIZE, "%d target columns of %d",
+                            m->n_targets, m->n_columns);
+    for (int i = 0; i < m->n_targets; i++)
+        if (m->target_cols[i] < 0 || m->target_cols[i] >= m->n_columns ||
+            (i && m->target_cols[i] <= m->target_cols[i - 1]) ||
+            !m->target_names[i] || strlen(m->target_names[i]) > BP_MAX_NAME)
+            return bp__fail_err(err, BP_ERR_ARG, "target column %d cannot be "
+                                "saved", i + 1);
+    return BP_OK;
 }

@@ -6,7 +6,9 @@
  *     "NET " architecture, freezing, loss
  *     "PARM" parameters at the writer's precision (f32 or f64)
  *     "SCAL" input scaling          (optional)
+ *     "TSCL" target scaling         (optional)
  *     "CLAS" class names            (optional)
+ *     "COLS" the training file's target columns (optional)
  *     "OPTM" optimizer and its state (checkpoints)
  *     "TRST" training position      (checkpoints)
  *   "CRC " u32 CRC-32 of every byte before this section
@@ -22,7 +24,6 @@
 
 #define VERSION 1
 #define FLAG_STATE 1u
-#define MAX_NAME 4096
 
 /* --------------------------------------------------------------- CRC-32 */
 
@@ -91,6 +92,29 @@ static void end_section(bp_buf *b, size_t at)
         b->p[at + i] = (unsigned char)(n >> (8 * i));
 }
 
+static void put_name(bp_buf *b, const char *name)
+{
+    const size_t len = strlen(name);
+    put_u32(b, (uint32_t)len);
+    bp__buf_put(b, name, len);
+}
+
+/* A scaler's section: u32 kind, u32 columns, f64 offset[], f64 factor[];
+ * none for no scaling. */
+static void put_scaler(bp_buf *b, const char tag[4], const bp_scaler *sc)
+{
+    if (sc->kind == BP_SCALING_NONE)
+        return;
+    size_t s = begin_section(b, tag);
+    put_u32(b, (uint32_t)sc->kind);
+    put_u32(b, (uint32_t)sc->n);
+    for (int i = 0; i < sc->n; i++)
+        put_f64(b, sc->offset[i]);
+    for (int i = 0; i < sc->n; i++)
+        put_f64(b, sc->factor[i]);
+    end_section(b, s);
+}
+
 bp_status bp__model_encode_bin(const bp_model *m, int with_state, bp_buf *b,
                                bp_error *err)
 {
@@ -120,23 +144,22 @@ bp_status bp__model_encode_bin(const bp_model *m, int with_state, bp_buf *b,
     put_reals(b, net->params, net->n_params);
     end_section(b, s);
 
-    if (m->scaling != BP_SCALING_NONE) {
-        s = begin_section(b, "SCAL");
-        put_u32(b, (uint32_t)m->scaling);
-        put_u32(b, (uint32_t)net->n_in);
-        for (int i = 0; i < net->n_in; i++)
-            put_f64(b, m->scale_offset[i]);
-        for (int i = 0; i < net->n_in; i++)
-            put_f64(b, m->scale_factor[i]);
-        end_section(b, s);
-    }
+    put_scaler(b, "SCAL", &m->scaler);
+    put_scaler(b, "TSCL", &m->target_scaler);
     if (m->n_classes > 0) {
         s = begin_section(b, "CLAS");
         put_u32(b, (uint32_t)m->n_classes);
-        for (int i = 0; i < m->n_classes; i++) {
-            size_t len = strlen(m->class_names[i]);
-            put_u32(b, (uint32_t)len);
-            bp__buf_put(b, m->class_names[i], len);
+        for (int i = 0; i < m->n_classes; i++)
+            put_name(b, m->class_names[i]);
+        end_section(b, s);
+    }
+    if (m->n_targets > 0) {
+        s = begin_section(b, "COLS");
+        put_u32(b, (uint32_t)m->n_columns);
+        put_u32(b, (uint32_t)m->n_targets);
+        for (int i = 0; i < m->n_targets; i++) {
+            put_u32(b, (uint32_t)m->target_cols[i]);
+            put_name(b, m->target_names[i]);
         }
         end_section(b, s);
     }
@@ -331,11 +354,16 @@ static bp_status read_reals_block(ctx *x, cursor *c, const char *sect,
     return BP_OK;
 }
 
-static bp_status read_scal(ctx *x, cursor *c, bp_model *m)
+/* SCAL (inputs) or TSCL (targets): a scaler of the network's width. */
+static bp_status read_scal(ctx *x, cursor *c, bp_model *m, int targets)
 {
+    const char *sect = targets ? "TSCL" : "SCAL";
+    const uint32_t width = targets ? (uint32_t)bp_net_n_out(m->net)
+                                   : (uint32_t)m->net->n_in;
     uint32_t kind = get_u32(c), n = get_u32(c);
-    if (c->bad || n != (uint32_t)m->net->n_in || (c->n - c->at) / 16 < n)
-        return bad(x, "SCAL", "size does not match the inputs");
+    if (c->bad || n != width || (c->n - c->at) / 16 < n)
+        return bad(x, sect, targets ? "size does not match the outputs"
+                                    : "size does not match the inputs");
     double *o = malloc(n * sizeof *o), *f = malloc(n * sizeof *f);
     bp_status st = BP_OK;
     if (!o || !f)
@@ -344,12 +372,67 @@ static bp_status read_scal(ctx *x, cursor *c, bp_model *m)
         o[i] = get_f64(c);
     for (uint32_t i = 0; !st && i < n; i++)
         f[i] = get_f64(c);
+    bp_scaler sc;
     if (!st && (kind == 0 || kind > BP_SCALING_STANDARD))
-        st = bad(x, "SCAL", "unknown scaling");
-    if (!st && bp_model_set_scaling(m, (bp_scaling)kind, o, f, NULL))
-        st = bad(x, "SCAL", "values are not finite");
+        st = bad(x, sect, "unknown scaling");
+    if (!st && bp_scaler_set(&sc, (bp_scaling)kind, (int)n, o, f, NULL, NULL))
+        st = bad(x, sect, "values are not finite (or a factor is 0)");
+    if (!st) {
+        bp_scaler_free(targets ? &m->target_scaler : &m->scaler);
+        *(targets ? &m->target_scaler : &m->scaler) = sc;
+    }
     free(o);
     free(f);
+    return st;
+}
+
+/* A name: u32 length, then its bytes, into *out (malloc'ed). */
+static bp_status get_name(ctx *x, cursor *c, const char *sect, char **out)
+{
+    uint32_t len = get_u32(c);
+    if (c->bad || len > BP_MAX_NAME || c->n - c->at < len)
+        return bad(x, sect, "name truncated or too long");
+    char *name = malloc(len + 1);
+    if (!name)
+        return bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory",
+                            x->name);
+    memcpy(name, c->p + c->at, len);
+    name[len] = '\0';
+    c->at += len;
+    if (strlen(name) != len) {
+        free(name);
+        return bad(x, sect, "a name holds a NUL byte");
+    }
+    *out = name;
+    return BP_OK;
+}
+
+static bp_status read_cols(ctx *x, cursor *c, bp_model *m)
+{
+    uint32_t n_cols = get_u32(c), n = get_u32(c);
+    if (c->bad || n == 0 || n >= n_cols || n_cols > (1u << 24) ||
+        (c->n - c->at) / 8 < n)
+        return bad(x, "COLS", "column counts impossible");
+    int *cols = malloc(n * sizeof *cols);
+    char **names = calloc(n, sizeof *names);
+    bp_status st = cols && names ? BP_OK
+                                 : bp__fail_err(x->err, BP_ERR_NOMEM,
+                                                "%s: out of memory", x->name);
+    for (uint32_t i = 0; !st && i < n; i++) {
+        uint32_t col = get_u32(c);
+        cols[i] = col >= n_cols ? -1 : (int)col;
+        st = get_name(x, c, "COLS", &names[i]);
+    }
+    if (!st) {
+        bp_error e2;
+        if (bp_model_set_columns(m, (int)n_cols, (int)n, cols,
+                                 (const char *const *)names, &e2))
+            st = bad(x, "COLS", e2.msg);
+    }
+    for (uint32_t i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+    free(cols);
     return st;
 }
 
@@ -362,23 +445,8 @@ static bp_status read_clas(ctx *x, cursor *c, bp_model *m)
     bp_status st = names ? BP_OK
                          : bp__fail_err(x->err, BP_ERR_NOMEM,
                                         "%s: out of memory", x->name);
-    for (uint32_t i = 0; !st && i < n; i++) {
-        uint32_t len = get_u32(c);
-        if (c->bad || len > MAX_NAME || c->n - c->at < len) {
-            st = bad(x, "CLAS", "class name truncated or too long");
-            break;
-        }
-        if (!(names[i] = malloc(len + 1))) {
-            st = bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory",
-                              x->name);
-            break;
-        }
-        memcpy(names[i], c->p + c->at, len);
-        names[i][len] = '\0';
-        if (strlen(names[i]) != len)
-            st = bad(x, "CLAS", "class name holds a NUL byte");
-        c->at += len;
-    }
+    for (uint32_t i = 0; !st && i < n; i++)
+        st = get_name(x, c, "CLAS", &names[i]);
     if (!st) {
         bp_error e2;
         if (bp_model_set_classes(m, (int)n, (const char *const *)names, &e2))
@@ -508,8 +576,10 @@ bp_status bp__model_decode_bin(const unsigned char *p, size_t n,
         } else if (strcmp(tag, "PARM") == 0) {
             st = read_reals_block(&x, &s, "PARM", net->n_params, net->params, 1);
             have_params = 1;
-        } else if (strcmp(tag, "SCAL") == 0) {
-            st = read_scal(&x, &s, m);
+        } else if (strcmp(tag, "SCAL") == 0 || strcmp(tag, "TSCL") == 0) {
+            st = read_scal(&x, &s, m, tag[0] == 'T');
+        } else if (strcmp(tag, "COLS") == 0) {
+            st = read_cols(&x, &s, m);
         } else if (strcmp(tag, "CLAS") == 0) {
             st = read_clas(&x, &s, m);
         } else if (strcmp(tag, "OPTM") == 0) {
@@ -533,6 +603,7 @@ bp_status bp__model_decode_bin(const unsigned char *p, size_t n,
         if (!st && s.at != s.n && strcmp(tag, "CRC ") != 0 &&
             (strcmp(tag, "NET ") == 0 || strcmp(tag, "PARM") == 0 ||
              strcmp(tag, "SCAL") == 0 || strcmp(tag, "CLAS") == 0 ||
+             strcmp(tag, "TSCL") == 0 || strcmp(tag, "COLS") == 0 ||
              strcmp(tag, "OPTM") == 0 || strcmp(tag, "TRST") == 0))
             st = bp__fail_err(err, BP_ERR_FORMAT, "%s: section '%s' has %zu "
                               "bytes more than it uses", name, tag,

@@ -7,6 +7,7 @@
 #include "io/model_internal.h"
 #include "io/file.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,8 +32,17 @@ bp_status bp_model_save(const bp_model *m, const char *path,
     if (with_state && format == BP_FORMAT_TEXT)
         return bp__fail_err(err, BP_ERR_ARG,
                             "%s: checkpoints are binary only", path);
+    bp_status st = bp__model_check(m, err);
+    if (st) {
+        if (err) { /* name the file the save was for */
+            char msg[sizeof err->msg];
+            snprintf(msg, sizeof msg, "%s", err->msg);
+            bp__fail_err(err, st, "%s: %s", path, msg);
+        }
+        return st;
+    }
     bp_buf b = {0};
-    bp_status st = format == BP_FORMAT_BINARY
+    st = format == BP_FORMAT_BINARY
                        ? bp__model_encode_bin(m, with_state, &b, err)
                        : bp__model_encode_text(m, &b, err);
     if (!st && b.oom)
@@ -58,6 +68,11 @@ bp_status bp_model_parse(const void *data, size_t size, const char *name,
         return bp__model_decode_bin(data, size, name, out, err);
     const size_t tlen = strlen(BP_MODEL_TEXT_MAGIC);
     const char *s = data;
+    /* a text editor's UTF-8 byte-order mark is not part of the text */
+    if (size >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+        s += 3;
+        size -= 3;
+    }
     /* the text form may start with comment lines */
     size_t i = 0;
     while (i < size && (s[i] == '#' || s[i] == '\n' || s[i] == '\r' ||

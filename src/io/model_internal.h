@@ -19,6 +19,10 @@ bp_status bp__model_encode_text(const bp_model *m, bp_buf *b, bp_error *err);
 bp_status bp__model_decode_text(const char *p, size_t n, const char *name,
                                 bp_model **out, bp_error *err);
 
+/* What every writer checks before writing (model.c): nothing goes to a
+ * file that its reader would refuse. */
+bp_status bp__model_check(const bp_model *m, bp_error *err);
+
 #define BP_MODEL_MAGIC "BPMODEL"  /* 8 bytes with its NUL */
 #define BP_MODEL_TEXT_MAGIC "backprop-model"
 

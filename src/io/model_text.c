@@ -11,19 +11,29 @@
  *   weights 0                     n_out rows of n_in numbers: row j holds
  *     0.15 0.2                    the weights into neuron j
  *     0.25 0.3
- *   biases 0
- *     0.35 0.35
+ *   biases 0                      (optional: a layer without this line
+ *     0.35 0.35                    has zero biases, frozen)
  *   ...
  *   scaling standard              (optional: minmax|standard, then
  *     offset ...                   n_in numbers each)
  *     factor ...
+ *   target_scaling standard       (optional: the same for the n_out
+ *     offset ...                   regression targets)
+ *     factor ...
  *   classes 3                     (optional: then one name per line)
- *   end
+ *     setosa
+ *     "#1 \"best\""               (quoted when it must be: \" \\ \n \t \xHH)
+ *   columns 5                     (optional: the training file's columns,
+ *   target 5 species               then each target column, 1-based, and
+ *   end                            its header name, if any)
  *
  * Numbers are written in the shortest form that reads back to the same
- * bits, so 0.15 stays 0.15 and a save/load round trip is exact.
+ * bits, so 0.15 stays 0.15 and a save/load round trip is exact. A number
+ * too large for the model's precision (1e39 in float) is refused; one too
+ * small reads as 0 or the nearest subnormal, as strtod rounds it.
  */
 #include "io/model_internal.h"
+#include "io/clip.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -53,8 +63,60 @@ static void put_row(bp_buf *b, const bp_real *v, int n)
     bp__buf_printf(b, "\n");
 }
 
+/* A name as it can be read back: bare when it is plain text, else in
+ * double quotes with C-style escapes. */
+static int needs_quotes(const char *s)
+{
+    const size_t n = strlen(s);
+    if (n == 0 || s[0] == '"' || s[0] == '#' || isspace((unsigned char)s[0]) ||
+        isspace((unsigned char)s[n - 1]))
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return 1;
+    return 0;
+}
+
+static void put_name(bp_buf *b, const char *s)
+{
+    if (!needs_quotes(s)) {
+        bp__buf_printf(b, "%s", s);
+        return;
+    }
+    bp__buf_put(b, "\"", 1);
+    for (; *s; s++) {
+        const unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            bp__buf_printf(b, "\\%c", ch);
+        else if (ch == '\n')
+            bp__buf_printf(b, "\\n");
+        else if (ch == '\t')
+            bp__buf_printf(b, "\\t");
+        else if (ch < 0x20 || ch == 0x7f)
+            bp__buf_printf(b, "\\x%02x", ch);
+        else
+            bp__buf_put(b, s, 1);
+    }
+    bp__buf_put(b, "\"", 1);
+}
+
+static void put_scaler(bp_buf *b, const char *key, const bp_scaler *sc)
+{
+    if (sc->kind == BP_SCALING_NONE)
+        return;
+    bp__buf_printf(b, "%s %s\n  offset", key,
+                   sc->kind == BP_SCALING_MINMAX ? "minmax" : "standard");
+    for (int i = 0; i < sc->n; i++)
+        put_real(b, sc->offset[i], 1);
+    bp__buf_printf(b, "\n  factor");
+    for (int i = 0; i < sc->n; i++)
+        put_real(b, sc->factor[i], 1);
+    bp__buf_printf(b, "\n");
+}
+
 bp_status bp__model_encode_text(const bp_model *m, bp_buf *b, bp_error *err)
 {
+    (void)err; /* bp__model_check has refused what cannot be written */
     const bp_net *net = m->net;
     bp__buf_printf(b, "%s 1\n", BP_MODEL_TEXT_MAGIC);
     bp__buf_printf(b, "input %d\n", net->n_in);
@@ -84,23 +146,25 @@ bp_status bp__model_encode_text(const bp_model *m, bp_buf *b, bp_error *err)
         bp__buf_printf(b, "biases %d\n", l);
         put_row(b, net->params + ly->b_off, ly->n_out);
     }
-    if (m->scaling != BP_SCALING_NONE) {
-        bp__buf_printf(b, "scaling %s\n  offset",
-                       m->scaling == BP_SCALING_MINMAX ? "minmax" : "standard");
-        for (int i = 0; i < net->n_in; i++)
-            put_real(b, m->scale_offset[i], 1);
-        bp__buf_printf(b, "\n  factor");
-        for (int i = 0; i < net->n_in; i++)
-            put_real(b, m->scale_factor[i], 1);
-        bp__buf_printf(b, "\n");
-    }
+    put_scaler(b, "scaling", &m->scaler);
+    put_scaler(b, "target_scaling", &m->target_scaler);
     if (m->n_classes > 0) {
         bp__buf_printf(b, "classes %d\n", m->n_classes);
         for (int i = 0; i < m->n_classes; i++) {
-            if (strchr(m->class_names[i], '\n') || !m->class_names[i][0])
-                return bp__fail_err(err, BP_ERR_ARG, "class name %d cannot "
-                                    "be written in the text form", i);
-            bp__buf_printf(b, "  %s\n", m->class_names[i]);
+            bp__buf_printf(b, "  ");
+            put_name(b, m->class_names[i]);
+            bp__buf_printf(b, "\n");
+        }
+    }
+    if (m->n_targets > 0) {
+        bp__buf_printf(b, "columns %d\n", m->n_columns);
+        for (int i = 0; i < m->n_targets; i++) {
+            bp__buf_printf(b, "target %d", m->target_cols[i] + 1);
+            if (m->target_names[i][0]) {
+                bp__buf_printf(b, " ");
+                put_name(b, m->target_names[i]);
+            }
+            bp__buf_printf(b, "\n");
         }
     }
     bp__buf_printf(b, "end\n");
@@ -134,40 +198,58 @@ static void skip_space(lexer *x, int newlines)
     }
 }
 
-/* The next whitespace-separated word into w (at most cap - 1 chars);
- * 0 at the end of input (or, without newlines, the end of the line). */
-static int word(lexer *x, char *w, size_t cap, int newlines)
+/* The next whitespace-separated word into w (its first cap - 1 chars);
+ * returns its whole length: 0 at the end of input (or, without newlines,
+ * the end of the line), cap or more when it did not fit. */
+static size_t word(lexer *x, char *w, size_t cap, int newlines)
 {
     skip_space(x, newlines);
     size_t n = 0;
     while (x->p < x->end && !isspace((unsigned char)*x->p) && *x->p != '#') {
         if (n + 1 < cap)
-            w[n++] = *x->p;
+            w[n] = *x->p;
+        n++;
         x->p++;
     }
-    w[n] = '\0';
-    return n > 0;
+    w[n < cap ? n : cap - 1] = '\0';
+    return n;
 }
 
+/* The message "NAME:LINE: " + fmt with a (a word of the file, cut for
+ * showing). */
 static bp_status fail(lexer *x, bp_status st, const char *fmt, const char *a)
 {
-    char msg[400];
-    snprintf(msg, sizeof msg, fmt, a);
+    char msg[400], shown[BP_CLIP_CAP];
+    snprintf(msg, sizeof msg, fmt, bp__clip(shown, a, strlen(a)));
     return bp__fail_err(x->err, st, "%s:%d: %s", x->name, x->line, msg);
 }
 
-static bp_status number(lexer *x, double *v, const char *what)
+/* A number; real: one the model keeps at its own precision (bp_real),
+ * so it must be finite there too (1e39 is a double but not a float). A
+ * number too small for the precision reads as 0 or a subnormal. */
+static bp_status number(lexer *x, double *v, const char *what, int real)
 {
-    char w[64];
-    if (!word(x, w, sizeof w, 1))
+    char w[512];
+    const size_t len = word(x, w, sizeof w, 1);
+    if (!len)
         return fail(x, BP_ERR_FORMAT, "the file ends where %s should be", what);
+    if (len >= sizeof w) {
+        char msg[80];
+        snprintf(msg, sizeof msg, "a number of %zu characters (at most %zu): "
+                 "'%%s'", len, sizeof w - 1);
+        return fail(x, BP_ERR_FORMAT, msg, w);
+    }
     char *end;
     errno = 0;
     *v = strtod(w, &end);
     if (*end || end == w)
         return fail(x, BP_ERR_FORMAT, "'%s' is not a number", w);
-    if (!isfinite(*v) || errno == ERANGE)
+    if (!isfinite(*v))
         return fail(x, BP_ERR_NONFINITE, "'%s' is not a finite number", w);
+    if ((errno == ERANGE && fabs(*v) > 1) || (real && !isfinite((bp_real)*v)))
+        return fail(x, BP_ERR_NONFINITE, sizeof(bp_real) == 4
+                    ? "'%s' is too large for the model's float numbers"
+                    : "'%s' is too large for a double", w);
     return BP_OK;
 }
 
@@ -198,6 +280,79 @@ static bp_status end_of_line(lexer *x)
         return fail(x, BP_ERR_FORMAT, "unexpected '%s' at the end of the line",
                     w);
     }
+    return BP_OK;
+}
+
+/* A name: the rest of the line, bare (trailing space trimmed) or in
+ * double quotes with escapes (\" \\ \n \t \xHH). *out malloc'ed; an
+ * empty line gives "". */
+static bp_status name(lexer *x, char **out)
+{
+    skip_space(x, 0);
+    const char *s = x->p;
+    char *buf = NULL;
+    size_t n = 0;
+    if (s < x->end && *s == '"') {
+        const char *q = s + 1;
+        if (!(buf = malloc((size_t)(x->end - q) + 1)))
+            return fail(x, BP_ERR_NOMEM, "%s", "out of memory");
+        for (;; q++) {
+            if (q >= x->end || *q == '\n') {
+                free(buf);
+                return fail(x, BP_ERR_FORMAT, "%s", "a quoted name is never "
+                            "closed");
+            }
+            if (*q == '"')
+                break;
+            if (*q != '\\') {
+                buf[n++] = *q;
+                continue;
+            }
+            const char e = ++q < x->end ? *q : '\0';
+            unsigned hex;
+            if (e == 'n' || e == 't' || e == '"' || e == '\\') {
+                buf[n++] = e == 'n' ? '\n' : e == 't' ? '\t' : e;
+            } else if (e == 'x' && x->end - q > 2 &&
+                       sscanf(q + 1, "%2x", &hex) == 1 &&
+                       isxdigit((unsigned char)q[1]) &&
+                       isxdigit((unsigned char)q[2]) && hex) {
+                buf[n++] = (char)hex;
+                q += 2;
+            } else {
+                free(buf);
+                return fail(x, BP_ERR_FORMAT, "%s", "a name holds an unknown "
+                            "escape (use \\\" \\\\ \\n \\t \\xHH)");
+            }
+        }
+        x->p = q + 1;
+        bp_status st = end_of_line(x);
+        if (st) {
+            free(buf);
+            return st;
+        }
+    } else {
+        while (x->p < x->end && *x->p != '\n')
+            x->p++;
+        const char *e = x->p;
+        while (e > s && isspace((unsigned char)e[-1]))
+            e--;
+        n = (size_t)(e - s);
+        if (!(buf = malloc(n + 1)))
+            return fail(x, BP_ERR_NOMEM, "%s", "out of memory");
+        memcpy(buf, s, n);
+    }
+    buf[n] = '\0';
+    if (strlen(buf) != n) {
+        free(buf);
+        return fail(x, BP_ERR_FORMAT, "%s", "a name holds a NUL byte");
+    }
+    if (n > BP_MAX_NAME) {
+        free(buf);
+        char msg[64];
+        snprintf(msg, sizeof msg, "a name longer than %d bytes%%s", BP_MAX_NAME);
+        return fail(x, BP_ERR_FORMAT, msg, "");
+    }
+    *out = buf;
     return BP_OK;
 }
 
@@ -243,7 +398,7 @@ static bp_status read_header(lexer *x, header *h, char *kw, size_t cap)
             d->act_param = d->act == BP_ACT_LEAKY_RELU ? 0.01 : 0;
             skip_space(x, 0);
             if (x->p < x->end && *x->p != '\n' &&
-                (st = number(x, &d->act_param, "the activation parameter")))
+                (st = number(x, &d->act_param, "the activation parameter", 1)))
                 return st;
         } else if (strcmp(kw, "loss") == 0) {
             if (!word(x, w, sizeof w, 0) || bp_loss_parse(w, &h->loss))
@@ -271,7 +426,7 @@ static bp_status read_reals(lexer *x, bp_real *dst, size_t n, const char *what)
 {
     for (size_t i = 0; i < n; i++) {
         double v;
-        bp_status st = number(x, &v, what);
+        bp_status st = number(x, &v, what, 1);
         if (st)
             return st;
         dst[i] = (bp_real)v;
@@ -279,17 +434,108 @@ static bp_status read_reals(lexer *x, bp_real *dst, size_t n, const char *what)
     return end_of_line(x);
 }
 
+/* "scaling KIND" or "target_scaling KIND" (the keyword read), then the
+ * offset and factor lines of width numbers each. */
+static bp_status read_scaling(lexer *x, bp_model *m, int targets)
+{
+    char w[64];
+    bp_scaling kind;
+    if (!word(x, w, sizeof w, 0) ||
+        (strcmp(w, "minmax") == 0     ? (kind = BP_SCALING_MINMAX, 0)
+         : strcmp(w, "standard") == 0 ? (kind = BP_SCALING_STANDARD, 0)
+                                      : 1))
+        return fail(x, BP_ERR_FORMAT, "scaling '%s': use minmax or standard",
+                    w);
+    const int n = targets ? bp_net_n_out(m->net) : m->net->n_in;
+    double *scale = malloc(2 * (size_t)n * sizeof *scale);
+    if (!scale)
+        return fail(x, BP_ERR_NOMEM, "%s", "out of memory");
+    bp_status st = BP_OK;
+    for (int part = 0; !st && part < 2; part++) {
+        const char *want = part ? "factor" : "offset";
+        if (!word(x, w, sizeof w, 1) || strcmp(w, want) != 0) {
+            st = fail(x, BP_ERR_FORMAT, "expected '%s'", want);
+            break;
+        }
+        for (int i = 0; !st && i < n; i++)
+            st = number(x, &scale[part * n + i], want, 0);
+    }
+    bp_scaler sc;
+    if (!st && bp_scaler_set(&sc, kind, n, scale, scale + n, NULL, NULL))
+        st = fail(x, BP_ERR_FORMAT, "%s", "a scaling factor is 0");
+    if (!st) {
+        bp_scaler *dst = targets ? &m->target_scaler : &m->scaler;
+        bp_scaler_free(dst);
+        *dst = sc;
+    }
+    free(scale);
+    return st;
+}
+
+/* "classes N" (the keyword read), then N names, one a line. */
+static bp_status read_classes(lexer *x, bp_model *m)
+{
+    int n;
+    bp_status st;
+    if ((st = integer(x, &n, 1, 1 << 20, "class count")) ||
+        (st = end_of_line(x)))
+        return st;
+    char **names = calloc((size_t)n, sizeof *names);
+    if (!names)
+        return fail(x, BP_ERR_NOMEM, "%s", "out of memory");
+    for (int i = 0; !st && i < n; i++) {
+        /* blank lines and whole-line comments may come between names */
+        skip_space(x, 1);
+        if (x->p >= x->end)
+            st = fail(x, BP_ERR_FORMAT, "%s", "a class name is missing");
+        else if (!(st = name(x, &names[i])) && !names[i][0])
+            st = fail(x, BP_ERR_FORMAT, "%s", "a class name is missing");
+    }
+    if (!st) {
+        bp_error e2;
+        if (bp_model_set_classes(m, n, (const char *const *)names, &e2))
+            st = fail(x, BP_ERR_FORMAT, "%s", e2.msg);
+    }
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return st;
+}
+
+/* The training file's columns: "columns N" (read into *n_columns), then
+ * "target POS [NAME]" lines, collected here and set at the end. */
+typedef struct {
+    int n_columns, n;
+    int cols[256];
+    char *names[256];
+} columns;
+
+static bp_status read_target(lexer *x, columns *c)
+{
+    bp_status st;
+    int pos;
+    if (!c->n_columns)
+        return fail(x, BP_ERR_FORMAT, "%s", "'target' before 'columns'");
+    if (c->n == 256)
+        return fail(x, BP_ERR_FORMAT, "%s", "more than 256 target columns");
+    if ((st = integer(x, &pos, 1, c->n_columns, "target column")))
+        return st;
+    if ((st = name(x, &c->names[c->n])))
+        return st;
+    c->cols[c->n++] = pos - 1;
+    return BP_OK;
+}
+
 static bp_status read_body(lexer *x, bp_model *m, char *kw, size_t cap)
 {
     bp_net *net = m->net;
     const int L = net->n_layers;
     unsigned char seen[2][MAX_TEXT_LAYERS] = {{0}};
+    columns cols = {0, 0, {0}, {NULL}};
     bp_status st = BP_OK;
     char w[64];
-    double *scale = NULL;
-    int ended = 0;
+    int ended = 0, l;
     while (!st && kw[0]) {
-        int l;
         if (strcmp(kw, "end") == 0) {
             ended = 1;
             st = end_of_line(x);
@@ -322,73 +568,16 @@ static bp_status read_body(lexer *x, bp_model *m, char *kw, size_t cap)
             }
             bp_net_freeze(net, l, g, 1);
             st = end_of_line(x);
-        } else if (strcmp(kw, "scaling") == 0) {
-            bp_scaling kind;
-            if (!word(x, w, sizeof w, 0) ||
-                (strcmp(w, "minmax") == 0     ? (kind = BP_SCALING_MINMAX, 0)
-                 : strcmp(w, "standard") == 0 ? (kind = BP_SCALING_STANDARD, 0)
-                                              : 1)) {
-                st = fail(x, BP_ERR_FORMAT,
-                          "scaling '%s': use minmax or standard", w);
-                break;
-            }
-            const int n = net->n_in;
-            scale = malloc(2 * (size_t)n * sizeof *scale);
-            if (!scale) {
-                st = fail(x, BP_ERR_NOMEM, "%s", "out of memory");
-                break;
-            }
-            for (int part = 0; !st && part < 2; part++) {
-                const char *want = part ? "factor" : "offset";
-                if (!word(x, w, sizeof w, 1) || strcmp(w, want) != 0) {
-                    st = fail(x, BP_ERR_FORMAT, "expected '%s'", want);
-                    break;
-                }
-                for (int i = 0; !st && i < n; i++)
-                    st = number(x, &scale[part * n + i], want);
-            }
-            if (!st && bp_model_set_scaling(m, kind, scale, scale + n, NULL))
-                st = fail(x, BP_ERR_NOMEM, "%s", "out of memory");
-            free(scale);
-            scale = NULL;
+        } else if (strcmp(kw, "scaling") == 0 ||
+                   strcmp(kw, "target_scaling") == 0) {
+            st = read_scaling(x, m, kw[0] == 't');
         } else if (strcmp(kw, "classes") == 0) {
-            int n;
-            if ((st = integer(x, &n, 1, 1 << 20, "class count")) ||
-                (st = end_of_line(x)))
-                break;
-            char **names = calloc((size_t)n, sizeof *names);
-            for (int i = 0; !st && i < n; i++) {
-                skip_space(x, 1);
-                const char *s = x->p;
-                while (x->p < x->end && *x->p != '\n')
-                    x->p++;
-                const char *e = x->p;
-                while (e > s && isspace((unsigned char)e[-1]))
-                    e--;
-                if (!names || e == s) {
-                    st = fail(x, names ? BP_ERR_FORMAT : BP_ERR_NOMEM, "%s",
-                              names ? "a class name is missing"
-                                    : "out of memory");
-                    break;
-                }
-                if (!(names[i] = malloc((size_t)(e - s) + 1))) {
-                    st = fail(x, BP_ERR_NOMEM, "%s", "out of memory");
-                    break;
-                }
-                memcpy(names[i], s, (size_t)(e - s));
-                names[i][e - s] = '\0';
-                if (strlen(names[i]) != (size_t)(e - s))
-                    st = fail(x, BP_ERR_FORMAT, "%s",
-                              "a class name holds a NUL byte");
-            }
-            if (!st) {
-                bp_error e2;
-                if (bp_model_set_classes(m, n, (const char *const *)names, &e2))
-                    st = fail(x, BP_ERR_FORMAT, "%s", e2.msg);
-            }
-            for (int i = 0; names && i < n; i++)
-                free(names[i]);
-            free(names);
+            st = read_classes(x, m);
+        } else if (strcmp(kw, "columns") == 0) {
+            if (!(st = integer(x, &cols.n_columns, 2, 1 << 24, "column count")))
+                st = end_of_line(x);
+        } else if (strcmp(kw, "target") == 0) {
+            st = read_target(x, &cols);
         } else {
             st = fail(x, BP_ERR_FORMAT, "unknown keyword '%s'", kw);
         }
@@ -398,13 +587,22 @@ static bp_status read_body(lexer *x, bp_model *m, char *kw, size_t cap)
     if (!st && !ended)
         st = fail(x, BP_ERR_FORMAT, "%s", "the file ends without 'end': "
                   "it is truncated");
-    for (int l = 0; !st && l < L; l++)
-        if (!seen[1][l] || !seen[0][l]) {
-            char msg[64];
-            snprintf(msg, sizeof msg, "layer %d has no %s", l,
-                     seen[1][l] ? "biases" : "weights");
-            st = bp__fail_err(x->err, BP_ERR_FORMAT, "%s: %s", x->name, msg);
-        }
+    for (l = 0; !st && l < L; l++) {
+        if (!seen[1][l])
+            st = bp__fail_err(x->err, BP_ERR_FORMAT, "%s: layer %d has no "
+                              "weights", x->name, l);
+        else if (!seen[0][l]) /* no biases: zero (as created), frozen */
+            bp_net_freeze(net, l, BP_PARAM_BIASES, 1);
+    }
+    if (!st && cols.n_columns) {
+        bp_error e2;
+        if (bp_model_set_columns(m, cols.n_columns, cols.n, cols.cols,
+                                 (const char *const *)cols.names, &e2))
+            st = bp__fail_err(x->err, BP_ERR_FORMAT, "%s: columns: %s",
+                              x->name, e2.msg);
+    }
+    for (int i = 0; i < cols.n; i++)
+        free(cols.names[i]);
     if (!st) {
         skip_space(x, 1);
         if (x->p < x->end)
