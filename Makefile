@@ -234,7 +234,7 @@ golden:
 # through NODE_PATH), double precision so its numbers are the seeds',
 # with the page beside it. `build/backprop playground` serves it.
 PG_OUT    := build/playground
-PG_PAGE   := $(addprefix $(PG_OUT)/,index.html app.js style.css)
+PG_PAGE   := $(addprefix $(PG_OUT)/,index.html style.css $(notdir $(wildcard playground/*.js)))
 EMCC      ?= emcc
 EMFLAGS   := -std=c11 -O2 -DBP_DOUBLE -Iinclude -Isrc -sENVIRONMENT=web \
              -sMODULARIZE=1 -sEXPORT_NAME=createBackprop -sALLOW_MEMORY_GROWTH=1 \

@@ -7,7 +7,7 @@
  * Conventions: functions return 0 (BP_OK) or a bp_status, and pg_error()
  * gives the message of the last failure. Arrays cross the boundary as
  * pointers into the WebAssembly heap, allocated by the page with
- * pg_alloc()/pg_free_buf(), or owned by pg (pg_grid, pg_text) and valid
+ * pg_alloc()/pg_free_buf(), or owned by pg (pg_predict, pg_explain) and valid
  * until the next call that changes them. The build is double precision
  * (bp_real is double), so the page reads them as Float64Array. */
 #include "backprop.h"
@@ -40,12 +40,10 @@ typedef struct {
     long steps;           /* training steps so far */
     long epochs;          /* passes over the data so far */
     bp_real *bx, *bt;     /* the gathered batch */
-    bp_real *grid;        /* predictions on the heat-map grid */
-    bp_real *gx;          /* its inputs */
-    int grid_n;
-    bp_real *ngrid;       /* every neuron's output on the small grid */
-    bp_real *ngx;         /* its inputs */
-    int ngrid_total;      /* neurons ngrid has room for */
+    bp_real *pred;        /* pg_predict's outputs */
+    size_t pred_cap;      /* numbers pred has room for */
+    bp_real *maps;        /* pg_neuron_maps' outputs */
+    size_t maps_cap;
     char *text;           /* explain / export output */
     size_t text_len, text_cap;
     char err[256];
@@ -88,8 +86,7 @@ PG_API void pg_delete(pg *p)
         return;
     free_data(p);
     bp_net_free(p->net);
-    free(p->grid), free(p->gx), free(p->text);
-    free(p->ngrid), free(p->ngx);
+    free(p->pred), free(p->maps), free(p->text);
     free(p);
 }
 
@@ -282,64 +279,64 @@ PG_API int pg_evaluate(pg *p, int which, double *out)
     return st ? fail(p, st, "evaluate") : 0;
 }
 
-/* Predict on a g x g grid over [x0, x1] x [y0, y1] (row 0 at y1, the top
- * of the picture); returns the g*g first outputs, or NULL. */
-PG_API bp_real *pg_grid(pg *p, int g, double x0, double x1, double y0,
-                        double y1)
+/* Room for n numbers in *buf (capacity *cap): grown, never shrunk. */
+static int room(bp_real **buf, size_t *cap, size_t n)
 {
-    if (!p->net || bp_net_n_in(p->net) != 2 || g < 2)
+    if (n <= *cap)
+        return 1;
+    bp_real *b = realloc(*buf, sizeof(bp_real) * n);
+    if (!b)
+        return 0;
+    *buf = b;
+    *cap = n;
+    return 1;
+}
+
+/* Predictions for x[n][n_in], inputs the page computed (the heat map's
+ * grid through the chosen input features): out[n][n_out], owned by pg
+ * and valid until the next call; NULL on failure (pg_error says why). */
+PG_API bp_real *pg_predict(pg *p, const bp_real *x, int n)
+{
+    if (!p->net || n < 1) {
+        fail(p, BP_ERR_STATE, "predict");
         return NULL;
-    if (g != p->grid_n) {
-        free(p->grid), free(p->gx);
-        p->grid_n = 0;
-        p->grid = malloc(sizeof(bp_real) * (size_t)g * g * bp_net_n_out(p->net));
-        p->gx = malloc(sizeof(bp_real) * 2 * (size_t)g * g);
-        if (!p->grid || !p->gx)
-            return NULL;
-        p->grid_n = g;
     }
-    for (int r = 0; r < g; r++)
-        for (int c = 0; c < g; c++) {
-            bp_real *q = p->gx + 2 * ((size_t)r * g + c);
-            q[0] = (bp_real)(x0 + (x1 - x0) * c / (g - 1));
-            q[1] = (bp_real)(y1 - (y1 - y0) * r / (g - 1));
-        }
-    if (bp_net_predict(p->net, p->gx, g * g, p->grid))
+    if (!room(&p->pred, &p->pred_cap, (size_t)n * bp_net_n_out(p->net))) {
+        fail(p, BP_ERR_NOMEM, "predict");
         return NULL;
-    return p->grid;
+    }
+    bp_status st = bp_net_predict(p->net, x, n, p->pred);
+    if (st) {
+        fail(p, st, "predict");
+        return NULL;
+    }
+    return p->pred;
 }
 
 /* What every neuron computes over the plane, as TensorFlow Playground
- * draws it: one forward phase of a 16 x 16 grid over [-1, 1]^2 (row 0 at
- * the top), each layer's outputs copied out neuron by neuron:
- * out[(sum of the widths of the layers below l) + j][16 * 16]. NULL for a
- * network without 2 inputs. */
-PG_API bp_real *pg_neuron_grid(pg *p)
+ * draws it: one forward phase of x[n][n_in] (the page's small grid, n at
+ * most PG_NEURON_GRID^2), each layer's outputs copied out neuron by
+ * neuron: out[(sum of the widths of the layers below l) + j][n]. NULL on
+ * failure. */
+PG_API bp_real *pg_neuron_maps(pg *p, const bp_real *x, int n)
 {
-    const int g = PG_NEURON_GRID, n = g * g;
-    if (!p->net || bp_net_n_in(p->net) != 2)
+    if (!p->net || n < 1 || n > PG_NEURON_GRID * PG_NEURON_GRID) {
+        fail(p, BP_ERR_SIZE, "neuron maps");
         return NULL;
-    int total = 0;
+    }
+    size_t total = 0;
     for (int l = 0; l < bp_net_n_layers(p->net); l++)
-        total += pg_layer_width(p, l);
-    if (!p->ngx) {
-        p->ngx = malloc(sizeof(bp_real) * 2 * (size_t)n);
-        if (!p->ngx)
-            return NULL;
-        for (int r = 0; r < g; r++)
-            for (int c = 0; c < g; c++) {
-                p->ngx[2 * (r * g + c)] = (bp_real)(-1 + 2.0 * c / (g - 1));
-                p->ngx[2 * (r * g + c) + 1] = (bp_real)(1 - 2.0 * r / (g - 1));
-            }
-    }
-    if (total > p->ngrid_total) {
-        free(p->ngrid);
-        p->ngrid = malloc(sizeof(bp_real) * (size_t)total * n);
-        p->ngrid_total = p->ngrid ? total : 0;
-    }
-    if (!p->ngrid || bp_net_forward(p->net, p->ngx, n))
+        total += (size_t)pg_layer_width(p, l);
+    if (!room(&p->maps, &p->maps_cap, total * n)) {
+        fail(p, BP_ERR_NOMEM, "neuron maps");
         return NULL;
-    bp_real *dst = p->ngrid;
+    }
+    bp_status st = bp_net_forward(p->net, x, n);
+    if (st) {
+        fail(p, st, "neuron maps");
+        return NULL;
+    }
+    bp_real *dst = p->maps;
     for (int l = 0; l < bp_net_n_layers(p->net); l++) {
         const int w = pg_layer_width(p, l);
         const bp_real *a = bp_net_layer_out(p->net, l);
@@ -347,7 +344,31 @@ PG_API bp_real *pg_neuron_grid(pg *p)
             for (int i = 0; i < n; i++)
                 dst[i] = a[(size_t)i * w + j];
     }
-    return p->ngrid;
+    return p->maps;
+}
+
+/* Set one weight (l, j, k), or neuron j's bias when k < 0: the page's
+ * weight editor. */
+PG_API int pg_set_param(pg *p, int l, int j, int k, double value)
+{
+    if (!p->net)
+        return fail(p, BP_ERR_STATE, "set weight");
+    bp_status st = k < 0 ? bp_net_set_bias(p->net, l, j, (bp_real)value)
+                         : bp_net_set_weight(p->net, l, j, k, (bp_real)value);
+    return st ? fail(p, st, k < 0 ? "set bias" : "set weight") : 0;
+}
+
+/* The library's names, for the page's menus and its URL: kind 0
+ * activations, 1 losses, 2 optimizers; i counts from 0 (the enum value);
+ * NULL past the last. */
+PG_API const char *pg_name(int kind, int i)
+{
+    switch (kind) {
+    case 0: return bp_act_name((bp_act)i);
+    case 1: return bp_loss_name((bp_loss)i);
+    case 2: return bp_optim_name((bp_optim_kind)i);
+    default: return NULL;
+    }
 }
 
 /* The network, for drawing: layer l's width, input width, activation. */
@@ -393,7 +414,7 @@ static void text_write(void *ctx, const char *s, size_t n)
 }
 
 /* Every number of one step on one sample x, t: bp_explain's text (the
- * same as `backprop explain` prints). order: 0 standard, 1 seeds', 2
+ * same as `backprop explain` prints). order: 0 standard, 1 layer-wise, 2
  * both; check: finite differences beside each gradient. */
 PG_API const char *pg_explain(pg *p, const double *x, const double *t,
                               double lr, int order, int check)
@@ -418,7 +439,7 @@ PG_API const char *pg_explain(pg *p, const double *x, const double *t,
     bp_error e;
     bp_status st = bp_explain(p->net, xs, ts, &o, text_write, p, &e);
     if (st) {
-        snprintf(p->err, sizeof p->err, "explain: %s", e.msg);
+        snprintf(p->err, sizeof p->err, "%s", e.msg); /* "explain: ..." */
         return NULL;
     }
     return p->text;

@@ -1,0 +1,150 @@
+/* The explain pane: bp_explain's text for the sample chosen (every
+ * number of one step, as `backprop explain` prints it), the lines about
+ * the selected neuron or weight drawn out of it, the selected weight's or
+ * bias's value to edit, and the weights around a selected neuron as
+ * buttons (the way to a weight on a touch screen). */
+import { lib, heapF64 } from './lib.js';
+import { S, $ } from './state.js';
+import { problemOf } from './settings.js';
+import { neuronName, weightNumber, selectionName, paramValue, layerIn, inputLabel } from './network.js';
+
+/* A name in the explain text (out_h1.2, b_h1.2, dE/dw12): it starts
+ * after a non-alphanumeric (an underscore is fine) or the d of dE/dw, and
+ * ends at a non-digit, so h1 matches neither h12 nor h1.2, and w1 not w12. */
+function nameRe(name) {
+  return new RegExp('(^|[^A-Za-z0-9.]|/d)' + name.replace('.', '\\.') + '(?![0-9]|\\.[0-9])');
+}
+
+/* The lines about the selection, each row of a side-by-side table with
+ * the table's heading. */
+export function focusLines(text, sel) {
+  if (!sel) return '';
+  let keep;
+  if (sel.kind === 'neuron') {
+    const re = nameRe(neuronName(sel.l, sel.j));
+    keep = sel.l < 0
+      ? (s) => re.test(s) && !/^\s*(input|network)/.test(s)
+      : (s) => re.test(s.replace(/=.*$/, '')) || /^\s*E_total/.test(s);
+  } else {
+    const target = neuronName(sel.l, sel.j).replace('.', '\\.');
+    const reW = nameRe(`w${weightNumber(sel.l, sel.j, sel.k)}`);
+    const reD = new RegExp(`^\\s*delta_${target} =`);
+    keep = (s) => reW.test(s) || reD.test(s);
+  }
+  const res = [];
+  let heading = null;
+  for (const s of text.split('\n')) {
+    if (/standard order\s+\S.*order\s*$/.test(s)) heading = s;
+    else if (!/\S/.test(s)) heading = null;
+    if (!keep(s)) continue;
+    if (heading && heading !== s) { res.push(heading); heading = null; }
+    res.push(s);
+  }
+  return res.map((s) => s.replace(/^ {4}/, '')).join('\n');
+}
+
+/* Every number to the digits of the rest: a weight or an input that
+ * training has made a 17-digit double is shown with 9 decimals, like the
+ * activations and gradients beside it (6 in exponent form). */
+export function tidy(text) {
+  return text.replace(/-?\d+\.\d{10,}(e[-+]?\d+)?/g, (m, exp) =>
+    (exp ? Number(m).toExponential(6) : Number(m).toFixed(9)));
+}
+
+/* Who the sample is: "train sample 4 at (1.98, -4.82), label 0". */
+function sampleText() {
+  const s = S.sample;
+  if (S.cfg.example) return 'Matt Mazur\'s 2-2-2 example, sample (0.05, 0.10), targets (0.01, 0.99)';
+  const target = problemOf(S.cfg) === 'regression' ? `target ${s.label.toFixed(3)}` : `label ${s.label}`;
+  return `${s.set} sample ${s.idx + 1} at (${s.at.map((v) => v.toFixed(2))}), ${target}`;
+}
+
+/* Run bp_explain for the sample and fill the pane. */
+export function explain() {
+  const { C, M, P } = lib;
+  if (!S.sample) return;
+  const px = heapF64(S.sample.x), pt = heapF64(S.sample.t);
+  const ptr = C.explain(P, px, pt, S.cfg.lr, Number($('explain-order').value),
+                        $('check').checked ? 1 : 0);
+  C.free_buf(px); C.free_buf(pt);
+  const ok = !!ptr;
+  const text = ok ? tidy(M.UTF8ToString(ptr)) : C.error(P);
+  $('explain-text').textContent = text;
+  const sel = S.select;
+  $('explain-what').textContent = sampleText() + (sel ? `; ${selectionName(sel)}` : '');
+  const inputs = S.cfg.features.length > 2 && !S.cfg.example
+    ? `Inputs: ${S.cfg.features.map((_, j) => `i${j + 1} = ${inputLabel(j)}`).join(', ')}.\n` : '';
+  $('explain-focus').textContent = !ok ? text
+    : sel ? inputs + focusLines(text, sel)
+    : `${inputs}Select a neuron or a weight in the network (click, tap, or Tab and the arrow keys, then Enter) to see its numbers here.`;
+  $('explain-focus').classList.toggle('invalid', !ok);
+  if (S.cfg.example) $('explain-all').open = true;
+  editor(sel);
+  neighbours(sel);
+}
+
+/* ----------------------------------------------- the weight editor */
+
+/* The selected weight's value, or the selected neuron's bias, in a field
+ * that sets it: TensorFlow Playground's "edit a weight". */
+function editor(sel) {
+  const form = $('edit');
+  const editable = sel && !(sel.kind === 'neuron' && sel.l < 0);
+  form.hidden = !editable;
+  if (!editable) return;
+  const k = sel.kind === 'weight' ? sel.k : -1;
+  const name = k < 0 ? `b_${neuronName(sel.l, sel.j)}` : `w${weightNumber(sel.l, sel.j, sel.k)}`;
+  $('edit-name').textContent = name;
+  const field = $('edit-value');
+  if (document.activeElement !== field) field.value = String(paramValue(sel.l, sel.j, k));
+  form.dataset.l = sel.l;
+  form.dataset.j = sel.j;
+  form.dataset.k = k;
+}
+
+/* Parse and set the edited value; returns a message or '' when set. */
+export function applyEdit() {
+  const form = $('edit'), text = $('edit-value').value.trim();
+  const v = Number(text);
+  if (text === '' || !Number.isFinite(v)) return `'${text}' is not a number`;
+  const { C, P } = lib;
+  const st = C.set_param(P, Number(form.dataset.l), Number(form.dataset.j), Number(form.dataset.k), v);
+  return st ? C.error(P) : '';
+}
+
+/* --------------------------------------- weights around a neuron */
+
+/* For a selected neuron: its incoming and outgoing weights as buttons,
+ * each selecting that weight (44 px targets, unlike the lines). */
+function neighbours(sel) {
+  const box = $('neighbours');
+  box.textContent = '';
+  if (!sel || sel.kind !== 'neuron') { box.hidden = true; return; }
+  const L = lib.C.n_layers(lib.P);
+  const groups = [];
+  if (sel.l >= 0) {
+    const inc = [];
+    for (let k = 0; k < layerIn(sel.l); k++) inc.push({ kind: 'weight', l: sel.l, j: sel.j, k });
+    groups.push(['into', inc]);
+  }
+  if (sel.l < L - 1) {
+    const out = [];
+    for (let j = 0; j < lib.C.layer_width(lib.P, sel.l + 1); j++) out.push({ kind: 'weight', l: sel.l + 1, j, k: sel.j });
+    groups.push(['out of', out]);
+  }
+  for (const [dir, ws] of groups) {
+    const row = document.createElement('div');
+    row.className = 'neighbour-row';
+    row.append(`weights ${dir} ${neuronName(sel.l, sel.j)}:`);
+    for (const w of ws) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = `w${weightNumber(w.l, w.j, w.k)} ${paramValue(w.l, w.j, w.k).toFixed(3)}`;
+      b.setAttribute('aria-label', `select ${selectionName(w)}`);
+      b.dataset.l = w.l; b.dataset.j = w.j; b.dataset.k = w.k;
+      row.append(' ', b);
+    }
+    box.append(row);
+  }
+  box.hidden = false;
+}

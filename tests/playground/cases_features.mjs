@@ -1,0 +1,112 @@
+// TensorFlow Playground's other switches: input features, regression data
+// and losses, regularization, discretized output, the test points shown or
+// not, the colour legend, and editing a weight.
+import { ok, openPage, controls, trainUntil } from './harness.mjs';
+
+// The share of a sample of the heat map's pixels that its two commonest
+// colours cover: near 1 for a map of two colours (the points aside).
+function twoColourShare(page) {
+  return page.evaluate(() => {
+    const cv = document.getElementById('heatmap'), d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+    const count = new Map();
+    let n = 0;
+    for (let y = 2; y < cv.height; y += 7)
+      for (let x = 2; x < cv.width; x += 7, n++) {
+        const i = (y * cv.width + x) * 4, k = `${d[i]},${d[i + 1]},${d[i + 2]}`;
+        count.set(k, (count.get(k) || 0) + 1);
+      }
+    const top = [...count.values()].sort((a, b) => b - a);
+    return (top[0] + (top[1] || 0)) / n;
+  });
+}
+
+export async function features({ browser, url }) {
+  const { page, errors } = await openPage(browser, url);
+
+  // features: x1^2 and sin x1 join x1 and x2 as inputs
+  await page.check('#feat-x1sq');
+  await page.check('#feat-sinx1');
+  ok((await page.textContent('#shape')) === '4-8-8-1', 'two more features make four inputs', await page.textContent('#shape'));
+  ok(/features=x1,x2,x1sq,sinx1(&|$)/.test(page.url()), 'the URL lists the features', page.url().split('#')[1]);
+  const labels = await page.$$eval('#net text.label', (ts) => ts.slice(0, 4).map((t) => t.textContent));
+  ok(labels.join(' ') === 'x\u2081 x\u2082 x\u2081\u00b2 sin x\u2081', 'the input neurons are labelled by feature', labels.join(' '));
+  await page.click('#net circle.neuron[data-l="0"][data-j="0"]');
+  const focus = await page.textContent('#explain-focus');
+  ok(/i3 = x\u2081\u00b2, i4 = sin x\u2081/.test(focus) && /net_h1\.1 = w1 \* i1 \+ w2 \* i2 \+ w3 \* i3 \+ w4 \* i4/.test(focus),
+     'explain says which input is which feature, and uses all four', focus.split('\n').slice(0, 2).join(' | '));
+  // circle is learned faster with x1^2 + x2^2 at hand
+  await page.check('#feat-x2sq');
+  await page.click('.sets button[data-set="circle"]');
+  const circ = await trainUntil(page, 0.1, 40000);
+  ok(circ.loss < 0.1, 'circle with the squares as features: test loss below 0.1', `${circ.loss.toFixed(4)} after ${circ.steps} steps`);
+  for (const f of ['x1sq', 'x2sq', 'sinx1']) await page.uncheck(`#feat-${f}`);
+  const noneLeft = await page.evaluate(() => {
+    document.getElementById('feat-x2').click();
+    document.getElementById('feat-x1').click();
+    return [...document.querySelectorAll('#features input')].filter((i) => i.checked).length;
+  });
+  ok(noneLeft === 1 && /at least one input/.test(await page.textContent('#status')),
+     'the last feature cannot be unchecked', await page.textContent('#status'));
+  await page.check('#feat-x2');
+
+  // regression: the plane, squared error and an identity output
+  await page.click('.sets button[data-set="plane"]');
+  const c = await controls(page);
+  const disabled = await page.$$eval('#loss option', (os) => os.filter((o) => o.disabled).map((o) => o.value));
+  ok(c.loss === 'sse' && disabled.includes('bce') && disabled.includes('ce'),
+     'regression trains on squared error; the class losses are disabled', `${c.loss}; disabled ${disabled}`);
+  ok(await page.isHidden('#acc-box'), 'no accuracy for regression');
+  const legend = await page.evaluate(() => ['legend-lo', 'legend-mid', 'legend-hi'].map((id) => document.getElementById(id).textContent));
+  ok(legend.join(' ') === '-1 0 1', 'the legend runs from -1 to 1 for regression', legend.join(' '));
+  const reg = await trainUntil(page, 0.002, 40000);
+  ok(reg.loss < 0.002, 'the plane is learned: test loss below 0.002', `${reg.loss.toExponential(3)} after ${reg.steps} steps`);
+  const act = await page.evaluate(() => window.playground.state.names.acts[0]);
+  ok(act === 'identity', 'the library\'s first activation is the identity the regression output uses', act);
+  await page.click('.sets button[data-set="bumps"]');
+  ok(/data=bumps/.test(page.url()), 'six bumps, the second regression set');
+
+  // back to classes; display switches
+  await page.click('.sets button[data-set="xor"]');
+  const l2 = await page.evaluate(() => ['legend-lo', 'legend-hi'].map((id) => document.getElementById(id).textContent));
+  ok(l2.join(' ') === '0 1' && /label 1 blue/.test(await page.textContent('#legend')), 'the legend for classes: 0 to 1, label 1 blue', l2.join(' '));
+  await trainUntil(page, 0.3, 20000);
+  const smooth = await twoColourShare(page);
+  await page.check('#discretize');
+  const hard = await twoColourShare(page);
+  ok(smooth < 0.3 && hard > 0.75, 'discretize output: the heat map in two colours',
+     `two colours cover ${(smooth * 100).toFixed(0)}% of it, then ${(hard * 100).toFixed(0)}%`);
+  ok(/discretize=1/.test(page.url()), 'and the URL says so');
+  await page.uncheck('#discretize');
+  const dark = () => page.evaluate(() => {
+    const cv = document.getElementById('heatmap'), d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 60) n++;
+    return n;
+  });
+  const withTest = await dark();
+  await page.uncheck('#show-test');
+  const withoutTest = await dark();
+  ok(withTest > 200 && withoutTest < withTest / 10, 'the test points (dark rings) hide and show', `${withTest} dark pixels, then ${withoutTest}`);
+  ok(/test=0/.test(page.url()), 'and the URL says so');
+  await page.check('#show-test');
+
+  // editing a weight: w1 set to 2.5, read back from the library
+  await page.click('#net circle.neuron[data-l="0"][data-j="0"]');
+  await page.click('#neighbours button >> nth=0');
+  ok(/weight w1 \(i1 → h1\.1\)/.test(await page.textContent('#explain-what')), 'a weight chosen from the neuron\'s buttons',
+     await page.textContent('#explain-what'));
+  await page.fill('#edit-value', '2.5');
+  await page.click('#edit button[type=submit]');
+  const w1 = await page.evaluate(() => {
+    const s = window.playground.state;
+    return s && document.getElementById('explain-focus').textContent.match(/net_h1\.1 = w1 \* i1 \+ w2 \* i2 \+ b_h1\.1 = (\S+) \*/)?.[1];
+  });
+  ok(w1 === '2.5', 'the edited weight is the library\'s: explain multiplies by 2.5', w1);
+  await page.fill('#edit-value', 'abc');
+  await page.click('#edit button[type=submit]');
+  ok(/Not set: 'abc' is not a number/.test(await page.textContent('#status')), 'a value that is not a number is refused, and said so',
+     await page.textContent('#status'));
+
+  ok(errors.length === 0, 'no errors in the page', errors.join('; '));
+  await page.close();
+}
