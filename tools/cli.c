@@ -1,10 +1,11 @@
 /*
- * backprop.c - the command-line tool: finds the subcommand and hands it
+ * cli.c - the command-line tool: finds the subcommand and hands it
  * its arguments. Each subcommand lives in its own tools/cmd_*.c.
  */
 #include "backprop.h"
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,8 +18,10 @@ static const cli_command commands[] = {
     {"train", "train a network on a data set and save the model", cmd_train},
     {"eval", "measure a model on labelled data", cmd_eval},
     {"predict", "a model's outputs for new data, as CSV", cmd_predict},
-    {"convert", "write a data set as a FANN .data file", cmd_convert},
-    {"export", "a model as standalone C or a FANN .net file", cmd_export},
+    {"convert", "a data set as a FANN .data file or a .bpd file (binary, "
+                "memory-mapped by train)", cmd_convert},
+    {"export", "a model as standalone C, ONNX or a FANN .net file",
+     cmd_export},
     {"import", "a FANN .net file as a model", cmd_import},
     {"explain", "every number of the forward and backward phase, for one "
                 "sample", cmd_explain},
@@ -79,7 +82,27 @@ static int cmd_help(int argc, char **argv)
     return c->run(2, args);
 }
 
-int cli_main(int argc, char **argv)
+/* Output lost on its way (a full disk, /dev/full, a file system gone) is
+ * a failure like any other, but stdio only tells when asked: every
+ * command's output is flushed and checked here, so a command that wrote
+ * its results to stdout cannot exit 0 without them. */
+static int check_stdout(const char *cmd, int rc)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    const int e = errno;
+    if (rc != CLI_OK) { /* the command failed and said why already */
+        clearerr(stdout);
+        return rc;
+    }
+    fprintf(stderr, "backprop%s%s: cannot write to standard output: %s\n",
+            cmd ? " " : "", cmd ? cmd : "", e ? strerror(e) : "write error");
+    clearerr(stdout);
+    return CLI_ERR;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -98,4 +121,10 @@ int cli_main(int argc, char **argv)
         return CLI_USAGE;
     }
     return c->run(argc - 1, argv + 1);
+}
+
+int cli_main(int argc, char **argv)
+{
+    const int rc = dispatch(argc, argv);
+    return check_stdout(argc > 1 && find(argv[1]) ? argv[1] : NULL, rc);
 }
