@@ -26,13 +26,30 @@ int cli_double(const char *cmd, const char *opt, const char *s, double lo,
                double hi, double *out);
 int cli_int(const char *cmd, const char *opt, const char *s, long lo, long hi,
             int *out);
+/* A comma-separated list of whole numbers, each in lo..hi, parsed as
+ * integers (never through a float); *n gets the count (at most max). */
+int cli_int_list(const char *cmd, const char *opt, const char *s, long lo,
+                 long hi, int *out, int max, int *n);
 /* A comma-separated list of numbers; *n gets the count (at most max). */
 int cli_list(const char *cmd, const char *opt, const char *s, bp_real *out,
              int max, int *n);
+/* Before any work is done: can the command write path, given to option
+ * opt? Refuses (with "backprop CMD: OPT PATH: why" on stderr, and -1) a
+ * directory or a name ending in '/', a path that is one of the inputs
+ * (pairs of option name and path, ending with NULL; the same file under
+ * another name too), a directory that is missing or not writable, and,
+ * with replace (the atomic write renames over it), an existing file that
+ * is not a regular file, such as /dev/null. */
+int cli_check_output(const char *cmd, const char *opt, const char *path,
+                     const char *const *inputs, int replace);
+/* s as a JSON string, quoted and escaped. */
+void cli_json_string(FILE *f, const char *s);
+/* The loss in words, for reports ("sse" is the half sum of squares). */
+const char *cli_loss_text(bp_loss loss);
 /* A bp_write_fn that writes to a FILE *. */
 void cli_write_file(void *file, const char *text, size_t len);
 
-/* The whole command: dispatches argv[1] (tools/backprop.c); main() in
+/* The whole command: dispatches argv[1] (tools/cli.c); main() in
  * tools/main.c only calls it, so tests and fuzzers can too. */
 int cli_main(int argc, char **argv);
 

@@ -1,12 +1,17 @@
 /*
- * cli_util.c - parsing option values, with messages that name the option.
+ * cli_util.c - what the commands share: parsing option values, with
+ * messages that name the option; checking output paths before any work;
+ * JSON strings; the loss described in words.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int cli_double(const char *cmd, const char *opt, const char *s, double lo,
                double hi, double *out)
@@ -27,15 +32,31 @@ int cli_double(const char *cmd, const char *opt, const char *s, double lo,
     return 0;
 }
 
+/* One integer at s, decimal, with nothing after it but `stop` (or the
+ * end); never through a float, so 16777217 stays 16777217 and 1e30 is
+ * not a number at all. */
+static int parse_long(const char *s, char stop, long *v, const char **end)
+{
+    char *e;
+    if (!(*s >= '0' && *s <= '9') && !((*s == '-' || *s == '+') &&
+                                       s[1] >= '0' && s[1] <= '9'))
+        return -1;
+    errno = 0;
+    *v = strtol(s, &e, 10);
+    if (errno == ERANGE || (*e && *e != stop))
+        return -1;
+    *end = e;
+    return 0;
+}
+
 int cli_int(const char *cmd, const char *opt, const char *s, long lo, long hi,
             int *out)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || errno == ERANGE) {
-        fprintf(stderr, "backprop %s: %s: '%s' is not an integer\n", cmd, opt,
-                s);
+    long v;
+    const char *end;
+    if (parse_long(s, '\0', &v, &end)) {
+        fprintf(stderr, "backprop %s: %s: '%s' is not an integer\n", cmd,
+                opt, s);
         return 1;
     }
     if (v < lo || v > hi) {
@@ -45,6 +66,36 @@ int cli_int(const char *cmd, const char *opt, const char *s, long lo, long hi,
     }
     *out = (int)v;
     return 0;
+}
+
+int cli_int_list(const char *cmd, const char *opt, const char *s, long lo,
+                 long hi, int *out, int max, int *n)
+{
+    *n = 0;
+    for (const char *p = s;;) {
+        long v;
+        const char *end;
+        if (parse_long(p, ',', &v, &end)) {
+            const int len = (int)strcspn(p, ",");
+            fprintf(stderr, "backprop %s: %s %s: item %d, '%.*s', is not an "
+                    "integer\n", cmd, opt, s, *n + 1, len > 40 ? 40 : len, p);
+            return 1;
+        }
+        if (v < lo || v > hi) {
+            fprintf(stderr, "backprop %s: %s %s: %ld is not in %ld..%ld\n",
+                    cmd, opt, s, v, lo, hi);
+            return 1;
+        }
+        if (*n == max) {
+            fprintf(stderr, "backprop %s: %s: more than %d numbers\n", cmd,
+                    opt, max);
+            return 1;
+        }
+        out[(*n)++] = (int)v;
+        if (!*end)
+            return 0;
+        p = end + 1;
+    }
 }
 
 int cli_list(const char *cmd, const char *opt, const char *s, bp_real *out,
@@ -77,4 +128,90 @@ int cli_list(const char *cmd, const char *opt, const char *s, bp_real *out,
 void cli_write_file(void *file, const char *text, size_t len)
 {
     fwrite(text, 1, len, (FILE *)file);
+}
+
+/* The directory part of path ("." for a bare name), into buf. */
+static const char *dir_of(const char *path, char *buf, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return ".";
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(buf, path, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+int cli_check_output(const char *cmd, const char *opt, const char *path,
+                     const char *const *inputs, int replace)
+{
+    struct stat st, in;
+    const size_t len = strlen(path);
+    if (len == 0 || path[len - 1] == '/' ||
+        (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
+        fprintf(stderr, "backprop %s: %s '%s': a directory, not a file name\n",
+                cmd, opt, path);
+        return -1;
+    }
+    if (stat(path, &st) == 0) {
+        for (int i = 0; inputs && inputs[i]; i += 2)
+            if (inputs[i + 1] && stat(inputs[i + 1], &in) == 0 &&
+                in.st_dev == st.st_dev && in.st_ino == st.st_ino) {
+                fprintf(stderr, "backprop %s: %s %s: that is the input "
+                        "file (%s); give another name\n", cmd, opt, path,
+                        inputs[i]);
+                return -1;
+            }
+        /* a write by rename would replace a device or a pipe itself */
+        if (replace && !S_ISREG(st.st_mode)) {
+            fprintf(stderr, "backprop %s: %s %s: not a regular file\n", cmd,
+                    opt, path);
+            return -1;
+        }
+    }
+    char buf[4096];
+    const char *dir = dir_of(path, buf, sizeof buf);
+    int e = 0;
+    if (stat(dir, &st) != 0 || access(dir, W_OK | X_OK) != 0)
+        e = errno;
+    else if (!S_ISDIR(st.st_mode))
+        e = ENOTDIR;
+    if (e) {
+        fprintf(stderr, "backprop %s: %s %s: cannot write there: %s: %s\n",
+                cmd, opt, path, dir, strerror(e));
+        return -1;
+    }
+    return 0;
+}
+
+void cli_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p == '\r')
+            fputs("\\r", f);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+const char *cli_loss_text(bp_loss loss)
+{
+    switch (loss) {
+    case BP_LOSS_SSE: return "half squared error, 1/2 sum (out - t)^2";
+    case BP_LOSS_BCE: return "binary cross-entropy";
+    case BP_LOSS_CE: return "cross-entropy";
+    default: return "?";
+    }
 }

@@ -93,6 +93,9 @@ int cmd_convert(int argc, char **argv)
         fprintf(stderr, "backprop convert: --scale is for .bpd output\n");
         return CLI_USAGE;
     }
+    const char *const inputs[] = {"--data", data, NULL};
+    if (cli_check_output("convert", "-o", out, inputs, 1))
+        return CLI_ERR;
     cli_data d;
     if (cli_data_load(data, &o, &d))
         return CLI_ERR;

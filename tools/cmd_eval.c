@@ -122,11 +122,220 @@ static void eval_usage(FILE *f)
                "[--json]\n                     [--plot CONFUSION.svg] "
                "[--regions REGIONS.svg]\n\n"
                "Measure a model on labelled data (an IDX directory is read "
-               "from its t10k\nsplit): loss, accuracy, per-class precision, "
-               "recall and F1 and the\nconfusion matrix for classes; mean "
-               "squared and absolute error and R^2 for\nnumbers. --plot draws "
-               "the confusion matrix as a heat map; --regions, for a\nmodel "
-               "with two inputs, its decision regions with the data points.\n");
+               "from its t10k\nsplit): the loss, and for classes the "
+               "accuracy, each class's precision,\nrecall and F1 and the "
+               "confusion matrix; for numbers, each output's mean\nsquared "
+               "error, its root, the mean absolute error and R^2, in the "
+               "data's\nunits. --json prints the same as one JSON object. "
+               "--plot draws the\nconfusion matrix as a heat map; --regions, "
+               "for a model with two inputs,\nits decision regions with the "
+               "data points.\n");
+}
+
+/* The loss line: the value and which loss it is. */
+static void print_loss(const bp_net *net, int n, double loss, int json)
+{
+    bp_loss lk;
+    bp_reduction red;
+    bp_net_get_loss(net, &lk, &red);
+    if (json) {
+        printf("{\"samples\":%d,\"loss\":%.9g,\"loss_name\":", n, loss);
+        cli_json_string(stdout, bp_loss_name(lk));
+        printf(",\"loss_reduction\":\"%s\"",
+               red == BP_REDUCE_MEAN ? "mean" : "sum");
+    } else {
+        printf("samples   %d\nloss      %.6f (%s, %s over the samples)\n", n,
+               loss, cli_loss_text(lk),
+               red == BP_REDUCE_MEAN ? "mean" : "summed");
+    }
+}
+
+/* The width that shows the longest of the k names whole, within lo..hi. */
+static int name_width(char *const *names, int k, int lo, int hi)
+{
+    int w = lo;
+    for (int j = 0; j < k; j++) {
+        int n = (int)strlen(names[j]);
+        w = n > w ? n : w;
+    }
+    return w < hi ? w : hi;
+}
+
+/* A class name in a text table: w bytes, cut or padded, left- or
+ * right-aligned, control characters (a name may hold a line break)
+ * shown as '?'. */
+static void put_name(const char *s, int w, int right)
+{
+    int n = (int)strlen(s);
+    n = n < w ? n : w;
+    if (right)
+        printf("%*s", w - n, "");
+    for (int i = 0; i < n; i++)
+        putchar((unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i]);
+    if (!right)
+        printf("%*s", w - n, "");
+}
+
+/* Precision, recall, F1 and support of each class, from conf[true][pred]. */
+static void print_class_metrics(const long *conf, int k, char *const *names,
+                                int json)
+{
+    const int w = name_width(names, k, 16, 40);
+    if (!json)
+        printf("\n%-*s %9s %9s %9s %8s\n", w, "class", "precision", "recall",
+               "f1", "support");
+    for (int j = 0; j < k; j++) {
+        long tp = conf[j * k + j], col = 0, row = 0;
+        for (int i = 0; i < k; i++) {
+            col += conf[i * k + j];
+            row += conf[j * k + i];
+        }
+        double p = col ? (double)tp / col : 0, r = row ? (double)tp / row : 0;
+        double f1 = p + r > 0 ? 2 * p * r / (p + r) : 0;
+        if (json) {
+            printf("%s{\"name\":", j ? "," : "");
+            cli_json_string(stdout, names[j]);
+            printf(",\"precision\":%.6g,\"recall\":%.6g,\"f1\":%.6g,"
+                   "\"support\":%ld}", p, r, f1, row);
+        } else {
+            put_name(names[j], w, 0);
+            printf(" %9.4f %9.4f %9.4f %8ld\n", p, r, f1, row);
+        }
+    }
+}
+
+/* The confusion matrix as text (up to 20 classes) or JSON. */
+static void print_confusion(const long *conf, int k, char *const *names,
+                            int json)
+{
+    if (json) {
+        printf("],\"confusion\":[");
+        for (int i = 0; i < k; i++) {
+            printf("%s[", i ? "," : "");
+            for (int j = 0; j < k; j++)
+                printf("%s%ld", j ? "," : "", conf[i * k + j]);
+            printf("]");
+        }
+        printf("]");
+        return;
+    }
+    if (k > 20)
+        return;
+    long most = 0;
+    for (int i = 0; i < k * k; i++)
+        most = conf[i] > most ? conf[i] : most;
+    int cw = snprintf(NULL, 0, "%ld", most);
+    cw = name_width(names, k, cw > 6 ? cw : 6, 24);
+    const int rw = name_width(names, k, 8, 24);
+    printf("\nconfusion (rows: true class, columns: predicted)\n%*s", rw, "");
+    for (int j = 0; j < k; j++) {
+        putchar(' ');
+        put_name(names[j], cw, 1);
+    }
+    printf("\n");
+    for (int i = 0; i < k; i++) {
+        put_name(names[i], rw, 1);
+        for (int j = 0; j < k; j++)
+            printf(" %*ld", cw, conf[i * k + j]);
+        printf("\n");
+    }
+}
+
+/* Classes: accuracy, per-class metrics and the confusion matrix; the
+ * matrix conf[k][k] (true, predicted) is returned for the plot. */
+static long *eval_classes(const cli_data *d, const bp_real *out,
+                          const bp_model *m, int json)
+{
+    const int k = d->n_out;
+    long *conf = calloc((size_t)k * k, sizeof *conf);
+    if (!conf) {
+        fprintf(stderr, "backprop eval: out of memory\n");
+        return NULL;
+    }
+    for (int i = 0; i < d->n; i++)
+        conf[argmax(d->t + (size_t)i * k, k) * k +
+             argmax(out + (size_t)i * k, k)]++;
+    long right = 0;
+    for (int j = 0; j < k; j++)
+        right += conf[j * k + j];
+    if (json)
+        printf(",\"accuracy\":%.9g,\"classes\":[", (double)right / d->n);
+    else
+        printf("accuracy  %.2f%%\n", 100.0 * right / d->n);
+    print_class_metrics(conf, k, m->class_names, json);
+    print_confusion(conf, k, m->class_names, json);
+    return conf;
+}
+
+/* Numbers: per output, the mean squared error, its root, the mean
+ * absolute error and R^2, in the units of the data. */
+static void eval_regression(const cli_data *d, const bp_real *out, int json)
+{
+    const int k = d->n_out;
+    for (int j = 0; j < k; j++) {
+        double mean = 0, se = 0, ae = 0, var = 0;
+        for (int i = 0; i < d->n; i++)
+            mean += d->t[(size_t)i * k + j];
+        mean /= d->n;
+        for (int i = 0; i < d->n; i++) {
+            double t = d->t[(size_t)i * k + j];
+            double e = out[(size_t)i * k + j] - t;
+            se += e * e;
+            ae += fabs(e);
+            var += (t - mean) * (t - mean);
+        }
+        const double mse = se / d->n, mae = ae / d->n;
+        const double r2 = var > 0 ? 1 - se / var : NAN;
+        if (json) /* NaN is not JSON: null */
+            printf(",\"output%d\":{\"mse\":%.9g,\"rmse\":%.9g,\"mae\":%.9g,"
+                   "\"r2\":", j + 1, mse, sqrt(mse), mae);
+        else
+            printf("output %d  mse %.6g  rmse %.6g  mae %.6g  r2 ", j + 1,
+                   mse, sqrt(mse), mae);
+        printf(isfinite(r2) ? json ? "%.9g}" : "%.4f\n"
+                            : json ? "null}" : "n/a (the targets are all "
+                                                "the same)\n", r2);
+    }
+}
+
+/* --plot and --regions. */
+static int eval_plots(const args *a, bp_model *m, const cli_data *d,
+                      const long *conf, const bp_real *raw)
+{
+    bp_error err;
+    const int k = d->n_out;
+    if (a->plot && plot_confusion_svg(a->plot, a->data, conf, k,
+                                      m->class_names, &err)) {
+        fprintf(stderr, "backprop eval: %s\n", err.msg);
+        return -1;
+    }
+    if (!a->regions)
+        return 0;
+    int *labels = NULL;
+    if (m->n_classes && (labels = malloc((size_t)d->n * sizeof *labels)))
+        for (int i = 0; i < d->n; i++)
+            labels[i] = argmax(d->t + (size_t)i * k, k);
+    int rc = plot_regions_svg(a->regions, a->data, m, raw, labels, d->n, &err);
+    if (rc)
+        fprintf(stderr, "backprop eval: %s\n", err.msg);
+    free(labels);
+    return rc;
+}
+
+/* What eval refuses after loading: plots it cannot draw. */
+static int eval_check(const args *a, const bp_model *m)
+{
+    if (a->regions && bp_net_n_in(m->net) != 2) {
+        fprintf(stderr, "backprop eval: --regions: the model has %d inputs; "
+                "decision regions need 2\n", bp_net_n_in(m->net));
+        return -1;
+    }
+    if (a->plot && !m->n_classes) {
+        fprintf(stderr, "backprop eval: --plot: a confusion matrix needs "
+                "classes\n");
+        return -1;
+    }
+    return 0;
 }
 
 int cmd_eval(int argc, char **argv)
@@ -135,135 +344,43 @@ int cmd_eval(int argc, char **argv)
     int rc = parse("eval", argc, argv, &a, eval_usage);
     if (rc)
         return rc > 0 ? CLI_OK : CLI_USAGE;
+    const char *const inputs[] = {"--model", a.model, "--data", a.data, NULL};
+    if ((a.plot && cli_check_output("eval", "--plot", a.plot, inputs, 1)) ||
+        (a.regions &&
+         cli_check_output("eval", "--regions", a.regions, inputs, 1)))
+        return CLI_ERR;
     bp_model *m = NULL;
     cli_data d = {0};
     bp_real *out = NULL, *raw = NULL;
     long *conf = NULL;
-    int *labels = NULL;
     rc = CLI_ERR;
     if (load("eval", &a, 0, &m, &d, a.regions ? &raw : NULL))
         goto done;
-    if (a.regions && d.n_in != 2) {
-        fprintf(stderr, "backprop eval: --regions: the model has %d inputs; "
-                "decision regions need 2\n", d.n_in);
+    if (eval_check(&a, m)) {
         rc = CLI_USAGE;
         goto done;
     }
-    if (a.plot && !m->n_classes) {
-        fprintf(stderr, "backprop eval: --plot: a confusion matrix needs "
-                "classes\n");
-        rc = CLI_USAGE;
-        goto done;
-    }
-    const int k = d.n_out;
     double loss, acc;
-    out = malloc((size_t)d.n * k * sizeof *out);
+    out = malloc((size_t)d.n * d.n_out * sizeof *out);
     if (!out || bp_net_evaluate(m->net, d.x, d.t, d.n, &loss, &acc) ||
         bp_net_predict(m->net, d.x, d.n, out)) {
         fprintf(stderr, "backprop eval: %s\n", out ? bp_net_errmsg(m->net)
                                                    : "out of memory");
         goto done;
     }
-    bp_loss lk;
-    bp_net_get_loss(m->net, &lk, NULL);
-    if (a.json)
-        printf("{\"samples\":%d,\"loss\":%.9g", d.n, loss);
-    else
-        printf("samples   %d\nloss      %.6f (%s)\n", d.n, loss, bp_loss_name(lk));
+    print_loss(m->net, d.n, loss, a.json);
     if (m->n_classes) {
-        conf = calloc((size_t)k * k, sizeof *conf);
-        if (!conf)
+        if (!(conf = eval_classes(&d, out, m, a.json)))
             goto done;
-        for (int i = 0; i < d.n; i++)
-            conf[argmax(d.t + (size_t)i * k, k) * k +
-                 argmax(out + (size_t)i * k, k)]++;
-        long right = 0;
-        for (int j = 0; j < k; j++)
-            right += conf[j * k + j];
-        if (a.json)
-            printf(",\"accuracy\":%.9g,\"classes\":[", (double)right / d.n);
-        else
-            printf("accuracy  %.2f%%\n\n%-16s %9s %9s %9s %8s\n",
-                   100.0 * right / d.n, "class", "precision", "recall", "f1",
-                   "support");
-        for (int j = 0; j < k; j++) {
-            long tp = conf[j * k + j], col = 0, row = 0;
-            for (int i = 0; i < k; i++) {
-                col += conf[i * k + j];
-                row += conf[j * k + i];
-            }
-            double p = col ? (double)tp / col : 0, r = row ? (double)tp / row : 0;
-            double f1 = p + r > 0 ? 2 * p * r / (p + r) : 0;
-            if (a.json)
-                printf("%s{\"name\":\"%s\",\"precision\":%.6g,\"recall\":%.6g,"
-                       "\"f1\":%.6g,\"support\":%ld}", j ? "," : "",
-                       m->class_names[j], p, r, f1, row);
-            else
-                printf("%-16.16s %9.4f %9.4f %9.4f %8ld\n", m->class_names[j],
-                       p, r, f1, row);
-        }
-        if (a.json) {
-            printf("],\"confusion\":[");
-            for (int i = 0; i < k; i++) {
-                printf("%s[", i ? "," : "");
-                for (int j = 0; j < k; j++)
-                    printf("%s%ld", j ? "," : "", conf[i * k + j]);
-                printf("]");
-            }
-            printf("]");
-        } else if (k <= 20) {
-            printf("\nconfusion (rows: true class, columns: predicted)\n%8s", "");
-            for (int j = 0; j < k; j++)
-                printf(" %6.6s", m->class_names[j]);
-            printf("\n");
-            for (int i = 0; i < k; i++) {
-                printf("%8.8s", m->class_names[i]);
-                for (int j = 0; j < k; j++)
-                    printf(" %6ld", conf[i * k + j]);
-                printf("\n");
-            }
-        }
     } else {
-        for (int j = 0; j < k; j++) {
-            double mean = 0, se = 0, ae = 0, var = 0;
-            for (int i = 0; i < d.n; i++)
-                mean += d.t[(size_t)i * k + j];
-            mean /= d.n;
-            for (int i = 0; i < d.n; i++) {
-                double t = d.t[(size_t)i * k + j], e = out[(size_t)i * k + j] - t;
-                se += e * e;
-                ae += fabs(e);
-                var += (t - mean) * (t - mean);
-            }
-            double r2 = var > 0 ? 1 - se / var : NAN;
-            if (a.json)
-                printf("%s\"output%d\":{\"mse\":%.9g,\"mae\":%.9g,\"r2\":%.9g}",
-                       j ? "," : ",", j + 1, se / d.n, ae / d.n, r2);
-            else
-                printf("output %d  mse %.6g  mae %.6g  r2 %.4f\n", j + 1,
-                       se / d.n, ae / d.n, r2);
-        }
+        eval_regression(&d, out, a.json);
     }
     if (a.json)
         printf("}\n");
-    bp_error err;
-    if (a.plot && plot_confusion_svg(a.plot, a.data, conf, k, m->class_names,
-                                     &err)) {
-        fprintf(stderr, "backprop eval: %s\n", err.msg);
+    if (eval_plots(&a, m, &d, conf, raw))
         goto done;
-    }
-    if (a.regions) {
-        if (m->n_classes && (labels = malloc((size_t)d.n * sizeof *labels)))
-            for (int i = 0; i < d.n; i++)
-                labels[i] = argmax(d.t + (size_t)i * k, k);
-        if (plot_regions_svg(a.regions, a.data, m, raw, labels, d.n, &err)) {
-            fprintf(stderr, "backprop eval: %s\n", err.msg);
-            goto done;
-        }
-    }
     rc = CLI_OK;
 done:
-    free(labels);
     free(raw);
     free(conf);
     free(out);
@@ -277,16 +394,44 @@ done:
 static void predict_usage(FILE *f)
 {
     fprintf(f, "usage: backprop predict --model FILE --data FILE|DIR "
-               "[--output FILE] [--proba]\n\n"
-               "Run a model on data and write CSV: for classes, the predicted "
-               "class (and\nwith --proba the probability of each); for "
-               "numbers, the outputs. "
-               "A CSV of exactly the\nmodel's input width is read as inputs "
-               "alone. --output writes the file\natomically (default: standard "
-               "output).\n");
+               "[--label COL] [--header auto|yes|no]\n"
+               "                        [--output FILE] [--proba]\n\n"
+               "Run a model on data and write CSV (RFC 4180: a class name "
+               "with a comma,\nquote or line break is quoted): for classes, "
+               "the predicted class (and\nwith --proba the probability of "
+               "each); for numbers, the outputs. A CSV of\nexactly the "
+               "model's input width is read as inputs alone; a wider one "
+               "has\ntargets too, in the column --label names (default: the "
+               "last). --output\n(-o) writes the file atomically (default: "
+               "standard output).\n");
 }
 
-
+/* The predictions as CSV: a header line, then one line per sample. */
+static void predict_csv(text *t, const bp_model *m, const bp_real *out,
+                        int n, int proba)
+{
+    const int k = bp_net_n_out(m->net);
+    const int classes = m->n_classes == k;
+    if (classes) {
+        text_printf(t, "class");
+        for (int j = 0; proba && j < k; j++) {
+            text_printf(t, ",");
+            text_csv_field(t, "p_", m->class_names[j]);
+        }
+    } else {
+        for (int j = 0; j < k; j++)
+            text_printf(t, "%soutput%d", j ? "," : "", j + 1);
+    }
+    text_printf(t, "\n");
+    for (int i = 0; i < n; i++) {
+        const bp_real *o = out + (size_t)i * k;
+        if (classes)
+            text_csv_field(t, "", m->class_names[argmax(o, k)]);
+        for (int j = 0; (!classes || proba) && j < k; j++)
+            text_printf(t, "%s%.9g", j || classes ? "," : "", (double)o[j]);
+        text_printf(t, "\n");
+    }
+}
 
 int cmd_predict(int argc, char **argv)
 {
@@ -294,6 +439,10 @@ int cmd_predict(int argc, char **argv)
     int rc = parse("predict", argc, argv, &a, predict_usage);
     if (rc)
         return rc > 0 ? CLI_OK : CLI_USAGE;
+    const char *const inputs[] = {"--model", a.model, "--data", a.data, NULL};
+    if (a.output &&
+        cli_check_output("predict", "--output", a.output, inputs, 1))
+        return CLI_ERR;
     bp_model *m = NULL;
     cli_data d = {0};
     bp_real *out = NULL;
@@ -301,46 +450,23 @@ int cmd_predict(int argc, char **argv)
     rc = CLI_ERR;
     if (load("predict", &a, 1, &m, &d, NULL))
         goto done;
-    const int k = bp_net_n_out(m->net);
-    out = malloc((size_t)d.n * k * sizeof *out);
+    out = malloc((size_t)d.n * bp_net_n_out(m->net) * sizeof *out);
     if (!out || bp_net_predict(m->net, d.x, d.n, out)) {
         fprintf(stderr, "backprop predict: %s\n",
                 out ? bp_net_errmsg(m->net) : "out of memory");
         goto done;
     }
-    const int classes = m->n_classes == k;
-    if (classes) {
-        text_printf(&t, "class");
-        for (int j = 0; a.proba && j < k; j++)
-            text_printf(&t, ",p_%s", m->class_names[j]);
-    } else {
-        for (int j = 0; j < k; j++)
-            text_printf(&t, "%soutput%d", j ? "," : "", j + 1);
-    }
-    text_printf(&t, "\n");
-    for (int i = 0; i < d.n; i++) {
-        const bp_real *o = out + (size_t)i * k;
-        if (classes)
-            text_printf(&t, "%s", m->class_names[argmax(o, k)]);
-        for (int j = 0; (!classes || a.proba) && j < k; j++)
-            text_printf(&t, "%s%.9g", j || classes ? "," : "", (double)o[j]);
-        text_printf(&t, "\n");
-    }
-    if (t.oom) {
-        fprintf(stderr, "backprop predict: out of memory\n");
-        goto done;
-    }
+    predict_csv(&t, m, out, d.n, a.proba);
     bp_error err;
-    if (a.output) {
-        if (bp_write_file_atomic(a.output, t.p, t.len, &err)) {
-            fprintf(stderr, "backprop predict: %s\n", err.msg);
-            goto done;
-        }
-    } else if (fwrite(t.p, 1, t.len, stdout) != t.len || fflush(stdout)) {
-        fprintf(stderr, "backprop predict: cannot write the output\n");
-        goto done;
+    if (t.oom)
+        fprintf(stderr, "backprop predict: out of memory\n");
+    else if (a.output && bp_write_file_atomic(a.output, t.p, t.len, &err))
+        fprintf(stderr, "backprop predict: %s\n", err.msg);
+    else {
+        if (!a.output) /* checked with the final flush (cli.c) */
+            fwrite(t.p, 1, t.len, stdout);
+        rc = CLI_OK;
     }
-    rc = CLI_OK;
 done:
     text_free(&t);
     free(out);

@@ -233,6 +233,12 @@ static int parse(int argc, char **argv, args *a)
         fprintf(stderr, "backprop train: give --layers or --hidden, not both\n");
         return -1;
     }
+    int w[64], n; /* the widths' syntax now; build_net matches them to the data */
+    if ((a->layers && cli_int_list(cmd, "--layers", a->layers, 1, 1 << 24, w,
+                                   64, &n)) ||
+        (a->hidden && strcmp(a->hidden, "none") != 0 &&
+         cli_int_list(cmd, "--hidden", a->hidden, 1, 1 << 24, w, 62, &n)))
+        return -1;
     return 0;
 }
 
@@ -264,13 +270,13 @@ static int parse_init(const char *name, bp_init *init)
 /* Build the network the options and the data call for. */
 static bp_net *build_net(const args *a, const cli_data *d)
 {
-    bp_real w[64];
-    int n = 0, n_in = d->n_in, n_out = d->n_out;
+    int w[64], n = 0, n_in = d->n_in, n_out = d->n_out;
     bp_layer_desc layers[64];
     if (a->layers) {
-        if (cli_list("train", "--layers", a->layers, w, 64, &n))
+        if (cli_int_list("train", "--layers", a->layers, 1, 1 << 24, w, 64,
+                         &n))
             return NULL;
-        if (n < 2 || (int)w[0] != n_in || (int)w[n - 1] != n_out) {
+        if (n < 2 || w[0] != n_in || w[n - 1] != n_out) {
             fprintf(stderr, "backprop train: --layers %s: the data has %d "
                     "inputs and %d outputs, so the list must start with %d "
                     "and end with %d\n", a->layers, n_in, n_out, n_in, n_out);
@@ -280,11 +286,12 @@ static bp_net *build_net(const args *a, const cli_data *d)
         memmove(w, w + 1, (size_t)n * sizeof *w);
     } else if (a->hidden) {
         if (strcmp(a->hidden, "none") != 0 &&
-            cli_list("train", "--hidden", a->hidden, w, 62, &n))
+            cli_int_list("train", "--hidden", a->hidden, 1, 1 << 24, w, 62,
+                         &n))
             return NULL;
     } else { /* one hidden layer between the input and output widths */
         int h = (n_in + n_out + 1) / 2;
-        w[0] = (bp_real)(h < 16 ? 16 : h > 256 ? 256 : h);
+        w[0] = h < 16 ? 16 : h > 256 ? 256 : h;
         n = 1;
     }
     bp_act hidden = BP_ACT_RELU, out = d->n_classes ? BP_ACT_SOFTMAX
@@ -294,12 +301,7 @@ static bp_net *build_net(const args *a, const cli_data *d)
     if (a->output_act && parse_act("--output-act", a->output_act, &out))
         return NULL;
     for (int l = 0; l < n; l++) {
-        if (w[l] < 1 || w[l] > 1 << 24 || w[l] != (int)w[l]) {
-            fprintf(stderr, "backprop train: layer width %g is not a whole "
-                    "number >= 1\n", (double)w[l]);
-            return NULL;
-        }
-        layers[l].n_out = (int)w[l];
+        layers[l].n_out = w[l];
         layers[l].act = hidden;
         layers[l].act_param = 0.01;
     }
@@ -509,6 +511,20 @@ static bp_scaling parse_scaling(const char *s, int *bad)
     return BP_SCALING_NONE;
 }
 
+/* Every file training will write, checked before any data is read or
+ * any epoch is run, so a typo in a path costs nothing. */
+static int check_outputs(const args *a)
+{
+    const char *const inputs[] = {"--data", a->data, "--test", a->test, NULL};
+    const char *const opt[] = {"--save", "--checkpoint", "--plot", "--log"};
+    const char *const path[] = {a->save, a->checkpoint, a->plot, a->log};
+    for (int i = 0; i < 4; i++)
+        if (path[i] && cli_check_output("train", opt[i], path[i], inputs,
+                                        i < 3 /* --log is appended to */))
+            return -1;
+    return 0;
+}
+
 int cmd_train(int argc, char **argv)
 {
     args a;
@@ -536,6 +552,8 @@ int cmd_train(int argc, char **argv)
         order = BP_ORDER_SEEDS;
     }
 
+    if (check_outputs(&a))
+        return CLI_ERR;
     cli_data_opts dopt = {a.label, a.classes, a.header, "train", 0};
     cli_data train = {0}, val = {0}, test = {0};
     bp_model *model = NULL;

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void text_printf(text *t, const char *fmt, ...)
 {
@@ -39,4 +40,26 @@ void text_free(text *t)
     t->p = NULL;
     t->len = t->cap = 0;
     t->oom = 0;
+}
+
+/* p with every double quote doubled */
+static void put_doubled(text *t, const char *p)
+{
+    for (const char *q; (q = strchr(p, '"')) != NULL; p = q + 1)
+        text_printf(t, "%.*s\"\"", (int)(q - p), p);
+    text_printf(t, "%s", p);
+}
+
+void text_csv_field(text *t, const char *prefix, const char *s)
+{
+    const size_t n = strlen(s);
+    if (!strpbrk(prefix, ",\"\r\n") && !strpbrk(s, ",\"\r\n") &&
+        !(n && (s[0] == ' ' || s[n - 1] == ' '))) {
+        text_printf(t, "%s%s", prefix, s);
+        return;
+    }
+    text_printf(t, "\"");
+    put_doubled(t, prefix);
+    put_doubled(t, s);
+    text_printf(t, "\"");
 }

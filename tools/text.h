@@ -22,4 +22,9 @@ void text_printf(text *t, const char *fmt, ...)
     ;
 void text_free(text *t);
 
+/* Append prefix and s as one CSV field (RFC 4180): as they are, or in
+ * double quotes with each quote doubled when they hold a comma, a quote,
+ * a line break or space at either end. */
+void text_csv_field(text *t, const char *prefix, const char *s);
+
 #endif

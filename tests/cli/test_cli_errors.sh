@@ -88,16 +88,53 @@ row 1 'image.png: not a backprop model' $BP info "$TMP/image.png"
 row 1 'ok.csv: not a backprop model' $BP explain --model "$TMP/ok.csv" --input 1,2 --target 1,0
 printf 'backprop-model 2\n' >"$TMP/v2.txt"
 row 1 'v2.txt:1: model version 2; this build reads version 1' $BP info "$TMP/v2.txt"
-echo "outputs that cannot be written"
-row 1 'nodir/m.bpm: cannot create a temporary file' $BP train --data "$TMP/ok.csv" --epochs 1 --save "$TMP/nodir/m.bpm"
-row 1 'nodir/p.csv: cannot create a temporary file' $BP predict --model "$TMP/model.bpm" --data "$TMP/ok.csv" -o "$TMP/nodir/p.csv"
-row 1 'nodir/c.svg: cannot create a temporary file' $BP eval --model "$TMP/model.bpm" --data "$TMP/ok.csv" --plot "$TMP/nodir/c.svg"
-row 1 'nodir/log.jsonl: cannot open the log' $BP train --data "$TMP/ok.csv" --epochs 1 --log "$TMP/nodir/log.jsonl" --save "$TMP/new.out"
+echo "outputs that cannot be written: refused before any work"
+# nothing trained (no epoch line on stdout) and nothing changed
+before() {
+    row "$@"
+    [ ! -s "$TMP/out" ] && ok "  before any work" || fail "  worked first: $(head -n 2 "$TMP/out")"
+}
+cp "$TMP/ok.csv" "$TMP/keep.csv"
+keepcsv=$(cksum <"$TMP/keep.csv")
+before 1 'nodir/m.bpm: cannot write there: .*nodir: No such file' $BP train --data "$TMP/ok.csv" --epochs 500 --save "$TMP/nodir/m.bpm"
+before 1 '--checkpoint .*nodir/c.bpm: cannot write there' $BP train --data "$TMP/ok.csv" --epochs 500 --checkpoint "$TMP/nodir/c.bpm"
+before 1 '--plot .*nodir/p.svg: cannot write there' $BP train --data "$TMP/ok.csv" --epochs 500 --plot "$TMP/nodir/p.svg"
+before 1 '--log .*nodir/log.jsonl: cannot write there' $BP train --data "$TMP/ok.csv" --epochs 500 --log "$TMP/nodir/log.jsonl"
+# a FIFO of our own, never /dev/null: a regression would rename over it
+mkfifo "$TMP/fifo"
+before 1 '--plot .*fifo: not a regular file' $BP train --data "$TMP/ok.csv" --epochs 500 --plot "$TMP/fifo"
+[ -p "$TMP/fifo" ] && ok "  the FIFO is still a FIFO" || fail "  the FIFO was replaced"
+before 1 "--save .*: a directory, not a file name" $BP train --data "$TMP/ok.csv" --epochs 500 --save "$TMP/"
+before 1 "--save .*keep.csv: that is the input file \(--data\)" $BP train --data "$TMP/keep.csv" --epochs 500 --save "$TMP/keep.csv"
+before 1 "--save .*keep.csv: that is the input file \(--test\)" $BP train --data "$TMP/ok.csv" --test "$TMP/keep.csv" --epochs 500 --save "$TMP/keep.csv"
+row 1 'nodir/p.csv: cannot write there' $BP predict --model "$TMP/model.bpm" --data "$TMP/ok.csv" -o "$TMP/nodir/p.csv"
+row 1 "--output .*keep.csv: that is the input file \(--data\)" $BP predict --model "$TMP/model.bpm" --data "$TMP/keep.csv" -o "$TMP/keep.csv"
+row 1 "--output .*keep.bpm: that is the input file \(--model\)" $BP predict --model "$TMP/keep.bpm" --data "$TMP/ok.csv" -o "$TMP/keep.bpm"
+row 1 'nodir/c.svg: cannot write there' $BP eval --model "$TMP/model.bpm" --data "$TMP/ok.csv" --plot "$TMP/nodir/c.svg"
+row 1 "--regions .*keep.bpm: that is the input file \(--model\)" $BP eval --model "$TMP/keep.bpm" --data "$TMP/ok.csv" --regions "$TMP/keep.bpm"
+row 1 "-o .*keep.csv: that is the input file \(--data\)" $BP convert --data "$TMP/keep.csv" -o "$TMP/keep.csv"
+row 1 "-o .*keep.bpm: that is the input file" $BP import --format fann "$TMP/keep.bpm" -o "$TMP/keep.bpm"
+[ "$(cksum <"$TMP/keep.csv")" = "$keepcsv" ] && ok "the data file is unchanged" || fail "the data file was overwritten"
 echo "usage errors"
 row 2 "unknown option '--frobnicate'" $BP train --data "$TMP/ok.csv" --frobnicate
 row 2 "--epochs: 'ten' is not an integer" $BP train --data "$TMP/ok.csv" --epochs ten
 row 2 '--lr: -1 is not in' $BP train --data "$TMP/ok.csv" --lr -1
 row 2 '--layers 5,4,2: the data has 2 inputs' $BP train --data "$TMP/ok.csv" --layers 5,4,2
+echo "integer options are integers: never through a float"
+row 2 "--layers 1e30,4,2: item 1, '1e30', is not an integer" $BP train --data "$TMP/ok.csv" --layers 1e30,4,2
+row 2 '--layers 2,16777217,2: 16777217 is not in 1..16777216' $BP train --data "$TMP/ok.csv" --layers 2,16777217,2
+row 2 "--layers 2,4.0,2: item 2, '4.0', is not an integer" $BP train --data "$TMP/ok.csv" --layers 2,4.0,2
+row 2 "--layers 2,,2: item 2, '', is not an integer" $BP train --data "$TMP/ok.csv" --layers 2,,2
+row 2 "--hidden 0: 0 is not in 1..16777216" $BP train --data "$TMP/ok.csv" --hidden 0
+row 2 "--hidden 8,-3: -3 is not in" $BP train --data "$TMP/ok.csv" --hidden 8,-3
+row 2 "--hidden 99999999999999999999: item 1, '99999999999999999999', is not an integer" $BP train --data "$TMP/ok.csv" --hidden 99999999999999999999
+row 2 "--epochs: '1e3' is not an integer" $BP train --data "$TMP/ok.csv" --epochs 1e3
+row 2 "--batch: '32.0' is not an integer" $BP train --data "$TMP/ok.csv" --batch 32.0
+row 2 "--seed: ' 5' is not an integer" $BP train --data "$TMP/ok.csv" --seed ' 5'
+row 2 "--threads: '0x10' is not an integer" $BP train --data "$TMP/ok.csv" --threads 0x10
+row 2 "--steps: '1e2' is not an integer" $BP explain --example mazur --steps 1e2
+row 2 "--port: 70000 is not in 0..65535" $BP playground --port 70000
+row 2 "--repeat: '2.5' is not an integer" $BP convert --data "$TMP/ok.csv" -o "$TMP/new.out" --repeat 2.5
 row 2 "--hidden-act: unknown activation 'sigmod'" $BP train --data "$TMP/ok.csv" --hidden-act sigmod
 row 2 "--optim: unknown 'adamax'" $BP train --data "$TMP/ok.csv" --optim adamax
 row 2 'loss bce needs a sigmoid output layer' $BP train --data "$TMP/ok.csv" --loss bce

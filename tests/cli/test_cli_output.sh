@@ -1,0 +1,102 @@
+#!/bin/sh
+# tests/cli/test_cli_output.sh - what the commands write: output that
+# cannot be written is an error (exit 1 and a message, never exit 0 with
+# nothing written), and predict's CSV reads back as what it means.
+. "$(dirname "$0")/lib.sh"
+
+printf 'x1,x2,kind\n0,0,red\n1,1,blue\n0,1,red\n1,0,blue\n0.1,0.1,red\n0.9,0.9,blue\n' >"$TMP/ok.csv"
+$BP train --data "$TMP/ok.csv" --epochs 2 --save "$TMP/m.bpm" --quiet || fail "fixture model"
+printf 'x,y\n' >"$TMP/reg.csv"
+awk 'BEGIN { for (i = 0; i < 40; i++) printf "%g,%g\n", i / 10, 3 * i / 10 + 1 }' >>"$TMP/reg.csv"
+$BP train --data "$TMP/reg.csv" --epochs 2 --save "$TMP/r.bpm" --quiet || fail "fixture regression model"
+
+echo "standard output that cannot be written (/dev/full)"
+# full COMMAND...: the command's stdout goes to /dev/full; it must exit 1
+# and its last line on stderr must say so
+full() {
+    "$@" >/dev/full 2>"$TMP/err"
+    got=$?
+    if [ "$got" -eq 1 ] && tail -n 1 "$TMP/err" | grep -q "^backprop.*: cannot write to standard output"; then
+        ok "exit 1: $(tail -n 1 "$TMP/err")"
+    else
+        fail "exit $got with stdout on /dev/full: $*: $(head -n 3 "$TMP/err")"
+    fi
+}
+if [ -w /dev/full ]; then
+    full $BP info "$TMP/m.bpm"
+    full $BP eval --model "$TMP/m.bpm" --data "$TMP/ok.csv"
+    full $BP eval --model "$TMP/m.bpm" --data "$TMP/ok.csv" --json
+    full $BP eval --model "$TMP/r.bpm" --data "$TMP/reg.csv"
+    full $BP predict --model "$TMP/m.bpm" --data "$TMP/ok.csv"
+    full $BP explain --example mazur
+    full $BP explain --example perceptron-and
+    full $BP explain --model "$TMP/m.bpm" --input 1,0 --target 0,1
+    full $BP export --model "$TMP/m.bpm" --format c -o "$TMP/n.c"
+    full $BP train --data "$TMP/ok.csv" --epochs 1
+    full $BP version
+    full $BP --help
+    full $BP help
+    for c in train eval predict convert export import explain info playground version; do
+        full $BP $c --help
+    done
+else
+    echo "  SKIP the /dev/full tests: this system has no writable /dev/full"
+fi
+
+echo "predict's CSV quotes class names (RFC 4180), read back by Python's csv module"
+PY=/usr/bin/python3
+printf 'a,b,who\n' >"$TMP/names.csv"
+awk 'BEGIN { for (i = 0; i < 60; i++) { c = i % 3;
+    printf "%g,%g,%s\n", c + (i % 7) / 10, (c == 1) + (i % 5) / 10,
+        c == 0 ? "\"Smith, John\"" : c == 1 ? "\"say \"\"hi\"\"\"" : "\"two\nlines\"" } }' >>"$TMP/names.csv"
+if $BP train --data "$TMP/names.csv" --epochs 300 --batch 8 --lr 0.05 --val-split 0 --save "$TMP/names.bpm" --quiet &&
+   $BP predict --model "$TMP/names.bpm" --data "$TMP/names.csv" --proba -o "$TMP/pred.csv"; then
+    ok "trained on three awkward class names and predicted"
+else
+    fail "train/predict on names.csv"
+fi
+if [ -x "$PY" ]; then
+    $PY - "$TMP/pred.csv" "$TMP/names.csv" >"$TMP/py.out" 2>&1 <<'PYEOF'
+import csv, sys
+names = ["Smith, John", 'say "hi"', "two\nlines"]
+with open(sys.argv[1], newline="") as f:
+    rows = list(csv.reader(f, strict=True))
+with open(sys.argv[2], newline="") as f:
+    truth = [r[2] for r in list(csv.reader(f))[1:]]
+bad = []
+if rows[0] != ["class"] + ["p_" + n for n in names]:
+    bad.append("header %r" % rows[0])
+if len(rows) != 61:
+    bad.append("%d rows, want 61" % len(rows))
+for r in rows[1:]:
+    if len(r) != 4 or r[0] not in names:
+        bad.append("row %r" % r)
+        break
+    if abs(sum(map(float, r[1:])) - 1) > 1e-5:
+        bad.append("probabilities %r" % r)
+        break
+right = sum(r[0] == t for r, t in zip(rows[1:], truth))
+seen = len(set(r[0] for r in rows[1:]))
+print("%d of 60 predicted right, %d distinct classes predicted" % (right, seen))
+if seen < 3:
+    bad.append("only %d classes predicted: the names are not all tested" % seen)
+print("; ".join(bad) if bad else "OK")
+PYEOF
+    if tail -n 1 "$TMP/py.out" | grep -q '^OK$'; then
+        ok "csv.reader(strict=True) reads 61 rows of 4 fields, every class name whole ($(head -n 1 "$TMP/py.out"))"
+    else
+        fail "python's csv: $(cat "$TMP/py.out")"
+    fi
+else
+    echo "  SKIP reading predict's CSV back: no $PY (apt-get install python3)"
+fi
+$BP eval --model "$TMP/names.bpm" --data "$TMP/names.csv" --json >"$TMP/eval.json"
+if [ -x "$PY" ]; then
+    $PY -c 'import json, sys; d = json.load(open(sys.argv[1])); n = [c["name"] for c in d["classes"]]; assert n == ["Smith, John", "say \"hi\"", "two\nlines"], n; print("OK")' \
+        "$TMP/eval.json" >"$TMP/py.out" 2>&1 && ok "eval --json: valid JSON, class names escaped" || fail "eval --json: $(tail -n 2 "$TMP/py.out")"
+fi
+$BP eval --model "$TMP/names.bpm" --data "$TMP/names.csv" >"$TMP/eval.txt"
+grep -q "^Smith, John " "$TMP/eval.txt" && grep -q "^two?lines " "$TMP/eval.txt" && ! grep -q "^lines" "$TMP/eval.txt" &&
+    ok "eval's table: whole names, a line break shown as ?" || fail "eval's table: $(cat "$TMP/eval.txt")"
+
+summary cli_output
