@@ -18,14 +18,17 @@ static void export_usage(FILE *f)
                "                       [--name NAME] [--quantize int8 --data FILE]\n\n"
                "--format c writes OUT (a .c file) and the matching .h: the weights as\n"
                "static const arrays and int NAME_predict(const float *in, float *out),\n"
-               "which applies the model's input scaling; C99, no allocation, libm only.\n"
+               "which applies the model's input scaling; C99 that compiles as C++ too\n"
+               "(the header declares extern \"C\"), float arithmetic only, no\n"
+               "allocation, libm only. NAME (default net) must be a C identifier.\n"
                "--quantize int8 stores the weights as int8 with one scale per layer and\n"
                "prints how much the outputs (and, with --data, the accuracy) change.\n"
                "--format onnx writes an ONNX model (Gemm and activation nodes, the\n"
                "scaling as Sub and Mul) taking raw inputs x [N, n_in].\n"
                "--format fann writes a FANN float .net file (sigmoid, tanh, identity and\n"
                "step layers) that fann_create_from_file loads; scaling is folded into\n"
-               "the first layer.\n");
+               "the first layer.\n"
+               "Files are written atomically; OUT may not be the model or --data file.\n");
 }
 
 /* Outputs of a model whose weights went through int8 and back, against
@@ -67,89 +70,167 @@ static void quant_report(const bp_model *m, const char *data)
     cli_data_free(&d);
 }
 
-int cmd_export(int argc, char **argv)
+typedef struct {
+    const char *model, *format, *out, *name, *quant, *data;
+} export_args;
+
+/* The options; 0, 1 after --help, or -1 on a usage error. */
+static int export_parse(int argc, char **argv, export_args *a)
 {
     static const struct option lo[] = {
         {"model", 1, 0, 'm'}, {"format", 1, 0, 'f'}, {"output", 1, 0, 'o'},
         {"name", 1, 0, 'n'}, {"quantize", 1, 0, 'q'}, {"data", 1, 0, 'd'},
         {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
-    const char *model = NULL, *format = NULL, *out = NULL, *name = "net",
-               *quant = NULL, *data = NULL;
+    *a = (export_args){NULL, NULL, NULL, "net", NULL, NULL};
     int c;
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:", lo, NULL)) != -1) {
         switch (c) {
-        case 'm': model = optarg; break;
-        case 'f': format = optarg; break;
-        case 'o': out = optarg; break;
-        case 'n': name = optarg; break;
-        case 'q': quant = optarg; break;
-        case 'd': data = optarg; break;
-        case 'h': export_usage(stdout); return CLI_OK;
+        case 'm': a->model = optarg; break;
+        case 'f': a->format = optarg; break;
+        case 'o': a->out = optarg; break;
+        case 'n': a->name = optarg; break;
+        case 'q': a->quant = optarg; break;
+        case 'd': a->data = optarg; break;
+        case 'h': export_usage(stdout); return 1;
+        case ':':
+            fprintf(stderr, "backprop export: %s needs a value\n",
+                    argv[optind - 1]);
+            return -1;
         default:
-            fprintf(stderr, "backprop export: bad option '%s' (see backprop "
-                    "export --help)\n", argv[optind - 1]);
-            return CLI_USAGE;
+            fprintf(stderr, "backprop export: unknown option '%s' (see "
+                    "backprop export --help)\n", argv[optind - 1]);
+            return -1;
         }
     }
-    if (!model || !format || !out || optind < argc) {
+    if (!a->model || !a->format || !a->out || optind < argc) {
         export_usage(stderr);
-        return CLI_USAGE;
+        return -1;
     }
-    for (const char *p = name; *p; p++)
-        if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-              (p > name && *p >= '0' && *p <= '9'))) {
-            fprintf(stderr, "backprop export: --name '%s' is not a C identifier\n",
-                    name);
-            return CLI_USAGE;
-        }
-    if (quant && strcmp(quant, "int8") != 0) {
+    if (strcmp(a->format, "c") && strcmp(a->format, "onnx") &&
+        strcmp(a->format, "fann")) {
+        fprintf(stderr, "backprop export: --format: '%s': use c, onnx or "
+                "fann\n", a->format);
+        return -1;
+    }
+    if (a->quant && strcmp(a->quant, "int8") != 0) {
         fprintf(stderr, "backprop export: --quantize: only int8\n");
-        return CLI_USAGE;
+        return -1;
     }
-    bp_model *m;
+    if (a->quant && strcmp(a->format, "c") != 0) {
+        fprintf(stderr, "backprop export: --quantize is for --format c\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* --name: a C identifier, since the export defines NAME_predict and
+ * NAME_N_IN. */
+static int check_name(const char *name)
+{
+    int ok = (*name >= 'a' && *name <= 'z') || (*name >= 'A' && *name <= 'Z') ||
+             *name == '_';
+    for (const char *p = name; ok && *p; p++)
+        ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+             (*p >= '0' && *p <= '9') || *p == '_';
+    if (ok && strlen(name) <= 64)
+        return 0;
+    fprintf(stderr, "backprop export: --name '%s': not a C identifier "
+            "(letters, digits and _, not starting with a digit, at most 64)\n",
+            name);
+    return -1;
+}
+
+/* A file name the generated C can #include and name in a comment: no
+ * quote, backslash, control character or trigraph (??). */
+static int check_c_file_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    for (const unsigned char *p = (const unsigned char *)base; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\' ||
+            (*p == '?' && p[1] == '?')) {
+            fprintf(stderr, "backprop export: -o: the file name '%s' has a "
+                    "%s, which #include \"...\" cannot hold; choose another\n",
+                    base, *p == '"' ? "quote" : *p == '\\' ? "backslash"
+                                        : *p == '?' ? "trigraph (two question marks)"
+                                                    : "control character");
+            return -1;
+        }
+    return 0;
+}
+
+/* The C export's header path: OUT with .c replaced by .h, or OUT.h. */
+static char *header_path(const char *out)
+{
+    size_t len = strlen(out);
+    char *h = malloc(len + 3);
+    if (!h)
+        return NULL;
+    memcpy(h, out, len + 1);
+    if (len > 2 && strcmp(h + len - 2, ".c") == 0)
+        h[len - 1] = 'h';
+    else
+        memcpy(h + len, ".h", 3);
+    return h;
+}
+
+/* --format c: the .c and .h files, and the int8 report. */
+static int export_c_files(const bp_model *m, const export_args *a,
+                          const char *h)
+{
     bp_error err;
-    if (bp_model_load(model, &m, &err)) {
+    double werr = 0;
+    if (export_c(m, a->out, h, a->name, a->quant != NULL, &werr, &err)) {
         fprintf(stderr, "backprop export: %s\n", err.msg);
         return CLI_ERR;
     }
-    int rc = CLI_OK;
-    if (strcmp(format, "c") == 0) {
-        size_t len = strlen(out);
-        char *h = malloc(len + 3);
-        strcpy(h, out);
-        if (len > 2 && strcmp(h + len - 2, ".c") == 0)
-            h[len - 1] = 'h';
-        else
-            strcat(h, ".h");
-        double werr = 0;
-        if (export_c(m, out, h, name, quant != NULL, &werr, &err)) {
-            fprintf(stderr, "backprop export: %s\n", err.msg);
-            rc = CLI_ERR;
-        } else {
-            printf("wrote %s and %s: %s_predict()\n", out, h, name);
-            if (quant) {
-                printf("int8: largest weight change %.3g\n", werr);
-                if (data)
-                    quant_report(m, data);
-            }
-        }
-        free(h);
-    } else if (strcmp(format, "onnx") == 0) {
-        if (onnx_export(m, out, &err)) {
-            fprintf(stderr, "backprop export: %s\n", err.msg);
-            rc = CLI_ERR;
-        }
-    } else if (strcmp(format, "fann") == 0) {
-        if (fann_export(m, out, &err)) {
-            fprintf(stderr, "backprop export: %s\n", err.msg);
-            rc = CLI_ERR;
-        }
-    } else {
-        fprintf(stderr, "backprop export: --format: use c, onnx or fann\n");
-        rc = CLI_USAGE;
+    printf("wrote %s and %s: %s_predict()\n", a->out, h, a->name);
+    if (a->quant) {
+        printf("int8: largest weight change %.3g\n", werr);
+        if (a->data)
+            quant_report(m, a->data);
     }
+    return CLI_OK;
+}
+
+int cmd_export(int argc, char **argv)
+{
+    export_args a;
+    int rc = export_parse(argc, argv, &a);
+    if (rc)
+        return rc > 0 ? CLI_OK : CLI_USAGE;
+    const int c = strcmp(a.format, "c") == 0;
+    if (c && (check_name(a.name) || check_c_file_name(a.out)))
+        return CLI_USAGE;
+    const char *const inputs[] = {"--model", a.model, "--data", a.data, NULL};
+    char *h = c ? header_path(a.out) : NULL;
+    if (c && !h) {
+        fprintf(stderr, "backprop export: out of memory\n");
+        return CLI_ERR;
+    }
+    if (cli_check_output("export", "-o", a.out, inputs, 1) ||
+        (h && cli_check_output("export", "-o (its header)", h, inputs, 1))) {
+        free(h);
+        return CLI_ERR;
+    }
+    bp_model *m;
+    bp_error err;
+    if (bp_model_load(a.model, &m, &err)) {
+        fprintf(stderr, "backprop export: %s\n", err.msg);
+        free(h);
+        return CLI_ERR;
+    }
+    rc = CLI_OK;
+    if (c)
+        rc = export_c_files(m, &a, h);
+    else if ((strcmp(a.format, "onnx") == 0 ? onnx_export(m, a.out, &err)
+                                            : fann_export(m, a.out, &err))) {
+        fprintf(stderr, "backprop export: %s\n", err.msg);
+        rc = CLI_ERR;
+    }
+    free(h);
     bp_model_free(m);
     return rc;
 }
@@ -183,6 +264,9 @@ int cmd_import(int argc, char **argv)
         fprintf(stderr, "usage: backprop import --format fann NET.net -o MODEL\n");
         return CLI_USAGE;
     }
+    const char *const inputs[] = {"the .net file", argv[optind], NULL};
+    if (cli_check_output("import", "-o", out, inputs, 1))
+        return CLI_ERR;
     bp_model *m;
     bp_error err;
     if (fann_import(argv[optind], &m, &err)) {

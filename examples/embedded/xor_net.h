@@ -5,9 +5,17 @@
 #define xor_N_IN 2
 #define xor_N_OUT 1
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Run the network on in[2] (raw inputs: the model's scaling is applied
  * here) and write out[1]. Uses no allocation and about 96 bytes of
  * stack. Returns 0. */
 int xor_predict(const float *in, float *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

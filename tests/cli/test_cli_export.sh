@@ -72,6 +72,67 @@ else
     fail "onnxruntime-node is not installed (npm install --ignore-scripts) or node is missing"
 fi
 
+echo "standalone C from C++: extern \"C\" and valid C++"
+CXX=${CXX:-g++}
+if command -v "$CXX" >/dev/null 2>&1; then
+    n=n_relu_softmax
+    grep -q double "$TMP/$n.c" && fail "$n.c computes in double: $(grep -m1 double "$TMP/$n.c")" ||
+        ok "$n.c has no double (its input scaling is float arithmetic)"
+    grep -q "^static const float scale_offset" "$TMP/$n.c" && ok "and it does scale its inputs" ||
+        fail "$n.c has no input scaling"
+    # a C++ caller linked against the C object: fails without extern "C"
+    cp tests/export/driver.c "$TMP/driver.cpp"
+    if $CC -std=c99 -Wall -Wextra -Werror -c "$TMP/$n.c" -o "$TMP/$n.o" &&
+       $CXX -std=c++11 -Wall -Wextra -Werror -I"$TMP" -DNET_H="\"$n.h\"" -DPREDICT=${n}_predict \
+           -DN_IN=3 -DN_OUT=3 "$TMP/driver.cpp" "$TMP/$n.o" -o "$TMP/$n.cxx" -lm 2>"$TMP/cxx.err" &&
+       "$TMP/$n.cxx" <"$TMP/in.csv" >"$TMP/$n.cxx.out" && cmp -s "$TMP/$n.cxx.out" "$TMP/$n.out"; then
+        ok "a C++ program ($CXX) calls ${n}_predict from the C-compiled file: same outputs"
+    else
+        fail "C++ caller: $(head -3 "$TMP/cxx.err")"
+    fi
+    $CXX -x c++ -std=c++11 -Wall -Wextra -Werror -I"$TMP" -c "$TMP/$n.c" -o "$TMP/$n.cc.o" 2>"$TMP/cxx.err" &&
+        ok "$n.c compiles as C++ too ($CXX -Wall -Wextra -Werror)" || fail "$n.c as C++: $(head -3 "$TMP/cxx.err")"
+else
+    fail "no C++ compiler ($CXX): apt-get install g++"
+fi
+
+echo "export refuses what would not compile or would overwrite its input"
+cp "$TMP/n_relu_softmax.bpm" "$TMP/keep.bpm"
+keep=$(cksum <"$TMP/keep.bpm")
+expect_exit 1 "-o equal to --model" $BP export --model "$TMP/keep.bpm" --format fann -o "$TMP/keep.bpm"
+grep -q "that is the input file (--model)" "$TMP/err" && [ "$(cksum <"$TMP/keep.bpm")" = "$keep" ] &&
+    ok "says so; the model is unchanged" || fail "$(cat "$TMP/err")"
+ln "$TMP/keep.bpm" "$TMP/link.bpm"
+expect_exit 1 "-o a hard link to --model" $BP export --model "$TMP/keep.bpm" --format onnx -o "$TMP/link.bpm"
+[ "$(cksum <"$TMP/keep.bpm")" = "$keep" ] && ok "the model is unchanged" || fail "the model was overwritten"
+cp "$TMP/keep.bpm" "$TMP/keep.h"
+expect_exit 1 "-o whose header would be --model" $BP export --model "$TMP/keep.h" --format c -o "$TMP/keep.c"
+[ ! -e "$TMP/keep.c" ] && cmp -s "$TMP/keep.h" "$TMP/keep.bpm" && ok "nothing written" || fail "a file was written"
+mkdir -p "$TMP/dir"
+expect_exit 1 "-o dir/" $BP export --model "$TMP/keep.bpm" --format c -o "$TMP/dir/"
+[ -z "$(ls -A "$TMP/dir")" ] && ok "no stray dir/.h" || fail "wrote $(ls -A "$TMP/dir")"
+expect_exit 1 "-o an existing directory" $BP export --model "$TMP/keep.bpm" --format c -o "$TMP/dir"
+expect_exit 1 "-o in a missing directory" $BP export --model "$TMP/keep.bpm" --format c -o "$TMP/nodir/x.c"
+grep -q "nodir: No such file or directory" "$TMP/err" && ok "names the directory" || fail "$(cat "$TMP/err")"
+expect_exit 2 "-o with a newline in the name" $BP export --model "$TMP/keep.bpm" --format c -o "$TMP/a
+b.c"
+expect_exit 2 "-o with a quote in the name" $BP export --model "$TMP/keep.bpm" --format c -o "$TMP/a\"b.c"
+expect_exit 2 "-o with a backslash in the name" $BP export --model "$TMP/keep.bpm" --format c -o "$TMP/a\\b.c"
+[ -z "$(ls "$TMP" | grep -E '^a')" ] && ok "none of them wrote a file" || fail "wrote $(ls "$TMP" | grep -E '^a')"
+expect_exit 2 "--name ''" $BP export --model "$TMP/keep.bpm" --format c -o "$TMP/e.c" --name ''
+expect_exit 2 "--name 2net" $BP export --model "$TMP/keep.bpm" --format c -o "$TMP/e.c" --name 2net
+expect_exit 2 "--name my-net" $BP export --model "$TMP/keep.bpm" --format c -o "$TMP/e.c" --name my-net
+[ ! -e "$TMP/e.c" ] && ok "none of them wrote a file" || fail "e.c was written"
+# file names that are legal but odd still give C that compiles
+for f in "1st net.c" "x.y-z.c" "plain"; do
+    if $BP export --model "$TMP/keep.bpm" --format c -o "$TMP/$f" --name odd >/dev/null 2>"$TMP/err" &&
+       $CC -std=c99 -Wall -Wextra -Werror -x c -c "$TMP/$f" -o "$TMP/odd.o" 2>"$TMP/cc.err"; then
+        ok "-o '$f' compiles"
+    else
+        fail "-o '$f': $(head -2 "$TMP/err" "$TMP/cc.err")"
+    fi
+done
+
 check "the seeds' net, typed by hand" $BP export --model examples/mazur.model --format c -o "$TMP/mazur.c" --name mazur
 printf '0.05,0.10\n' >"$TMP/m.in"
 $CC -std=c99 -Wall -Wextra -Werror -I"$TMP" -DNET_H='"mazur.h"' -DPREDICT=mazur_predict -DN_IN=2 -DN_OUT=2 \
@@ -93,6 +154,10 @@ if export_c "$TMP/n_relu_softmax.bpm" q8 --quantize int8 --data "$TMP/d.csv"; th
         END { printf "%.2f", 100 * right / NR }')
     near "$got" "$want" 0 0.01 && ok "the int8 C code's accuracy, $got%, is the one reported" ||
         fail "int8 C accuracy $got%, reported $want%"
+    if command -v "${CXX:-g++}" >/dev/null 2>&1; then
+        ${CXX:-g++} -x c++ -std=c++11 -Wall -Wextra -Werror -I"$TMP" -c "$TMP/q8.c" -o "$TMP/q8.cc.o" 2>"$TMP/cxx.err" &&
+            ok "the int8 export compiles as C++ too" || fail "q8.c as C++: $(head -3 "$TMP/cxx.err")"
+    fi
 else
     fail "int8 export: $(cat "$TMP/export.out")"
 fi
