@@ -11,7 +11,7 @@ export async function divergence({ browser, url }) {
   await page.click('#net circle.neuron[data-l="0"][data-j="0"]');
   ok(await page.isHidden('#banner'), 'no banner before training');
   await page.click('#run');
-  await page.waitForSelector('#banner', { state: 'visible', timeout: 30000 });
+  await page.waitForSelector('#banner', { state: 'visible', timeout: 120000 });
   const banner = await page.textContent('#banner-text');
   ok(/^Training diverged at step \d+: .*NaN or Inf/.test(banner), 'the banner says training diverged, and why', banner);
   ok(await inView(page, '#banner'), 'the banner is in view (not below the fold)');

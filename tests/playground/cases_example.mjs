@@ -13,7 +13,7 @@ async function trainN(page, n) {
   await page.click('#train-n-go');
   await page.waitForFunction((want) => Number(document.getElementById('steps').textContent) === want &&
                                        document.getElementById('train-n-go').textContent === 'Train',
-                              before + n, { timeout: 60000 });
+                              before + n, { timeout: 120000 });
 }
 
 export async function example({ browser, url, bp }) {

@@ -37,7 +37,7 @@ export async function features({ browser, url }) {
   // circle is learned faster with x1^2 + x2^2 at hand
   await page.check('#feat-x2sq');
   await page.click('.sets button[data-set="circle"]');
-  const circ = await trainUntil(page, 0.1, 40000);
+  const circ = await trainUntil(page, 0.1, 10000);
   ok(circ.loss < 0.1, 'circle with the squares as features: test loss below 0.1', `${circ.loss.toFixed(4)} after ${circ.steps} steps`);
   for (const f of ['x1sq', 'x2sq', 'sinx1']) await page.uncheck(`#feat-${f}`);
   const noneLeft = await page.evaluate(() => {
@@ -58,7 +58,7 @@ export async function features({ browser, url }) {
   ok(await page.isHidden('#acc-box'), 'no accuracy for regression');
   const legend = await page.evaluate(() => ['legend-lo', 'legend-mid', 'legend-hi'].map((id) => document.getElementById(id).textContent));
   ok(legend.join(' ') === '-1 0 1', 'the legend runs from -1 to 1 for regression', legend.join(' '));
-  const reg = await trainUntil(page, 0.002, 40000);
+  const reg = await trainUntil(page, 0.002, 20000);
   ok(reg.loss < 0.002, 'the plane is learned: test loss below 0.002', `${reg.loss.toExponential(3)} after ${reg.steps} steps`);
   const act = await page.evaluate(() => window.playground.state.names.acts[0]);
   ok(act === 'identity', 'the library\'s first activation is the identity the regression output uses', act);
@@ -69,7 +69,7 @@ export async function features({ browser, url }) {
   await page.click('.sets button[data-set="xor"]');
   const l2 = await page.evaluate(() => ['legend-lo', 'legend-hi'].map((id) => document.getElementById(id).textContent));
   ok(l2.join(' ') === '0 1' && /label 1 blue/.test(await page.textContent('#legend')), 'the legend for classes: 0 to 1, label 1 blue', l2.join(' '));
-  await trainUntil(page, 0.3, 20000);
+  await trainUntil(page, 0.3, 10000);
   const smooth = await twoColourShare(page);
   await page.check('#discretize');
   const hard = await twoColourShare(page);

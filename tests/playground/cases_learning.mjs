@@ -32,7 +32,7 @@ export async function learning({ browser, url, pageDir }) {
   const initial = await page.evaluate(() => window.playground.losses().test);
   const r = await trainUntil(page, 0.1);
   ok(r.loss < 0.1, 'XOR: the test loss falls below 0.1',
-     `from ${initial.toFixed(4)} to ${r.loss.toFixed(4)} in ${r.steps} steps, ${r.s.toFixed(1)} s`);
+     `from ${initial.toFixed(4)} to ${r.loss.toFixed(4)} in ${r.steps} steps, ${r.frames} frames of them running`);
   const shown = Number(await page.textContent('#test-loss'));
   ok(Math.abs(shown - r.loss) < 0.05, 'the page shows the test loss', `${shown}`);
   const acc = await page.textContent('#test-acc');

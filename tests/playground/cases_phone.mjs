@@ -48,7 +48,7 @@ export async function phone({ browser, url, pageDir }) {
 
   // by touch: run, pause, tap a neuron, tap one of its weights
   await page.tap('#run');
-  await page.waitForFunction(() => Number(document.getElementById('steps').textContent) > 300, null, { timeout: 30000 });
+  await page.waitForFunction(() => Number(document.getElementById('steps').textContent) > 300, null, { timeout: 120000 });
   await page.tap('#run');
   ok(Number(await page.textContent('#steps')) > 300, 'Run and Pause by touch', await page.textContent('#steps'));
   await page.tap('#net circle.neuron[data-l="1"][data-j="0"]');
