@@ -462,7 +462,6 @@ loadLibrary().then(() => {
   initNetwork({ choose, widen: (l, d) => { S.cfg.layers[l] += d; build(); } });
   restore(location.hash);
   window.addEventListener('hashchange', () => restore(location.hash));
-  window.addEventListener('resize', () => redraw(false));
   if (!/Not taken/.test($('status').textContent))
     status('ready: the backprop C library in WebAssembly (double precision)');
   document.body.dataset.ready = '1';

@@ -100,9 +100,18 @@ function shape() {
 
 /* The picture's size: as wide as its column allows (at most 460 px),
  * tall enough for the widest layer at 44 px a neuron. */
+let wrapWidth = 0;        /* #net-wrap's width, kept by a ResizeObserver:
+                             reading it each frame would force a layout */
 function size(cols) {
-  const wrap = $('net-wrap');
-  const W = Math.round(Math.max(260, Math.min(460, wrap.clientWidth || 460)));
+  if (!wrapWidth) {
+    const wrap = $('net-wrap');
+    wrapWidth = wrap.clientWidth || 460;
+    new ResizeObserver(() => {
+      const w = wrap.clientWidth || wrapWidth;
+      if (w !== wrapWidth) { wrapWidth = w; drawNet(); }
+    }).observe(wrap);
+  }
+  const W = Math.round(Math.max(260, Math.min(460, wrapWidth)));
   const H = TOP + BOTTOM + GAP * Math.max(...cols, 6);
   return [W, H];
 }

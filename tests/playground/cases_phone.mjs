@@ -59,6 +59,15 @@ export async function phone({ browser, url, pageDir }) {
   w = await width();
   ok(w.page <= 390, 'the explain pane fits too', `${w.page} px; ${w.over.join(' ')}`);
   await page.screenshot({ path: `${pageDir}/screenshot-phone.png`, fullPage: false });
+
+  // narrower still, 360 px, and back: the network follows its column
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.waitForFunction(() => parseFloat(document.getElementById('netcanvas').style.width) <= 342);
+  w = await width();
+  ok(w.page <= 360 && w.over.length === 0, 'no sideways scrolling at 360 px either', `${w.page} px; ${w.over.join(' ')}`);
+  await page.setViewportSize({ width: 700, height: 900 });
+  await page.waitForFunction(() => parseFloat(document.getElementById('netcanvas').style.width) >= 400);
+  ok(true, 'widened to 700 px, the network is drawn wider again');
   ok(errors.length === 0, 'no errors in the page', errors.join('; '));
   await page.close();
 }
