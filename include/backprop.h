@@ -257,6 +257,9 @@ typedef enum {
  * of every layer when l = -1. Frozen parameters still get gradients (so
  * they can be shown) but no update changes them. */
 bp_status bp_net_freeze(bp_net *net, int l, bp_param_group group, int frozen);
+/* Which groups of layer l are frozen, as a mask: 0, BP_PARAM_WEIGHTS,
+ * BP_PARAM_BIASES or BP_PARAM_ALL (0 for a NULL net or no such layer). */
+int bp_net_frozen(const bp_net *net, int l);
 
 /* ----------------------------------------------------------------- losses */
 

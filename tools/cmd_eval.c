@@ -132,21 +132,46 @@ static void eval_usage(FILE *f)
                "data points.\n");
 }
 
-/* The loss line: the value and which loss it is. */
-static void print_loss(const bp_net *net, int n, double loss, int json)
+/* The loss as trained (on targets scaled as the network learned them)
+ * and the outputs out[n][n_out] in the targets' own units. */
+static int measure(bp_model *m, const cli_data *d, bp_real *out, double *loss)
+{
+    const bp_scaler *ts = &m->target_scaler;
+    bp_real *t = d->t;
+    if (ts->kind != BP_SCALING_NONE) {
+        const size_t bytes = (size_t)d->n * d->n_out * sizeof *t;
+        if (!(t = malloc(bytes)))
+            return -1;
+        memcpy(t, d->t, bytes);
+        bp_scaler_apply(ts, t, d->n);
+    }
+    double acc;
+    int rc = bp_net_evaluate(m->net, d->x, t, d->n, loss, &acc) ||
+             bp_net_predict(m->net, d->x, d->n, out) ? -1 : 0;
+    bp_scaler_invert(ts, out, d->n);
+    if (t != d->t)
+        free(t);
+    return rc;
+}
+
+/* The loss line: the value and which loss it is, on the targets as the
+ * network learned them (scaled, when the model scales its targets). */
+static void print_loss(const bp_model *m, int n, double loss, int json)
 {
     bp_loss lk;
     bp_reduction red;
-    bp_net_get_loss(net, &lk, &red);
+    bp_net_get_loss(m->net, &lk, &red);
+    const int scaled = m->target_scaler.kind != BP_SCALING_NONE;
     if (json) {
         printf("{\"samples\":%d,\"loss\":%.9g,\"loss_name\":", n, loss);
         cli_json_string(stdout, bp_loss_name(lk));
-        printf(",\"loss_reduction\":\"%s\"",
-               red == BP_REDUCE_MEAN ? "mean" : "sum");
+        printf(",\"loss_reduction\":\"%s\",\"loss_on_scaled_targets\":%s",
+               red == BP_REDUCE_MEAN ? "mean" : "sum", scaled ? "true" : "false");
     } else {
-        printf("samples   %d\nloss      %.6f (%s, %s over the samples)\n", n,
-               loss, cli_loss_text(lk),
-               red == BP_REDUCE_MEAN ? "mean" : "summed");
+        printf("samples   %d\nloss      %.6f (%s, %s over the samples%s)\n",
+               n, loss, cli_loss_text(lk),
+               red == BP_REDUCE_MEAN ? "mean" : "summed",
+               scaled ? ", on the targets scaled as in training" : "");
     }
 }
 
@@ -360,15 +385,14 @@ int cmd_eval(int argc, char **argv)
         rc = CLI_USAGE;
         goto done;
     }
-    double loss, acc;
+    double loss;
     out = malloc((size_t)d.n * d.n_out * sizeof *out);
-    if (!out || bp_net_evaluate(m->net, d.x, d.t, d.n, &loss, &acc) ||
-        bp_net_predict(m->net, d.x, d.n, out)) {
+    if (!out || measure(m, &d, out, &loss)) {
         fprintf(stderr, "backprop eval: %s\n", out ? bp_net_errmsg(m->net)
                                                    : "out of memory");
         goto done;
     }
-    print_loss(m->net, d.n, loss, a.json);
+    print_loss(m, d.n, loss, a.json);
     if (m->n_classes) {
         if (!(conf = eval_classes(&d, out, m, a.json)))
             goto done;
@@ -456,6 +480,7 @@ int cmd_predict(int argc, char **argv)
                 out ? bp_net_errmsg(m->net) : "out of memory");
         goto done;
     }
+    bp_scaler_invert(&m->target_scaler, out, d.n); /* the targets' units */
     predict_csv(&t, m, out, d.n, a.proba);
     bp_error err;
     if (t.oom)

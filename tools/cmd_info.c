@@ -11,47 +11,63 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: backprop info MODEL\n\n"
-               "Show a model's architecture, parameter count, loss, input "
-               "scaling, classes\nand, for a checkpoint, where training "
-               "stopped.\n");
+               "Show a model's architecture, parameter count, loss, each "
+               "layer's weights\nand which of them are frozen, the input "
+               "and target scaling, the classes,\nthe training file's "
+               "columns, what export can make of it and, for a\n"
+               "checkpoint, where training stopped.\n");
 }
 
-int cmd_info(int argc, char **argv)
+/* The model path from MODEL or --model; 0, 1 after --help, -1 on a
+ * usage error. */
+static int info_parse(int argc, char **argv, const char **path)
 {
     static const struct option longopts[] = {{"help", no_argument, 0, 'h'},
                                              {"model", required_argument, 0, 'm'},
                                              {0, 0, 0, 0}};
-    const char *path = NULL;
     int c;
+    *path = NULL;
     optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
         if (c == 'h') {
             usage(stdout);
-            return CLI_OK;
+            return 1;
         } else if (c == 'm') {
-            path = optarg;
+            *path = optarg;
         } else {
             fprintf(stderr, "backprop info: unknown option '%s'\n",
                     argv[optind - 1]);
-            return CLI_USAGE;
+            return -1;
         }
     }
-    if (!path && optind < argc)
-        path = argv[optind++];
-    if (!path || optind < argc) {
+    if (!*path && optind < argc)
+        *path = argv[optind++];
+    if (!*path || optind < argc) {
         usage(stderr);
-        return CLI_USAGE;
+        return -1;
     }
-    bp_model *m;
-    bp_error err;
-    if (bp_model_load(path, &m, &err)) {
-        fprintf(stderr, "backprop info: %s\n", err.msg);
-        return CLI_ERR;
-    }
-    bp_net *net = m->net;
+    return 0;
+}
+
+/* A name as it is when plain, else quoted and escaped like JSON (a
+ * space, a quote, a backslash or a control character). */
+static void put_name(const char *s)
+{
+    int plain = *s != '\0';
+    for (const unsigned char *p = (const unsigned char *)s; plain && *p; p++)
+        plain = *p > ' ' && *p != '"' && *p != '\\' && *p != 0x7f;
+    if (plain)
+        fputs(s, stdout);
+    else
+        cli_json_string(stdout, s);
+}
+
+/* The architecture, the loss and one line per layer: its weights and
+ * which groups are frozen. */
+static void info_layers(bp_net *net)
+{
     const int L = bp_net_n_layers(net);
-    printf("model      %s\n", path);
     printf("layers     %d", bp_net_n_in(net));
     for (int l = 0; l < L; l++) {
         bp_layer_desc d;
@@ -64,8 +80,11 @@ int cmd_info(int argc, char **argv)
     bp_loss loss;
     bp_reduction red;
     bp_net_get_loss(net, &loss, &red);
-    printf("loss       %s (%s over the batch)\n", bp_loss_name(loss),
-           red == BP_REDUCE_MEAN ? "mean" : "sum");
+    printf("loss       %s: %s, %s over the batch\n", bp_loss_name(loss),
+           cli_loss_text(loss), red == BP_REDUCE_MEAN ? "mean" : "summed");
+    static const char *const frozen[] = {"", "; weights frozen",
+                                         "; biases frozen",
+                                         "; weights and biases frozen"};
     for (int l = 0; l < L; l++) {
         bp_layer_desc d;
         int n_in;
@@ -79,28 +98,54 @@ int cmd_info(int argc, char **argv)
             mx = fabs(p[i]) > mx ? fabs(p[i]) : mx;
         }
         printf("  layer %d  %d x %d weights + %d biases, |w| max %.4g, "
-               "rms %.4g\n", l + 1, d.n_out, n_in, d.n_out, mx,
-               b > w ? sqrt(sq / (double)(b - w)) : 0.0);
+               "rms %.4g%s\n", l + 1, d.n_out, n_in, d.n_out, mx,
+               b > w ? sqrt(sq / (double)(b - w)) : 0.0,
+               frozen[bp_net_frozen(net, l) & 3]);
     }
-    printf("scaling    %s\n", m->scaler.kind == BP_SCALING_MINMAX ? "minmax"
-                              : m->scaler.kind == BP_SCALING_STANDARD ? "standard"
-                                                                  : "none");
+}
+
+static const char *scaling_name(bp_scaling kind)
+{
+    return kind == BP_SCALING_MINMAX     ? "minmax"
+           : kind == BP_SCALING_STANDARD ? "standard"
+                                         : "none";
+}
+
+/* What using the model on raw data needs: scalings, classes, columns. */
+static void info_data(const bp_model *m)
+{
+    printf("scaling    %s\n", scaling_name(m->scaler.kind));
+    if (m->target_scaler.kind != BP_SCALING_NONE)
+        printf("targets    %s scaling, undone by eval, predict and the "
+               "exports\n", scaling_name(m->target_scaler.kind));
     if (m->n_classes > 0) {
         printf("classes    %d:", m->n_classes);
-        for (int i = 0; i < m->n_classes; i++)
-            printf(" %s", m->class_names[i]);
+        for (int i = 0; i < m->n_classes; i++) {
+            putchar(' ');
+            put_name(m->class_names[i]);
+        }
         printf("\n");
     }
-    if (m->has_train_state)
-        printf("checkpoint epoch %d of %d%s, best epoch %d (validation loss "
-               "%.6g), optimizer %s, seed %llu\n", m->epoch, m->epochs,
-               m->batch_done ? " and part of the next" : "",
-               m->best_epoch, m->best_val_loss,
-               bp_optim_name(bp_net_get_optim(net).kind),
-               (unsigned long long)m->seed);
-    /* what `backprop export` can make of it */
+    if (m->n_columns > 0) {
+        printf("columns    %d in the training file; target%s", m->n_columns,
+               m->n_targets > 1 ? "s" : "");
+        for (int i = 0; i < m->n_targets; i++) {
+            printf("%s %d", i ? "," : "", m->target_cols[i] + 1);
+            if (m->target_names && m->target_names[i] &&
+                m->target_names[i][0]) {
+                putchar(' ');
+                put_name(m->target_names[i]);
+            }
+        }
+        printf("\n");
+    }
+}
+
+/* What `backprop export` can make of it. */
+static void info_export(bp_net *net)
+{
     int onnx = 1, fann = 1;
-    for (int l = 0; l < L; l++) {
+    for (int l = 0; l < bp_net_n_layers(net); l++) {
         bp_layer_desc d;
         bp_net_layer(net, l, &d, NULL);
         onnx &= d.act != BP_ACT_STEP;
@@ -110,6 +155,31 @@ int cmd_info(int argc, char **argv)
     printf("export     c (float or int8): yes; onnx: %s; fann: %s\n",
            onnx ? "yes" : "no (step layers)",
            fann ? "yes" : "no (FANN 2.2 lacks relu, leaky relu, softmax)");
+}
+
+int cmd_info(int argc, char **argv)
+{
+    const char *path;
+    int rc = info_parse(argc, argv, &path);
+    if (rc)
+        return rc > 0 ? CLI_OK : CLI_USAGE;
+    bp_model *m;
+    bp_error err;
+    if (bp_model_load(path, &m, &err)) {
+        fprintf(stderr, "backprop info: %s\n", err.msg);
+        return CLI_ERR;
+    }
+    printf("model      %s\n", path);
+    info_layers(m->net);
+    info_data(m);
+    if (m->has_train_state)
+        printf("checkpoint epoch %d of %d%s, best epoch %d (validation loss "
+               "%.6g), optimizer %s, seed %llu\n", m->epoch, m->epochs,
+               m->batch_done ? " and part of the next" : "",
+               m->best_epoch, m->best_val_loss,
+               bp_optim_name(bp_net_get_optim(m->net).kind),
+               (unsigned long long)m->seed);
+    info_export(m->net);
     printf("precision  %s\n", bp_real_size() == 8 ? "double" : "float32");
     bp_model_free(m);
     return CLI_OK;

@@ -71,8 +71,9 @@ static void c_header(text *h, const char *base, const char *name, int n_in,
             "#define %s_N_IN %d\n#define %s_N_OUT %d\n\n"
             "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
             "/* Run the network on in[%d] (raw inputs: the model's scaling is "
-            "applied\n * here) and write out[%d]. Uses no allocation and about "
-            "%zu bytes of\n * stack. Returns 0. */\nint %s_predict(const float "
+            "applied\n * here) and write out[%d] in the units of the "
+            "targets. Uses no allocation\n * and about %zu bytes of stack. "
+            "Returns 0. */\nint %s_predict(const float "
             "*in, float *out);\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n",
             base, n_in, n_out, guard, guard, name, n_in, name, n_out, n_in,
             n_out, 2 * (size_t)widest * 4 + 64, name);
@@ -120,20 +121,20 @@ static void c_layer_arrays(text *c, bp_net *net, int l, int int8, double *worst)
     text_printf(c, "};\n\n");
 }
 
-/* The input scaling as float arrays: float arithmetic only, so a
- * microcontroller with a single-precision FPU needs no software double
- * routines. */
-static void c_scaling(text *c, const bp_model *m, int n_in)
+/* A scaler's offset and factor as float arrays PREFIX_offset and
+ * PREFIX_factor: float arithmetic only, so a microcontroller with a
+ * single-precision FPU needs no software double routines. */
+static void c_scaler(text *c, const bp_scaler *s, const char *prefix,
+                     const char *comment)
 {
-    const double *v[2] = {m->scaler.offset, m->scaler.factor};
-    text_printf(c, "/* input scaling fitted on the training data: x' = (x - "
-            "offset) * factor */\n");
-    for (int s = 0; s < 2; s++) {
-        text_printf(c, "static const float scale_%s[%d] = {",
-                    s ? "factor" : "offset", n_in);
-        for (int i = 0; i < n_in; i++) {
+    const double *v[2] = {s->offset, s->factor};
+    text_printf(c, "/* %s */\n", comment);
+    for (int k = 0; k < 2; k++) {
+        text_printf(c, "static const float %s_%s[%d] = {", prefix,
+                    k ? "factor" : "offset", s->n);
+        for (int i = 0; i < s->n; i++) {
             text_printf(c, "%s", i % 8 ? ", " : i ? ",\n    " : "\n    ");
-            put_float(c, v[s][i]);
+            put_float(c, v[k][i]);
         }
         text_printf(c, "};\n");
     }
@@ -176,17 +177,20 @@ static void c_layer_fn(text *c, int int8)
         int8 ? "(float)w[(long)j * n_in + k]" : "w[(long)j * n_in + k]");
 }
 
-/* NAME_predict: scale the inputs, run every layer, copy the outputs. */
-static void c_predict_fn(text *c, bp_net *net, const char *name, int scaled,
+/* NAME_predict: scale the inputs, run every layer, write the outputs
+ * (in the targets' units when the model scaled its targets). */
+static void c_predict_fn(text *c, const bp_model *m, const char *name,
                          int widest, int int8)
 {
+    bp_net *net = m->net;
     const int L = bp_net_n_layers(net), n_in = bp_net_n_in(net);
     text_printf(c, "int %s_predict(const float *in, float *out)\n{\n"
             "    float a[%d], z[%d];\n"
             "    for (int i = 0; i < %d; i++)\n", name, widest, widest, n_in);
-    text_printf(c, scaled ? "        a[i] = (in[i] - scale_offset[i]) * "
-                            "scale_factor[i];\n"
-                          : "        a[i] = in[i];\n");
+    text_printf(c, m->scaler.kind != BP_SCALING_NONE
+                       ? "        a[i] = (in[i] - scale_offset[i]) * "
+                         "scale_factor[i];\n"
+                       : "        a[i] = in[i];\n");
     int below = n_in;
     for (int l = 0; l < L; l++) {
         bp_layer_desc d;
@@ -202,8 +206,13 @@ static void c_predict_fn(text *c, bp_net *net, const char *name, int scaled,
         text_printf(c, ");\n");
         below = d.n_out;
     }
-    text_printf(c, "    for (int j = 0; j < %d; j++)\n        out[j] = %s[j];\n"
-            "    return 0;\n}\n", bp_net_n_out(net), L % 2 ? "z" : "a");
+    text_printf(c, "    for (int j = 0; j < %d; j++)\n", bp_net_n_out(net));
+    if (m->target_scaler.kind != BP_SCALING_NONE)
+        text_printf(c, "        out[j] = %s[j] / target_factor[j] + "
+                       "target_offset[j];\n", L % 2 ? "z" : "a");
+    else
+        text_printf(c, "        out[j] = %s[j];\n", L % 2 ? "z" : "a");
+    text_printf(c, "    return 0;\n}\n");
 }
 
 int export_c(const bp_model *m, const char *c_path, const char *h_path,
@@ -234,11 +243,14 @@ int export_c(const bp_model *m, const char *c_path, const char *h_path,
     double worst = 0;
     for (int l = 0; l < L; l++)
         c_layer_arrays(&c, net, l, int8, &worst);
-    const int scaled = m->scaler.kind != BP_SCALING_NONE;
-    if (scaled)
-        c_scaling(&c, m, n_in);
+    if (m->scaler.kind != BP_SCALING_NONE)
+        c_scaler(&c, &m->scaler, "scale", "input scaling fitted on the "
+                 "training data: x' = (x - offset) * factor");
+    if (m->target_scaler.kind != BP_SCALING_NONE)
+        c_scaler(&c, &m->target_scaler, "target", "the targets as the "
+                 "network learned them: out = y / factor + offset");
     c_layer_fn(&c, int8);
-    c_predict_fn(&c, net, name, scaled, widest, int8);
+    c_predict_fn(&c, m, name, widest, int8);
     int rc = 0;
     if (c.oom || h.oom)
         rc = -1, snprintf(err->msg, sizeof err->msg, "out of memory");

@@ -1,7 +1,8 @@
 /*
  * export_onnx.c - a model as an ONNX file: Sub and Mul nodes for the
- * input scaling, then a Gemm and an activation node per layer, taking raw
- * inputs of shape [N, n_in].
+ * input scaling, then a Gemm and an activation node per layer, then Div
+ * and Add undoing the targets' scaling (when the model has one), taking
+ * raw inputs of shape [N, n_in] and giving outputs in the targets' units.
  *
  * The protobuf encoding is written here (about a hundred lines for the
  * handful of ONNX messages a feed-forward net needs: ModelProto,
@@ -153,91 +154,112 @@ static void value_info(pb *graph, int field, const char *name, int width)
     msg_field(graph, field, &vi);
 }
 
+/* A tensor of n floats from doubles or bp_reals (one of them non-NULL),
+ * [d0] or [d0, d1]. */
+static void tensor_of(pb *graph, const char *name, int d0, int d1,
+                      const double *vd, const bp_real *vr)
+{
+    const size_t n = (size_t)d0 * (d1 > 0 ? d1 : 1);
+    float *f = malloc((n ? n : 1) * sizeof *f);
+    if (!f) {
+        graph->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        f[i] = vd ? (float)vd[i] : (float)vr[i];
+    tensor(graph, name, d0, d1, f);
+    free(f);
+}
+
+/* Input scaling: x_scaled = (x - scale_offset) * scale_factor. */
+static void scaling_nodes(pb *g, const bp_scaler *s)
+{
+    tensor_of(g, "scale_offset", s->n, 0, s->offset, NULL);
+    tensor_of(g, "scale_factor", s->n, 0, s->factor, NULL);
+    node(g, "Sub", "x", "scale_offset", NULL, "x_centred", NULL, 0, 0);
+    node(g, "Mul", "x_centred", "scale_factor", NULL, "x_scaled", NULL, 0, 0);
+}
+
+/* The targets' units: y = y_net / target_factor + target_offset. */
+static void target_nodes(pb *g, const bp_scaler *s)
+{
+    tensor_of(g, "target_offset", s->n, 0, s->offset, NULL);
+    tensor_of(g, "target_factor", s->n, 0, s->factor, NULL);
+    node(g, "Div", "y_net", "target_factor", NULL, "y_unshifted", NULL, 0, 0);
+    node(g, "Add", "y_unshifted", "target_offset", NULL, "y", NULL, 0, 0);
+}
+
+/* Layer l: a Gemm from cur (then an activation node), its output named
+ * out_name for the last layer; cur becomes the layer's output. */
+static void layer_nodes(pb *g, bp_net *net, int l, char cur[32],
+                        const char *out_name)
+{
+    const bp_real *p = bp_net_params(net);
+    bp_layer_desc d;
+    int k;
+    size_t wo, bo;
+    bp_net_layer(net, l, &d, &k);
+    bp_net_layer_offsets(net, l, &wo, &bo);
+    char wn[32], bn[32], next[32];
+    snprintf(wn, sizeof wn, "W%d", l);
+    snprintf(bn, sizeof bn, "b%d", l);
+    tensor_of(g, wn, d.n_out, k, NULL, p + wo);
+    tensor_of(g, bn, d.n_out, 0, NULL, p + bo);
+    const int last = l == bp_net_n_layers(net) - 1;
+    const int has_act = d.act != BP_ACT_IDENTITY;
+    if (last && !has_act)
+        snprintf(next, sizeof next, "%s", out_name);
+    else
+        snprintf(next, sizeof next, "z%d", l);
+    /* Gemm: Y = A B^T + C, transB = 1 (B is W[n_out][n_in]) */
+    node(g, "Gemm", cur, wn, bn, next, "transB", 2, 1);
+    strcpy(cur, next);
+    if (!has_act)
+        return;
+    if (last)
+        snprintf(next, sizeof next, "%s", out_name);
+    else
+        snprintf(next, sizeof next, "a%d", l);
+    switch (d.act) {
+    case BP_ACT_SIGMOID: node(g, "Sigmoid", cur, NULL, NULL, next, NULL, 0, 0); break;
+    case BP_ACT_TANH: node(g, "Tanh", cur, NULL, NULL, next, NULL, 0, 0); break;
+    case BP_ACT_RELU: node(g, "Relu", cur, NULL, NULL, next, NULL, 0, 0); break;
+    case BP_ACT_LEAKY_RELU:
+        node(g, "LeakyRelu", cur, NULL, NULL, next, "alpha", 1, d.act_param);
+        break;
+    case BP_ACT_SOFTMAX: node(g, "Softmax", cur, NULL, NULL, next, "axis", 2, 1); break;
+    default: break;
+    }
+    strcpy(cur, next);
+}
+
 int onnx_export(const bp_model *m, const char *path, bp_error *err)
 {
     bp_net *net = m->net;
-    const int L = bp_net_n_layers(net), n_in = bp_net_n_in(net);
-    const bp_real *p = bp_net_params(net);
-    pb g = {0}, model = {0};
-    str_field(&g, 2, "backprop");
-    char cur[32] = "x", next[32], name[32];
-    if (m->scaler.kind != BP_SCALING_NONE) {
-        float *o = malloc((size_t)n_in * sizeof *o), *f = malloc((size_t)n_in * sizeof *f);
-        if (!o || !f) {
-            free(o);
-            free(f);
-            snprintf(err->msg, sizeof err->msg, "out of memory");
-            return -1;
-        }
-        for (int i = 0; i < n_in; i++) {
-            o[i] = (float)m->scaler.offset[i];
-            f[i] = (float)m->scaler.factor[i];
-        }
-        tensor(&g, "scale_offset", n_in, 0, o);
-        tensor(&g, "scale_factor", n_in, 0, f);
-        free(o);
-        free(f);
-        node(&g, "Sub", "x", "scale_offset", NULL, "x_centred", NULL, 0, 0);
-        node(&g, "Mul", "x_centred", "scale_factor", NULL, "x_scaled", NULL, 0, 0);
-        strcpy(cur, "x_scaled");
-    }
+    const int L = bp_net_n_layers(net);
     for (int l = 0; l < L; l++) {
         bp_layer_desc d;
-        int k;
-        size_t wo, bo;
-        bp_net_layer(net, l, &d, &k);
-        bp_net_layer_offsets(net, l, &wo, &bo);
+        bp_net_layer(net, l, &d, NULL);
         if (d.act == BP_ACT_STEP) {
-            free(g.p);
             snprintf(err->msg, sizeof err->msg, "%s: layer %d is a step "
                      "layer, which this exporter does not write to ONNX", path,
                      l + 1);
             return -1;
         }
-        float *w = malloc((size_t)d.n_out * k * sizeof *w);
-        float *b = malloc((size_t)d.n_out * sizeof *b);
-        if (!w || !b) {
-            free(w);
-            free(b);
-            free(g.p);
-            snprintf(err->msg, sizeof err->msg, "out of memory");
-            return -1;
-        }
-        for (size_t i = 0; i < (size_t)d.n_out * k; i++)
-            w[i] = (float)p[wo + i];
-        for (int j = 0; j < d.n_out; j++)
-            b[j] = (float)p[bo + j];
-        snprintf(name, sizeof name, "W%d", l);
-        tensor(&g, name, d.n_out, k, w);
-        snprintf(name, sizeof name, "b%d", l);
-        tensor(&g, name, d.n_out, 0, b);
-        free(w);
-        free(b);
-        char wn[32], bn[32];
-        snprintf(wn, sizeof wn, "W%d", l);
-        snprintf(bn, sizeof bn, "b%d", l);
-        const int last = l == L - 1;
-        const int has_act = d.act != BP_ACT_IDENTITY;
-        snprintf(next, sizeof next, last && !has_act ? "y" : "z%d", l);
-        /* Gemm: Y = A B^T + C, transB = 1 (B is W[n_out][n_in]) */
-        node(&g, "Gemm", cur, wn, bn, next, "transB", 2, 1);
-        strcpy(cur, next);
-        if (has_act) {
-            snprintf(next, sizeof next, last ? "y" : "a%d", l);
-            switch (d.act) {
-            case BP_ACT_SIGMOID: node(&g, "Sigmoid", cur, NULL, NULL, next, NULL, 0, 0); break;
-            case BP_ACT_TANH: node(&g, "Tanh", cur, NULL, NULL, next, NULL, 0, 0); break;
-            case BP_ACT_RELU: node(&g, "Relu", cur, NULL, NULL, next, NULL, 0, 0); break;
-            case BP_ACT_LEAKY_RELU:
-                node(&g, "LeakyRelu", cur, NULL, NULL, next, "alpha", 1, d.act_param);
-                break;
-            case BP_ACT_SOFTMAX: node(&g, "Softmax", cur, NULL, NULL, next, "axis", 2, 1); break;
-            default: break;
-            }
-            strcpy(cur, next);
-        }
     }
-    value_info(&g, 11, "x", n_in);
+    const int targets = m->target_scaler.kind != BP_SCALING_NONE;
+    pb g = {0}, model = {0};
+    str_field(&g, 2, "backprop");
+    char cur[32] = "x";
+    if (m->scaler.kind != BP_SCALING_NONE) {
+        scaling_nodes(&g, &m->scaler);
+        strcpy(cur, "x_scaled");
+    }
+    for (int l = 0; l < L; l++)
+        layer_nodes(&g, net, l, cur, targets ? "y_net" : "y");
+    if (targets)
+        target_nodes(&g, &m->target_scaler);
+    value_info(&g, 11, "x", bp_net_n_in(net));
     value_info(&g, 12, "y", bp_net_n_out(net));
     int_field(&model, 1, 8); /* ir_version */
     str_field(&model, 2, "backprop");

@@ -31,33 +31,24 @@ static int fail(bp_error *err, const char *fmt, ...)
     return -1;
 }
 
-int fann_export(const bp_model *m, const char *path, bp_error *err)
+/* FANN's activation and steepness for layer l's, or -1. */
+static int fann_act(bp_act act, double *steep)
 {
-    bp_net *net = m->net;
-    const int L = bp_net_n_layers(net), n_in = bp_net_n_in(net);
-    const bp_real *p = bp_net_params(net);
-    int f_act[4096];
-    double f_steep[4096];
-    for (int l = 0; l < L && l < 4096; l++) {
-        bp_layer_desc d;
-        bp_net_layer(net, l, &d, NULL);
-        switch (d.act) {
-        case BP_ACT_SIGMOID: f_act[l] = F_SIGMOID; f_steep[l] = 0.5; break;
-        case BP_ACT_TANH: f_act[l] = F_SIGMOID_SYMMETRIC; f_steep[l] = 1; break;
-        case BP_ACT_IDENTITY: f_act[l] = F_LINEAR; f_steep[l] = 1; break;
-        case BP_ACT_STEP: f_act[l] = F_THRESHOLD; f_steep[l] = 1; break;
-        default:
-            return fail(err, "%s: layer %d is %s, which FANN 2.2 does not have "
-                        "(it has sigmoid, tanh, linear and threshold)", path,
-                        l + 1, bp_act_name(d.act));
-        }
+    *steep = 1;
+    switch (act) {
+    case BP_ACT_SIGMOID: *steep = 0.5; return F_SIGMOID;
+    case BP_ACT_TANH: return F_SIGMOID_SYMMETRIC;
+    case BP_ACT_IDENTITY: return F_LINEAR;
+    case BP_ACT_STEP: return F_THRESHOLD;
+    default: return -1;
     }
-    /* the text is built in memory, then written atomically */
-    size_t len = 0;
-    char *text = NULL;
-    FILE *f = open_memstream(&text, &len);
-    if (!f)
-        return fail(err, "out of memory");
+}
+
+/* The training parameters FANN's reader expects, and the layer sizes
+ * (each with its bias neuron). */
+static void fann_head(FILE *f, bp_net *net)
+{
+    const int L = bp_net_n_layers(net);
     fprintf(f, "FANN_FLO_2.1\nnum_layers=%d\nlearning_rate=0.700000\n"
                "connection_rate=1.000000\nnetwork_type=0\n"
                "learning_momentum=0.000000\ntraining_algorithm=2\n"
@@ -78,52 +69,119 @@ int fann_export(const bp_model *m, const char *path, bp_error *err)
                "cascade_activation_functions=3 5 7 8 10 11 14 15 16 17 \n"
                "cascade_activation_steepnesses_count=4\n"
                "cascade_activation_steepnesses=2.5e-01 5.0e-01 7.5e-01 1.0e+00 \n"
-               "layer_sizes=%d", L + 1, n_in + 1);
+               "layer_sizes=%d", L + 1, bp_net_n_in(net) + 1);
     for (int l = 0; l < L; l++) {
         bp_layer_desc d;
         bp_net_layer(net, l, &d, NULL);
         fprintf(f, " %d", d.n_out + 1);
     }
-    fprintf(f, " \nscale_included=0\nneurons (num_inputs, activation_function, "
+    fprintf(f, " \nscale_included=0\n");
+}
+
+/* Every neuron: (inputs, activation, steepness), the bias neurons too;
+ * the output layer's steepness is out_steep. */
+static void fann_neurons(FILE *f, bp_net *net, double out_steep)
+{
+    const int n_in = bp_net_n_in(net);
+    fprintf(f, "neurons (num_inputs, activation_function, "
                "activation_steepness)=");
     for (int i = 0; i <= n_in; i++)
         fprintf(f, "(0, 0, 0.00000000000000000000e+00) ");
     int below = n_in;
-    for (int l = 0; l < L; l++) {
+    for (int l = 0; l < bp_net_n_layers(net); l++) {
         bp_layer_desc d;
         bp_net_layer(net, l, &d, NULL);
+        double steep;
+        const int act = fann_act(d.act, &steep);
+        if (l == bp_net_n_layers(net) - 1 && out_steep != 1)
+            steep = out_steep;
         for (int j = 0; j < d.n_out; j++)
-            fprintf(f, "(%d, %d, %.20e) ", below + 1, f_act[l], f_steep[l]);
-        fprintf(f, "(0, %d, 0.00000000000000000000e+00) ", f_act[l]);
+            fprintf(f, "(%d, %d, %.20e) ", below + 1, act, steep);
+        fprintf(f, "(0, %d, 0.00000000000000000000e+00) ", act);
         below = d.n_out;
     }
-    fprintf(f, "\nconnections (connected_to_neuron, weight)=");
+    fprintf(f, "\n");
+}
+
+/* Every connection's weight, with the input scaling folded into the
+ * first layer, w (x - o) f = (w f) x - w f o, and the targets' scaling
+ * into the last (identity) layer, (w a + b) / f + o, divided by that
+ * layer's steepness out_steep (FANN computes out_steep x sum). */
+static void fann_connections(FILE *f, const bp_model *m, double out_steep)
+{
+    bp_net *net = m->net;
+    const int L = bp_net_n_layers(net);
+    const bp_real *p = bp_net_params(net);
+    const bp_scaler *in = &m->scaler, *out = &m->target_scaler;
+    fprintf(f, "connections (connected_to_neuron, weight)=");
     int first_below = 0; /* index of the first neuron of the layer below */
-    below = n_in;
+    int below = bp_net_n_in(net);
     for (int l = 0; l < L; l++) {
         bp_layer_desc d;
         int k;
         size_t wo, bo;
         bp_net_layer(net, l, &d, &k);
         bp_net_layer_offsets(net, l, &wo, &bo);
+        const int unscale = l == L - 1 && out->kind != BP_SCALING_NONE;
         for (int j = 0; j < d.n_out; j++) {
             double bias = p[bo + j];
             for (int q = 0; q < k; q++) {
                 double w = p[wo + (size_t)j * k + q];
-                /* fold the input scaling into the first layer:
-                 * w (x - o) f = (w f) x - w f o */
-                if (l == 0 && m->scaler.kind != BP_SCALING_NONE) {
-                    bias -= w * m->scaler.factor[q] * m->scaler.offset[q];
-                    w *= m->scaler.factor[q];
+                if (l == 0 && in->kind != BP_SCALING_NONE) {
+                    bias -= w * in->factor[q] * in->offset[q];
+                    w *= in->factor[q];
                 }
-                fprintf(f, "(%d, %.20e) ", first_below + q, w);
+                fprintf(f, "(%d, %.20e) ", first_below + q,
+                        unscale ? w / out->factor[j] / out_steep : w);
             }
-            fprintf(f, "(%d, %.20e) ", first_below + k, bias);
+            fprintf(f, "(%d, %.20e) ", first_below + k,
+                    unscale ? (bias / out->factor[j] + out->offset[j]) /
+                                  out_steep
+                            : bias);
         }
         first_below += below + 1;
         below = d.n_out;
     }
     fprintf(f, "\n");
+}
+
+int fann_export(const bp_model *m, const char *path, bp_error *err)
+{
+    bp_net *net = m->net;
+    const int L = bp_net_n_layers(net);
+    for (int l = 0; l < L; l++) {
+        bp_layer_desc d;
+        double steep;
+        bp_net_layer(net, l, &d, NULL);
+        if (fann_act(d.act, &steep) < 0)
+            return fail(err, "%s: layer %d is %s, which FANN 2.2 does not have "
+                        "(it has sigmoid, tanh, linear and threshold)", path,
+                        l + 1, bp_act_name(d.act));
+        if (l == L - 1 && d.act != BP_ACT_IDENTITY &&
+            m->target_scaler.kind != BP_SCALING_NONE)
+            return fail(err, "%s: the model scales its targets, which a FANN "
+                        "file can hold only for a linear (identity) output "
+                        "layer", path);
+    }
+    /* the text is built in memory, then written atomically */
+    size_t len = 0;
+    char *text = NULL;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return fail(err, "out of memory");
+    /* FANN clips steepness x sum to +-150 / steepness, so an output in
+     * the targets' units (a price, a temperature in kelvin) needs a
+     * steepness small enough for a thousand standard deviations around
+     * the offset */
+    double out_steep = 1;
+    const bp_scaler *ts = &m->target_scaler;
+    for (int j = 0; ts->kind != BP_SCALING_NONE && j < ts->n; j++) {
+        const double reach = 1e3 * (fabs(ts->offset[j]) + 1 / fabs(ts->factor[j]));
+        out_steep = 150 / reach < out_steep ? 150 / reach : out_steep;
+    }
+    fann_head(f, net);
+    fann_neurons(f, net, out_steep);
+    fann_connections(f, m, out_steep);
     if (fclose(f) != 0 || !text) {
         free(text);
         return fail(err, "out of memory");

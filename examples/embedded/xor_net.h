@@ -10,8 +10,8 @@ extern "C" {
 #endif
 
 /* Run the network on in[2] (raw inputs: the model's scaling is applied
- * here) and write out[1]. Uses no allocation and about 96 bytes of
- * stack. Returns 0. */
+ * here) and write out[1] in the units of the targets. Uses no allocation
+ * and about 96 bytes of stack. Returns 0. */
 int xor_predict(const float *in, float *out);
 
 #ifdef __cplusplus

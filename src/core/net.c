@@ -487,6 +487,14 @@ bp_status bp_net_freeze(bp_net *net, int l, bp_param_group group, int frozen)
     return bp__ok(net);
 }
 
+int bp_net_frozen(const bp_net *net, int l)
+{
+    if (!net || l < 0 || l >= net->n_layers)
+        return 0;
+    return (net->layers[l].freeze_w ? BP_PARAM_WEIGHTS : 0) |
+           (net->layers[l].freeze_b ? BP_PARAM_BIASES : 0);
+}
+
 /* -------------------------------------------------------------- settings */
 
 bp_status bp_net_set_loss(bp_net *net, bp_loss loss, bp_reduction reduction)

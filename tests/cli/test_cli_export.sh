@@ -189,6 +189,74 @@ if [ -f /usr/include/fann.h ] && $CC tests/export/fann_check.c -o "$TMP/fann_che
 else
     fail "libfann-dev missing: apt-get install libfann-dev ($(head -1 "$TMP/cc.err" 2>/dev/null))"
 fi
+echo "a model that scales its targets: every export gives outputs in the targets' units"
+cat >"$TMP/ts.txt" <<'EOF'
+backprop-model 1
+input 2
+layer 3 tanh
+layer 1 identity
+loss sse mean
+scaling standard
+  offset 1 2
+  factor 0.5 0.25
+target_scaling standard
+  offset 100
+  factor 0.01
+weights 0
+ 0.5 -0.3
+ 0.2 0.8
+ -0.6 0.1
+biases 0
+ 0.1 -0.2 0.05
+weights 1
+ 1.2 -0.7 0.4
+biases 1
+ 0.3
+end
+EOF
+printf '0,0\n1,2\n2,4\n3,1\n-1,5\n' >"$TMP/ts.in"
+{ echo "a,b"; cat "$TMP/ts.in"; } >"$TMP/ts.csv"
+$BP predict --model "$TMP/ts.txt" --data "$TMP/ts.csv" | tail -n +2 >"$TMP/ts.ours"
+# by hand: in standard units out = 1.2 h1 - 0.7 h2 + 0.4 h3 + 0.3 (h = tanh), then / 0.01 + 100
+awk -F, '{ a = ($1 - 1) * 0.5; b = ($2 - 2) * 0.25;
+    h1 = 0.5 * a - 0.3 * b + 0.1; h2 = 0.2 * a + 0.8 * b - 0.2; h3 = -0.6 * a + 0.1 * b + 0.05;
+    t1 = (exp(2 * h1) - 1) / (exp(2 * h1) + 1); t2 = (exp(2 * h2) - 1) / (exp(2 * h2) + 1); t3 = (exp(2 * h3) - 1) / (exp(2 * h3) + 1);
+    printf "%.9g\n", (1.2 * t1 - 0.7 * t2 + 0.4 * t3 + 0.3) / 0.01 + 100 }' "$TMP/ts.in" >"$TMP/ts.want"
+w=$(compare "$TMP/ts.ours" "$TMP/ts.want" 1e-6 0) && ok "predict: out / factor + offset, as computed by hand (max diff $w)" ||
+    fail "predict $(tr '\n' ' ' <"$TMP/ts.ours") want $(tr '\n' ' ' <"$TMP/ts.want")"
+if $BP export --model "$TMP/ts.txt" --format c -o "$TMP/ts.c" --name ts >/dev/null &&
+   $CC -std=c99 -Wall -Wextra -Werror -I"$TMP" -DNET_H='"ts.h"' -DPREDICT=ts_predict -DN_IN=2 -DN_OUT=1 \
+       tests/export/driver.c "$TMP/ts.c" -o "$TMP/ts" -lm && "$TMP/ts" <"$TMP/ts.in" >"$TMP/ts.cout"; then
+    w=$(compare "$TMP/ts.cout" "$TMP/ts.ours" 1e-6 0) && ok "export c: the same (max diff $w)" ||
+        fail "export c $(tr '\n' ' ' <"$TMP/ts.cout")"
+else
+    fail "export c of a model with target scaling"
+fi
+if [ -d node_modules/onnxruntime-node ] && command -v node >/dev/null 2>&1; then
+    $BP export --model "$TMP/ts.txt" --format onnx -o "$TMP/ts.onnx" &&
+        node tests/export/ort_check.js "$TMP/ts.onnx" "$TMP/ts.in" >"$TMP/ts.oout" 2>"$TMP/ort.err"
+    w=$(compare "$TMP/ts.oout" "$TMP/ts.ours" 1e-5 0) && ok "export onnx, run by onnxruntime: the same (max diff $w)" ||
+        fail "export onnx $(tr '\n' ' ' <"$TMP/ts.oout") $(head -c 200 "$TMP/ort.err")"
+fi
+if [ -x "$TMP/fann_check" ]; then
+    $BP export --model "$TMP/ts.txt" --format fann -o "$TMP/ts.net" &&
+        "$TMP/fann_check" run "$TMP/ts.net" <"$TMP/ts.in" >"$TMP/ts.fout"
+    w=$(compare "$TMP/ts.fout" "$TMP/ts.ours" 1e-5 0) && ok "export fann, run by libfann: the same, folded into the last layer (max diff $w)" ||
+        fail "export fann $(tr '\n' ' ' <"$TMP/ts.fout")"
+    sed 's/layer 1 identity/layer 1 sigmoid/' "$TMP/ts.txt" >"$TMP/ts_sig.txt"
+    expect_exit 1 "export fann: a sigmoid output cannot undo the targets' scaling" \
+        $BP export --model "$TMP/ts_sig.txt" --format fann -o "$TMP/ts_sig.net"
+fi
+printf 'a,b,y\n0,0,80\n1,2,130\n2,4,150\n3,1,90\n-1,5,120\n' >"$TMP/ts_t.csv"
+$BP eval --model "$TMP/ts.txt" --data "$TMP/ts_t.csv" >"$TMP/ts.eval"
+mse=$(sed -n 's/^output 1  mse \([^ ]*\) .*/\1/p' "$TMP/ts.eval")
+want=$(cut -d, -f3 "$TMP/ts_t.csv" | tail -n +2 | paste -d, "$TMP/ts.ours" - | awk -F, '{ d = $1 - $2; s += d * d } END { printf "%.6g", s / NR }')
+near "$mse" "$want" 1e-5 && ok "eval: mse $mse in the targets' units (from predict's outputs: $want)" ||
+    fail "eval mse '$mse', want $want"
+loss=$(sed -n 's/^loss *\([^ ]*\) .*/\1/p' "$TMP/ts.eval")
+near "$loss" "$(awk -v m="$want" 'BEGIN { printf "%.9g", m * 0.0001 / 2 }')" 1e-5 &&
+    ok "and the loss $loss on the targets as trained (mse x 0.01^2 / 2)" || fail "loss '$loss'"
+
 echo "examples/embedded: an exported network in a program without libbackprop"
 $BP export --model examples/embedded/xor.model --format c -o "$TMP/xor_net.c" --name xor >/dev/null 2>&1
 cmp -s "$TMP/xor_net.c" examples/embedded/xor_net.c && cmp -s "$TMP/xor_net.h" examples/embedded/xor_net.h &&
