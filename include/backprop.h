@@ -197,8 +197,8 @@ int bp_net_max_batch(const bp_net *net);
 size_t bp_net_n_params(const bp_net *net);
 
 /* Describe layer l: its desc and its input width. Either out pointer may
- * be NULL. This, with the parameter accessors below, is enough to walk a
- * network (exporters do). */
+ * be NULL. bp_net_layer_view (below) gives the same with the layer's
+ * parameters in place. */
 bp_status bp_net_layer(const bp_net *net, int l, bp_layer_desc *desc,
                        int *n_in);
 
@@ -217,6 +217,20 @@ bp_real *bp_net_grads(bp_net *net);
 /* Offsets into those blocks of layer l's weights and biases. */
 bp_status bp_net_layer_offsets(const bp_net *net, int l, size_t *w_off,
                                size_t *b_off);
+
+/* Layer l whole, as an exporter or a viewer reads it: its shape, its
+ * activation and the parameters in place. w and b point into the block of
+ * bp_net_params: owned by the network, valid until bp_net_free, and
+ * changed by training. */
+typedef struct {
+    int n_in, n_out;
+    bp_act act;
+    double act_param;
+    const bp_real *w;     /* W[n_out][n_in], row-major: row j into neuron j */
+    const bp_real *b;     /* b[n_out] */
+} bp_layer_view;
+
+bp_status bp_net_layer_view(const bp_net *net, int l, bp_layer_view *view);
 
 /* One weight: the weight from neuron (or input) k of the layer below into
  * neuron j of layer l. */
@@ -339,6 +353,112 @@ bp_optim bp_net_get_optim(const bp_net *net);
 bp_status bp_net_set_lr(bp_net *net, double lr);
 /* Forget velocities, moments and steps; the next update is a first one. */
 void bp_net_reset_optim(bp_net *net);
+
+/* -------------------------------------------- what each operation is
+ *
+ * The library describes every activation, loss and optimizer once: its
+ * names, its formulas as `backprop explain` writes them, its parameter,
+ * and how other formats hold it. Programs that list, show, check or
+ * export operations read these descriptions instead of switching on the
+ * enums, so a new operation shows up everywhere once it has its entry.
+ * The descriptions are static and constant: never freed, never NULL for a
+ * valid value (NULL for an invalid one), safe from any thread.
+ *
+ * Formulas are written in the variables of Matt Mazur's worked example
+ * (2015): net for a neuron's net input, out for its output, t for its
+ * target. bp_explain replaces those words with a neuron's symbols
+ * (net_h1, out_h1) or numbers. Each comes as plain text and as LaTeX.
+ */
+
+/* bp_act_info.flags */
+#define BP_ACTF_ROWWISE 1u     /* couples the outputs of a layer (softmax):
+                                  its derivative is a Jacobian, and
+                                  `derivative` gives delta's formula */
+#define BP_ACTF_NO_GRADIENT 2u /* derivative 0 almost everywhere (step):
+                                  backpropagation cannot train it */
+#define BP_ACTF_EXPAND 4u      /* explain writes the formula out with the
+                                  net input's value */
+
+typedef struct {
+    const char *name;           /* as parsed and printed: "leaky_relu" */
+    const char *label;          /* for people: "leaky ReLU" */
+    const char *symbol;         /* f as explain writes out = f(net):
+                                   "sigmoid" ("" for identity) */
+    const char *symbol_tex;     /* "\\sigma" */
+    const char *formula;        /* out in terms of net: "1 / (1 + e^-net)" */
+    const char *formula_tex;
+    const char *derivative;     /* dout/dnet in net and out: "out (1 - out)" */
+    const char *derivative_tex;
+    const char *param;          /* its parameter's name ("slope"), or NULL
+                                   when bp_layer_desc.act_param is ignored */
+    double param_default;       /* the parameter when a file gives none */
+    double out_min, out_max;    /* the range of out (+-HUGE_VAL: unbounded) */
+    unsigned flags;             /* BP_ACTF_* */
+    bp_loss out_loss;           /* as the output layer, the loss to train it
+                                   with: the one its derivative cancels
+                                   with (sigmoid: bce, softmax: ce), else
+                                   sse */
+    bp_init init;               /* the weight initialisation that suits it */
+    /* other formats */
+    const char *onnx_op;        /* ONNX operator ("Sigmoid"); "" when none
+                                   is needed; NULL when ONNX cannot hold it */
+    const char *onnx_attr;      /* its attribute, or NULL: the parameter (a
+                                   float) if there is one, else the integer
+                                   onnx_attr_int */
+    int onnx_attr_int;
+    int fann;                   /* FANN's activation function number, -1
+                                   when FANN 2.2 has none */
+    double fann_steepness;      /* the steepness at which FANN's function
+                                   is this one */
+    const char *c_code;         /* its case in the C that `backprop export`
+                                   writes (NULL: nothing to do) */
+} bp_act_info;
+
+const bp_act_info *bp_act_describe(bp_act act);
+
+/* bp_loss_info.flags */
+#define BP_LOSSF_CLOSED_FORM 1u /* needs the output activation whose
+                                   out_loss it is; with it, delta = out - t */
+#define BP_LOSSF_EXPAND 2u      /* explain writes each output's term out
+                                   again with the numbers */
+#define BP_LOSSF_ARGMAX 4u      /* a classifier: a sample is right when its
+                                   largest output is its target's */
+#define BP_LOSSF_THRESHOLD 8u   /* a classifier: a sample is right when
+                                   every output is on its target's side of
+                                   0.5 */
+
+typedef struct {
+    const char *name;           /* as parsed and printed: "sse" */
+    const char *aliases;        /* other names parsed, space-separated */
+    const char *label;          /* for people: "half squared error" */
+    const char *term;           /* one output's error, in t and out:
+                                   "1/2 (t - out)^2"; NULL when explain
+                                   shows only the total */
+    const char *term_tex;
+    const char *total;          /* E of a sample as explain heads it */
+    const char *total_tex;
+    unsigned flags;             /* BP_LOSSF_* */
+} bp_loss_info;
+
+const bp_loss_info *bp_loss_describe(bp_loss loss);
+
+/* bp_optim_info.flags: the bp_optim fields it reads besides lr and
+ * weight_decay, and how it is meant to be used */
+#define BP_OPTF_MOMENTUM 1u     /* momentum */
+#define BP_OPTF_ADAM 2u         /* beta1, beta2, eps */
+#define BP_OPTF_RPROP 4u        /* eta_plus, eta_minus, step_min, step_max */
+#define BP_OPTF_FULL_BATCH 8u   /* made for full-batch gradients */
+
+typedef struct {
+    const char *name;           /* as parsed and printed: "adam" */
+    const char *aliases;        /* other names parsed, space-separated */
+    const char *label;          /* for people: "Adam" */
+    const char *formula;        /* the update of one weight w with gradient g */
+    double lr;                  /* its default learning rate */
+    unsigned flags;             /* BP_OPTF_* */
+} bp_optim_info;
+
+const bp_optim_info *bp_optim_describe(bp_optim_kind kind);
 
 /* ------------------------------------------------------ the forward phase */
 

@@ -149,7 +149,24 @@ void bp__act_backward(bp_act act, bp_real param, const bp_real *z,
                       const bp_real *a, const bp_real *g, bp_real *delta,
                       int n, int m);
 
+/* dout/dnet of one neuron with net input z and output a, in double (for
+ * explain); 1 for a row-wise activation. */
+double bp__act_deriv_at(bp_act act, double param, double z, double a);
+/* f of one row of m net inputs z, in place, in double throughout: the
+ * definitions above without the working precision (explain's checks). */
+void bp__act_double(bp_act act, double param, double *z, int m);
+/* The activation whose out_loss is loss (BP_ACT_COUNT_ if none): the
+ * output layer a BP_LOSSF_CLOSED_FORM loss needs. */
+bp_act bp__act_for_loss(bp_loss loss);
+
 /* ---- losses (loss.c) ---- */
+
+/* E of one sample from the output layer's net inputs z[m] (overwritten),
+ * in double throughout; act and param are the output layer's. */
+double bp__loss_double(bp_loss loss, bp_act act, double param, double *z,
+                       const bp_real *t, int m);
+/* 1 if name is one of the space-separated words of list (NULL: none). */
+int bp__name_in_list(const char *name, const char *list);
 
 /* Error of outputs a (net inputs z) against t, [n][m], reduced. */
 double bp__loss_value(bp_loss loss, bp_reduction red, const bp_real *z,

@@ -350,6 +350,22 @@ bp_status bp_net_layer_offsets(const bp_net *net, int l, size_t *w_off,
     return BP_OK;
 }
 
+bp_status bp_net_layer_view(const bp_net *net, int l, bp_layer_view *view)
+{
+    if (!net || !view)
+        return BP_ERR_NULL;
+    if (l < 0 || l >= net->n_layers)
+        return BP_ERR_SIZE;
+    const bp_layer *ly = &net->layers[l];
+    view->n_in = ly->n_in;
+    view->n_out = ly->n_out;
+    view->act = ly->act;
+    view->act_param = ly->act_param;
+    view->w = net->params + ly->w_off;
+    view->b = net->params + ly->b_off;
+    return BP_OK;
+}
+
 /* ------------------------------------------------------------ parameters */
 
 /* Index into params/grads of weight (l, j, k) or, with k < 0, bias (l, j).
@@ -506,15 +522,13 @@ bp_status bp_net_set_loss(bp_net *net, bp_loss loss, bp_reduction reduction)
     if (reduction != BP_REDUCE_MEAN && reduction != BP_REDUCE_SUM)
         return bp__fail(net, BP_ERR_ARG, "unknown reduction %d",
                         (int)reduction);
-    bp_act out = net->layers[net->n_layers - 1].act;
-    if (loss == BP_LOSS_BCE && out != BP_ACT_SIGMOID)
+    const bp_act out = net->layers[net->n_layers - 1].act;
+    if ((bp_loss_describe(loss)->flags & BP_LOSSF_CLOSED_FORM) &&
+        bp_act_describe(out)->out_loss != loss)
         return bp__fail(net, BP_ERR_ARG,
-                        "loss bce needs a sigmoid output layer, not %s",
-                        bp_act_name(out));
-    if (loss == BP_LOSS_CE && out != BP_ACT_SOFTMAX)
-        return bp__fail(net, BP_ERR_ARG,
-                        "loss ce needs a softmax output layer, not %s",
-                        bp_act_name(out));
+                        "loss %s needs a %s output layer, not %s",
+                        bp_loss_name(loss),
+                        bp_act_name(bp__act_for_loss(loss)), bp_act_name(out));
     net->loss = loss;
     net->reduction = reduction;
     net->have_delta = 0;

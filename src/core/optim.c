@@ -13,87 +13,38 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const optim_names[BP_OPT_COUNT_] = {
-    "sgd", "momentum", "nesterov", "adam", "rprop"};
-
-const char *bp_optim_name(bp_optim_kind kind)
-{
-    return (unsigned)kind < BP_OPT_COUNT_ ? optim_names[kind] : NULL;
-}
-
-bp_status bp_optim_parse(const char *name, bp_optim_kind *kind)
-{
-    if (!name || !kind)
-        return BP_ERR_NULL;
-    for (int i = 0; i < BP_OPT_COUNT_; i++)
-        if (strcmp(name, optim_names[i]) == 0) {
-            *kind = (bp_optim_kind)i;
-            return BP_OK;
-        }
-    if (strcmp(name, "adamw") == 0) {
-        *kind = BP_OPT_ADAM;
-        return BP_OK;
-    }
-    return BP_ERR_ARG;
-}
-
-bp_optim bp_optim_defaults(bp_optim_kind kind)
-{
-    bp_optim o;
-    memset(&o, 0, sizeof o);
-    o.kind = kind;
-    o.lr = kind == BP_OPT_ADAM ? 0.001 : 0.1;
-    o.momentum = 0.9;
-    o.weight_decay = 0;
-    o.beta1 = 0.9;
-    o.beta2 = 0.999;
-    o.eps = 1e-8;
-    o.eta_plus = 1.2;
-    o.eta_minus = 0.5;
-    o.step_min = 1e-6;
-    o.step_max = 50;
-    return o;
-}
-
 /* A finite number in [lo, hi] (NaN fails every comparison). */
 static int in_range(double v, double lo, double hi)
 {
     return v >= lo && v <= hi;
 }
 
-bp_status bp__optim_check(const bp_optim *o, char *msg, size_t len)
+/* The settings the optimizer reads (its flags say which), each in its
+ * range. */
+static const char *bad_setting(const bp_optim *o, unsigned flags)
 {
     const double big = 1e30;
-    const char *bad = NULL;
-    if ((unsigned)o->kind >= BP_OPT_COUNT_)
-        bad = "kind: unknown optimizer";
-    else if (!(o->lr > 0 && o->lr <= big))
-        bad = "lr: must be > 0";
-    else if (!in_range(o->weight_decay, 0, big))
-        bad = "weight_decay: must be >= 0";
-    else if ((o->kind == BP_OPT_MOMENTUM || o->kind == BP_OPT_NESTEROV) &&
-             !(o->momentum >= 0 && o->momentum < 1))
-        bad = "momentum: must be in [0, 1)";
-    else if (o->kind == BP_OPT_ADAM &&
-             !(in_range(o->beta1, 0, 1) && o->beta1 < 1 &&
-               in_range(o->beta2, 0, 1) && o->beta2 < 1))
-        bad = "beta1, beta2: must be in [0, 1)";
-    else if (o->kind == BP_OPT_ADAM && !(o->eps > 0 && o->eps <= 1))
-        bad = "eps: must be in (0, 1]";
-    else if (o->kind == BP_OPT_RPROP &&
-             !(o->eta_plus >= 1 && o->eta_plus <= big && o->eta_minus > 0 &&
-               o->eta_minus < 1))
-        bad = "eta_plus >= 1 and 0 < eta_minus < 1 required";
-    else if (o->kind == BP_OPT_RPROP &&
-             !(o->step_min >= 0 && o->step_max >= o->step_min &&
-               o->step_max <= big))
-        bad = "step_min, step_max: need 0 <= step_min <= step_max";
-    if (!bad)
-        return BP_OK;
-    snprintf(msg, len, "optimizer %s: %s",
-             (unsigned)o->kind < BP_OPT_COUNT_ ? optim_names[o->kind] : "?",
-             bad);
-    return BP_ERR_ARG;
+    if (!(o->lr > 0 && o->lr <= big))
+        return "lr: must be > 0";
+    if (!in_range(o->weight_decay, 0, big))
+        return "weight_decay: must be >= 0";
+    if ((flags & BP_OPTF_MOMENTUM) && !(o->momentum >= 0 && o->momentum < 1))
+        return "momentum: must be in [0, 1)";
+    if ((flags & BP_OPTF_ADAM) &&
+        !(in_range(o->beta1, 0, 1) && o->beta1 < 1 &&
+          in_range(o->beta2, 0, 1) && o->beta2 < 1))
+        return "beta1, beta2: must be in [0, 1)";
+    if ((flags & BP_OPTF_ADAM) && !(o->eps > 0 && o->eps <= 1))
+        return "eps: must be in (0, 1]";
+    if ((flags & BP_OPTF_RPROP) &&
+        !(o->eta_plus >= 1 && o->eta_plus <= big && o->eta_minus > 0 &&
+          o->eta_minus < 1))
+        return "eta_plus >= 1 and 0 < eta_minus < 1 required";
+    if ((flags & BP_OPTF_RPROP) &&
+        !(o->step_min >= 0 && o->step_max >= o->step_min &&
+          o->step_max <= big))
+        return "step_min, step_max: need 0 <= step_min <= step_max";
+    return NULL;
 }
 
 static void sgd(bp_real *w, const bp_real *g, size_t n, bp_real lr,
@@ -167,31 +118,136 @@ static void rprop(bp_real *w, const bp_real *g, bp_real *prev, bp_real *step,
     }
 }
 
+/* ------------------------------------------- one step, per optimizer */
+
+static void sgd_step(bp_real *w, const bp_real *g, bp_real *sa, bp_real *sb,
+                     size_t n, const bp_optim *o, long t)
+{
+    (void)sa, (void)sb, (void)t;
+    sgd(w, g, n, (bp_real)o->lr, (bp_real)o->weight_decay);
+}
+
+static void momentum_step(bp_real *w, const bp_real *g, bp_real *sa,
+                          bp_real *sb, size_t n, const bp_optim *o, long t)
+{
+    (void)sb, (void)t;
+    momentum(w, g, sa, n, (bp_real)o->lr, (bp_real)o->weight_decay,
+             (bp_real)o->momentum, 0);
+}
+
+static void nesterov_step(bp_real *w, const bp_real *g, bp_real *sa,
+                          bp_real *sb, size_t n, const bp_optim *o, long t)
+{
+    (void)sb, (void)t;
+    momentum(w, g, sa, n, (bp_real)o->lr, (bp_real)o->weight_decay,
+             (bp_real)o->momentum, 1);
+}
+
+/* ---------------------------------------------------------- the table */
+
+typedef struct {
+    bp_optim_info info;
+    /* one step on n parameters w with gradients g and state sa, sb */
+    void (*step)(bp_real *w, const bp_real *g, bp_real *sa, bp_real *sb,
+                 size_t n, const bp_optim *o, long t);
+} optim_entry;
+
+static const optim_entry optims[] = {
+    [BP_OPT_SGD] = {
+        .info = {.name = "sgd", .label = "SGD",
+                 .formula = "w -= lr * (g + weight_decay * w)", .lr = 0.1},
+        .step = sgd_step},
+    [BP_OPT_MOMENTUM] = {
+        .info = {.name = "momentum", .label = "momentum",
+                 .formula = "v = momentum * v + g';  w -= lr * v   "
+                            "(g' = g + weight_decay * w)",
+                 .lr = 0.1, .flags = BP_OPTF_MOMENTUM},
+        .step = momentum_step},
+    [BP_OPT_NESTEROV] = {
+        .info = {.name = "nesterov", .label = "Nesterov",
+                 .formula = "v = momentum * v + g';  w -= lr * (g' + "
+                            "momentum * v)   (g' = g + weight_decay * w)",
+                 .lr = 0.1, .flags = BP_OPTF_MOMENTUM},
+        .step = nesterov_step},
+    [BP_OPT_ADAM] = {
+        .info = {.name = "adam", .aliases = "adamw", .label = "Adam",
+                 .formula = "m = beta1 m + (1 - beta1) g;  v = beta2 v + "
+                            "(1 - beta2) g^2;  w -= lr m^ / (sqrt(v^) + "
+                            "eps)   (m^, v^ bias-corrected; weight_decay: "
+                            "AdamW's w -= lr * weight_decay * w first)",
+                 .lr = 0.001, .flags = BP_OPTF_ADAM},
+        .step = adam},
+    [BP_OPT_RPROP] = {
+        .info = {.name = "rprop", .label = "iRprop-",
+                 .formula = "w -= sign(g) * step;  step *= eta_plus while g "
+                            "keeps its sign, *= eta_minus (and no update) "
+                            "when it flips",
+                 .lr = 0.1, .flags = BP_OPTF_RPROP | BP_OPTF_FULL_BATCH},
+        .step = rprop},
+};
+_Static_assert(sizeof optims / sizeof optims[0] == BP_OPT_COUNT_,
+               "one table entry per optimizer");
+
+const bp_optim_info *bp_optim_describe(bp_optim_kind kind)
+{
+    return (unsigned)kind < BP_OPT_COUNT_ ? &optims[kind].info : NULL;
+}
+
+const char *bp_optim_name(bp_optim_kind kind)
+{
+    return (unsigned)kind < BP_OPT_COUNT_ ? optims[kind].info.name : NULL;
+}
+
+bp_status bp_optim_parse(const char *name, bp_optim_kind *kind)
+{
+    if (!name || !kind)
+        return BP_ERR_NULL;
+    for (int i = 0; i < BP_OPT_COUNT_; i++)
+        if (strcmp(name, optims[i].info.name) == 0 ||
+            bp__name_in_list(name, optims[i].info.aliases)) {
+            *kind = (bp_optim_kind)i;
+            return BP_OK;
+        }
+    return BP_ERR_ARG;
+}
+
+bp_optim bp_optim_defaults(bp_optim_kind kind)
+{
+    bp_optim o;
+    memset(&o, 0, sizeof o);
+    o.kind = kind;
+    o.lr = (unsigned)kind < BP_OPT_COUNT_ ? optims[kind].info.lr : 0.1;
+    o.momentum = 0.9;
+    o.weight_decay = 0;
+    o.beta1 = 0.9;
+    o.beta2 = 0.999;
+    o.eps = 1e-8;
+    o.eta_plus = 1.2;
+    o.eta_minus = 0.5;
+    o.step_min = 1e-6;
+    o.step_max = 50;
+    return o;
+}
+
+bp_status bp__optim_check(const bp_optim *o, char *msg, size_t len)
+{
+    if ((unsigned)o->kind >= BP_OPT_COUNT_) {
+        snprintf(msg, len, "optimizer ?: kind: unknown optimizer");
+        return BP_ERR_ARG;
+    }
+    const char *bad = bad_setting(o, optims[o->kind].info.flags);
+    if (!bad)
+        return BP_OK;
+    snprintf(msg, len, "optimizer %s: %s", optims[o->kind].info.name, bad);
+    return BP_ERR_ARG;
+}
+
 static void apply(bp_net *net, size_t off, size_t count, long t)
 {
     const bp_optim *o = &net->optim;
-    bp_real *w = net->params + off;
-    const bp_real *g = net->grads + off;
-    bp_real *sa = net->opt_a + off, *sb = net->opt_b + off;
-    const bp_real lr = (bp_real)o->lr, wd = (bp_real)o->weight_decay;
-    switch (o->kind) {
-    case BP_OPT_SGD:
-        sgd(w, g, count, lr, wd);
-        break;
-    case BP_OPT_MOMENTUM:
-    case BP_OPT_NESTEROV:
-        momentum(w, g, sa, count, lr, wd, (bp_real)o->momentum,
-                 o->kind == BP_OPT_NESTEROV);
-        break;
-    case BP_OPT_ADAM:
-        adam(w, g, sa, sb, count, o, t);
-        break;
-    case BP_OPT_RPROP:
-        rprop(w, g, sa, sb, count, o, t);
-        break;
-    default:
-        break;
-    }
+    if ((unsigned)o->kind < BP_OPT_COUNT_)
+        optims[o->kind].step(net->params + off, net->grads + off,
+                             net->opt_a + off, net->opt_b + off, count, o, t);
 }
 
 int bp__optim_apply(bp_net *net, size_t off, size_t count, long t)

@@ -47,12 +47,14 @@ static int count_correct(const bp_net *net, const bp_real *t, int n)
 {
     const int m = bp_net_n_out(net);
     const bp_real *o = bp_net_output(net);
+    const int by_argmax =
+        (bp_loss_describe(net->loss)->flags & BP_LOSSF_ARGMAX) != 0;
     int right = 0;
     for (int i = 0; i < n; i++) {
         const bp_real *oi = o + (size_t)i * m, *ti = t + (size_t)i * m;
-        if (net->loss == BP_LOSS_CE) {
+        if (by_argmax) {
             right += argmax(oi, m) == argmax(ti, m);
-        } else { /* BCE: every output on the right side of 0.5 */
+        } else { /* BP_LOSSF_THRESHOLD: each output on t's side of 0.5 */
             int all = 1;
             for (int j = 0; j < m; j++)
                 all &= (oi[j] >= (bp_real)0.5) == (ti[j] >= (bp_real)0.5);
@@ -64,7 +66,8 @@ static int count_correct(const bp_net *net, const bp_real *t, int n)
 
 static int is_classifier(const bp_net *net)
 {
-    return net->loss == BP_LOSS_CE || net->loss == BP_LOSS_BCE;
+    return (bp_loss_describe(net->loss)->flags &
+            (BP_LOSSF_ARGMAX | BP_LOSSF_THRESHOLD)) != 0;
 }
 
 bp_status bp_net_evaluate(bp_net *net, const bp_real *x, const bp_real *t,

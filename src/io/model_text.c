@@ -123,7 +123,7 @@ bp_status bp__model_encode_text(const bp_model *m, bp_buf *b, bp_error *err)
     for (int l = 0; l < net->n_layers; l++) {
         const bp_layer *ly = &net->layers[l];
         bp__buf_printf(b, "layer %d %s", ly->n_out, bp_act_name(ly->act));
-        if (ly->act == BP_ACT_LEAKY_RELU)
+        if (bp_act_describe(ly->act)->param) /* leaky ReLU's slope */
             put_real(b, ly->act_param, sizeof(bp_real) == 8);
         bp__buf_printf(b, "\n");
     }
@@ -138,13 +138,13 @@ bp_status bp__model_encode_text(const bp_model *m, bp_buf *b, bp_error *err)
                                                       : "biases");
     }
     for (int l = 0; l < net->n_layers; l++) {
-        const bp_layer *ly = &net->layers[l];
+        bp_layer_view v;
+        bp_net_layer_view(net, l, &v);
         bp__buf_printf(b, "weights %d\n", l);
-        for (int j = 0; j < ly->n_out; j++)
-            put_row(b, net->params + ly->w_off + (size_t)j * ly->n_in,
-                    ly->n_in);
+        for (int j = 0; j < v.n_out; j++)
+            put_row(b, v.w + (size_t)j * v.n_in, v.n_in);
         bp__buf_printf(b, "biases %d\n", l);
-        put_row(b, net->params + ly->b_off, ly->n_out);
+        put_row(b, v.b, v.n_out);
     }
     put_scaler(b, "scaling", &m->scaler);
     put_scaler(b, "target_scaling", &m->target_scaler);
@@ -395,7 +395,7 @@ static bp_status read_header(lexer *x, header *h, char *kw, size_t cap)
                 return st;
             if (!word(x, w, sizeof w, 0) || bp_act_parse(w, &d->act))
                 return fail(x, BP_ERR_FORMAT, "unknown activation '%s'", w);
-            d->act_param = d->act == BP_ACT_LEAKY_RELU ? 0.01 : 0;
+            d->act_param = bp_act_describe(d->act)->param_default;
             skip_space(x, 0);
             if (x->p < x->end && *x->p != '\n' &&
                 (st = number(x, &d->act_param, "the activation parameter", 1)))
