@@ -10,6 +10,7 @@
  */
 #include "core/internal.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@ typedef struct {
     void *ctx;
     int md;              /* Markdown + LaTeX */
     const bp_net *net;   /* for names */
-    char ring[32][128];  /* formatted numbers and names: several are */
+    char ring[32][192];  /* formatted numbers and names: several are */
     int next;            /* alive in one emit call, so they rotate */
 } out_t;
 
@@ -170,59 +171,55 @@ static void subheading(out_t *o, const char *title)
     emit(o, o->md ? "### %s\n\n" : "  %s\n", title);
 }
 
-/* f(net) written out, and its derivative dout/dnet as a formula. */
-static const char *act_formula(out_t *o, bp_act act)
+/* Append len bytes of p to s[cap] at *n, cutting what does not fit. */
+static void append(char *s, size_t cap, size_t *n, const char *p, size_t len)
 {
-    switch (act) {
-    case BP_ACT_SIGMOID: return o->md ? "\\sigma" : "sigmoid";
-    case BP_ACT_TANH: return o->md ? "\\tanh" : "tanh";
-    case BP_ACT_RELU: return "relu";
-    case BP_ACT_LEAKY_RELU: return o->md ? "leaky\\_relu" : "leaky_relu";
-    case BP_ACT_STEP: return "step";
-    case BP_ACT_SOFTMAX: return "softmax";
-    default: return "";
-    }
+    if (len > cap - 1 - *n)
+        len = cap - 1 - *n;
+    memcpy(s + *n, p, len);
+    *n += len;
+    s[*n] = '\0';
 }
 
-static const char *deriv_formula(out_t *o, bp_act act, const char *out,
-                                 const char *net)
+/* A formula from the tables (bp_act_info, bp_loss_info) with the worked
+ * example's variable names replaced: each word net, out and t becomes the
+ * given text (a neuron's symbol or a number); NULL leaves the word. With
+ * neg_net, "-net" becomes it whole (a number's negation: one sign). */
+static const char *subst_neg(out_t *o, const char *formula, const char *net,
+                             const char *neg_net, const char *out,
+                             const char *t)
 {
     char *s = slot(o);
-    const size_t cap = sizeof o->ring[0];
-    switch (act) {
-    case BP_ACT_SIGMOID:
-        snprintf(s, cap, "%s (1 - %s)", out, out);
-        break;
-    case BP_ACT_TANH:
-        snprintf(s, cap, "1 - %s^2", out);
-        break;
-    case BP_ACT_RELU:
-        snprintf(s, cap, o->md ? "[%s > 0]" : "(%s > 0 ? 1 : 0)", net);
-        break;
-    case BP_ACT_LEAKY_RELU:
-        snprintf(s, cap, o->md ? "(%s > 0 ? 1 : a)" : "(%s > 0 ? 1 : slope)",
-                 net);
-        break;
-    case BP_ACT_STEP:
-        snprintf(s, cap, "0");
-        break;
-    default:
-        snprintf(s, cap, "1");
-        break;
+    size_t n = 0;
+    s[0] = '\0';
+    for (const char *p = formula; *p;) {
+        if (neg_net && strncmp(p, "-net", 4) == 0 &&
+            !(isalnum((unsigned char)p[4]) || p[4] == '_')) {
+            append(s, sizeof o->ring[0], &n, neg_net, strlen(neg_net));
+            p += 4;
+            continue;
+        }
+        size_t w = 0;
+        while (isalnum((unsigned char)p[w]) || p[w] == '_')
+            w++;
+        const char *with = w == 3 && strncmp(p, "net", 3) == 0   ? net
+                           : w == 3 && strncmp(p, "out", 3) == 0 ? out
+                           : w == 1 && *p == 't'                 ? t
+                                                                 : NULL;
+        w = w ? w : 1; /* a word, or one other character */
+        if (with)
+            append(s, sizeof o->ring[0], &n, with, strlen(with));
+        else
+            append(s, sizeof o->ring[0], &n, p, w);
+        p += w;
     }
     return s;
 }
 
-static double act_deriv(bp_act act, double param, double z, double a)
+static const char *subst(out_t *o, const char *formula, const char *net,
+                         const char *out, const char *t)
 {
-    switch (act) {
-    case BP_ACT_SIGMOID: return a * (1 - a);
-    case BP_ACT_TANH: return 1 - a * a;
-    case BP_ACT_RELU: return z > 0 ? 1 : 0;
-    case BP_ACT_LEAKY_RELU: return z > 0 ? 1 : param;
-    case BP_ACT_STEP: return 0;
-    default: return 1;
-    }
+    return subst_neg(o, formula, net, NULL, out, t);
 }
 
 /* ------------------------------------------------------ the phases */
@@ -244,6 +241,23 @@ static const bp_real *below_out(const bp_net *net, int l)
 static const char *operand(out_t *o, int l, double v)
 {
     return l ? num(o, v) : given(o, v);
+}
+
+/* out = f(net) of neuron j of layer l, with f written out with the
+ * number where the table asks for it (the worked example's sigmoid). */
+static void output_line(out_t *o, int l, int j)
+{
+    const bp_layer *ly = &o->net->layers[l];
+    const bp_act_info *f = bp_act_describe(ly->act);
+    eq_begin(o);
+    emit(o, "%s = %s(%s) = ", sym(o, S_OUT, l, j, 0),
+         o->md ? f->symbol_tex : f->symbol, sym(o, S_NET, l, j, 0));
+    if (f->flags & BP_ACTF_EXPAND) /* e^-net with one sign: e^0.02 */
+        emit(o, "%s = ", subst_neg(o, o->md ? f->formula_tex : f->formula,
+                                   num(o, ly->z[j]), negated(o, ly->z[j]),
+                                   NULL, NULL));
+    emit(o, "%s", num(o, ly->a[j]));
+    eq_end(o);
 }
 
 static void forward_detail(out_t *o, const bp_net *net)
@@ -270,56 +284,41 @@ static void forward_detail(out_t *o, const bp_net *net)
             emit(o, "%s = %s", given(o, net->params[ly->b_off + j]),
                  num(o, ly->z[j]));
             eq_end(o);
-            eq_begin(o);
-            if (ly->act == BP_ACT_SIGMOID)
-                /* e^(-z) written with one sign: e^-0.38, e^0.02 */
-                emit(o, o->md ? "%s = \\sigma(%s) = \\frac{1}{1 + e^{%s}} = %s"
-                              : "%s = sigmoid(%s) = 1 / (1 + e^%s) = %s",
-                     sym(o, S_OUT, l, j, 0), sym(o, S_NET, l, j, 0),
-                     negated(o, ly->z[j]), num(o, ly->a[j]));
-            else
-                emit(o, "%s = %s(%s) = %s", sym(o, S_OUT, l, j, 0),
-                     act_formula(o, ly->act), sym(o, S_NET, l, j, 0),
-                     num(o, ly->a[j]));
-            eq_end(o);
+            output_line(o, l, j);
         }
     }
+}
+
+/* E of output j: its term of the loss in symbols, then (where the table
+ * asks) in numbers, then its value (the library's loss of that output). */
+static void error_term(out_t *o, const bp_loss_info *e, const bp_real *t,
+                       int j)
+{
+    const int L = o->net->n_layers;
+    const bp_layer *top = &o->net->layers[L - 1];
+    const char *term = o->md ? e->term_tex : e->term;
+    double v = bp__loss_value(o->net->loss, BP_REDUCE_SUM, top->z + j,
+                              top->a + j, t + j, 1, 1);
+    eq_begin(o);
+    emit(o, o->md ? "E_{o%d} = %s" : "E_o%d = %s", j + 1,
+         subst(o, term, NULL, sym(o, S_OUT, L - 1, j, 0),
+               sym(o, S_T, L - 1, j, 0)));
+    if (e->flags & BP_LOSSF_EXPAND)
+        emit(o, " = %s", subst(o, term, NULL, num(o, top->a[j]),
+                               given(o, t[j])));
+    emit(o, " = %s", num(o, v));
+    eq_end(o);
 }
 
 static void error_detail(out_t *o, const bp_net *net, const bp_real *t,
                          double e_total)
 {
-    const int L = net->n_layers;
-    const bp_layer *top = &net->layers[L - 1];
+    const bp_loss_info *e = bp_loss_describe(net->loss);
     heading(o, "Error");
-    for (int j = 0; j < top->n_out && net->loss != BP_LOSS_CE; j++) {
-        double a = top->a[j], tj = t[j], e;
-        eq_begin(o);
-        const char *E = o->md ? "E_{o%d}" : "E_o%d";
-        emit(o, E, j + 1);
-        if (net->loss == BP_LOSS_SSE) {
-            e = 0.5 * (tj - a) * (tj - a);
-            emit(o, o->md ? " = \\frac{1}{2}(%s - %s)^2 = \\frac{1}{2}(%s - %s)^2 = %s"
-                          : " = 1/2 (%s - %s)^2 = 1/2 (%s - %s)^2 = %s",
-                 sym(o, S_T, L - 1, j, 0), sym(o, S_OUT, L - 1, j, 0),
-                 given(o, tj), num(o, a), num(o, e));
-        } else {
-            double z = top->z[j];
-            e = (z > 0 ? z : 0) - tj * z + log1p(exp(-fabs(z)));
-            emit(o, o->md ? " = -(%s \\log %s + (1 - %s) \\log(1 - %s)) = %s"
-                          : " = -(%s log %s + (1 - %s) log(1 - %s)) = %s",
-                 sym(o, S_T, L - 1, j, 0), sym(o, S_OUT, L - 1, j, 0),
-                 sym(o, S_T, L - 1, j, 0), sym(o, S_OUT, L - 1, j, 0), num(o, e));
-        }
-        eq_end(o);
-    }
+    for (int j = 0; e->term && j < net->layers[net->n_layers - 1].n_out; j++)
+        error_term(o, e, t, j);
     eq_begin(o);
-    if (net->loss == BP_LOSS_CE)
-        emit(o, o->md ? "E = -\\sum_j t_j \\log out_{oj} = %s"
-                      : "E = -sum_j t_j log out_oj = %s", num(o, e_total));
-    else
-        emit(o, o->md ? "E_{total} = \\sum_j E_{oj} = %s" : "E_total = %s",
-             num(o, e_total));
+    emit(o, "%s = %s", o->md ? e->total_tex : e->total, num(o, e_total));
     eq_end(o);
 }
 
@@ -357,71 +356,100 @@ static double dE_dout(out_t *o, const bp_net *net, const bp_real *t, int l,
     return g;
 }
 
-static void backward_layer(out_t *o, const bp_net *net, const bp_real *t,
-                           int l, const double *fd)
+/* delta of neuron j of the output layer under a loss in closed form: out
+ * - t, and why. */
+static void delta_closed(out_t *o, const bp_real *t, int l, int j,
+                         const char *d)
 {
-    const int L = net->n_layers;
+    const bp_layer *ly = &o->net->layers[l];
+    eq_begin(o);
+    emit(o, "%s = %s - %s = %s - %s = %s", d, sym(o, S_OUT, l, j, 0),
+         sym(o, S_T, l, j, 0), num(o, ly->a[j]), given(o, t[j]),
+         num(o, ly->delta[j]));
+    eq_end(o);
+    emit(o, o->md ? "(%s and cross-entropy: $\\frac{\\partial E}"
+                    "{\\partial out} \\cdot \\frac{\\partial out}"
+                    "{\\partial net}$ cancels to $out - t$.)\n\n"
+                  : "    (%s + cross-entropy: dE/dout * dout/dnet "
+                    "cancels to out - t)\n",
+         bp_act_name(ly->act));
+}
+
+/* delta of neuron j of layer l by the chain rule: dE/dout, then dout/dnet
+ * from the activation's formula, then their product. */
+static void delta_chain(out_t *o, const bp_real *t, int l, int j,
+                        const char *d)
+{
+    const bp_layer *ly = &o->net->layers[l];
+    const bp_act_info *f = bp_act_describe(ly->act);
+    double g = dE_dout(o, o->net, t, l, j);
+    char outn[48], netn[48]; /* held across many formatting calls: copies */
+    snprintf(outn, sizeof outn, "%s", sym(o, S_OUT, l, j, 0));
+    snprintf(netn, sizeof netn, "%s", sym(o, S_NET, l, j, 0));
+    if (f->flags & BP_ACTF_ROWWISE) { /* the Jacobian's product, as a whole */
+        eq_begin(o);
+        emit(o, "%s = %s = %s", d, o->md ? f->derivative_tex : f->derivative,
+             num(o, ly->delta[j]));
+        eq_end(o);
+        return;
+    }
+    double fd = bp__act_deriv_at(ly->act, ly->act_param, ly->z[j], ly->a[j]);
+    eq_begin(o);
+    emit(o, "%s = %s = %s", partial(o, outn, netn),
+         subst(o, o->md ? f->derivative_tex : f->derivative, netn, outn, NULL),
+         num(o, fd));
+    eq_end(o);
+    eq_begin(o);
+    emit(o, "%s = %s%s%s = %s%s%s = %s", d, partial(o, "E", outn), times(o),
+         partial(o, outn, netn), num(o, g), times(o), num(o, fd),
+         num(o, ly->delta[j]));
+    eq_end(o);
+}
+
+/* dE/dw of every weight into neuron j of layer l, and dE/db: delta times
+ * the input it multiplies; with the finite difference and frozen marks. */
+static void gradient_lines(out_t *o, int l, int j, const char *d,
+                           const double *fd)
+{
+    const bp_net *net = o->net;
     const bp_layer *ly = &net->layers[l];
     const bp_real *in = below_out(net, l);
-    const int closed = l == L - 1 && net->loss != BP_LOSS_SSE;
-    for (int j = 0; j < ly->n_out; j++) {
+    for (int k = 0; k <= ly->n_in; k++) {
+        const int is_b = k == ly->n_in;
+        size_t idx = is_b ? ly->b_off + j : ly->w_off + (size_t)j * ly->n_in + k;
+        eq_begin(o);
+        if (is_b)
+            emit(o, "%s = %s = %s", partial(o, "E", sym(o, S_B, l, j, 0)),
+                 d, num(o, net->grads[idx]));
+        else
+            emit(o, "%s = %s%s%s = %s%s%s = %s",
+                 partial(o, "E", sym(o, S_W, l, j, k)), d, times(o),
+                 sym(o, S_OUT, l - 1, k, 0), num(o, ly->delta[j]), times(o),
+                 operand(o, l, in[k]), num(o, net->grads[idx]));
+        if (fd)
+            emit(o, o->md ? "\\quad \\text{(finite difference: %s)}"
+                          : "   [finite difference %s]", num(o, fd[idx]));
+        if ((is_b && ly->freeze_b) || (!is_b && ly->freeze_w))
+            emit(o, o->md ? "\\quad \\text{(frozen)}" : "   (frozen)");
+        eq_end(o);
+    }
+}
+
+static void backward_layer(out_t *o, const bp_real *t, int l,
+                           const double *fd)
+{
+    const bp_net *net = o->net;
+    const int closed = l == net->n_layers - 1 &&
+                       (bp_loss_describe(net->loss)->flags &
+                        BP_LOSSF_CLOSED_FORM);
+    for (int j = 0; j < net->layers[l].n_out; j++) {
         char d[48]; /* held across many formatting calls: a copy */
         snprintf(d, sizeof d, "%s", sym(o, S_DELTA, l, j, 0));
-        if (closed) {
-            eq_begin(o);
-            emit(o, "%s = %s - %s = %s - %s = %s", d,
-                 sym(o, S_OUT, l, j, 0), sym(o, S_T, l, j, 0),
-                 num(o, ly->a[j]), given(o, t[j]), num(o, ly->delta[j]));
-            eq_end(o);
-            emit(o, o->md ? "(%s and cross-entropy: $\\frac{\\partial E}"
-                            "{\\partial out} \\cdot \\frac{\\partial out}"
-                            "{\\partial net}$ cancels to $out - t$.)\n\n"
-                          : "    (%s + cross-entropy: dE/dout * dout/dnet "
-                            "cancels to out - t)\n",
-                 bp_act_name(ly->act));
-        } else if (ly->act == BP_ACT_SOFTMAX) {
-            dE_dout(o, net, t, l, j);
-            eq_begin(o);
-            emit(o, o->md ? "%s = out_j (\\frac{\\partial E}{\\partial out_j} - "
-                            "\\sum_k \\frac{\\partial E}{\\partial out_k} out_k) = %s"
-                          : "%s = out_j (dE/dout_j - sum_k dE/dout_k out_k) = %s",
-                 d, num(o, ly->delta[j]));
-            eq_end(o);
-        } else {
-            double g = dE_dout(o, net, t, l, j);
-            double f = act_deriv(ly->act, ly->act_param, ly->z[j], ly->a[j]);
-            char outn[48], netn[48];
-            snprintf(outn, sizeof outn, "%s", sym(o, S_OUT, l, j, 0));
-            snprintf(netn, sizeof netn, "%s", sym(o, S_NET, l, j, 0));
-            eq_begin(o);
-            emit(o, "%s = %s = %s", partial(o, outn, netn),
-                 deriv_formula(o, ly->act, outn, netn), num(o, f));
-            eq_end(o);
-            eq_begin(o);
-            emit(o, "%s = %s%s%s = %s%s%s = %s", d, partial(o, "E", outn),
-                 times(o), partial(o, outn, netn), num(o, g), times(o), num(o, f),
-                 num(o, ly->delta[j]));
-            eq_end(o);
-        }
-        for (int k = 0; k <= ly->n_in; k++) {
-            const int is_b = k == ly->n_in;
-            size_t idx = is_b ? ly->b_off + j : ly->w_off + (size_t)j * ly->n_in + k;
-            eq_begin(o);
-            if (is_b)
-                emit(o, "%s = %s = %s", partial(o, "E", sym(o, S_B, l, j, 0)),
-                     d, num(o, net->grads[idx]));
-            else
-                emit(o, "%s = %s%s%s = %s%s%s = %s",
-                     partial(o, "E", sym(o, S_W, l, j, k)), d, times(o),
-                     sym(o, S_OUT, l - 1, k, 0), num(o, ly->delta[j]), times(o),
-                     operand(o, l, in[k]), num(o, net->grads[idx]));
-            if (fd)
-                emit(o, o->md ? "\\quad \\text{(finite difference: %s)}"
-                              : "   [finite difference %s]", num(o, fd[idx]));
-            if ((is_b && ly->freeze_b) || (!is_b && ly->freeze_w))
-                emit(o, o->md ? "\\quad \\text{(frozen)}" : "   (frozen)");
-            eq_end(o);
-        }
+        if (closed)
+            delta_closed(o, t, l, j, d);
+        else
+            delta_chain(o, t, l, j, d);
+        gradient_lines(o, l, j, d, fd);
     }
 }
 
@@ -434,7 +462,7 @@ static void backward_detail(out_t *o, const bp_net *net, const bp_real *t,
         snprintf(title, sizeof title, "Layer %d (%s)", l + 1,
                  l == net->n_layers - 1 ? "output" : "hidden");
         subheading(o, title);
-        backward_layer(o, net, t, l, fd);
+        backward_layer(o, t, l, fd);
     }
 }
 
@@ -543,33 +571,6 @@ static bp_status run_order(const bp_net *src, const bp_real *x,
     return st;
 }
 
-/* f(z) of one row in place, in double, as act.c defines it in the
- * working precision. */
-static void act_double(bp_act act, double param, double *z, int m)
-{
-    double max = z[0], sum = 0;
-    for (int j = 0; j < m; j++) {
-        const double v = z[j];
-        switch (act) {
-        case BP_ACT_SIGMOID:
-            z[j] = v >= 0 ? 1 / (1 + exp(-v)) : exp(v) / (1 + exp(v));
-            break;
-        case BP_ACT_TANH: z[j] = tanh(v); break;
-        case BP_ACT_RELU: z[j] = v > 0 ? v : 0; break;
-        case BP_ACT_LEAKY_RELU: z[j] = v > 0 ? v : param * v; break;
-        case BP_ACT_STEP: z[j] = v >= 0 ? 1 : 0; break;
-        case BP_ACT_SOFTMAX: max = v > max ? v : max; break;
-        default: break; /* identity */
-        }
-    }
-    if (act != BP_ACT_SOFTMAX)
-        return;
-    for (int j = 0; j < m; j++)
-        sum += z[j] = exp(z[j] - max);
-    for (int j = 0; j < m; j++)
-        z[j] /= sum;
-}
-
 /* E of one sample with the parameters p, computed in double throughout
  * by the definitions of act.c and loss.c: an evaluation independent of the
  * library's own forward phase, so the finite differences it gives check
@@ -591,7 +592,7 @@ static double loss_double(const bp_net *net, const double *p,
             z[j] = s;
         }
         if (l < L - 1) {
-            act_double(ly->act, ly->act_param, z, ly->n_out);
+            bp__act_double(ly->act, ly->act_param, z, ly->n_out);
             double *swap = in;
             in = z;
             z = swap;
@@ -599,28 +600,8 @@ static double loss_double(const bp_net *net, const double *p,
     }
     /* z: the output layer's net input, as loss.c takes it */
     const bp_layer *top = &net->layers[L - 1];
-    const int m = top->n_out;
-    double e = 0, max = z[0], sum = 0, tsum = 0, tz = 0;
-    switch (net->loss) {
-    case BP_LOSS_BCE:
-        for (int j = 0; j < m; j++)
-            e += (z[j] > 0 ? z[j] : 0) - t[j] * z[j] + log1p(exp(-fabs(z[j])));
-        return e;
-    case BP_LOSS_CE:
-        for (int j = 1; j < m; j++)
-            max = z[j] > max ? z[j] : max;
-        for (int j = 0; j < m; j++) {
-            sum += exp(z[j] - max);
-            tsum += t[j];
-            tz += t[j] * z[j];
-        }
-        return tsum * (max + log(sum)) - tz;
-    default: /* SSE on the output's activation */
-        act_double(top->act, top->act_param, z, m);
-        for (int j = 0; j < m; j++)
-            e += 0.5 * (t[j] - z[j]) * (t[j] - z[j]);
-        return e;
-    }
+    return bp__loss_double(net->loss, top->act, top->act_param, z, t,
+                           top->n_out);
 }
 
 /* Five-point central differences of E for every parameter, in double
@@ -733,6 +714,119 @@ static void orders_detail(out_t *o, const bp_explain_opts *opts,
     }
 }
 
+/* Everything explain shows, computed before a word is written. */
+typedef struct {
+    bp_net *net;    /* a copy on plain gradient descent, after its forward
+                       and backward phase on the sample */
+    double *fd;     /* finite differences of every parameter, or NULL */
+    double e_total; /* the error of the forward phase */
+    run_t std, seeds;
+} work_t;
+
+static bp_status compute(const bp_net *src, const bp_real *x,
+                         const bp_real *t, const bp_explain_opts *opts,
+                         work_t *w)
+{
+    bp_optim sgd = bp_optim_defaults(BP_OPT_SGD);
+    sgd.lr = opts->lr;
+    bp_status st = bp_net_clone(src, &w->net);
+    bp_net *net = w->net;
+    if (!st)
+        st = bp_net_set_optim(net, &sgd);
+    if (!st && opts->check) {
+        w->fd = malloc(net->n_params * sizeof *w->fd);
+        st = w->fd ? finite_differences(net, x, t, w->fd) : BP_ERR_NOMEM;
+    }
+    if (!st)
+        st = bp_net_forward(net, x, 1);
+    if (!st)
+        st = bp_net_backward(net, t, &w->e_total);
+    if (!st && !(w->seeds.first_grads =
+                     malloc(net->n_params * sizeof(bp_real))))
+        st = BP_ERR_NOMEM;
+    if (!st)
+        st = run_order(net, x, t, opts->steps, BP_ORDER_STANDARD, &w->std);
+    if (!st)
+        st = run_order(net, x, t, opts->steps, BP_ORDER_SEEDS, &w->seeds);
+    return st;
+}
+
+static void work_free(work_t *w)
+{
+    free(w->fd);
+    bp_net_free(w->net);
+    bp_net_free(w->std.net);
+    bp_net_free(w->seeds.net);
+    free(w->seeds.first_grads);
+}
+
+/* The network, the sample and its target. */
+static void intro(out_t *o, const bp_real *x, const bp_real *t)
+{
+    const bp_net *net = o->net;
+    const int L = net->n_layers;
+    emit(o, o->md ? "# Backpropagation, number by number\n\n"
+                  : "Backpropagation, number by number\n");
+    emit(o, o->md ? "Network: %d inputs" : "  network: %d inputs", net->n_in);
+    for (int l = 0; l < L; l++)
+        emit(o, ", %d %s", net->layers[l].n_out,
+             bp_act_name(net->layers[l].act));
+    emit(o, o->md ? "; loss %s; %s precision.\n" : "; loss %s; %s\n",
+         bp_loss_name(net->loss), sizeof(bp_real) == 8 ? "double" : "float32");
+    emit(o, o->md ? "\nInput:" : "  input:");
+    for (int k = 0; k < net->n_in; k++)
+        emit(o, o->md ? "%s $%s = %s$" : "%s %s = %s", k ? "," : "",
+             sym(o, S_OUT, -1, k, 0), given(o, x[k]));
+    emit(o, "; target:");
+    for (int j = 0; j < net->layers[L - 1].n_out; j++)
+        emit(o, o->md ? "%s $%s = %s$" : "%s %s = %s", j ? "," : "",
+             sym(o, S_T, L - 1, j, 0), given(o, t[j]));
+    emit(o, "\n");
+}
+
+/* The update of the chosen order, weight by weight (both orders: the
+ * standard one; the comparison follows). The seeds' order's update is
+ * shown with the gradients it used. */
+static void update_shown(out_t *o, const bp_real *x, const bp_real *t,
+                         const bp_explain_opts *opts, work_t *w)
+{
+    bp_net *net = w->net;
+    const size_t bytes = net->n_params * sizeof(bp_real);
+    const int seeds = opts->order == BP_EXPLAIN_ORDER_SEEDS;
+    bp_real *std_grads = seeds ? malloc(bytes) : NULL;
+    if (std_grads) {
+        memcpy(std_grads, net->grads, bytes);
+        memcpy(net->grads, w->seeds.first_grads, bytes);
+    }
+    bp_net *after;
+    if (!bp_net_clone(net, &after)) {
+        bp_net_train_step(after, x, t, 1,
+                          seeds ? BP_ORDER_SEEDS : BP_ORDER_STANDARD, NULL);
+        update_detail(o, net, after, opts->lr);
+        bp_net_free(after);
+    }
+    if (std_grads) {
+        memcpy(net->grads, std_grads, bytes);
+        free(std_grads);
+    }
+}
+
+/* A network too big to show weight by weight: its error and a summary of
+ * each layer. */
+static void summarised(out_t *o, const bp_explain_opts *opts, const work_t *w)
+{
+    const long n = count_weights(w->net);
+    emit(o, o->md ? "\nThis network has %ld weights, more than %d: each "
+                    "layer is summarised instead of shown weight by weight.\n"
+                  : "\n  This network has %ld weights, more than %d: each "
+                    "layer is summarised instead of shown weight by weight.\n",
+         n, opts->max_weights);
+    eq_begin(o);
+    emit(o, "E = %s", num(o, w->e_total));
+    eq_end(o);
+    summary(o, w->net, w->fd);
+}
+
 bp_status bp_explain(const bp_net *src, const bp_real *x, const bp_real *t,
                      const bp_explain_opts *opts, bp_write_fn write,
                      void *ctx, bp_error *err)
@@ -746,95 +840,27 @@ bp_status bp_explain(const bp_net *src, const bp_real *x, const bp_real *t,
         (unsigned)opts->format > 1)
         return bp__fail_err(err, BP_ERR_ARG, "explain: lr must be > 0, steps "
                             ">= 1, order and format known");
-    bp_net *net = NULL;
-    double *fd = NULL, e_total = 0;
-    run_t std = {0}, seeds = {0};
-    bp_optim sgd = bp_optim_defaults(BP_OPT_SGD);
-    sgd.lr = opts->lr;
-    bp_status st = bp_net_clone(src, &net);
-    if (!st)
-        st = bp_net_set_optim(net, &sgd);
-    if (!st && opts->check) {
-        fd = malloc(net->n_params * sizeof *fd);
-        st = fd ? finite_differences(net, x, t, fd) : BP_ERR_NOMEM;
-    }
-    if (!st)
-        st = bp_net_forward(net, x, 1);
-    if (!st)
-        st = bp_net_backward(net, t, &e_total);
-    if (!st && !(seeds.first_grads = malloc(net->n_params * sizeof(bp_real))))
-        st = BP_ERR_NOMEM;
-    if (!st)
-        st = run_order(net, x, t, opts->steps, BP_ORDER_STANDARD, &std);
-    if (!st)
-        st = run_order(net, x, t, opts->steps, BP_ORDER_SEEDS, &seeds);
+    work_t w = {0};
+    bp_status st = compute(src, x, t, opts, &w);
     if (st) {
         bp__fail_err(err, st, "explain: %s",
-                     net && net->err[0] ? net->err : bp_status_str(st));
-        goto done;
+                     w.net && w.net->err[0] ? w.net->err : bp_status_str(st));
+        work_free(&w);
+        return st;
     }
+    const bp_net *net = w.net;
     out_t o = {write, ctx, opts->format == BP_EXPLAIN_MARKDOWN, net, {{0}}, 0};
-    const int L = net->n_layers;
-    emit(&o, o.md ? "# Backpropagation, number by number\n\n"
-                  : "Backpropagation, number by number\n");
-    emit(&o, o.md ? "Network: %d inputs" : "  network: %d inputs", net->n_in);
-    for (int l = 0; l < L; l++)
-        emit(&o, ", %d %s", net->layers[l].n_out, bp_act_name(net->layers[l].act));
-    emit(&o, o.md ? "; loss %s; %s precision.\n" : "; loss %s; %s\n",
-         bp_loss_name(net->loss), sizeof(bp_real) == 8 ? "double" : "float32");
-    emit(&o, o.md ? "\nInput:" : "  input:");
-    for (int k = 0; k < net->n_in; k++)
-        emit(&o, o.md ? "%s $%s = %s$" : "%s %s = %s", k ? "," : "",
-             sym(&o, S_OUT, -1, k, 0), given(&o, x[k]));
-    emit(&o, "; target:");
-    for (int j = 0; j < net->layers[L - 1].n_out; j++)
-        emit(&o, o.md ? "%s $%s = %s$" : "%s %s = %s", j ? "," : "",
-             sym(&o, S_T, L - 1, j, 0), given(&o, t[j]));
-    emit(&o, "\n");
-
+    intro(&o, x, t);
     if (count_weights(net) <= opts->max_weights) {
         forward_detail(&o, net);
-        error_detail(&o, net, t, e_total);
-        backward_detail(&o, net, t, fd);
-        /* the update of the chosen order; both: the standard one here and
-         * the seeds' order in the comparison below */
-        bp_real *std_grads = NULL;
-        if (opts->order == BP_EXPLAIN_ORDER_SEEDS &&
-            (std_grads = malloc(net->n_params * sizeof(bp_real)))) {
-            /* show the update with the gradients the seeds' order used */
-            memcpy(std_grads, net->grads, net->n_params * sizeof(bp_real));
-            memcpy(net->grads, seeds.first_grads,
-                   net->n_params * sizeof(bp_real));
-        }
-        bp_net *after;
-        if (!bp_net_clone(net, &after)) {
-            bp_net_train_step(after, x, t, 1,
-                              opts->order == BP_EXPLAIN_ORDER_SEEDS
-                                  ? BP_ORDER_SEEDS : BP_ORDER_STANDARD, NULL);
-            update_detail(&o, net, after, opts->lr);
-            bp_net_free(after);
-        }
-        if (std_grads) {
-            memcpy(net->grads, std_grads, net->n_params * sizeof(bp_real));
-            free(std_grads);
-        }
+        error_detail(&o, net, t, w.e_total);
+        backward_detail(&o, net, t, w.fd);
+        update_shown(&o, x, t, opts, &w);
     } else {
-        emit(&o, o.md ? "\nThis network has %ld weights, more than %d: each "
-                        "layer is summarised instead of shown weight by weight.\n"
-                      : "\n  This network has %ld weights, more than %d: each "
-                        "layer is summarised instead of shown weight by weight.\n",
-             count_weights(net), opts->max_weights);
-        eq_begin(&o);
-        emit(&o, "E = %s", num(&o, e_total));
-        eq_end(&o);
-        summary(&o, net, fd);
+        summarised(&o, opts, &w);
     }
-    orders_detail(&o, opts, &std, &seeds, net->layers[L - 1].n_out, L);
-done:
-    free(fd);
-    bp_net_free(net);
-    bp_net_free(std.net);
-    bp_net_free(seeds.net);
-    free(seeds.first_grads);
-    return st;
+    orders_detail(&o, opts, &w.std, &w.seeds, net->layers[net->n_layers - 1].n_out,
+                  net->n_layers);
+    work_free(&w);
+    return BP_OK;
 }
