@@ -340,7 +340,8 @@ static int eval_plots(const args *a, bp_model *m, const cli_data *d,
     if (m->n_classes && (labels = malloc((size_t)d->n * sizeof *labels)))
         for (int i = 0; i < d->n; i++)
             labels[i] = argmax(d->t + (size_t)i * k, k);
-    int rc = plot_regions_svg(a->regions, a->data, m, raw, labels, d->n, &err);
+    int rc = plot_regions_svg(a->regions, a->data, m, NULL, raw, labels,
+                              d->n, &err);
     if (rc)
         fprintf(stderr, "backprop eval: %s\n", err.msg);
     free(labels);

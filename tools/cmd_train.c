@@ -809,7 +809,8 @@ int cmd_train(int argc, char **argv)
             fprintf(stderr, "saved %s\n", a.save);
     }
     if (a.plot && s.n_history > 0 &&
-        plot_svg(a.plot, a.data, s.history, s.n_history, &err)) {
+        plot_svg(a.plot, a.data, a.test ? "test" : "validation", s.history,
+                 s.n_history, &err)) {
         fprintf(stderr, "backprop train: %s\n", err.msg);
         goto out;
     }

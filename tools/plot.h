@@ -7,11 +7,13 @@
 #include "backprop.h"
 
 /* Write an SVG chart of the per-epoch reports r[0..n) to path (atomically):
- * training and validation loss on a log-or-linear left axis (log when the
- * losses span more than a factor of 20), validation accuracy on the
- * right axis when present. Returns 0, or -1 with a message in err. */
-int plot_svg(const char *path, const char *title, const bp_epoch_report *r,
-             int n, bp_error *err);
+ * training and held-out loss on a log-or-linear left axis (log when the
+ * losses span more than a factor of 20), held-out accuracy on the right
+ * axis when present, the legend below the chart. val_name names the
+ * held-out set: "validation" (the default, for NULL) or "test". Returns
+ * 0, or -1 with a message in err. */
+int plot_svg(const char *path, const char *title, const char *val_name,
+             const bp_epoch_report *r, int n, bp_error *err);
 
 /* The confusion matrix as a heat map: counts[true][predicted], k classes
  * named names[k]; each cell shaded by its share of the true class. */
@@ -21,8 +23,11 @@ int plot_confusion_svg(const char *path, const char *title, const long *counts,
 /* For a network with 2 inputs: its decision regions over the plane (the
  * predicted class, or for one output the output, in colour), with the
  * data points x[n][2] (raw, before scaling) and their classes label[n]
- * (-1: unknown) on top, as seed 004's XOR figure. */
+ * (-1: unknown) on top, the axes named names[0] and names[1] (NULL:
+ * "input 1", "input 2") and a legend of the classes (or of the output's colour
+ * scale), as in the XOR figure of the worked examples. */
 int plot_regions_svg(const char *path, const char *title, bp_model *m,
-                     const bp_real *x, const int *label, int n, bp_error *err);
+                     const char *const names[2], const bp_real *x,
+                     const int *label, int n, bp_error *err);
 
 #endif

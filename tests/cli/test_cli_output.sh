@@ -124,4 +124,28 @@ printf 'x,y\n1,5\n2,5\n3,5\n' >"$TMP/flat.csv"
 $BP eval --model "$TMP/r.bpm" --data "$TMP/flat.csv" --json >"$TMP/flat.json"
 grep -q '"r2":null' "$TMP/flat.json" && ok "constant targets: r2 null in JSON, not nan" || fail "$(cat "$TMP/flat.json")"
 
+echo "plots: what the held-out set is called, a legend off the curves, a key to the regions"
+$BP train --data "$TMP/names.csv" --test "$TMP/names.csv" --epochs 3 --plot "$TMP/curves.svg" --quiet
+grep -q ">test loss<" "$TMP/curves.svg" && grep -q ">test accuracy<" "$TMP/curves.svg" &&
+    ! grep -q "validation" "$TMP/curves.svg" && ok "with --test the curves are 'test loss' and 'test accuracy'" ||
+    fail "curves with --test: $(grep -o '>[a-z]* [a-z]*<' "$TMP/curves.svg" | tr '\n' ' ')"
+$BP train --data "$TMP/names.csv" --val-split 0.2 --epochs 3 --plot "$TMP/curves.svg" --quiet
+grep -q ">validation loss<" "$TMP/curves.svg" && ok "with --val-split, 'validation loss'" || fail "no validation legend"
+# every legend entry lies below the plot area (y > its bottom edge), so no curve passes under it
+awk -F'"' '/<rect x="70" y="50"/ { for (i = 1; i < NF; i++) { if ($i ~ / height=$/) bottom = 50 + $(i + 1) } }
+    /<g><line/ { for (i = 1; i < NF; i++) if ($i ~ / y1=$/) { n++; if ($(i + 1) <= bottom) bad++ } }
+    END { exit !(n == 3 && bottom > 0 && bad == 0) }' "$TMP/curves.svg" &&
+    ok "the legend's 3 entries lie below the plot area" || fail "the legend overlaps the plot area"
+$BP eval --model "$TMP/names.bpm" --data "$TMP/names.csv" --regions "$TMP/regions.svg" >/dev/null
+grep -q ">input 1<" "$TMP/regions.svg" && grep -q ">input 2<" "$TMP/regions.svg" &&
+    ok "decision regions: both axes named" || fail "decision regions: no axis names"
+grep -q ">Smith, John<" "$TMP/regions.svg" && grep -q ">say &quot;hi&quot;<" "$TMP/regions.svg" && grep -q ">two?lines<" "$TMP/regions.svg" &&
+    ok "and a key naming each class" || fail "no class key: $(grep -o '<text[^>]*>[^<]*</text>' "$TMP/regions.svg" | tail -5)"
+if command -v rsvg-convert >/dev/null 2>&1; then
+    rsvg-convert "$TMP/curves.svg" -o "$TMP/curves.png" && rsvg-convert "$TMP/regions.svg" -o "$TMP/regions.png" &&
+        ok "both render (rsvg-convert)" || fail "rsvg-convert refused a plot"
+else
+    echo "  SKIP rendering the plots: no rsvg-convert (apt-get install librsvg2-bin)"
+fi
+
 summary cli_output
