@@ -149,9 +149,8 @@ bp_status bp_net_create(bp_net **out, int n_in, int n_layers,
 void bp_net_free(bp_net *net);
 
 /* A deep copy (parameters, optimizer state, settings, reserved batch
- * size). The copy uses the same allocator and runs on one thread with the
- * kernel this CPU picks (see bp_net_set_threads, bp_net_set_kernel). The
- * caller frees it. */
+ * size). The copy uses the same allocator and kernel, and runs on one
+ * thread (see bp_net_set_threads). The caller frees it. */
 bp_status bp_net_clone(const bp_net *net, bp_net **out);
 
 /* The message of the last failed call on this network, or "" if the last
@@ -167,25 +166,38 @@ bp_status bp_net_reserve(bp_net *net, int max_batch);
 
 /* ------------------------------------------------------------------ speed
  *
- * Products above a small size run on a blocked, packed matrix product
- * with a SIMD micro-kernel chosen at creation from what the CPU reports
- * (cpuid): AVX-512, else AVX2 + FMA, else portable C loops (always for
- * double). Small products (the seeds' nets, per-sample steps) stay on the
- * plain loops, with no setup or locking at all.
+ * Products above a small size run on a blocked matrix product with a
+ * SIMD micro-kernel; small ones (the worked example's nets, per-sample
+ * steps) stay on plain loops, with no setup or locking at all. A kernel
+ * is one instruction set's code: "avx512" (AVX-512F), "avx2" (AVX2 and
+ * FMA), "neon" (AArch64 Advanced SIMD) or "portable" (plain C, any CPU;
+ * always for double precision). bp_net_create takes the best kernel this
+ * CPU runs (cpuid, or the hardware capabilities on ARM), or the one the
+ * environment variable BP_KERNEL names, read then (bp_net_create fails
+ * with BP_ERR_ARG if that kernel is unknown or this CPU lacks it).
+ * Kernels give the same results to float rounding; one kernel gives the
+ * same bits for any number of threads.
  */
 
-/* Use n threads (1 = the caller only) for this network's larger products.
- * The threads and their packing space are created here, never in a
- * training step. Work is split by output columns, never over a sum, so
- * results are bit-identical for any n. */
+/* Use n threads (1 = the caller only) for this network's larger products
+ * and elementwise passes. Allocates: the threads and their packing space
+ * are created here, never in a training step. Work is handed out in
+ * pieces whose arithmetic does not depend on which thread takes them, so
+ * results are bit-identical for any n, and a thread that is slow to start
+ * (a busy machine) leaves its share to the others. */
 bp_status bp_net_set_threads(bp_net *net, int n);
 int bp_net_threads(const bp_net *net);
 
-/* The matrix kernel in use: "avx512", "avx2" or "portable". */
+/* The kernel in use: "avx512", "avx2", "neon" or "portable". */
 const char *bp_net_kernel(const bp_net *net);
-/* Choose it by name: "auto" (the best this CPU has), "avx512", "avx2" or
- * "portable". BP_ERR_ARG if this CPU or build lacks it. */
+/* Choose it by name, or "auto" for the best this CPU runs. Allocates
+ * (packing space). BP_ERR_ARG, with a message saying why, if the name is
+ * unknown or this CPU or build lacks the kernel. */
 bp_status bp_net_set_kernel(bp_net *net, const char *name);
+/* The kernels this build has, best first: i = 0, 1, ... until NULL. */
+const char *bp_kernel_name(int i);
+/* 1 if this CPU and build run the named kernel, else 0. */
+int bp_kernel_available(const char *name);
 
 /* ------------------------------------------------------------- inspecting */
 

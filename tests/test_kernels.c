@@ -5,10 +5,12 @@
  * kernel's outputs and gradients to float rounding; and any number of
  * threads gives bit-identical results, with no allocation in a step.
  */
+#define _POSIX_C_SOURCE 200809L /* setenv */
 #include "backprop.h"
 #include "test.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,14 +68,17 @@ static void data(int n_in, int n_out, int batch, bp_real *x, bp_real *t)
  * tails included, refuses the update and leaves the weights alone. */
 static void test_finite_check(void)
 {
-    static const char *const kernels[] = {"portable", "avx2", "avx512"};
     static const size_t pos[] = {0, 1, 7, 8, 15, 16, 31, 63, 64, 100, 320, 336, 337};
     const bp_real poison[] = {(bp_real)NAN, (bp_real)INFINITY, -(bp_real)INFINITY};
     int runs = 0, refused = 0, want = 0;
-    for (int kk = 0; kk < 3; kk++) {
-        bp_net *net = make(3, 37, 5, 1, kernels[kk], 1, NULL); /* 338 params */
-        if (!net)
-            continue; /* this CPU lacks the kernel */
+    for (int kk = 0; bp_kernel_name(kk); kk++) {
+        if (!bp_kernel_available(bp_kernel_name(kk)))
+            continue;
+        bp_net *net = make(3, 37, 5, 1, bp_kernel_name(kk), 1, NULL); /* 338 params */
+        if (!net) {
+            CHECK(0, "a network on kernel %s", bp_kernel_name(kk));
+            continue;
+        }
         const bp_real x[3] = {0.1f, -0.2f, 0.3f}, t[5] = {0, 1, 0, 0, 0};
         const size_t np = bp_net_n_params(net);
         bp_real *before = malloc(np * sizeof *before);
@@ -112,6 +117,70 @@ static double max_rel(const bp_real *a, const bp_real *b, size_t n)
     return worst;
 }
 
+/* The registry: names, what this CPU runs, BP_KERNEL read when a network
+ * is created, and clear refusals. */
+static void test_registry(void)
+{
+    int n = 0, here = 0, portable = 0;
+    for (int i = 0; bp_kernel_name(i); i++) {
+        n++;
+        here += bp_kernel_available(bp_kernel_name(i));
+        portable += strcmp(bp_kernel_name(i), "portable") == 0;
+    }
+    CHECK(n >= 1 && here >= 1 && portable == 1 &&
+              bp_kernel_available("portable") && !bp_kernel_available("sse9") &&
+              !bp_kernel_available(NULL),
+          "%d kernels in this build, %d on this CPU, portable among them", n,
+          here);
+    const char *saved = getenv("BP_KERNEL");
+    char keep[64] = "";
+    if (saved)
+        snprintf(keep, sizeof keep, "%s", saved);
+    const bp_layer_desc d[] = {{3, BP_ACT_TANH, 0}};
+    bp_net *net = NULL;
+    bp_error err;
+    setenv("BP_KERNEL", "portable", 1);
+    bp_status st = bp_net_create(&net, 2, 1, d, NULL, &err);
+    CHECK(st == BP_OK && strcmp(bp_net_kernel(net), "portable") == 0,
+          "BP_KERNEL=portable: the network runs '%s'", net ? bp_net_kernel(net) : "?");
+    bp_net_free(net);
+    net = NULL;
+    setenv("BP_KERNEL", "sse9", 1);
+    st = bp_net_create(&net, 2, 1, d, NULL, &err);
+    CHECK(st == BP_ERR_ARG && !net && strstr(err.msg, "BP_KERNEL") &&
+              strstr(err.msg, "sse9"),
+          "BP_KERNEL=sse9: refused (%s)", err.msg);
+    for (int i = 0; bp_kernel_name(i); i++) {
+        const char *k = bp_kernel_name(i);
+        if (bp_kernel_available(k))
+            continue;
+        setenv("BP_KERNEL", k, 1);
+        net = NULL;
+        st = bp_net_create(&net, 2, 1, d, NULL, &err);
+        CHECK(st == BP_ERR_ARG && !net && strstr(err.msg, "lacks"),
+              "BP_KERNEL=%s on a CPU without it: refused (%s)", k, err.msg);
+    }
+    setenv("BP_KERNEL", "", 1);
+    net = NULL;
+    const char *best = NULL;
+    for (int i = 0; bp_kernel_name(i) && !best; i++)
+        if (bp_kernel_available(bp_kernel_name(i)))
+            best = bp_kernel_name(i);
+    st = bp_net_create(&net, 2, 1, d, NULL, &err);
+    CHECK(st == BP_OK && strcmp(bp_net_kernel(net), best) == 0,
+          "BP_KERNEL empty: the best kernel here (%s)", net ? bp_net_kernel(net) : "?");
+    if (net) {
+        CHECK_STATUS(bp_net_set_kernel(net, "sse9"), BP_ERR_ARG);
+        CHECK(strstr(bp_net_errmsg(net), "unknown kernel 'sse9'") != NULL,
+              "set_kernel(sse9): %s", bp_net_errmsg(net));
+    }
+    bp_net_free(net);
+    if (saved)
+        setenv("BP_KERNEL", keep, 1);
+    else
+        unsetenv("BP_KERNEL");
+}
+
 int main(void)
 {
     static const int shapes[][4] = {
@@ -122,13 +191,18 @@ int main(void)
         /* batches under 8: the matrix-vector kernels, with row and
          * vector tails of every kind */
         {47, 45, 35, 1},  {784, 256, 10, 1}, {100, 67, 33, 5}, {33, 129, 2, 2}};
-    static const char *const kernels[] = {"avx512", "avx2"};
-    printf("kernels on this CPU\n");
-    {
-        bp_net *probe = make(2, 2, 2, 1, "auto", 1, NULL);
-        printf("  auto = %s\n", probe ? bp_net_kernel(probe) : "?");
-        bp_net_free(probe);
-    }
+    /* every kernel this CPU has but the portable one, the reference */
+    const char *kernels[8];
+    int n_kernels = 0;
+    printf("kernels on this CPU:");
+    for (int i = 0; bp_kernel_name(i) && n_kernels < 8; i++)
+        if (bp_kernel_available(bp_kernel_name(i))) {
+            printf(" %s", bp_kernel_name(i));
+            if (strcmp(bp_kernel_name(i), "portable") != 0)
+                kernels[n_kernels++] = bp_kernel_name(i);
+        }
+    printf("\n");
+    test_registry();
     int tried = 0;
     for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
         const int n_in = shapes[s][0], h = shapes[s][1], n_out = shapes[s][2],
@@ -145,10 +219,12 @@ int main(void)
             bp_net_train_step(ref, x, t, batch, BP_ORDER_STANDARD, NULL);
         bp_net_forward(ref, x, batch);
         bp_net_backward(ref, t, NULL);
-        for (size_t k = 0; k < sizeof kernels / sizeof *kernels; k++) {
+        for (int k = 0; k < n_kernels; k++) {
             bp_net *fast = make(n_in, h, n_out, batch, kernels[k], 1, NULL);
-            if (!fast)
-                continue; /* not on this CPU: reported below */
+            if (!fast) {
+                CHECK(0, "a network on kernel %s", kernels[k]);
+                continue;
+            }
             tried++;
             for (int step = 0; step < 3; step++)
                 bp_net_train_step(fast, x, t, batch, BP_ORDER_STANDARD, NULL);
@@ -168,7 +244,7 @@ int main(void)
         }
         /* threads: bit for bit, and no allocation in a step */
         bp_net *one = make(n_in, h, n_out, batch, "auto", 1, NULL);
-        for (int th = 2; th <= 3; th++) {
+        for (int th = 2; th <= 7; th += th == 3 ? 4 : 1) { /* 7: more threads than cores */
             counter c = {0};
             bp_allocator a = {count_alloc, count_free, &c};
             bp_net *many = make(n_in, h, n_out, batch, "auto", th, &a);
@@ -197,17 +273,17 @@ int main(void)
         free(x);
         free(t);
     }
-#if defined(__x86_64__) && !defined(BP_DOUBLE)
-    /* every kernel this CPU supports must have been exercised */
-    bp_net *probe = make(2, 2, 2, 1, "auto", 1, NULL);
-    const char *best = probe ? bp_net_kernel(probe) : "";
-    int want = strcmp(best, "avx512") == 0 ? 2 : strcmp(best, "avx2") == 0 ? 1 : 0;
-    CHECK(tried == want * (int)(sizeof shapes / sizeof *shapes),
-          "every SIMD kernel this CPU has (best: %s) was compared: %d runs",
-          best, tried);
-    bp_net_free(probe);
+    /* every SIMD kernel this CPU runs was compared; an x86-64 or AArch64
+     * CPU has one unless this is the double build */
+#if (defined(__x86_64__) || defined(__aarch64__)) && !defined(BP_DOUBLE) && \
+    !defined(__EMSCRIPTEN__)
+    CHECK(n_kernels >= 1 && tried == n_kernels * (int)(sizeof shapes / sizeof *shapes),
+          "every SIMD kernel this CPU has (%d) was compared with the portable "
+          "one: %d runs", n_kernels, tried);
 #else
-    CHECK(tried == 0, "no SIMD kernel in this build (%d runs)", tried);
+    CHECK(tried == n_kernels * (int)(sizeof shapes / sizeof *shapes),
+          "every SIMD kernel of this build (%d) was compared: %d runs",
+          n_kernels, tried);
 #endif
     test_finite_check();
     bp_net *n = make(2, 2, 2, 1, "auto", 1, NULL);

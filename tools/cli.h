@@ -31,6 +31,9 @@ int cli_int(const char *cmd, const char *opt, const char *s, long lo, long hi,
 int cli_int_list(const char *cmd, const char *opt, const char *s, long lo,
                  long hi, int *out, int max, int *n);
 /* A comma-separated list of numbers; *n gets the count (at most max). */
+/* --kernel NAME: "auto" or a kernel this CPU runs; else a message naming
+ * those it runs, and 1. */
+int cli_kernel(const char *cmd, const char *name);
 int cli_list(const char *cmd, const char *opt, const char *s, bp_real *out,
              int max, int *n);
 /* Before any work is done: can the command write path, given to option

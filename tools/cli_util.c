@@ -98,6 +98,25 @@ int cli_int_list(const char *cmd, const char *opt, const char *s, long lo,
     }
 }
 
+int cli_kernel(const char *cmd, const char *name)
+{
+    if (strcmp(name, "auto") == 0 || bp_kernel_available(name))
+        return 0;
+    fprintf(stderr, "backprop %s: --kernel %s: ", cmd, name);
+    int known = 0;
+    for (int i = 0; bp_kernel_name(i); i++)
+        known |= strcmp(bp_kernel_name(i), name) == 0;
+    fprintf(stderr, known ? "this CPU lacks it" : "not a kernel of this build");
+    const char *sep = " (kernels here: auto, ";
+    for (int i = 0; bp_kernel_name(i); i++)
+        if (bp_kernel_available(bp_kernel_name(i))) {
+            fprintf(stderr, "%s%s", sep, bp_kernel_name(i));
+            sep = ", ";
+        }
+    fprintf(stderr, ")\n");
+    return 1;
+}
+
 int cli_list(const char *cmd, const char *opt, const char *s, bp_real *out,
              int max, int *n)
 {

@@ -18,6 +18,7 @@
 
 typedef struct {
     const char *model, *data, *label, *header, *output, *plot, *regions;
+    const char *kernel;
     int json, proba;
 } args;
 
@@ -25,14 +26,14 @@ static int parse(const char *cmd, int argc, char **argv, args *a,
                  void (*usage)(FILE *))
 {
     enum { O_MODEL = 256, O_DATA, O_LABEL, O_HEADER, O_OUT, O_JSON, O_HELP,
-           O_PLOT, O_REGIONS, O_PROBA };
+           O_PLOT, O_REGIONS, O_PROBA, O_KERNEL };
     static const struct option lo[] = {
         {"model", 1, 0, O_MODEL}, {"data", 1, 0, O_DATA},
         {"test", 1, 0, O_DATA},   {"label", 1, 0, O_LABEL},
         {"header", 1, 0, O_HEADER}, {"output", 1, 0, O_OUT},
         {"json", 0, 0, O_JSON},   {"help", 0, 0, O_HELP},
         {"plot", 1, 0, O_PLOT},   {"regions", 1, 0, O_REGIONS},
-        {"proba", 0, 0, O_PROBA}, {0, 0, 0, 0}};
+        {"proba", 0, 0, O_PROBA}, {"kernel", 1, 0, O_KERNEL}, {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
     opterr = 0;
@@ -49,6 +50,11 @@ static int parse(const char *cmd, int argc, char **argv, args *a,
         case O_PLOT: a->plot = optarg; break;
         case O_REGIONS: a->regions = optarg; break;
         case O_PROBA: a->proba = 1; break;
+        case O_KERNEL:
+            if (cli_kernel(cmd, optarg))
+                return -1;
+            a->kernel = optarg;
+            break;
         case O_HELP: usage(stdout); return 1;
         case ':':
             fprintf(stderr, "backprop %s: %s needs a value\n", cmd, argv[optind - 1]);
@@ -79,6 +85,11 @@ static int load(const char *cmd, const args *a, int inputs_only, bp_model **m,
     bp_error err;
     if (bp_model_load(a->model, m, &err)) {
         fprintf(stderr, "backprop %s: %s\n", cmd, err.msg);
+        return -1;
+    }
+    if (a->kernel && bp_net_set_kernel((*m)->net, a->kernel)) {
+        fprintf(stderr, "backprop %s: --kernel %s: %s\n", cmd, a->kernel,
+                bp_net_errmsg((*m)->net));
         return -1;
     }
     const int n_in = bp_net_n_in((*m)->net);
@@ -129,7 +140,8 @@ static void eval_usage(FILE *f)
                "data's\nunits. --json prints the same as one JSON object. "
                "--plot draws the\nconfusion matrix as a heat map; --regions, "
                "for a model with two inputs,\nits decision regions with the "
-               "data points.\n");
+               "data points. --kernel NAME runs it on that\nkernel (auto, or "
+               "one `backprop info --kernels` lists).\n");
 }
 
 /* The loss as trained (on targets scaled as the network learned them)
@@ -428,7 +440,8 @@ static void predict_usage(FILE *f)
                "model's input width is read as inputs alone; a wider one "
                "has\ntargets too, in the column --label names (default: the "
                "last). --output\n(-o) writes the file atomically (default: "
-               "standard output).\n");
+               "standard output). --kernel NAME\nruns it on that kernel (auto, "
+               "or one `backprop info --kernels` lists).\n");
 }
 
 /* The predictions as CSV: a header line, then one line per sample. */

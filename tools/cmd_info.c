@@ -10,20 +10,48 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: backprop info MODEL\n\n"
+    fprintf(f, "usage: backprop info MODEL\n"
+               "       backprop info --kernels\n\n"
                "Show a model's architecture, parameter count, loss, each "
                "layer's weights\nand which of them are frozen, the input "
                "and target scaling, the classes,\nthe training file's "
-               "columns, what export can make of it and, for a\n"
-               "checkpoint, where training stopped.\n");
+               "columns, what export can make of it, for a\n"
+               "checkpoint where training stopped, and the kernel that runs "
+               "it here.\n--kernels lists the kernels this CPU runs, best "
+               "first, one a line\n(BP_KERNEL=NAME or --kernel NAME chooses "
+               "one).\n");
 }
 
-/* The model path from MODEL or --model; 0, 1 after --help, -1 on a
- * usage error. */
+/* The kernels this CPU runs, best first, one a line. */
+static void list_kernels(void)
+{
+    for (int i = 0; bp_kernel_name(i); i++)
+        if (bp_kernel_available(bp_kernel_name(i)))
+            printf("%s\n", bp_kernel_name(i));
+}
+
+/* "avx2 (this CPU also runs portable)": the kernel a network gets here. */
+static void info_kernel(const bp_net *net)
+{
+    printf("kernel     %s", bp_net_kernel(net));
+    const char *sep = " (this CPU also runs ";
+    for (int i = 0; bp_kernel_name(i); i++) {
+        const char *k = bp_kernel_name(i);
+        if (strcmp(k, bp_net_kernel(net)) && bp_kernel_available(k)) {
+            printf("%s%s", sep, k);
+            sep = ", ";
+        }
+    }
+    printf("%s\n", *sep == ',' ? ")" : "");
+}
+
+/* The model path from MODEL or --model; 0, 1 after --help or
+ * --kernels, -1 on a usage error. */
 static int info_parse(int argc, char **argv, const char **path)
 {
     static const struct option longopts[] = {{"help", no_argument, 0, 'h'},
                                              {"model", required_argument, 0, 'm'},
+                                             {"kernels", no_argument, 0, 'k'},
                                              {0, 0, 0, 0}};
     int c;
     *path = NULL;
@@ -35,6 +63,9 @@ static int info_parse(int argc, char **argv, const char **path)
             return 1;
         } else if (c == 'm') {
             *path = optarg;
+        } else if (c == 'k') {
+            list_kernels();
+            return 1;
         } else {
             fprintf(stderr, "backprop info: unknown option '%s'\n",
                     argv[optind - 1]);
@@ -181,6 +212,7 @@ int cmd_info(int argc, char **argv)
                (unsigned long long)m->seed);
     info_export(m->net);
     printf("precision  %s\n", bp_real_size() == 8 ? "double" : "float32");
+    info_kernel(m->net);
     bp_model_free(m);
     return CLI_OK;
 }

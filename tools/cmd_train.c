@@ -46,6 +46,8 @@ static void usage(FILE *f)
         "  --order standard|seeds  --patience N (early stopping)\n"
         "  --threads N          threads for the larger products (default 1);\n"
         "                       results are bit-identical for any N\n"
+        "  --kernel NAME        auto (default), or a kernel `backprop info\n"
+        "                       --kernels` lists (also BP_KERNEL=NAME)\n"
         "files\n"
         "  --save FILE          the trained model (text form if FILE ends in .txt)\n"
         "  --checkpoint FILE --checkpoint-every N   resumable state every N epochs\n"
@@ -64,7 +66,7 @@ typedef struct {
     const char *data, *test, *label, *classes, *header, *scale;
     double val_split;
     const char *layers, *hidden, *hidden_act, *output_act, *loss, *init;
-    const char *optim, *order;
+    const char *optim, *order, *kernel;
     double lr, momentum, weight_decay, clip;
     int batch, epochs, patience, threads, ckpt_every, ckpt_batches, quiet,
         verbose, debug_sync;
@@ -90,7 +92,7 @@ static int parse(int argc, char **argv, args *a)
         O_LAYERS, O_HIDDEN, O_HACT, O_OACT, O_LOSS, O_INIT, O_OPTIM, O_LR,
         O_MOM, O_WD, O_CLIP, O_BATCH, O_EPOCHS, O_SEED, O_ORDER, O_PAT,
         O_THREADS, O_SAVE, O_CKPT, O_CKPT_N, O_RESUME, O_LOG, O_PLOT, O_QUIET,
-        O_VERBOSE, O_HELP, O_CKPT_B, O_DSYNC
+        O_VERBOSE, O_HELP, O_CKPT_B, O_DSYNC, O_KERNEL
     };
     static const struct option lo[] = {
         {"data", 1, 0, O_DATA}, {"test", 1, 0, O_TEST},
@@ -104,7 +106,8 @@ static int parse(int argc, char **argv, args *a)
         {"clip", 1, 0, O_CLIP}, {"batch", 1, 0, O_BATCH},
         {"epochs", 1, 0, O_EPOCHS}, {"seed", 1, 0, O_SEED},
         {"order", 1, 0, O_ORDER}, {"patience", 1, 0, O_PAT},
-        {"threads", 1, 0, O_THREADS}, {"save", 1, 0, O_SAVE},
+        {"threads", 1, 0, O_THREADS}, {"kernel", 1, 0, O_KERNEL},
+        {"save", 1, 0, O_SAVE},
         {"checkpoint", 1, 0, O_CKPT}, {"checkpoint-every", 1, 0, O_CKPT_N},
         {"checkpoint-batches", 1, 0, O_CKPT_B},
         {"debug-sync", 1, 0, O_DSYNC},
@@ -181,6 +184,11 @@ static int parse(int argc, char **argv, args *a)
         case O_THREADS:
             if (cli_int(cmd, "--threads", optarg, 1, 256, &a->threads))
                 return -1;
+            break;
+        case O_KERNEL:
+            if (cli_kernel(cmd, optarg))
+                return -1;
+            a->kernel = optarg;
             break;
         case O_SAVE: a->save = optarg; break;
         case O_CKPT: a->checkpoint = optarg; break;
@@ -701,6 +709,11 @@ int cmd_train(int argc, char **argv)
                 bp_net_n_params(model->net));
     if (bp_net_set_threads(model->net, a.threads)) {
         fprintf(stderr, "backprop train: --threads %d: %s\n", a.threads,
+                bp_net_errmsg(model->net));
+        goto out;
+    }
+    if (a.kernel && bp_net_set_kernel(model->net, a.kernel)) {
+        fprintf(stderr, "backprop train: --kernel %s: %s\n", a.kernel,
                 bp_net_errmsg(model->net));
         goto out;
     }

@@ -18,6 +18,7 @@
 #define BP_INTERNAL_H
 
 #include "backprop.h"
+#include "kernel/kernel.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -36,29 +37,6 @@
 #define bp_sqrt sqrtf
 #define bp_fabs fabsf
 #endif
-
-typedef struct bp_pool bp_pool;
-
-/* The most threads a network may use (bp_net_set_threads). */
-#define BP_MAX_THREADS 1024
-
-/* Which micro-kernels the products use (gemm.h): the blocked product's,
- * and the matrix-vector products of one sample. NULL: portable loops. */
-typedef struct {
-    const char *name;
-    void (*kernel)(int kc, const float *a, int sa, const float *b, int sb,
-                   float *c, int ldc, int mr, int nr, int accumulate,
-                   const float *bias);
-    /* the same reading A from MR rows in place (NULL: pack them) */
-    void (*kernel_rows)(int kc, const float *a, int lda, const float *b,
-                        int sb, float *c, int ldc, int mr, int nr,
-                        int accumulate, const float *bias);
-    int mr, nr;
-    void (*gemv)(int m, int k, const float *x, const float *w,
-                 const float *b, float *y);
-    void (*gemvt)(int m, int k, const float *d, const float *w, float *p);
-    int (*finite)(const float *v, size_t n); /* bp__all_finite's job */
-} bp_kernel_info;
 
 typedef struct {
     int n_in, n_out;
@@ -86,14 +64,9 @@ struct bp_net {
     int have_delta;   /* a backward phase ran on the current forward */
     int update_nonfinite; /* the last update wrote a NaN or Inf weight */
 
-    /* speed: the kernel chosen at creation, the threads, and the packing
-     * space of the blocked product (threads x pack_per_thread floats) */
-    bp_kernel_info kern;
-    bp_pool *pool;
-    int threads;
-    float *pack;            /* packing space, 64-byte aligned, inside */
-    void *pack_mem;         /* this allocation (freed) */
-    size_t pack_per_thread; /* floats; a multiple of 16 */
+    /* speed: what the products run with (the kernel chosen at creation,
+     * the threads, the packing space), owned by the network */
+    bp_kctx kc;
 
     bp_loss loss;
     bp_reduction reduction;
@@ -102,10 +75,6 @@ struct bp_net {
 
     char err[256];
 };
-
-/* allocation through the network's allocator */
-void *bp__alloc(const bp_allocator *a, size_t size);
-void bp__free(const bp_allocator *a, void *p);
 
 /* Set the network's message and return the status. printf-style. */
 bp_status bp__fail(bp_net *net, bp_status st, const char *fmt, ...)
@@ -125,13 +94,6 @@ static inline bp_status bp__ok(bp_net *net)
     net->err[0] = '\0';
     return BP_OK;
 }
-
-/* 1 if all n values are finite. */
-int bp__all_finite(const bp_real *v, size_t n);
-/* The same on this CPU's widest vectors, where it has them (phases.c). */
-int bp__finite(const bp_net *net, const bp_real *v, size_t n);
-/* The same, shared by the network's threads when v is long (phases.c). */
-int bp__all_finite_par(bp_net *net, const bp_real *v, size_t n);
 
 /* The forward phase of the n samples already in net->x, which the caller
  * filled and checked (phases.c; bp_train gathers its batches there). */
@@ -189,22 +151,6 @@ static inline bp_real bp__sigmoid(bp_real z)
     return (z >= 0 ? 1 : e) / (1 + e);
 }
 
-/* ---- matrix kernels (kernel.c) ----
- * Row-major; the three products backpropagation needs, on the net's
- * kernel and threads. */
-
-/* Y[n][m] = X[n][k] W[m][k]^T + b[m]      (forward: z = W x + b) */
-void bp__gemm_xwt_bias(bp_net *net, int n, int m, int k, const bp_real *x,
-                       const bp_real *w, const bp_real *b, bp_real *y);
-/* G[m][k] = D[n][m]^T A[n][k]             (dE/dW = delta^T a_below) */
-void bp__gemm_dta(bp_net *net, int n, int m, int k, const bp_real *d,
-                  const bp_real *a, bp_real *g);
-/* P[n][k] = D[n][m] W[m][k]               (delta passed back) */
-void bp__gemm_dw(bp_net *net, int n, int m, int k, const bp_real *d,
-                 const bp_real *w, bp_real *p);
-/* g[m] = sum over rows of D[n][m]          (dE/db) */
-void bp__colsum(int n, int m, const bp_real *d, bp_real *g);
-
 /* ---- optimizer (optim.c) ---- */
 
 bp_status bp__optim_check(const bp_optim *o, char *msg, size_t len);
@@ -213,15 +159,6 @@ bp_status bp__optim_check(const bp_optim *o, char *msg, size_t len);
 /* One optimizer step on params[off..off+count); returns non-zero if a
  * weight it wrote is NaN or Inf. */
 int bp__optim_apply(bp_net *net, size_t off, size_t count, long t);
-
-/* ---- threads (pool.c) ---- */
-bp_status bp__pool_create(bp_pool **out, int n_threads, const bp_allocator *a);
-void bp__pool_free(bp_pool *pool);
-int bp__pool_size(const bp_pool *pool);
-/* Run fn(arg, tid, n) on every thread (the caller is tid 0); returns when
- * all are done. A NULL pool runs fn(arg, 0, 1). */
-void bp__pool_run(bp_pool *pool, void (*fn)(void *arg, int tid, int n),
-                  void *arg);
 
 /* ---- the library's own logarithm (rng.c), for portable normals ---- */
 double bp__ln(double x);

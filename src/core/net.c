@@ -2,9 +2,11 @@
  * net.c - a network's life: creation, workspace, settings, parameters,
  * initialisation. The phases themselves are in phases.c.
  */
-#include "kernel/gemm.h"
+#include "core/internal.h"
 
 #include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Limits that keep every size_t product below overflow on any platform. */
@@ -89,11 +91,18 @@ bp_status bp_net_create(bp_net **out, int n_in, int n_layers,
                                 "allocator: give both alloc and free");
         a = *alloc;
     }
+    /* the kernel: the best this CPU runs, or the one BP_KERNEL forces
+     * (read here, once per network: the library keeps no global state) */
+    const bp_kernel *kern;
+    char why[160];
+    if (bp__kernel_choose(getenv("BP_KERNEL"), &kern, why, sizeof why))
+        return bp__fail_err(err, BP_ERR_ARG, "BP_KERNEL: %s", why);
     bp_net *net = bp__alloc(&a, sizeof *net);
     if (!net)
         return bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
     memset(net, 0, sizeof *net);
     net->alloc = a;
+    bp__kctx_init(&net->kc, kern, &a);
     net->n_in = n_in;
     net->n_layers = n_layers;
     net->n_params = n_params;
@@ -124,8 +133,6 @@ bp_status bp_net_create(bp_net **out, int n_in, int n_layers,
     net->loss = BP_LOSS_SSE;
     net->reduction = BP_REDUCE_MEAN;
     net->optim = bp_optim_defaults(BP_OPT_SGD);
-    net->threads = 1;
-    net->kern = bp__kernel_pick(NULL);
     st = bp_net_reserve(net, 1);
     if (st) {
         bp_net_free(net);
@@ -144,33 +151,19 @@ void bp_net_free(bp_net *net)
     if (!net)
         return;
     bp_allocator a = net->alloc;
-    bp__pool_free(net->pool);
-    bp__free(&a, net->pack_mem);
+    bp__kctx_free(&net->kc);
     bp__free(&a, net->ws);
     bp__free(&a, net->params);
     bp__free(&a, net->layers);
     bp__free(&a, net);
 }
 
-/* Packing space of the blocked product for batches of max_batch on
- * `threads` threads; none when the portable loops do all the work. */
-static bp_status alloc_pack(bp_net *net, int max_batch, int threads)
+/* Packing space for the products of batches up to max_batch: their K
+ * is a batch or a width, their N a width. */
+static bp_status reserve_pack(bp_net *net, int max_batch)
 {
-    if (!net->kern.kernel)
-        return BP_OK;
     const int max_k = max_batch > net->max_widest ? max_batch : net->max_widest;
-    /* Each thread's space starts on a cache line: the micro-kernels'
-     * 64-byte loads from a packed panel then never straddle two lines, and
-     * no line is shared by two threads (malloc promises 16 bytes). */
-    const size_t per = (bp__gemm_pack_floats(max_k, net->max_widest) + 15) / 16 * 16;
-    void *mem = bp__alloc(&net->alloc, (size_t)threads * per * sizeof(float) + 64);
-    if (!mem)
-        return BP_ERR_NOMEM;
-    bp__free(&net->alloc, net->pack_mem);
-    net->pack_mem = mem;
-    net->pack = (float *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
-    net->pack_per_thread = per;
-    return BP_OK;
+    return bp__kctx_reserve(&net->kc, max_k, net->max_widest);
 }
 
 bp_status bp_net_set_threads(bp_net *net, int n)
@@ -180,43 +173,28 @@ bp_status bp_net_set_threads(bp_net *net, int n)
     if (n < 1 || n > BP_MAX_THREADS)
         return bp__fail(net, BP_ERR_SIZE, "threads: %d is not in 1..%d", n,
                         BP_MAX_THREADS);
-    if (n == net->threads)
-        return bp__ok(net);
-    bp_pool *pool = NULL;
-    if (n > 1 && bp__pool_create(&pool, n, &net->alloc))
+    if (bp__kctx_set_threads(&net->kc, n))
         return bp__fail(net, BP_ERR_NOMEM, "cannot start %d threads", n);
-    if (alloc_pack(net, net->max_batch, n)) {
-        bp__pool_free(pool);
-        return bp__fail(net, BP_ERR_NOMEM, "out of memory for %d threads", n);
-    }
-    bp__pool_free(net->pool);
-    net->pool = pool;
-    net->threads = n;
     return bp__ok(net);
 }
 
-int bp_net_threads(const bp_net *net) { return net ? net->threads : 0; }
+int bp_net_threads(const bp_net *net) { return net ? net->kc.threads : 0; }
 
 const char *bp_net_kernel(const bp_net *net)
 {
-    return net ? net->kern.name : "portable";
+    return net ? net->kc.k->name : "portable";
 }
 
 bp_status bp_net_set_kernel(bp_net *net, const char *name)
 {
     if (!net || !name)
         return BP_ERR_NULL;
-    bp_kernel_choice k = bp__kernel_pick(strcmp(name, "auto") ? name : NULL);
-    if (strcmp(name, "auto") != 0 && strcmp(k.name, name) != 0)
-        return bp__fail(net, BP_ERR_ARG, "kernel '%s' is not available here "
-                        "(this CPU and build run '%s')", name,
-                        bp__kernel_pick(NULL).name);
-    bp_kernel_info old = net->kern;
-    net->kern = k;
-    if (alloc_pack(net, net->max_batch, net->threads)) {
-        net->kern = old;
-        return bp__fail(net, BP_ERR_NOMEM, "out of memory");
-    }
+    const bp_kernel *k;
+    if (bp__kernel_choose(name, &k, net->err, sizeof net->err))
+        return BP_ERR_ARG;
+    if (bp__kctx_set_kernel(&net->kc, k))
+        return bp__fail(net, BP_ERR_NOMEM, "out of memory for kernel '%s'",
+                        name);
     return bp__ok(net);
 }
 
@@ -240,7 +218,7 @@ bp_status bp_net_reserve(bp_net *net, int max_batch)
     if (!ws)
         return bp__fail(net, BP_ERR_NOMEM,
                         "out of memory reserving a batch of %d", max_batch);
-    if (alloc_pack(net, max_batch, net->threads)) {
+    if (reserve_pack(net, max_batch)) {
         bp__free(&net->alloc, ws);
         return bp__fail(net, BP_ERR_NOMEM,
                         "out of memory reserving a batch of %d", max_batch);
@@ -284,7 +262,8 @@ bp_status bp_net_clone(const bp_net *net, bp_net **out)
     bp__free(&net->alloc, descs);
     if (st)
         return st;
-    if (net->max_batch > 1 && (st = bp_net_reserve(c, net->max_batch))) {
+    if ((net->max_batch > 1 && (st = bp_net_reserve(c, net->max_batch))) ||
+        (st = bp__kctx_set_kernel(&c->kc, net->kc.k))) {
         bp_net_free(c);
         return st;
     }

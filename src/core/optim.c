@@ -260,7 +260,7 @@ int bp__optim_apply(bp_net *net, size_t off, size_t count, long t)
     for (size_t c = 0; c < count; c += CHUNK) {
         const size_t k = count - c < CHUNK ? count - c : CHUNK;
         apply(net, off + c, k, t);
-        bad |= !bp__finite(net, net->params + off + c, k);
+        bad |= !bp__finite_vec(net->kc.k, net->params + off + c, k);
     }
     return bad;
 }

@@ -36,7 +36,7 @@ void bp__forward_x(bp_net *net, int n)
     const bp_real *below = net->x;
     for (int l = 0; l < net->n_layers; l++) {
         bp_layer *ly = &net->layers[l];
-        bp__gemm_xwt_bias(net, n, ly->n_out, ly->n_in, below,
+        bp__gemm_xwt_bias(&net->kc, n, ly->n_out, ly->n_in, below,
                           net->params + ly->w_off, net->params + ly->b_off,
                           ly->z);
         act_rows(net, ly, n, 0);
@@ -145,7 +145,7 @@ static void layer_grads(bp_net *net, int l)
 {
     bp_layer *ly = &net->layers[l];
     const bp_real *below = l ? net->layers[l - 1].a : net->x;
-    bp__gemm_dta(net, net->batch, ly->n_out, ly->n_in, ly->delta, below,
+    bp__gemm_dta(&net->kc, net->batch, ly->n_out, ly->n_in, ly->delta, below,
                  net->grads + ly->w_off);
     bp__colsum(net->batch, ly->n_out, ly->delta, net->grads + ly->b_off);
 }
@@ -154,78 +154,41 @@ static void layer_grads(bp_net *net, int l)
 static void pass_delta_down(bp_net *net, int l)
 {
     bp_layer *ly = &net->layers[l], *lo = &net->layers[l - 1];
-    bp__gemm_dw(net, net->batch, ly->n_out, ly->n_in, ly->delta,
+    bp__gemm_dw(&net->kc, net->batch, ly->n_out, ly->n_in, ly->delta,
                 net->params + ly->w_off, lo->delta);
     act_rows(net, lo, net->batch, 1);
 }
 
-/* Elementwise work shared by the net's threads: each takes a contiguous
- * slice, so the results are those of one thread. Below this size the
- * hand-off costs more than it saves. */
-enum { PAR_MIN = 1 << 16 };
+/* Elementwise work shared by the net's threads (kernel/parallel.c): each
+ * takes contiguous ranges, so the results are those of one thread. Below
+ * this many values a range costs more to hand over than to do. */
+enum { GRAIN = 1 << 15 };
 
 typedef struct {
     bp_net *net;
-    size_t off, count;
+    size_t off;
     int bad[BP_MAX_THREADS];
 } optim_job;
 
-static void optim_part(void *arg, int tid, int n)
+static void optim_part(void *arg, size_t lo, size_t hi, int tid)
 {
     optim_job *j = arg;
-    const size_t lo = j->count * (size_t)tid / (size_t)n;
-    const size_t hi = j->count * (size_t)(tid + 1) / (size_t)n;
-    j->bad[tid] = hi > lo && bp__optim_apply(j->net, j->off + lo, hi - lo,
-                                             j->net->step);
-}
-
-typedef struct {
-    const bp_net *net;
-    const bp_real *v;
-    size_t n;
-    int bad[BP_MAX_THREADS];
-} finite_job;
-
-int bp__finite(const bp_net *net, const bp_real *v, size_t n)
-{
-#ifndef BP_DOUBLE
-    if (net->kern.finite && n >= 256) /* per-sample steps: no detour */
-        return net->kern.finite(v, n);
-#else
-    (void)net;
-#endif
-    return bp__all_finite(v, n);
-}
-
-static void finite_part(void *arg, int tid, int nt)
-{
-    finite_job *j = arg;
-    const size_t lo = j->n * (size_t)tid / (size_t)nt;
-    const size_t hi = j->n * (size_t)(tid + 1) / (size_t)nt;
-    j->bad[tid] = !bp__finite(j->net, j->v + lo, hi - lo);
-}
-
-int bp__all_finite_par(bp_net *net, const bp_real *v, size_t n)
-{
-    if (!net->pool || n < PAR_MIN)
-        return bp__finite(net, v, n);
-    finite_job j = {net, v, n, {0}};
-    bp__pool_run(net->pool, finite_part, &j);
-    for (int i = 0; i < bp__pool_size(net->pool); i++)
-        if (j.bad[i])
-            return 0;
-    return 1;
+    j->bad[tid] |= bp__optim_apply(j->net, j->off + lo, hi - lo, j->net->step);
 }
 
 /* Returns non-zero if a weight written is NaN or Inf. */
 static inline int optim_range(bp_net *net, size_t off, size_t count)
 {
-    if (!net->pool || count < PAR_MIN) /* per-sample steps: no detour */
+    if (!net->kc.pool || count < 2 * GRAIN) /* per-sample steps: no detour */
         return bp__optim_apply(net, off, count, net->step);
-    optim_job j = {net, off, count, {0}};
-    bp__pool_run(net->pool, optim_part, &j);
+    optim_job j;
+    j.net = net;
+    j.off = off;
+    for (int i = 0; i < net->kc.threads; i++)
+        j.bad[i] = 0;
+    bp__parallel(&net->kc, count, GRAIN, optim_part, &j);
     int bad = 0;
-    for (int i = 0; i < bp__pool_size(net->pool); i++)
+    for (int i = 0; i < net->kc.threads; i++)
         bad |= j.bad[i];
     return bad;
 }
@@ -241,31 +204,29 @@ static void update_layer(bp_net *net, int l)
 }
 
 /* The activation of a block of rows (forward) or its derivative
- * (backward), split by rows over the threads. */
+ * (backward), in ranges of rows over the threads. */
 typedef struct {
     const bp_layer *ly;
-    int n, backward;
+    int backward;
 } act_job;
 
-static void act_part(void *arg, int tid, int nt)
+static void act_part(void *arg, size_t lo, size_t hi, int tid)
 {
     const act_job *j = arg;
     const bp_layer *ly = j->ly;
-    const int lo = (int)((long)j->n * tid / nt), hi = (int)((long)j->n * (tid + 1) / nt);
-    const size_t o = (size_t)lo * ly->n_out;
-    if (hi <= lo)
-        return;
+    const size_t o = lo * (size_t)ly->n_out;
+    (void)tid;
     if (j->backward)
         bp__act_backward(ly->act, ly->act_param, ly->z + o, ly->a + o,
-                         ly->delta + o, ly->delta + o, hi - lo, ly->n_out);
+                         ly->delta + o, ly->delta + o, (int)(hi - lo), ly->n_out);
     else
-        bp__act_forward(ly->act, ly->act_param, ly->z + o, ly->a + o, hi - lo,
-                        ly->n_out);
+        bp__act_forward(ly->act, ly->act_param, ly->z + o, ly->a + o,
+                        (int)(hi - lo), ly->n_out);
 }
 
 static inline void act_rows(bp_net *net, const bp_layer *ly, int n, int backward)
 {
-    if (!net->pool || (size_t)n * ly->n_out < PAR_MIN / 4) {
+    if (!net->kc.pool || (size_t)n * ly->n_out < GRAIN / 2) {
         if (backward) /* per-sample steps: no detour */
             bp__act_backward(ly->act, ly->act_param, ly->z, ly->a, ly->delta,
                              ly->delta, n, ly->n_out);
@@ -274,8 +235,9 @@ static inline void act_rows(bp_net *net, const bp_layer *ly, int n, int backward
                             ly->n_out);
         return;
     }
-    act_job j = {ly, n, backward};
-    bp__pool_run(net->pool, act_part, &j);
+    act_job j = {ly, backward};
+    const size_t rows = (GRAIN / 4 + (size_t)ly->n_out - 1) / (size_t)ly->n_out;
+    bp__parallel(&net->kc, (size_t)n, rows, act_part, &j);
 }
 
 /* The backward phase in either order. With BP_ORDER_SEEDS each layer is
@@ -321,7 +283,7 @@ bp_status bp_net_update(bp_net *net)
         return bp__fail(net, BP_ERR_STATE,
                         "update without a backward phase since the last "
                         "forward phase");
-    if (!bp__all_finite_par(net, net->grads, net->n_params))
+    if (!bp__finite_par(&net->kc, net->grads, net->n_params))
         return bp__fail(net, BP_ERR_NONFINITE,
                         "a gradient is NaN or Inf; weights left unchanged "
                         "(lower the learning rate, or clip gradients)");
@@ -358,7 +320,7 @@ static inline unsigned nonfinite(bp_real v)
  * plain, sequential loops), nothing frozen, no threads? */
 static int small_step(const bp_net *net, int n, bp_order order)
 {
-    if (n != 1 || order != BP_ORDER_STANDARD || net->pool ||
+    if (n != 1 || order != BP_ORDER_STANDARD || net->kc.pool ||
         net->n_layers > 8)
         return 0;
     for (int l = 0; l < net->n_layers; l++) {

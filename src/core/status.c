@@ -1,6 +1,6 @@
 /*
- * status.c - status strings, error messages and allocation: the small
- * plumbing every other file leans on.
+ * status.c - status strings and error messages: the small plumbing
+ * every other file leans on.
  */
 #include "core/internal.h"
 
@@ -27,23 +27,6 @@ const char *bp_status_str(bp_status status)
 
 int bp_real_size(void) { return (int)sizeof(bp_real); }
 
-void *bp__alloc(const bp_allocator *a, size_t size)
-{
-    if (size == 0)
-        size = 1;
-    return a->alloc ? a->alloc(a->ctx, size) : malloc(size);
-}
-
-void bp__free(const bp_allocator *a, void *p)
-{
-    if (!p)
-        return;
-    if (a->free)
-        a->free(a->ctx, p);
-    else
-        free(p);
-}
-
 bp_status bp__fail(bp_net *net, bp_status st, const char *fmt, ...)
 {
     va_list ap;
@@ -63,30 +46,4 @@ bp_status bp__fail_err(bp_error *err, bp_status st, const char *fmt, ...)
         err->status = st;
     }
     return st;
-}
-
-int bp__all_finite(const bp_real *v, size_t n)
-{
-    /* A float is NaN or Inf exactly when its exponent bits are all ones.
-     * Testing the bits with integer operations lets the compiler
-     * vectorise the loop (a floating-point sum could not be reordered),
-     * so the check costs little next to the products it guards. */
-#ifdef BP_DOUBLE
-    const uint64_t mask = 0x7ff0000000000000ULL;
-    uint64_t u, bad = 0;
-#else
-    const uint32_t mask = 0x7f800000u;
-    uint32_t u, bad = 0;
-#endif
-    if (n < 16) { /* per-sample steps: skip the vector loop's setup */
-        for (size_t i = 0; i < n; i++)
-            if (!isfinite(v[i]))
-                return 0;
-        return 1;
-    }
-    for (size_t i = 0; i < n; i++) {
-        memcpy(&u, &v[i], sizeof u);
-        bad |= (u & mask) == mask;
-    }
-    return !bad;
 }

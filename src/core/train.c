@@ -230,11 +230,11 @@ typedef struct {
     int k, n_in, m;
 } gather_job;
 
-static void gather_part(void *arg, int tid, int nt)
+static void gather_part(void *arg, size_t lo, size_t hi, int tid)
 {
     const gather_job *g = arg;
-    const int lo = (int)((long)g->k * tid / nt), hi = (int)((long)g->k * (tid + 1) / nt);
-    for (int i = lo; i < hi; i++) {
+    (void)tid;
+    for (size_t i = lo; i < hi; i++) {
         const size_t s = (size_t)g->idx[i];
         memcpy(g->bx + (size_t)i * g->n_in, g->x + s * g->n_in,
                (size_t)g->n_in * sizeof(bp_real));
@@ -259,8 +259,8 @@ bp_status bp_train(bp_net *net, const bp_real *x, const bp_real *t, int n,
     const int batch = o.batch < n ? o.batch : n;
     const int n_in = net->n_in, m = bp_net_n_out(net);
     const size_t np = net->n_params;
-    if (!bp__all_finite_par(net, x, (size_t)n * n_in) ||
-        !bp__all_finite_par(net, t, (size_t)n * m))
+    if (!bp__finite_par(&net->kc, x, (size_t)n * n_in) ||
+        !bp__finite_par(&net->kc, t, (size_t)n * m))
         return bp__fail(net, BP_ERR_NONFINITE,
                         "training data holds NaN or Inf");
     if (net->max_batch < batch && (st = bp_net_reserve(net, batch)))
@@ -306,10 +306,8 @@ bp_status bp_train(bp_net *net, const bp_real *x, const bp_real *t, int n,
              * forward phase need neither check nor copy them again */
             gather_job gj = {o.order == BP_ORDER_SEEDS ? b.bx : net->x, b.bt,
                              x, t, b.idx + start + lo, kl, n_in, m};
-            if (net->pool && (size_t)kl * n_in >= 1 << 15)
-                bp__pool_run(net->pool, gather_part, &gj);
-            else
-                gather_part(&gj, 0, 1);
+            bp__parallel(&net->kc, (size_t)kl,
+                         ((size_t)1 << 14) / (size_t)n_in + 1, gather_part, &gj);
             double e = 0, stats[3] = {0, 0, 0};
             if (o.order == BP_ORDER_SEEDS) {
                 st = bp_net_train_step(net, b.bx, b.bt, k, o.order, &e);

@@ -1,191 +1,159 @@
 /*
- * gemm.c - the blocked float32 product C = op(A) op(B): K in slices of
- * KC, N in blocks of NC packed into NR-wide panels, M in MR-row strips
- * packed once per panel block, and a micro-kernel (gemm_x86.c) that
- * keeps an MR x NR tile of C in registers.
+ * gemm.c - the blocked float32 product C = op(A) op(B).
  *
- * Threads split the columns of C at multiples of NR. Every element of C
- * is then computed by the same micro-kernel over the same K slices in
- * the same order whichever thread owns it, so results are bit-identical
- * for any number of threads.
+ * The columns of C are cut into chunks of a few NR-wide panels; threads
+ * take chunks as they come free (pool.c). Within a chunk K runs in
+ * slices of at most KC; for each slice B's panels are packed (only where
+ * B is transposed or a panel is partial: a row-major B is read in place),
+ * and each panel meets every MR-row strip of A, read in place: A's rows
+ * by the kernel's rows variant, or A transposed, whose columns already
+ * run along the strip. Only a last, partial strip is packed.
+ *
+ * Every element of C is computed by the same micro-kernel over the same
+ * K slices in the same order, whichever chunk holds it and whichever
+ * thread takes that chunk, so results are bit-identical for any number
+ * of threads.
  */
 #include "kernel/gemm.h"
+#include "kernel/pool.h"
 
-#include <stdlib.h>
 #include <string.h>
-
-bp_kernel_choice bp__kernel_pick(const char *want)
-{
-    bp_kernel_choice portable = {"portable", NULL, NULL, 0, 0, NULL, NULL, NULL};
-#if BP_GEMM_X86 && !defined(BP_DOUBLE)
-    bp_kernel_choice avx512 = {"avx512", bp__uk_avx512, bp__uk_avx512_rows, 12, 32,
-                               bp__gemv_avx512, bp__gemvt_avx512,
-                               bp__finite_avx512};
-    bp_kernel_choice avx2 = {"avx2", bp__uk_avx2, NULL, 6, 16, bp__gemv_avx2,
-                             bp__gemvt_avx2, bp__finite_avx2};
-    const int has512 = bp__cpu_has("avx512f"), has2 = bp__cpu_has("avx2");
-    if (want && strcmp(want, "portable") == 0)
-        return portable;
-    if (want && strcmp(want, "avx2") == 0 && has2)
-        return avx2;
-    if (has512)
-        return avx512;
-    if (has2)
-        return avx2;
-#else
-    (void)want;
-#endif
-    return portable;
-}
 
 static int round_up(int v, int m) { return (v + m - 1) / m * m; }
 
-size_t bp__gemm_pack_floats(int max_k, int max_n)
+/* K in the fewest slices of at most KC, of equal size (a multiple of 4):
+ * 784 runs as 264 + 264 + 256, not 320 + 320 + 144. */
+static int slice_of(int K)
 {
-    /* the A strip is small (12 KB) and always full size, so the B panels
-     * start at a fixed offset */
-    const int kc = max_k < BP_KC ? max_k : BP_KC;
-    const int nc = round_up(max_n < BP_NC ? max_n : BP_NC, BP_NR_MAX);
-    return (size_t)BP_MR_MAX * BP_KC + (size_t)kc * nc;
+    const int n = (K + BP_KC - 1) / BP_KC;
+    return round_up((K + n - 1) / n, 4);
+}
+
+/* Columns of one chunk: whole panels, as many as make a chunk worth
+ * handing to another thread, at most NC. */
+static int chunk_cols(const bp_kernel *k, int M, int N, int K)
+{
+    const int NR = k->nr;
+    const int panels = (N + NR - 1) / NR;
+    /* about 2^18 multiply-adds a chunk (tens of microseconds) */
+    const double per_panel = (double)M * K * NR;
+    int want = (int)((1 << 18) / per_panel) + 1;
+    if (want > panels)
+        want = panels;
+    if (want * NR > BP_NC)
+        want = BP_NC / NR;
+    return want * NR;
+}
+
+size_t bp__gemm_pack_floats(const bp_kernel *k, int max_k, int max_n)
+{
+    (void)max_n;
+    /* slice_of(K) <= this for every K <= max_k */
+    const int kc = round_up(max_k < BP_KC ? max_k : BP_KC, 4);
+    /* one B panel (each is packed just before the strips meet it), then
+     * one A strip */
+    return (size_t)kc * k->nr + (size_t)k->mr * kc;
 }
 
 typedef struct {
-    bp_net *net;
+    bp_kctx *c;
     int ta, tb, M, N, K, lda, ldb, ldc, accumulate;
     const float *A, *B;
     float *C;
     const float *bias;
+    int cols, kc;
 } job;
 
-/* dst[c * ldd + r] = src[r * lds + c], r < rows, c < cols: in registers
- * where the CPU has AVX2 (every CPU the blocked product runs on with a
- * SIMD kernel), else element by element. */
-static void transpose(const float *src, int lds, int rows, int cols,
-                      float *dst, int ldd)
+/* op(B) rows pc..pc+kc, columns j..j+cols of panel width NR into bp[p][NR],
+ * zero-padded. */
+static void pack_panel(const job *g, int pc, int kc, int j, int cols, int NR,
+                       float *bp)
 {
-#if BP_GEMM_X86 && !defined(BP_DOUBLE)
-    bp__transpose_avx2(src, lds, rows, cols, dst, ldd);
-#else
-    for (int r = 0; r < rows; r++)
-        for (int c = 0; c < cols; c++)
-            dst[(size_t)c * ldd + r] = src[(size_t)r * lds + c];
-#endif
-}
-
-/* op(B) rows pc..pc+kc, columns jc..jc+nc into NR-wide zero-padded
- * panels: bp[q][p][NR]. */
-static void pack_b(const job *g, int pc, int kc, int jc, int nc, int NR,
-                   float *bp)
-{
-    for (int q = 0; q * NR < nc; q++) {
-        float *dst = bp + (size_t)q * kc * NR;
-        const int cols = nc - q * NR < NR ? nc - q * NR : NR;
-        if (!g->tb) { /* B[p][j]: rows are contiguous */
-            for (int p = 0; p < kc; p++) {
-                const float *src = g->B + (size_t)(pc + p) * g->ldb + jc + q * NR;
-                memcpy(dst + (size_t)p * NR, src, (size_t)cols * sizeof *src);
-                for (int j = cols; j < NR; j++)
-                    dst[(size_t)p * NR + j] = 0;
-            }
-        } else { /* B[j][p]: each column of op(B) is a row of B */
-            transpose(g->B + (size_t)(jc + q * NR) * g->ldb + pc, g->ldb, cols,
-                      kc, dst, NR);
-            for (int p = 0; p < kc; p++)
-                for (int j = cols; j < NR; j++)
-                    dst[(size_t)p * NR + j] = 0;
+    if (!g->tb) { /* B[p][j]: rows are contiguous */
+        for (int p = 0; p < kc; p++) {
+            const float *src = g->B + (size_t)(pc + p) * g->ldb + j;
+            memcpy(bp + (size_t)p * NR, src, (size_t)cols * sizeof *src);
+            memset(bp + (size_t)p * NR + cols, 0, (size_t)(NR - cols) * sizeof *bp);
         }
+        return;
     }
+    /* B[j][p]: each column of op(B) is a row of B */
+    g->c->k->transpose(g->B + (size_t)j * g->ldb + pc, g->ldb, cols, kc, bp, NR);
+    if (cols < NR)
+        for (int p = 0; p < kc; p++)
+            memset(bp + (size_t)p * NR + cols, 0, (size_t)(NR - cols) * sizeof *bp);
 }
 
 /* op(A) rows ic..ic+mr, columns pc..pc+kc into ap[p][MR], zero-padded. */
-static void pack_a(const job *g, int ic, int mr, int pc, int kc, int MR,
-                   float *ap)
+static void pack_strip(const job *g, int ic, int mr, int pc, int kc, int MR,
+                       float *ap)
 {
     if (!g->ta) {
-        transpose(g->A + (size_t)ic * g->lda + pc, g->lda, mr, kc, ap, MR);
-        for (int p = 0; p < kc; p++)
-            for (int i = mr; i < MR; i++)
-                ap[(size_t)p * MR + i] = 0;
-    } else {
-        for (int p = 0; p < kc; p++) {
-            const float *src = g->A + (size_t)(pc + p) * g->lda + ic;
-            float *dst = ap + (size_t)p * MR;
-            memcpy(dst, src, (size_t)mr * sizeof *src);
-            for (int i = mr; i < MR; i++)
-                dst[i] = 0;
-        }
+        g->c->k->transpose(g->A + (size_t)ic * g->lda + pc, g->lda, mr, kc, ap, MR);
+        if (mr < MR)
+            for (int p = 0; p < kc; p++)
+                memset(ap + (size_t)p * MR + mr, 0, (size_t)(MR - mr) * sizeof *ap);
+        return;
+    }
+    for (int p = 0; p < kc; p++) {
+        const float *src = g->A + (size_t)(pc + p) * g->lda + ic;
+        memcpy(ap + (size_t)p * MR, src, (size_t)mr * sizeof *src);
+        memset(ap + (size_t)p * MR + mr, 0, (size_t)(MR - mr) * sizeof *ap);
     }
 }
 
-static void run(void *arg, int tid, int n_threads)
+static void run_chunk(void *arg, int chunk, int tid)
 {
     const job *g = arg;
-    const bp_net *net = g->net;
-    const int MR = net->kern.mr, NR = net->kern.nr;
-    const bp_ukernel uk = net->kern.kernel, uk_rows = net->kern.kernel_rows;
-    const int panels = (g->N + NR - 1) / NR;
-    const int j0 = (int)((long)panels * tid / n_threads) * NR;
-    int j1 = (int)((long)panels * (tid + 1) / n_threads) * NR;
-    if (j1 > g->N)
-        j1 = g->N;
-    if (j0 >= j1)
-        return;
-    float *ap = net->pack + (size_t)tid * net->pack_per_thread;
-    float *bp = ap + (size_t)BP_MR_MAX * BP_KC;
-    /* Operands whose rows already run along the tile (B not transposed:
-     * B[p][j..]; A transposed: A[p][i..]) are read in place, full tiles
-     * at least; only the rest is packed. */
-    const int direct_b = !g->tb, direct_a = g->ta;
-    for (int pc = 0; pc < g->K; pc += BP_KC) {
-        const int kc = g->K - pc < BP_KC ? g->K - pc : BP_KC;
+    const bp_kernel *k = g->c->k;
+    const int MR = k->mr, NR = k->nr;
+    const int j0 = chunk * g->cols;
+    const int nc = g->N - j0 < g->cols ? g->N - j0 : g->cols;
+    float *bp = g->c->pack + (size_t)tid * g->c->pack_per_thread;
+    float *ap = bp + (size_t)g->kc * NR;
+    const int full_m = g->M / MR * MR; /* strips read in place */
+    for (int pc = 0; pc < g->K; pc += g->kc) {
+        const int kc = g->K - pc < g->kc ? g->K - pc : g->kc;
         const int acc = g->accumulate || pc > 0;
-        for (int jc = j0; jc < j1; jc += BP_NC) {
-            const int nc = j1 - jc < BP_NC ? j1 - jc : BP_NC;
-            const int full = direct_b ? nc / NR : 0; /* panels read in place */
-            if (full * NR < nc)
-                pack_b(g, pc, kc, jc + full * NR, nc - full * NR, NR, bp);
-            for (int ic = 0; ic < g->M; ic += MR) {
-                const int mr = g->M - ic < MR ? g->M - ic : MR;
-                const float *as = ap;
-                int sa = MR;
-                const int rows = !g->ta && uk_rows && mr == MR;
-                if (direct_a && mr == MR) {
-                    as = g->A + (size_t)pc * g->lda + ic;
-                    sa = g->lda;
-                } else if (rows) { /* A's rows read in place */
-                    as = g->A + (size_t)ic * g->lda + pc;
-                    sa = g->lda;
-                } else {
-                    pack_a(g, ic, mr, pc, kc, MR, ap);
-                }
-                for (int q = 0; q * NR < nc; q++) {
-                    const int nr = nc - q * NR < NR ? nc - q * NR : NR;
-                    const float *bs;
-                    int sb;
-                    if (q < full) {
-                        bs = g->B + (size_t)pc * g->ldb + jc + q * NR;
-                        sb = g->ldb;
-                    } else {
-                        bs = bp + (size_t)(q - full) * kc * NR;
-                        sb = NR;
-                    }
-                    (rows ? uk_rows : uk)(kc, as, sa, bs, sb,
-                       g->C + (size_t)ic * g->ldc + jc + q * NR, g->ldc, mr,
-                       nr, acc, acc || !g->bias ? NULL : g->bias + jc + q * NR);
-                }
+        if (full_m < g->M)
+            pack_strip(g, full_m, g->M - full_m, pc, kc, MR, ap);
+        for (int q = 0; q * NR < nc; q++) {
+            const int j = j0 + q * NR;
+            const int nr = nc - q * NR < NR ? nc - q * NR : NR;
+            const float *bs = g->B + (size_t)pc * g->ldb + j;
+            int sb = g->ldb;
+            if (g->tb || nr < NR) {
+                pack_panel(g, pc, kc, j, nr, NR, bp);
+                bs = bp;
+                sb = NR;
             }
+            float *cj = g->C + j;
+            const float *bias = acc || !g->bias ? NULL : g->bias + j;
+            int ic = 0;
+            if (g->ta)
+                for (; ic < full_m; ic += MR)
+                    k->gemm(kc, g->A + (size_t)pc * g->lda + ic, g->lda, bs, sb,
+                            cj + (size_t)ic * g->ldc, g->ldc, MR, nr, acc, bias);
+            else
+                for (; ic < full_m; ic += MR)
+                    k->gemm_rows(kc, g->A + (size_t)ic * g->lda + pc, g->lda, bs,
+                                 sb, cj + (size_t)ic * g->ldc, g->ldc, MR, nr,
+                                 acc, bias);
+            if (ic < g->M)
+                k->gemm(kc, ap, MR, bs, sb, cj + (size_t)ic * g->ldc, g->ldc,
+                        g->M - ic, nr, acc, bias);
         }
     }
 }
 
-void bp__sgemm(bp_net *net, int ta, int tb, int M, int N, int K,
+void bp__sgemm(bp_kctx *c, int ta, int tb, int M, int N, int K,
                const float *A, int lda, const float *B, int ldb, float *C,
                int ldc, int accumulate, const float *bias)
 {
-    job g = {net, ta, tb, M, N, K, lda, ldb, ldc, accumulate, A, B, C, bias};
-    /* threads only pay off on a product of some size */
-    if (net->pool && (double)M * N * K >= 1 << 18)
-        bp__pool_run(net->pool, run, &g);
-    else
-        run(&g, 0, 1);
+    job g = {c, ta, tb, M, N, K, lda, ldb, ldc, accumulate, A, B, C, bias,
+             chunk_cols(c->k, M, N, K), slice_of(K)};
+    const int chunks = (N + g.cols - 1) / g.cols;
+    /* a product too small to share runs on the caller alone (pool.c runs
+     * a single chunk inline) */
+    bp__pool_run(c->pool, chunks, run_chunk, &g);
 }

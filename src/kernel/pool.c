@@ -1,43 +1,62 @@
 /*
- * pool.c - the threads of one network: started by bp_net_set_threads,
- * parked on a condition variable between jobs, joined by bp_net_free.
+ * pool.c - the threads of one context: started by bp__kctx_set_threads,
+ * parked between jobs, joined when the context is freed.
  *
- * A job is one function run by every thread at once with its thread
- * number; the caller is thread 0, so n threads means n - 1 workers. Work
- * is split by output rows or columns (gemm.c), never over a sum, so the
- * numbers do not depend on the number of threads.
+ * A job is a number of chunks; every thread, the caller included, takes
+ * the next untaken chunk until none is left. Chunks are claimed with a
+ * compare-and-swap on one word that holds the job's number and the next
+ * chunk, so a worker that wakes late (a descheduled vCPU on a busy
+ * machine) finds the job finished and takes nothing, and the caller
+ * waits only for chunks that were started. What a chunk computes depends
+ * on the chunk alone, never on the thread, so results do not depend on
+ * the number of threads or on who was fast.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "core/internal.h"
+#include "kernel/pool.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <string.h>
 
 /* Between two products of one training step the workers wait only a few
  * microseconds; a futex sleep and wake-up costs more than that on a VM
- * (measured: 2 threads were slower than 1 with sleeping workers). So both
- * sides spin a while before they sleep. */
-enum { SPIN = 20000 };
+ * (measured: 2 threads were slower than 1 with sleeping workers), so a
+ * waiting thread spins a while first, then yields its core a while (on a
+ * machine with more runnable threads than cores the one it waits for may
+ * need it), then sleeps. */
+enum { SPIN = 4000, YIELDS = 200 };
 
-static void relax(void)
+typedef void (*chunk_fn)(void *arg, int chunk, int tid);
+
+/* The CPU's hint that this is a spin-wait: x86 PAUSE, ARM YIELD. */
+static inline void relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
+#elif defined(__aarch64__) || (defined(__arm__) && __ARM_ARCH >= 7)
+    __asm__ __volatile__("yield" ::: "memory");
 #endif
 }
 
 struct bp_pool {
     bp_allocator alloc;
-    int n;                     /* threads, counting the caller */
-    pthread_t *workers;        /* [n - 1] */
-    pthread_mutex_t lock;
-    pthread_cond_t wake, done;
-    atomic_ulong generation;   /* bumped for each job */
-    atomic_int pending;        /* workers still running the job */
+    int n;               /* threads, counting the caller */
+    pthread_t *workers;  /* [n - 1] */
+    uint32_t job;        /* the caller's count of jobs published */
+    /* job number << 32 | next chunk to take */
+    _Atomic uint64_t work;
+    /* the current job (written before `work` publishes it) */
+    _Atomic(chunk_fn) fn;
+    _Atomic(void *) arg;
+    atomic_int n_chunks;
+    atomic_int done;     /* chunks of the current job finished */
     atomic_int quit;
-    void (*fn)(void *arg, int tid, int n);
-    void *arg;
+    atomic_int sleepers; /* workers asleep on `wake` */
+    atomic_int waiting;  /* the caller is asleep on `finished` */
+    pthread_mutex_t lock;
+    pthread_cond_t wake, finished;
 };
 
 typedef struct {
@@ -45,122 +64,170 @@ typedef struct {
     int tid;
 } worker_arg;
 
-static void *worker(void *p)
+/* Take and run chunks of the published job until none is left; returns
+ * the number of the job found exhausted. */
+static uint32_t take_chunks(bp_pool *p, int tid)
 {
-    worker_arg wa = *(worker_arg *)p;
-    bp_pool *pool = wa.pool;
-    bp__free(&pool->alloc, p);
-    unsigned long seen = 0;
     for (;;) {
-        /* spin first, then sleep until the generation moves */
-        int spins = 0;
-        while (atomic_load_explicit(&pool->generation, memory_order_acquire) == seen &&
-               !atomic_load(&pool->quit) && spins < SPIN) {
-            relax();
-            spins++;
-        }
-        if (atomic_load_explicit(&pool->generation, memory_order_acquire) == seen &&
-            !atomic_load(&pool->quit)) {
-            pthread_mutex_lock(&pool->lock);
-            while (atomic_load(&pool->generation) == seen && !atomic_load(&pool->quit))
-                pthread_cond_wait(&pool->wake, &pool->lock);
-            pthread_mutex_unlock(&pool->lock);
-        }
-        if (atomic_load(&pool->quit))
-            break;
-        seen = atomic_load_explicit(&pool->generation, memory_order_acquire);
-        pool->fn(pool->arg, wa.tid, pool->n);
-        if (atomic_fetch_sub_explicit(&pool->pending, 1, memory_order_acq_rel) == 1) {
-            pthread_mutex_lock(&pool->lock);
-            pthread_cond_signal(&pool->done);
-            pthread_mutex_unlock(&pool->lock);
+        uint64_t w = atomic_load_explicit(&p->work, memory_order_acquire);
+        /* may belong to a newer job than w: then the exchange below
+         * fails, and the loop reads again */
+        const chunk_fn fn = atomic_load_explicit(&p->fn, memory_order_relaxed);
+        void *const arg = atomic_load_explicit(&p->arg, memory_order_relaxed);
+        const int n = atomic_load_explicit(&p->n_chunks, memory_order_relaxed);
+        const int i = (int)(uint32_t)w;
+        if (i >= n)
+            return (uint32_t)(w >> 32);
+        if (atomic_compare_exchange_weak(&p->work, &w, w + 1)) {
+            fn(arg, i, tid);
+            if (atomic_fetch_add(&p->done, 1) + 1 == n &&
+                atomic_load(&p->waiting)) {
+                pthread_mutex_lock(&p->lock);
+                pthread_cond_signal(&p->finished);
+                pthread_mutex_unlock(&p->lock);
+            }
         }
     }
-    return NULL;
 }
 
-void bp__pool_free(bp_pool *pool)
+/* Wait until a job newer than `seen` is published (or quit is set). */
+static void await_job(bp_pool *p, uint32_t seen)
 {
-    if (!pool)
+    /* sequentially consistent loads: with the caller's store of `work`
+     * and load of `sleepers`, one side always sees the other */
+#define FRESH() ((uint32_t)(atomic_load(&p->work) >> 32) != seen || atomic_load(&p->quit))
+    for (int s = 0; s < SPIN; s++) {
+        if (FRESH())
+            return;
+        relax();
+    }
+    for (int y = 0; y < YIELDS; y++) {
+        if (FRESH())
+            return;
+        sched_yield();
+    }
+    pthread_mutex_lock(&p->lock);
+    atomic_fetch_add(&p->sleepers, 1);
+    while (!FRESH())
+        pthread_cond_wait(&p->wake, &p->lock);
+    atomic_fetch_sub(&p->sleepers, 1);
+    pthread_mutex_unlock(&p->lock);
+#undef FRESH
+}
+
+static void *worker(void *v)
+{
+    worker_arg wa = *(worker_arg *)v;
+    bp_pool *p = wa.pool;
+    bp__free(&p->alloc, v);
+    uint32_t seen = 0;
+    for (;;) {
+        await_job(p, seen);
+        if (atomic_load(&p->quit))
+            return NULL;
+        seen = take_chunks(p, wa.tid);
+    }
+}
+
+void bp__pool_run(bp_pool *p, int n_chunks,
+                  void (*fn)(void *arg, int chunk, int tid), void *arg)
+{
+    if (!p || p->n == 1 || n_chunks <= 1) {
+        for (int i = 0; i < n_chunks; i++)
+            fn(arg, i, 0);
         return;
-    pthread_mutex_lock(&pool->lock);
-    atomic_store(&pool->quit, 1);
-    pthread_cond_broadcast(&pool->wake);
-    pthread_mutex_unlock(&pool->lock);
-    for (int i = 0; i < pool->n - 1; i++)
-        if (pool->workers[i])
-            pthread_join(pool->workers[i], NULL);
-    pthread_cond_destroy(&pool->wake);
-    pthread_cond_destroy(&pool->done);
-    pthread_mutex_destroy(&pool->lock);
-    bp_allocator a = pool->alloc;
-    bp__free(&a, pool->workers);
-    bp__free(&a, pool);
+    }
+    atomic_store_explicit(&p->fn, fn, memory_order_relaxed);
+    atomic_store_explicit(&p->arg, arg, memory_order_relaxed);
+    atomic_store_explicit(&p->n_chunks, n_chunks, memory_order_relaxed);
+    atomic_store_explicit(&p->done, 0, memory_order_relaxed);
+    p->job++;
+    atomic_store(&p->work, (uint64_t)p->job << 32); /* publishes the above */
+    if (atomic_load(&p->sleepers)) {
+        pthread_mutex_lock(&p->lock);
+        pthread_cond_broadcast(&p->wake);
+        pthread_mutex_unlock(&p->lock);
+    }
+    take_chunks(p, 0);
+    /* every chunk is taken; wait for those still running elsewhere */
+#define DONE() (atomic_load(&p->done) == n_chunks)
+    for (int s = 0; s < SPIN; s++) {
+        if (DONE())
+            return;
+        relax();
+    }
+    for (int y = 0; y < YIELDS; y++) {
+        if (DONE())
+            return;
+        sched_yield();
+    }
+    pthread_mutex_lock(&p->lock);
+    atomic_store(&p->waiting, 1);
+    while (!DONE())
+        pthread_cond_wait(&p->finished, &p->lock);
+    atomic_store(&p->waiting, 0);
+    pthread_mutex_unlock(&p->lock);
+#undef DONE
+}
+
+void bp__pool_free(bp_pool *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->lock);
+    atomic_store(&p->quit, 1);
+    pthread_cond_broadcast(&p->wake);
+    pthread_mutex_unlock(&p->lock);
+    for (int i = 0; i < p->n - 1; i++)
+        pthread_join(p->workers[i], NULL);
+    pthread_cond_destroy(&p->wake);
+    pthread_cond_destroy(&p->finished);
+    pthread_mutex_destroy(&p->lock);
+    bp_allocator a = p->alloc;
+    bp__free(&a, p->workers);
+    bp__free(&a, p);
 }
 
 bp_status bp__pool_create(bp_pool **out, int n, const bp_allocator *a)
 {
     *out = NULL;
-    bp_pool *pool = bp__alloc(a, sizeof *pool);
-    if (!pool)
+    bp_pool *p = bp__alloc(a, sizeof *p);
+    if (!p)
         return BP_ERR_NOMEM;
-    memset(pool, 0, sizeof *pool);
-    pool->alloc = *a;
-    pool->n = 1;
-    pool->workers = bp__alloc(a, (size_t)n * sizeof *pool->workers);
-    if (!pool->workers || pthread_mutex_init(&pool->lock, NULL)) {
-        bp__free(a, pool->workers);
-        bp__free(a, pool);
+    memset(p, 0, sizeof *p);
+    p->alloc = *a;
+    p->n = 1;
+    atomic_init(&p->work, 0);
+    atomic_init(&p->fn, NULL);
+    atomic_init(&p->arg, NULL);
+    atomic_init(&p->n_chunks, 0);
+    atomic_init(&p->done, 0);
+    atomic_init(&p->quit, 0);
+    atomic_init(&p->sleepers, 0);
+    atomic_init(&p->waiting, 0);
+    p->workers = bp__alloc(a, (size_t)n * sizeof *p->workers);
+    if (!p->workers || pthread_mutex_init(&p->lock, NULL)) {
+        bp__free(a, p->workers);
+        bp__free(a, p);
         return BP_ERR_NOMEM;
     }
-    pthread_cond_init(&pool->wake, NULL);
-    pthread_cond_init(&pool->done, NULL);
-    memset(pool->workers, 0, (size_t)n * sizeof *pool->workers);
+    pthread_cond_init(&p->wake, NULL);
+    pthread_cond_init(&p->finished, NULL);
     for (int i = 0; i < n - 1; i++) {
         worker_arg *wa = bp__alloc(a, sizeof *wa);
         if (!wa) {
-            bp__pool_free(pool);
+            bp__pool_free(p);
             return BP_ERR_NOMEM;
         }
-        wa->pool = pool;
+        wa->pool = p;
         wa->tid = i + 1;
-        if (pthread_create(&pool->workers[i], NULL, worker, wa)) {
+        if (pthread_create(&p->workers[i], NULL, worker, wa)) {
             bp__free(a, wa);
-            bp__pool_free(pool);
+            bp__pool_free(p);
             return BP_ERR_NOMEM;
         }
-        pool->n = i + 2;
+        p->n = i + 2;
     }
-    *out = pool;
+    *out = p;
     return BP_OK;
-}
-
-int bp__pool_size(const bp_pool *pool) { return pool ? pool->n : 1; }
-
-void bp__pool_run(bp_pool *pool, void (*fn)(void *, int, int), void *arg)
-{
-    if (!pool || pool->n == 1) {
-        fn(arg, 0, 1);
-        return;
-    }
-    pool->fn = fn;
-    pool->arg = arg;
-    atomic_store_explicit(&pool->pending, pool->n - 1, memory_order_relaxed);
-    pthread_mutex_lock(&pool->lock);
-    atomic_fetch_add_explicit(&pool->generation, 1, memory_order_release);
-    pthread_cond_broadcast(&pool->wake);
-    pthread_mutex_unlock(&pool->lock);
-    fn(arg, 0, pool->n);
-    int spins = 0;
-    while (atomic_load_explicit(&pool->pending, memory_order_acquire) > 0 &&
-           spins < SPIN) {
-        relax();
-        spins++;
-    }
-    if (atomic_load_explicit(&pool->pending, memory_order_acquire) > 0) {
-        pthread_mutex_lock(&pool->lock);
-        while (atomic_load(&pool->pending) > 0)
-            pthread_cond_wait(&pool->done, &pool->lock);
-        pthread_mutex_unlock(&pool->lock);
-    }
 }

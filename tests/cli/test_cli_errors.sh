@@ -141,4 +141,24 @@ row 2 'loss bce needs a sigmoid output layer' $BP train --data "$TMP/ok.csv" --l
 row 2 '--data FILE is needed' $BP train
 row 2 '--model FILE and --data FILE are needed' $BP eval --data "$TMP/ok.csv"
 row 2 "unknown command 'trian'" $BP trian
+# kernels: a name the build lacks, or one this CPU lacks, is a usage
+# error naming the kernels it runs; BP_KERNEL likewise refuses
+expect_exit 2 "train --kernel sse9" $BP train --data "$TMP/ok.csv" --epochs 1 --kernel sse9 --quiet
+expect_exit 2 "eval --kernel sse9" $BP eval --model "$TMP/model.bpm" --data "$TMP/ok.csv" --kernel sse9
+expect_exit 2 "predict --kernel sse9" $BP predict --model "$TMP/model.bpm" --data "$TMP/ok.csv" --kernel sse9
+for k in avx512 avx2 neon; do
+    if ! $BP info --kernels | grep -qx $k; then
+        expect_exit 2 "train --kernel $k on a CPU without it" $BP train --data "$TMP/ok.csv" --epochs 1 --kernel $k --quiet
+        break
+    fi
+done
+expect_exit 2 "BP_KERNEL=sse9 train" env BP_KERNEL=sse9 $BP train --data "$TMP/ok.csv" --epochs 1 --quiet
+if grep -q "BP_KERNEL: unknown kernel 'sse9'" "$TMP/err"; then ok "BP_KERNEL=sse9: the message names it"
+else fail "BP_KERNEL=sse9: message: $(cat "$TMP/err")"; fi
+for k in $($BP info --kernels); do
+    check "eval --kernel $k" $BP eval --model "$TMP/model.bpm" --data "$TMP/ok.csv" --kernel $k
+done
+if $BP info "$TMP/model.bpm" | grep -q "^kernel *$($BP info --kernels | head -n 1)"; then ok "info names the kernel"
+else fail "info names the kernel: $($BP info "$TMP/model.bpm" | grep kernel)"; fi
+
 summary cli_errors

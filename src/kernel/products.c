@@ -1,13 +1,13 @@
 /*
- * kernel.c - the matrix products of the forward and backward phases:
+ * products.c - the matrix products of the forward and backward phases:
  * the blocked SIMD product of gemm.c for float32 products of some size,
- * and plain C loops for the rest (and for double, and any CPU).
+ * the kernel's matrix-vector products for a few samples, and plain C
+ * loops for the rest (and for double, and any CPU).
  *
- * Loop orders are chosen so the innermost loop runs over contiguous
- * memory in both operands and the compiler can vectorise it; each output
- * element is summed in a fixed order (k ascending, or sample ascending),
- * so results do not depend on how a later threaded version splits the
- * output rows or columns.
+ * The plain loops run on the caller's thread. Their loop orders put
+ * contiguous memory in the innermost loop of both operands, so the
+ * compiler can vectorise them; each output element is summed in a fixed
+ * order (k ascending, or sample ascending).
  */
 #include "kernel/gemm.h"
 
@@ -24,28 +24,28 @@
 #endif
 
 /* The blocked SIMD product pays for its packing from about this much
- * work on, and from a batch of 8; smaller products (the seeds' nets,
+ * work on, and from a batch of 8; smaller products (the worked example's nets,
  * per-sample steps, inference of one sample) run the plain loops below,
  * with no setup at all. */
 #if defined(BP_CBLAS)
-static int use_blocked(const bp_net *net, int n, int m, int k)
+static int use_blocked(const bp_kctx *c, int n, int m, int k)
 {
-    (void)net;
+    (void)c;
     return n >= 8 && (double)n * m * k >= 8192;
 }
 #elif !defined(BP_DOUBLE)
 /* n is the batch: packing a weight matrix pays only when several samples
  * share it; one sample (inference at batch 1, per-sample training) is a
  * matrix-vector product the plain loops do at memory speed. */
-static int use_blocked(const bp_net *net, int n, int m, int k)
+static int use_blocked(const bp_kctx *c, int n, int m, int k)
 {
-    return net->kern.kernel && n >= 8 && (double)n * m * k >= 8192;
+    return c->k->gemm && n >= 8 && (double)n * m * k >= 8192;
 }
 #endif
 
 static bp_real dot(const bp_real *a, const bp_real *b, int k)
 {
-    if (k < 16) { /* the seeds' nets: lanes would only add overhead */
+    if (k < 16) { /* the worked example's nets: lanes would only add overhead */
         bp_real s = 0;
         for (int p = 0; p < k; p++)
             s += a[p] * b[p];
@@ -62,12 +62,12 @@ static bp_real dot(const bp_real *a, const bp_real *b, int k)
            ((lane[4] + lane[5]) + (lane[6] + lane[7]));
 }
 
-void bp__gemm_xwt_bias(bp_net *net, int n, int m, int k, const bp_real *x,
+void bp__gemm_xwt_bias(bp_kctx *c, int n, int m, int k, const bp_real *x,
                        const bp_real *w, const bp_real *b, bp_real *y)
 {
-    (void)net; /* the double build has no blocked product */
+    (void)c; /* the double build has no blocked product */
 #if defined(BP_CBLAS)
-    if (use_blocked(net, n, m, k)) {
+    if (use_blocked(c, n, m, k)) {
         for (int i = 0; i < n; i++)
             memcpy(y + (size_t)i * m, b, (size_t)m * sizeof *y);
         bp_cblas_gemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, m, k, 1, x,
@@ -75,18 +75,18 @@ void bp__gemm_xwt_bias(bp_net *net, int n, int m, int k, const bp_real *x,
         return;
     }
 #elif !defined(BP_DOUBLE)
-    if (use_blocked(net, n, m, k)) {
+    if (use_blocked(c, n, m, k)) {
         /* the bias goes in as each tile is first stored */
-        bp__sgemm(net, 0, 1, n, m, k, x, k, w, k, y, m, 0, b);
+        bp__sgemm(c, 0, 1, n, m, k, x, k, w, k, y, m, 0, b);
         return;
     }
 #endif
 #ifndef BP_DOUBLE
     /* one or a few samples through a wide layer: the SIMD matrix-vector
      * kernel of this CPU, if it has one */
-    if (net->kern.gemv && k >= 32) {
+    if (c->k->gemv && k >= 32) {
         for (int i = 0; i < n; i++)
-            net->kern.gemv(m, k, x + (size_t)i * k, w, b, y + (size_t)i * m);
+            c->k->gemv(m, k, x + (size_t)i * k, w, b, y + (size_t)i * m);
         return;
     }
 #endif
@@ -104,19 +104,19 @@ void bp__gemm_xwt_bias(bp_net *net, int n, int m, int k, const bp_real *x,
     }
 }
 
-void bp__gemm_dta(bp_net *net, int n, int m, int k, const bp_real *d,
+void bp__gemm_dta(bp_kctx *c, int n, int m, int k, const bp_real *d,
                   const bp_real *a, bp_real *g)
 {
-    (void)net; /* the double build has no blocked product */
+    (void)c; /* the double build has no blocked product */
 #if defined(BP_CBLAS)
-    if (use_blocked(net, n, m, k)) {
+    if (use_blocked(c, n, m, k)) {
         bp_cblas_gemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, k, n, 1, d, m,
                       a, k, 0, g, k);
         return;
     }
 #elif !defined(BP_DOUBLE)
-    if (use_blocked(net, n, m, k)) {
-        bp__sgemm(net, 1, 0, m, k, n, d, m, a, k, g, k, 0, NULL);
+    if (use_blocked(c, n, m, k)) {
+        bp__sgemm(c, 1, 0, m, k, n, d, m, a, k, g, k, 0, NULL);
         return;
     }
 #endif
@@ -140,26 +140,26 @@ void bp__gemm_dta(bp_net *net, int n, int m, int k, const bp_real *d,
     }
 }
 
-void bp__gemm_dw(bp_net *net, int n, int m, int k, const bp_real *d,
+void bp__gemm_dw(bp_kctx *c, int n, int m, int k, const bp_real *d,
                  const bp_real *w, bp_real *p)
 {
-    (void)net; /* the double build has no blocked product */
+    (void)c; /* the double build has no blocked product */
 #if defined(BP_CBLAS)
-    if (use_blocked(net, n, m, k)) {
+    if (use_blocked(c, n, m, k)) {
         bp_cblas_gemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, k, m, 1, d,
                       m, w, k, 0, p, k);
         return;
     }
 #elif !defined(BP_DOUBLE)
-    if (use_blocked(net, n, m, k)) {
-        bp__sgemm(net, 0, 0, n, k, m, d, m, w, k, p, k, 0, NULL);
+    if (use_blocked(c, n, m, k)) {
+        bp__sgemm(c, 0, 0, n, k, m, d, m, w, k, p, k, 0, NULL);
         return;
     }
 #endif
 #ifndef BP_DOUBLE
-    if (net->kern.gemvt && k >= 32) {
+    if (c->k->gemvt && k >= 32) {
         for (int i = 0; i < n; i++)
-            net->kern.gemvt(m, k, d + (size_t)i * m, w, p + (size_t)i * k);
+            c->k->gemvt(m, k, d + (size_t)i * m, w, p + (size_t)i * k);
         return;
     }
 #endif
