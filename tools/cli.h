@@ -47,8 +47,9 @@ int cli_check_output(const char *cmd, const char *opt, const char *path,
                      const char *const *inputs, int replace);
 /* s as a JSON string, quoted and escaped. */
 void cli_json_string(FILE *f, const char *s);
-/* The loss in words, for reports ("sse" is the half sum of squares). */
-const char *cli_loss_text(bp_loss loss);
+/* The loss in words and its formula, for reports ("sse" is half the sum
+ * of squares), from the library's table; into buf[cap], returned. */
+const char *cli_loss_text(bp_loss loss, char *buf, size_t cap);
 /* A bp_write_fn that writes to a FILE *. */
 void cli_write_file(void *file, const char *text, size_t len);
 

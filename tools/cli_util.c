@@ -225,12 +225,15 @@ void cli_json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
-const char *cli_loss_text(bp_loss loss)
+const char *cli_loss_text(bp_loss loss, char *buf, size_t cap)
 {
-    switch (loss) {
-    case BP_LOSS_SSE: return "half squared error, 1/2 sum (out - t)^2";
-    case BP_LOSS_BCE: return "binary cross-entropy";
-    case BP_LOSS_CE: return "cross-entropy";
-    default: return "?";
-    }
+    const bp_loss_info *d = bp_loss_describe(loss);
+    if (!d)
+        snprintf(buf, cap, "?");
+    else if (d->term)
+        snprintf(buf, cap, "%s, %s summed over the outputs", d->label,
+                 d->term);
+    else
+        snprintf(buf, cap, "%s, %s", d->label, d->total);
+    return buf;
 }

@@ -174,6 +174,7 @@ static void print_loss(const bp_model *m, int n, double loss, int json)
     bp_reduction red;
     bp_net_get_loss(m->net, &lk, &red);
     const int scaled = m->target_scaler.kind != BP_SCALING_NONE;
+    char words[160];
     if (json) {
         printf("{\"samples\":%d,\"loss\":%.9g,\"loss_name\":", n, loss);
         cli_json_string(stdout, bp_loss_name(lk));
@@ -181,7 +182,7 @@ static void print_loss(const bp_model *m, int n, double loss, int json)
                red == BP_REDUCE_MEAN ? "mean" : "sum", scaled ? "true" : "false");
     } else {
         printf("samples   %d\nloss      %.6f (%s, %s over the samples%s)\n",
-               n, loss, cli_loss_text(lk),
+               n, loss, cli_loss_text(lk, words, sizeof words),
                red == BP_REDUCE_MEAN ? "mean" : "summed",
                scaled ? ", on the targets scaled as in training" : "");
     }

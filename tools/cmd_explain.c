@@ -225,7 +225,40 @@ static int example_xor(const bp_explain_opts *o)
     return right == 4 ? CLI_OK : CLI_ERR;
 }
 
-int cmd_explain(int argc, char **argv)
+typedef struct {
+    const char *model, *example, *input, *target;
+    bp_explain_opts o;
+} explain_args;
+
+/* --order and --format. */
+static int parse_choice(int c, const char *v, bp_explain_opts *o)
+{
+    if (c == 'o') {
+        if (strcmp(v, "standard") == 0)
+            o->order = BP_EXPLAIN_ORDER_STANDARD;
+        else if (strcmp(v, "seeds") == 0)
+            o->order = BP_EXPLAIN_ORDER_SEEDS;
+        else if (strcmp(v, "both") == 0)
+            o->order = BP_EXPLAIN_ORDER_BOTH;
+        else {
+            fprintf(stderr, "backprop explain: --order: '%s': use "
+                    "standard, seeds or both\n", v);
+            return -1;
+        }
+    } else if (strcmp(v, "text") == 0) {
+        o->format = BP_EXPLAIN_TEXT;
+    } else if (strcmp(v, "markdown") == 0 || strcmp(v, "md") == 0) {
+        o->format = BP_EXPLAIN_MARKDOWN;
+    } else {
+        fprintf(stderr, "backprop explain: --format: '%s': use text "
+                "or markdown\n", v);
+        return -1;
+    }
+    return 0;
+}
+
+/* 0, 1 after --help, -1 on a usage error. */
+static int explain_parse(int argc, char **argv, explain_args *a)
 {
     static const struct option longopts[] = {
         {"model", required_argument, 0, 'm'},
@@ -240,113 +273,109 @@ int cmd_explain(int argc, char **argv)
         {"max-weights", required_argument, 0, 'w'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    const char *model = NULL, *example = NULL, *input = NULL, *target = NULL;
-    bp_explain_opts o = bp_explain_defaults();
-    int c;
+    memset(a, 0, sizeof *a);
+    a->o = bp_explain_defaults();
+    int c, bad = 0;
     optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+    while (!bad && (c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
         switch (c) {
-        case 'm': model = optarg; break;
-        case 'e': example = optarg; break;
-        case 'i': input = optarg; break;
-        case 't': target = optarg; break;
+        case 'm': a->model = optarg; break;
+        case 'e': a->example = optarg; break;
+        case 'i': a->input = optarg; break;
+        case 't': a->target = optarg; break;
         case 'l':
-            if (cli_double("explain", "--lr", optarg, 1e-12, 1e6, &o.lr))
-                return CLI_USAGE;
+            bad = cli_double("explain", "--lr", optarg, 1e-12, 1e6, &a->o.lr);
             break;
         case 's':
-            if (cli_int("explain", "--steps", optarg, 1, 10000000, &o.steps))
-                return CLI_USAGE;
+            bad = cli_int("explain", "--steps", optarg, 1, 10000000,
+                          &a->o.steps);
             break;
         case 'w':
-            if (cli_int("explain", "--max-weights", optarg, 0, 1000000,
-                        &o.max_weights))
-                return CLI_USAGE;
+            bad = cli_int("explain", "--max-weights", optarg, 0, 1000000,
+                          &a->o.max_weights);
             break;
         case 'o':
-            if (strcmp(optarg, "standard") == 0)
-                o.order = BP_EXPLAIN_ORDER_STANDARD;
-            else if (strcmp(optarg, "seeds") == 0)
-                o.order = BP_EXPLAIN_ORDER_SEEDS;
-            else if (strcmp(optarg, "both") == 0)
-                o.order = BP_EXPLAIN_ORDER_BOTH;
-            else {
-                fprintf(stderr, "backprop explain: --order: '%s': use "
-                        "standard, seeds or both\n", optarg);
-                return CLI_USAGE;
-            }
-            break;
-        case 'f':
-            if (strcmp(optarg, "text") == 0)
-                o.format = BP_EXPLAIN_TEXT;
-            else if (strcmp(optarg, "markdown") == 0 || strcmp(optarg, "md") == 0)
-                o.format = BP_EXPLAIN_MARKDOWN;
-            else {
-                fprintf(stderr, "backprop explain: --format: '%s': use text "
-                        "or markdown\n", optarg);
-                return CLI_USAGE;
-            }
-            break;
-        case 'c': o.check = 1; break;
-        case 'h': usage(stdout); return CLI_OK;
+        case 'f': bad = parse_choice(c, optarg, &a->o); break;
+        case 'c': a->o.check = 1; break;
+        case 'h': usage(stdout); return 1;
         case ':':
             fprintf(stderr, "backprop explain: %s needs a value\n",
                     argv[optind - 1]);
-            return CLI_USAGE;
+            return -1;
         default:
             fprintf(stderr, "backprop explain: unknown option '%s' (see "
                     "backprop explain --help)\n", argv[optind - 1]);
-            return CLI_USAGE;
+            return -1;
         }
     }
+    if (bad)
+        return -1;
     if (optind < argc) {
         fprintf(stderr, "backprop explain: unexpected argument '%s'\n",
                 argv[optind]);
-        return CLI_USAGE;
+        return -1;
     }
-    if (!model == !example) {
+    if (!a->model == !a->example) {
         fprintf(stderr, "backprop explain: give --model FILE or --example "
                 "NAME (see backprop explain --help)\n");
-        return CLI_USAGE;
+        return -1;
     }
-    const int md = o.format == BP_EXPLAIN_MARKDOWN;
-    if (example && strcmp(example, "perceptron-and") == 0)
-        return example_perceptron(md);
-    if (example && strcmp(example, "xor") == 0)
-        return example_xor(&o);
+    return 0;
+}
 
-    bp_model *m = NULL;
+/* The model to explain: --model, or the worked example's network (with
+ * its sample unless one is given). */
+static int explain_load(explain_args *a, bp_model **m)
+{
     bp_error err;
-    bp_real x[64], t[64];
-    int nx = 0, nt = 0;
-    if (example) {
-        if (strcmp(example, "mazur") != 0 && strcmp(example, "cross-entropy") != 0) {
-            fprintf(stderr, "backprop explain: --example: unknown '%s' (mazur, "
-                    "cross-entropy, perceptron-and, xor)\n", example);
-            return CLI_USAGE;
-        }
-        if (bp_model_parse(mazur_model, sizeof mazur_model - 1, "mazur", &m,
-                           &err)) {
-            fprintf(stderr, "backprop explain: %s\n", err.msg);
-            return CLI_ERR;
-        }
-        if (strcmp(example, "cross-entropy") == 0)
-            bp_net_set_loss(m->net, BP_LOSS_BCE, BP_REDUCE_SUM);
-        if (!input)
-            input = "0.05,0.10";
-        if (!target)
-            target = "0.01,0.99";
-    } else if (bp_model_load(model, &m, &err)) {
+    if (!a->example) {
+        if (bp_model_load(a->model, m, &err) == BP_OK)
+            return CLI_OK;
         fprintf(stderr, "backprop explain: %s\n", err.msg);
         return CLI_ERR;
     }
-    int rc = CLI_USAGE;
-    if (!input || !target)
+    if (strcmp(a->example, "mazur") != 0 &&
+        strcmp(a->example, "cross-entropy") != 0) {
+        fprintf(stderr, "backprop explain: --example: unknown '%s' (mazur, "
+                "cross-entropy, perceptron-and, xor)\n", a->example);
+        return CLI_USAGE;
+    }
+    if (bp_model_parse(mazur_model, sizeof mazur_model - 1, "mazur", m,
+                       &err)) {
+        fprintf(stderr, "backprop explain: %s\n", err.msg);
+        return CLI_ERR;
+    }
+    if (strcmp(a->example, "cross-entropy") == 0)
+        bp_net_set_loss((*m)->net, BP_LOSS_BCE, BP_REDUCE_SUM);
+    if (!a->input)
+        a->input = "0.05,0.10";
+    if (!a->target)
+        a->target = "0.01,0.99";
+    return CLI_OK;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+    explain_args a;
+    int rc = explain_parse(argc, argv, &a);
+    if (rc)
+        return rc > 0 ? CLI_OK : CLI_USAGE;
+    if (a.example && strcmp(a.example, "perceptron-and") == 0)
+        return example_perceptron(a.o.format == BP_EXPLAIN_MARKDOWN);
+    if (a.example && strcmp(a.example, "xor") == 0)
+        return example_xor(&a.o);
+    bp_model *m = NULL;
+    if ((rc = explain_load(&a, &m)) != CLI_OK)
+        return rc;
+    bp_real x[64], t[64];
+    int nx = 0, nt = 0;
+    rc = CLI_USAGE;
+    if (!a.input || !a.target)
         fprintf(stderr, "backprop explain: --input and --target are needed "
                 "with --model\n");
-    else if (cli_list("explain", "--input", input, x, 64, &nx) ||
-             cli_list("explain", "--target", target, t, 64, &nt))
+    else if (cli_list("explain", "--input", a.input, x, 64, &nx) ||
+             cli_list("explain", "--target", a.target, t, 64, &nt))
         ;
     else if (nx != bp_net_n_in(m->net) || nt != bp_net_n_out(m->net))
         fprintf(stderr, "backprop explain: the model takes %d inputs and "
@@ -354,7 +383,9 @@ int cmd_explain(int argc, char **argv)
                 bp_net_n_in(m->net), bp_net_n_out(m->net), nx, nt);
     else {
         bp_model_scale(m, x, 1);
-        rc = explain_model(m->net, x, t, &o);
+        /* the network learned scaled targets: explain in its units */
+        bp_scaler_apply(&m->target_scaler, t, 1);
+        rc = explain_model(m->net, x, t, &a.o);
     }
     bp_model_free(m);
     return rc;

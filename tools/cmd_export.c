@@ -253,7 +253,8 @@ int cmd_import(int argc, char **argv)
                    "Read a FANN float network file (layered, fully connected; "
                    "sigmoid,\nsymmetric sigmoid, linear or threshold "
                    "layers, steepness folded into\nthe weights) and save it "
-                   "as a backprop model.\n");
+                   "as a backprop model: the text form when MODEL\nends in "
+                   ".txt, else the binary form. Written atomically.\n");
             return CLI_OK;
         default:
             fprintf(stderr, "backprop import: bad option '%s'\n", argv[optind - 1]);

@@ -111,8 +111,10 @@ static void info_layers(bp_net *net)
     bp_loss loss;
     bp_reduction red;
     bp_net_get_loss(net, &loss, &red);
+    char text[160];
     printf("loss       %s: %s, %s over the batch\n", bp_loss_name(loss),
-           cli_loss_text(loss), red == BP_REDUCE_MEAN ? "mean" : "summed");
+           cli_loss_text(loss, text, sizeof text),
+           red == BP_REDUCE_MEAN ? "mean" : "summed");
     static const char *const frozen[] = {"", "; weights frozen",
                                          "; biases frozen",
                                          "; weights and biases frozen"};

@@ -232,103 +232,110 @@ static const char *field(const char *text, const char *key)
     return NULL;
 }
 
-int fann_import(const char *path, bp_model **out, bp_error *err)
+/* What a FANN file says about its neurons: the layer sizes (each with
+ * its bias neuron) and each neuron's inputs, activation and steepness. */
+typedef struct {
+    int n_layers;
+    int *sizes;        /* [n_layers] */
+    long total;        /* neurons */
+    int *n_inputs, *acts;
+    double *steep;     /* [total] */
+} fann_file;
+
+static void fann_file_free(fann_file *f)
 {
-    *out = NULL;
-    char *text = read_text(path, err);
-    if (!text)
-        return -1;
-    int rc = -1, *sizes = NULL, *n_inputs = NULL, *acts = NULL;
-    double *steep = NULL;
-    bp_net *net = NULL;
-    if (strncmp(text, "FANN_FLO_2.1", 12) != 0) {
-        fail(err, "%s: not a FANN float network file (FANN_FLO_2.1)%s", path,
-             strncmp(text, "FANN_FIX", 8) == 0 ? "; fixed-point files are not "
-                                                  "read" : "");
-        goto out;
-    }
+    free(f->sizes);
+    free(f->n_inputs);
+    free(f->acts);
+    free(f->steep);
+}
+
+/* The header lines: a layered, fully connected float network, and its
+ * layer sizes. */
+static int read_layout(const char *text, const char *path, fann_file *f,
+                       bp_error *err)
+{
+    if (strncmp(text, "FANN_FLO_2.1", 12) != 0)
+        return fail(err, "%s: not a FANN float network file (FANN_FLO_2.1)%s",
+                    path, strncmp(text, "FANN_FIX", 8) == 0
+                              ? "; fixed-point files are not read" : "");
     const char *v;
-    int n_layers = (v = field(text, "num_layers")) ? atoi(v) : 0;
-    if (n_layers < 2 || n_layers > 4096) {
-        fail(err, "%s: num_layers missing or impossible", path);
-        goto out;
-    }
-    if ((v = field(text, "network_type")) && atoi(v) != 0) {
-        fail(err, "%s: a shortcut network (network_type=%d): not a layered "
-             "network", path, atoi(v));
-        goto out;
-    }
-    if ((v = field(text, "connection_rate")) && strtod(v, NULL) != 1.0) {
-        fail(err, "%s: a sparse network (connection_rate=%s): only fully "
-             "connected networks are read", path, v);
-        goto out;
-    }
-    if ((v = field(text, "scale_included")) && atoi(v) != 0) {
-        fail(err, "%s: includes FANN's scaling parameters, which are not read",
-             path);
-        goto out;
-    }
-    sizes = calloc((size_t)n_layers, sizeof *sizes);
+    f->n_layers = (v = field(text, "num_layers")) ? atoi(v) : 0;
+    if (f->n_layers < 2 || f->n_layers > 4096)
+        return fail(err, "%s: num_layers missing or impossible", path);
+    if ((v = field(text, "network_type")) && atoi(v) != 0)
+        return fail(err, "%s: a shortcut network (network_type=%d): not a "
+                    "layered network", path, atoi(v));
+    if ((v = field(text, "connection_rate")) && strtod(v, NULL) != 1.0)
+        return fail(err, "%s: a sparse network (connection_rate=%.20s): only "
+                    "fully connected networks are read", path, v);
+    if ((v = field(text, "scale_included")) && atoi(v) != 0)
+        return fail(err, "%s: includes FANN's scaling parameters, which are "
+                    "not read", path);
+    f->sizes = calloc((size_t)f->n_layers, sizeof *f->sizes);
     const char *ls = field(text, "layer_sizes");
-    long total = 0;
-    for (int l = 0; l < n_layers && ls; l++) {
+    for (int l = 0; l < f->n_layers && ls && f->sizes; l++) {
         char *end;
-        long s = strtol(ls, &end, 10);
-        if (end == ls || s < 2 || s > (1 << 24)) {
+        long n = strtol(ls, &end, 10);
+        if (end == ls || n < 2 || n > (1 << 24)) {
             ls = NULL;
             break;
         }
-        sizes[l] = (int)s;
-        total += s;
+        f->sizes[l] = (int)n;
+        f->total += n;
         ls = end;
     }
-    if (!sizes || !ls) {
-        fail(err, "%s: layer_sizes missing or impossible", path);
-        goto out;
-    }
-    n_inputs = malloc((size_t)total * sizeof *n_inputs);
-    acts = malloc((size_t)total * sizeof *acts);
-    steep = malloc((size_t)total * sizeof *steep);
+    if (!f->sizes || !ls)
+        return fail(err, "%s: layer_sizes missing or impossible", path);
+    return 0;
+}
+
+/* The neurons line: (inputs, activation, steepness) for every neuron. */
+static int read_neurons(const char *text, const char *path, fann_file *f,
+                        bp_error *err)
+{
+    f->n_inputs = malloc((size_t)f->total * sizeof *f->n_inputs);
+    f->acts = malloc((size_t)f->total * sizeof *f->acts);
+    f->steep = malloc((size_t)f->total * sizeof *f->steep);
     const char *np = strstr(text, "neurons (num_inputs, activation_function, "
                                   "activation_steepness)=");
-    if (!n_inputs || !acts || !steep || !np) {
-        fail(err, "%s: the neurons line is missing", path);
-        goto out;
-    }
+    if (!f->n_inputs || !f->acts || !f->steep)
+        return fail(err, "%s: out of memory", path);
+    if (!np)
+        return fail(err, "%s: the neurons line is missing", path);
     np = strchr(np, '=') + 1;
-    for (long i = 0; i < total; i++) {
-        int a, b, used = 0;
-        double s;
-        if (sscanf(np, " (%d, %d, %lf)%n", &a, &b, &s, &used) != 3 || !used) {
-            fail(err, "%s: neuron %ld of %ld is missing or malformed", path,
-                 i + 1, total);
-            goto out;
-        }
-        n_inputs[i] = a;
-        acts[i] = b;
-        steep[i] = s;
+    for (long i = 0; i < f->total; i++) {
+        int used = 0;
+        if (sscanf(np, " (%d, %d, %lf)%n", &f->n_inputs[i], &f->acts[i],
+                   &f->steep[i], &used) != 3 || !used)
+            return fail(err, "%s: neuron %ld of %ld is missing or malformed",
+                        path, i + 1, f->total);
+        if (!isfinite(f->steep[i]) || fabs(f->steep[i]) > 1e30)
+            return fail(err, "%s: neuron %ld: steepness %g is not a usable "
+                        "number", path, i + 1, f->steep[i]);
         np += used;
     }
-    /* the library's layers: widths without the bias neurons, one
-     * activation per layer */
-    bp_layer_desc d[4096];
-    long at = sizes[0];
-    for (int l = 1; l < n_layers; l++) {
-        d[l - 1].n_out = sizes[l] - 1;
+    return 0;
+}
+
+/* The library's layers d[n_layers - 1]: widths without the bias neurons,
+ * one activation per layer, every layer fully connected. */
+static int to_layers(const fann_file *f, const char *path, bp_layer_desc *d,
+                     bp_error *err)
+{
+    long at = f->sizes[0];
+    for (int l = 1; l < f->n_layers; l++) {
+        d[l - 1].n_out = f->sizes[l] - 1;
         d[l - 1].act_param = 0;
-        const int fa = acts[at];
-        for (int j = 0; j < sizes[l] - 1; j++) {
-            if (acts[at + j] != fa) {
-                fail(err, "%s: layer %d mixes activation functions %d and %d",
-                     path, l, fa, acts[at + j]);
-                goto out;
-            }
-            if (n_inputs[at + j] != sizes[l - 1]) {
-                fail(err, "%s: neuron %ld has %d inputs, not the %d of a fully "
-                     "connected layer", path, at + j, n_inputs[at + j],
-                     sizes[l - 1]);
-                goto out;
-            }
+        const int fa = f->acts[at];
+        for (int j = 0; j < f->sizes[l] - 1; j++) {
+            if (f->acts[at + j] != fa)
+                return fail(err, "%s: layer %d mixes activation functions %d "
+                            "and %d", path, l, fa, f->acts[at + j]);
+            if (f->n_inputs[at + j] != f->sizes[l - 1])
+                return fail(err, "%s: neuron %ld has %d inputs, not the %d of "
+                            "a fully connected layer", path, at + j,
+                            f->n_inputs[at + j], f->sizes[l - 1]);
         }
         switch (fa) {
         case F_LINEAR: d[l - 1].act = BP_ACT_IDENTITY; break;
@@ -336,56 +343,81 @@ int fann_import(const char *path, bp_model **out, bp_error *err)
         case F_SIGMOID: d[l - 1].act = BP_ACT_SIGMOID; break;
         case F_SIGMOID_SYMMETRIC: d[l - 1].act = BP_ACT_TANH; break;
         default:
-            fail(err, "%s: layer %d uses FANN activation %d; sigmoid (3), "
-                 "symmetric sigmoid (5), linear (0) and threshold (1) are read",
-                 path, l, fa);
-            goto out;
+            return fail(err, "%s: layer %d uses FANN activation %d; sigmoid "
+                        "(3), symmetric sigmoid (5), linear (0) and threshold "
+                        "(1) are read", path, l, fa);
         }
-        at += sizes[l];
+        at += f->sizes[l];
     }
-    if (bp_net_create(&net, sizes[0] - 1, n_layers - 1, d, NULL, err))
-        goto out;
+    return 0;
+}
+
+/* The connections line into net's parameters, with FANN's steepness
+ * folded into the weights (2s for its sigmoid, s for the others; a
+ * threshold ignores a positive steepness). */
+static int read_weights(const char *text, const char *path,
+                        const fann_file *f, bp_net *net, bp_error *err)
+{
     const char *cp = strstr(text, "connections (connected_to_neuron, weight)=");
-    if (!cp) {
-        fail(err, "%s: the connections line is missing", path);
-        goto out;
-    }
+    if (!cp)
+        return fail(err, "%s: the connections line is missing", path);
     cp = strchr(cp, '=') + 1;
     bp_real *p = bp_net_params(net);
-    at = sizes[0];
-    long first_below = 0;
-    for (int l = 1; l < n_layers; l++) {
+    long at = f->sizes[0], first_below = 0;
+    for (int l = 1; l < f->n_layers; l++) {
         size_t wo, bo;
         bp_net_layer_offsets(net, l - 1, &wo, &bo);
-        const int k = sizes[l - 1] - 1;
-        for (int j = 0; j < sizes[l] - 1; j++) {
-            /* fold FANN's steepness into the weights */
-            const double s = steep[at + j];
-            const double fold = acts[at] == F_SIGMOID ? 2 * s : s;
+        const int k = f->sizes[l - 1] - 1, act = f->acts[at];
+        for (int j = 0; j < f->sizes[l] - 1; j++) {
+            const double s = f->steep[at + j];
+            const double fold = act == F_SIGMOID ? 2 * s
+                                : act == F_THRESHOLD && s > 0 ? 1 : s;
             for (int q = 0; q <= k; q++) {
                 int to, used = 0;
                 double w;
                 if (sscanf(cp, " (%d, %lf)%n", &to, &w, &used) != 2 || !used ||
-                    to != first_below + q) {
-                    fail(err, "%s: connection %d of neuron %ld is missing or "
-                         "not in layer order", path, q + 1, at + j);
-                    goto out;
-                }
+                    to != first_below + q)
+                    return fail(err, "%s: connection %d of neuron %ld is "
+                                "missing or not in layer order", path, q + 1,
+                                at + j);
                 cp += used;
-                if (!isfinite(w)) {
-                    fail(err, "%s: a weight is not finite", path);
-                    goto out;
-                }
-                bp_real folded = (bp_real)(w * (acts[at] == F_THRESHOLD && s > 0 ? 1 : fold));
+                const bp_real folded = (bp_real)(w * fold);
+                if (!isfinite(w) || !isfinite(folded))
+                    return fail(err, "%s: connection %d of neuron %ld: weight "
+                                "%g times steepness %g is not a finite number",
+                                path, q + 1, at + j, w, fold);
                 if (q < k)
                     p[wo + (size_t)j * k + q] = folded;
                 else
                     p[bo + j] = folded;
             }
         }
-        first_below += sizes[l - 1];
-        at += sizes[l];
+        first_below += f->sizes[l - 1];
+        at += f->sizes[l];
     }
+    return 0;
+}
+
+int fann_import(const char *path, bp_model **out, bp_error *err)
+{
+    *out = NULL;
+    char *text = read_text(path, err);
+    if (!text)
+        return -1;
+    fann_file f = {0};
+    bp_layer_desc *d = NULL;
+    bp_net *net = NULL;
+    int rc = -1;
+    if (read_layout(text, path, &f, err) || read_neurons(text, path, &f, err))
+        goto out;
+    if (!(d = malloc((size_t)(f.n_layers - 1) * sizeof *d))) {
+        fail(err, "%s: out of memory", path);
+        goto out;
+    }
+    if (to_layers(&f, path, d, err) ||
+        bp_net_create(&net, f.sizes[0] - 1, f.n_layers - 1, d, NULL, err) ||
+        read_weights(text, path, &f, net, err))
+        goto out;
     bp_net_set_loss(net, BP_LOSS_SSE, BP_REDUCE_MEAN);
     if (bp_model_new(out, net, err))
         goto out;
@@ -393,10 +425,8 @@ int fann_import(const char *path, bp_model **out, bp_error *err)
     rc = 0;
 out:
     bp_net_free(net);
-    free(sizes);
-    free(n_inputs);
-    free(acts);
-    free(steep);
+    free(d);
+    fann_file_free(&f);
     free(text);
     return rc;
 }

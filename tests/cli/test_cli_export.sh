@@ -183,6 +183,13 @@ if [ -f /usr/include/fann.h ] && $CC tests/export/fann_check.c -o "$TMP/fann_che
         fail "FANN's outputs are not distinct: $(tr '\n' ' ' <"$TMP/fx.out")"
     w=$(compare "$TMP/ox.out" "$TMP/fx.out" 1e-6 1e-6) && ok "imported net gives FANN's outputs within 1e-6 (max diff $w): $(tr '\n' ' ' <"$TMP/ox.out")" ||
         fail "imported net differs by $w: ours $(tr '\n' ' ' <"$TMP/ox.out") FANN $(tr '\n' ' ' <"$TMP/fx.out")"
+    for bad in nan 1e300; do
+        sed "s/\(neurons ([^=]*=.*([0-9]*, 3, \)[0-9.e+-]*)/\1$bad)/" "$TMP/xor.net" >"$TMP/steep.net"
+        grep -q ", 3, $bad)" "$TMP/steep.net" || { fail "could not plant steepness $bad"; continue; }
+        expect_exit 1 "a FANN file with steepness $bad" $BP import --format fann "$TMP/steep.net" -o "$TMP/steep.bpm"
+        grep -q "steepness\|not a finite number" "$TMP/err" && [ ! -e "$TMP/steep.bpm" ] &&
+            ok "refused at import, no model written" || fail "$(cat "$TMP/err")"
+    done
     printf 'FANN_FIX_2.0\n' >"$TMP/fix.net"
     expect_exit 1 "a fixed-point FANN file" $BP import --format fann "$TMP/fix.net" -o "$TMP/z.bpm"
     grep -q "fixed-point files are not read" "$TMP/err" && ok "says so" || fail "$(cat "$TMP/err")"
