@@ -227,7 +227,6 @@ function build(cols, W, H, key) {
   buildNeurons(root, cols, pos);
   buildWidthButtons(root, cols, pos, W);
   $('shape').textContent = cols.join('-');
-  inputImages = null;
   if (!view.columns[focusAt.c] || !view.columns[focusAt.c][focusAt.i]) focusAt = { c: 0, i: 0 };
   const item = view.columns[focusAt.c][focusAt.i];
   item.el.setAttribute('tabindex', '0');
@@ -293,7 +292,6 @@ function onKey(e) {
 
 const neuronImage = document.createElement('canvas');
 neuronImage.width = neuronImage.height = NG;
-let inputImages = null;
 
 /* A neuron's output as a shade: sigmoid and softmax outputs are already
  * in [0, 1], tanh in [-1, 1]; unbounded ones are squashed. */
