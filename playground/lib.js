@@ -38,7 +38,7 @@ const SIGNATURES = {
   set_param: ['number', ['number', 'number', 'number', 'number', 'number']],
   explain: ['number', ['number', 'number', 'number', 'number', 'number', 'number']],
   export_text: ['number', ['number']],
-  name: ['string', ['number', 'number']],
+  describe: ['string', ['number', 'number', 'number']],
 };
 
 /* Load the module (backprop.js defines createBackprop) and bind pg_*. */
@@ -73,15 +73,17 @@ export function check(status, what) {
   if (status !== 0) throw new LibError(status, `${what}: ${lib.C.error(lib.P)}`);
 }
 
-/* The library's names of activations (kind 0), losses (1) or optimizers
- * (2), indexed by their enum values: what the menus offer and the URL
- * says. The menus are built from these lists only (see menus.js). */
-export function libraryNames(kind) {
-  const names = [];
+/* The library's own description of its activations (kind 0), losses (1)
+ * or optimizers (2), indexed by their enum values: pg_describe's JSON of
+ * each table entry (name, label, flags, ranges; include/backprop.h,
+ * bp_act_info and its kin). The menus are built from these alone
+ * (menus.js). */
+export function libraryTable(kind) {
+  const list = [];
   for (let i = 0; i < 64; i++) {
-    const n = lib.C.name(kind, i);
-    if (!n) break;
-    names.push(n);
+    const json = lib.C.describe(lib.P, kind, i);
+    if (!json) break;
+    list.push(JSON.parse(json));
   }
-  return names;
+  return list;
 }

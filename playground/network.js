@@ -11,6 +11,7 @@ import { FEATURE } from './data.js';
 import { gridInputs, colour } from './draw.js';
 import { S, $ } from './state.js';
 import { MAX_WIDTH } from './settings.js';
+import { shadeOf, labelOf } from './menus.js';
 
 const SVGNS = 'http://www.w3.org/2000/svg';
 const NG = 16;          /* each neuron's map: 16 x 16 points */
@@ -172,7 +173,7 @@ function buildNeurons(root, cols, pos) {
       const name = neuronName(l, j), act = l >= 0 ? acts[lib.C.layer_act(lib.P, l)] : '';
       const e = svg('circle', { cx: x, cy: y, r: GAP / 2, class: 'neuron', 'data-l': l, 'data-j': j }, root);
       const text = () => (l < 0 ? `input ${name}, ${inputLabel(j)}`
-        : `neuron ${name}, ${act}, bias ${paramValue(l, j, -1).toPrecision(6)}`);
+        : `neuron ${name}, ${labelOf('act', act)}, bias ${paramValue(l, j, -1).toPrecision(6)}`);
       tooltip(e, text);
       target(e, 2 * c, sel, text);
       view.boxes.push({ x, y, l, j, act, sel });
@@ -293,14 +294,6 @@ function onKey(e) {
 const neuronImage = document.createElement('canvas');
 neuronImage.width = neuronImage.height = NG;
 
-/* A neuron's output as a shade: sigmoid and softmax outputs are already
- * in [0, 1], tanh in [-1, 1]; unbounded ones are squashed. */
-function shade(act, v) {
-  if (act === 'sigmoid' || act === 'softmax') return v;
-  if (act === 'tanh') return 0.5 + 0.5 * v;
-  return 0.5 + 0.5 * Math.tanh(v);
-}
-
 function paintMap(g, x, y, value) {
   const ctx = neuronImage.getContext('2d'), img = ctx.createImageData(NG, NG);
   for (let i = 0; i < NG * NG; i++) {
@@ -357,7 +350,8 @@ function paintNeurons(g) {
       paintMap(g, x, y, (i) => 0.5 + 0.5 * M.HEAPF64[inputs + i * nIn + v.j]);
     } else if (maps) {
       const off = at;
-      paintMap(g, x, y, (i) => shade(v.act, maps[off + i]));
+      const shade = shadeOf(v.act);
+      paintMap(g, x, y, (i) => shade(maps[off + i]));
       at += NG * NG;
     } else {
       g.fillStyle = '#fff';

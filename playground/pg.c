@@ -12,6 +12,7 @@
  * (bp_real is double), so the page reads them as Float64Array. */
 #include "backprop.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,19 +359,6 @@ PG_API int pg_set_param(pg *p, int l, int j, int k, double value)
     return st ? fail(p, st, k < 0 ? "set bias" : "set weight") : 0;
 }
 
-/* The library's names, for the page's menus and its URL: kind 0
- * activations, 1 losses, 2 optimizers; i counts from 0 (the enum value);
- * NULL past the last. */
-PG_API const char *pg_name(int kind, int i)
-{
-    switch (kind) {
-    case 0: return bp_act_name((bp_act)i);
-    case 1: return bp_loss_name((bp_loss)i);
-    case 2: return bp_optim_name((bp_optim_kind)i);
-    default: return NULL;
-    }
-}
-
 /* The network, for drawing: layer l's width, input width, activation. */
 PG_API int pg_n_layers(const pg *p) { return p->net ? bp_net_n_layers(p->net) : 0; }
 PG_API int pg_n_in(const pg *p) { return p->net ? bp_net_n_in(p->net) : 0; }
@@ -411,6 +399,82 @@ static void text_write(void *ctx, const char *s, size_t n)
     memcpy(p->text + p->text_len, s, n);
     p->text_len += n;
     p->text[p->text_len] = '\0';
+}
+
+/* ------------------------------------------------ the library's tables */
+
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void json_string(pg *p, const char *s)
+{
+    text_write(p, "\"", 1);
+    for (; s && *s; s++) {
+        char esc[8];
+        if (*s == '"' || *s == '\\') {
+            esc[0] = '\\', esc[1] = *s;
+            text_write(p, esc, 2);
+        } else if ((unsigned char)*s < 0x20) {
+            snprintf(esc, sizeof esc, "\\u%04x", (unsigned)(unsigned char)*s);
+            text_write(p, esc, 6);
+        } else {
+            text_write(p, s, 1);
+        }
+    }
+    text_write(p, "\"", 1);
+}
+
+/* "key": value pairs of one entry; a number that is not finite (an
+ * unbounded range) is null. */
+static void json_key(pg *p, const char *key, const char *str)
+{
+    text_write(p, p->text_len > 1 ? "," : "", p->text_len > 1);
+    json_string(p, key);
+    text_write(p, ":", 1);
+    json_string(p, str);
+}
+
+static void json_num(pg *p, const char *key, double v)
+{
+    char buf[40];
+    text_write(p, ",", 1);
+    json_string(p, key);
+    int n = isfinite(v) ? snprintf(buf, sizeof buf, ":%.17g", v)
+                        : snprintf(buf, sizeof buf, ":null");
+    text_write(p, buf, (size_t)n);
+}
+
+/* What the library's tables say of activation (kind 0), loss (1) or
+ * optimizer (2) number i, as a JSON object for the page's menus: name,
+ * label, flags, and for an activation its range and the loss it pairs
+ * with as an output, for an optimizer its default rate. NULL past the
+ * last entry. Valid until the next call that writes text. */
+PG_API const char *pg_describe(pg *p, int kind, int i)
+{
+    p->text_len = 0;
+    text_write(p, "{", 1);
+    if (kind == 0 && bp_act_describe((bp_act)i)) {
+        const bp_act_info *a = bp_act_describe((bp_act)i);
+        json_key(p, "name", a->name);
+        json_key(p, "label", a->label);
+        json_num(p, "flags", a->flags);
+        json_num(p, "out_min", a->out_min);
+        json_num(p, "out_max", a->out_max);
+        json_key(p, "out_loss", bp_loss_name(a->out_loss));
+    } else if (kind == 1 && bp_loss_describe((bp_loss)i)) {
+        const bp_loss_info *l = bp_loss_describe((bp_loss)i);
+        json_key(p, "name", l->name);
+        json_key(p, "label", l->label);
+        json_num(p, "flags", l->flags);
+    } else if (kind == 2 && bp_optim_describe((bp_optim_kind)i)) {
+        const bp_optim_info *o = bp_optim_describe((bp_optim_kind)i);
+        json_key(p, "name", o->name);
+        json_key(p, "label", o->label);
+        json_num(p, "flags", o->flags);
+        json_num(p, "lr", o->lr);
+    } else {
+        return NULL;
+    }
+    text_write(p, "}", 1);
+    return p->text;
 }
 
 /* Every number of one step on one sample x, t: bp_explain's text (the

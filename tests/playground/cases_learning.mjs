@@ -22,6 +22,8 @@ export async function learning({ browser, url, pageDir }) {
   ok(menus.names.acts.includes('sigmoid') && menus.names.acts.includes('softmax') &&
      JSON.stringify(menus.act) === JSON.stringify(menus.names.acts.filter((a) => a !== 'step' && a !== 'softmax')),
      'the activation menu is the library\'s list but step and softmax', menus.act.join(' '));
+  const labels = await page.$$eval('#act option, #optim option', (os) => os.map((o) => o.textContent));
+  ok(labels.includes('leaky ReLU') && labels.includes('Adam'), 'the menus read as the library labels them', labels.join(', '));
   ok(JSON.stringify(menus.loss) === JSON.stringify(menus.names.losses) &&
      JSON.stringify(menus.optim) === JSON.stringify(menus.names.optims),
      'the loss and optimizer menus are the library\'s lists', `${menus.loss.join(' ')} / ${menus.optim.join(' ')}`);
