@@ -552,8 +552,9 @@ bp_status bp_perceptron_train(bp_net *net, const bp_real *x, const bp_real *t,
  * for classes, one class index label[i] in [0, n_out), expanded to a
  * one-hot row only when a batch is gathered (so a set of many classes
  * costs n indices, not n * n_out numbers). Exactly one of t and label is
- * set. A bp_data is a view: it copies and owns nothing; the arrays stay
- * owned by whoever made it (the caller, or the library's data readers).
+ * set (neither, with n_out 0, for inputs without targets). A bp_data is a
+ * view: it copies and owns nothing; the arrays stay owned by whoever made
+ * it (the caller, or a bp_dataset, below).
  */
 typedef struct {
     int64_t n;            /* samples */
@@ -562,6 +563,13 @@ typedef struct {
     const bp_real *t;     /* [n][n_out], or NULL when label is set */
     const int32_t *label; /* [n], each in [0, n_out), or NULL */
 } bp_data;
+
+/* Copy n rows of d into batch arrays: inputs to x[n][n_in], targets to
+ * t[n][n_out], class indices expanded to one-hot rows. rows lists the row
+ * numbers (n of them), or is NULL for the rows first..first+n-1. x or t
+ * may be NULL (not wanted); t needs targets in d. Never allocates. */
+bp_status bp_data_gather(const bp_data *d, const int64_t *rows, int64_t first,
+                         int n, bp_real *x, bp_real *t);
 
 /* --------------------------------------------------------- training loop */
 
@@ -840,6 +848,146 @@ bp_status bp_write_file_atomic(const char *path, const void *data, size_t n,
 /* Parse a model from memory; name is used in messages. */
 bp_status bp_model_parse(const void *data, size_t size, const char *name,
                          bp_model **out, bp_error *err);
+
+/* ---------------------------------------------------------- reading data
+ *
+ * Data sets from files, owned by the library: the readers behind the
+ * command line, for any program. One call reads any of these, recognised
+ * from the content:
+ * - CSV or TSV (comma, tab or semicolon; RFC 4180 quotes; a header line
+ *   detected or told), the target column(s) chosen by number or name;
+ * - FANN training data (.data: "pairs inputs outputs", then the numbers);
+ * - a .bpd file, the binary form of docs/FORMATS.md, memory-mapped when
+ *   it is a regular file, so a set larger than memory trains;
+ * - an IDX directory, MNIST's layout ({train,t10k}-{images-idx3,
+ *   labels-idx1}-ubyte, gzip-compressed or not);
+ * and any text form gzip-compressed (with zlib). "-" is standard input,
+ * read once as a stream (a pipe works; a .bpd there is read, not mapped).
+ * Class labels become indices 0..k-1 in sorted order (numerically when
+ * every label is a number), with their names; numbers become dense
+ * targets. A UTF-8 byte-order mark is skipped; a number too small for
+ * the library's precision (1e-400) reads as 0, one too large is refused.
+ *
+ * Errors come back as a status and one line in the bp_error naming the
+ * file and, where they apply, the line, column and column name; an
+ * offending field is shown cut at ~60 characters. Nothing is printed.
+ */
+
+typedef struct bp_dataset bp_dataset;
+
+/* The most class labels a data set may have unless told otherwise: more
+ * distinct labels than this in a target column are almost always names
+ * or identifiers, not classes. */
+#define BP_MAX_CLASSES 10000
+
+typedef enum { BP_AUTO = 0, BP_YES, BP_NO } bp_choice;
+
+typedef struct {
+    const char *label;   /* CSV/TSV: the target column(s), 1-based numbers
+                            or header names, comma-separated; NULL: the
+                            columns `model` was trained with, else the
+                            last column */
+    bp_choice classes;   /* targets are class labels: AUTO (one target
+                            column holding a non-number, or at most 100
+                            distinct whole numbers 0..1000, fewer than the
+                            rows; FANN: one-hot output rows), YES or NO */
+    bp_choice header;    /* CSV/TSV: the first row names the columns; AUTO:
+                            it holds a non-number where the second row
+                            holds a number */
+    const char *split;   /* IDX directories: "train" (NULL) or "t10k" */
+    int inputs_only;     /* > 0: a CSV/TSV of exactly this many columns is
+                            inputs alone, without targets (to predict) */
+    int max_classes;     /* refuse more classes than this (0:
+                            BP_MAX_CLASSES) */
+    const bp_model *model; /* optional: read the file for this model: the
+                            target columns it was trained with (when label
+                            is NULL; by name when the file has a header
+                            holding them, else by position), classes as it
+                            has them, a CSV of exactly its input width as
+                            inputs alone, widths checked, classes numbered
+                            in its order */
+    const bp_allocator *alloc; /* for everything the data set allocates */
+} bp_data_opts;
+
+/* Defaults: last column, classes and header AUTO, split "train", no
+ * model, malloc/free. */
+bp_data_opts bp_data_defaults(void);
+
+/* Read a data set from path (a file, "-" for standard input, or an IDX
+ * directory). opts may be NULL (the defaults). On success *out owns it;
+ * free it with bp_dataset_free. On failure *out is NULL and err says why:
+ * BP_ERR_IO (cannot read), BP_ERR_FORMAT (malformed, or not what the
+ * options or the model ask for), BP_ERR_NONFINITE, BP_ERR_NOMEM. */
+bp_status bp_dataset_load(bp_dataset **out, const char *path,
+                          const bp_data_opts *opts, bp_error *err);
+/* The same from a file's bytes in memory (CSV/TSV, FANN, .bpd, gzip of
+ * those); name is used in messages. The bytes are not kept. */
+bp_status bp_dataset_parse(bp_dataset **out, const void *data, size_t size,
+                           const char *name, const bp_data_opts *opts,
+                           bp_error *err);
+/* An IDX pair in memory: the images file and the labels file. */
+bp_status bp_dataset_parse_idx(bp_dataset **out, const void *images,
+                               size_t n_images, const void *labels,
+                               size_t n_labels, const char *name,
+                               const bp_data_opts *opts, bp_error *err);
+/* Free a data set (unmapping a mapped file). NULL allowed. */
+void bp_dataset_free(bp_dataset *ds);
+
+/* The view training and evaluation read. Valid until the data set is
+ * changed (scale, match, split) or freed. Inputs without targets (a file
+ * to predict) have n_out 0 and neither t nor label. */
+bp_data bp_dataset_data(const bp_dataset *ds);
+/* Which reader read it: "csv", "tsv", "fann", "idx" or "bpd". */
+const char *bp_dataset_format(const bp_dataset *ds);
+/* 0: numeric targets (or none); else the classes, named. */
+int bp_dataset_n_classes(const bp_dataset *ds);
+const char *bp_dataset_class_name(const bp_dataset *ds, int j);
+/* A CSV/TSV file's target columns: their number (1 for a class column,
+ * n_out for numbers; 0 for other formats) and the header name of the
+ * j-th ("" without a header; NULL for a bad j). */
+int bp_dataset_n_targets(const bp_dataset *ds);
+const char *bp_dataset_target_name(const bp_dataset *ds, int j);
+/* The scaling the inputs (targets = 0) or dense targets (1) carry now: a
+ * .bpd stored scaled, or after bp_dataset_scale. Never NULL. */
+const bp_scaler *bp_dataset_scaler(const bp_dataset *ds, int targets);
+/* 1 if the data lives in a memory-mapped file (read-only, not split). */
+int bp_dataset_is_mapped(const bp_dataset *ds);
+
+/* Bring the inputs to the scaling `inputs` and dense targets to
+ * `targets`, whatever they carry now (what they carry is undone first);
+ * NULL leaves one as it is. A memory-mapped set is copied into memory
+ * the first time it must change: the file is never written. */
+bp_status bp_dataset_scale(bp_dataset *ds, const bp_scaler *inputs,
+                           const bp_scaler *targets, bp_error *err);
+/* Number ds's classes as ref's (by name; by position for classes that
+ * have no names of their own, as in FANN and IDX files) and check the
+ * widths: a test set made to match its training set. */
+bp_status bp_dataset_match(bp_dataset *ds, const bp_dataset *ref,
+                           bp_error *err);
+/* The same against a model's classes and widths. */
+bp_status bp_dataset_match_model(bp_dataset *ds, const bp_model *m,
+                                 bp_error *err);
+/* Move a fraction of ds's rows, drawn by seed, into a new data set *val
+ * (each part keeps the file's order). Class targets are split stratified:
+ * each class gives its share (largest remainders), so a rare class is
+ * not left out of either part; numeric targets by a plain draw. *val is
+ * NULL (and ds unchanged) when the fraction leaves either part empty.
+ * A memory-mapped set is not split (BP_ERR_STATE). */
+bp_status bp_dataset_split(bp_dataset *ds, double fraction, uint64_t seed,
+                           bp_dataset **val, bp_error *err);
+/* Store in m what reading files like this one again needs: the class
+ * names and, for CSV/TSV, the columns that were the targets. */
+bp_status bp_dataset_describe(const bp_dataset *ds, bp_model *m,
+                              bp_error *err);
+
+typedef enum { BP_DATA_BPD = 0, BP_DATA_FANN } bp_data_format;
+
+/* Write ds to path atomically: as .bpd (the inputs with the scaling they
+ * carry, stored with it; classes as indices) or as FANN training data
+ * (classes as one-hot rows). repeat >= 1 writes the rows that many times
+ * over (large test sets from small ones). What is written reads back. */
+bp_status bp_dataset_save(const bp_dataset *ds, const char *path,
+                          bp_data_format format, int repeat, bp_error *err);
 
 /* ----------------------------------------------------------------- explain
  *

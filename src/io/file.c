@@ -1,7 +1,8 @@
 /*
  * file.c - whole files in and out: the atomic write (a temporary file
  * beside the destination, fsync, rename, fsync of the directory), so a
- * crash leaves the old file or the new one, and a bounded read.
+ * crash leaves the old file or the new one, written at once or as a
+ * stream; and a bounded read.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "io/file.h"
@@ -16,59 +17,103 @@
 #include <unistd.h>
 
 
-bp_status bp__write_atomic(const char *path, const void *data, size_t n,
-                           bp_error *err)
+bp_status bp__atomic_open(bp__atomic *w, const char *path, bp_error *err)
 {
+    memset(w, 0, sizeof *w);
+    w->fd = -1;
     if (!path || !*path)
         return bp__fail_err(err, BP_ERR_ARG, "no file name");
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 16);
-    if (!tmp)
+    const size_t len = strlen(path);
+    w->path = path;
+    w->tmp = malloc(len + 16);
+    w->buf = malloc(BP_ATOMIC_BUF);
+    if (!w->tmp || !w->buf) {
+        bp__atomic_abort(w);
         return bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
+    }
+    memcpy(w->tmp, path, len);
+    memcpy(w->tmp + len, ".tmp.XXXXXX", 12);
+    w->fd = mkstemp(w->tmp);
+    if (w->fd < 0) {
         bp_status st = bp__fail_err(err, BP_ERR_IO, "%s: cannot create a "
                                     "temporary file beside it: %s", path,
                                     strerror(errno));
-        free(tmp);
+        bp__atomic_abort(w);
         return st;
     }
-    const unsigned char *p = data;
-    size_t left = n;
-    int bad = 0;
-    while (left > 0 && !bad) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0 && errno == EINTR)
+    return BP_OK;
+}
+
+static void write_out(bp__atomic *w, const unsigned char *p, size_t n)
+{
+    while (n > 0 && !w->bad) {
+        ssize_t got = write(w->fd, p, n);
+        if (got < 0 && errno == EINTR)
             continue;
-        if (w <= 0)
-            bad = errno ? errno : EIO;
+        if (got <= 0)
+            w->bad = errno ? errno : EIO;
         else {
-            p += w;
-            left -= (size_t)w;
+            p += got;
+            n -= (size_t)got;
         }
     }
-    if (!bad && fsync(fd) != 0)
+}
+
+void bp__atomic_put(bp__atomic *w, const void *data, size_t n)
+{
+    if (w->bad)
+        return;
+    if (w->len + n > BP_ATOMIC_BUF) {
+        write_out(w, w->buf, w->len);
+        w->len = 0;
+    }
+    if (n >= BP_ATOMIC_BUF)
+        write_out(w, data, n);
+    else {
+        memcpy(w->buf + w->len, data, n);
+        w->len += n;
+    }
+}
+
+void bp__atomic_abort(bp__atomic *w)
+{
+    if (w->fd >= 0) {
+        close(w->fd);
+        unlink(w->tmp);
+    }
+    free(w->tmp);
+    free(w->buf);
+    memset(w, 0, sizeof *w);
+    w->fd = -1;
+}
+
+bp_status bp__atomic_commit(bp__atomic *w, bp_error *err)
+{
+    write_out(w, w->buf, w->len);
+    w->len = 0;
+    int bad = w->bad;
+    if (!bad && fsync(w->fd) != 0)
         bad = errno;
-    if (close(fd) != 0 && !bad)
+    if (close(w->fd) != 0 && !bad)
         bad = errno;
-    /* mkstemp makes the file 0600; a model is an ordinary file */
+    w->fd = -1;
+    /* mkstemp makes the file 0600; what we write is an ordinary file */
     if (!bad)
-        chmod(tmp, 0644);
-    if (!bad && rename(tmp, path) != 0)
+        chmod(w->tmp, 0644);
+    if (!bad && rename(w->tmp, w->path) != 0)
         bad = errno;
     if (bad) {
-        unlink(tmp);
-        free(tmp);
-        return bp__fail_err(err, BP_ERR_IO, "%s: write failed: %s", path,
-                            strerror(bad));
+        unlink(w->tmp);
+        bp_status st = bp__fail_err(err, BP_ERR_IO, "%s: write failed: %s",
+                                    w->path, strerror(bad));
+        bp__atomic_abort(w);
+        return st;
     }
-    free(tmp);
     /* make the rename itself durable */
+    const size_t len = strlen(w->path);
     char *dir = malloc(len + 2);
     if (dir) {
-        memcpy(dir, path, len + 1);
+        memcpy(dir, w->path, len + 1);
         char *slash = strrchr(dir, '/');
         if (slash)
             slash[slash == dir ? 1 : 0] = '\0';
@@ -81,7 +126,19 @@ bp_status bp__write_atomic(const char *path, const void *data, size_t n,
         }
         free(dir);
     }
+    bp__atomic_abort(w); /* frees; the file is no longer the temporary */
     return BP_OK;
+}
+
+bp_status bp__write_atomic(const char *path, const void *data, size_t n,
+                           bp_error *err)
+{
+    bp__atomic w;
+    bp_status st = bp__atomic_open(&w, path, err);
+    if (st)
+        return st;
+    bp__atomic_put(&w, data, n);
+    return bp__atomic_commit(&w, err);
 }
 
 bp_status bp_write_file_atomic(const char *path, const void *data, size_t n,

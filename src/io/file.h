@@ -11,6 +11,24 @@
  * flushed to disk, renamed over path, then the directory flushed. */
 bp_status bp__write_atomic(const char *path, const void *data, size_t n,
                            bp_error *err);
+/* The same as a stream, for files too large to build in memory first:
+ * open (a temporary file beside path), put (buffered; an error is
+ * remembered), then commit (flush, rename over path) or abort (the
+ * temporary file removed, path untouched). */
+#define BP_ATOMIC_BUF (1 << 16)
+typedef struct {
+    const char *path;
+    char *tmp;
+    int fd, bad;
+    unsigned char *buf;
+    size_t len;
+} bp__atomic;
+
+bp_status bp__atomic_open(bp__atomic *w, const char *path, bp_error *err);
+void bp__atomic_put(bp__atomic *w, const void *data, size_t n);
+bp_status bp__atomic_commit(bp__atomic *w, bp_error *err);
+void bp__atomic_abort(bp__atomic *w);
+
 /* Read a whole file (at most max bytes) into a malloc'ed buffer. */
 bp_status bp__read_file(const char *path, size_t max, unsigned char **data,
                         size_t *n, bp_error *err);

@@ -1,0 +1,531 @@
+/*
+ * test_data.c - the library's data readers: every format reads what it
+ * should (classes as sorted indices, numbers as targets, the header and
+ * the target columns found), every malformed input gives one short
+ * message naming the file, line, column and column name, and the limits
+ * hold: a gzip bomb stops at its header's size, 20,000 string labels are
+ * refused quickly, standard input loses nothing, a .bpd file truncated
+ * is an error, not SIGBUS, and a mapped file is never written.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "backprop.h"
+#include "test.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#ifdef BP_HAVE_ZLIB
+#include <zlib.h>
+#endif
+
+static char dir[] = "/tmp/bp_test_data_XXXXXX";
+
+static bp_dataset *parse(const char *text, const bp_data_opts *o, bp_error *e)
+{
+    bp_dataset *ds = NULL;
+    e->msg[0] = '\0';
+    bp_dataset_parse(&ds, text, strlen(text), "d.csv", o, e);
+    return ds;
+}
+
+static void write_file(const char *path, const void *p, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fwrite(p, 1, n, f);
+        fclose(f);
+    }
+}
+
+static void test_csv(void)
+{
+    printf("CSV: header, classes as sorted indices, numbers\n");
+    bp_error e;
+    bp_dataset *ds = parse("x1,x2,kind\n0,1,red\n2,3,blue\n4,5,red\n", NULL, &e);
+    CHECK(ds != NULL, "reads (%s)", e.msg);
+    if (ds) {
+        bp_data d = bp_dataset_data(ds);
+        CHECK(d.n == 3 && d.n_in == 2 && d.n_out == 2 && d.label && !d.t,
+              "3 rows, 2 inputs, 2 classes as indices");
+        CHECK(!strcmp(bp_dataset_class_name(ds, 0), "blue") &&
+                  !strcmp(bp_dataset_class_name(ds, 1), "red") &&
+                  d.label[0] == 1 && d.label[1] == 0 && d.label[2] == 1,
+              "classes sorted: blue=0, red=1; labels 1 0 1");
+        CHECK(d.x[0] == 0 && d.x[3] == 3 && d.x[5] == 5, "inputs in row order");
+        CHECK(bp_dataset_n_targets(ds) == 1 &&
+                  !strcmp(bp_dataset_target_name(ds, 0), "kind") &&
+                  !strcmp(bp_dataset_format(ds), "csv"),
+              "the target column is named 'kind'");
+    }
+    bp_dataset_free(ds);
+    /* numeric classes sort as numbers; many distinct numbers are a
+     * regression target */
+    ds = parse("1,10\n2,9\n3,10\n4,2\n5,9\n", NULL, &e);
+    CHECK(ds && bp_dataset_n_classes(ds) == 3 &&
+              !strcmp(bp_dataset_class_name(ds, 0), "2") &&
+              !strcmp(bp_dataset_class_name(ds, 2), "10"),
+          "labels 10, 9, 2 are classes 2 < 9 < 10");
+    bp_dataset_free(ds);
+    ds = parse("1,0.5\n2,1.5\n3,2.25\n", NULL, &e);
+    CHECK(ds && bp_dataset_n_classes(ds) == 0 && bp_dataset_data(ds).t &&
+              bp_dataset_data(ds).t[2] == (bp_real)2.25,
+          "fractional targets are numbers");
+    bp_dataset_free(ds);
+    /* tabs, quotes, a line break inside quotes, "" */
+    ds = parse("a\tb\tc\n\"1\"\t2\t\"x\ny\"\n3\t4\t\"q\"\"\"\n", NULL, &e);
+    CHECK(ds && bp_dataset_data(ds).n == 2 &&
+              !strcmp(bp_dataset_format(ds), "tsv") &&
+              !strcmp(bp_dataset_class_name(ds, 0), "q\"") &&
+              !strcmp(bp_dataset_class_name(ds, 1), "x\ny"),
+          "TSV with quoted fields: %s", ds ? "ok" : e.msg);
+    bp_dataset_free(ds);
+    /* targets by name, several of them, as numbers */
+    bp_data_opts o = bp_data_defaults();
+    o.label = "y2,y1";
+    ds = parse("y1,a,y2,b\n1,2,3,4\n5,6,7,8\n", &o, &e);
+    CHECK(ds && bp_dataset_data(ds).n_out == 2 && bp_dataset_data(ds).n_in == 2 &&
+              bp_dataset_data(ds).t[0] == 1 && bp_dataset_data(ds).t[1] == 3 &&
+              bp_dataset_data(ds).x[1] == 4,
+          "--label y2,y1: targets y1, y2 in file order; inputs a, b");
+    bp_dataset_free(ds);
+    /* a UTF-8 byte-order mark does not turn the first row into a header */
+    ds = parse("\xef\xbb\xbf" "1,2,0\n3,4,1\n5,6,0\n7,8,1\n", NULL, &e);
+    CHECK(ds && bp_dataset_data(ds).n == 4, "byte-order mark: %lld of 4 rows",
+          ds ? (long long)bp_dataset_data(ds).n : -1LL);
+    bp_dataset_free(ds);
+    /* 1e-400 is an underflow: 0 */
+    ds = parse("1e-400,2,1\n3,4,0\n", NULL, &e);
+    CHECK(ds && bp_dataset_data(ds).x[0] == 0, "1e-400 reads as 0 (%s)", e.msg);
+    bp_dataset_free(ds);
+    /* inputs alone */
+    o = bp_data_defaults();
+    o.inputs_only = 1;
+    ds = parse("1\n2\n3\n", &o, &e);
+    CHECK(ds && bp_dataset_data(ds).n_out == 0 && bp_dataset_data(ds).n_in == 1,
+          "one column as inputs alone when asked");
+    bp_dataset_free(ds);
+}
+
+static void test_csv_errors(void)
+{
+    printf("CSV: malformed files, one short line naming the place\n");
+    char big[3000];
+    memset(big, 'z', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    char text_big[3100];
+    snprintf(text_big, sizeof text_big, "a,b,c\n1,%s,x\n3,4,y\n", big);
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"a,b,c\n1,2,x\n3,4\n", "d.csv:3: 2 fields, but the first row has 3"},
+        {"a,b,c\n1,2,x\n3,oops,y\n", "d.csv:3:2: 'oops' is not a finite number (column b)"},
+        {"a,b,c\nnan,2,x\n", "d.csv:2:1: 'nan' is not a finite number"},
+        {"a,b,c\n1,,x\n", "d.csv:2:2: missing value in column b"},
+        {"a,b,c\n1,2,\n", "d.csv:2:3: the target is missing"},
+        {"", "d.csv: no data"},
+        {"a,b,c\n", "d.csv: a header and no data"},
+        {"a,\"b,c\n1,2,3\n", "d.csv:1: a quoted field is never closed"},
+        {"a,\"b\"x,c\n", "d.csv:1: text after a closing quote"},
+        {"1\n2\n3\n", "d.csv: one column"},
+        {"1,1e999,0\n", "'1e999' is not a finite number"},
+        {"x\0y", "binary data"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        bp_error e = {BP_OK, ""};
+        bp_dataset *ds = NULL;
+        const size_t len = i + 1 == sizeof cases / sizeof *cases
+                               ? 3 : strlen(cases[i].text);
+        bp_status st = bp_dataset_parse(&ds, cases[i].text, len, "d.csv", NULL,
+                                        &e);
+        CHECK(st != BP_OK && !ds && strstr(e.msg, cases[i].want) &&
+                  !strchr(e.msg, '\n'),
+              "'%s'", e.msg);
+        bp_dataset_free(ds);
+    }
+    bp_error e;
+    bp_dataset *ds = parse(text_big, NULL, &e);
+    CHECK(!ds && strstr(e.msg, "d.csv:2:2: 'zzzz") && strstr(e.msg, "...'") &&
+              strlen(e.msg) < 120,
+          "a 2999-byte field is shown cut: '%s'", e.msg);
+    bp_dataset_free(ds);
+    if (bp_real_size() == 4) {
+        ds = parse("a,b,c\n1,1e39,0\n2,3,1\n", NULL, &e);
+        CHECK(!ds && strstr(e.msg, "'1e39' is not a finite number"),
+              "float: 1e39 refused: '%s'", e.msg);
+        bp_dataset_free(ds);
+    }
+}
+
+static void test_many_labels(void)
+{
+    printf("many distinct labels: hashed, limited\n");
+    const int n = 20000;
+    size_t cap = (size_t)n * 24 + 16, len = 0;
+    char *text = malloc(cap);
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(text + len, cap - len, "%d,%d,name%d\n", i,
+                                i % 7, i);
+    bp_error e;
+    bp_dataset *ds = NULL;
+    bp_status st = bp_dataset_parse(&ds, text, len, "names.csv", NULL, &e);
+    CHECK(st == BP_ERR_FORMAT && strstr(e.msg, "more than 10000 distinct"),
+          "20000 labels refused: '%s'", e.msg);
+    bp_dataset_free(ds);
+    bp_data_opts o = bp_data_defaults();
+    o.max_classes = 50000;
+    st = bp_dataset_parse(&ds, text, len, "names.csv", &o, &e);
+    CHECK(st == BP_OK && bp_dataset_n_classes(ds) == n &&
+              bp_dataset_data(ds).label && !bp_dataset_data(ds).t,
+          "with a limit of 50000: %d classes as indices, no one-hot rows",
+          bp_dataset_n_classes(ds));
+    if (ds) {
+        /* sorted as text: name0 < name1 < name10 ... */
+        bp_data d = bp_dataset_data(ds);
+        CHECK(!strcmp(bp_dataset_class_name(ds, d.label[10]), "name10"),
+              "row 11's class is name10");
+    }
+    bp_dataset_free(ds);
+    free(text);
+}
+
+static void test_fann(void)
+{
+    printf("FANN .data\n");
+    bp_error e;
+    bp_dataset *ds = NULL;
+    const char *t = "3 2 2\n0 0\n1 0\n0 1\n0 1\n1 1\n1 0\n";
+    bp_dataset_parse(&ds, t, strlen(t), "x.data", NULL, &e);
+    CHECK(ds && bp_dataset_n_classes(ds) == 2 && bp_dataset_data(ds).label &&
+              bp_dataset_data(ds).label[1] == 1 &&
+              !strcmp(bp_dataset_format(ds), "fann"),
+          "one-hot outputs are classes 0, 1 (%s)", ds ? "ok" : e.msg);
+    bp_dataset_free(ds);
+    t = "2 1 1\n0.5\n0.25\n1\n2\n";
+    bp_dataset_parse(&ds, t, strlen(t), "x.txt", NULL, &e);
+    CHECK(ds && bp_dataset_data(ds).t && bp_dataset_data(ds).t[1] == 2,
+          "sniffed by its first line; numeric outputs");
+    bp_dataset_free(ds);
+    t = "3 2 1\n0 0 0\n1 1\n";
+    CHECK(bp_dataset_parse(&ds, t, strlen(t), "s.data", NULL, &e) &&
+              strstr(e.msg, "s.data:4: the file ends in pair 2 of 3"),
+          "'%s'", e.msg);
+}
+
+#ifdef BP_HAVE_ZLIB
+/* data gzip-compressed into a file */
+static int gz_file(const char *path, const unsigned char *p, size_t n,
+                   size_t zeros)
+{
+    gzFile g = gzopen(path, "wb9");
+    if (!g)
+        return -1;
+    gzwrite(g, p, (unsigned)n);
+    static unsigned char zero[1 << 16];
+    for (size_t left = zeros; left > 0;) {
+        unsigned k = left > sizeof zero ? sizeof zero : (unsigned)left;
+        gzwrite(g, zero, k);
+        left -= k;
+    }
+    return gzclose(g) == Z_OK ? 0 : -1;
+}
+#endif
+
+static void test_idx(void)
+{
+    printf("IDX directories\n");
+    char sub[256], path[300];
+    snprintf(sub, sizeof sub, "%s/idx", dir);
+    mkdir(sub, 0700);
+    const unsigned char img[] = {0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0, 2,
+                                 10, 20, 30, 40, 50, 60};
+    const unsigned char lab[] = {0, 0, 8, 1, 0, 0, 0, 3, 2, 0, 1};
+    snprintf(path, sizeof path, "%s/train-images-idx3-ubyte", sub);
+    write_file(path, img, sizeof img);
+    snprintf(path, sizeof path, "%s/train-labels-idx1-ubyte", sub);
+    write_file(path, lab, sizeof lab);
+    bp_error e;
+    bp_dataset *ds = NULL;
+    bp_dataset_load(&ds, sub, NULL, &e);
+    CHECK(ds && bp_dataset_data(ds).n == 3 && bp_dataset_data(ds).n_in == 2 &&
+              bp_dataset_data(ds).x[5] == 60 && bp_dataset_data(ds).label[0] == 2 &&
+              bp_dataset_n_classes(ds) == 3,
+          "3 images of 1x2, labels 2 0 1 (%s)", ds ? "ok" : e.msg);
+    bp_dataset_free(ds);
+#ifdef BP_HAVE_ZLIB
+    /* a gzip bomb: the header says 1x1x1, the stream inflates to 64 MB */
+    const unsigned char bomb[] = {0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1};
+    snprintf(path, sizeof path, "%s/train-images-idx3-ubyte", sub);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/train-images-idx3-ubyte.gz", sub);
+    gz_file(path, bomb, sizeof bomb, (size_t)64 << 20);
+    struct stat st;
+    stat(path, &st);
+    bp_dataset_load(&ds, sub, NULL, &e);
+    CHECK(!ds && strstr(e.msg, "decompresses to more than the 17 bytes its "
+                                "header declares"),
+          "a %lld-byte gzip bomb stops at its header's size: '%s'",
+          (long long)st.st_size, e.msg);
+    bp_dataset_free(ds);
+    /* the same bytes, honest: read */
+    gz_file(path, img, sizeof img, 0);
+    bp_dataset_load(&ds, sub, NULL, &e);
+    CHECK(ds && bp_dataset_data(ds).n == 3, "a gzip-compressed IDX file (%s)",
+          ds ? "ok" : e.msg);
+    bp_dataset_free(ds);
+#else
+    printf("  SKIP gzip bomb: built without zlib\n");
+#endif
+    bp_dataset_load(&ds, dir, NULL, &e);
+    CHECK(!ds && strstr(e.msg, "no train-images-idx3-ubyte"), "'%s'", e.msg);
+}
+
+/* Standard input from a pipe that a child process fills: nothing lost. */
+static void test_stdin(void)
+{
+    printf("standard input: one stream, read once\n");
+    const int rows = 2000; /* ~20 KB, well past any 4 KB peek */
+    int fds[2];
+    if (pipe(fds) != 0) {
+        CHECK(0, "pipe");
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        FILE *f = fdopen(fds[1], "w");
+        fprintf(f, "a,b,y\n");
+        for (int i = 0; i < rows; i++)
+            fprintf(f, "%d,%d.5,%d\n", i, i, i % 3);
+        fclose(f);
+        _exit(0);
+    }
+    close(fds[1]);
+    int saved = dup(0);
+    dup2(fds[0], 0);
+    close(fds[0]);
+    bp_error e;
+    bp_dataset *ds = NULL;
+    bp_dataset_load(&ds, "-", NULL, &e);
+    dup2(saved, 0);
+    close(saved);
+    waitpid(pid, NULL, 0);
+    CHECK(ds && bp_dataset_data(ds).n == rows && bp_dataset_n_classes(ds) == 3,
+          "'-': %lld of %d rows (%s)", ds ? (long long)bp_dataset_data(ds).n : -1LL,
+          rows, ds ? "ok" : e.msg);
+    if (ds)
+        CHECK(bp_dataset_data(ds).x[0] == 0 && bp_dataset_data(ds).x[1] == 0.5f,
+              "the first row is there");
+    bp_dataset_free(ds);
+}
+
+static void test_bpd(void)
+{
+    printf(".bpd: written, mapped, checked, never written through\n");
+    char csv[300], bpd[300];
+    snprintf(csv, sizeof csv, "%s/d.csv", dir);
+    snprintf(bpd, sizeof bpd, "%s/d.bpd", dir);
+    const char *text = "a,b,c\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n";
+    write_file(csv, text, strlen(text));
+    bp_error e;
+    bp_dataset *src = NULL, *ds = NULL;
+    CHECK_OK(bp_dataset_load(&src, csv, NULL, &e));
+    if (!src)
+        return;
+    bp_scaler s;
+    bp_data d = bp_dataset_data(src);
+    CHECK_OK(bp_scaler_fit(&s, BP_SCALING_STANDARD, d.x, d.n, d.n_in, NULL, &e));
+    CHECK_OK(bp_dataset_scale(src, &s, NULL, &e));
+    CHECK_OK(bp_dataset_save(src, bpd, BP_DATA_BPD, 1, &e));
+    CHECK_OK(bp_dataset_load(&ds, bpd, NULL, &e));
+    if (ds) {
+        bp_data m = bp_dataset_data(ds);
+        d = bp_dataset_data(src);
+        CHECK(bp_dataset_is_mapped(ds) && m.n == 4 && m.label &&
+                  !memcmp(m.x, d.x, 8 * sizeof *m.x) &&
+                  !memcmp(m.label, d.label, 4 * sizeof *m.label) &&
+                  bp_scaler_equal(bp_dataset_scaler(ds, 0), &s),
+              "mapped: the same scaled inputs, classes and scaling");
+        /* the model's scaling differs: scaled in a copy, never in the file */
+        bp_scaler none = {BP_SCALING_NONE, 0, NULL, NULL, {NULL, NULL, NULL}};
+        struct stat before, after;
+        stat(bpd, &before);
+        CHECK_OK(bp_dataset_scale(ds, &none, NULL, &e));
+        stat(bpd, &after);
+        m = bp_dataset_data(ds);
+        CHECK(fabs(m.x[0] - 1) < 1e-5 && fabs(m.x[7] - 8) < 1e-5 &&
+                  before.st_mtime == after.st_mtime,
+              "unscaled back to 1 .. 8 in memory (got %g, %g)", (double)m.x[0],
+              (double)m.x[7]);
+    }
+    bp_dataset_free(ds);
+    /* truncated: an error naming the sizes, not SIGBUS */
+    struct stat st;
+    stat(bpd, &st);
+    if (truncate(bpd, st.st_size - 8) == 0) {
+        bp_status rc = bp_dataset_load(&ds, bpd, NULL, &e);
+        CHECK(rc == BP_ERR_FORMAT && strstr(e.msg, "truncated"), "'%s'", e.msg);
+        bp_dataset_free(ds);
+    }
+    /* FANN round trip */
+    snprintf(bpd, sizeof bpd, "%s/d.data", dir);
+    CHECK_OK(bp_dataset_save(src, bpd, BP_DATA_FANN, 2, &e));
+    CHECK_OK(bp_dataset_load(&ds, bpd, NULL, &e));
+    CHECK(ds && bp_dataset_data(ds).n == 8 && bp_dataset_n_classes(ds) == 2,
+          "FANN, twice over: 8 rows, 2 classes");
+    bp_dataset_free(ds);
+    bp_scaler_free(&s);
+    bp_dataset_free(src);
+}
+
+static void test_split_match(void)
+{
+    printf("split (stratified), match, gather, describe\n");
+    /* 90 of class a, 10 of class b */
+    char text[4096];
+    size_t len = 0;
+    for (int i = 0; i < 100; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "%d,%s\n", i,
+                                i % 10 == 3 ? "b" : "a");
+    bp_error e;
+    bp_dataset *ds = NULL, *val = NULL;
+    bp_dataset_parse(&ds, text, len, "s.csv", NULL, &e);
+    CHECK_OK(bp_dataset_split(ds, 0.2, 7, &val, &e));
+    if (!val)
+        return;
+    bp_data t = bp_dataset_data(ds), v = bp_dataset_data(val);
+    int vb = 0;
+    for (int64_t i = 0; i < v.n; i++)
+        vb += v.label[i] == 1;
+    CHECK(t.n == 80 && v.n == 20 && vb == 2, "20 validation rows, 2 of class b "
+          "(got %lld, %d)", (long long)v.n, vb);
+    int ordered = 1;
+    for (int64_t i = 1; i < t.n; i++)
+        ordered &= t.x[i] > t.x[i - 1];
+    CHECK(ordered, "training rows keep the file's order");
+    bp_dataset_free(val);
+    /* a test set with its classes in another order, matched */
+    bp_dataset *test = NULL;
+    bp_dataset_parse(&test, "1,b\n2,b\n", 8, "t.csv", NULL, &e);
+    CHECK_OK(bp_dataset_match(test, ds, &e));
+    CHECK(bp_dataset_data(test).label[0] == 1 && bp_dataset_data(test).n_out == 2,
+          "a test set of class b alone: class 1 of 2");
+    bp_real x[2], oh[4];
+    bp_data td = bp_dataset_data(test);
+    CHECK_OK(bp_data_gather(&td, NULL, 0, 2, x, oh));
+    CHECK(oh[0] == 0 && oh[1] == 1 && x[1] == 2, "gathered as one-hot rows");
+    bp_dataset_free(test);
+    bp_dataset_parse(&test, "1,c\n", 4, "t.csv", NULL, &e);
+    CHECK(bp_dataset_match(test, ds, &e) && strstr(e.msg, "class 'c' is not one"),
+          "'%s'", e.msg);
+    bp_dataset_free(test);
+    bp_dataset_free(ds);
+}
+
+static void test_model_columns(void)
+{
+    printf("a model remembers its target columns\n");
+    bp_error e;
+    bp_dataset *ds = NULL;
+    const char *train = "price,rooms,area,zone\n100,2,50,n\n200,3,80,s\n150,2,60,n\n";
+    bp_data_opts o = bp_data_defaults();
+    o.label = "price";
+    bp_dataset_parse(&ds, train, strlen(train), "h.csv", &o, &e);
+    const bp_layer_desc l[] = {{1, BP_ACT_IDENTITY, 0}};
+    bp_net *net;
+    bp_model *m;
+    bp_net_create(&net, 3, 1, l, NULL, NULL);
+    bp_model_new(&m, net, NULL);
+    CHECK(!ds && strstr(e.msg, "h.csv:2:4: 'n' is not a finite number (column "
+                        "zone)"), "a word among the inputs: '%s'", e.msg);
+    /* numeric inputs only */
+    train = "price,rooms,area\n100,2,50\n200,3,80\n150,2,60\n";
+    bp_dataset_parse(&ds, train, strlen(train), "h.csv", &o, &e);
+    bp_model_free(m);
+    bp_net_create(&net, 2, 1, l, NULL, NULL);
+    bp_model_new(&m, net, NULL);
+    CHECK_OK(bp_dataset_describe(ds, m, &e));
+    CHECK(m->n_columns == 3 && m->n_targets == 1 && m->target_cols[0] == 0 &&
+              !strcmp(m->target_names[0], "price"),
+          "the model holds: 3 columns, target 1 'price'");
+    bp_dataset_free(ds);
+    /* the same header, columns moved: found by name, no label given */
+    o = bp_data_defaults();
+    o.model = m;
+    const char *moved = "area,price,rooms\n55,120,2\n";
+    bp_dataset_parse(&ds, moved, strlen(moved), "e.csv", &o, &e);
+    CHECK(ds && bp_dataset_data(ds).t && bp_dataset_data(ds).t[0] == 120 &&
+              bp_dataset_data(ds).x[0] == 55,
+          "by name: target 120, inputs 55, 2 (%s)", ds ? "ok" : e.msg);
+    bp_dataset_free(ds);
+    /* no header: by position */
+    bp_dataset_parse(&ds, "120,2,55\n", 9, "e.csv", &o, &e);
+    CHECK(ds && bp_dataset_data(ds).t[0] == 120, "by position (%s)",
+          ds ? "ok" : e.msg);
+    bp_dataset_free(ds);
+    /* inputs alone, to predict */
+    bp_dataset_parse(&ds, "rooms,area\n2,55\n", 16, "p.csv", &o, &e);
+    CHECK(ds && bp_dataset_data(ds).n_out == 0, "the input width: inputs alone");
+    bp_dataset_free(ds);
+    bp_model_free(m);
+}
+
+/* An allocator that counts, so every allocation is seen freed. */
+static long live;
+static void *count_alloc(void *ctx, size_t n)
+{
+    (void)ctx;
+    live++;
+    return malloc(n);
+}
+static void count_free(void *ctx, void *p)
+{
+    (void)ctx;
+    if (p)
+        live--;
+    free(p);
+}
+
+static void test_allocator(void)
+{
+    printf("every allocation through the caller's allocator\n");
+    bp_allocator a = {count_alloc, count_free, NULL};
+    bp_data_opts o = bp_data_defaults();
+    o.alloc = &a;
+    bp_error e;
+    bp_dataset *ds = NULL, *val = NULL;
+    const char *t = "a,b,c\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,9,x\n";
+    bp_dataset_parse(&ds, t, strlen(t), "a.csv", &o, &e);
+    const long during = live;
+    bp_dataset_split(ds, 0.4, 1, &val, &e);
+    bp_dataset_free(val);
+    bp_dataset_free(ds);
+    CHECK(during > 0 && live == 0, "%ld allocations live while loaded, %ld after",
+          during, live);
+    bp_dataset_parse(&ds, "x", 1, "a.csv", &o, &e);
+    CHECK(live == 0, "and after a failed read (%ld)", live);
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_csv();
+    test_csv_errors();
+    test_many_labels();
+    test_fann();
+    test_idx();
+    test_stdin();
+    test_bpd();
+    test_split_match();
+    test_model_columns();
+    test_allocator();
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        printf("  (could not remove %s)\n", dir);
+    return tst_summary("test_data");
+}
