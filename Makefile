@@ -152,8 +152,6 @@ FUZZ_TIME ?= 30
 FUZZ_CC   ?= clang
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TOOLS := $(filter-out tools/main.c,$(CLI_SRC))
-FUZZ_EXTRA_fuzz_data := $(FUZZ_TOOLS)
-FUZZ_EXTRA_fuzz_idx  := $(FUZZ_TOOLS)
 FUZZ_EXTRA_fuzz_cli  := $(FUZZ_TOOLS)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
@@ -204,16 +202,16 @@ soak: all
 
 # Benchmarks against PyTorch and FANN (not part of make check): see
 # bench/run.sh; the report goes to bench/results.md.
-BENCH_TOOLS := tools/dataload.c
+# (the benchmarks link libbackprop alone)
 $(BUILD)/bench/peak: bench/peak.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -pthread $< -o $@
-$(BUILD)/bench/bench_mlp: bench/bench_mlp.c $(BENCH_TOOLS) $(BUILD)/libbackprop.a $(HEADERS)
+$(BUILD)/bench/bench_mlp: bench/bench_mlp.c $(BUILD)/libbackprop.a $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itools $(ALL_CFLAGS) $< $(BENCH_TOOLS) -o $@ $(BUILD)/libbackprop.a $(LDLIBS)
-$(BUILD)/bench/fann_mlp: bench/fann_mlp.c $(BENCH_TOOLS) $(BUILD)/libbackprop.a $(HEADERS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ $(BUILD)/libbackprop.a $(LDLIBS)
+$(BUILD)/bench/fann_mlp: bench/fann_mlp.c $(BUILD)/libbackprop.a $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itools $(ALL_CFLAGS) $< $(BENCH_TOOLS) -o $@ $(BUILD)/libbackprop.a -lfann $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ $(BUILD)/libbackprop.a -lfann $(LDLIBS)
 bench: all $(BUILD)/bench/peak $(BUILD)/bench/bench_mlp $(BUILD)/bench/fann_mlp
 	@sh bench/run.sh $(BUILD)
 

@@ -8,7 +8,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "backprop.h"
-#include "dataload.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,28 +138,66 @@ static void sweep(void)
 /* Peak resident memory of a Fashion-MNIST epoch against what it must
  * hold: the data, four parameter-sized arrays (parameters, gradients,
  * two optimizer states), the batch workspace and the packing space. */
+/* A Fashion-MNIST split, its pixels scaled to [0, 1] by a fixed scaler
+ * (scale 0: as read), and its classes as dense one-hot rows (*t, for
+ * bp_train and bp_net_evaluate). */
+static bp_dataset *fashion(const char *dir, const char *split, int scale,
+                           bp_data *d, bp_real **t)
+{
+    bp_data_opts o = bp_data_defaults();
+    o.split = split;
+    bp_dataset *ds = NULL;
+    bp_error err;
+    double off[784], fac[784];
+    for (int i = 0; i < 784; i++) {
+        off[i] = 0;
+        fac[i] = 1.0 / 255;
+    }
+    bp_scaler s = {BP_SCALING_NONE, 0, NULL, NULL, {NULL, NULL, NULL}};
+    if (bp_dataset_load(&ds, dir, &o, &err) ||
+        (scale && (bp_scaler_set(&s, BP_SCALING_MINMAX, 784, off, fac, NULL,
+                                 &err) ||
+                   bp_dataset_scale(ds, &s, NULL, &err)))) {
+        fprintf(stderr, "bench_mlp: %s\n", err.msg);
+        bp_scaler_free(&s);
+        bp_dataset_free(ds);
+        return NULL;
+    }
+    bp_scaler_free(&s);
+    *d = bp_dataset_data(ds);
+    *t = malloc((size_t)d->n * (size_t)d->n_out * sizeof **t);
+    if (!*t || bp_data_gather(d, NULL, 0, (int)d->n, NULL, *t)) {
+        free(*t);
+        bp_dataset_free(ds);
+        return NULL;
+    }
+    return ds;
+}
+
 static int memory(const char *dir)
 {
-    cli_data_opts o = {NULL, NULL, NULL, "train", 0};
-    cli_data tr;
-    if (cli_data_load(dir, &o, &tr))
+    bp_data tr;
+    bp_real *tr_t;
+    bp_dataset *ds = fashion(dir, "train", 0, &tr, &tr_t);
+    if (!ds)
         return 1;
     bp_net *net = fashion_net(1);
     bp_train_opts to = bp_train_defaults();
     to.batch = 128;
     to.epochs = 1;
-    bp_train(net, tr.x, tr.t, tr.n, &to, NULL);
+    bp_train(net, tr.x, tr_t, (int)tr.n, &to, NULL);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     const double data = ((double)tr.n * (tr.n_in + tr.n_out)) * sizeof(bp_real);
     const double params = 4.0 * bp_net_n_params(net) * sizeof(bp_real);
     const double work = 128.0 * (784 + 3 * (256 + 128 + 10) + 784) * sizeof(bp_real) +
-                        (12.0 * 256 + 256.0 * 512) * 4 + tr.n * 8.0;
+                        (12.0 * 256 + 256.0 * 512) * 4 + (double)tr.n * 8.0;
     printf("mem_peak_mb %.1f\nmem_needed_mb %.1f\nmem_ratio %.2f\n",
            ru.ru_maxrss / 1024.0, (data + params + work) / 1048576,
            ru.ru_maxrss * 1024.0 / (data + params + work));
     bp_net_free(net);
-    cli_data_free(&tr);
+    free(tr_t);
+    bp_dataset_free(ds);
     return 0;
 }
 
@@ -192,20 +229,15 @@ int main(int argc, char **argv)
     /* the test accuracy after a few epochs of SGD swings by 1-3 points
      * from seed to seed: compare means over several */
     const int acc_seeds = argc > 3 ? atoi(argv[3]) : 8;
-    cli_data_opts o = {NULL, NULL, NULL, "train", 0};
-    cli_data tr, te;
-    if (cli_data_load(dir, &o, &tr))
+    bp_data tr, te;
+    bp_real *tr_t, *te_t;
+    bp_dataset *tr_ds = fashion(dir, "train", 1, &tr, &tr_t);
+    bp_dataset *te_ds = tr_ds ? fashion(dir, "t10k", 1, &te, &te_t) : NULL;
+    if (!te_ds)
         return 1;
-    o.split = "t10k";
-    if (cli_data_load(dir, &o, &te))
-        return 1;
-    for (size_t i = 0; i < (size_t)tr.n * tr.n_in; i++)
-        tr.x[i] /= 255;
-    for (size_t i = 0; i < (size_t)te.n * te.n_in; i++)
-        te.x[i] /= 255;
     /* flops of one sample: forward 2W, dE/dW 2W, delta back 2(W - W0) */
     const double w = 784.0 * 256 + 256.0 * 128 + 128.0 * 10, w0 = 784.0 * 256;
-    const double flops = (6 * w - 2 * w0) * tr.n;
+    const double flops = (6 * w - 2 * w0) * (double)tr.n;
     bp_train_opts to = bp_train_defaults();
     to.batch = 128;
     to.epochs = 1;
@@ -224,7 +256,7 @@ int main(int argc, char **argv)
         to.epochs = 3;
         to.on_epoch = best_epoch;
         to.ctx = &best;
-        bp_train(net, tr.x, tr.t, tr.n, &to, NULL);
+        bp_train(net, tr.x, tr_t, (int)tr.n, &to, NULL);
         to.epochs = 1;
         to.on_epoch = NULL;
         printf("epoch_s_%dt %.3f\ngflops_%dt %.1f\n", threads, best, threads,
@@ -240,20 +272,22 @@ int main(int argc, char **argv)
         bp_net_init(net, BP_INIT_HE_UNIFORM, (uint64_t)seed);
         to.epochs = acc_epochs;
         to.seed = (uint64_t)seed;
-        bp_train(net, tr.x, tr.t, tr.n, &to, NULL);
+        bp_train(net, tr.x, tr_t, (int)tr.n, &to, NULL);
         double loss, acc;
         bp_net_reserve(net, 1000);
-        bp_net_evaluate(net, te.x, te.t, te.n, &loss, &acc);
+        bp_net_evaluate(net, te.x, te_t, (int)te.n, &loss, &acc);
         printf(" %.4f", acc);
         acc_sum += acc;
         bp_net_free(net);
     }
     printf("\ntest_acc %.4f\ntest_epochs %d\n", acc_sum / acc_seeds, acc_epochs);
-    inference(te.x, te.n);
+    inference(te.x, (int)te.n);
     tiny("xor_2_2_1", 2, 2, 1);
     tiny("xor_2_4_1", 2, 4, 1);
     tiny("seeds_2_2_2", 2, 2, 2);
-    cli_data_free(&tr);
-    cli_data_free(&te);
+    free(tr_t);
+    free(te_t);
+    bp_dataset_free(tr_ds);
+    bp_dataset_free(te_ds);
     return 0;
 }

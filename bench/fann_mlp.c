@@ -10,7 +10,8 @@
  * Prints "key value" lines for bench/run.sh.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "dataload.h"
+
+#include "backprop.h"
 
 #include <fann.h>
 #include <stdio.h>
@@ -51,16 +52,21 @@ int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "/usr/share/datasets/fashion-mnist";
     const int n = argc > 2 ? atoi(argv[2]) : 6000;
-    cli_data_opts o = {NULL, NULL, NULL, "train", 0};
-    cli_data tr;
-    if (cli_data_load(dir, &o, &tr) || n < 1 || n > tr.n)
+    bp_dataset *ds = NULL;
+    bp_error err;
+    if (bp_dataset_load(&ds, dir, NULL, &err)) {
+        fprintf(stderr, "fann_mlp: %s\n", err.msg);
+        return 1;
+    }
+    const bp_data tr = bp_dataset_data(ds);
+    if (n < 1 || n > tr.n || tr.n_in != 784 || tr.n_out != 10)
         return 1;
     fann_type *x = malloc((size_t)n * 784 * sizeof *x);
     fann_type *t = malloc((size_t)n * 10 * sizeof *t);
     for (size_t i = 0; i < (size_t)n * 784; i++)
         x[i] = (fann_type)(tr.x[i] / 255);
     for (size_t i = 0; i < (size_t)n * 10; i++)
-        t[i] = (fann_type)tr.t[i];
+        t[i] = (fann_type)(tr.label[i / 10] == (int32_t)(i % 10));
     struct fann *ann = fann_create_standard(4, 784, 256, 128, 10);
     fann_set_activation_function_hidden(ann, FANN_SIGMOID_SYMMETRIC);
     fann_set_activation_function_output(ann, FANN_SIGMOID);
@@ -75,7 +81,7 @@ int main(int argc, char **argv)
     fann_destroy(ann);
     free(x);
     free(t);
-    cli_data_free(&tr);
+    bp_dataset_free(ds);
     tiny("xor_2_2_1", 2, 2, 1);
     tiny("xor_2_4_1", 2, 4, 1);
     tiny("seeds_2_2_2", 2, 2, 2);

@@ -208,8 +208,8 @@ static void test_fann(void)
           "sniffed by its first line; numeric outputs");
     bp_dataset_free(ds);
     t = "3 2 1\n0 0 0\n1 1\n";
-    CHECK(bp_dataset_parse(&ds, t, strlen(t), "s.data", NULL, &e) &&
-              strstr(e.msg, "s.data:4: the file ends in pair 2 of 3"),
+    const bp_status st = bp_dataset_parse(&ds, t, strlen(t), "s.data", NULL, &e);
+    CHECK(st && strstr(e.msg, "s.data:4: the file ends in pair 2 of 3"),
           "'%s'", e.msg);
 }
 
@@ -417,8 +417,8 @@ static void test_split_match(void)
     CHECK(oh[0] == 0 && oh[1] == 1 && x[1] == 2, "gathered as one-hot rows");
     bp_dataset_free(test);
     bp_dataset_parse(&test, "1,c\n", 4, "t.csv", NULL, &e);
-    CHECK(bp_dataset_match(test, ds, &e) && strstr(e.msg, "class 'c' is not one"),
-          "'%s'", e.msg);
+    const bp_status st = bp_dataset_match(test, ds, &e);
+    CHECK(st && strstr(e.msg, "class 'c' is not one"), "'%s'", e.msg);
     bp_dataset_free(test);
     bp_dataset_free(ds);
 }

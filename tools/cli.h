@@ -50,6 +50,13 @@ void cli_json_string(FILE *f, const char *s);
 /* The loss in words and its formula, for reports ("sse" is half the sum
  * of squares), from the library's table; into buf[cap], returned. */
 const char *cli_loss_text(bp_loss loss, char *buf, size_t cap);
+/* "auto", "yes" or "no" (NULL: auto) for an option such as --header. */
+int cli_choice(const char *cmd, const char *opt, const char *s,
+               bp_choice *out);
+/* A data set's targets as dense rows [n][n_out], class indices expanded
+ * to one-hot rows, for the calls that take dense targets; malloc'ed, NULL
+ * without targets or memory. */
+bp_real *cli_dense_targets(const bp_data *d);
 /* A bp_write_fn that writes to a FILE *. */
 void cli_write_file(void *file, const char *text, size_t len);
 

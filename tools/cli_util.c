@@ -237,3 +237,31 @@ const char *cli_loss_text(bp_loss loss, char *buf, size_t cap)
         snprintf(buf, cap, "%s, %s", d->label, d->total);
     return buf;
 }
+
+int cli_choice(const char *cmd, const char *opt, const char *s,
+               bp_choice *out)
+{
+    if (!s || strcmp(s, "auto") == 0)
+        *out = BP_AUTO;
+    else if (strcmp(s, "yes") == 0)
+        *out = BP_YES;
+    else if (strcmp(s, "no") == 0)
+        *out = BP_NO;
+    else {
+        fprintf(stderr, "backprop %s: %s: use auto, yes or no\n", cmd, opt);
+        return 1;
+    }
+    return 0;
+}
+
+bp_real *cli_dense_targets(const bp_data *d)
+{
+    if (!d->t && !d->label)
+        return NULL;
+    bp_real *t = malloc((size_t)d->n * (size_t)d->n_out * sizeof *t + 1);
+    if (t && bp_data_gather(d, NULL, 0, (int)d->n, NULL, t)) {
+        free(t);
+        t = NULL;
+    }
+    return t;
+}

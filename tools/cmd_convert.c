@@ -1,12 +1,11 @@
 /*
  * cmd_convert.c - `backprop convert`: any data set the commands read,
  * written as a FANN training-data file (.data), so data moves both ways
- * between backprop and FANN.
+ * between backprop and FANN, or as a .bpd file for data larger than
+ * memory (the library reads and writes both).
  */
 #define _GNU_SOURCE /* getopt_long */
 #include "cli.h"
-#include "dataload.h"
-#include "text.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -14,7 +13,7 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: backprop convert --data FILE|DIR -o OUT [--format fann|bpd]\n"
+    fprintf(f, "usage: backprop convert --data FILE|DIR|- -o OUT [--format fann|bpd]\n"
                "                        [--scale minmax|standard|none] [--repeat N]\n"
                "                        [--split train|t10k] [--label COL]\n"
                "                        [--classes auto|yes|no] [--header auto|yes|no]\n\n"
@@ -23,17 +22,20 @@ static void usage(FILE *f)
                "then each sample's inputs on one line and its outputs on the next;\n"
                "classes become one-hot outputs), or as a .bpd file, the binary\n"
                "form that training maps into memory and reads batch by batch, so a\n"
-               "data set larger than memory trains (docs/FORMATS.md). The format\n"
-               "follows OUT's extension unless given.\n\n"
-               "  --scale S    .bpd only: store the inputs scaled, with the scaling\n"
+               "data set larger than memory trains (docs/FORMATS.md). '-' reads\n"
+               "standard input. The format follows OUT's extension unless given.\n\n"
+               "  --scale S    write the inputs scaled (minmax or standard, fitted on\n"
+               "               them); a .bpd keeps the scaling and training takes it\n"
+               "               from there, a .data file cannot hold it\n"
                "  --repeat N   write the samples N times over (large test sets from\n"
                "               small ones)\n"
                "  --split S    an IDX directory's train (default) or t10k split\n\n"
-               "Written atomically; OUT may not be the --data file.\n");
+               "Written atomically; OUT may not be the --data file; what is written\n"
+               "reads back.\n");
 }
 
 typedef struct {
-    cli_data_opts o;
+    bp_data_opts o;
     const char *data, *out;
     int bpd, repeat;
     bp_scaling scale;
@@ -48,9 +50,8 @@ static int convert_parse(int argc, char **argv, convert_args *a)
         {"format", 1, 0, 'f'}, {"scale", 1, 0, 's'}, {"split", 1, 0, 'S'},
         {"repeat", 1, 0, 'r'},
         {0, 0, 0, 0}};
-    *a = (convert_args){{NULL, NULL, NULL, "train", 0}, NULL, NULL, 0, 1,
-                        BP_SCALING_NONE};
-    const char *format = NULL, *scale = "none";
+    *a = (convert_args){bp_data_defaults(), NULL, NULL, 0, 1, BP_SCALING_NONE};
+    const char *format = NULL, *scale = "none", *classes = NULL, *header = NULL;
     int c;
     optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
     opterr = 0;
@@ -59,8 +60,8 @@ static int convert_parse(int argc, char **argv, convert_args *a)
         case 'd': a->data = optarg; break;
         case 'o': a->out = optarg; break;
         case 'l': a->o.label = optarg; break;
-        case 'c': a->o.classes = optarg; break;
-        case 'H': a->o.header = optarg; break;
+        case 'c': classes = optarg; break;
+        case 'H': header = optarg; break;
         case 'f': format = optarg; break;
         case 's': scale = optarg; break;
         case 'S': a->o.split = optarg; break;
@@ -97,69 +98,32 @@ static int convert_parse(int argc, char **argv, convert_args *a)
                 "none\n");
         return -1;
     }
-    if (a->scale != BP_SCALING_NONE && !a->bpd) {
-        fprintf(stderr, "backprop convert: --scale is for .bpd output\n");
+    if (cli_choice("convert", "--classes", classes, &a->o.classes) ||
+        cli_choice("convert", "--header", header, &a->o.header))
+        return -1;
+    if (a->o.split && strcmp(a->o.split, "train") != 0 &&
+        strcmp(a->o.split, "t10k") != 0) {
+        fprintf(stderr, "backprop convert: --split: use train or t10k\n");
         return -1;
     }
     return 0;
 }
 
-/* --repeat: the samples `repeat` times over, in place of d's. */
-static int repeat_samples(cli_data *d, int repeat)
+/* Scale ds's inputs by a scaler fitted on them as they were given (a .bpd
+ * stored scaled is unscaled first). */
+static bp_status scale_inputs(bp_dataset *ds, bp_scaling kind, bp_error *err)
 {
-    if ((double)d->n * repeat > 1e9 || d->map) {
-        fprintf(stderr, "backprop convert: --repeat %d: too many samples\n",
-                repeat);
-        return CLI_USAGE;
+    const bp_scaler none = {BP_SCALING_NONE, 0, NULL, NULL, {NULL, NULL, NULL}};
+    bp_scaler fit = none;
+    bp_status st = bp_dataset_scale(ds, &none, NULL, err);
+    if (!st) {
+        const bp_data d = bp_dataset_data(ds);
+        st = bp_scaler_fit(&fit, kind, d.x, d.n, d.n_in, NULL, err);
     }
-    const size_t nx = (size_t)d->n * d->n_in, nt = (size_t)d->n * d->n_out;
-    bp_real *x = malloc(nx * repeat * sizeof *x);
-    bp_real *t = malloc(nt * repeat * sizeof *t);
-    if (!x || !t) {
-        free(x);
-        free(t);
-        fprintf(stderr, "backprop convert: out of memory\n");
-        return CLI_ERR;
-    }
-    for (int r = 0; r < repeat; r++) {
-        memcpy(x + nx * r, d->x, nx * sizeof *x);
-        memcpy(t + nt * r, d->t, nt * sizeof *t);
-    }
-    free(d->x);
-    free(d->t);
-    d->x = x;
-    d->t = t;
-    d->n *= repeat;
-    return CLI_OK;
-}
-
-/* A FANN training-data file: "pairs inputs outputs", then each sample's
- * inputs on one line and its outputs on the next. */
-static int write_fann_data(const cli_data *d, const char *out)
-{
-    text t = {0};
-    text_printf(&t, "%d %d %d\n", d->n, d->n_in, d->n_out);
-    for (int i = 0; i < d->n; i++) {
-        for (int k = 0; k < d->n_in; k++)
-            text_printf(&t, "%s%.9g", k ? " " : "",
-                        (double)d->x[(size_t)i * d->n_in + k]);
-        text_printf(&t, "\n");
-        for (int j = 0; j < d->n_out; j++)
-            text_printf(&t, "%s%.9g", j ? " " : "",
-                        (double)d->t[(size_t)i * d->n_out + j]);
-        text_printf(&t, "\n");
-    }
-    int rc = CLI_OK;
-    bp_error err;
-    if (t.oom) {
-        fprintf(stderr, "backprop convert: out of memory\n");
-        rc = CLI_ERR;
-    } else if (bp_write_file_atomic(out, t.p, t.len, &err)) {
-        fprintf(stderr, "backprop convert: %s\n", err.msg);
-        rc = CLI_ERR;
-    }
-    text_free(&t);
-    return rc;
+    if (!st)
+        st = bp_dataset_scale(ds, &fit, NULL, err);
+    bp_scaler_free(&fit);
+    return st;
 }
 
 int cmd_convert(int argc, char **argv)
@@ -171,13 +135,15 @@ int cmd_convert(int argc, char **argv)
     const char *const inputs[] = {"--data", a.data, NULL};
     if (cli_check_output("convert", "-o", a.out, inputs, 1))
         return CLI_ERR;
-    cli_data d;
-    if (cli_data_load(a.data, &a.o, &d))
-        return CLI_ERR;
-    rc = a.repeat > 1 ? repeat_samples(&d, a.repeat) : CLI_OK;
-    if (rc == CLI_OK)
-        rc = a.bpd ? cli_data_write_bpd(&d, a.out, a.scale) ? CLI_ERR : CLI_OK
-                   : write_fann_data(&d, a.out);
-    cli_data_free(&d);
+    bp_dataset *ds = NULL;
+    bp_error err;
+    if (bp_dataset_load(&ds, a.data, &a.o, &err) ||
+        (a.scale != BP_SCALING_NONE && scale_inputs(ds, a.scale, &err)) ||
+        bp_dataset_save(ds, a.out, a.bpd ? BP_DATA_BPD : BP_DATA_FANN,
+                        a.repeat, &err)) {
+        fprintf(stderr, "backprop convert: %s\n", err.msg);
+        rc = CLI_ERR;
+    }
+    bp_dataset_free(ds);
     return rc;
 }

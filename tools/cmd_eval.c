@@ -6,7 +6,6 @@
  */
 #define _GNU_SOURCE /* getopt_long */
 #include "cli.h"
-#include "dataload.h"
 #include "plot.h"
 #include "text.h"
 
@@ -77,10 +76,12 @@ static int parse(const char *cmd, int argc, char **argv, args *a,
     return 0;
 }
 
-/* Load the model and the data, matched to it; scaled. raw, if not NULL,
- * gets a copy of the inputs before scaling. */
-static int load(const char *cmd, const args *a, int inputs_only, bp_model **m,
-                cli_data *d, bp_real **raw)
+/* Load the model and the data, read as the model was trained (its target
+ * columns, its classes in its order; a CSV of its input width is inputs
+ * alone), the inputs scaled (a mapped file in a copy). raw, if not NULL,
+ * gets a copy of the inputs before scaling. -1: bad input, -2: usage. */
+static int load(const char *cmd, const args *a, bp_model **m, bp_dataset **ds,
+                bp_real **raw)
 {
     bp_error err;
     if (bp_model_load(a->model, m, &err)) {
@@ -92,28 +93,30 @@ static int load(const char *cmd, const args *a, int inputs_only, bp_model **m,
                 bp_net_errmsg((*m)->net));
         return -1;
     }
-    const int n_in = bp_net_n_in((*m)->net);
-    cli_data_opts o = {a->label, (*m)->n_classes ? "yes" : "no", a->header,
-                       "t10k", inputs_only ? n_in : 0};
-    if (cli_data_load(a->data, &o, d))
-        return -1;
-    if (d->n_out == 0 && d->n_in != n_in) {
-        fprintf(stderr, "backprop %s: %s: %d columns, but the model takes %d "
-                "inputs\n", cmd, a->data, d->n_in, n_in);
+    bp_data_opts o = bp_data_defaults();
+    o.label = a->label;
+    o.split = "t10k";
+    o.model = *m;
+    if (cli_choice(cmd, "--header", a->header, &o.header))
+        return -2;
+    if (bp_dataset_load(ds, a->data, &o, &err)) {
+        fprintf(stderr, "backprop %s: %s\n", cmd, err.msg);
         return -1;
     }
-    if (d->n_out > 0 && cli_data_match_model(d, *m, a->data))
-        return -1;
+    const bp_data d = bp_dataset_data(*ds);
     if (raw) {
-        size_t bytes = (size_t)d->n * d->n_in * sizeof **raw;
+        size_t bytes = (size_t)d.n * (size_t)d.n_in * sizeof **raw;
         if (!(*raw = malloc(bytes))) {
             fprintf(stderr, "backprop %s: out of memory\n", cmd);
             return -1;
         }
-        memcpy(*raw, d->x, bytes);
+        memcpy(*raw, d.x, bytes);
     }
-    bp_model_scale(*m, d->x, d->n);
-    return bp_net_reserve((*m)->net, d->n < 256 ? d->n : 256) ? -1 : 0;
+    if (bp_dataset_scale(*ds, &(*m)->scaler, NULL, &err)) {
+        fprintf(stderr, "backprop %s: %s\n", cmd, err.msg);
+        return -1;
+    }
+    return bp_net_reserve((*m)->net, d.n < 256 ? (int)d.n : 256) ? -1 : 0;
 }
 
 static int argmax(const bp_real *v, int n)
@@ -146,23 +149,18 @@ static void eval_usage(FILE *f)
 
 /* The loss as trained (on targets scaled as the network learned them)
  * and the outputs out[n][n_out] in the targets' own units. */
-static int measure(bp_model *m, const cli_data *d, bp_real *out, double *loss)
+static int measure(bp_model *m, const bp_data *d, bp_real *out, double *loss)
 {
     const bp_scaler *ts = &m->target_scaler;
-    bp_real *t = d->t;
-    if (ts->kind != BP_SCALING_NONE) {
-        const size_t bytes = (size_t)d->n * d->n_out * sizeof *t;
-        if (!(t = malloc(bytes)))
-            return -1;
-        memcpy(t, d->t, bytes);
-        bp_scaler_apply(ts, t, d->n);
-    }
+    bp_real *t = cli_dense_targets(d); /* one-hot rows for classes */
+    if (!t)
+        return -1;
+    bp_scaler_apply(ts, t, d->n);
     double acc;
-    int rc = bp_net_evaluate(m->net, d->x, t, d->n, loss, &acc) ||
-             bp_net_predict(m->net, d->x, d->n, out) ? -1 : 0;
+    int rc = bp_net_evaluate(m->net, d->x, t, (int)d->n, loss, &acc) ||
+             bp_net_predict(m->net, d->x, (int)d->n, out) ? -1 : 0;
     bp_scaler_invert(ts, out, d->n);
-    if (t != d->t)
-        free(t);
+    free(t);
     return rc;
 }
 
@@ -281,7 +279,7 @@ static void print_confusion(const long *conf, int k, char *const *names,
 
 /* Classes: accuracy, per-class metrics and the confusion matrix; the
  * matrix conf[k][k] (true, predicted) is returned for the plot. */
-static long *eval_classes(const cli_data *d, const bp_real *out,
+static long *eval_classes(const bp_data *d, const bp_real *out,
                           const bp_model *m, int json)
 {
     const int k = d->n_out;
@@ -290,9 +288,9 @@ static long *eval_classes(const cli_data *d, const bp_real *out,
         fprintf(stderr, "backprop eval: out of memory\n");
         return NULL;
     }
-    for (int i = 0; i < d->n; i++)
-        conf[argmax(d->t + (size_t)i * k, k) * k +
-             argmax(out + (size_t)i * k, k)]++;
+    for (int64_t i = 0; i < d->n; i++)
+        conf[(size_t)d->label[i] * (size_t)k +
+             (size_t)argmax(out + (size_t)i * k, k)]++;
     long right = 0;
     for (int j = 0; j < k; j++)
         right += conf[j * k + j];
@@ -307,7 +305,7 @@ static long *eval_classes(const cli_data *d, const bp_real *out,
 
 /* Numbers: per output, the mean squared error, its root, the mean
  * absolute error and R^2, in the units of the data. */
-static void eval_regression(const cli_data *d, const bp_real *out, int json)
+static void eval_regression(const bp_data *d, const bp_real *out, int json)
 {
     const int k = d->n_out;
     for (int j = 0; j < k; j++) {
@@ -337,7 +335,7 @@ static void eval_regression(const cli_data *d, const bp_real *out, int json)
 }
 
 /* --plot and --regions. */
-static int eval_plots(const args *a, bp_model *m, const cli_data *d,
+static int eval_plots(const args *a, bp_model *m, const bp_data *d,
                       const long *conf, const bp_real *raw)
 {
     bp_error err;
@@ -352,7 +350,7 @@ static int eval_plots(const args *a, bp_model *m, const cli_data *d,
     int *labels = NULL;
     if (m->n_classes && (labels = malloc((size_t)d->n * sizeof *labels)))
         for (int i = 0; i < d->n; i++)
-            labels[i] = argmax(d->t + (size_t)i * k, k);
+            labels[i] = d->label[i];
     int rc = plot_regions_svg(a->regions, a->data, m, NULL, raw, labels,
                               d->n, &err);
     if (rc)
@@ -389,24 +387,33 @@ int cmd_eval(int argc, char **argv)
          cli_check_output("eval", "--regions", a.regions, inputs, 1)))
         return CLI_ERR;
     bp_model *m = NULL;
-    cli_data d = {0};
+    bp_dataset *ds = NULL;
     bp_real *out = NULL, *raw = NULL;
     long *conf = NULL;
-    rc = CLI_ERR;
-    if (load("eval", &a, 0, &m, &d, a.regions ? &raw : NULL))
+    rc = load("eval", &a, &m, &ds, a.regions ? &raw : NULL);
+    if (rc) {
+        rc = rc == -2 ? CLI_USAGE : CLI_ERR;
         goto done;
+    }
+    rc = CLI_ERR;
     if (eval_check(&a, m)) {
         rc = CLI_USAGE;
         goto done;
     }
+    const bp_data d = bp_dataset_data(ds);
+    if (d.n_out == 0) {
+        fprintf(stderr, "backprop eval: %s: no targets to measure against "
+                "(its %d columns are the model's inputs)\n", a.data, d.n_in);
+        goto done;
+    }
     double loss;
-    out = malloc((size_t)d.n * d.n_out * sizeof *out);
+    out = malloc((size_t)d.n * (size_t)d.n_out * sizeof *out);
     if (!out || measure(m, &d, out, &loss)) {
         fprintf(stderr, "backprop eval: %s\n", out ? bp_net_errmsg(m->net)
                                                    : "out of memory");
         goto done;
     }
-    print_loss(m, d.n, loss, a.json);
+    print_loss(m, (int)d.n, loss, a.json);
     if (m->n_classes) {
         if (!(conf = eval_classes(&d, out, m, a.json)))
             goto done;
@@ -422,7 +429,7 @@ done:
     free(raw);
     free(conf);
     free(out);
-    cli_data_free(&d);
+    bp_dataset_free(ds);
     bp_model_free(m);
     return rc;
 }
@@ -439,8 +446,10 @@ static void predict_usage(FILE *f)
                "the predicted class (and\nwith --proba the probability of "
                "each); for numbers, the outputs. A CSV of\nexactly the "
                "model's input width is read as inputs alone; a wider one "
-               "has\ntargets too, in the column --label names (default: the "
-               "last). --output\n(-o) writes the file atomically (default: "
+               "has\ntargets too, in the columns --label names (default: "
+               "those the model was\ntrained with, found by header name or "
+               "position; else the last). Regression\noutputs are named "
+               "after the training targets. --output\n(-o) writes the file atomically (default: "
                "standard output). --kernel NAME\nruns it on that kernel (auto, "
                "or one `backprop info --kernels` lists).\n");
 }
@@ -456,6 +465,14 @@ static void predict_csv(text *t, const bp_model *m, const bp_real *out,
         for (int j = 0; proba && j < k; j++) {
             text_printf(t, ",");
             text_csv_field(t, "p_", m->class_names[j]);
+        }
+    } else if (m->n_targets == k) { /* named after the training targets */
+        for (int j = 0; j < k; j++) {
+            text_printf(t, "%s", j ? "," : "");
+            if (m->target_names[j][0])
+                text_csv_field(t, "", m->target_names[j]);
+            else
+                text_printf(t, "output%d", j + 1);
         }
     } else {
         for (int j = 0; j < k; j++)
@@ -483,20 +500,24 @@ int cmd_predict(int argc, char **argv)
         cli_check_output("predict", "--output", a.output, inputs, 1))
         return CLI_ERR;
     bp_model *m = NULL;
-    cli_data d = {0};
+    bp_dataset *ds = NULL;
     bp_real *out = NULL;
     text t = {0};
-    rc = CLI_ERR;
-    if (load("predict", &a, 1, &m, &d, NULL))
+    rc = load("predict", &a, &m, &ds, NULL);
+    if (rc) {
+        rc = rc == -2 ? CLI_USAGE : CLI_ERR;
         goto done;
-    out = malloc((size_t)d.n * bp_net_n_out(m->net) * sizeof *out);
-    if (!out || bp_net_predict(m->net, d.x, d.n, out)) {
+    }
+    rc = CLI_ERR;
+    const bp_data d = bp_dataset_data(ds);
+    out = malloc((size_t)d.n * (size_t)bp_net_n_out(m->net) * sizeof *out);
+    if (!out || bp_net_predict(m->net, d.x, (int)d.n, out)) {
         fprintf(stderr, "backprop predict: %s\n",
                 out ? bp_net_errmsg(m->net) : "out of memory");
         goto done;
     }
     bp_scaler_invert(&m->target_scaler, out, d.n); /* the targets' units */
-    predict_csv(&t, m, out, d.n, a.proba);
+    predict_csv(&t, m, out, (int)d.n, a.proba);
     bp_error err;
     if (t.oom)
         fprintf(stderr, "backprop predict: out of memory\n");
@@ -510,7 +531,7 @@ int cmd_predict(int argc, char **argv)
 done:
     text_free(&t);
     free(out);
-    cli_data_free(&d);
+    bp_dataset_free(ds);
     bp_model_free(m);
     return rc;
 }

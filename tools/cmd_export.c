@@ -4,7 +4,6 @@
  */
 #define _GNU_SOURCE /* getopt_long */
 #include "cli.h"
-#include "dataload.h"
 #include "export.h"
 
 #include <getopt.h>
@@ -35,13 +34,25 @@ static void export_usage(FILE *f)
  * the model's own, on a data set. */
 static void quant_report(const bp_model *m, const char *data)
 {
-    cli_data_opts o = {NULL, m->n_classes ? "yes" : "no", NULL, "t10k", 0};
-    cli_data d;
-    if (cli_data_load(data, &o, &d) || cli_data_match_model(&d, m, data))
+    bp_data_opts o = bp_data_defaults();
+    o.split = "t10k";
+    o.model = m;
+    bp_dataset *ds = NULL;
+    bp_error err;
+    if (bp_dataset_load(&ds, data, &o, &err) ||
+        bp_dataset_scale(ds, &m->scaler, &m->target_scaler, &err)) {
+        fprintf(stderr, "backprop export: %s\n", err.msg);
+        bp_dataset_free(ds);
         return;
+    }
+    const bp_data d = bp_dataset_data(ds);
+    bp_real *t = cli_dense_targets(&d);
     bp_net *q;
-    if (bp_net_clone(m->net, &q))
+    if (!t || bp_net_clone(m->net, &q)) {
+        free(t);
+        bp_dataset_free(ds);
         return;
+    }
     for (int l = 0; l < bp_net_n_layers(q); l++) {
         size_t wo, bo;
         bp_net_layer_offsets(q, l, &wo, &bo);
@@ -53,13 +64,11 @@ static void quant_report(const bp_model *m, const char *data)
         for (size_t i = wo; i < bo; i++)
             w[i] = (bp_real)(lround(w[i] / scale) * scale);
     }
-    if (!d.map)
-        bp_model_scale(m, d.x, d.n);
     double l0, a0, l1, a1;
     bp_net_reserve(m->net, 256);
     bp_net_reserve(q, 256);
-    if (!bp_net_evaluate(m->net, d.x, d.t, d.n, &l0, &a0) &&
-        !bp_net_evaluate(q, d.x, d.t, d.n, &l1, &a1)) {
+    if (!bp_net_evaluate(m->net, d.x, t, (int)d.n, &l0, &a0) &&
+        !bp_net_evaluate(q, d.x, t, (int)d.n, &l1, &a1)) {
         printf("int8 on %s: loss %.6f -> %.6f", data, l0, l1);
         if (isfinite(a0))
             printf(", accuracy %.2f%% -> %.2f%% (%+.2f points)", 100 * a0,
@@ -67,7 +76,8 @@ static void quant_report(const bp_model *m, const char *data)
         printf("\n");
     }
     bp_net_free(q);
-    cli_data_free(&d);
+    free(t);
+    bp_dataset_free(ds);
 }
 
 typedef struct {

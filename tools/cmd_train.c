@@ -4,7 +4,6 @@
  */
 #define _GNU_SOURCE /* getopt_long */
 #include "cli.h"
-#include "dataload.h"
 #include "mpi.h"
 #include "plot.h"
 #include "progress.h"
@@ -275,10 +274,14 @@ static int parse_init(const char *name, bp_init *init)
     return -1;
 }
 
-/* Build the network the options and the data call for. */
-static bp_net *build_net(const args *a, const cli_data *d)
+/* Build the network the options and the data call for. NULL after a
+ * message; *bad_input 1 when the options were fine but the network is not
+ * (too large for memory: exit 1, not 2). */
+static bp_net *build_net(const args *a, const bp_data *d, int n_classes,
+                         int *bad_input)
 {
     int w[64], n = 0, n_in = d->n_in, n_out = d->n_out;
+    *bad_input = 0;
     bp_layer_desc layers[64];
     if (a->layers) {
         if (cli_int_list("train", "--layers", a->layers, 1, 1 << 24, w, 64,
@@ -302,8 +305,8 @@ static bp_net *build_net(const args *a, const cli_data *d)
         w[0] = h < 16 ? 16 : h > 256 ? 256 : h;
         n = 1;
     }
-    bp_act hidden = BP_ACT_RELU, out = d->n_classes ? BP_ACT_SOFTMAX
-                                                   : BP_ACT_IDENTITY;
+    bp_act hidden = BP_ACT_RELU, out = n_classes ? BP_ACT_SOFTMAX
+                                                 : BP_ACT_IDENTITY;
     if (a->hidden_act && parse_act("--hidden-act", a->hidden_act, &hidden))
         return NULL;
     if (a->output_act && parse_act("--output-act", a->output_act, &out))
@@ -317,8 +320,8 @@ static bp_net *build_net(const args *a, const cli_data *d)
     layers[n].act = out;
     layers[n].act_param = 0.01;
     bp_loss loss = out == BP_ACT_SOFTMAX   ? BP_LOSS_CE
-                   : out == BP_ACT_SIGMOID && d->n_classes ? BP_LOSS_BCE
-                                                           : BP_LOSS_SSE;
+                   : out == BP_ACT_SIGMOID && n_classes ? BP_LOSS_BCE
+                                                        : BP_LOSS_SSE;
     if (a->loss && bp_loss_parse(a->loss, &loss)) {
         fprintf(stderr, "backprop train: --loss: unknown '%s' (sse, bce, ce)\n",
                 a->loss);
@@ -330,8 +333,11 @@ static bp_net *build_net(const args *a, const cli_data *d)
         return NULL;
     bp_net *net;
     bp_error err;
-    if (bp_net_create(&net, n_in, n + 1, layers, NULL, &err)) {
+    bp_status st = bp_net_create(&net, n_in, n + 1, layers, NULL, &err);
+    if (st) {
         fprintf(stderr, "backprop train: %s\n", err.msg);
+        /* too large for memory is the data's doing; a bad BP_KERNEL is not */
+        *bad_input = st == BP_ERR_NOMEM || st == BP_ERR_SIZE;
         return NULL;
     }
     if (bp_net_set_loss(net, loss, BP_REDUCE_MEAN) ||
@@ -562,30 +568,40 @@ int cmd_train(int argc, char **argv)
 
     if (check_outputs(&a))
         return CLI_ERR;
-    cli_data_opts dopt = {a.label, a.classes, a.header, "train", 0};
-    cli_data train = {0}, val = {0}, test = {0};
+    bp_data_opts dopt = bp_data_defaults();
+    dopt.label = a.label;
+    if (cli_choice("train", "--classes", a.classes, &dopt.classes) ||
+        cli_choice("train", "--header", a.header, &dopt.header))
+        return CLI_USAGE;
+    bp_dataset *train = NULL, *val = NULL;
+    bp_real *train_t = NULL, *val_t = NULL; /* dense targets for bp_train */
     bp_model *model = NULL;
     run_state s;
     memset(&s, 0, sizeof s);
     rc = CLI_ERR;
-    if (cli_data_load(a.data, &dopt, &train))
+    bp_error err;
+    if (bp_dataset_load(&train, a.data, &dopt, &err)) {
+        fprintf(stderr, "backprop train: %s\n", err.msg);
         goto out;
-    if (train.n_classes == 1) {
+    }
+    bp_data td = bp_dataset_data(train);
+    if (bp_dataset_n_classes(train) == 1) {
         fprintf(stderr, "backprop train: %s: every sample is of class '%s': "
                 "with one class there is nothing to learn\n", a.data,
-                train.class_names[0]);
+                bp_dataset_class_name(train, 0));
         goto out;
     }
     if (a.test) {
-        cli_data_opts topt = dopt;
+        bp_data_opts topt = dopt;
         topt.split = "t10k";
-        if (cli_data_load(a.test, &topt, &test) ||
-            cli_data_match(&test, &train, a.test))
+        if (bp_dataset_load(&val, a.test, &topt, &err) ||
+            bp_dataset_match(val, train, &err)) {
+            fprintf(stderr, "backprop train: %s\n", err.msg);
             goto out;
+        }
     }
 
     /* the model: resumed, or built from the options and the data */
-    bp_error err;
     if (a.resume) {
         if (bp_model_load(a.resume, &model, &err)) {
             fprintf(stderr, "backprop train: %s\n", err.msg);
@@ -596,23 +612,27 @@ int cmd_train(int argc, char **argv)
                     "(no training state to resume)\n", a.resume);
             goto out;
         }
-        if (bp_net_n_in(model->net) != train.n_in ||
-            bp_net_n_out(model->net) != train.n_out) {
+        if (bp_net_n_in(model->net) != td.n_in ||
+            bp_net_n_out(model->net) != td.n_out) {
             fprintf(stderr, "backprop train: %s: the checkpoint takes %d inputs "
                     "and %d outputs; %s has %d and %d\n", a.resume,
                     bp_net_n_in(model->net), bp_net_n_out(model->net), a.data,
-                    train.n_in, train.n_out);
+                    td.n_in, td.n_out);
             goto out;
         }
-        if (cli_data_match_model(&train, model, a.data))
+        if (bp_dataset_match_model(train, model, &err)) {
+            fprintf(stderr, "backprop train: %s\n", err.msg);
             goto out;
+        }
         if (a.epochs < 0)
             a.epochs = model->epochs;
         a.seed = model->seed;
     } else {
-        bp_net *net = build_net(&a, &train);
+        int bad_input;
+        bp_net *net = build_net(&a, &td, bp_dataset_n_classes(train),
+                                &bad_input);
         if (!net) {
-            rc = CLI_USAGE;
+            rc = bad_input ? CLI_ERR : CLI_USAGE;
             goto out;
         }
         if (bp_model_new(&model, net, &err)) {
@@ -624,9 +644,9 @@ int cmd_train(int argc, char **argv)
             rc = CLI_USAGE;
             goto out;
         }
-        if (train.n_classes &&
-            bp_model_set_classes(model, train.n_classes,
-                                 (const char *const *)train.class_names, &err)) {
+        /* the classes and the target columns, so that eval and predict
+         * read files like this one without being told */
+        if (bp_dataset_describe(train, model, &err)) {
             fprintf(stderr, "backprop train: %s\n", err.msg);
             goto out;
         }
@@ -656,7 +676,7 @@ int cmd_train(int argc, char **argv)
     if (a.val_split < 0 && a.test)
         a.val_split = 0;
     if (a.val_split < 0)
-        a.val_split = train.n >= 50 && !train.map ? 0.1 : 0;
+        a.val_split = td.n >= 50 && !bp_dataset_is_mapped(train) ? 0.1 : 0;
     model->batch = a.batch;
     model->order = order;
     model->patience = a.patience;
@@ -665,19 +685,18 @@ int cmd_train(int argc, char **argv)
 
     /* validation: the test set, or a held-out part of the training data
      * (split before scaling is fitted, so validation stays unseen) */
-    if (a.test)
-        val = test, memset(&test, 0, sizeof test);
-    else {
-        if (a.val_split > 0 && cli_data_split(&train, a.val_split, a.seed, &val))
-            goto out;
+    if (!a.test && a.val_split > 0 &&
+        bp_dataset_split(train, a.val_split, a.seed, &val, &err)) {
+        fprintf(stderr, "backprop train: %s\n", err.msg);
+        goto out;
     }
-    if (a.patience > 0 && val.n == 0) {
+    if (a.patience > 0 && !val) {
         fprintf(stderr, "backprop train: --patience needs validation data "
                 "(--val-split or --test)\n");
         rc = CLI_USAGE;
         goto out;
     }
-    if (train.map) {
+    if (bp_dataset_is_mapped(train)) {
         /* a memory-mapped set is used as stored, scaled or not when it
          * was converted; the model takes its scaling from the file */
         if (a.scale && strcmp(a.scale, "none") != 0) {
@@ -687,25 +706,46 @@ int cmd_train(int argc, char **argv)
             rc = CLI_USAGE;
             goto out;
         }
-        if (!a.resume && train.scaling &&
-            bp_model_set_scaling(model, train.scaling, train.scale_offset,
-                                 train.scale_factor, &err)) {
+        if (!a.resume && bp_model_set_scalers(model, bp_dataset_scaler(train, 0),
+                                              NULL, &err)) {
             fprintf(stderr, "backprop train: %s\n", err.msg);
             goto out;
         }
-    } else {
-        if (!a.resume && scaling != BP_SCALING_NONE &&
-            cli_data_fit_scaling(&train, scaling, model))
+    } else if (!a.resume && scaling != BP_SCALING_NONE) {
+        bp_scaler fit = {BP_SCALING_NONE, 0, NULL, NULL, {NULL, NULL, NULL}};
+        td = bp_dataset_data(train);
+        bp_status fst = bp_scaler_fit(&fit, scaling, td.x, td.n, td.n_in, NULL,
+                                      &err);
+        if (!fst)
+            fst = bp_model_set_scalers(model, &fit, NULL, &err);
+        bp_scaler_free(&fit);
+        if (fst) {
+            fprintf(stderr, "backprop train: %s\n", err.msg);
             goto out;
-        bp_model_scale(model, train.x, train.n);
+        }
     }
-    if (val.n && !val.map)
-        bp_model_scale(model, val.x, val.n);
+    /* both sets in the model's scaling (a mapped one in a copy if its
+     * own differs: never through the map) */
+    if (bp_dataset_scale(train, &model->scaler, &model->target_scaler, &err) ||
+        (val && bp_dataset_scale(val, &model->scaler, &model->target_scaler,
+                                 &err))) {
+        fprintf(stderr, "backprop train: %s\n", err.msg);
+        goto out;
+    }
+    td = bp_dataset_data(train);
+    const bp_data vd = bp_dataset_data(val);
+    /* bp_train takes dense targets: class indices expanded once */
+    if (!(train_t = cli_dense_targets(&td)) ||
+        (val && !(val_t = cli_dense_targets(&vd)))) {
+        fprintf(stderr, "backprop train: out of memory for the targets\n");
+        goto out;
+    }
 
     if (!a.quiet)
         fprintf(stderr, "training on %d samples (%d inputs, %d %s), "
-                "validating on %d; %zu parameters\n", train.n, train.n_in,
-                train.n_out, train.n_classes ? "classes" : "outputs", val.n,
+                "validating on %d; %zu parameters\n", (int)td.n, td.n_in,
+                td.n_out, bp_dataset_n_classes(train) ? "classes" : "outputs",
+                (int)vd.n,
                 bp_net_n_params(model->net));
     if (bp_net_set_threads(model->net, a.threads)) {
         fprintf(stderr, "backprop train: --threads %d: %s\n", a.threads,
@@ -754,20 +794,20 @@ int cmd_train(int argc, char **argv)
     s.model = model;
     s.rank = par_rank();
     s.size = par_size();
-    progress_init(&s.prog, stderr, a.quiet || s.rank != 0, train.n, a.batch);
+    progress_init(&s.prog, stderr, a.quiet || s.rank != 0, (int)td.n, a.batch);
 
     bp_train_opts o = bp_train_defaults();
     o.epochs = a.epochs;
     o.batch = a.batch;
     o.order = order;
     o.seed = a.seed;
-    o.val_x = val.x;
-    o.val_t = val.t;
-    o.n_val = val.n;
+    o.val_x = vd.x;
+    o.val_t = val_t;
+    o.n_val = (int)vd.n;
     o.patience = a.patience;
     o.clip = a.clip;
-    if (train.map) /* read a mapped file in blocks of about 4 MB */
-        o.shuffle_window = (int)((4 << 20) / ((size_t)(train.n_in + train.n_out) *
+    if (bp_dataset_is_mapped(train)) /* read it in blocks of about 4 MB */
+        o.shuffle_window = (int)((4 << 20) / ((size_t)(td.n_in + td.n_out) *
                                              sizeof(bp_real))) + 1;
     o.on_batch = on_batch;
     o.on_epoch = on_epoch;
@@ -795,7 +835,7 @@ int cmd_train(int argc, char **argv)
     bp_train_result res;
     interrupted = 0;
     void (*old)(int) = signal(SIGINT, on_sigint);
-    bp_status st = bp_train(model->net, train.x, train.t, train.n, &o, &res);
+    bp_status st = bp_train(model->net, td.x, train_t, (int)td.n, &o, &res);
     signal(SIGINT, old);
     if (st) {
         fprintf(stderr, "backprop train: %s\n", bp_net_errmsg(model->net));
@@ -835,8 +875,9 @@ out:
     }
     free(s.history);
     bp_model_free(model);
-    cli_data_free(&train);
-    cli_data_free(&val);
-    cli_data_free(&test);
+    free(train_t);
+    free(val_t);
+    bp_dataset_free(train);
+    bp_dataset_free(val);
     return rc;
 }

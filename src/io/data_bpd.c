@@ -8,7 +8,7 @@
  * precision) it is read and converted into memory.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "io/data.h"
+#include "io/dataset.h"
 #include "io/file.h"
 
 #include <errno.h>
@@ -296,8 +296,6 @@ bp_status bp__bpd_parse(const bp__rd *r, unsigned char *p, size_t n,
     bp_status st = read_head(r, &b, &h, ds);
     return st ? st : copy_body(r, &h, p, ds);
 }
-
-void bp__unmap(void *map, size_t len) { munmap(map, len); }
 
 bp_status bp__bpd_map(const bp__rd *r, int fd, uint64_t size, bp_dataset *ds)
 {

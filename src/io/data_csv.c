@@ -6,7 +6,7 @@
  * place (the reader owns it), so a file costs its own size plus the
  * numbers, not a string per field.
  */
-#include "io/data.h"
+#include "io/dataset.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -214,11 +214,16 @@ static bp_status targets_by_model(csv *c, const bp_model *m)
         c->n_targets = m->n_targets;
         return BP_OK;
     }
-    if (m->n_targets > 0)
+    if (m->n_targets > 0) {
+        char shown[BP_CLIP_CAP];
+        const char *t0 = m->target_names[0];
         return bp__rd_fail(c->r, BP_ERR_FORMAT, ": %d columns, but the model "
-                           "takes %d inputs and was trained on %d columns%s",
+                           "takes %d inputs and was trained on %d columns%s%s%s%s",
                            c->cols, bp_net_n_in(m->net), m->n_columns,
-                           c->header ? " (no header names its targets)" : "");
+                           *t0 ? ", with target column '" : "",
+                           bp__clip(shown, t0, strlen(t0)), *t0 ? "'" : "",
+                           m->n_targets > 1 ? " and more" : "");
+    }
     c->is_target[c->cols - 1] = 1; /* an older model: the last column */
     c->n_targets = 1;
     return BP_OK;
@@ -399,10 +404,11 @@ static bp_status settle_targets(csv *c)
     const char *name = col_name(c, ds->target_cols[0]);
     char shown[BP_CLIP_CAP];
     if (classify && c->too_many)
-        return bp__rd_fail(r, BP_ERR_FORMAT, ": the target column%s%s holds "
+        return bp__rd_fail(r, BP_ERR_FORMAT, ": the target column%s%s%s holds "
                            "more than %d distinct labels: too many classes "
-                           "(is it the target column?)", *name ? " " : "",
-                           bp__clip(shown, name, strlen(name)), r->max_classes);
+                           "(is it the target column?)", *name ? " '" : "",
+                           bp__clip(shown, name, strlen(name)),
+                           *name ? "'" : "", r->max_classes);
     if (classify && c->long_line)
         return bp__rd_fail(r, BP_ERR_FORMAT, ":%d:%d: a class label longer "
                            "than %d bytes", c->long_line, c->long_col,

@@ -5,7 +5,7 @@
  * classes (numbered by position), other outputs numbers. Written: the
  * same layout, classes as one-hot rows of 0 and 1.
  */
-#include "io/data.h"
+#include "io/dataset.h"
 #include "io/file.h"
 
 #include <ctype.h>

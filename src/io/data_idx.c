@@ -6,7 +6,7 @@
  * header says it reaches (a 3 MB file cannot inflate to 3 GB).
  */
 #define _POSIX_C_SOURCE 200809L
-#include "io/data.h"
+#include "io/dataset.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,7 +3,7 @@
  * mapped file copied, never written), matched to a training set's or a
  * model's classes, described in a model.
  */
-#include "io/data.h"
+#include "io/dataset.h"
 
 #include <math.h>
 #include <string.h>

@@ -5,7 +5,7 @@
  * validation rows (largest remainders), so a rare class is neither left
  * out of validation nor taken out of training.
  */
-#include "io/data.h"
+#include "io/dataset.h"
 
 #include <math.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * sample's label costs the same with 50,000 classes as with 2 (no
  * comparison with every class seen so far).
  */
-#include "io/data.h"
+#include "io/dataset.h"
 
 #include <stdlib.h>
 #include <string.h>

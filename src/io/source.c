@@ -5,7 +5,7 @@
  * gzip bomb asks for more memory than its format allows.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "io/data.h"
+#include "io/dataset.h"
 
 #include <errno.h>
 #include <string.h>

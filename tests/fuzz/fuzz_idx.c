@@ -3,13 +3,14 @@
  * first two bytes say where the images file ends and the labels file
  * begins in the rest of the input.
  */
-#include "dataload.h"
+#include "backprop.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
-/* (make fuzz runs with -close_fd_mask=3: the messages are noise) */
+/* (make fuzz runs with -close_fd_mask=3: nothing is printed anyway) */
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     if (size < 2)
@@ -19,9 +20,15 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     size -= 2;
     if (split > size)
         split = size;
-    cli_data d;
-    if (cli_data_parse_idx("fuzz", data, split, data + split, size - split,
-                           &d) == 0)
-        cli_data_free(&d);
+    bp_dataset *ds = NULL;
+    bp_error err;
+    if (bp_dataset_parse_idx(&ds, data, split, data + split, size - split,
+                             "fuzz", NULL, &err) == BP_OK) {
+        const bp_data d = bp_dataset_data(ds);
+        for (int64_t i = 0; i < d.n; i++)
+            if (d.label[i] < 0 || d.label[i] >= d.n_out)
+                abort();
+    }
+    bp_dataset_free(ds);
     return 0;
 }

@@ -1,11 +1,11 @@
 /*
- * data.h - what the data readers share: the data set's insides, the
+ * dataset.h - what the data readers share: the data set's insides, the
  * reading context, the table of formats, and the helpers every reader
  * leans on (allocation through the data set's allocator, numbers,
  * messages).
  */
-#ifndef BP_IO_DATA_H
-#define BP_IO_DATA_H
+#ifndef BP_IO_DATASET_H
+#define BP_IO_DATASET_H
 
 #include "core/internal.h"
 #include "io/clip.h"
@@ -73,7 +73,6 @@ bp_status bp__bpd_parse(const bp__rd *r, unsigned char *p, size_t n,
                         bp_dataset *ds);
 bp_status bp__bpd_map(const bp__rd *r, int fd, uint64_t size,
                       bp_dataset *ds);
-void bp__unmap(void *map, size_t len);
 /* The writers. */
 bp_status bp__bpd_save(const bp_dataset *ds, const char *path, int repeat,
                        bp_error *err);
@@ -127,7 +126,11 @@ int bp__labels_sort(bp__labels *L, int numeric, int32_t *remap);
 /* Hand the names over to ds as its classes (L keeps none). */
 void bp__labels_give(bp__labels *L, bp_dataset *ds);
 
-/* ---- helpers (data.c) ---- */
+/* ---- a data set's life and helpers (dataset.c) ---- */
+
+/* An empty data set named name, allocating through o->alloc. */
+bp_status bp__dataset_new(bp_dataset **out, const bp_data_opts *o,
+                          const char *name, bp_error *err);
 
 void *bp__dalloc(const bp_dataset *ds, size_t size);
 void bp__dfree(const bp_dataset *ds, void *p);

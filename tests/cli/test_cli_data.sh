@@ -1,0 +1,99 @@
+#!/bin/sh
+# tests/cli/test_cli_data.sh - data files as the commands read them: the
+# defects found by attack (issue 13), each with its reproducer: .bpd
+# files evaluated and scaled, piped data, a byte-order mark, a gzip bomb,
+# many labels, huge fields, one column, underflow, networks too large;
+# and what a model remembers of its training file.
+. "$(dirname "$0")/lib.sh"
+
+printf 'a,b,c\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n' >"$TMP/d.csv"
+
+echo ".bpd files: evaluated, predicted, scaled as the model was"
+$BP train --data "$TMP/d.csv" --save "$TMP/m.bpm" --epochs 1 --quiet || fail "fixture"
+$BP train --data "$TMP/d.csv" --save "$TMP/ms.bpm" --epochs 1 --scale standard --quiet || fail "fixture"
+check "convert to .bpd" $BP convert --data "$TMP/d.csv" -o "$TMP/d.bpd"
+check "eval on a .bpd (was SIGSEGV)" $BP eval --model "$TMP/m.bpm" --data "$TMP/d.bpd"
+check "predict on a .bpd (was SIGSEGV)" $BP predict --model "$TMP/m.bpm" --data "$TMP/d.bpd"
+$BP eval --model "$TMP/ms.bpm" --data "$TMP/d.csv" >"$TMP/csv.out" 2>&1
+$BP eval --model "$TMP/ms.bpm" --data "$TMP/d.bpd" >"$TMP/bpd.out" 2>&1
+cmp -s "$TMP/csv.out" "$TMP/bpd.out" && ok "a scaled model on an unscaled .bpd: the same figures as on the CSV" ||
+    fail "eval differs on the .bpd: $(head -3 "$TMP/bpd.out")"
+check "convert to .bpd, scaled" $BP convert --data "$TMP/d.csv" -o "$TMP/ds.bpd" --scale minmax
+cp "$TMP/ds.bpd" "$TMP/ds.keep"
+$BP eval --model "$TMP/ms.bpm" --data "$TMP/ds.bpd" >"$TMP/bpd.out" 2>&1
+cmp -s "$TMP/csv.out" "$TMP/bpd.out" && ok "a .bpd scaled otherwise: brought to the model's scaling" ||
+    fail "eval differs on the minmax .bpd: $(head -3 "$TMP/bpd.out")"
+cmp -s "$TMP/ds.bpd" "$TMP/ds.keep" && ok "the mapped file is not written" || fail "the .bpd changed"
+# train --test on a .bpd validates on scaled data, as --test on the CSV
+$BP train --data "$TMP/d.csv" --test "$TMP/d.bpd" --epochs 2 --scale standard --log "$TMP/l1.jsonl" --quiet
+$BP train --data "$TMP/d.csv" --test "$TMP/d.csv" --epochs 2 --scale standard --log "$TMP/l2.jsonl" --quiet
+v1=$(sed 's/.*"val_loss":\([^,]*\),.*/\1/' "$TMP/l1.jsonl" | tr '\n' ' ')
+v2=$(sed 's/.*"val_loss":\([^,]*\),.*/\1/' "$TMP/l2.jsonl" | tr '\n' ' ')
+[ -n "$v1" ] && [ "$v1" = "$v2" ] && ok "train --test x.bpd: validation loss ${v1}as on the CSV" ||
+    fail "--test on the .bpd validates otherwise: '$v1' vs '$v2'"
+
+echo "standard input"
+awk 'BEGIN { print "u,v,k"; for (i = 0; i < 1000; i++) printf "%d,%d.25,%s\n", i, i % 17, i % 2 ? "odd" : "even" }' >"$TMP/big.csv"
+$BP train --data "$TMP/big.csv" --save "$TMP/big.bpm" --epochs 1 --quiet || fail "fixture"
+cat "$TMP/big.csv" | $BP eval --model "$TMP/big.bpm" --data /dev/stdin >"$TMP/out" 2>&1
+grep -q "^samples   1000$" "$TMP/out" && ok "a pipe through /dev/stdin: 1000 of 1000 samples (was 744)" ||
+    fail "/dev/stdin: $(head -2 "$TMP/out")"
+cat "$TMP/big.csv" | $BP eval --model "$TMP/big.bpm" --data - >"$TMP/out" 2>&1
+grep -q "^samples   1000$" "$TMP/out" && ok "'-': 1000 samples" || fail "-: $(head -2 "$TMP/out")"
+gzip -c "$TMP/big.csv" | $BP eval --model "$TMP/big.bpm" --data - >"$TMP/out" 2>&1
+grep -q "^samples   1000$" "$TMP/out" && ok "gzip through a pipe: 1000 samples" || fail "gzip: $(head -2 "$TMP/out")"
+cat "$TMP/d.bpd" | $BP eval --model "$TMP/m.bpm" --data - >"$TMP/out" 2>&1
+grep -q "^samples   4$" "$TMP/out" && ok "a .bpd through a pipe: read, not mapped" || fail ".bpd pipe: $(head -2 "$TMP/out")"
+
+echo "a UTF-8 byte-order mark"
+printf '\357\273\2771,2,0\n3,4,1\n5,6,0\n7,8,1\n' >"$TMP/bom.csv"
+check "convert a CSV that starts with a BOM" $BP convert --data "$TMP/bom.csv" -o "$TMP/bom.data"
+[ "$(head -n 1 "$TMP/bom.data")" = "4 2 2" ] && ok "4 samples, not 3 (the first row is data)" ||
+    fail "bom.csv read as '$(head -n 1 "$TMP/bom.data")'"
+
+echo "resource limits"
+if command -v gzip >/dev/null 2>&1; then
+    mkdir -p "$TMP/bomb"
+    { printf '\0\0\010\003\0\0\0\001\0\0\0\001\0\0\0\001'; head -c 100000000 /dev/zero; } | gzip -c >"$TMP/bomb/train-images-idx3-ubyte.gz"
+    printf '\0\0\010\001\0\0\0\001\0' >"$TMP/bomb/train-labels-idx1-ubyte"
+    expect_exit 1 "a gzip bomb ($(wc -c <"$TMP/bomb/train-images-idx3-ubyte.gz") bytes, 100 MB inflated)" $BP train --data "$TMP/bomb" --epochs 1
+    grep -q "decompresses to more than the 17 bytes its header declares" "$TMP/err" && ok "stopped at the header's size" ||
+        fail "$(cat "$TMP/err")"
+else
+    echo "  SKIP gzip bomb: no gzip here"
+fi
+awk 'BEGIN { print "x,y,name"; for (i = 0; i < 20000; i++) printf "%d,%d,n%d\n", i, i % 7, i }' >"$TMP/names.csv"
+expect_exit 1 "20,000 distinct labels" $BP train --data "$TMP/names.csv" --epochs 1
+grep -q "more than 10000 distinct labels" "$TMP/err" && ok "refused: too many classes" || fail "$(cat "$TMP/err")"
+awk 'BEGIN { printf "a,b,c\n1,"; for (i = 0; i < 100000; i++) printf "z"; print ",x" }' >"$TMP/field.csv"
+expect_exit 1 "a 100 KB field" $BP train --data "$TMP/field.csv" --epochs 1
+[ "$(wc -c <"$TMP/err")" -lt 200 ] && grep -q "zzz\.\.\.'" "$TMP/err" && ok "the message shows it cut ($(wc -c <"$TMP/err") bytes)" ||
+    fail "a message of $(wc -c <"$TMP/err") bytes"
+
+echo "bad data: exit 1"
+printf '1\n2\n3\n' >"$TMP/one.csv"
+expect_exit 1 "a CSV of one column" $BP train --data "$TMP/one.csv" --epochs 1
+expect_exit 1 "convert a CSV of one column" $BP convert --data "$TMP/one.csv" -o "$TMP/one.bpd"
+[ -e "$TMP/one.bpd" ] && fail "a .bpd was written" || ok "no .bpd written"
+printf 'a,b,c\n1e-400,2,x\n3,4,y\n5,6,x\n' >"$TMP/under.csv"
+check "1e-400 reads as 0" $BP convert --data "$TMP/under.csv" -o "$TMP/under.data"
+sed -n 2p "$TMP/under.data" | grep -q "^0 2$" && ok "written as 0" || fail "$(sed -n 2p "$TMP/under.data")"
+expect_exit 1 "a network too large for memory" $BP train --data "$TMP/d.csv" --hidden 16777216,16777216 --epochs 1
+
+echo "a model remembers its training file's columns"
+printf 'species,len,width\nA,1,2\nB,3,4\nA,1.5,2.5\nB,3.5,4.5\nA,1.2,2.2\nB,3.2,4.2\n' >"$TMP/s.csv"
+check "train with --label species (the first column)" $BP train --data "$TMP/s.csv" --label species --save "$TMP/s.bpm" --epochs 1
+check "eval on the same file without --label" $BP eval --model "$TMP/s.bpm" --data "$TMP/s.csv"
+printf 'width,species,len\n2,A,1\n4,B,3\n' >"$TMP/moved.csv"
+check "eval on the columns reordered: found by name" $BP eval --model "$TMP/s.bpm" --data "$TMP/moved.csv"
+printf 'price,rooms,area\n100,2,50\n200,3,80\n150,2,60\n120,1,55\n' >"$TMP/h.csv"
+check "train a regression on --label price" $BP train --data "$TMP/h.csv" --label price --save "$TMP/h.bpm" --epochs 1
+$BP predict --model "$TMP/h.bpm" --data "$TMP/h.csv" >"$TMP/out" 2>&1
+[ "$(head -n 1 "$TMP/out")" = "price" ] && ok "predict names its output 'price'" || fail "predict's header: $(head -n 1 "$TMP/out")"
+printf 'rooms,area\n2,50\n' >"$TMP/in.csv"
+$BP predict --model "$TMP/h.bpm" --data "$TMP/in.csv" >"$TMP/out" 2>&1
+[ "$(wc -l <"$TMP/out")" -eq 2 ] && ok "inputs alone: predicted" || fail "$(cat "$TMP/out")"
+$BP train --data "$TMP/h.csv" --label price --save "$TMP/h.txt" --epochs 1 --quiet
+grep -q "^target 1 price$" "$TMP/h.txt" && ok "the text model says 'target 1 price'" || fail "$(grep -n column "$TMP/h.txt")"
+
+summary cli_data
