@@ -96,7 +96,7 @@ static void put_name(const char *s)
 
 /* The architecture, the loss and one line per layer: its weights and
  * which groups are frozen. */
-static void info_layers(bp_net *net)
+static void info_layers(const bp_net *net)
 {
     const int L = bp_net_n_layers(net);
     printf("layers     %d", bp_net_n_in(net));
@@ -104,7 +104,7 @@ static void info_layers(bp_net *net)
         bp_layer_desc d;
         bp_net_layer(net, l, &d, NULL);
         printf(" -> %d %s", d.n_out, bp_act_name(d.act));
-        if (d.act == BP_ACT_LEAKY_RELU)
+        if (bp_act_describe(d.act)->param) /* leaky ReLU's slope */
             printf("(%g)", d.act_param);
     }
     printf("\nparameters %zu\n", bp_net_n_params(net));
@@ -119,20 +119,17 @@ static void info_layers(bp_net *net)
                                          "; biases frozen",
                                          "; weights and biases frozen"};
     for (int l = 0; l < L; l++) {
-        bp_layer_desc d;
-        int n_in;
-        size_t w, b;
-        bp_net_layer(net, l, &d, &n_in);
-        bp_net_layer_offsets(net, l, &w, &b);
-        const bp_real *p = bp_net_params(net);
+        bp_layer_view v;
+        bp_net_layer_view(net, l, &v);
+        const size_t nw = (size_t)v.n_out * v.n_in;
         double sq = 0, mx = 0;
-        for (size_t i = w; i < b; i++) {
-            sq += (double)p[i] * p[i];
-            mx = fabs(p[i]) > mx ? fabs(p[i]) : mx;
+        for (size_t i = 0; i < nw; i++) {
+            sq += (double)v.w[i] * v.w[i];
+            mx = fabs(v.w[i]) > mx ? fabs(v.w[i]) : mx;
         }
         printf("  layer %d  %d x %d weights + %d biases, |w| max %.4g, "
-               "rms %.4g%s\n", l + 1, d.n_out, n_in, d.n_out, mx,
-               b > w ? sqrt(sq / (double)(b - w)) : 0.0,
+               "rms %.4g%s\n", l + 1, v.n_out, v.n_in, v.n_out, mx,
+               nw ? sqrt(sq / (double)nw) : 0.0,
                frozen[bp_net_frozen(net, l) & 3]);
     }
 }
@@ -174,20 +171,39 @@ static void info_data(const bp_model *m)
     }
 }
 
-/* What `backprop export` can make of it. */
-static void info_export(bp_net *net)
+/* The labels of the model's activations that a format lacks (no ONNX
+ * operator, or no FANN number, in their descriptions), ", "-separated
+ * into s[cap]; "" when it has them all. */
+static const char *lacking(const bp_net *net, int fann, char *s, size_t cap)
 {
-    int onnx = 1, fann = 1;
-    for (int l = 0; l < bp_net_n_layers(net); l++) {
-        bp_layer_desc d;
-        bp_net_layer(net, l, &d, NULL);
-        onnx &= d.act != BP_ACT_STEP;
-        fann &= d.act == BP_ACT_SIGMOID || d.act == BP_ACT_TANH ||
-                d.act == BP_ACT_IDENTITY || d.act == BP_ACT_STEP;
+    size_t n = 0;
+    s[0] = '\0';
+    for (int a = 0; a < BP_ACT_COUNT_; a++) {
+        const bp_act_info *f = bp_act_describe((bp_act)a);
+        if (fann ? f->fann >= 0 : f->onnx_op != NULL)
+            continue;
+        for (int l = 0; l < bp_net_n_layers(net); l++) {
+            bp_layer_desc d;
+            bp_net_layer(net, l, &d, NULL);
+            if (d.act == (bp_act)a && n + 1 < cap) {
+                n += (size_t)snprintf(s + n, cap - n, "%s%s", n ? ", " : "",
+                                      f->label);
+                break;
+            }
+        }
     }
-    printf("export     c (float or int8): yes; onnx: %s; fann: %s\n",
-           onnx ? "yes" : "no (step layers)",
-           fann ? "yes" : "no (FANN 2.2 lacks relu, leaky relu, softmax)");
+    return s;
+}
+
+/* What `backprop export` can make of it. */
+static void info_export(const bp_net *net)
+{
+    char onnx[256], fann[256];
+    lacking(net, 0, onnx, sizeof onnx);
+    lacking(net, 1, fann, sizeof fann);
+    printf("export     c (float or int8): yes; onnx: %s%s%s; fann: %s%s%s\n",
+           onnx[0] ? "no (" : "yes", onnx, onnx[0] ? " layers)" : "",
+           fann[0] ? "no (FANN 2.2 lacks " : "yes", fann, fann[0] ? ")" : "");
 }
 
 int cmd_info(int argc, char **argv)

@@ -31,20 +31,6 @@ static void put_float(text *b, double v)
                                                                        : strcat(s, ".0"));
 }
 
-static const char *act_code(bp_act act)
-{
-    switch (act) {
-    case BP_ACT_IDENTITY: return "identity";
-    case BP_ACT_SIGMOID: return "sigmoid";
-    case BP_ACT_TANH: return "tanh";
-    case BP_ACT_RELU: return "relu";
-    case BP_ACT_LEAKY_RELU: return "leaky_relu";
-    case BP_ACT_STEP: return "step";
-    case BP_ACT_SOFTMAX: return "softmax";
-    default: return "?";
-    }
-}
-
 /* The include guard from the header's file name: xor_net.h -> XOR_NET_H
  * (H_ in front when it would not start with a letter). */
 static void guard_name(const char *base, char *guard, size_t cap)
@@ -81,24 +67,21 @@ static void c_header(text *h, const char *base, const char *name, int n_in,
 
 /* Layer l's weights (float, or int8 with one scale) and biases as static
  * arrays; *worst grows to the largest int8 rounding error. */
-static void c_layer_arrays(text *c, bp_net *net, int l, int int8, double *worst)
+static void c_layer_arrays(text *c, const bp_net *net, int l, int int8,
+                           double *worst)
 {
-    const bp_real *p = bp_net_params(net);
-    bp_layer_desc d;
-    int k;
-    size_t wo, bo;
-    bp_net_layer(net, l, &d, &k);
-    bp_net_layer_offsets(net, l, &wo, &bo);
-    const size_t nw = (size_t)d.n_out * k;
+    bp_layer_view v;
+    bp_net_layer_view(net, l, &v);
+    const size_t nw = (size_t)v.n_out * v.n_in;
     if (int8) {
         double mx = 0;
         for (size_t i = 0; i < nw; i++)
-            mx = fabs(p[wo + i]) > mx ? fabs(p[wo + i]) : mx;
+            mx = fabs(v.w[i]) > mx ? fabs(v.w[i]) : mx;
         const double scale = mx > 0 ? mx / 127 : 1;
         text_printf(c, "static const signed char w%d[%zu] = {", l, nw);
         for (size_t i = 0; i < nw; i++) {
-            long q = lround(p[wo + i] / scale);
-            double e = fabs(q * scale - p[wo + i]);
+            long q = lround(v.w[i] / scale);
+            double e = fabs(q * scale - v.w[i]);
             *worst = e > *worst ? e : *worst;
             text_printf(c, "%s%ld", i % 20 ? ", " : i ? ",\n    " : "\n    ", q);
         }
@@ -109,14 +92,14 @@ static void c_layer_arrays(text *c, bp_net *net, int l, int int8, double *worst)
         text_printf(c, "static const float w%d[%zu] = {", l, nw);
         for (size_t i = 0; i < nw; i++) {
             text_printf(c, "%s", i % 8 ? ", " : i ? ",\n    " : "\n    ");
-            put_float(c, p[wo + i]);
+            put_float(c, v.w[i]);
         }
         text_printf(c, "};\n");
     }
-    text_printf(c, "static const float b%d[%d] = {", l, d.n_out);
-    for (int j = 0; j < d.n_out; j++) {
+    text_printf(c, "static const float b%d[%d] = {", l, v.n_out);
+    for (int j = 0; j < v.n_out; j++) {
         text_printf(c, "%s", j % 8 ? ", " : j ? ",\n    " : "\n    ");
-        put_float(c, p[bo + j]);
+        put_float(c, v.b[j]);
     }
     text_printf(c, "};\n\n");
 }
@@ -142,7 +125,8 @@ static void c_scaler(text *c, const bp_scaler *s, const char *prefix,
 }
 
 /* The layer function: z = W a + b, then the activation, overflow-safe
- * like the library's. */
+ * like the library's: one case per activation (its number in bp_act),
+ * each the code the library's table gives it. */
 static void c_layer_fn(text *c, int int8)
 {
     text_printf(c, "static void layer(const float *a, int n_in, float *z, int n_out,\n"
@@ -155,26 +139,14 @@ static void c_layer_fn(text *c, int int8)
             "        z[j] = s * w_scale + b[j];\n"
             "    }\n"
             "    float max = z[0], sum = 0;\n"
-            "    switch (act) {\n"
-            "    case 1: /* sigmoid */\n"
-            "        for (int j = 0; j < n_out; j++)\n"
-            "            z[j] = z[j] >= 0 ? 1 / (1 + expf(-z[j])) : expf(z[j]) / (1 + expf(z[j]));\n"
-            "        break;\n"
-            "    case 2: for (int j = 0; j < n_out; j++) z[j] = tanhf(z[j]); break;\n"
-            "    case 3: for (int j = 0; j < n_out; j++) z[j] = z[j] > 0 ? z[j] : 0; break;\n"
-            "    case 4: for (int j = 0; j < n_out; j++) z[j] = z[j] > 0 ? z[j] : slope * z[j]; break;\n"
-            "    case 5: for (int j = 0; j < n_out; j++) z[j] = z[j] >= 0 ? 1 : 0; break;\n"
-            "    case 6: /* softmax, shifted by the maximum */\n"
-            "        for (int j = 1; j < n_out; j++)\n"
-            "            max = z[j] > max ? z[j] : max;\n"
-            "        for (int j = 0; j < n_out; j++)\n"
-            "            sum += z[j] = expf(z[j] - max);\n"
-            "        for (int j = 0; j < n_out; j++)\n"
-            "            z[j] *= 1 / sum;\n"
-            "        break;\n"
-            "    default: break;\n"
-            "    }\n}\n\n", int8 ? "signed char" : "float",
+            "    switch (act) {\n", int8 ? "signed char" : "float",
         int8 ? "(float)w[(long)j * n_in + k]" : "w[(long)j * n_in + k]");
+    for (int i = 0; i < BP_ACT_COUNT_; i++) {
+        const char *code = bp_act_describe((bp_act)i)->c_code;
+        if (code)
+            text_printf(c, "    case %d:%s", i, code);
+    }
+    text_printf(c, "    default: break;\n    }\n}\n\n");
 }
 
 /* NAME_predict: scale the inputs, run every layer, write the outputs
@@ -191,20 +163,18 @@ static void c_predict_fn(text *c, const bp_model *m, const char *name,
                        ? "        a[i] = (in[i] - scale_offset[i]) * "
                          "scale_factor[i];\n"
                        : "        a[i] = in[i];\n");
-    int below = n_in;
     for (int l = 0; l < L; l++) {
-        bp_layer_desc d;
-        bp_net_layer(net, l, &d, NULL);
+        bp_layer_view v;
+        bp_net_layer_view(net, l, &v);
         text_printf(c, "    layer(%s, %d, %s, %d, w%d, ", l % 2 ? "z" : "a",
-                    below, l % 2 ? "a" : "z", d.n_out, l);
+                    v.n_in, l % 2 ? "a" : "z", v.n_out, l);
         if (int8)
             text_printf(c, "w%d_scale", l);
         else
             text_printf(c, "1.0f");
-        text_printf(c, ", b%d, %d, ", l, (int)d.act);
-        put_float(c, d.act_param);
+        text_printf(c, ", b%d, %d, ", l, (int)v.act);
+        put_float(c, v.act_param);
         text_printf(c, ");\n");
-        below = d.n_out;
     }
     text_printf(c, "    for (int j = 0; j < %d; j++)\n", bp_net_n_out(net));
     if (m->target_scaler.kind != BP_SCALING_NONE)
@@ -223,9 +193,9 @@ int export_c(const bp_model *m, const char *c_path, const char *h_path,
     const int L = bp_net_n_layers(net), n_in = bp_net_n_in(net);
     int widest = n_in;
     for (int l = 0; l < L; l++) {
-        bp_layer_desc d;
-        bp_net_layer(net, l, &d, NULL);
-        widest = d.n_out > widest ? d.n_out : widest;
+        bp_layer_view v;
+        bp_net_layer_view(net, l, &v);
+        widest = v.n_out > widest ? v.n_out : widest;
     }
     const char *base = strrchr(h_path, '/') ? strrchr(h_path, '/') + 1 : h_path;
     const char *c_base = strrchr(c_path, '/') ? strrchr(c_path, '/') + 1 : c_path;
@@ -233,9 +203,9 @@ int export_c(const bp_model *m, const char *c_path, const char *h_path,
     c_header(&h, base, name, n_in, bp_net_n_out(net), widest);
     text_printf(&c, "/* %s - generated by backprop export: %d inputs", c_base, n_in);
     for (int l = 0; l < L; l++) {
-        bp_layer_desc d;
-        bp_net_layer(net, l, &d, NULL);
-        text_printf(&c, ", %d %s", d.n_out, act_code(d.act));
+        bp_layer_view v;
+        bp_net_layer_view(net, l, &v);
+        text_printf(&c, ", %d %s", v.n_out, bp_act_name(v.act));
     }
     text_printf(&c, "%s. Standalone C99; link with -lm. */\n#include \"%s\"\n\n"
             "#include <math.h>\n\n", int8 ? "; weights int8, one scale per "

@@ -191,22 +191,19 @@ static void target_nodes(pb *g, const bp_scaler *s)
 
 /* Layer l: a Gemm from cur (then an activation node), its output named
  * out_name for the last layer; cur becomes the layer's output. */
-static void layer_nodes(pb *g, bp_net *net, int l, char cur[32],
+static void layer_nodes(pb *g, const bp_net *net, int l, char cur[32],
                         const char *out_name)
 {
-    const bp_real *p = bp_net_params(net);
-    bp_layer_desc d;
-    int k;
-    size_t wo, bo;
-    bp_net_layer(net, l, &d, &k);
-    bp_net_layer_offsets(net, l, &wo, &bo);
+    bp_layer_view v;
+    bp_net_layer_view(net, l, &v);
+    const bp_act_info *f = bp_act_describe(v.act);
     char wn[32], bn[32], next[32];
     snprintf(wn, sizeof wn, "W%d", l);
     snprintf(bn, sizeof bn, "b%d", l);
-    tensor_of(g, wn, d.n_out, k, NULL, p + wo);
-    tensor_of(g, bn, d.n_out, 0, NULL, p + bo);
+    tensor_of(g, wn, v.n_out, v.n_in, NULL, v.w);
+    tensor_of(g, bn, v.n_out, 0, NULL, v.b);
     const int last = l == bp_net_n_layers(net) - 1;
-    const int has_act = d.act != BP_ACT_IDENTITY;
+    const int has_act = f->onnx_op[0] != '\0'; /* "": the Gemm alone */
     if (last && !has_act)
         snprintf(next, sizeof next, "%s", out_name);
     else
@@ -220,16 +217,9 @@ static void layer_nodes(pb *g, bp_net *net, int l, char cur[32],
         snprintf(next, sizeof next, "%s", out_name);
     else
         snprintf(next, sizeof next, "a%d", l);
-    switch (d.act) {
-    case BP_ACT_SIGMOID: node(g, "Sigmoid", cur, NULL, NULL, next, NULL, 0, 0); break;
-    case BP_ACT_TANH: node(g, "Tanh", cur, NULL, NULL, next, NULL, 0, 0); break;
-    case BP_ACT_RELU: node(g, "Relu", cur, NULL, NULL, next, NULL, 0, 0); break;
-    case BP_ACT_LEAKY_RELU:
-        node(g, "LeakyRelu", cur, NULL, NULL, next, "alpha", 1, d.act_param);
-        break;
-    case BP_ACT_SOFTMAX: node(g, "Softmax", cur, NULL, NULL, next, "axis", 2, 1); break;
-    default: break;
-    }
+    /* the attribute: the parameter as a FLOAT (1), else an INT (2) */
+    node(g, f->onnx_op, cur, NULL, NULL, next, f->onnx_attr,
+         f->param ? 1 : 2, f->param ? v.act_param : f->onnx_attr_int);
     strcpy(cur, next);
 }
 
@@ -240,10 +230,10 @@ int onnx_export(const bp_model *m, const char *path, bp_error *err)
     for (int l = 0; l < L; l++) {
         bp_layer_desc d;
         bp_net_layer(net, l, &d, NULL);
-        if (d.act == BP_ACT_STEP) {
-            snprintf(err->msg, sizeof err->msg, "%s: layer %d is a step "
-                     "layer, which this exporter does not write to ONNX", path,
-                     l + 1);
+        if (!bp_act_describe(d.act)->onnx_op) {
+            snprintf(err->msg, sizeof err->msg, "%s: layer %d is a %s "
+                     "layer, which this exporter does not write to ONNX",
+                     path, l + 1, bp_act_name(d.act));
             return -1;
         }
     }

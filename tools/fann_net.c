@@ -19,7 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { F_LINEAR = 0, F_THRESHOLD = 1, F_SIGMOID = 3, F_SIGMOID_SYMMETRIC = 5 };
+/* FANN's numbers of the two functions this file treats specially (the
+ * mapping of every activation is in the library's table:
+ * bp_act_info.fann and .fann_steepness) */
+enum { F_LINEAR = 0, F_THRESHOLD = 1 };
 
 static int fail(bp_error *err, const char *fmt, ...)
 {
@@ -31,22 +34,17 @@ static int fail(bp_error *err, const char *fmt, ...)
     return -1;
 }
 
-/* FANN's activation and steepness for layer l's, or -1. */
+/* FANN's activation and steepness for the library's act, or -1. */
 static int fann_act(bp_act act, double *steep)
 {
-    *steep = 1;
-    switch (act) {
-    case BP_ACT_SIGMOID: *steep = 0.5; return F_SIGMOID;
-    case BP_ACT_TANH: return F_SIGMOID_SYMMETRIC;
-    case BP_ACT_IDENTITY: return F_LINEAR;
-    case BP_ACT_STEP: return F_THRESHOLD;
-    default: return -1;
-    }
+    const bp_act_info *f = bp_act_describe(act);
+    *steep = f->fann_steepness;
+    return f->fann;
 }
 
 /* The training parameters FANN's reader expects, and the layer sizes
  * (each with its bias neuron). */
-static void fann_head(FILE *f, bp_net *net)
+static void fann_head(FILE *f, const bp_net *net)
 {
     const int L = bp_net_n_layers(net);
     fprintf(f, "FANN_FLO_2.1\nnum_layers=%d\nlearning_rate=0.700000\n"
@@ -80,7 +78,7 @@ static void fann_head(FILE *f, bp_net *net)
 
 /* Every neuron: (inputs, activation, steepness), the bias neurons too;
  * the output layer's steepness is out_steep. */
-static void fann_neurons(FILE *f, bp_net *net, double out_steep)
+static void fann_neurons(FILE *f, const bp_net *net, double out_steep)
 {
     const int n_in = bp_net_n_in(net);
     fprintf(f, "neurons (num_inputs, activation_function, "
@@ -109,24 +107,20 @@ static void fann_neurons(FILE *f, bp_net *net, double out_steep)
  * layer's steepness out_steep (FANN computes out_steep x sum). */
 static void fann_connections(FILE *f, const bp_model *m, double out_steep)
 {
-    bp_net *net = m->net;
+    const bp_net *net = m->net;
     const int L = bp_net_n_layers(net);
-    const bp_real *p = bp_net_params(net);
     const bp_scaler *in = &m->scaler, *out = &m->target_scaler;
     fprintf(f, "connections (connected_to_neuron, weight)=");
     int first_below = 0; /* index of the first neuron of the layer below */
-    int below = bp_net_n_in(net);
     for (int l = 0; l < L; l++) {
-        bp_layer_desc d;
-        int k;
-        size_t wo, bo;
-        bp_net_layer(net, l, &d, &k);
-        bp_net_layer_offsets(net, l, &wo, &bo);
+        bp_layer_view v;
+        bp_net_layer_view(net, l, &v);
+        const int k = v.n_in;
         const int unscale = l == L - 1 && out->kind != BP_SCALING_NONE;
-        for (int j = 0; j < d.n_out; j++) {
-            double bias = p[bo + j];
+        for (int j = 0; j < v.n_out; j++) {
+            double bias = v.b[j];
             for (int q = 0; q < k; q++) {
-                double w = p[wo + (size_t)j * k + q];
+                double w = v.w[(size_t)j * k + q];
                 if (l == 0 && in->kind != BP_SCALING_NONE) {
                     bias -= w * in->factor[q] * in->offset[q];
                     w *= in->factor[q];
@@ -139,8 +133,7 @@ static void fann_connections(FILE *f, const bp_model *m, double out_steep)
                                   out_steep
                             : bias);
         }
-        first_below += below + 1;
-        below = d.n_out;
+        first_below += k + 1;
     }
     fprintf(f, "\n");
 }
@@ -157,7 +150,7 @@ int fann_export(const bp_model *m, const char *path, bp_error *err)
             return fail(err, "%s: layer %d is %s, which FANN 2.2 does not have "
                         "(it has sigmoid, tanh, linear and threshold)", path,
                         l + 1, bp_act_name(d.act));
-        if (l == L - 1 && d.act != BP_ACT_IDENTITY &&
+        if (l == L - 1 && fann_act(d.act, &steep) != F_LINEAR &&
             m->target_scaler.kind != BP_SCALING_NONE)
             return fail(err, "%s: the model scales its targets, which a FANN "
                         "file can hold only for a linear (identity) output "
@@ -337,24 +330,23 @@ static int to_layers(const fann_file *f, const char *path, bp_layer_desc *d,
                             "a fully connected layer", path, at + j,
                             f->n_inputs[at + j], f->sizes[l - 1]);
         }
-        switch (fa) {
-        case F_LINEAR: d[l - 1].act = BP_ACT_IDENTITY; break;
-        case F_THRESHOLD: d[l - 1].act = BP_ACT_STEP; break;
-        case F_SIGMOID: d[l - 1].act = BP_ACT_SIGMOID; break;
-        case F_SIGMOID_SYMMETRIC: d[l - 1].act = BP_ACT_TANH; break;
-        default:
+        d[l - 1].act = BP_ACT_COUNT_; /* the one FANN calls fa */
+        for (int a = 0; a < BP_ACT_COUNT_; a++)
+            if (bp_act_describe((bp_act)a)->fann == fa)
+                d[l - 1].act = (bp_act)a;
+        if (d[l - 1].act == BP_ACT_COUNT_)
             return fail(err, "%s: layer %d uses FANN activation %d; sigmoid "
                         "(3), symmetric sigmoid (5), linear (0) and threshold "
                         "(1) are read", path, l, fa);
-        }
         at += f->sizes[l];
     }
     return 0;
 }
 
-/* The connections line into net's parameters, with FANN's steepness
- * folded into the weights (2s for its sigmoid, s for the others; a
- * threshold ignores a positive steepness). */
+/* The connections line into net's parameters, with FANN's steepness s
+ * folded into the weights: the library's function is FANN's at
+ * bp_act_info.fann_steepness, so s over that (2s for its sigmoid, s for
+ * the others; a threshold ignores a positive steepness). */
 static int read_weights(const char *text, const char *path,
                         const fann_file *f, bp_net *net, bp_error *err)
 {
@@ -366,12 +358,14 @@ static int read_weights(const char *text, const char *path,
     long at = f->sizes[0], first_below = 0;
     for (int l = 1; l < f->n_layers; l++) {
         size_t wo, bo;
+        bp_layer_desc d;
         bp_net_layer_offsets(net, l - 1, &wo, &bo);
+        bp_net_layer(net, l - 1, &d, NULL);
+        const double at_one = bp_act_describe(d.act)->fann_steepness;
         const int k = f->sizes[l - 1] - 1, act = f->acts[at];
         for (int j = 0; j < f->sizes[l] - 1; j++) {
             const double s = f->steep[at + j];
-            const double fold = act == F_SIGMOID ? 2 * s
-                                : act == F_THRESHOLD && s > 0 ? 1 : s;
+            const double fold = act == F_THRESHOLD && s > 0 ? 1 : s / at_one;
             for (int q = 0; q <= k; q++) {
                 int to, used = 0;
                 double w;
