@@ -6,6 +6,7 @@
 #   make check-asan           the suite under ASan + UBSan, into build-asan/
 #   make check-all            float, double and sanitizers
 #   make demo                 build, then run the seed examples
+#   make python               the Python package into build/python/
 #
 # Only gcc (or any C11 compiler) and make are needed. zlib is used for
 # gzip-compressed data when its header is present (ZLIB=0 turns it off).
@@ -80,7 +81,7 @@ HEADERS   := include/backprop.h $(wildcard src/*/*.h) $(wildcard tools/*.h)
 DEPFLAGS  := -MMD -MP
 PROGDEPS   = -MMD -MP -MF $(BUILD)/deps/$(subst /,_,$@).d
 
-.PHONY: all lib examples tests check check-asan check-double check-mpi check-all demo golden valgrind soak bench clean
+.PHONY: all lib examples tests check check-asan check-double check-mpi check-all demo golden valgrind soak bench clean python python-if-possible
 
 all: lib examples $(BUILD)/backprop
 
@@ -123,7 +124,7 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libbackprop.a
 	@mkdir -p $(BUILD)/deps
 	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) $(PROGDEPS) $< -o $@ $(LDFLAGS) $(BUILD)/libbackprop.a $(LDLIBS)
 
-check: all tests
+check: all tests python-if-possible
 	@sh tests/run.sh $(BUILD)
 
 check-double:
@@ -142,6 +143,62 @@ check-all: check check-double check-asan
 
 demo: all
 	@sh tools/demo.sh $(BUILD)
+
+# The Python package: python/backprop/ (estimators, pure Python) and the
+# extension python/_core.c, the package's whole boundary with the
+# library, compiled twice: _core32 links the float library and _core64
+# the double one (each statically, its symbols hidden), so both
+# precisions can be used in one process. Needs Debian's python3-dev and
+# python3-numpy; the estimators need python3-sklearn at run time.
+#   make python && PYTHONPATH=build/python /usr/bin/python3 -c 'import backprop'
+PYTHON    ?= /usr/bin/python3
+PY_DIR    := $(BUILD)/python
+PY_PKG    := $(PY_DIR)/backprop
+PY_FILES  := $(patsubst python/backprop/%,$(PY_PKG)/%,$(wildcard python/backprop/*.py))
+ifeq ($(PRECISION),double)
+  PY_BUILD32 := $(patsubst build-double%,build%,$(BUILD))
+  PY_BUILD64 := $(BUILD)
+  PY_OTHER   := float
+else
+  PY_BUILD32 := $(BUILD)
+  PY_BUILD64 := $(patsubst build%,build-double%,$(BUILD))
+  PY_OTHER   := double
+endif
+# where Python.h and NumPy's headers are (empty when missing)
+PY_INCS    = $(shell $(PYTHON) -c 'import sysconfig, numpy; \
+               print("-I" + sysconfig.get_paths()["include"], "-I" + numpy.get_include())' 2>/dev/null)
+PY_CFLAGS  = -std=c11 $(OPT) -g -fPIC -fvisibility=hidden -Wall -Wextra \
+             $(filter -fsanitize% -fno-%,$(BASEFLAGS)) -Iinclude $(PY_INCS)
+PY_LDFLAGS = -shared $(LDFLAGS) -Wl,--exclude-libs,ALL
+
+python: $(PY_FILES) $(PY_PKG)/_core32.so $(PY_PKG)/_core64.so
+
+$(PY_PKG)/%.py: python/backprop/%.py
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(PY_PKG)/_core32.so: python/_core.c include/backprop.h $(PY_BUILD32)/libbackprop.a
+	@mkdir -p $(dir $@)
+	@test -n "$(PY_INCS)" || { echo "make python: $(PYTHON) lacks Python.h or numpy (Debian: apt-get install python3-dev python3-numpy)" >&2; exit 1; }
+	$(CC) $(PY_CFLAGS) $< -o $@ $(PY_LDFLAGS) $(PY_BUILD32)/libbackprop.a $(LDLIBS)
+
+$(PY_PKG)/_core64.so: python/_core.c include/backprop.h $(PY_BUILD64)/libbackprop.a
+	@mkdir -p $(dir $@)
+	@test -n "$(PY_INCS)" || { echo "make python: $(PYTHON) lacks Python.h or numpy (Debian: apt-get install python3-dev python3-numpy)" >&2; exit 1; }
+	$(CC) $(PY_CFLAGS) -DBP_DOUBLE $< -o $@ $(PY_LDFLAGS) $(PY_BUILD64)/libbackprop.a $(LDLIBS)
+
+# the library of the other precision, built by a make of its own
+$(PY_BUILD$(if $(filter double,$(PY_OTHER)),64,32))/libbackprop.a: FORCE
+	$(MAKE) PRECISION=$(PY_OTHER) lib
+
+.PHONY: FORCE
+FORCE:
+
+# make check builds the package when this machine can; when it cannot,
+# tests/python says SKIP and why.
+python-if-possible:
+	@if [ -n "$(PY_INCS)" ]; then $(MAKE) --no-print-directory python; \
+	 else echo "make check: not building the Python package: $(PYTHON) lacks Python.h or numpy"; fi
 
 # Fuzzing (clang's libFuzzer, with ASan + UBSan): every target in
 # tests/fuzz/fuzz_*.c runs FUZZ_TIME seconds from its seed corpus

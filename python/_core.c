@@ -1,0 +1,1048 @@
+/*
+ * _core.c - the Python package's whole boundary with libbackprop.
+ *
+ * One extension type, Net, owning one bp_net; everything above it
+ * (estimators, pickling, explain's arrays) is Python in python/backprop/.
+ * This file is compiled twice: into _core32 against the float library
+ * and, with -DBP_DOUBLE, into _core64 against the double one, so both
+ * precisions live side by side in one process (each links its library
+ * statically, its symbols hidden).
+ *
+ * Why an extension and not ctypes: NumPy arrays reach the library as
+ * pointers into their own memory (the buffer protocol; nothing is
+ * copied), the GIL is released around every call that computes, and a
+ * failing call becomes a Python exception carrying the library's own
+ * message, all without a per-call marshalling layer.
+ *
+ * Arrays handed in must already have the library's number type and C
+ * order; the Python side converts anything else (that is where a copy
+ * happens, if one must). Nothing here copies an input.
+ *
+ * Threads: the GIL is released while the library works, so a second
+ * Python thread could call into the same network meanwhile; a network
+ * may be used by one thread at a time, so each Net carries a busy flag
+ * and such a call raises RuntimeError instead of racing.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include <numpy/arrayobject.h>
+
+#include "backprop.h"
+
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+
+#if PY_VERSION_HEX < 0x030A0000
+static PyObject *Py_NewRef(PyObject *o)
+{
+    Py_INCREF(o);
+    return o;
+}
+#endif
+
+#ifdef BP_DOUBLE
+#define MODULE_NAME "_core64"
+#define MODULE_INIT PyInit__core64
+#define NPY_REAL NPY_FLOAT64
+#define REAL_FORMAT 'd'
+#else
+#define MODULE_NAME "_core32"
+#define MODULE_INIT PyInit__core32
+#define NPY_REAL NPY_FLOAT32
+#define REAL_FORMAT 'f'
+#endif
+
+typedef struct {
+    PyObject_HEAD
+    bp_net *net;
+    int busy; /* a call is using net with the GIL released */
+} NetObject;
+
+static PyTypeObject NetType;
+
+/* ---------------------------------------------------------------- errors */
+
+/* A library status as the Python exception a user expects: bad values
+ * and sizes are ValueError, memory MemoryError, files OSError. */
+static PyObject *raise_status(bp_status st, const char *msg)
+{
+    PyObject *type = PyExc_ValueError;
+    if (st == BP_ERR_NOMEM)
+        type = PyExc_MemoryError;
+    else if (st == BP_ERR_IO)
+        type = PyExc_OSError;
+    else if (st == BP_ERR_STATE)
+        type = PyExc_RuntimeError;
+    PyErr_SetString(type, msg && *msg ? msg : bp_status_str(st));
+    return NULL;
+}
+
+static PyObject *raise_net(NetObject *self, bp_status st)
+{
+    return raise_status(st, bp_net_errmsg(self->net));
+}
+
+/* Every method starts here: a live network no other thread is using. */
+static int claim(NetObject *self)
+{
+    if (!self->net) {
+        PyErr_SetString(PyExc_RuntimeError, "the network was not created");
+        return -1;
+    }
+    if (self->busy) {
+        PyErr_SetString(PyExc_RuntimeError, "the network is in use by "
+                        "another thread (one network, one thread at a time)");
+        return -1;
+    }
+    self->busy = 1;
+    return 0;
+}
+
+static void release(NetObject *self) { self->busy = 0; }
+
+/* --------------------------------------------------------- array inputs */
+
+/* A read-only view of obj as rows x cols numbers of the library's type in
+ * C order, without a copy. cols < 0 takes any width; *rows gets the
+ * number of rows. A 1-D buffer is one row. */
+static int get_matrix(PyObject *obj, const char *name, int cols,
+                      Py_buffer *view, int *rows)
+{
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT))
+        return -1;
+    const char *f = view->format ? view->format : "B";
+    if (*f == '@' || *f == '=' || *f == '<')
+        f++;
+    const char *why = NULL;
+    if (view->itemsize != (Py_ssize_t)sizeof(bp_real) || f[0] != REAL_FORMAT ||
+        f[1] != '\0')
+        why = "numbers of the network's precision";
+    else if (view->ndim != 1 && view->ndim != 2)
+        why = "a 2-D array";
+    if (why) {
+        PyErr_Format(PyExc_TypeError, "%s: expected %s (" MODULE_NAME
+                     " takes %s)", name, why,
+                     sizeof(bp_real) == 8 ? "float64" : "float32");
+        PyBuffer_Release(view);
+        return -1;
+    }
+    Py_ssize_t r = view->ndim == 2 ? view->shape[0] : 1;
+    Py_ssize_t c = view->ndim == 2 ? view->shape[1] : view->shape[0];
+    if (r > INT_MAX || c > INT_MAX || (cols >= 0 && c != cols)) {
+        if (r > INT_MAX || c > INT_MAX)
+            PyErr_Format(PyExc_ValueError, "%s: %zd x %zd is too large",
+                         name, r, c);
+        else
+            PyErr_Format(PyExc_ValueError, "%s has %zd columns; the "
+                         "network expects %d", name, c, cols);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    *rows = (int)r;
+    return 0;
+}
+
+/* A new C-ordered array of the library's type. */
+static PyArrayObject *new_array(int nd, npy_intp *dims)
+{
+    return (PyArrayObject *)PyArray_SimpleNew(nd, dims, NPY_REAL);
+}
+
+/* A copy of n numbers as a new 1-D array. */
+static PyObject *copy_array(const bp_real *p, npy_intp n)
+{
+    PyArrayObject *a = new_array(1, &n);
+    if (a && n)
+        memcpy(PyArray_DATA(a), p, (size_t)n * sizeof(bp_real));
+    return (PyObject *)a;
+}
+
+/* -------------------------------------------------------- creating a Net */
+
+static NetObject *wrap(bp_net *net)
+{
+    NetObject *self = PyObject_New(NetObject, &NetType);
+    if (!self) {
+        bp_net_free(net);
+        return NULL;
+    }
+    self->net = net;
+    self->busy = 0;
+    return self;
+}
+
+/* Net(n_in, [(n_out, activation, parameter), ...]) */
+static int Net_init(NetObject *self, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"n_in", "layers", NULL};
+    int n_in;
+    PyObject *layers;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "iO", names, &n_in, &layers))
+        return -1;
+    PyObject *seq = PySequence_Fast(layers, "layers must be a sequence");
+    if (!seq)
+        return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    if (n < 1 || n > 1000) {
+        Py_DECREF(seq);
+        PyErr_SetString(PyExc_ValueError, "a network needs 1 to 1000 layers");
+        return -1;
+    }
+    bp_layer_desc *d = PyMem_Calloc((size_t)n, sizeof *d);
+    if (!d) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    int rc = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const char *act;
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, i), "isd", &d[i].n_out,
+                              &act, &d[i].act_param))
+            goto out;
+        if (bp_act_parse(act, &d[i].act)) {
+            PyErr_Format(PyExc_ValueError, "layer %zd: unknown activation "
+                         "'%s'", i, act);
+            goto out;
+        }
+    }
+    bp_net *net;
+    bp_error err;
+    bp_status st = bp_net_create(&net, n_in, (int)n, d, NULL, &err);
+    if (st) {
+        raise_status(st, err.msg);
+        goto out;
+    }
+    bp_net_free(self->net);
+    self->net = net;
+    rc = 0;
+out:
+    PyMem_Free(d);
+    Py_DECREF(seq);
+    return rc;
+}
+
+static void Net_dealloc(NetObject *self)
+{
+    bp_net_free(self->net);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* ------------------------------------------------------------- settings */
+
+static PyObject *Net_init_weights(NetObject *self, PyObject *args)
+{
+    const char *kind;
+    unsigned long long seed;
+    if (!PyArg_ParseTuple(args, "sK", &kind, &seed) || claim(self))
+        return NULL;
+    static const char *const kinds[] = {"xavier_uniform", "xavier_normal",
+                                        "he_uniform", "he_normal"};
+    int k = -1;
+    for (int i = 0; i < 4; i++)
+        if (strcmp(kind, kinds[i]) == 0)
+            k = i;
+    bp_status st = k < 0 ? BP_ERR_ARG
+                         : bp_net_init(self->net, (bp_init)k, (uint64_t)seed);
+    release(self);
+    if (k < 0)
+        return PyErr_Format(PyExc_ValueError, "unknown initialisation '%s'",
+                            kind);
+    return st ? raise_net(self, st) : Py_NewRef(Py_None);
+}
+
+static PyObject *Net_set_loss(NetObject *self, PyObject *args)
+{
+    const char *name;
+    int sum = 0;
+    bp_loss loss;
+    if (!PyArg_ParseTuple(args, "s|p", &name, &sum))
+        return NULL;
+    if (bp_loss_parse(name, &loss))
+        return PyErr_Format(PyExc_ValueError, "unknown loss '%s'", name);
+    if (claim(self))
+        return NULL;
+    bp_status st = bp_net_set_loss(self->net, loss,
+                                   sum ? BP_REDUCE_SUM : BP_REDUCE_MEAN);
+    release(self);
+    return st ? raise_net(self, st) : Py_NewRef(Py_None);
+}
+
+/* set_optim(kind, lr, momentum=0.9, beta1=0.9, beta2=0.999, eps=1e-8):
+ * also resets the optimizer's state. */
+static PyObject *Net_set_optim(NetObject *self, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"kind", "lr", "momentum", "beta1", "beta2", "eps",
+                            NULL};
+    const char *kind;
+    bp_optim_kind k;
+    double lr, mom = 0.9, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "sd|dddd", names, &kind, &lr,
+                                     &mom, &b1, &b2, &eps))
+        return NULL;
+    if (bp_optim_parse(kind, &k))
+        return PyErr_Format(PyExc_ValueError, "unknown optimizer '%s'", kind);
+    bp_optim o = bp_optim_defaults(k);
+    o.lr = lr;
+    o.momentum = mom;
+    o.beta1 = b1;
+    o.beta2 = b2;
+    o.eps = eps;
+    if (claim(self))
+        return NULL;
+    bp_status st = bp_net_set_optim(self->net, &o);
+    release(self);
+    return st ? raise_net(self, st) : Py_NewRef(Py_None);
+}
+
+static PyObject *Net_set_lr(NetObject *self, PyObject *args)
+{
+    double lr;
+    if (!PyArg_ParseTuple(args, "d", &lr) || claim(self))
+        return NULL;
+    bp_status st = bp_net_set_lr(self->net, lr);
+    release(self);
+    return st ? raise_net(self, st) : Py_NewRef(Py_None);
+}
+
+static PyObject *Net_set_threads(NetObject *self, PyObject *args)
+{
+    int n;
+    if (!PyArg_ParseTuple(args, "i", &n) || claim(self))
+        return NULL;
+    bp_status st = bp_net_set_threads(self->net, n);
+    release(self);
+    return st ? raise_net(self, st) : Py_NewRef(Py_None);
+}
+
+/* -------------------------------------------------------------- training */
+
+/* sklearn's alpha: the gradient of 0.5 * alpha * |W|^2 / batch, added to
+ * every weight's gradient (biases are not penalised) between the
+ * backward phase and the update. */
+typedef struct {
+    bp_net *net;
+    double alpha;
+} l2_ctx;
+
+static int add_l2(void *ctx, bp_real *grads, size_t n, double stats[3])
+{
+    (void)n;
+    const l2_ctx *c = ctx;
+    if (!(stats[2] > 0))
+        return 0;
+    const bp_real k = (bp_real)(c->alpha / stats[2]);
+    const bp_real *p = bp_net_params(c->net);
+    for (int l = 0; l < bp_net_n_layers(c->net); l++) {
+        size_t w, b;
+        bp_net_layer_offsets(c->net, l, &w, &b);
+        for (size_t i = w; i < b; i++)
+            grads[i] += k * p[i];
+    }
+    return 0;
+}
+
+static int parse_order(const char *name, bp_order *order)
+{
+    if (strcmp(name, "standard") == 0)
+        *order = BP_ORDER_STANDARD;
+    else if (strcmp(name, "layer-wise") == 0)
+        *order = BP_ORDER_SEEDS;
+    else {
+        PyErr_Format(PyExc_ValueError, "order: '%s': use 'standard' or "
+                     "'layer-wise'", name);
+        return -1;
+    }
+    return 0;
+}
+
+/* train_epoch(x, t, epoch, batch, seed, shuffle=True, order="standard",
+ * alpha=0) -> mean loss over the epoch's samples (before each update).
+ * One epoch of mini-batches over x[n][n_in], t[n][n_out]; epoch (>= 1)
+ * and seed fix the shuffled order, so the same call repeats exactly. */
+static PyObject *Net_train_epoch(NetObject *self, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"x", "t", "epoch", "batch", "seed", "shuffle",
+                            "order", "alpha", NULL};
+    PyObject *xo, *to;
+    int epoch, batch, shuffle = 1;
+    unsigned long long seed;
+    const char *order_name = "standard";
+    double alpha = 0;
+    bp_order order;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOiiK|psd", names, &xo, &to,
+                                     &epoch, &batch, &seed, &shuffle,
+                                     &order_name, &alpha) ||
+        parse_order(order_name, &order))
+        return NULL;
+    if (epoch < 1 || batch < 1 || !(alpha >= 0 && alpha < INFINITY))
+        return PyErr_Format(PyExc_ValueError, "epoch (%d) and batch (%d) must "
+                            "be >= 1 and alpha >= 0", epoch, batch);
+    if (claim(self))
+        return NULL;
+    Py_buffer xv, tv;
+    int n, nt;
+    if (get_matrix(xo, "X", bp_net_n_in(self->net), &xv, &n)) {
+        release(self);
+        return NULL;
+    }
+    if (get_matrix(to, "y", bp_net_n_out(self->net), &tv, &nt)) {
+        PyBuffer_Release(&xv);
+        release(self);
+        return NULL;
+    }
+    bp_status st = BP_OK;
+    bp_train_result r;
+    memset(&r, 0, sizeof r);
+    if (nt != n) {
+        PyErr_Format(PyExc_ValueError, "X has %d samples but y has %d", n, nt);
+        st = BP_ERR_SIZE;
+    } else {
+        bp_train_opts o = bp_train_defaults();
+        l2_ctx l2 = {self->net, alpha};
+        o.epochs = epoch;
+        o.start_epoch = epoch - 1;
+        o.batch = batch;
+        o.seed = (uint64_t)seed;
+        o.shuffle = shuffle;
+        o.order = order;
+        if (alpha > 0) {
+            o.on_grads = add_l2;
+            o.ctx = &l2;
+        }
+        Py_BEGIN_ALLOW_THREADS
+        st = bp_train(self->net, xv.buf, tv.buf, n, &o, &r);
+        Py_END_ALLOW_THREADS
+        if (st)
+            raise_net(self, st);
+    }
+    PyBuffer_Release(&xv);
+    PyBuffer_Release(&tv);
+    release(self);
+    return st ? NULL : PyFloat_FromDouble(r.last_train_loss);
+}
+
+/* ------------------------------------------------------------ prediction */
+
+/* Room for batches of up to min(n, 256), so prediction runs in chunks. */
+static bp_status reserve_for(bp_net *net, int n)
+{
+    int want = n < 256 ? n : 256;
+    return bp_net_max_batch(net) < want ? bp_net_reserve(net, want) : BP_OK;
+}
+
+/* predict(x) -> outputs [n][n_out], a new array. */
+static PyObject *Net_predict(NetObject *self, PyObject *x)
+{
+    if (claim(self))
+        return NULL;
+    Py_buffer xv;
+    int n;
+    PyArrayObject *out = NULL;
+    if (get_matrix(x, "X", bp_net_n_in(self->net), &xv, &n)) {
+        release(self);
+        return NULL;
+    }
+    npy_intp dims[2] = {n, bp_net_n_out(self->net)};
+    bp_status st = BP_OK;
+    if ((out = new_array(2, dims)) && n > 0) {
+        bp_real *o = PyArray_DATA(out);
+        Py_BEGIN_ALLOW_THREADS
+        st = reserve_for(self->net, n);
+        if (!st)
+            st = bp_net_predict(self->net, xv.buf, n, o);
+        Py_END_ALLOW_THREADS
+        if (st) {
+            Py_CLEAR(out);
+            raise_net(self, st);
+        }
+    }
+    PyBuffer_Release(&xv);
+    release(self);
+    return (PyObject *)out;
+}
+
+/* ------------------------------------------------------------ inspecting */
+
+/* layers() -> [(n_in, n_out, activation, parameter), ...] */
+static PyObject *Net_layers(NetObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (claim(self))
+        return NULL;
+    const int L = bp_net_n_layers(self->net);
+    PyObject *list = PyList_New(L);
+    for (int l = 0; list && l < L; l++) {
+        bp_layer_desc d;
+        int n_in;
+        bp_net_layer(self->net, l, &d, &n_in);
+        PyObject *item = Py_BuildValue("iisd", n_in, d.n_out,
+                                       bp_act_name(d.act), d.act_param);
+        if (!item)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, l, item);
+    }
+    release(self);
+    return list;
+}
+
+/* loss() -> (name, summed) */
+static PyObject *Net_loss(NetObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (claim(self))
+        return NULL;
+    bp_loss loss;
+    bp_reduction red;
+    bp_net_get_loss(self->net, &loss, &red);
+    release(self);
+    return Py_BuildValue("(sO)", bp_loss_name(loss),
+                         red == BP_REDUCE_SUM ? Py_True : Py_False);
+}
+
+/* optim() -> dict of the optimizer's kind and settings */
+static PyObject *Net_optim(NetObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (claim(self))
+        return NULL;
+    bp_optim o = bp_net_get_optim(self->net);
+    release(self);
+    return Py_BuildValue("{sssdsdsdsdsd}", "kind", bp_optim_name(o.kind),
+                         "lr", o.lr, "momentum", o.momentum, "beta1", o.beta1,
+                         "beta2", o.beta2, "eps", o.eps);
+}
+
+static PyObject *Net_info(NetObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (claim(self))
+        return NULL;
+    PyObject *r = Py_BuildValue("{sisisnsssi}", "n_in", bp_net_n_in(self->net),
+                                "n_out", bp_net_n_out(self->net), "n_params",
+                                (Py_ssize_t)bp_net_n_params(self->net),
+                                "kernel", bp_net_kernel(self->net), "threads",
+                                bp_net_threads(self->net));
+    release(self);
+    return r;
+}
+
+/* get_params() -> a copy of every weight and bias, in the library's
+ * layout: per layer W[n_out][n_in] row-major, then b[n_out]. */
+static PyObject *Net_get_params(NetObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (claim(self))
+        return NULL;
+    PyObject *r = copy_array(bp_net_params(self->net),
+                             (npy_intp)bp_net_n_params(self->net));
+    release(self);
+    return r;
+}
+
+/* set_params(flat): the inverse of get_params. */
+static PyObject *Net_set_params(NetObject *self, PyObject *flat)
+{
+    if (claim(self))
+        return NULL;
+    Py_buffer v;
+    int rows;
+    size_t np = bp_net_n_params(self->net);
+    if (get_matrix(flat, "params", -1, &v, &rows)) {
+        release(self);
+        return NULL;
+    }
+    int ok = (size_t)(v.len / (Py_ssize_t)sizeof(bp_real)) == np;
+    if (ok)
+        memcpy(bp_net_params(self->net), v.buf, np * sizeof(bp_real));
+    else
+        PyErr_Format(PyExc_ValueError, "params: %zd numbers; the network has "
+                     "%zu", v.len / (Py_ssize_t)sizeof(bp_real), np);
+    PyBuffer_Release(&v);
+    release(self);
+    return ok ? Py_NewRef(Py_None) : NULL;
+}
+
+/* offsets(l) -> (weights offset, biases offset) into get_params(). */
+static PyObject *Net_offsets(NetObject *self, PyObject *args)
+{
+    int l;
+    size_t w, b;
+    if (!PyArg_ParseTuple(args, "i", &l) || claim(self))
+        return NULL;
+    bp_status st = bp_net_layer_offsets(self->net, l, &w, &b);
+    release(self);
+    return st ? raise_net(self, st) : Py_BuildValue("nn", (Py_ssize_t)w,
+                                                    (Py_ssize_t)b);
+}
+
+/* ---------------------------------------------------------------- files */
+
+/* Move a loaded model's network into a Net and its scaling and class names
+ * into a dict; frees the model. */
+static PyObject *unpack_model(bp_model *m)
+{
+    const int n_in = bp_net_n_in(m->net);
+    PyObject *classes = Py_None, *offset = Py_None, *factor = Py_None;
+    Py_INCREF(Py_None);
+    Py_INCREF(Py_None);
+    Py_INCREF(Py_None);
+    if (m->n_classes > 0) {
+        Py_DECREF(classes);
+        classes = PyList_New(m->n_classes);
+        for (int i = 0; classes && i < m->n_classes; i++) {
+            PyObject *s = PyUnicode_DecodeUTF8(m->class_names[i],
+                                               (Py_ssize_t)strlen(m->class_names[i]),
+                                               "replace");
+            if (!s)
+                Py_CLEAR(classes);
+            else
+                PyList_SET_ITEM(classes, i, s);
+        }
+    }
+    if (m->scaling != BP_SCALING_NONE && m->scale_offset) {
+        npy_intp d = n_in;
+        Py_DECREF(offset);
+        Py_DECREF(factor);
+        offset = PyArray_SimpleNew(1, &d, NPY_FLOAT64);
+        factor = PyArray_SimpleNew(1, &d, NPY_FLOAT64);
+        if (offset && factor) {
+            memcpy(PyArray_DATA((PyArrayObject *)offset), m->scale_offset,
+                   (size_t)n_in * sizeof(double));
+            memcpy(PyArray_DATA((PyArrayObject *)factor), m->scale_factor,
+                   (size_t)n_in * sizeof(double));
+        }
+    }
+    const char *scaling = m->scaling == BP_SCALING_MINMAX     ? "minmax"
+                          : m->scaling == BP_SCALING_STANDARD ? "standard"
+                                                              : "none";
+    bp_net *net = m->net;
+    m->net = NULL; /* the Net owns it now */
+    bp_model_free(m);
+    PyObject *netobj = (PyObject *)wrap(net), *r = NULL;
+    if (netobj && classes && offset && factor)
+        r = Py_BuildValue("(N{sOsssOsO})", netobj, "classes", classes,
+                          "scaling", scaling, "offset", offset, "factor",
+                          factor);
+    else
+        Py_XDECREF(netobj);
+    Py_XDECREF(classes);
+    Py_XDECREF(offset);
+    Py_XDECREF(factor);
+    return r;
+}
+
+/* load(path) -> (Net, {"classes", "scaling", "offset", "factor"}) */
+static PyObject *core_load(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    PyObject *path;
+    if (!PyArg_ParseTuple(args, "O&", PyUnicode_FSConverter, &path))
+        return NULL;
+    bp_model *m = NULL;
+    bp_error err;
+    bp_status st;
+    Py_BEGIN_ALLOW_THREADS
+    st = bp_model_load(PyBytes_AS_STRING(path), &m, &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path);
+    return st ? raise_status(st, err.msg) : unpack_model(m);
+}
+
+/* parse(data, name) -> as load, from the bytes of a file */
+static PyObject *core_parse(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    Py_buffer data;
+    const char *name;
+    if (!PyArg_ParseTuple(args, "y*s", &data, &name))
+        return NULL;
+    bp_model *m = NULL;
+    bp_error err;
+    bp_status st = bp_model_parse(data.buf, (size_t)data.len, name, &m, &err);
+    PyBuffer_Release(&data);
+    return st ? raise_status(st, err.msg) : unpack_model(m);
+}
+
+/* save(path, text=False, state=False, classes=None, scaling="none",
+ *      offset=None, factor=None): the model file the command line reads;
+ * with state, a checkpoint (optimizer state too; binary only). */
+static PyObject *Net_save(NetObject *self, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"path", "text", "state", "classes", "scaling",
+                            "offset", "factor", NULL};
+    PyObject *path, *classes = Py_None, *offset = Py_None, *factor = Py_None;
+    int text = 0, state = 0;
+    const char *scaling = "none";
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|ppOsOO", names,
+                                     PyUnicode_FSConverter, &path, &text,
+                                     &state, &classes, &scaling, &offset,
+                                     &factor))
+        return NULL;
+    PyObject *seq = NULL;
+    const char **cls = NULL;
+    PyArrayObject *off = NULL, *fac = NULL;
+    bp_model *m = NULL;
+    bp_error err = {BP_OK, ""};
+    bp_status st = BP_OK;
+    Py_ssize_t nc = 0;
+    if (claim(self)) {
+        Py_DECREF(path);
+        return NULL;
+    }
+    bp_scaling sk = strcmp(scaling, "minmax") == 0     ? BP_SCALING_MINMAX
+                    : strcmp(scaling, "standard") == 0 ? BP_SCALING_STANDARD
+                                                       : BP_SCALING_NONE;
+    if (classes != Py_None) {
+        if (!(seq = PySequence_Fast(classes, "classes must be a sequence")))
+            goto out;
+        nc = PySequence_Fast_GET_SIZE(seq);
+        if (!(cls = PyMem_Calloc((size_t)nc + 1, sizeof *cls))) {
+            PyErr_NoMemory();
+            goto out;
+        }
+        for (Py_ssize_t i = 0; i < nc; i++)
+            if (!(cls[i] = PyUnicode_AsUTF8(PySequence_Fast_GET_ITEM(seq, i))))
+                goto out;
+    }
+    if (sk != BP_SCALING_NONE) {
+        off = (PyArrayObject *)PyArray_FROMANY(offset, NPY_FLOAT64, 1, 1,
+                                               NPY_ARRAY_IN_ARRAY);
+        fac = (PyArrayObject *)PyArray_FROMANY(factor, NPY_FLOAT64, 1, 1,
+                                               NPY_ARRAY_IN_ARRAY);
+        if (!off || !fac)
+            goto out;
+        if (PyArray_DIM(off, 0) != bp_net_n_in(self->net) ||
+            PyArray_DIM(fac, 0) != bp_net_n_in(self->net)) {
+            PyErr_SetString(PyExc_ValueError, "scaling: offset and factor "
+                            "need one number per input");
+            goto out;
+        }
+    }
+    /* a model around the network for the length of the call: it is
+     * handed back (m->net = NULL) before the model is freed */
+    if ((st = bp_model_new(&m, self->net, &err)) ||
+        (sk != BP_SCALING_NONE &&
+         (st = bp_model_set_scaling(m, sk, PyArray_DATA(off), PyArray_DATA(fac),
+                                    &err))) ||
+        (nc > 0 && (st = bp_model_set_classes(m, (int)nc, cls, &err))))
+        goto out;
+    Py_BEGIN_ALLOW_THREADS
+    st = bp_model_save(m, PyBytes_AS_STRING(path),
+                       text ? BP_FORMAT_TEXT : BP_FORMAT_BINARY, state, &err);
+    Py_END_ALLOW_THREADS
+out:
+    if (m) {
+        m->net = NULL;
+        bp_model_free(m);
+    }
+    if (st && !PyErr_Occurred())
+        raise_status(st, err.msg);
+    PyMem_Free(cls);
+    Py_XDECREF(seq);
+    Py_XDECREF(off);
+    Py_XDECREF(fac);
+    Py_DECREF(path);
+    release(self);
+    return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
+}
+
+/* -------------------------------------------------------------- explain */
+
+typedef struct {
+    char *p;
+    size_t len, cap;
+    int nomem;
+} text_buf;
+
+static void text_write(void *ctx, const char *s, size_t n)
+{
+    text_buf *b = ctx;
+    if (b->nomem)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = PyMem_RawRealloc(b->p, cap);
+        if (!p) {
+            b->nomem = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+/* One sample x[n_in] and its target t[n_out]. */
+static int get_sample(NetObject *self, PyObject *xo, PyObject *to,
+                      Py_buffer *xv, Py_buffer *tv)
+{
+    int rx, rt;
+    if (get_matrix(xo, "x", bp_net_n_in(self->net), xv, &rx))
+        return -1;
+    if (get_matrix(to, "y", bp_net_n_out(self->net), tv, &rt)) {
+        PyBuffer_Release(xv);
+        return -1;
+    }
+    if (rx != 1 || rt != 1) {
+        PyErr_SetString(PyExc_ValueError, "explain takes one sample and its "
+                        "target");
+        PyBuffer_Release(xv);
+        PyBuffer_Release(tv);
+        return -1;
+    }
+    return 0;
+}
+
+/* explain(x, t, lr=0.5, steps=1, order="both", check=False,
+ *         markdown=False, max_weights=50) -> bp_explain's text */
+static PyObject *Net_explain(NetObject *self, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"x", "t", "lr", "steps", "order", "check",
+                            "markdown", "max_weights", NULL};
+    PyObject *xo, *to;
+    bp_explain_opts o = bp_explain_defaults();
+    const char *order = "both";
+    int md = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|disppi", names, &xo, &to,
+                                     &o.lr, &o.steps, &order, &o.check, &md,
+                                     &o.max_weights))
+        return NULL;
+    if (strcmp(order, "both") == 0)
+        o.order = BP_EXPLAIN_ORDER_BOTH;
+    else if (strcmp(order, "standard") == 0)
+        o.order = BP_EXPLAIN_ORDER_STANDARD;
+    else if (strcmp(order, "layer-wise") == 0)
+        o.order = BP_EXPLAIN_ORDER_SEEDS;
+    else
+        return PyErr_Format(PyExc_ValueError, "order: '%s': use 'standard', "
+                            "'layer-wise' or 'both'", order);
+    o.format = md ? BP_EXPLAIN_MARKDOWN : BP_EXPLAIN_TEXT;
+    if (claim(self))
+        return NULL;
+    Py_buffer xv, tv;
+    if (get_sample(self, xo, to, &xv, &tv)) {
+        release(self);
+        return NULL;
+    }
+    text_buf b = {NULL, 0, 0, 0};
+    bp_error err;
+    bp_status st;
+    Py_BEGIN_ALLOW_THREADS
+    st = bp_explain(self->net, xv.buf, tv.buf, &o, text_write, &b, &err);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&xv);
+    PyBuffer_Release(&tv);
+    release(self);
+    PyObject *r = NULL;
+    if (st)
+        raise_status(st, err.msg);
+    else if (b.nomem)
+        PyErr_NoMemory();
+    else
+        r = PyUnicode_DecodeUTF8(b.p ? b.p : "", (Py_ssize_t)b.len, "replace");
+    PyMem_RawFree(b.p);
+    return r;
+}
+
+/* The numbers of the two phases, read from the library's own run on a
+ * copy: z, out and delta of every layer, the gradients, the error. */
+static PyObject *phases_of(bp_net *c, const bp_real *x, const bp_real *t)
+{
+    double e = 0;
+    bp_status st = bp_net_reserve(c, 1);
+    if (!st)
+        st = bp_net_forward(c, x, 1);
+    if (!st)
+        st = bp_net_backward(c, t, &e);
+    if (st)
+        return raise_status(st, bp_net_errmsg(c));
+    const int L = bp_net_n_layers(c);
+    PyObject *z = PyList_New(L), *a = PyList_New(L), *d = PyList_New(L);
+    for (int l = 0; z && a && d && l < L; l++) {
+        bp_layer_desc desc;
+        bp_net_layer(c, l, &desc, NULL);
+        PyList_SET_ITEM(z, l, copy_array(bp_net_layer_z(c, l), desc.n_out));
+        PyList_SET_ITEM(a, l, copy_array(bp_net_layer_out(c, l), desc.n_out));
+        PyList_SET_ITEM(d, l, copy_array(bp_net_layer_delta(c, l), desc.n_out));
+    }
+    PyObject *g = copy_array(bp_net_grads(c), (npy_intp)bp_net_n_params(c));
+    if (PyErr_Occurred()) {
+        Py_XDECREF(z);
+        Py_XDECREF(a);
+        Py_XDECREF(d);
+        Py_XDECREF(g);
+        return NULL;
+    }
+    return Py_BuildValue("{sdsNsNsNsN}", "error", e, "z", z, "out", a,
+                         "delta", d, "grads", g);
+}
+
+/* The parameters and the error after one plain gradient-descent step of
+ * learning rate lr in the given order, on a copy. */
+static PyObject *step_of(const bp_net *net, const bp_real *x, const bp_real *t,
+                         double lr, bp_order order)
+{
+    bp_net *c = NULL;
+    bp_optim sgd = bp_optim_defaults(BP_OPT_SGD);
+    sgd.lr = lr;
+    double e = 0;
+    bp_status st = bp_net_clone(net, &c);
+    if (!st)
+        st = bp_net_reserve(c, 1);
+    if (!st)
+        st = bp_net_set_optim(c, &sgd);
+    if (!st)
+        st = bp_net_train_step(c, x, t, 1, order, NULL);
+    if (!st)
+        st = bp_net_forward(c, x, 1);
+    if (!st)
+        st = bp_net_loss(c, t, &e);
+    PyObject *r = NULL;
+    if (st)
+        raise_status(st, c ? bp_net_errmsg(c) : "out of memory");
+    else
+        r = Py_BuildValue("{sNsd}", "params",
+                          copy_array(bp_net_params(c),
+                                     (npy_intp)bp_net_n_params(c)),
+                          "error", e);
+    bp_net_free(c);
+    return r;
+}
+
+/* phases(x, t, lr=0.5) -> {"error", "z", "out", "delta", "grads",
+ * "standard": {"params", "error"}, "layer-wise": {...}} */
+static PyObject *Net_phases(NetObject *self, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"x", "t", "lr", NULL};
+    PyObject *xo, *to;
+    double lr = 0.5;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|d", names, &xo, &to, &lr))
+        return NULL;
+    if (!(lr > 0 && lr < 1e30))
+        return PyErr_Format(PyExc_ValueError, "lr must be > 0");
+    if (claim(self))
+        return NULL;
+    Py_buffer xv, tv;
+    if (get_sample(self, xo, to, &xv, &tv)) {
+        release(self);
+        return NULL;
+    }
+    bp_net *c = NULL;
+    PyObject *r = NULL, *s1 = NULL, *s2 = NULL;
+    bp_status st = bp_net_clone(self->net, &c);
+    if (st)
+        raise_net(self, st);
+    else if ((r = phases_of(c, xv.buf, tv.buf)) &&
+             (s1 = step_of(self->net, xv.buf, tv.buf, lr, BP_ORDER_STANDARD)) &&
+             (s2 = step_of(self->net, xv.buf, tv.buf, lr, BP_ORDER_SEEDS)) &&
+             PyDict_SetItemString(r, "standard", s1) == 0 &&
+             PyDict_SetItemString(r, "layer-wise", s2) == 0)
+        ;
+    else
+        Py_CLEAR(r);
+    Py_XDECREF(s1);
+    Py_XDECREF(s2);
+    bp_net_free(c);
+    PyBuffer_Release(&xv);
+    PyBuffer_Release(&tv);
+    release(self);
+    return r;
+}
+
+/* --------------------------------------------------------------- module */
+
+static PyMethodDef Net_methods[] = {
+    {"init_weights", (PyCFunction)Net_init_weights, METH_VARARGS,
+     "init_weights(kind, seed): draw every weight, zero every bias"},
+    {"set_loss", (PyCFunction)Net_set_loss, METH_VARARGS,
+     "set_loss(name, summed=False)"},
+    {"set_optim", (PyCFunction)(void (*)(void))Net_set_optim,
+     METH_VARARGS | METH_KEYWORDS,
+     "set_optim(kind, lr, momentum, beta1, beta2, eps); resets its state"},
+    {"set_lr", (PyCFunction)Net_set_lr, METH_VARARGS,
+     "set_lr(lr): the learning rate, keeping the optimizer's state"},
+    {"set_threads", (PyCFunction)Net_set_threads, METH_VARARGS,
+     "set_threads(n)"},
+    {"train_epoch", (PyCFunction)(void (*)(void))Net_train_epoch,
+     METH_VARARGS | METH_KEYWORDS,
+     "train_epoch(x, t, epoch, batch, seed, shuffle, order, alpha) -> loss"},
+    {"predict", (PyCFunction)Net_predict, METH_O,
+     "predict(x) -> outputs [n][n_out]"},
+    {"layers", (PyCFunction)Net_layers, METH_NOARGS,
+     "layers() -> [(n_in, n_out, activation, parameter), ...]"},
+    {"loss", (PyCFunction)Net_loss, METH_NOARGS, "loss() -> (name, summed)"},
+    {"optim", (PyCFunction)Net_optim, METH_NOARGS, "optim() -> dict"},
+    {"info", (PyCFunction)Net_info, METH_NOARGS, "info() -> dict"},
+    {"get_params", (PyCFunction)Net_get_params, METH_NOARGS,
+     "get_params() -> a copy of all weights and biases"},
+    {"set_params", (PyCFunction)Net_set_params, METH_O,
+     "set_params(flat): write all weights and biases"},
+    {"offsets", (PyCFunction)Net_offsets, METH_VARARGS,
+     "offsets(l) -> (weights, biases) offsets of layer l"},
+    {"save", (PyCFunction)(void (*)(void))Net_save,
+     METH_VARARGS | METH_KEYWORDS,
+     "save(path, text, state, classes, scaling, offset, factor)"},
+    {"explain", (PyCFunction)(void (*)(void))Net_explain,
+     METH_VARARGS | METH_KEYWORDS,
+     "explain(x, t, lr, steps, order, check, markdown, max_weights) -> str"},
+    {"phases", (PyCFunction)(void (*)(void))Net_phases,
+     METH_VARARGS | METH_KEYWORDS,
+     "phases(x, t, lr) -> the numbers of both phases and of one update"},
+    {NULL, NULL, 0, NULL}};
+
+static PyTypeObject NetType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "backprop." MODULE_NAME ".Net",
+    .tp_basicsize = sizeof(NetObject),
+    .tp_dealloc = (destructor)Net_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Net(n_in, [(n_out, activation, parameter), ...]): one "
+              "libbackprop network",
+    .tp_methods = Net_methods,
+    .tp_init = (initproc)Net_init,
+    .tp_new = PyType_GenericNew,
+};
+
+static PyObject *core_real_size(PyObject *mod, PyObject *unused)
+{
+    (void)mod;
+    (void)unused;
+    return PyLong_FromLong(bp_real_size());
+}
+
+static PyMethodDef core_methods[] = {
+    {"load", core_load, METH_VARARGS, "load(path) -> (Net, dict)"},
+    {"parse", core_parse, METH_VARARGS, "parse(data, name) -> (Net, dict)"},
+    {"real_size", core_real_size, METH_NOARGS,
+     "real_size() -> 4 or 8, the library's number size"},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef core_module = {
+    PyModuleDef_HEAD_INIT, MODULE_NAME,
+    "libbackprop at " MODULE_NAME "'s precision (see backprop._native)", -1,
+    core_methods, NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC MODULE_INIT(void)
+{
+    import_array();
+    if (PyType_Ready(&NetType) < 0)
+        return NULL;
+    PyObject *m = PyModule_Create(&core_module);
+    if (!m)
+        return NULL;
+    Py_INCREF(&NetType);
+    if (PyModule_AddObject(m, "Net", (PyObject *)&NetType) < 0 ||
+        PyModule_AddStringConstant(m, "version", BP_VERSION) < 0) {
+        Py_DECREF(&NetType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

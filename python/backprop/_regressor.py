@@ -1,0 +1,58 @@
+"""MLPRegressor: scikit-learn's regressor interface over libbackprop."""
+import numpy as np
+from sklearn.base import RegressorMixin
+from sklearn.metrics import r2_score
+from sklearn.utils.validation import column_or_1d
+
+from ._base import _BaseMLP, _validate_data
+
+
+class MLPRegressor(RegressorMixin, _BaseMLP):
+    """Multi-layer perceptron regressor trained by libbackprop.
+
+    A drop-in for sklearn.neural_network.MLPRegressor: identity outputs
+    (one per target column) and half squared error, the same parameters,
+    methods and fitted attributes as MLPClassifier describes (without
+    classes_), and score() is R^2. The loss is summed over the outputs of
+    a sample (scikit-learn averages them), so with several targets
+    loss_curve_ is n_outputs times scikit-learn's figure.
+    """
+
+    def _validate_input(self, X, y, incremental, reset):
+        X, y = _validate_data(self, X, y, reset=reset, dtype=self._dtype(),
+                              order="C", force_all_finite=False,
+                              multi_output=True, y_numeric=True)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        T = np.ascontiguousarray(y.reshape(len(y), -1), dtype=self._dtype())
+        if not reset and T.shape[1] != self.n_outputs_:
+            raise ValueError("y has %d columns; the network has %d outputs"
+                             % (T.shape[1], self.n_outputs_))
+        return self._scale(X), T
+
+    def _output(self):
+        return "identity", "sse"
+
+    def partial_fit(self, X, y):
+        """One epoch over X, y, continuing from the current weights and
+        optimizer state."""
+        if "_net" not in self.__dict__:
+            self._check_params()
+        return self._fit(X, y, incremental=True)
+
+    def predict(self, X):
+        """The network's outputs: (n_samples,) for one target, else
+        (n_samples, n_outputs)."""
+        out = self._forward(X)
+        return out[:, 0] if out.shape[1] == 1 else out
+
+    def _score_encoded(self, X, T):
+        out = self._net.predict(X).astype(np.float64)
+        return r2_score(T.astype(np.float64), out)
+
+    def _explain_target(self, y):
+        y = np.asarray(y, dtype=np.float64).reshape(-1)
+        if y.shape[0] != self.n_outputs_:
+            raise ValueError("y: %d target outputs expected, got %d"
+                             % (self.n_outputs_, y.shape[0]))
+        return y
