@@ -319,28 +319,34 @@ static PyObject *Net_set_threads(NetObject *self, PyObject *args)
 
 /* -------------------------------------------------------------- training */
 
-/* sklearn's alpha: the gradient of 0.5 * alpha * |W|^2 / batch, added to
- * every weight's gradient (biases are not penalised) between the
- * backward phase and the update. */
+/* scikit-learn's alpha: the gradient of 0.5 * alpha * |W|^2 / batch is
+ * added to every weight's gradient (biases are not penalised) between
+ * the backward phase and the update; the term itself, at the weights
+ * the batch saw, is summed for the epoch's reported loss. */
 typedef struct {
     bp_net *net;
     double alpha;
+    double penalty; /* sum over batches of 0.5 * alpha * |W|^2 */
 } l2_ctx;
 
 static int add_l2(void *ctx, bp_real *grads, size_t n, double stats[3])
 {
     (void)n;
-    const l2_ctx *c = ctx;
+    l2_ctx *c = ctx;
     if (!(stats[2] > 0))
         return 0;
     const bp_real k = (bp_real)(c->alpha / stats[2]);
     const bp_real *p = bp_net_params(c->net);
+    double sq = 0;
     for (int l = 0; l < bp_net_n_layers(c->net); l++) {
         size_t w, b;
         bp_net_layer_offsets(c->net, l, &w, &b);
-        for (size_t i = w; i < b; i++)
+        for (size_t i = w; i < b; i++) {
+            sq += (double)p[i] * p[i];
             grads[i] += k * p[i];
+        }
     }
+    c->penalty += 0.5 * c->alpha * sq;
     return 0;
 }
 
@@ -359,7 +365,8 @@ static int parse_order(const char *name, bp_order *order)
 }
 
 /* train_epoch(x, t, epoch, batch, seed, shuffle=True, order="standard",
- * alpha=0) -> mean loss over the epoch's samples (before each update).
+ * alpha=0) -> (loss, penalty): the mean loss over the epoch's samples
+ * (each before its batch's update) and the L2 term's share of it.
  * One epoch of mini-batches over x[n][n_in], t[n][n_out]; epoch (>= 1)
  * and seed fix the shuffled order, so the same call repeats exactly. */
 static PyObject *Net_train_epoch(NetObject *self, PyObject *args, PyObject *kw)
@@ -395,13 +402,14 @@ static PyObject *Net_train_epoch(NetObject *self, PyObject *args, PyObject *kw)
     }
     bp_status st = BP_OK;
     bp_train_result r;
+    double penalty = 0;
     memset(&r, 0, sizeof r);
     if (nt != n) {
         PyErr_Format(PyExc_ValueError, "X has %d samples but y has %d", n, nt);
         st = BP_ERR_SIZE;
     } else {
         bp_train_opts o = bp_train_defaults();
-        l2_ctx l2 = {self->net, alpha};
+        l2_ctx l2 = {self->net, alpha, 0};
         o.epochs = epoch;
         o.start_epoch = epoch - 1;
         o.batch = batch;
@@ -417,11 +425,12 @@ static PyObject *Net_train_epoch(NetObject *self, PyObject *args, PyObject *kw)
         Py_END_ALLOW_THREADS
         if (st)
             raise_net(self, st);
+        penalty = l2.penalty / n;
     }
     PyBuffer_Release(&xv);
     PyBuffer_Release(&tv);
     release(self);
-    return st ? NULL : PyFloat_FromDouble(r.last_train_loss);
+    return st ? NULL : Py_BuildValue("dd", r.last_train_loss, penalty);
 }
 
 /* ------------------------------------------------------------ prediction */
@@ -972,7 +981,8 @@ static PyMethodDef Net_methods[] = {
      "set_threads(n)"},
     {"train_epoch", (PyCFunction)(void (*)(void))Net_train_epoch,
      METH_VARARGS | METH_KEYWORDS,
-     "train_epoch(x, t, epoch, batch, seed, shuffle, order, alpha) -> loss"},
+     "train_epoch(x, t, epoch, batch, seed, shuffle, order, alpha) -> "
+     "(loss, penalty)"},
     {"predict", (PyCFunction)Net_predict, METH_O,
      "predict(x) -> outputs [n][n_out]"},
     {"layers", (PyCFunction)Net_layers, METH_NOARGS,

@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/run.sh BUILD - run every test program of a build (and the
-# command-line tests, tests/cli/test_*.sh, against it) and add up their
+# command-line tests, tests/cli/test_*.sh, and the Python package's,
+# tests/python/test_*.sh, against it) and add up their
 # counts. Each program prints "name: N passed, N failed" as its last
 # summary line; a program that crashes, exits non-zero or prints no such
 # line counts as one failure more. Full output of a failing program is
@@ -61,7 +62,8 @@ run() {
     total_fail=$((total_fail + f))
 }
 for prog in "$BUILD"/examples/mazur "$BUILD"/examples/xor \
-            "$BUILD"/examples/perceptron "$BUILD"/tests/test_* tests/cli/test_*.sh; do
+            "$BUILD"/examples/perceptron "$BUILD"/tests/test_* tests/cli/test_*.sh \
+            tests/python/test_*.sh; do
     run "$prog"
 done
 for k in $kernels; do

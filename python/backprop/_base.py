@@ -341,18 +341,14 @@ class _BaseMLP(BaseEstimator):
     def _stratify(self, T):
         return None
 
-    def _penalty(self, batch):
-        """scikit-learn's L2 term in the reported loss, 0.5 alpha |W|^2
-        over the batch size (the weights at the end of the epoch)."""
-        if self.alpha == 0:
-            return 0.0
-        sq = sum(float(np.dot(w.ravel().astype(np.float64),
-                              w.ravel().astype(np.float64)))
-                 for w, _ in self._weights())
-        return 0.5 * self.alpha * sq / batch
+    def _reported(self, loss):
+        """The library's loss as scikit-learn reports it."""
+        return loss
 
     def _epoch(self, X, T, batch):
-        """One epoch in the library, the GIL released; its mean loss."""
+        """One epoch in the library, the GIL released: its mean loss and
+        the share of it that is alpha's L2 term (scikit-learn's loss adds
+        0.5 * alpha * |W|^2 / batch at the weights each batch saw)."""
         alpha = self.alpha
         if self.order == "layer-wise" and alpha > 0:
             # the L2 term is added between the backward phase and the
@@ -370,7 +366,8 @@ class _BaseMLP(BaseEstimator):
     def _loop(self, X, T, X_val, T_val, batch, early, incremental):
         n = X.shape[0]
         for _ in range(self.max_iter):
-            loss = self._epoch(X, T, batch) + self._penalty(batch)
+            loss, penalty = self._epoch(X, T, batch)
+            loss = self._reported(loss) + penalty
             self.n_iter_ += 1
             self.t_ += n
             self.loss_ = loss

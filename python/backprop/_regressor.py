@@ -13,10 +13,14 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     A drop-in for sklearn.neural_network.MLPRegressor: identity outputs
     (one per target column) and half squared error, the same parameters,
     methods and fitted attributes as MLPClassifier describes (without
-    classes_), and score() is R^2. The loss is summed over the outputs of
-    a sample (scikit-learn averages them), so with several targets
-    loss_curve_ is n_outputs times scikit-learn's figure.
+    classes_), and score() is R^2. The network is trained on half the
+    squared error summed over a sample's outputs (the gradient
+    scikit-learn uses too); loss_ and loss_curve_ report it averaged over
+    the outputs, as scikit-learn does.
     """
+
+    def _reported(self, loss):
+        return loss / self.n_outputs_
 
     def _validate_input(self, X, y, incremental, reset):
         X, y = _validate_data(self, X, y, reset=reset, dtype=self._dtype(),
