@@ -28,6 +28,10 @@ _ACTIVATIONS = {"identity": "identity", "logistic": "sigmoid",
 _ACT_BACK = {v: k for k, v in _ACTIVATIONS.items()}
 _ACT_BACK["softmax"] = "softmax"
 
+# what validating a fit's input may change before training starts
+_KEPT = ("_net", "classes_", "_multilabel", "n_features_in_",
+         "feature_names_in_")
+
 
 class _BaseMLP(BaseEstimator):
     """A multi-layer perceptron trained by libbackprop (see the classes)."""
@@ -161,21 +165,24 @@ class _BaseMLP(BaseEstimator):
     # ----------------------------------------------------------- network
 
     def _new_net(self, n_in, n_out, out_act, loss, rs):
-        """A fresh network with scikit-learn's initial weights (Glorot
-        uniform; its bound for logistic units is sqrt(2/(fan_in+fan_out)),
-        sqrt(3) smaller than for the others) and zero biases."""
+        """A fresh network with scikit-learn's initial weights: for each
+        layer, weights then biases uniform in +-sqrt(6 / (fan_in +
+        fan_out)) (2 instead of 6 for logistic units), drawn from rs in
+        scikit-learn's order, so one random_state gives both libraries
+        the same starting point."""
         hidden = _ACTIVATIONS[self.activation]
         slope = 0.01 if hidden == "leaky_relu" else 0.0
         layers = [(h, hidden, slope) for h in self._hidden_sizes()]
         layers.append((n_out, out_act, 0.0))
         net = _native.core(self.dtype).Net(n_in, layers)
-        net.init_weights("xavier_uniform", int(rs.randint(0, 2**31 - 1)))
-        if self.activation == "logistic":
-            p = net.get_params()
-            for l in range(len(layers) - 1):
-                w, b = net.offsets(l)
-                p[w:b] *= np.sqrt(2.0 / 6.0)
-            net.set_params(p)
+        factor = 2.0 if self.activation == "logistic" else 6.0
+        p = net.get_params()
+        for l, (fan_in, fan_out, _, _) in enumerate(net.layers()):
+            bound = np.sqrt(factor / (fan_in + fan_out))
+            w, b = net.offsets(l)
+            p[w:b] = rs.uniform(-bound, bound, (fan_in, fan_out)).T.ravel()
+            p[b:b + fan_out] = rs.uniform(-bound, bound, fan_out)
+        net.set_params(p)
         net.set_loss(loss)
         self._net = net
         self._scaling = None
@@ -287,22 +294,30 @@ class _BaseMLP(BaseEstimator):
     def _fit(self, X, y, incremental):
         first = "_net" not in self.__dict__ or (
             not self.warm_start and not incremental)
+        # a fit that fails on its input leaves the fitted state as it was
+        kept = {k: self.__dict__[k] for k in _KEPT if k in self.__dict__}
         if first:
             self.__dict__.pop("_net", None)  # the new one takes self.dtype
-        X, T = self._validate_input(X, y, incremental, reset=first)
+        try:
+            X, T = self._validate_input(X, y, incremental, reset=first)
+        except BaseException:
+            for k in _KEPT:
+                self.__dict__.pop(k, None)
+            self.__dict__.update(kept)
+            raise
         rs = check_random_state(self.random_state)
         if first:
             self._initialize(X.shape[1], T.shape[1], rs)
         if not incremental or not getattr(self, "_has_optimizer", False):
             self._set_optimizer()
             self._has_optimizer = True
-        if not incremental or not hasattr(self, "_shuffle_seed"):
-            self._shuffle_seed = int(rs.randint(0, 2**31 - 1))
         self._net.set_threads(self.threads)
         early = self.early_stopping and not incremental
         X_val = T_val = None
         if early:
             X, X_val, T, T_val = self._split(X, T, rs)
+        if not incremental or not hasattr(self, "_shuffle_seed"):
+            self._shuffle_seed = int(rs.randint(0, 2**31 - 1))
         n = X.shape[0]
         batch = min(200, n) if self.batch_size == "auto" else self.batch_size
         if batch > n:

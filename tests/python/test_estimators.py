@@ -186,8 +186,8 @@ def test_early_stopping():
           % (clf.n_iter_, clf.best_validation_score_))
     # the same split as fit made: the kept weights are the best epoch's
     rs = check_random_state(4)
-    rs.randint(0, 2**31 - 1)
-    rs.randint(0, 2**31 - 1)
+    for shape in [(64, 32), 32, (32, 10), 10]:  # the initial weights
+        rs.uniform(size=shape)
     _, val = train_test_split(np.arange(len(X)), random_state=rs,
                               test_size=0.1, stratify=y)
     check(clf.score(X[val], y[val]) == clf.best_validation_score_,
@@ -307,3 +307,22 @@ def test_threads_and_orders():
     check(not np.array_equal(a.coefs_[0], b.coefs_[0]) and
           np.allclose(a.coefs_[0], b.coefs_[0], atol=0.05),
           "order='layer-wise' trains, slightly differently")
+
+
+def test_same_training_from_random_state():
+    """One random_state gives scikit-learn's initial weights; without
+    shuffling (whose order is the library's own) the whole fit then
+    follows scikit-learn's, epoch by epoch, to rounding."""
+    for kind, X, y, solver in [("MLPClassifier", X3, y3, "sgd"),
+                               ("MLPClassifier", X3, y3 == 0, "adam"),
+                               ("MLPRegressor", XR, yR, "sgd")]:
+        params = dict(hidden_layer_sizes=(9, 4), activation="logistic",
+                      solver=solver, batch_size=16, shuffle=False,
+                      max_iter=8, random_state=7, alpha=0.01,
+                      learning_rate_init=0.05, epsilon=1e-30)
+        ours = getattr(backprop, kind)(dtype="float64", **params).fit(X, y)
+        theirs = getattr(sk, kind)(**params).fit(X, y)
+        close(ours.coefs_[1], theirs.coefs_[1], 1e-9,
+              "%s %s: coefs_[1] after 8 epochs" % (kind, solver))
+        close(ours.loss_curve_, theirs.loss_curve_, 1e-9,
+              "%s %s: loss_curve_" % (kind, solver))
