@@ -76,6 +76,48 @@ static int parse(const char *cmd, int argc, char **argv, args *a,
     return 0;
 }
 
+/* A model of two classes with one logistic output and binary
+ * cross-entropy (as scikit-learn builds them and the Python package
+ * saves them) becomes the two-output softmax it equals: softmax(0, z) =
+ * (1 - sigmoid(z), sigmoid(z)), and the cross-entropy of that is the
+ * binary one. Every path below for classes then serves it unchanged. */
+static bp_status binary_as_softmax(bp_model *m, bp_error *err)
+{
+    bp_net *net = m->net, *two = NULL;
+    const int L = bp_net_n_layers(net);
+    bp_layer_desc top;
+    bp_loss loss;
+    bp_net_layer(net, L - 1, &top, NULL);
+    bp_net_get_loss(net, &loss, NULL);
+    if (m->n_classes != 2 || top.n_out != 1 || top.act != BP_ACT_SIGMOID ||
+        loss != BP_LOSS_BCE)
+        return BP_OK;
+    bp_layer_desc *d = malloc((size_t)L * sizeof *d);
+    if (!d) {
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        return BP_ERR_NOMEM;
+    }
+    for (int l = 0; l < L - 1; l++)
+        bp_net_layer(net, l, &d[l], NULL);
+    d[L - 1] = (bp_layer_desc){2, BP_ACT_SOFTMAX, 0};
+    bp_status st = bp_net_create(&two, bp_net_n_in(net), L, d, NULL, err);
+    free(d);
+    if (st)
+        return st;
+    size_t w, b, w2, b2;
+    bp_net_layer_offsets(net, L - 1, &w, &b);
+    bp_net_layer_offsets(two, L - 1, &w2, &b2);
+    const bp_real *p = bp_net_params(net);
+    bp_real *q = bp_net_params(two); /* zero: class 0's row and bias */
+    memcpy(q, p, w * sizeof *p);     /* the layers below, as they were */
+    memcpy(q + w2 + (b - w), p + w, (b - w) * sizeof *p);
+    q[b2 + 1] = p[b];
+    bp_net_set_loss(two, BP_LOSS_CE, BP_REDUCE_MEAN);
+    m->net = two;
+    bp_net_free(net);
+    return BP_OK;
+}
+
 /* Load the model and the data, read as the model was trained (its target
  * columns, its classes in its order; a CSV of its input width is inputs
  * alone), the inputs scaled (a mapped file in a copy). raw, if not NULL,
@@ -84,7 +126,7 @@ static int load(const char *cmd, const args *a, bp_model **m, bp_dataset **ds,
                 bp_real **raw)
 {
     bp_error err;
-    if (bp_model_load(a->model, m, &err)) {
+    if (bp_model_load(a->model, m, &err) || binary_as_softmax(*m, &err)) {
         fprintf(stderr, "backprop %s: %s\n", cmd, err.msg);
         return -1;
     }

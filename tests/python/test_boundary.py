@@ -77,11 +77,11 @@ class _Stoppable(backprop.MLPClassifier):
 def test_gil_released():
     """While one thread trains, another runs Python and finds the
     network busy: it could not, were the GIL held during an epoch."""
-    clf = _Stoppable(hidden_layer_sizes=(64,), max_iter=100000, tol=0,
-                     n_iter_no_change=100000, random_state=0)
+    clf = _Stoppable(hidden_layer_sizes=(64,), max_iter=1, random_state=0)
     clf.stop = threading.Event()
     clf.fit(X[:100], Y[:100])  # the network to watch
-    clf.set_params(warm_start=True)
+    clf.set_params(warm_start=True, max_iter=100000, tol=0,
+                   n_iter_no_change=100000)
     net = clf._net
     done = []
 
