@@ -75,6 +75,12 @@ def cli(*args, **kw):
     return r.returncode, r.stdout, r.stderr
 
 
+def cli_dtype():
+    """The precision of the command line being compared with."""
+    rc, out, _ = cli("version")
+    return "float64" if "double" in out else "float32"
+
+
 def tmpdir():
     return tempfile.mkdtemp(prefix="bp-python-")
 

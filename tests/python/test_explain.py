@@ -7,15 +7,9 @@ import numpy as np
 from sklearn.datasets import load_iris
 
 import backprop
-from harness import BUILD, ROOT, check, cli, close, tmpdir, write_csv
+from harness import ROOT, check, cli, cli_dtype, close, tmpdir, write_csv
 
 MAZUR = os.path.join(ROOT, "examples", "mazur.model")
-
-
-def _cli_dtype():
-    """The precision of the command being compared with."""
-    rc, out, _ = cli("version")
-    return "float64" if "double" in out else "float32"
 
 
 def _same_text(est, model, x, t, what, target_label=None, **opts):
@@ -47,7 +41,7 @@ def _same_text(est, model, x, t, what, target_label=None, **opts):
 
 
 def test_mazur_text():
-    est = backprop.load(MAZUR, dtype=_cli_dtype())
+    est = backprop.load(MAZUR, dtype=cli_dtype())
     x, t = [0.05, 0.10], [0.01, 0.99]
     _same_text(est, MAZUR, x, t, "Mazur")
     _same_text(est, MAZUR, x, t, "Mazur, 10000 steps, standard order",
@@ -96,7 +90,7 @@ def test_trained_networks():
     d = tmpdir()
     X, y = load_iris(return_X_y=True)
     names = np.array(["setosa", "versicolor", "virginica"])[y]
-    dt = _cli_dtype()
+    dt = cli_dtype()
     clf = backprop.MLPClassifier(hidden_layer_sizes=(5,), max_iter=30,
                                  random_state=0, dtype=dt).fit(X, names)
     model = os.path.join(d, "py.bpm")

@@ -12,7 +12,7 @@ from sklearn.datasets import load_digits, load_iris
 from sklearn.exceptions import NotFittedError
 
 import backprop
-from harness import check, cli, close, raises, tmpdir, write_csv
+from harness import check, cli, cli_dtype, close, raises, tmpdir, write_csv
 
 IRIS_X, IRIS_Y = load_iris(return_X_y=True)
 IRIS_NAMES = np.array(["setosa", "versicolor", "virginica"])[IRIS_Y]
@@ -44,7 +44,8 @@ def test_python_model_in_cli():
              ("two classes", IRIS_X, IRIS_Y == 2,
               dict(hidden_layer_sizes=(8,), learning_rate_init=0.01))]
     for name, X_, y, params in cases:
-        clf = backprop.MLPClassifier(max_iter=40, random_state=0, **params)
+        clf = backprop.MLPClassifier(max_iter=40, random_state=0,
+                                     dtype=cli_dtype(), **params)
         clf.fit(X_, y)
         data = os.path.join(d, "data.csv")
         write_csv(data, X_, y)
@@ -69,7 +70,8 @@ def test_python_model_in_cli():
         close(np.array([r[1:] for r in rows], dtype=float),
               clf.predict_proba(X_), 1e-6, "%s: and its probabilities" % name)
     reg = backprop.MLPRegressor(hidden_layer_sizes=(16,), max_iter=200,
-                                learning_rate_init=0.01, random_state=0)
+                                learning_rate_init=0.01, random_state=0,
+                                dtype=cli_dtype())
     reg.fit(IRIS_X[:, :3], IRIS_X[:, 3])
     data = os.path.join(d, "reg.csv")
     write_csv(data, IRIS_X[:, :3], IRIS_X[:, 3])
@@ -89,7 +91,7 @@ def test_cli_model_in_python():
                      "30", "--lr", "0.01", "--save", model, "--quiet")
     if not check(rc == 0, "backprop train --save: exit %d %s" % (rc, err)):
         return
-    clf = backprop.load(model)
+    clf = backprop.load(model, dtype=cli_dtype())
     check(isinstance(clf, backprop.MLPClassifier) and
           list(clf.classes_) == ["setosa", "versicolor", "virginica"] and
           clf.n_features_in_ == 4 and clf.hidden_layer_sizes == (12,),
@@ -126,7 +128,7 @@ def test_cli_model_in_python():
     rc, _, err = cli("train", "--data", reg_data, "--hidden", "8", "--epochs",
                      "20", "--save", reg_model, "--quiet")
     if check(rc == 0, "backprop train a regression: exit %d %s" % (rc, err)):
-        reg = backprop.load(reg_model)
+        reg = backprop.load(reg_model, dtype=cli_dtype())
         head, rows = _predict(reg_model, reg_data)
         check(isinstance(reg, backprop.MLPRegressor), "loads as an "
               "MLPRegressor")
