@@ -272,6 +272,12 @@ $(BUILD)/bench/fann_mlp: bench/fann_mlp.c $(BUILD)/libbackprop.a $(HEADERS)
 bench: all $(BUILD)/bench/peak $(BUILD)/bench/bench_mlp $(BUILD)/bench/fann_mlp
 	@sh bench/run.sh $(BUILD)
 
+# backprop.MLPClassifier against scikit-learn's on digits and
+# Fashion-MNIST, one thread each (BENCH_QUICK=1: a short run).
+.PHONY: bench-python
+bench-python: python
+	PYTHONPATH=$(PY_DIR) $(PYTHON) bench/python_mlp.py
+
 # Rewrite the golden outputs of `backprop explain` (after a deliberate
 # change to what it prints or to the numbers' last digits), and the
 # committed Markdown example.
