@@ -590,14 +590,74 @@ static PyObject *Net_offsets(NetObject *self, PyObject *args)
 
 /* ---------------------------------------------------------------- files */
 
-/* Move a loaded model's network into a Net and its scaling and class names
- * into a dict; frees the model. */
+/* A scaler as Python sees it: None, or (kind, offset, factor) with kind
+ * "minmax" or "standard" and two float64 arrays. */
+static PyObject *scaler_to_py(const bp_scaler *s)
+{
+    if (s->kind == BP_SCALING_NONE || !s->offset)
+        return Py_NewRef(Py_None);
+    npy_intp d = s->n;
+    PyObject *offset = PyArray_SimpleNew(1, &d, NPY_FLOAT64);
+    PyObject *factor = PyArray_SimpleNew(1, &d, NPY_FLOAT64);
+    if (!offset || !factor) {
+        Py_XDECREF(offset);
+        Py_XDECREF(factor);
+        return NULL;
+    }
+    memcpy(PyArray_DATA((PyArrayObject *)offset), s->offset,
+           (size_t)s->n * sizeof(double));
+    memcpy(PyArray_DATA((PyArrayObject *)factor), s->factor,
+           (size_t)s->n * sizeof(double));
+    return Py_BuildValue("(sNN)", s->kind == BP_SCALING_MINMAX ? "minmax"
+                                                               : "standard",
+                         offset, factor);
+}
+
+/* The inverse: *s filled (the caller frees it with bp_scaler_free). */
+static int scaler_from_py(PyObject *o, const char *what, int width,
+                          bp_scaler *s)
+{
+    memset(s, 0, sizeof *s);
+    if (o == Py_None)
+        return 0;
+    const char *kind;
+    PyObject *oo, *fo;
+    if (!PyArg_ParseTuple(o, "sOO", &kind, &oo, &fo))
+        return -1;
+    bp_scaling k = strcmp(kind, "minmax") == 0     ? BP_SCALING_MINMAX
+                   : strcmp(kind, "standard") == 0 ? BP_SCALING_STANDARD
+                                                   : BP_SCALING_NONE;
+    if (k == BP_SCALING_NONE) {
+        PyErr_Format(PyExc_ValueError, "%s: unknown scaling '%s'", what, kind);
+        return -1;
+    }
+    PyArrayObject *off = (PyArrayObject *)PyArray_FROMANY(
+        oo, NPY_FLOAT64, 1, 1, NPY_ARRAY_IN_ARRAY);
+    PyArrayObject *fac = off ? (PyArrayObject *)PyArray_FROMANY(
+        fo, NPY_FLOAT64, 1, 1, NPY_ARRAY_IN_ARRAY) : NULL;
+    int rc = -1;
+    bp_error err;
+    bp_status st;
+    if (!off || !fac)
+        ;
+    else if (PyArray_DIM(off, 0) != width || PyArray_DIM(fac, 0) != width)
+        PyErr_Format(PyExc_ValueError, "%s: offset and factor need %d "
+                     "numbers", what, width);
+    else if ((st = bp_scaler_set(s, k, width, PyArray_DATA(off),
+                                 PyArray_DATA(fac), NULL, &err)))
+        raise_status(st, err.msg);
+    else
+        rc = 0;
+    Py_XDECREF(off);
+    Py_XDECREF(fac);
+    return rc;
+}
+
+/* Move a loaded model's network into a Net and its scalers and class
+ * names into a dict; frees the model. */
 static PyObject *unpack_model(bp_model *m)
 {
-    const int n_in = bp_net_n_in(m->net);
-    PyObject *classes = Py_None, *offset = Py_None, *factor = Py_None;
-    Py_INCREF(Py_None);
-    Py_INCREF(Py_None);
+    PyObject *classes = Py_None;
     Py_INCREF(Py_None);
     if (m->n_classes > 0) {
         Py_DECREF(classes);
@@ -612,39 +672,24 @@ static PyObject *unpack_model(bp_model *m)
                 PyList_SET_ITEM(classes, i, s);
         }
     }
-    if (m->scaling != BP_SCALING_NONE && m->scale_offset) {
-        npy_intp d = n_in;
-        Py_DECREF(offset);
-        Py_DECREF(factor);
-        offset = PyArray_SimpleNew(1, &d, NPY_FLOAT64);
-        factor = PyArray_SimpleNew(1, &d, NPY_FLOAT64);
-        if (offset && factor) {
-            memcpy(PyArray_DATA((PyArrayObject *)offset), m->scale_offset,
-                   (size_t)n_in * sizeof(double));
-            memcpy(PyArray_DATA((PyArrayObject *)factor), m->scale_factor,
-                   (size_t)n_in * sizeof(double));
-        }
-    }
-    const char *scaling = m->scaling == BP_SCALING_MINMAX     ? "minmax"
-                          : m->scaling == BP_SCALING_STANDARD ? "standard"
-                                                              : "none";
+    PyObject *in = scaler_to_py(&m->scaler);
+    PyObject *out = scaler_to_py(&m->target_scaler);
     bp_net *net = m->net;
     m->net = NULL; /* the Net owns it now */
     bp_model_free(m);
     PyObject *netobj = (PyObject *)wrap(net), *r = NULL;
-    if (netobj && classes && offset && factor)
-        r = Py_BuildValue("(N{sOsssOsO})", netobj, "classes", classes,
-                          "scaling", scaling, "offset", offset, "factor",
-                          factor);
+    if (netobj && classes && in && out)
+        r = Py_BuildValue("(N{sOsOsO})", netobj, "classes", classes,
+                          "scaler", in, "target_scaler", out);
     else
         Py_XDECREF(netobj);
     Py_XDECREF(classes);
-    Py_XDECREF(offset);
-    Py_XDECREF(factor);
+    Py_XDECREF(in);
+    Py_XDECREF(out);
     return r;
 }
 
-/* load(path) -> (Net, {"classes", "scaling", "offset", "factor"}) */
+/* load(path) -> (Net, {"classes", "scaler", "target_scaler"}) */
 static PyObject *core_load(PyObject *mod, PyObject *args)
 {
     (void)mod;
@@ -676,24 +721,24 @@ static PyObject *core_parse(PyObject *mod, PyObject *args)
     return st ? raise_status(st, err.msg) : unpack_model(m);
 }
 
-/* save(path, text=False, state=False, classes=None, scaling="none",
- *      offset=None, factor=None): the model file the command line reads;
- * with state, a checkpoint (optimizer state too; binary only). */
+/* save(path, text=False, state=False, classes=None, scaler=None,
+ *      target_scaler=None): the model file the command line reads; with
+ * state, a checkpoint (optimizer state too; binary only). */
 static PyObject *Net_save(NetObject *self, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"path", "text", "state", "classes", "scaling",
-                            "offset", "factor", NULL};
-    PyObject *path, *classes = Py_None, *offset = Py_None, *factor = Py_None;
+    static char *names[] = {"path", "text", "state", "classes", "scaler",
+                            "target_scaler", NULL};
+    PyObject *path, *classes = Py_None, *in = Py_None, *out = Py_None;
     int text = 0, state = 0;
-    const char *scaling = "none";
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|ppOsOO", names,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|ppOOO", names,
                                      PyUnicode_FSConverter, &path, &text,
-                                     &state, &classes, &scaling, &offset,
-                                     &factor))
+                                     &state, &classes, &in, &out))
         return NULL;
     PyObject *seq = NULL;
     const char **cls = NULL;
-    PyArrayObject *off = NULL, *fac = NULL;
+    bp_scaler sin, sout;
+    memset(&sin, 0, sizeof sin);
+    memset(&sout, 0, sizeof sout);
     bp_model *m = NULL;
     bp_error err = {BP_OK, ""};
     bp_status st = BP_OK;
@@ -702,9 +747,6 @@ static PyObject *Net_save(NetObject *self, PyObject *args, PyObject *kw)
         Py_DECREF(path);
         return NULL;
     }
-    bp_scaling sk = strcmp(scaling, "minmax") == 0     ? BP_SCALING_MINMAX
-                    : strcmp(scaling, "standard") == 0 ? BP_SCALING_STANDARD
-                                                       : BP_SCALING_NONE;
     if (classes != Py_None) {
         if (!(seq = PySequence_Fast(classes, "classes must be a sequence")))
             goto out;
@@ -717,26 +759,13 @@ static PyObject *Net_save(NetObject *self, PyObject *args, PyObject *kw)
             if (!(cls[i] = PyUnicode_AsUTF8(PySequence_Fast_GET_ITEM(seq, i))))
                 goto out;
     }
-    if (sk != BP_SCALING_NONE) {
-        off = (PyArrayObject *)PyArray_FROMANY(offset, NPY_FLOAT64, 1, 1,
-                                               NPY_ARRAY_IN_ARRAY);
-        fac = (PyArrayObject *)PyArray_FROMANY(factor, NPY_FLOAT64, 1, 1,
-                                               NPY_ARRAY_IN_ARRAY);
-        if (!off || !fac)
-            goto out;
-        if (PyArray_DIM(off, 0) != bp_net_n_in(self->net) ||
-            PyArray_DIM(fac, 0) != bp_net_n_in(self->net)) {
-            PyErr_SetString(PyExc_ValueError, "scaling: offset and factor "
-                            "need one number per input");
-            goto out;
-        }
-    }
+    if (scaler_from_py(in, "scaler", bp_net_n_in(self->net), &sin) ||
+        scaler_from_py(out, "target_scaler", bp_net_n_out(self->net), &sout))
+        goto out;
     /* a model around the network for the length of the call: it is
      * handed back (m->net = NULL) before the model is freed */
     if ((st = bp_model_new(&m, self->net, &err)) ||
-        (sk != BP_SCALING_NONE &&
-         (st = bp_model_set_scaling(m, sk, PyArray_DATA(off), PyArray_DATA(fac),
-                                    &err))) ||
+        (st = bp_model_set_scalers(m, &sin, &sout, &err)) ||
         (nc > 0 && (st = bp_model_set_classes(m, (int)nc, cls, &err))))
         goto out;
     Py_BEGIN_ALLOW_THREADS
@@ -750,10 +779,10 @@ out:
     }
     if (st && !PyErr_Occurred())
         raise_status(st, err.msg);
+    bp_scaler_free(&sin);
+    bp_scaler_free(&sout);
     PyMem_Free(cls);
     Py_XDECREF(seq);
-    Py_XDECREF(off);
-    Py_XDECREF(fac);
     Py_DECREF(path);
     release(self);
     return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
@@ -998,7 +1027,7 @@ static PyMethodDef Net_methods[] = {
      "offsets(l) -> (weights, biases) offsets of layer l"},
     {"save", (PyCFunction)(void (*)(void))Net_save,
      METH_VARARGS | METH_KEYWORDS,
-     "save(path, text, state, classes, scaling, offset, factor)"},
+     "save(path, text, state, classes, scaler, target_scaler)"},
     {"explain", (PyCFunction)(void (*)(void))Net_explain,
      METH_VARARGS | METH_KEYWORDS,
      "explain(x, t, lr, steps, order, check, markdown, max_weights) -> str"},

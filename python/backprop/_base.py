@@ -29,8 +29,8 @@ _ACT_BACK = {v: k for k, v in _ACTIVATIONS.items()}
 _ACT_BACK["softmax"] = "softmax"
 
 # what validating a fit's input may change before training starts
-_KEPT = ("_net", "classes_", "_multilabel", "n_features_in_",
-         "feature_names_in_")
+_KEPT = ("_net", "_scaler", "_target_scaler", "classes_", "_multilabel",
+         "n_features_in_", "feature_names_in_")
 
 
 class _BaseMLP(BaseEstimator):
@@ -145,11 +145,11 @@ class _BaseMLP(BaseEstimator):
 
     def _scale(self, X):
         """A loaded model's input scaling, x' = (x - offset) * factor,
-        computed as the command line does (in double, then rounded)."""
-        s = getattr(self, "_scaling", None)
+        computed as the library does (in double, then rounded)."""
+        s = getattr(self, "_scaler", None)
         if s is None:
             return X
-        out = (X.astype(np.float64) - s["offset"]) * s["factor"]
+        out = (X.astype(np.float64) - s[1]) * s[2]
         return np.ascontiguousarray(out, dtype=X.dtype)
 
     def _library_error(self, err, X, T=None):
@@ -185,7 +185,7 @@ class _BaseMLP(BaseEstimator):
         net.set_params(p)
         net.set_loss(loss)
         self._net = net
-        self._scaling = None
+        self._scaler = self._target_scaler = None
 
     def _set_optimizer(self):
         if self.solver == "adam":
@@ -296,8 +296,9 @@ class _BaseMLP(BaseEstimator):
             not self.warm_start and not incremental)
         # a fit that fails on its input leaves the fitted state as it was
         kept = {k: self.__dict__[k] for k in _KEPT if k in self.__dict__}
-        if first:
-            self.__dict__.pop("_net", None)  # the new one takes self.dtype
+        if first:  # a new network, of self.dtype, on the data as given
+            for k in ("_net", "_scaler", "_target_scaler"):
+                self.__dict__.pop(k, None)
         try:
             X, T = self._validate_input(X, y, incremental, reset=first)
         except BaseException:
@@ -476,12 +477,11 @@ class _BaseMLP(BaseEstimator):
         self._net.save(path, text=format == "text", **self._model_info())
 
     def _model_info(self):
-        info = {"classes": self._class_names()}
-        s = getattr(self, "_scaling", None)
-        if s is not None:
-            info.update(scaling=s["kind"], offset=s["offset"],
-                        factor=s["factor"])
-        return info
+        """What a model file holds beside the network: class names, and
+        the scalers of a model that came from the command line."""
+        return {"classes": self._class_names(),
+                "scaler": getattr(self, "_scaler", None),
+                "target_scaler": getattr(self, "_target_scaler", None)}
 
     def _class_names(self):
         return None
@@ -489,7 +489,7 @@ class _BaseMLP(BaseEstimator):
     @classmethod
     def load(cls, path):
         """A fitted estimator from a model file written by save() or by
-        `backprop train --save` (its input scaling and class names
+        `backprop train --save` (its input and target scaling and class names
         included). MLPClassifier.load needs a model with classes."""
         from ._files import load
         return load(path, cls)

@@ -30,10 +30,8 @@ def load(path, cls=None, dtype="float32"):
                         activation=_ACT_BACK.get(act, act), dtype=str(
                             np.dtype(dtype)))
     est._net = net
-    est._scaling = None
-    if model["scaling"] != "none":
-        est._scaling = {"kind": model["scaling"], "offset": model["offset"],
-                        "factor": model["factor"]}
+    est._scaler = model["scaler"]
+    est._target_scaler = model["target_scaler"]
     est.n_features_in_ = layers[0][0]
     est.n_iter_ = 0
     est.t_ = 0

@@ -32,7 +32,25 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         if not reset and T.shape[1] != self.n_outputs_:
             raise ValueError("y has %d columns; the network has %d outputs"
                              % (T.shape[1], self.n_outputs_))
-        return self._scale(X), T
+        return self._scale(X), self._scale_targets(T)
+
+    def _scale_targets(self, T):
+        """Targets in the network's units: a model trained by the command
+        line learned its targets scaled, (y - offset) * factor."""
+        s = getattr(self, "_target_scaler", None)
+        if s is None:
+            return T
+        return np.ascontiguousarray((T.astype(np.float64) - s[1]) * s[2],
+                                    dtype=T.dtype)
+
+    def _unscale_outputs(self, out):
+        """The network's outputs in the targets' units (float64)."""
+        s = getattr(self, "_target_scaler", None)
+        if s is None:
+            return out.astype(np.float64)
+        dt = self._dtype()
+        return (out.astype(dt).astype(np.float64) / s[2] + s[1]) \
+            .astype(dt).astype(np.float64)
 
     def _output(self):
         return "identity", "sse"
@@ -47,7 +65,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     def predict(self, X):
         """The network's outputs: (n_samples,) for one target, else
         (n_samples, n_outputs)."""
-        out = self._forward(X)
+        out = self._unscale_outputs(self._forward(X))
         return out[:, 0] if out.shape[1] == 1 else out
 
     def _score_encoded(self, X, T):

@@ -201,3 +201,42 @@ def test_not_models():
            "saving an unfitted estimator")
     check(open(good, "rb").read() == data, "the failed saves left the good "
           "file as it was")
+
+
+def test_scalers_kept():
+    """A model whose file scales its inputs and its targets (as models
+    written by the command line may): Python applies both as `backprop
+    predict` does, trains in the network's units and saves them back."""
+    d = tmpdir()
+    X, y = IRIS_X[:, :3], IRIS_X[:, 3] * 10
+    reg = backprop.MLPRegressor(hidden_layer_sizes=(8,), max_iter=50,
+                                random_state=0, dtype=cli_dtype())
+    reg.fit((X - X.mean(0)) / X.std(0), (y - 12) / 7)
+    path = os.path.join(d, "scaled.bpm")
+    scaler = ("standard", X.mean(0), 1 / X.std(0))
+    reg._net.save(path, scaler=scaler,
+                  target_scaler=("standard", np.array([12.0]),
+                                 np.array([1 / 7.0])))
+    data = os.path.join(d, "reg.csv")
+    write_csv(data, X, y)
+    loaded = backprop.load(path, dtype=cli_dtype())
+    _, rows = _predict(path, data)
+    close(loaded.predict(X), np.array(rows, float)[:, 0], 1e-7,
+          "inputs scaled and outputs unscaled as backprop predict does")
+    check(loaded.score(X, y) > 0.5, "R^2 %.3f in the targets' units"
+          % loaded.score(X, y))
+    loaded.set_params(learning_rate_init=1e-4)
+    loaded.partial_fit(X, y)
+    check(loaded.score(X, y) > 0.5, "one more epoch on raw targets keeps "
+          "R^2 %.3f (trained in the network's units)" % loaded.score(X, y))
+    loaded.save(path)
+    _, rows = _predict(path, data)
+    close(loaded.predict(X), np.array(rows, float)[:, 0], 1e-7,
+          "saved again with both scalers: backprop predict agrees")
+    loaded.set_params(max_iter=3).fit(X, y)
+    loaded.save(path)
+    _, rows = _predict(path, data)
+    check(backprop.load(path)._scaler is None, "fit() starts afresh on the "
+          "data as given: no scalers")
+    close(loaded.predict(X), np.array(rows, float)[:, 0], 1e-6,
+          "and backprop predict agrees")
