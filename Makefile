@@ -196,7 +196,7 @@ FORCE:
 
 # make check builds the package when this machine can; when it cannot,
 # tests/python says SKIP and why.
-python-if-possible:
+python-if-possible: lib
 	@if [ -n "$(PY_INCS)" ]; then $(MAKE) --no-print-directory python; \
 	 else echo "make check: not building the Python package: $(PYTHON) lacks Python.h or numpy"; fi
 
