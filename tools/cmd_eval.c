@@ -174,7 +174,7 @@ static int argmax(const bp_real *v, int n)
 
 static void eval_usage(FILE *f)
 {
-    fprintf(f, "usage: backprop eval --model FILE --data FILE|DIR [--label COL] "
+    fprintf(f, "usage: backprop eval --model FILE --data FILE|DIR|- [--label COL] "
                "[--json]\n                     [--plot CONFUSION.svg] "
                "[--regions REGIONS.svg]\n\n"
                "Measure a model on labelled data (an IDX directory is read "
@@ -480,7 +480,7 @@ done:
 
 static void predict_usage(FILE *f)
 {
-    fprintf(f, "usage: backprop predict --model FILE --data FILE|DIR "
+    fprintf(f, "usage: backprop predict --model FILE --data FILE|DIR|- "
                "[--label COL] [--header auto|yes|no]\n"
                "                        [--output FILE] [--proba]\n\n"
                "Run a model on data and write CSV (RFC 4180: a class name "
