@@ -345,9 +345,20 @@ static long *eval_classes(const bp_data *d, const bp_real *out,
     return conf;
 }
 
+/* Output j's name: the training file's target column, when the model
+ * remembers it, else NULL. */
+static const char *target_name(const bp_model *m, int j)
+{
+    if (m->n_classes || m->n_targets != bp_net_n_out(m->net) ||
+        !m->target_names || !m->target_names[j] || !m->target_names[j][0])
+        return NULL;
+    return m->target_names[j];
+}
+
 /* Numbers: per output, the mean squared error, its root, the mean
  * absolute error and R^2, in the units of the data. */
-static void eval_regression(const bp_data *d, const bp_real *out, int json)
+static void eval_regression(const bp_model *m, const bp_data *d,
+                            const bp_real *out, int json)
 {
     const int k = d->n_out;
     for (int j = 0; j < k; j++) {
@@ -364,12 +375,24 @@ static void eval_regression(const bp_data *d, const bp_real *out, int json)
         }
         const double mse = se / d->n, mae = ae / d->n;
         const double r2 = var > 0 ? 1 - se / var : NAN;
-        if (json) /* NaN is not JSON: null */
-            printf(",\"output%d\":{\"mse\":%.9g,\"rmse\":%.9g,\"mae\":%.9g,"
-                   "\"r2\":", j + 1, mse, sqrt(mse), mae);
-        else
-            printf("output %d  mse %.6g  rmse %.6g  mae %.6g  r2 ", j + 1,
-                   mse, sqrt(mse), mae);
+        const char *name = target_name(m, j);
+        if (json) { /* NaN is not JSON: null */
+            printf(",\"output%d\":{", j + 1);
+            if (name) {
+                printf("\"name\":");
+                cli_json_string(stdout, name);
+                printf(",");
+            }
+            printf("\"mse\":%.9g,\"rmse\":%.9g,\"mae\":%.9g,\"r2\":", mse,
+                   sqrt(mse), mae);
+        } else {
+            printf("output %d  ", j + 1);
+            if (name) {
+                put_name(name, name_width(&m->target_names[j], 1, 1, 40), 0);
+                printf("  ");
+            }
+            printf("mse %.6g  rmse %.6g  mae %.6g  r2 ", mse, sqrt(mse), mae);
+        }
         printf(isfinite(r2) ? json ? "%.9g}" : "%.4f\n"
                             : json ? "null}" : "n/a (the targets are all "
                                                 "the same)\n", r2);
@@ -460,7 +483,7 @@ int cmd_eval(int argc, char **argv)
         if (!(conf = eval_classes(&d, out, m, a.json)))
             goto done;
     } else {
-        eval_regression(&d, out, a.json);
+        eval_regression(m, &d, out, a.json);
     }
     if (a.json)
         printf("}\n");
@@ -508,17 +531,14 @@ static void predict_csv(text *t, const bp_model *m, const bp_real *out,
             text_printf(t, ",");
             text_csv_field(t, "p_", m->class_names[j]);
         }
-    } else if (m->n_targets == k) { /* named after the training targets */
+    } else { /* named after the training targets when known */
         for (int j = 0; j < k; j++) {
             text_printf(t, "%s", j ? "," : "");
-            if (m->target_names[j][0])
-                text_csv_field(t, "", m->target_names[j]);
+            if (target_name(m, j))
+                text_csv_field(t, "", target_name(m, j));
             else
                 text_printf(t, "output%d", j + 1);
         }
-    } else {
-        for (int j = 0; j < k; j++)
-            text_printf(t, "%soutput%d", j ? "," : "", j + 1);
     }
     text_printf(t, "\n");
     for (int i = 0; i < n; i++) {

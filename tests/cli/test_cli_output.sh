@@ -112,13 +112,15 @@ $BP info "$TMP/names.bpm" >"$TMP/info" 2>&1
 grep -qF 'classes    3: "Smith, John" "say \"hi\"" "two\nlines"' "$TMP/info" &&
     ok "info: class names quoted and escaped where needed" || fail "info: $(grep classes "$TMP/info")"
 $BP eval --model "$TMP/r.bpm" --data "$TMP/reg.csv" >"$TMP/eval.txt"
-grep -qE "^output 1  mse [0-9.e+-]+  rmse [0-9.e+-]+  mae [0-9.e+-]+  r2 -?[0-9.]+$" "$TMP/eval.txt" &&
+grep -qE "^output 1  (y  )?mse [0-9.e+-]+  rmse [0-9.e+-]+  mae [0-9.e+-]+  r2 -?[0-9.]+$" "$TMP/eval.txt" &&
     ok "eval on numbers: mse, rmse, mae, r2" || fail "eval: $(cat "$TMP/eval.txt")"
-awk '/^output 1/ { d = $6 * $6 - $4; if (d < 0) d = -d; exit !(d <= 1e-4 * $4) }' "$TMP/eval.txt" &&
+# each number read after its name, whether or not the output is named
+awk '/^output 1/ { for (i = 1; i < NF; i++) v[$i] = $(i + 1); d = v["rmse"] * v["rmse"] - v["mse"]; if (d < 0) d = -d;
+    exit !(v["mse"] > 0 && d <= 1e-4 * v["mse"]) }' "$TMP/eval.txt" &&
     ok "rmse^2 = mse" || fail "rmse and mse disagree: $(grep ^output "$TMP/eval.txt")"
 grep -qF "(squared error, 1/2 (t - out)^2 summed over the outputs, mean over the samples)" "$TMP/eval.txt" &&
     ok "eval: the loss named with its formula (half the squares, not 'sse')" || fail "eval: $(grep ^loss "$TMP/eval.txt")"
-awk '/^loss/ { l = $2 } /^output 1/ { m = $4 } END { d = l - m / 2; if (d < 0) d = -d; exit !(d <= 1e-4 * l) }' "$TMP/eval.txt" &&
+awk '/^loss/ { l = $2 } /^output 1/ { for (i = 1; i < NF; i++) if ($i == "mse") m = $(i + 1) } END { d = l - m / 2; if (d < 0) d = -d; exit !(d <= 1e-4 * l) }' "$TMP/eval.txt" &&
     ok "and it is half the mse" || fail "loss is not mse / 2: $(head -n 3 "$TMP/eval.txt")"
 printf 'x,y\n1,5\n2,5\n3,5\n' >"$TMP/flat.csv"
 $BP eval --model "$TMP/r.bpm" --data "$TMP/flat.csv" --json >"$TMP/flat.json"
@@ -146,6 +148,21 @@ if command -v rsvg-convert >/dev/null 2>&1; then
         ok "both render (rsvg-convert)" || fail "rsvg-convert refused a plot"
 else
     echo "  SKIP rendering the plots: no rsvg-convert (apt-get install librsvg2-bin)"
+fi
+
+echo "outputs named after the training file's target columns"
+printf 'backprop-model 1\ninput 1\nlayer 2 identity\nloss sse mean\nweights 0\n 2\n -1\nbiases 0\n 1 0\ncolumns 3\ntarget 2 "price, USD"\ntarget 3 weight\nend\n' >"$TMP/named.txt"
+if $BP info "$TMP/named.txt" >/dev/null 2>&1; then
+    printf 'x\n1\n2\n' >"$TMP/x.csv"
+    $BP predict --model "$TMP/named.txt" --data "$TMP/x.csv" >"$TMP/named.csv"
+    [ "$(head -n 1 "$TMP/named.csv")" = '"price, USD",weight' ] && [ "$(sed -n 2p "$TMP/named.csv")" = '3,-1' ] &&
+        ok "predict's header: \"price, USD\",weight" || fail "predict: $(tr '\n' '|' <"$TMP/named.csv")"
+    printf 'x,p,w\n1,3,-1\n2,5,-3\n' >"$TMP/xt.csv"
+    $BP eval --model "$TMP/named.txt" --data "$TMP/xt.csv" --label 2,3 >"$TMP/named.eval" 2>&1
+    grep -q "^output 1  price, USD  mse " "$TMP/named.eval" && grep -q "^output 2  weight  mse " "$TMP/named.eval" &&
+        ok "eval names each output" || fail "eval: $(cat "$TMP/named.eval")"
+else
+    fail "a text model with columns and targets does not load: $($BP info "$TMP/named.txt" 2>&1)"
 fi
 
 summary cli_output
