@@ -79,7 +79,10 @@ function listOf(each, max) {
  * lists (given by the page once the library is loaded). */
 export function parsers(names) {
   return {
-    example: oneOf(() => ['', 'mazur']),
+    example: (v) => {
+      if (v !== '' && v !== 'mazur') throw new Error(`'${v}' is not an example of this page (mazur)`);
+      return v;
+    },
     data: oneOf(() => Object.keys(DATASETS)),
     points: int(10, 2000),
     noise: int(0, 50),

@@ -16,15 +16,20 @@ import { divergence } from './cases_divergence.mjs';
 import { keyboard } from './cases_keyboard.mjs';
 import { urlState } from './cases_url.mjs';
 import { phone } from './cases_phone.mjs';
+import { settings } from './cases_settings.mjs';
 
 const [bp, pageDir] = process.argv.slice(2);
 if (!bp || !pageDir) {
   console.error('usage: test_playground.mjs BACKPROP PAGE_DIR');
   process.exit(2);
 }
-if (!existsSync('/usr/bin/chromium') && !process.env.CHROMIUM) {
-  console.log('SKIP playground: no chromium (apt-get install chromium, or set CHROMIUM)');
-  process.exit(0);
+section('the settings in the URL, without a browser');
+settings();
+if (!existsSync(process.env.CHROMIUM || '/usr/bin/chromium')) {
+  console.log('SKIP the browser tests: no chromium (apt-get install chromium, or set CHROMIUM)');
+  const { passed, failed } = verdict();
+  console.log(`playground: ${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
 }
 
 section('the server');
