@@ -380,6 +380,15 @@ class _BaseMLP(BaseEstimator):
             raise self._library_error(e, X, T) from None
 
     def _loop(self, X, T, X_val, T_val, batch, early, incremental):
+        try:
+            self._epochs(X, T, X_val, T_val, batch, early, incremental)
+        except KeyboardInterrupt:  # as scikit-learn: keep what was learned
+            warnings.warn("Training interrupted by user.")
+        if early and self._best_params is not None:
+            self._net.set_params(self._best_params)
+        self._best_params = None
+
+    def _epochs(self, X, T, X_val, T_val, batch, early, incremental):
         n = X.shape[0]
         for _ in range(self.max_iter):
             loss, penalty = self._epoch(X, T, batch)
@@ -404,9 +413,6 @@ class _BaseMLP(BaseEstimator):
                 warnings.warn("Stochastic Optimizer: Maximum iterations (%d) "
                               "reached and the optimization hasn't converged "
                               "yet." % self.max_iter, ConvergenceWarning)
-        if early and self._best_params is not None:
-            self._net.set_params(self._best_params)
-        self._best_params = None
 
     def _track(self, early, X_val, T_val):
         """scikit-learn's bookkeeping after an epoch: the validation score

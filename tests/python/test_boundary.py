@@ -64,13 +64,17 @@ def test_read_only_memory():
         m.close()
 
 
+class _Stopped(Exception):
+    pass
+
+
 class _Stoppable(backprop.MLPClassifier):
     """Stops at the next epoch once told to (the test's only way in)."""
     stop = None
 
     def _epoch(self, X, T, batch):
         if self.stop.is_set():
-            raise KeyboardInterrupt
+            raise _Stopped
         return super()._epoch(X, T, batch)
 
 
@@ -88,7 +92,7 @@ def test_gil_released():
     def train():
         try:
             clf.fit(X, Y)
-        except KeyboardInterrupt:
+        except _Stopped:
             done.append("stopped")
 
     t = threading.Thread(target=train)
@@ -106,6 +110,27 @@ def test_gil_released():
           "network: %s" % seen)
     check(done == ["stopped"] and net.info()["n_in"] == 500,
           "the network is free again afterwards")
+
+
+class _Interrupted(backprop.MLPClassifier):
+    """Ctrl-C arriving during the third epoch."""
+
+    def _epoch(self, X, T, batch):
+        if self.n_iter_ == 2:
+            raise KeyboardInterrupt
+        return super()._epoch(X, T, batch)
+
+
+def test_interrupt():
+    import warnings
+    clf = _Interrupted(hidden_layer_sizes=(4,), max_iter=10, random_state=0)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        clf.fit(X[:50], Y[:50])
+    check(clf.n_iter_ == 2 and clf.predict(X[:3]).shape == (3,) and
+          any("interrupted" in str(x.message) for x in w),
+          "Ctrl-C during fit keeps the epochs done, with scikit-learn's "
+          "warning")
 
 
 def test_bad_input():
