@@ -9,14 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The seeds' 2-2-2 network (seeds 003 and 004), the same model as
- * examples/mazur.model (a test checks that both explain the same). */
+/* The built-in examples' networks, as model texts (docs/FORMATS.md) a
+ * reader can copy. The seeds' 2-2-2 network (seeds 003 and 004) is
+ * examples/mazur.model (a test checks that both explain the same); %s is
+ * its loss: sse, or bce for the cross-entropy example. */
 static const char mazur_model[] =
     "backprop-model 1\n"
     "input 2\n"
     "layer 2 sigmoid\n"
     "layer 2 sigmoid\n"
-    "loss sse sum\n"
+    "loss %s sum\n"
     "freeze 0 biases\n"
     "freeze 1 biases\n"
     "weights 0\n 0.15 0.20\n 0.25 0.30\n"
@@ -24,6 +26,27 @@ static const char mazur_model[] =
     "weights 1\n 0.40 0.45\n 0.50 0.55\n"
     "biases 1\n 0.60 0.60\n"
     "end\n";
+
+/* A step unit computing AND: w1 = w2 = 1, theta = 1.5 (bias -1.5). */
+static const char and_model[] =
+    "backprop-model 1\ninput 2\nlayer 1 step\n"
+    "weights 0\n 1 1\nbiases 0\n -1.5\nend\n";
+
+/* The seed's hand-built XOR net: y' = step(x1 + x2 - 1.5),
+ * y = step(x1 + x2 - 2 y' - 0.5); x1 and x2 reach the output through
+ * hidden units step(x - 0.5) that copy a 0/1 input. */
+static const char xor_step_model[] =
+    "backprop-model 1\ninput 2\nlayer 3 step\nlayer 1 step\n"
+    "weights 0\n 1 0\n 0 1\n 1 1\nbiases 0\n -0.5 -0.5 -1.5\n"
+    "weights 1\n 1 1 -2\nbiases 1\n -0.5\nend\n";
+
+/* A sigmoid 2-3-1 net to learn XOR by backpropagation (examples/xor.c);
+ * its weights are drawn after loading. */
+static const char xor_sigmoid_model[] =
+    "backprop-model 1\ninput 2\nlayer 3 sigmoid\nlayer 1 sigmoid\n"
+    "loss sse sum\n"
+    "weights 0\n 0 0\n 0 0\n 0 0\nbiases 0\n 0 0 0\n"
+    "weights 1\n 0 0 0\nbiases 1\n 0\nend\n";
 
 static void usage(FILE *f)
 {
@@ -62,17 +85,22 @@ static int explain_model(bp_net *net, const bp_real *x, const bp_real *t,
     return CLI_OK;
 }
 
-static bp_net *step_net(int n_in, int n_layers, const bp_layer_desc *d)
+/* A built-in example's model from its text, with room for the four
+ * samples of a truth table. NULL after a message. */
+static bp_model *example_model(const char *text, const char *name)
 {
-    bp_net *net = NULL;
+    bp_model *m = NULL;
     bp_error err;
-    if (bp_net_create(&net, n_in, n_layers, d, NULL, &err) ||
-        bp_net_reserve(net, 4)) {
+    if (bp_model_parse(text, strlen(text), name, &m, &err)) {
         fprintf(stderr, "backprop explain: %s\n", err.msg);
-        bp_net_free(net);
         return NULL;
     }
-    return net;
+    if (bp_net_reserve(m->net, 4)) {
+        fprintf(stderr, "backprop explain: %s\n", bp_net_errmsg(m->net));
+        bp_model_free(m);
+        return NULL;
+    }
+    return m;
 }
 
 static const bp_real truth_x[4][2] = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
@@ -95,19 +123,16 @@ static void truth_table(bp_net *net, const bp_real *want, int md)
 static int example_perceptron(int md)
 {
     static const bp_real and_t[4] = {0, 0, 0, 1}, xor_t[4] = {0, 1, 1, 0};
-    const bp_layer_desc step = {1, BP_ACT_STEP, 0};
-    bp_net *net = step_net(2, 1, &step);
-    if (!net)
+    bp_model *m = example_model(and_model, "and");
+    if (!m)
         return CLI_ERR;
+    bp_net *net = m->net;
     printf(md ? "# The perceptron (seed 004)\n\nA step unit: $y = 1$ if "
                 "$w_1 x_1 + w_2 x_2 \\ge \\theta$, else 0. With $w_1 = w_2 = 1$, "
                 "$\\theta = 1.5$ (bias $-1.5$) it computes AND:\n"
               : "The perceptron (seed 004)\n  a step unit: y = 1 if "
                 "w1 x1 + w2 x2 >= theta else 0; w1 = w2 = 1, theta = 1.5 "
                 "(bias -1.5) computes AND:\n");
-    bp_net_set_weight(net, 0, 0, 0, 1);
-    bp_net_set_weight(net, 0, 0, 1, 1);
-    bp_net_set_bias(net, 0, 0, (bp_real)-1.5);
     truth_table(net, and_t, md);
 
     printf(md ? "\nThe perceptron rule learns it from zero weights: after each "
@@ -149,7 +174,7 @@ static int example_perceptron(int md)
                 " no line separates (0,1),(1,0) from (0,0),(1,1), so one layer"
                 " of step units cannot compute XOR.\n",
            ran);
-    bp_net_free(net);
+    bp_model_free(m);
     return converged ? CLI_ERR : CLI_OK;
 }
 
@@ -157,42 +182,23 @@ static int example_xor(const bp_explain_opts *o)
 {
     static const bp_real xor_t[4] = {0, 1, 1, 0};
     const int md = o->format == BP_EXPLAIN_MARKDOWN;
-    /* the seed's hand-built net: y' = step(x1 + x2 - 1.5),
-     * y = step(x1 + x2 - 2 y' - 0.5); x1 and x2 reach the output through
-     * hidden units step(x - 0.5) that copy a 0/1 input */
-    const bp_layer_desc d[] = {{3, BP_ACT_STEP, 0}, {1, BP_ACT_STEP, 0}};
-    bp_net *net = step_net(2, 2, d);
-    if (!net)
+    bp_model *m = example_model(xor_step_model, "xor");
+    if (!m)
         return CLI_ERR;
-    static const bp_real wh[3][2] = {{1, 0}, {0, 1}, {1, 1}};
-    static const bp_real bh[3] = {-0.5, -0.5, -1.5}, wo[3] = {1, 1, -2};
-    for (int j = 0; j < 3; j++) {
-        bp_net_set_weight(net, 0, j, 0, wh[j][0]);
-        bp_net_set_weight(net, 0, j, 1, wh[j][1]);
-        bp_net_set_bias(net, 0, j, bh[j]);
-        bp_net_set_weight(net, 1, 0, j, wo[j]);
-    }
-    bp_net_set_bias(net, 1, 0, (bp_real)-0.5);
     printf(md ? "# XOR (seed 004)\n\nThe hand-built two-layer net: "
                 "$y' = step(x_1 + x_2 - 1.5)$, $y = step(x_1 + x_2 - 2y' - 0.5)$.\n"
               : "XOR (seed 004)\n  the hand-built two-layer net: "
                 "y' = step(x1 + x2 - 1.5), y = step(x1 + x2 - 2 y' - 0.5)\n");
-    truth_table(net, xor_t, md);
-    bp_net_free(net);
+    truth_table(m->net, xor_t, md);
+    bp_model_free(m);
 
-    /* a sigmoid 2-3-1 net learns it by backpropagation (examples/xor.c) */
-    const bp_layer_desc s[] = {{3, BP_ACT_SIGMOID, 0}, {1, BP_ACT_SIGMOID, 0}};
-    bp_error err;
-    if (bp_net_create(&net, 2, 2, s, NULL, &err)) {
-        fprintf(stderr, "backprop explain: %s\n", err.msg);
+    /* a sigmoid 2-3-1 net learns it by backpropagation: plain gradient
+     * descent (a new network's optimizer) at learning rate 2 */
+    if (!(m = example_model(xor_sigmoid_model, "xor")))
         return CLI_ERR;
-    }
-    bp_optim sgd = bp_optim_defaults(BP_OPT_SGD);
-    sgd.lr = 2.0;
+    bp_net *net = m->net;
     bp_net_init(net, BP_INIT_XAVIER_UNIFORM, 7);
-    bp_net_set_loss(net, BP_LOSS_SSE, BP_REDUCE_SUM);
-    bp_net_set_optim(net, &sgd);
-    bp_net_reserve(net, 4);
+    bp_net_set_lr(net, 2.0);
     printf(md ? "\nA sigmoid 2-3-1 network learns XOR by backpropagation. "
                 "Its first update, for the sample (1, 0):\n\n"
               : "\n  a sigmoid 2-3-1 network learns XOR by backpropagation; "
@@ -201,7 +207,7 @@ static int example_xor(const bp_explain_opts *o)
     one.steps = 1;
     one.order = BP_EXPLAIN_ORDER_STANDARD;
     if (explain_model(net, truth_x[2], &xor_t[2], &one)) {
-        bp_net_free(net);
+        bp_model_free(m);
         return CLI_ERR;
     }
     double e = 0;
@@ -221,7 +227,7 @@ static int example_xor(const bp_explain_opts *o)
         printf(md ? "| %g | %g | %.4f | %g |\n" : "     %g  %g   %.4f   %g\n",
                truth_x[i][0], truth_x[i][1], y[i], xor_t[i]);
     }
-    bp_net_free(net);
+    bp_model_free(m);
     return right == 4 ? CLI_OK : CLI_ERR;
 }
 
@@ -341,13 +347,14 @@ static int explain_load(explain_args *a, bp_model **m)
                 "cross-entropy, perceptron-and, xor)\n", a->example);
         return CLI_USAGE;
     }
-    if (bp_model_parse(mazur_model, sizeof mazur_model - 1, "mazur", m,
-                       &err)) {
+    char text[sizeof mazur_model + 8];
+    const int n = snprintf(text, sizeof text, mazur_model,
+                           strcmp(a->example, "cross-entropy") == 0 ? "bce"
+                                                                    : "sse");
+    if (bp_model_parse(text, (size_t)n, "mazur", m, &err)) {
         fprintf(stderr, "backprop explain: %s\n", err.msg);
         return CLI_ERR;
     }
-    if (strcmp(a->example, "cross-entropy") == 0)
-        bp_net_set_loss((*m)->net, BP_LOSS_BCE, BP_REDUCE_SUM);
     if (!a->input)
         a->input = "0.05,0.10";
     if (!a->target)

@@ -14,8 +14,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The names in a table of the library, sep-separated into s[cap]:
+ * activations ('a'; those without a flag of skip), losses ('l') or
+ * optimizers ('o'). */
+static const char *names(char kind, unsigned skip, const char *sep, char *s,
+                         size_t cap)
+{
+    size_t n = 0;
+    s[0] = '\0';
+    for (int i = 0; n + 1 < cap; i++) {
+        const bp_act_info *a = kind == 'a' ? bp_act_describe((bp_act)i) : NULL;
+        const char *name = a                ? a->name
+                           : kind == 'l'    ? bp_loss_name((bp_loss)i)
+                           : kind == 'o'    ? bp_optim_name((bp_optim_kind)i)
+                                            : NULL;
+        if (!name)
+            break;
+        if (!a || !(a->flags & skip))
+            n += (size_t)snprintf(s + n, cap - n, "%s%s", n ? sep : "", name);
+    }
+    return s;
+}
+
 static void usage(FILE *f)
 {
+    char acts[160], losses[80], optims[160];
+    /* a hidden layer's activation is trained through: not row-wise, not
+     * flat */
+    names('a', BP_ACTF_ROWWISE | BP_ACTF_NO_GRADIENT, " ", acts, sizeof acts);
+    names('l', 0, " ", losses, sizeof losses);
+    names('o', 0, " ", optims, sizeof optims);
     fprintf(f,
         "usage: backprop train --data FILE [OPTIONS]\n\n"
         "Train a network on a data set and save it. Widths, output and loss\n"
@@ -36,12 +64,12 @@ static void usage(FILE *f)
         "network\n"
         "  --layers 784,256,10  all widths, input to output\n"
         "  --hidden 256,128     hidden widths only (default: one layer)\n"
-        "  --hidden-act A       identity sigmoid tanh relu leaky_relu (default relu)\n"
+        "  --hidden-act A       %s (default relu)\n"
         "  --output-act A       default softmax (classes), identity (numbers)\n"
-        "  --loss L             sse bce ce (default from the data)\n"
+        "  --loss L             %s (default from the data)\n"
         "  --init I             xavier-uniform xavier-normal he-uniform he-normal\n"
         "training\n"
-        "  --optim O            sgd momentum nesterov adam rprop (default adam)\n"
+        "  --optim O            %s (default adam)\n"
         "  --lr R  --momentum M  --weight-decay W  --clip C\n"
         "  --batch N (default 32)  --epochs N (default 10)  --seed N (default 1)\n"
         "  --order standard|seeds  --patience N (early stopping)\n"
@@ -60,7 +88,8 @@ static void usage(FILE *f)
         "parallel (mpirun -np N build-mpi/backprop train ...)\n"
         "  every rank trains on its share of each global batch; one allreduce\n"
         "  sums the gradients; rank 0 alone prints and writes files\n"
-        "  --debug-sync N       every N steps, check all ranks hold the same weights\n");
+        "  --debug-sync N       every N steps, check all ranks hold the same weights\n",
+        acts, losses, optims);
 }
 
 typedef struct {
@@ -255,10 +284,11 @@ static int parse(int argc, char **argv, args *a)
 
 static int parse_act(const char *opt, const char *name, bp_act *act)
 {
+    char known[160];
     if (bp_act_parse(name, act) == BP_OK)
         return 0;
-    fprintf(stderr, "backprop train: %s: unknown activation '%s' (identity, "
-            "sigmoid, tanh, relu, leaky_relu, step, softmax)\n", opt, name);
+    fprintf(stderr, "backprop train: %s: unknown activation '%s' (%s)\n", opt,
+            name, names('a', 0, ", ", known, sizeof known));
     return -1;
 }
 
@@ -321,16 +351,19 @@ static bp_net *build_net(const args *a, const bp_data *d, int n_classes,
     layers[n].n_out = n_out;
     layers[n].act = out;
     layers[n].act_param = 0.01;
-    bp_loss loss = out == BP_ACT_SOFTMAX   ? BP_LOSS_CE
-                   : out == BP_ACT_SIGMOID && n_classes ? BP_LOSS_BCE
-                                                        : BP_LOSS_SSE;
+    /* classes: the loss the output activation pairs with (softmax: ce,
+     * sigmoid: bce); numbers: squared error, unless the outputs form a
+     * distribution (softmax) */
+    const bp_act_info *fo = bp_act_describe(out);
+    bp_loss loss = n_classes || (fo->flags & BP_ACTF_ROWWISE) ? fo->out_loss
+                                                            : BP_LOSS_SSE;
     if (a->loss && bp_loss_parse(a->loss, &loss)) {
-        fprintf(stderr, "backprop train: --loss: unknown '%s' (sse, bce, ce)\n",
-                a->loss);
+        char known[80];
+        fprintf(stderr, "backprop train: --loss: unknown '%s' (%s)\n", a->loss,
+                names('l', 0, ", ", known, sizeof known));
         return NULL;
     }
-    bp_init init = hidden == BP_ACT_RELU || hidden == BP_ACT_LEAKY_RELU
-                       ? BP_INIT_HE_UNIFORM : BP_INIT_XAVIER_UNIFORM;
+    bp_init init = bp_act_describe(hidden)->init; /* He under ReLU */
     if (a->init && parse_init(a->init, &init))
         return NULL;
     bp_net *net;
@@ -355,8 +388,9 @@ static int set_optim(const args *a, bp_net *net)
 {
     bp_optim_kind kind = BP_OPT_ADAM;
     if (a->optim && bp_optim_parse(a->optim, &kind)) {
-        fprintf(stderr, "backprop train: --optim: unknown '%s' (sgd, momentum, "
-                "nesterov, adam, rprop)\n", a->optim);
+        char known[160];
+        fprintf(stderr, "backprop train: --optim: unknown '%s' (%s)\n",
+                a->optim, names('o', 0, ", ", known, sizeof known));
         return -1;
     }
     bp_optim o = bp_optim_defaults(kind);

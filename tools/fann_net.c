@@ -412,7 +412,7 @@ int fann_import(const char *path, bp_model **out, bp_error *err)
         bp_net_create(&net, f.sizes[0] - 1, f.n_layers - 1, d, NULL, err) ||
         read_weights(text, path, &f, net, err))
         goto out;
-    bp_net_set_loss(net, BP_LOSS_SSE, BP_REDUCE_MEAN);
+    /* the loss stays a new network's: squared error, FANN's own */
     if (bp_model_new(out, net, err))
         goto out;
     net = NULL;
