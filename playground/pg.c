@@ -117,7 +117,8 @@ static int alloc_batch(pg *p)
 
 /* A new network: n_in inputs, n_layers layers with widths[l] and acts[l]
  * (bp_act values), the loss, an optimizer kind and learning rate, weights
- * drawn with seed. He init under ReLU, Xavier otherwise. */
+ * drawn with seed: by the initialisation the library's table gives a
+ * layer's activation (He under ReLU), Xavier where none asks otherwise. */
 PG_API int pg_build(pg *p, int n_in, int n_layers, const int *widths,
                     const int *acts, int loss, int optim, double lr,
                     double seed)
@@ -125,12 +126,14 @@ PG_API int pg_build(pg *p, int n_in, int n_layers, const int *widths,
     if (n_layers < 1 || n_layers > PG_MAX_LAYERS)
         return fail(p, BP_ERR_SIZE, "layers");
     bp_layer_desc d[PG_MAX_LAYERS];
-    int relu = 0;
+    bp_init init = BP_INIT_XAVIER_UNIFORM;
     for (int l = 0; l < n_layers; l++) {
+        const bp_act_info *f = bp_act_describe((bp_act)acts[l]);
         d[l].n_out = widths[l];
         d[l].act = (bp_act)acts[l];
         d[l].act_param = 0.01;
-        relu |= acts[l] == BP_ACT_RELU || acts[l] == BP_ACT_LEAKY_RELU;
+        if (f && f->init != BP_INIT_XAVIER_UNIFORM)
+            init = f->init;
     }
     bp_net *net = NULL;
     bp_error e;
@@ -147,8 +150,7 @@ PG_API int pg_build(pg *p, int n_in, int n_layers, const int *widths,
     o.lr = lr;
     if ((st = bp_net_set_optim(net, &o)))
         return fail(p, st, "optimizer");
-    if ((st = bp_net_init(net, relu ? BP_INIT_HE_UNIFORM : BP_INIT_XAVIER_UNIFORM,
-                          (uint64_t)seed)))
+    if ((st = bp_net_init(net, init, (uint64_t)seed)))
         return fail(p, st, "init");
     bp_rng_seed(&p->rng, (uint64_t)seed);
     p->steps = p->epochs = 0;
@@ -375,12 +377,11 @@ PG_API int pg_layer_act(const pg *p, int l)
 /* All weights and biases, layer after layer: W[n_out][n_in] then b. */
 PG_API bp_real *pg_params(pg *p) { return p->net ? bp_net_params(p->net) : NULL; }
 PG_API int pg_n_params(const pg *p) { return p->net ? (int)bp_net_n_params(p->net) : 0; }
+/* The network's loss (a bp_loss), or -1 before there is a network. */
 PG_API int pg_loss_kind(const pg *p)
 {
-    bp_loss l = BP_LOSS_SSE;
-    if (p->net)
-        bp_net_get_loss(p->net, &l, NULL);
-    return (int)l;
+    bp_loss l;
+    return p->net && !bp_net_get_loss(p->net, &l, NULL) ? (int)l : -1;
 }
 
 /* ---------------------------------------------------------------- text */
