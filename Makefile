@@ -167,7 +167,7 @@ endif
 # where Python.h and NumPy's headers are (empty when missing)
 PY_INCS    = $(shell $(PYTHON) -c 'import sysconfig, numpy; \
                print("-I" + sysconfig.get_paths()["include"], "-I" + numpy.get_include())' 2>/dev/null)
-PY_CFLAGS  = -std=c11 $(OPT) -g -fPIC -fvisibility=hidden -Wall -Wextra \
+PY_CFLAGS  = -std=c11 $(OPT) -g -fPIC -fvisibility=hidden -Wall -Wextra $(CFLAGS) \
              $(filter -fsanitize% -fno-%,$(BASEFLAGS)) -Iinclude $(PY_INCS)
 PY_LDFLAGS = -shared $(LDFLAGS) -Wl,--exclude-libs,ALL
 
