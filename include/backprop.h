@@ -893,7 +893,7 @@ typedef struct {
                             rows; FANN: one-hot output rows), YES or NO */
     bp_choice header;    /* CSV/TSV: the first row names the columns; AUTO:
                             it holds a non-number where the second row
-                            holds a number */
+                            holds a number (or, the only row, no number) */
     const char *split;   /* IDX directories: "train" (NULL) or "t10k" */
     int inputs_only;     /* > 0: a CSV/TSV of exactly this many columns is
                             inputs alone, without targets (to predict) */
@@ -969,8 +969,9 @@ bp_status bp_dataset_match_model(bp_dataset *ds, const bp_model *m,
                                  bp_error *err);
 /* Move a fraction of ds's rows, drawn by seed, into a new data set *val
  * (each part keeps the file's order). Class targets are split stratified:
- * each class gives its share (largest remainders), so a rare class is
- * not left out of either part; numeric targets by a plain draw. *val is
+ * each class gives its share (rounded by largest remainders), so both
+ * parts keep the classes' proportions; numeric targets by a plain draw
+ * (the same rows for the same seed and size). *val is
  * NULL (and ds unchanged) when the fraction leaves either part empty.
  * A memory-mapped set is not split (BP_ERR_STATE). */
 bp_status bp_dataset_split(bp_dataset *ds, double fraction, uint64_t seed,
