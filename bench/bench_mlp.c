@@ -126,7 +126,8 @@ static void sweep(void)
             o.batch = batches[b];
             const int m = batches[b] == 1 ? 256 : n; /* batch 1 is slow */
             double t0 = now();
-            bp_train(net, x, t, m, &o, NULL);
+            const bp_data set = {m, 784, 10, x, t, NULL};
+            bp_train(net, &set, &o, NULL);
             printf("sweep_%d_%d_us %.2f\n", widths[w], batches[b],
                    (now() - t0) / m * 1e6);
             bp_net_free(net);
@@ -139,10 +140,10 @@ static void sweep(void)
  * hold: the data, four parameter-sized arrays (parameters, gradients,
  * two optimizer states), the batch workspace and the packing space. */
 /* A Fashion-MNIST split, its pixels scaled to [0, 1] by a fixed scaler
- * (scale 0: as read), and its classes as dense one-hot rows (*t, for
- * bp_train and bp_net_evaluate). */
+ * (scale 0: as read), its classes as labels (expanded to one-hot rows
+ * batch by batch, by training and evaluation). */
 static bp_dataset *fashion(const char *dir, const char *split, int scale,
-                           bp_data *d, bp_real **t)
+                           bp_data *d)
 {
     bp_data_opts o = bp_data_defaults();
     o.split = split;
@@ -165,38 +166,31 @@ static bp_dataset *fashion(const char *dir, const char *split, int scale,
     }
     bp_scaler_free(&s);
     *d = bp_dataset_data(ds);
-    *t = malloc((size_t)d->n * (size_t)d->n_out * sizeof **t);
-    if (!*t || bp_data_gather(d, NULL, 0, (int)d->n, NULL, *t)) {
-        free(*t);
-        bp_dataset_free(ds);
-        return NULL;
-    }
     return ds;
 }
 
 static int memory(const char *dir)
 {
     bp_data tr;
-    bp_real *tr_t;
-    bp_dataset *ds = fashion(dir, "train", 0, &tr, &tr_t);
+    bp_dataset *ds = fashion(dir, "train", 0, &tr);
     if (!ds)
         return 1;
     bp_net *net = fashion_net(1);
     bp_train_opts to = bp_train_defaults();
     to.batch = 128;
     to.epochs = 1;
-    bp_train(net, tr.x, tr_t, (int)tr.n, &to, NULL);
+    bp_train(net, &tr, &to, NULL);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    const double data = ((double)tr.n * (tr.n_in + tr.n_out)) * sizeof(bp_real);
+    const double data = (double)tr.n * tr.n_in * sizeof(bp_real) +
+                        (double)tr.n * sizeof(int32_t); /* the labels */
     const double params = 4.0 * bp_net_n_params(net) * sizeof(bp_real);
-    const double work = 128.0 * (784 + 3 * (256 + 128 + 10) + 784) * sizeof(bp_real) +
+    const double work = 128.0 * (784 + 3 * (256 + 128 + 10) + 10) * sizeof(bp_real) +
                         (12.0 * 256 + 256.0 * 512) * 4 + (double)tr.n * 8.0;
     printf("mem_peak_mb %.1f\nmem_needed_mb %.1f\nmem_ratio %.2f\n",
            ru.ru_maxrss / 1024.0, (data + params + work) / 1048576,
            ru.ru_maxrss * 1024.0 / (data + params + work));
     bp_net_free(net);
-    free(tr_t);
     bp_dataset_free(ds);
     return 0;
 }
@@ -230,9 +224,8 @@ int main(int argc, char **argv)
      * from seed to seed: compare means over several */
     const int acc_seeds = argc > 3 ? atoi(argv[3]) : 8;
     bp_data tr, te;
-    bp_real *tr_t, *te_t;
-    bp_dataset *tr_ds = fashion(dir, "train", 1, &tr, &tr_t);
-    bp_dataset *te_ds = tr_ds ? fashion(dir, "t10k", 1, &te, &te_t) : NULL;
+    bp_dataset *tr_ds = fashion(dir, "train", 1, &tr);
+    bp_dataset *te_ds = tr_ds ? fashion(dir, "t10k", 1, &te) : NULL;
     if (!te_ds)
         return 1;
     /* flops of one sample: forward 2W, dE/dW 2W, delta back 2(W - W0) */
@@ -256,7 +249,7 @@ int main(int argc, char **argv)
         to.epochs = 3;
         to.on_epoch = best_epoch;
         to.ctx = &best;
-        bp_train(net, tr.x, tr_t, (int)tr.n, &to, NULL);
+        bp_train(net, &tr, &to, NULL);
         to.epochs = 1;
         to.on_epoch = NULL;
         printf("epoch_s_%dt %.3f\ngflops_%dt %.1f\n", threads, best, threads,
@@ -272,10 +265,10 @@ int main(int argc, char **argv)
         bp_net_init(net, BP_INIT_HE_UNIFORM, (uint64_t)seed);
         to.epochs = acc_epochs;
         to.seed = (uint64_t)seed;
-        bp_train(net, tr.x, tr_t, (int)tr.n, &to, NULL);
+        bp_train(net, &tr, &to, NULL);
         double loss, acc;
         bp_net_reserve(net, 1000);
-        bp_net_evaluate(net, te.x, te_t, (int)te.n, &loss, &acc);
+        bp_net_evaluate(net, &te, &loss, &acc);
         printf(" %.4f", acc);
         acc_sum += acc;
         bp_net_free(net);
@@ -285,8 +278,6 @@ int main(int argc, char **argv)
     tiny("xor_2_2_1", 2, 2, 1);
     tiny("xor_2_4_1", 2, 4, 1);
     tiny("seeds_2_2_2", 2, 2, 2);
-    free(tr_t);
-    free(te_t);
     bp_dataset_free(tr_ds);
     bp_dataset_free(te_ds);
     return 0;

@@ -7,7 +7,8 @@
  *   bp_dataset_split    hold out a fifth for validation (stratified)
  *   bp_scaler_fit       standardise the inputs, fitted on the training part
  *   bp_dataset_scale    ... and applied to both parts
- *   bp_train            mini-batches of Adam
+ *   bp_train            mini-batches of Adam, early stopping (the
+ *                       classes stay labels: no one-hot copy of the data)
  *   bp_dataset_describe the class names and target column into the model
  *   bp_model_save       the model, with its scaling, classes and columns
  *   bp_model_predict    the model on raw rows: scaled as trained inside
@@ -20,17 +21,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-
-/* Dense target rows for bp_train: class indices become one-hot rows. */
-static bp_real *targets(const bp_data *d)
-{
-    bp_real *t = malloc((size_t)d->n * (size_t)d->n_out * sizeof *t);
-    if (t && bp_data_gather(d, NULL, 0, (int)d->n, NULL, t) != BP_OK) {
-        free(t);
-        t = NULL;
-    }
-    return t;
-}
 
 /* One hidden layer of 32 ReLU units; softmax and cross-entropy for
  * classes, identity and squared error for numbers. */
@@ -64,7 +54,7 @@ int main(int argc, char **argv)
     bp_error err;
     bp_dataset *train = NULL, *val = NULL;
     bp_model *model = NULL;
-    bp_real *t = NULL, *vt = NULL, *out = NULL, *raw = NULL;
+    bp_real *out = NULL, *raw = NULL;
     bp_scaler scaler = {BP_SCALING_NONE, 0, NULL, NULL, {NULL, NULL, NULL}};
     int rc = 1;
 
@@ -101,22 +91,18 @@ int main(int argc, char **argv)
         bp_net_free(net);
         goto fail;
     }
-    if (!(t = targets(&d)) || !(vt = targets(&v)))
-        goto done;
     bp_train_opts o = bp_train_defaults();
     o.epochs = 200;
     o.batch = 16;
-    o.val_x = v.x;
-    o.val_t = vt;
-    o.n_val = (int)v.n;
+    o.val = &v;
     o.patience = 20;
     bp_train_result res;
-    if (bp_train(net, d.x, t, (int)d.n, &o, &res)) {
+    if (bp_train(net, &d, &o, &res)) {
         fprintf(stderr, "train_csv: %s\n", bp_net_errmsg(net));
         goto done;
     }
     double loss, acc;
-    bp_net_evaluate(net, v.x, vt, (int)v.n, &loss, &acc);
+    bp_net_evaluate(net, &v, &loss, &acc);
     printf("%s: %lld rows, %d inputs, %d %s; best epoch %d of %d\n", argv[1],
            (long long)(d.n + v.n), d.n_in, d.n_out,
            classes ? "classes" : "outputs", res.best_epoch, res.epochs_run);
@@ -157,8 +143,6 @@ fail:
 done:
     free(out);
     free(raw);
-    free(t);
-    free(vt);
     bp_scaler_free(&scaler);
     bp_model_free(model);
     bp_dataset_free(val);

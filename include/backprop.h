@@ -571,16 +571,32 @@ typedef struct {
 bp_status bp_data_gather(const bp_data *d, const int64_t *rows, int64_t first,
                          int n, bp_real *x, bp_real *t);
 
-/* --------------------------------------------------------- training loop */
+/* --------------------------------------------------------------- training
+ *
+ * A bp_trainer trains one network on one data set in mini-batches. Each
+ * epoch visits the samples in an order drawn from (seed, epoch) alone, one
+ * batch per step; the step after which an epoch is complete also closes
+ * the epoch: it evaluates the validation set, keeps a copy of the best
+ * weights (with patience) and decides whether to stop early. Everything
+ * the trainer knows is a bp_train_state plus those best weights, and a
+ * checkpoint stores both (bp_model_checkpoint), so a run stopped after
+ * any batch resumes exactly where it was: the resumed run's weights equal
+ * an uninterrupted run's bit for bit.
+ *
+ * bp_train runs a whole training in one call; bp_trainer_step,
+ * bp_trainer_epoch and bp_trainer_run are for programs that drive the
+ * loop themselves (progress, checkpoints, a page that trains a few steps
+ * per frame).
+ */
 
-/* What the training loop reports after each epoch. Accuracies are NaN
- * unless the loss is a classification loss (CE: argmax of output vs
- * argmax of target; BCE: each output thresholded at 0.5). val_* are NaN
- * without validation data. */
+/* What an epoch came to. Accuracies are NaN unless the loss is a
+ * classification loss (CE: argmax of output vs argmax of target; BCE:
+ * each output thresholded at 0.5). val_* are NaN without validation
+ * data. */
 typedef struct {
     int epoch;            /* 1-based */
     int epochs;           /* the planned total */
-    double train_loss;    /* mean over the epoch's batches, as trained */
+    double train_loss;    /* mean over the epoch's samples, as trained */
     double train_acc;
     double val_loss, val_acc;
     double seconds;       /* wall time of the epoch */
@@ -589,30 +605,35 @@ typedef struct {
     int improved;         /* this epoch set a new best */
 } bp_epoch_report;
 
-/* Where training is after a batch: enough to show progress, and to write
- * a checkpoint that resumes mid-epoch (see bp_train_opts.start_batch). */
+/* Where training is after a batch: enough to show progress. */
 typedef struct {
-    int epoch;            /* 1-based */
+    int epoch;            /* 1-based: the epoch this batch belongs to */
     int done, total;      /* batches of this epoch done, and in all */
-    long samples;         /* samples of this epoch done */
+    int64_t samples;      /* samples of this epoch done */
     double loss_sum;      /* sum over those samples of their loss */
-    long correct;         /* of those, classified right (classifiers) */
+    int64_t correct;      /* of those, classified right (classifiers) */
+    double loss;          /* this batch's loss, mean per sample */
 } bp_batch_report;
 
-/* Called after each batch. Return non-zero to stop training there (the
- * loop then returns BP_OK with stopped_by_callback set). */
+/* Called by bp_trainer_run (and bp_train) after each batch. Return
+ * non-zero to stop training there (the run then returns BP_OK with
+ * stopped_by_callback set; at an epoch's last batch the request is
+ * ignored, on_epoch decides there). */
 typedef int (*bp_batch_fn)(void *ctx, const bp_batch_report *report);
-/* Called after each epoch. Return non-zero to stop training. */
+/* Called by bp_trainer_run (and bp_train) after each epoch. Return
+ * non-zero to stop training. */
 typedef int (*bp_epoch_fn)(void *ctx, const bp_epoch_report *report);
-/* Data parallelism: called between backward and update with the gradient
- * buffer (n numbers) and the batch's figures stats[0] = loss sum, stats[1]
- * = samples right, stats[2] = samples; the callback replaces each with its
- * sum over all processes. Return non-zero to stop (an error). */
+/* Data parallelism: called in every step between the backward phase and
+ * the update with the gradient buffer (n numbers) and the batch's figures
+ * stats[0] = loss sum, stats[1] = samples right, stats[2] = samples; the
+ * callback replaces each with its sum over all processes. Return non-zero
+ * to stop (an error). */
 typedef int (*bp_grads_fn)(void *ctx, bp_real *grads, size_t n,
                            double stats[3]);
 
 typedef struct {
-    int epochs;            /* epochs to run in all (>= 0) */
+    int epochs;            /* epochs in all, counting those a resumed run
+                              has done (>= 0) */
     int batch;             /* mini-batch size (>= 1; clamped to n) */
     bp_order order;        /* backward order; standard unless you know */
     uint64_t seed;         /* shuffling: epoch e uses an order derived from
@@ -623,21 +644,17 @@ typedef struct {
                               samples and within each block, instead of
                               the whole set: for data read from a file
                               larger than memory (0: the whole set) */
-    const bp_real *val_x;  /* optional validation data [n_val][n_in] */
-    const bp_real *val_t;  /* and targets [n_val][n_out] */
-    int n_val;
+    const bp_data *val;    /* optional validation set (the view is copied;
+                              its arrays must outlive the trainer) */
     int patience;          /* > 0: stop after this many epochs without a
-                              new best validation loss and restore the best
-                              weights; 0: run every epoch */
+                              new best validation loss, and end with the
+                              best epoch's weights; 0: run every epoch */
+    double min_delta;      /* a validation loss is a new best when it is
+                              below the best so far by more than this
+                              (>= 0) */
     double clip;           /* > 0: scale the gradient down to this global
-                              L2 norm when it is larger; 0: off */
-    int start_epoch;       /* epochs already done (resuming); 0 for new */
-    int start_batch;       /* resuming mid-epoch: batches of epoch
-                              start_epoch + 1 already done, and their */
-    double start_loss_sum; /* bp_batch_report loss_sum and correct, so */
-    long start_correct;    /* the epoch's figures come out whole */
-    double best_val_loss;  /* resuming: best so far (use INFINITY if none) */
-    int best_epoch;        /* resuming: its epoch (0 if none) */
+                              L2 norm when it is larger; 0: off (standard
+                              order only) */
     bp_batch_fn on_batch;  /* optional */
     bp_epoch_fn on_epoch;  /* optional */
     void *ctx;             /* passed to all three callbacks */
@@ -648,17 +665,68 @@ typedef struct {
      * the backward phase and the update: that is where the caller sums
      * the gradient buffer and the batch's figures across processes (one
      * allreduce each, in place). Every process then applies the same
-     * update, so the weights stay identical. */
+     * update, so the weights stay identical. Standard order only. */
     int shard, n_shards;
     bp_grads_fn on_grads;
 } bp_train_opts;
 
 /* Defaults: 10 epochs, batch 32, standard order, seed 1, shuffle on, no
- * validation, no patience, no clipping, a new run. */
+ * validation, no patience, min_delta 0, no clipping, one process. */
 bp_train_opts bp_train_defaults(void);
 
+/* Everything a trainer knows besides the best weights: the recipe it was
+ * made with and where it is. A checkpoint stores it (bp_model). */
 typedef struct {
-    int epochs_run;        /* epochs completed, counting start_epoch */
+    /* the recipe: bp_train_opts' fields of the same names */
+    int epochs, batch;
+    bp_order order;
+    uint64_t seed;
+    int shuffle, shuffle_window, patience;
+    double min_delta, clip;
+    /* the position */
+    int epoch;            /* epochs completed */
+    int batch_done;       /* batches of the next epoch done, with */
+    double loss_sum;      /* their loss sum and */
+    int64_t correct;      /* samples right (bp_batch_report's) */
+    int best_epoch;       /* the best epoch so far (0: none) */
+    double best_val_loss; /* its validation loss (INFINITY: none) */
+} bp_train_state;
+
+typedef struct bp_trainer bp_trainer;
+
+/* A trainer of net on train (a view: copied, its arrays must outlive the
+ * trainer; sizes must match the network). Checks the whole data set once
+ * (NaN, Inf, labels out of range), reserves the network for the batch
+ * size and allocates the sample order and, with patience, a copy of the
+ * weights: the only allocations of training (through the network's
+ * allocator); steps allocate nothing. The network must outlive the
+ * trainer, and nothing else may train it meanwhile. On failure *out is
+ * NULL and err (may be NULL) says why. */
+bp_status bp_trainer_create(bp_trainer **out, bp_net *net,
+                            const bp_data *train, const bp_train_opts *opts,
+                            bp_error *err);
+/* Free a trainer (not its network). NULL allowed. */
+void bp_trainer_free(bp_trainer *tr);
+/* The message of the last failed call on this trainer ("" after a
+ * success). Never NULL. */
+const char *bp_trainer_errmsg(const bp_trainer *tr);
+
+/* One batch: gather it, forward and backward phase, on_grads, clipping,
+ * update. If that completes an epoch, also close it (validation, best
+ * weights, patience) and, if epoch is not NULL, report it there (check
+ * batch->done == batch->total). Either report may be NULL.
+ * BP_ERR_NONFINITE if the loss, a gradient or a weight becomes NaN or
+ * Inf: the message names the epoch and batch, and a NaN loss or gradient
+ * is caught before the update, so the weights are those from before the
+ * batch. BP_ERR_STATE once the run is finished (bp_trainer_finished). */
+bp_status bp_trainer_step(bp_trainer *tr, bp_batch_report *batch,
+                          bp_epoch_report *epoch);
+/* The rest of the current epoch (all of it at an epoch's start), closed.
+ * report may be NULL. */
+bp_status bp_trainer_epoch(bp_trainer *tr, bp_epoch_report *report);
+
+typedef struct {
+    int epochs_run;        /* epochs completed, counting a resumed run's */
     int best_epoch;        /* with validation: the best epoch (restored
                               if patience stopped the run) */
     double best_val_loss;
@@ -671,22 +739,48 @@ typedef struct {
     int fault_epoch, fault_batch;
 } bp_train_result;
 
-/* Train on x[n][n_in], t[n][n_out] with mini-batches. Reserves room for
- * the batch size and allocates its shuffling and best-weights buffers once
- * at the start (the steps themselves allocate nothing). If the loss, a
- * gradient or a weight becomes NaN or Inf, training stops at once with
- * BP_ERR_NONFINITE and the message names the epoch and batch. A NaN or
- * Inf loss or gradient is caught before the update, so the weights are
- * those from before the failing batch; only an update that itself
- * overflows leaves non-finite weights. With patience > 0 the weights at
- * the end are the best epoch's (of this call). result may be NULL. */
-bp_status bp_train(bp_net *net, const bp_real *x, const bp_real *t, int n,
+/* Steps until the planned epochs are done, patience runs out or a
+ * callback asks to stop, calling on_batch and on_epoch. With patience,
+ * a run that ends at an epoch's end (of any cause) ends with the best
+ * epoch's weights. result may be NULL. */
+bp_status bp_trainer_run(bp_trainer *tr, bp_train_result *result);
+/* 1 when the planned epochs are done or patience ran out, else 0. */
+int bp_trainer_finished(const bp_trainer *tr);
+/* Copy the best epoch's weights into the network (with patience, once
+ * an epoch has set a best; otherwise nothing changes). */
+void bp_trainer_use_best(bp_trainer *tr);
+
+/* Loss and accuracy of the trainer's network on d, or on the validation
+ * set when d is NULL (see bp_net_evaluate). */
+bp_status bp_trainer_evaluate(bp_trainer *tr, const bp_data *d,
+                              double *loss, double *acc);
+
+/* Where the trainer is, and its recipe. */
+void bp_trainer_get_state(const bp_trainer *tr, bp_train_state *state);
+/* The best epoch's weights [n_params], or NULL when none are kept. Owned
+ * by the trainer; valid until its next step. */
+const bp_real *bp_trainer_best_params(const bp_trainer *tr);
+/* Continue from a saved position: state's epoch, batch and sums, and the
+ * best so far with its weights best_params [n_params] (may be NULL: then
+ * only a best found from here on is restored). The recipe fields of state
+ * are not applied: create the trainer with them. BP_ERR_SIZE if the
+ * position is not one of this recipe's (batch_done beyond an epoch). */
+bp_status bp_trainer_set_state(bp_trainer *tr, const bp_train_state *state,
+                               const bp_real *best_params);
+
+/* A whole training in one call: bp_trainer_create, bp_trainer_run,
+ * bp_trainer_free. The message of a failure is left in the network.
+ * result may be NULL. */
+bp_status bp_train(bp_net *net, const bp_data *train,
                    const bp_train_opts *opts, bp_train_result *result);
 
-/* Loss and accuracy of the network on a whole data set (in chunks of
- * max_batch). acc is NaN for a regression loss. Either out may be NULL. */
-bp_status bp_net_evaluate(bp_net *net, const bp_real *x, const bp_real *t,
-                          int n, double *loss, double *acc);
+/* Loss and accuracy of the network on a whole data set, in chunks of
+ * max_batch (class labels expanded in the network's workspace: no
+ * allocation). The loss is per sample with the network's reduction of
+ * mean, summed for sum; acc is NaN for a regression loss. Either out
+ * may be NULL. */
+bp_status bp_net_evaluate(bp_net *net, const bp_data *d, double *loss,
+                          double *acc);
 
 /* ---------------------------------------------------------------- scaling
  *
@@ -782,22 +876,16 @@ typedef struct {
     int *target_cols;         /* [n_targets] 0-based positions */
     char **target_names;      /* [n_targets] header names ("": none) */
 
-    /* training state, present in checkpoints (has_train_state = 1) */
+    /* training state, present in checkpoints (has_train_state = 1; see
+     * bp_model_checkpoint and bp_trainer_set_state) */
     int has_train_state;
-    int epoch;                /* epochs completed */
-    int batch_done;           /* and batches of the next one (a checkpoint
-                                 written mid-epoch), with their */
-    double batch_loss_sum;    /* bp_batch_report loss_sum */
-    long batch_correct;       /* and correct */
-    int epochs;               /* epochs planned */
-    int best_epoch;
-    double best_val_loss;
-    uint64_t seed;            /* the run's shuffling seed */
-    int batch;                /* the run's recipe, so a resumed run */
-    bp_order order;           /* continues exactly as it started */
-    int patience;
-    double clip;
-    double val_split;
+    bp_train_state train;     /* the run's recipe and where it was */
+    bp_real *best_params;     /* [n_params] the best epoch's weights, or
+                                 NULL when none were kept */
+    double val_split;         /* the fraction of the data the run held out
+                                 for validation (the command's
+                                 --val-split), so a resumed run splits the
+                                 same way */
 } bp_model;
 
 /* A model around net, which it takes over (bp_model_free frees it). No
@@ -831,6 +919,13 @@ void bp_model_scale(const bp_model *m, bp_real *x, int n);
  * the targets' units. Allocates one chunk of scaled inputs. */
 bp_status bp_model_predict(bp_model *m, const bp_real *x, int64_t n,
                            bp_real *out);
+
+/* Make m a checkpoint of tr, which trains m->net: copies the trainer's
+ * state and best weights into m (has_train_state = 1), so that
+ * bp_model_save with with_state writes them. Allocates the copy of the
+ * best weights, once. */
+bp_status bp_model_checkpoint(bp_model *m, const bp_trainer *tr,
+                              bp_error *err);
 
 /* Save to path. with_state also writes the optimizer state and the
  * training fields (a checkpoint; binary form only). */

@@ -278,7 +278,9 @@ PG_API int pg_evaluate(pg *p, int which, double *out)
     out[0] = out[1] = 0;
     if (!p->net || n < 1)
         return 0;
-    bp_status st = bp_net_evaluate(p->net, x, t, n, &out[0], &out[1]);
+    const bp_data d = {n, bp_net_n_in(p->net), bp_net_n_out(p->net), x, t,
+                       NULL};
+    bp_status st = bp_net_evaluate(p->net, &d, &out[0], &out[1]);
     return st ? fail(p, st, "evaluate") : 0;
 }
 

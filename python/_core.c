@@ -411,7 +411,6 @@ static PyObject *Net_train_epoch(NetObject *self, PyObject *args, PyObject *kw)
         bp_train_opts o = bp_train_defaults();
         l2_ctx l2 = {self->net, alpha, 0};
         o.epochs = epoch;
-        o.start_epoch = epoch - 1;
         o.batch = batch;
         o.seed = (uint64_t)seed;
         o.shuffle = shuffle;
@@ -420,11 +419,25 @@ static PyObject *Net_train_epoch(NetObject *self, PyObject *args, PyObject *kw)
             o.on_grads = add_l2;
             o.ctx = &l2;
         }
+        /* epoch `epoch` alone: a trainer placed after epoch - 1 shuffles
+         * as that epoch of a longer run would */
+        const bp_data d = {n, bp_net_n_in(self->net), bp_net_n_out(self->net),
+                           xv.buf, tv.buf, NULL};
+        bp_trainer *tr = NULL;
+        bp_error err;
         Py_BEGIN_ALLOW_THREADS
-        st = bp_train(self->net, xv.buf, tv.buf, n, &o, &r);
+        st = bp_trainer_create(&tr, self->net, &d, &o, &err);
+        if (!st) {
+            bp_train_state ts;
+            bp_trainer_get_state(tr, &ts);
+            ts.epoch = epoch - 1;
+            if (!(st = bp_trainer_set_state(tr, &ts, NULL)))
+                st = bp_trainer_run(tr, &r);
+        }
         Py_END_ALLOW_THREADS
         if (st)
-            raise_net(self, st);
+            raise_status(st, tr ? bp_trainer_errmsg(tr) : err.msg);
+        bp_trainer_free(tr);
         penalty = l2.penalty / n;
     }
     PyBuffer_Release(&xv);

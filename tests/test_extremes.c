@@ -73,7 +73,8 @@ int main(void)
         o.epochs = 50;
         o.batch = 64;
         bp_train_result r;
-        CHECK_OK(bp_train(net, x, t, 1, &o, &r));
+        const bp_data one = {1, 3, 1, x, t, NULL};
+        CHECK_OK(bp_train(net, &one, &o, &r));
         bp_net_forward(net, x, 1);
         CHECK(bp_net_output(net)[0] > 0.9, "one sample learned (%.3f)",
               (double)bp_net_output(net)[0]);

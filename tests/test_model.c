@@ -125,17 +125,19 @@ static void test_round_trips(void)
 
 static void test_checkpoint(void)
 {
-    printf("a checkpoint resumes bit for bit\n");
-    enum { N = 64 };
-    static bp_real x[N][2], y[N][3];
+    printf("a checkpoint resumes bit for bit, mid-epoch and with patience\n");
+    enum { N = 64, NV = 16 };
+    static bp_real x[N + NV][2], y[N + NV][3];
     bp_rng r;
     bp_rng_seed(&r, 3);
-    for (int i = 0; i < N; i++) {
+    for (int i = 0; i < N + NV; i++) {
         x[i][0] = (bp_real)bp_rng_normal(&r);
         x[i][1] = (bp_real)bp_rng_normal(&r);
         for (int k = 0; k < 3; k++)
             y[i][k] = (bp_real)(k == (x[i][0] > 0) + (x[i][1] > 0));
     }
+    const bp_data train = {N, 2, 3, &x[0][0], &y[0][0], NULL};
+    const bp_data val = {NV, 2, 3, &x[N][0], &y[N][0], NULL};
     bp_optim adam = bp_optim_defaults(BP_OPT_ADAM);
     bp_model *a = make_model(), *b = make_model(), *c = NULL;
     bp_net_set_optim(a->net, &adam);
@@ -143,28 +145,53 @@ static void test_checkpoint(void)
     bp_train_opts o = bp_train_defaults();
     o.batch = 8;
     o.epochs = 6;
-    bp_train(a->net, &x[0][0], &y[0][0], N, &o, NULL);
-    o.epochs = 3;
-    bp_train(b->net, &x[0][0], &y[0][0], N, &o, NULL);
-    b->epoch = 3;
-    b->epochs = 6;
-    b->seed = o.seed;
+    o.val = &val;
+    o.patience = 100; /* keeps the best weights, and ends with them */
+    o.min_delta = 1e-6;
+    o.shuffle_window = 20;
+    CHECK_OK(bp_train(a->net, &train, &o, NULL));
+    /* 3 epochs and 3 batches, a checkpoint, then the rest */
+    bp_trainer *tr = NULL;
+    CHECK_OK(bp_trainer_create(&tr, b->net, &train, &o, NULL));
+    for (int i = 0; tr && i < 3 * 8 + 3; i++)
+        bp_trainer_step(tr, NULL, NULL);
     bp_error err;
+    CHECK_OK(bp_model_checkpoint(b, tr, &err));
+    CHECK(b->best_params != NULL, "the checkpoint holds the best weights");
+    bp_trainer_free(tr);
     CHECK_OK(bp_model_save(b, path_ckpt, BP_FORMAT_BINARY, 1, &err));
     CHECK_STATUS(bp_model_save(b, path_ckpt, BP_FORMAT_TEXT, 1, &err),
                  BP_ERR_ARG);
     CHECK_OK(bp_model_load(path_ckpt, &c, &err));
     if (c) {
-        CHECK(c->has_train_state && c->epoch == 3 && c->epochs == 6,
-              "training position restored (epoch %d of %d)", c->epoch,
-              c->epochs);
+        const bp_train_state *s = &c->train;
+        CHECK(c->has_train_state && s->epoch == 3 && s->epochs == 6 &&
+                  s->batch_done == 3,
+              "training position restored (epoch %d of %d, batch %d)",
+              s->epoch, s->epochs, s->batch_done);
+        CHECK(s->batch == 8 && s->seed == o.seed && s->patience == 100 &&
+                  s->min_delta == 1e-6 && s->shuffle_window == 20 &&
+                  s->shuffle == 1,
+              "the recipe restored (batch %d, patience %d, window %d)",
+              s->batch, s->patience, s->shuffle_window);
+        CHECK(c->best_params &&
+                  memcmp(c->best_params, b->best_params,
+                         bp_net_n_params(c->net) * sizeof(bp_real)) == 0,
+              "the best weights restored");
         CHECK(bp_net_get_optim(c->net).kind == BP_OPT_ADAM,
               "optimizer restored");
-        o.epochs = c->epochs;
-        o.start_epoch = c->epoch;
-        o.seed = c->seed;
-        CHECK_OK(bp_train(c->net, &x[0][0], &y[0][0], N, &o, NULL));
-        CHECK(same_model(a, c), "3 epochs + checkpoint + 3 epochs == 6 epochs");
+        bp_train_opts oc = o;
+        oc.epochs = s->epochs;
+        oc.batch = s->batch;
+        oc.seed = s->seed;
+        CHECK_OK(bp_trainer_create(&tr, c->net, &train, &oc, NULL));
+        if (tr) {
+            CHECK_OK(bp_trainer_set_state(tr, s, c->best_params));
+            CHECK_OK(bp_trainer_run(tr, NULL));
+        }
+        bp_trainer_free(tr);
+        CHECK(same_model(a, c), "3 epochs + 3 batches, checkpoint, the rest "
+              "== 6 epochs, bit for bit");
     }
     bp_model_free(a);
     bp_model_free(b);

@@ -95,7 +95,8 @@ static void *run(void *p)
     o.on_grads = allreduce;
     o.on_epoch = record;
     o.ctx = w;
-    w->st = bp_train(w->net, &X[0][0], &T[0][0], N, &o, NULL);
+    const bp_data set = {N, D, K, &X[0][0], &T[0][0], NULL};
+    w->st = bp_train(w->net, &set, &o, NULL);
     return NULL;
 }
 
@@ -115,7 +116,8 @@ int main(void)
     bp_train_opts o = recipe();
     o.on_epoch = record;
     o.ctx = &one;
-    CHECK_OK(bp_train(one.net, &X[0][0], &T[0][0], N, &o, NULL));
+    const bp_data set = {N, D, K, &X[0][0], &T[0][0], NULL};
+    CHECK_OK(bp_train(one.net, &set, &o, NULL));
 
     /* two shards */
     exchange ex;
@@ -149,10 +151,10 @@ int main(void)
     bp_train_opts bad = recipe();
     bad.n_shards = 2;
     bad.shard = 2;
-    CHECK_STATUS(bp_train(one.net, &X[0][0], &T[0][0], N, &bad, NULL), BP_ERR_ARG);
+    CHECK_STATUS(bp_train(one.net, &set, &bad, NULL), BP_ERR_ARG);
     bad.shard = 0;
     bad.order = BP_ORDER_SEEDS;
-    CHECK_STATUS(bp_train(one.net, &X[0][0], &T[0][0], N, &bad, NULL), BP_ERR_ARG);
+    CHECK_STATUS(bp_train(one.net, &set, &bad, NULL), BP_ERR_ARG);
     for (int s = 0; s < SHARDS; s++)
         bp_net_free(w[s].net);
     bp_net_free(one.net);

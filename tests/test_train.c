@@ -13,6 +13,8 @@
 
 enum { N = 240, N_VAL = 60, D = 2, K = 3 };
 static bp_real X[N][D], T[N][K], VX[N_VAL][D], VT[N_VAL][K];
+static const bp_data TRAIN = {N, D, K, &X[0][0], &T[0][0], NULL};
+static const bp_data VAL = {N_VAL, D, K, &VX[0][0], &VT[0][0], NULL};
 
 /* Three Gaussian blobs in the plane, one-hot labels. */
 static void make_blobs(bp_real (*x)[D], bp_real (*t)[K], int n, uint64_t seed)
@@ -83,14 +85,12 @@ static void test_learns(void)
     bp_train_opts o = bp_train_defaults();
     o.epochs = 30;
     o.batch = 16;
-    o.val_x = &VX[0][0];
-    o.val_t = &VT[0][0];
-    o.n_val = N_VAL;
+    o.val = &VAL;
     o.on_epoch = count_epochs;
     bp_train_result r;
-    CHECK_OK(bp_train(net, &X[0][0], &T[0][0], N, &o, &r));
+    CHECK_OK(bp_train(net, &TRAIN, &o, &r));
     double loss, acc;
-    CHECK_OK(bp_net_evaluate(net, &VX[0][0], &VT[0][0], N_VAL, &loss, &acc));
+    CHECK_OK(bp_net_evaluate(net, &VAL, &loss, &acc));
     CHECK(acc >= 0.9, "validation accuracy %.3f >= 0.9 (loss %.4f)", acc, loss);
     CHECK(r.epochs_run == 30 && epochs_seen == 30,
           "30 epochs run and reported (%d, %d)", r.epochs_run, epochs_seen);
@@ -103,7 +103,7 @@ static void test_learns(void)
     bp_net_forward(net, &VX[0][0], N_VAL);
     bp_net_loss(net, &VT[0][0], &whole);
     bp_net_reserve(net, 7);
-    CHECK_OK(bp_net_evaluate(net, &VX[0][0], &VT[0][0], N_VAL, &loss, NULL));
+    CHECK_OK(bp_net_evaluate(net, &VAL, &loss, NULL));
     CHECK_CLOSE(loss, whole, 1e-6, "evaluate in chunks of 7");
     bp_net_free(net);
 }
@@ -116,28 +116,38 @@ static void test_resume(void)
     o.epochs = 6;
     o.batch = 20;
     o.seed = 99;
-    CHECK_OK(bp_train(a, &X[0][0], &T[0][0], N, &o, NULL));
-    CHECK_OK(bp_train(b, &X[0][0], &T[0][0], N, &o, NULL));
+    CHECK_OK(bp_train(a, &TRAIN, &o, NULL));
+    CHECK_OK(bp_train(b, &TRAIN, &o, NULL));
     CHECK(same_params(a, b), "two runs with one seed are identical");
 
-    /* 3 epochs, a copy (as a checkpoint would hold), then 3 more */
+    /* 3 epochs, the state and a copy of the network (as a checkpoint
+     * holds them), then 3 more on the copy */
     bp_net_free(b);
     b = make_net(NULL);
-    o.epochs = 3;
-    CHECK_OK(bp_train(b, &X[0][0], &T[0][0], N, &o, NULL));
+    bp_trainer *tr = NULL;
+    bp_train_state st;
+    CHECK_OK(bp_trainer_create(&tr, b, &TRAIN, &o, NULL));
+    for (int e = 0; tr && e < 3; e++)
+        bp_trainer_epoch(tr, NULL);
+    bp_trainer_get_state(tr, &st);
+    bp_trainer_free(tr);
+    CHECK(st.epoch == 3 && st.batch_done == 0 && st.epochs == 6 &&
+              st.seed == 99 && st.batch == 20,
+          "the state after 3 epochs (epoch %d, batch %d)", st.epoch,
+          st.batch_done);
     CHECK_OK(bp_net_clone(b, &c));
-    o.epochs = 6;
-    o.start_epoch = 3;
+    CHECK_OK(bp_trainer_create(&tr, c, &TRAIN, &o, NULL));
+    CHECK_OK(bp_trainer_set_state(tr, &st, NULL));
     bp_train_result r;
-    CHECK_OK(bp_train(c, &X[0][0], &T[0][0], N, &o, &r));
+    CHECK_OK(bp_trainer_run(tr, &r));
+    bp_trainer_free(tr);
     CHECK(r.epochs_run == 6, "resumed run ends at epoch %d", r.epochs_run);
     CHECK(same_params(a, c), "3 + 3 resumed epochs == 6 epochs, bit for bit");
 
     bp_net_free(b);
     b = make_net(NULL);
-    o.start_epoch = 0;
     o.seed = 100;
-    CHECK_OK(bp_train(b, &X[0][0], &T[0][0], N, &o, NULL));
+    CHECK_OK(bp_train(b, &TRAIN, &o, NULL));
     CHECK(!same_params(a, b), "another seed shuffles differently");
     bp_net_free(a);
     bp_net_free(b);
@@ -161,25 +171,129 @@ static void test_resume_mid_epoch(void)
     o.epochs = 3;
     o.batch = 20;
     bp_train_result ra, rb;
-    CHECK_OK(bp_train(a, &X[0][0], &T[0][0], N, &o, &ra));
+    CHECK_OK(bp_train(a, &TRAIN, &o, &ra));
     stop_at = 5;
     o.on_batch = stop_after;
-    CHECK_OK(bp_train(b, &X[0][0], &T[0][0], N, &o, &rb));
+    bp_trainer *tr = NULL;
+    CHECK_OK(bp_trainer_create(&tr, b, &TRAIN, &o, NULL));
+    CHECK_OK(bp_trainer_run(tr, &rb));
     CHECK(rb.stopped_by_callback && rb.stopped_batch == 5 && rb.epochs_run == 1,
           "stopped in epoch 2 after batch %d (epochs done %d)",
           rb.stopped_batch, rb.epochs_run);
+    bp_train_state st;
+    bp_trainer_get_state(tr, &st);
+    bp_trainer_free(tr);
+    CHECK(st.epoch == 1 && st.batch_done == 5 &&
+              st.loss_sum == stopped_at.loss_sum &&
+              st.correct == stopped_at.correct,
+          "the state holds the position and the epoch's sums so far");
     o.on_batch = NULL;
-    o.start_epoch = rb.epochs_run;
-    o.start_batch = rb.stopped_batch;
-    o.start_loss_sum = stopped_at.loss_sum;
-    o.start_correct = stopped_at.correct;
-    CHECK_OK(bp_train(b, &X[0][0], &T[0][0], N, &o, &rb));
+    CHECK_OK(bp_trainer_create(&tr, b, &TRAIN, &o, NULL));
+    CHECK_OK(bp_trainer_set_state(tr, &st, NULL));
+    CHECK_OK(bp_trainer_run(tr, &rb));
     CHECK(same_params(a, b), "stopped mid-epoch and resumed == uninterrupted");
     CHECK(ra.last_train_loss == rb.last_train_loss,
           "the last epoch's loss is whole (%.9g, %.9g)", ra.last_train_loss,
           rb.last_train_loss);
-    o.start_batch = 12; /* an epoch of 240 / 20 has 12 batches */
-    CHECK_STATUS(bp_train(b, &X[0][0], &T[0][0], N, &o, NULL), BP_ERR_SIZE);
+    st.batch_done = 12; /* an epoch of 240 / 20 has 12 batches */
+    CHECK_STATUS(bp_trainer_set_state(tr, &st, NULL), BP_ERR_SIZE);
+    CHECK(strstr(bp_trainer_errmsg(tr), "12") != NULL,
+          "the message says why: '%s'", bp_trainer_errmsg(tr));
+    bp_trainer_free(tr);
+    bp_net_free(a);
+    bp_net_free(b);
+}
+
+/* The step-level calls: a step reports its batch, the last step of an
+ * epoch its epoch too; an epoch call finishes the epoch a step began;
+ * a finished trainer refuses another step. Steps equal bp_train. */
+static void test_steps(void)
+{
+    printf("the trainer step by step\n");
+    bp_net *a = make_net(NULL), *b = make_net(NULL);
+    bp_train_opts o = bp_train_defaults();
+    o.epochs = 2;
+    o.batch = 50; /* 240 = 4 x 50 + 40 */
+    o.val = &VAL;
+    CHECK_OK(bp_train(a, &TRAIN, &o, NULL));
+    bp_trainer *tr = NULL;
+    CHECK_OK(bp_trainer_create(&tr, b, &TRAIN, &o, NULL));
+    if (!tr)
+        return;
+    bp_batch_report br;
+    bp_epoch_report er = {0};
+    CHECK_OK(bp_trainer_step(tr, &br, &er));
+    CHECK(br.epoch == 1 && br.done == 1 && br.total == 5 && br.samples == 50 &&
+              er.epoch == 0,
+          "batch 1 of 5 of epoch 1, 50 samples, no epoch report yet");
+    CHECK(br.loss > 0 && fabs(br.loss * 50 - br.loss_sum) < 1e-9,
+          "the batch's mean loss %.6f", br.loss);
+    CHECK_OK(bp_trainer_epoch(tr, &er));
+    CHECK(er.epoch == 1 && er.epochs == 2 && isfinite(er.val_loss) &&
+              er.best_epoch == 1 && er.improved,
+          "the epoch call finished epoch %d (val loss %.4f)", er.epoch,
+          er.val_loss);
+    for (int i = 0; i < 4; i++)
+        CHECK_OK(bp_trainer_step(tr, &br, NULL));
+    CHECK(br.epoch == 2 && br.done == 4 && !bp_trainer_finished(tr),
+          "4 steps into epoch 2, not finished");
+    CHECK_OK(bp_trainer_step(tr, &br, &er));
+    CHECK(br.done == 5 && br.samples == N && er.epoch == 2 &&
+              bp_trainer_finished(tr),
+          "the fifth step closes epoch 2 and the run");
+    CHECK_STATUS(bp_trainer_step(tr, &br, NULL), BP_ERR_STATE);
+    CHECK(strstr(bp_trainer_errmsg(tr), "finished") != NULL, "'%s'",
+          bp_trainer_errmsg(tr));
+    CHECK(same_params(a, b), "steps and epochs == bp_train, bit for bit");
+    double l1, l2, acc;
+    CHECK_OK(bp_trainer_evaluate(tr, NULL, &l1, &acc));
+    CHECK_OK(bp_net_evaluate(b, &VAL, &l2, NULL));
+    CHECK(l1 == l2 && l1 == er.val_loss, "evaluate: the validation set "
+          "(%.6f)", l1);
+    bp_trainer_free(tr);
+    bp_net_free(a);
+    bp_net_free(b);
+}
+
+/* Classes given as labels train exactly like their one-hot rows. */
+static void test_labels(void)
+{
+    printf("class labels == one-hot targets\n");
+    static int32_t lab[N], vlab[N_VAL];
+    for (int i = 0; i < N; i++)
+        lab[i] = i % K; /* make_blobs: sample i is of class i mod K */
+    for (int i = 0; i < N_VAL; i++)
+        vlab[i] = i % K;
+    const bp_data tl = {N, D, K, &X[0][0], NULL, lab};
+    const bp_data vl = {N_VAL, D, K, &VX[0][0], NULL, vlab};
+    bp_net *a = make_net(NULL), *b = make_net(NULL);
+    bp_train_opts o = bp_train_defaults();
+    o.epochs = 3;
+    o.batch = 16;
+    o.val = &VAL;
+    bp_train_result ra, rb;
+    CHECK_OK(bp_train(a, &TRAIN, &o, &ra));
+    o.val = &vl;
+    CHECK_OK(bp_train(b, &tl, &o, &rb));
+    CHECK(same_params(a, b) && ra.best_val_loss == rb.best_val_loss,
+          "weights and validation loss identical (%.6f, %.6f)",
+          ra.best_val_loss, rb.best_val_loss);
+    double la, lb, aa, ab;
+    bp_net_reserve(b, 7); /* labels expanded in chunks */
+    CHECK_OK(bp_net_evaluate(a, &VAL, &la, &aa));
+    CHECK_OK(bp_net_evaluate(b, &vl, &lb, &ab));
+    CHECK_CLOSE(lb, la, 1e-6, "evaluate on labels in chunks of 7");
+    CHECK(aa == ab, "accuracy %.4f == %.4f", aa, ab);
+    vlab[3] = K;
+    CHECK_STATUS(bp_net_evaluate(b, &vl, &lb, NULL), BP_ERR_ARG);
+    CHECK(strstr(bp_net_errmsg(b), "sample 4") != NULL,
+          "a label out of range is named: '%s'", bp_net_errmsg(b));
+    lab[7] = -1;
+    bp_error err;
+    bp_trainer *tr = NULL;
+    CHECK_STATUS(bp_trainer_create(&tr, b, &tl, &o, &err), BP_ERR_ARG);
+    CHECK(tr == NULL && strstr(err.msg, "sample 8") != NULL, "'%s'",
+          err.msg);
     bp_net_free(a);
     bp_net_free(b);
 }
@@ -197,23 +311,37 @@ static void test_patience(void)
     bp_train_opts o = bp_train_defaults();
     o.epochs = 50;
     o.batch = 16;
-    o.val_x = &VX[0][0];
-    o.val_t = &bad_t[0][0];
-    o.n_val = N_VAL;
+    const bp_data bad_val = {N_VAL, D, K, &VX[0][0], &bad_t[0][0], NULL};
+    o.val = &bad_val;
     o.patience = 3;
     bp_train_result r;
-    CHECK_OK(bp_train(a, &X[0][0], &T[0][0], N, &o, &r));
+    CHECK_OK(bp_train(a, &TRAIN, &o, &r));
     CHECK(r.stopped_early && r.epochs_run == r.best_epoch + 3,
           "stopped after 3 epochs without improvement (best %d, ran %d)",
           r.best_epoch, r.epochs_run);
     o.epochs = r.best_epoch;
     o.patience = 0;
-    CHECK_OK(bp_train(b, &X[0][0], &T[0][0], N, &o, NULL));
+    CHECK_OK(bp_train(b, &TRAIN, &o, NULL));
     CHECK(same_params(a, b), "the weights are those of the best epoch (%d)",
           r.best_epoch);
-    o.n_val = 0;
+    /* a minimum improvement larger than any: only the first epoch counts
+     * as a best, whatever the validation loss does after it */
+    bp_net_free(a);
+    a = make_net(NULL);
+    o.val = &VAL;
+    o.epochs = 50;
+    o.patience = 4;
+    o.min_delta = 1e9;
+    CHECK_OK(bp_train(a, &TRAIN, &o, &r));
+    CHECK(r.stopped_early && r.best_epoch == 1 && r.epochs_run == 5,
+          "min_delta: best epoch %d, stopped after %d", r.best_epoch,
+          r.epochs_run);
+    o.min_delta = -1;
+    CHECK_STATUS(bp_train(b, &TRAIN, &o, NULL), BP_ERR_ARG);
+    o.min_delta = 0;
+    o.val = NULL;
     o.patience = 2;
-    CHECK_STATUS(bp_train(b, &X[0][0], &T[0][0], N, &o, NULL), BP_ERR_ARG);
+    CHECK_STATUS(bp_train(b, &TRAIN, &o, NULL), BP_ERR_ARG);
     bp_net_free(a);
     bp_net_free(b);
 }
@@ -320,7 +448,8 @@ static void test_update_overflow(void)
     opt.batch = 1;
     opt.shuffle = 0;
     bp_train_result r;
-    bp_status st = bp_train(net, x, t, 2, &opt, &r);
+    const bp_data two = {2, 1, 1, x, t, NULL};
+    bp_status st = bp_train(net, &two, &opt, &r);
     CHECK_STATUS(st, BP_ERR_NONFINITE);
     CHECK(r.fault_epoch == 1 && r.fault_batch == 1,
           "stopped at epoch %d, batch %d (want 1, 1)", r.fault_epoch,
@@ -346,7 +475,8 @@ static void test_divergence(void)
     t.epochs = 20;
     t.batch = 8;
     bp_train_result r;
-    bp_status st = bp_train(net, &X[0][0], &y[0][0], N, &t, &r);
+    const bp_data reg = {N, D, 1, &X[0][0], &y[0][0], NULL};
+    bp_status st = bp_train(net, &reg, &t, &r);
     CHECK_STATUS(st, BP_ERR_NONFINITE);
     CHECK(r.fault_epoch >= 1 && r.fault_batch >= 1,
           "fault at epoch %d, batch %d", r.fault_epoch, r.fault_batch);
@@ -368,7 +498,7 @@ static void test_divergence(void)
     size_t np = bp_net_n_params(net);
     bp_real *before = malloc(np * sizeof *before);
     memcpy(before, bp_net_params(net), np * sizeof *before);
-    CHECK_OK(bp_train(net, &X[0][0], &y[0][0], N, &t, &r));
+    CHECK_OK(bp_train(net, &reg, &t, &r));
     double sq = 0;
     for (size_t i = 0; i < np; i++) {
         double d = bp_net_params(net)[i] - before[i];
@@ -394,11 +524,9 @@ static void test_allocations(void)
         bp_train_opts o = bp_train_defaults();
         o.epochs = k ? 20 : 1;
         o.batch = 16;
-        o.val_x = &VX[0][0];
-        o.val_t = &VT[0][0];
-        o.n_val = N_VAL;
+        o.val = &VAL;
         o.patience = 100;
-        bp_train(net, &X[0][0], &T[0][0], N, &o, NULL);
+        bp_train(net, &TRAIN, &o, NULL);
         per_run[k] = c.allocs - before;
         bp_net_free(net);
     }
@@ -411,31 +539,64 @@ static void test_bad_input(void)
     printf("bad arguments\n");
     bp_net *net = make_net(NULL);
     bp_train_opts o = bp_train_defaults();
-    CHECK_STATUS(bp_train(NULL, &X[0][0], &T[0][0], N, &o, NULL), BP_ERR_NULL);
-    CHECK_STATUS(bp_train(net, NULL, &T[0][0], N, &o, NULL), BP_ERR_NULL);
-    CHECK_STATUS(bp_train(net, &X[0][0], &T[0][0], 0, &o, NULL), BP_ERR_SIZE);
+    bp_data d = TRAIN;
+    CHECK_STATUS(bp_train(NULL, &TRAIN, &o, NULL), BP_ERR_NULL);
+    CHECK_STATUS(bp_train(net, NULL, &o, NULL), BP_ERR_NULL);
+    d.x = NULL;
+    CHECK_STATUS(bp_train(net, &d, &o, NULL), BP_ERR_NULL);
+    d = TRAIN;
+    d.label = (const int32_t *)&d; /* both t and label */
+    CHECK_STATUS(bp_train(net, &d, &o, NULL), BP_ERR_NULL);
+    d = TRAIN;
+    d.n = 0;
+    CHECK_STATUS(bp_train(net, &d, &o, NULL), BP_ERR_SIZE);
+    d = TRAIN;
+    d.n_out = 2;
+    CHECK_STATUS(bp_train(net, &d, &o, NULL), BP_ERR_SIZE);
+    CHECK(strstr(bp_net_errmsg(net), "2 outputs") != NULL, "'%s'",
+          bp_net_errmsg(net));
     o.batch = 0;
-    CHECK_STATUS(bp_train(net, &X[0][0], &T[0][0], N, &o, NULL), BP_ERR_SIZE);
+    CHECK_STATUS(bp_train(net, &TRAIN, &o, NULL), BP_ERR_SIZE);
     o = bp_train_defaults();
     o.epochs = -1;
-    CHECK_STATUS(bp_train(net, &X[0][0], &T[0][0], N, &o, NULL), BP_ERR_SIZE);
+    CHECK_STATUS(bp_train(net, &TRAIN, &o, NULL), BP_ERR_SIZE);
     o = bp_train_defaults();
-    o.n_val = 5;
-    CHECK_STATUS(bp_train(net, &X[0][0], &T[0][0], N, &o, NULL), BP_ERR_ARG);
+    d = VAL;
+    d.n_in = 5;
+    o.val = &d;
+    CHECK_STATUS(bp_train(net, &TRAIN, &o, NULL), BP_ERR_SIZE);
+    o = bp_train_defaults();
+    o.order = BP_ORDER_SEEDS;
+    o.clip = 1;
+    CHECK_STATUS(bp_train(net, &TRAIN, &o, NULL), BP_ERR_ARG);
+    CHECK(strstr(bp_net_errmsg(net), "layer-wise") != NULL, "'%s'",
+          bp_net_errmsg(net));
     o = bp_train_defaults();
     o.epochs = 0;
     bp_train_result r;
-    CHECK_OK(bp_train(net, &X[0][0], &T[0][0], N, &o, &r));
+    CHECK_OK(bp_train(net, &TRAIN, &o, &r));
     CHECK(r.epochs_run == 0, "zero epochs is a no-op");
     o = bp_train_defaults();
     o.batch = 10 * N; /* larger than the data: one batch of everything */
     o.epochs = 1;
-    CHECK_OK(bp_train(net, &X[0][0], &T[0][0], N, &o, &r));
+    CHECK_OK(bp_train(net, &TRAIN, &o, &r));
     static bp_real nan_x[N][D];
     memcpy(nan_x, X, sizeof nan_x);
     nan_x[17][1] = NAN;
-    CHECK_STATUS(bp_train(net, &nan_x[0][0], &T[0][0], N, &o, NULL),
-                 BP_ERR_NONFINITE);
+    d = TRAIN;
+    d.x = &nan_x[0][0];
+    CHECK_STATUS(bp_train(net, &d, &o, NULL), BP_ERR_NONFINITE);
+    bp_trainer *tr = NULL;
+    CHECK_OK(bp_trainer_create(&tr, net, &TRAIN, &o, NULL));
+    bp_train_state st;
+    bp_trainer_get_state(tr, &st);
+    st.best_epoch = 3; /* after the epoch: impossible */
+    CHECK_STATUS(bp_trainer_set_state(tr, &st, NULL), BP_ERR_ARG);
+    CHECK_STATUS(bp_trainer_set_state(tr, NULL, NULL), BP_ERR_NULL);
+    CHECK_STATUS(bp_trainer_step(NULL, NULL, NULL), BP_ERR_NULL);
+    CHECK_STATUS(bp_trainer_evaluate(tr, NULL, NULL, NULL), BP_ERR_STATE);
+    bp_trainer_free(tr);
+    bp_trainer_free(NULL);
     bp_net_free(net);
 }
 
@@ -446,6 +607,8 @@ int main(void)
     test_learns();
     test_resume();
     test_resume_mid_epoch();
+    test_steps();
+    test_labels();
     test_patience();
     test_divergence();
     test_update_overflow();

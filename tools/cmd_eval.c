@@ -199,7 +199,8 @@ static int measure(bp_model *m, const bp_data *d, bp_real *out, double *loss)
         return -1;
     bp_scaler_apply(ts, t, d->n);
     double acc;
-    int rc = bp_net_evaluate(m->net, d->x, t, (int)d->n, loss, &acc) ||
+    const bp_data scaled = {d->n, d->n_in, d->n_out, d->x, t, NULL};
+    int rc = bp_net_evaluate(m->net, &scaled, loss, &acc) ||
              bp_net_predict(m->net, d->x, (int)d->n, out) ? -1 : 0;
     bp_scaler_invert(ts, out, d->n);
     free(t);

@@ -46,10 +46,8 @@ static void quant_report(const bp_model *m, const char *data)
         return;
     }
     const bp_data d = bp_dataset_data(ds);
-    bp_real *t = cli_dense_targets(&d);
     bp_net *q;
-    if (!t || bp_net_clone(m->net, &q)) {
-        free(t);
+    if (bp_net_clone(m->net, &q)) {
         bp_dataset_free(ds);
         return;
     }
@@ -67,8 +65,8 @@ static void quant_report(const bp_model *m, const char *data)
     double l0, a0, l1, a1;
     bp_net_reserve(m->net, 256);
     bp_net_reserve(q, 256);
-    if (!bp_net_evaluate(m->net, d.x, t, (int)d.n, &l0, &a0) &&
-        !bp_net_evaluate(q, d.x, t, (int)d.n, &l1, &a1)) {
+    if (!bp_net_evaluate(m->net, &d, &l0, &a0) &&
+        !bp_net_evaluate(q, &d, &l1, &a1)) {
         printf("int8 on %s: loss %.6f -> %.6f", data, l0, l1);
         if (isfinite(a0))
             printf(", accuracy %.2f%% -> %.2f%% (%+.2f points)", 100 * a0,
@@ -76,7 +74,6 @@ static void quant_report(const bp_model *m, const char *data)
         printf("\n");
     }
     bp_net_free(q);
-    free(t);
     bp_dataset_free(ds);
 }
 

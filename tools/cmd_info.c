@@ -223,11 +223,12 @@ int cmd_info(int argc, char **argv)
     info_data(m);
     if (m->has_train_state)
         printf("checkpoint epoch %d of %d%s, best epoch %d (validation loss "
-               "%.6g), optimizer %s, seed %llu\n", m->epoch, m->epochs,
-               m->batch_done ? " and part of the next" : "",
-               m->best_epoch, m->best_val_loss,
+               "%.6g), optimizer %s, seed %llu\n", m->train.epoch,
+               m->train.epochs,
+               m->train.batch_done ? " and part of the next" : "",
+               m->train.best_epoch, m->train.best_val_loss,
                bp_optim_name(bp_net_get_optim(m->net).kind),
-               (unsigned long long)m->seed);
+               (unsigned long long)m->train.seed);
     info_export(m->net);
     printf("precision  %s\n", bp_real_size() == 8 ? "double" : "float32");
     info_kernel(m->net);

@@ -414,15 +414,13 @@ static int set_optim(const args *a, bp_net *net)
 typedef struct {
     const args *a;
     bp_model *model;
+    bp_trainer *tr;
     progress prog;
     FILE *log;
     bp_epoch_report *history;
     int n_history, cap_history;
-    int epochs;             /* planned */
     int rank, size;         /* MPI; 0 and 1 without */
     long steps;
-    int best_epoch;         /* as of the last epoch, for checkpoints */
-    double best_val_loss;
     int failed; /* a checkpoint or log could not be written */
 } run_state;
 
@@ -434,24 +432,14 @@ static void json_num(FILE *f, const char *key, double v)
         fprintf(f, ",\"%s\":null", key);
 }
 
-/* Write a checkpoint at the given position: epochs done, and batches of
- * the next one (0 at an epoch's end). */
-static int save_checkpoint(run_state *s, int epoch, int epochs,
-                           const bp_batch_report *mid, int best_epoch,
-                           double best_val_loss)
+/* Write a checkpoint of where the trainer is. */
+static int save_checkpoint(run_state *s)
 {
     bp_error err;
-    bp_model *m = s->model;
     if (s->rank != 0)
         return 0; /* rank 0 writes for everyone */
-    m->epoch = epoch;
-    m->epochs = epochs;
-    m->batch_done = mid ? mid->done : 0;
-    m->batch_loss_sum = mid ? mid->loss_sum : 0;
-    m->batch_correct = mid ? mid->correct : 0;
-    m->best_epoch = best_epoch;
-    m->best_val_loss = best_val_loss;
-    if (bp_model_save(m, s->a->checkpoint, BP_FORMAT_BINARY, 1, &err)) {
+    if (bp_model_checkpoint(s->model, s->tr, &err) ||
+        bp_model_save(s->model, s->a->checkpoint, BP_FORMAT_BINARY, 1, &err)) {
         fprintf(stderr, "backprop train: checkpoint: %s\n", err.msg);
         s->failed = 1;
         if (s->size > 1)
@@ -484,8 +472,7 @@ static int on_batch(void *ctx, const bp_batch_report *r)
     const int stop = interrupted != 0;
     if (s->a->checkpoint && r->done < r->total &&
         ((every && r->done % every == 0) || stop)) {
-        if (save_checkpoint(s, r->epoch - 1, s->epochs, r, s->best_epoch,
-                            s->best_val_loss))
+        if (save_checkpoint(s))
             return 1;
         if (stop)
             fprintf(stderr, "\nbackprop train: interrupted in epoch %d after "
@@ -527,11 +514,8 @@ static int on_epoch(void *ctx, const bp_epoch_report *r)
             return 1;
         }
     }
-    s->best_epoch = r->best_epoch;
-    s->best_val_loss = r->best_val_loss;
     if (s->a->checkpoint && (r->epoch % s->a->ckpt_every == 0 || interrupted) &&
-        save_checkpoint(s, r->epoch, r->epochs, NULL, r->best_epoch,
-                        r->best_val_loss))
+        save_checkpoint(s))
         return 1;
     if (interrupted) {
         fprintf(stderr, "backprop train: interrupted after epoch %d\n", r->epoch);
@@ -610,7 +594,6 @@ int cmd_train(int argc, char **argv)
         cli_choice("train", "--header", a.header, &dopt.header))
         return CLI_USAGE;
     bp_dataset *train = NULL, *val = NULL;
-    bp_real *train_t = NULL, *val_t = NULL; /* dense targets for bp_train */
     bp_model *model = NULL;
     run_state s;
     memset(&s, 0, sizeof s);
@@ -661,8 +644,8 @@ int cmd_train(int argc, char **argv)
             goto out;
         }
         if (a.epochs < 0)
-            a.epochs = model->epochs;
-        a.seed = model->seed;
+            a.epochs = model->train.epochs;
+        a.seed = model->train.seed;
     } else {
         int bad_input;
         bp_net *net = build_net(&a, &td, bp_dataset_n_classes(train),
@@ -686,18 +669,17 @@ int cmd_train(int argc, char **argv)
             fprintf(stderr, "backprop train: %s\n", err.msg);
             goto out;
         }
-        model->seed = a.seed;
     }
     /* the recipe: what was given, else the checkpoint's, else defaults */
     if (a.resume) {
         if (a.batch < 0)
-            a.batch = model->batch;
+            a.batch = model->train.batch;
         if (a.patience < 0)
-            a.patience = model->patience;
+            a.patience = model->train.patience;
         if (a.clip < 0)
-            a.clip = model->clip;
+            a.clip = model->train.clip;
         if (!a.order)
-            order = model->order;
+            order = model->train.order;
         if (a.val_split < 0)
             a.val_split = model->val_split;
     }
@@ -713,10 +695,6 @@ int cmd_train(int argc, char **argv)
         a.val_split = 0;
     if (a.val_split < 0)
         a.val_split = td.n >= 50 && !bp_dataset_is_mapped(train) ? 0.1 : 0;
-    model->batch = a.batch;
-    model->order = order;
-    model->patience = a.patience;
-    model->clip = a.clip;
     model->val_split = a.val_split;
 
     /* validation: the test set, or a held-out part of the training data
@@ -770,12 +748,6 @@ int cmd_train(int argc, char **argv)
     }
     td = bp_dataset_data(train);
     const bp_data vd = bp_dataset_data(val);
-    /* bp_train takes dense targets: class indices expanded once */
-    if (!(train_t = cli_dense_targets(&td)) ||
-        (val && !(val_t = cli_dense_targets(&vd)))) {
-        fprintf(stderr, "backprop train: out of memory for the targets\n");
-        goto out;
-    }
 
     if (!a.quiet)
         fprintf(stderr, "training on %d samples (%d inputs, %d %s), "
@@ -837,9 +809,8 @@ int cmd_train(int argc, char **argv)
     o.batch = a.batch;
     o.order = order;
     o.seed = a.seed;
-    o.val_x = vd.x;
-    o.val_t = val_t;
-    o.n_val = (int)vd.n;
+    if (val)
+        o.val = &vd;
     o.patience = a.patience;
     o.clip = a.clip;
     if (bp_dataset_is_mapped(train)) /* read it in blocks of about 4 MB */
@@ -856,25 +827,25 @@ int cmd_train(int argc, char **argv)
             fprintf(stderr, "data parallel: %d ranks, global batch %d\n",
                     s.size, a.batch);
     }
-    if (model->has_train_state) {
-        o.start_epoch = model->epoch;
-        o.start_batch = model->batch_done;
-        o.start_loss_sum = model->batch_loss_sum;
-        o.start_correct = model->batch_correct;
-        o.best_epoch = model->best_epoch;
-        o.best_val_loss = model->best_val_loss;
-    }
-    s.epochs = a.epochs;
-    s.best_epoch = o.best_epoch;
-    s.best_val_loss = o.best_val_loss;
-    model->has_train_state = 1; /* checkpoints written from now on */
     bp_train_result res;
+    bp_status st = bp_trainer_create(&s.tr, model->net, &td, &o, &err);
+    if (!st && model->has_train_state &&
+        bp_trainer_set_state(s.tr, &model->train, model->best_params)) {
+        fprintf(stderr, "backprop train: %s: %s\n", a.resume,
+                bp_trainer_errmsg(s.tr));
+        goto out;
+    }
+    if (st) {
+        fprintf(stderr, "backprop train: %s\n", err.msg);
+        goto out;
+    }
+    model->has_train_state = 1; /* checkpoints written from now on */
     interrupted = 0;
     void (*old)(int) = signal(SIGINT, on_sigint);
-    bp_status st = bp_train(model->net, td.x, train_t, (int)td.n, &o, &res);
+    st = bp_trainer_run(s.tr, &res);
     signal(SIGINT, old);
     if (st) {
-        fprintf(stderr, "backprop train: %s\n", bp_net_errmsg(model->net));
+        fprintf(stderr, "backprop train: %s\n", bp_trainer_errmsg(s.tr));
         if (a.checkpoint)
             fprintf(stderr, "backprop train: the last checkpoint, %s, is "
                     "intact\n", a.checkpoint);
@@ -910,9 +881,8 @@ out:
         rc = CLI_ERR;
     }
     free(s.history);
+    bp_trainer_free(s.tr);
     bp_model_free(model);
-    free(train_t);
-    free(val_t);
     bp_dataset_free(train);
     bp_dataset_free(val);
     return rc;

@@ -10,9 +10,10 @@
  *   opt_a, opt_b [n_params]   optimizer state (velocity; Adam m and v;
  *                       RPROP previous gradient and step), allocated once
  *   ws (workspace, per reserved batch size max_batch):
- *     x     [max_batch][n_in]         copy of the input
+ *     x     [max_batch][n_in]         the batch's inputs
  *     per layer z, a, delta [max_batch][n_out]
- *     scratch [max_batch][widest]     softmax Jacobian products etc.
+ *     t     [max_batch][n_out]        targets the trainer gathers (one-hot
+ *                                     rows made from class labels)
  */
 #ifndef BP_INTERNAL_H
 #define BP_INTERNAL_H
@@ -60,7 +61,10 @@ struct bp_net {
     int max_batch;
     bp_real *ws;      /* one block for x, z, a, delta of every layer */
     bp_real *x;       /* [max_batch][n_in] */
+    bp_real *t;       /* [max_batch][n_out of the last layer] */
     int batch;        /* rows of the last forward phase; 0 before any */
+    int small;        /* at most 8 layers, each under 16 inputs: a
+                         per-sample step may take the lean path (phases.c) */
     int have_delta;   /* a backward phase ran on the current forward */
     int update_nonfinite; /* the last update wrote a NaN or Inf weight */
 
@@ -95,9 +99,30 @@ static inline bp_status bp__ok(bp_net *net)
     return BP_OK;
 }
 
-/* The forward phase of the n samples already in net->x, which the caller
- * filled and checked (phases.c; bp_train gathers its batches there). */
-void bp__forward_x(bp_net *net, int n);
+/* ---- the one step path (phases.c), for the trainer ----
+ * The trainer gathers a batch into net->x and net->t itself, having
+ * checked the whole data set once, then runs the step in three parts so
+ * that it can act between the backward phase and the update (sum
+ * gradients across processes, clip them). A step of one sample through a
+ * small network takes the lean specialisation of each part. */
+
+/* The forward phase of the n samples in net->x. */
+void bp__step_forward(bp_net *net, int n);
+/* The backward phase against t[batch][n_out]; with the layer-wise order
+ * it also updates each layer (and then no bp__step_update follows). */
+bp_status bp__step_backward(bp_net *net, const bp_real *t, bp_order order,
+                            double *loss);
+/* The standard order's update from net->grads, unless a gradient is NaN
+ * or Inf. */
+bp_status bp__step_update(bp_net *net);
+
+/* ---- metrics (evaluate.c) ---- */
+
+/* 1 for the classification losses (CE, BCE), whose accuracy is counted. */
+int bp__is_classifier(const bp_net *net);
+/* Samples of the last forward phase's first n classified right against
+ * t[n][n_out] (CE: argmax; BCE: every output on t's side of 0.5). */
+int bp__count_correct(const bp_net *net, const bp_real *t, int n);
 
 /* ---- activations (act.c) ---- */
 
@@ -154,10 +179,9 @@ static inline bp_real bp__sigmoid(bp_real z)
 /* ---- optimizer (optim.c) ---- */
 
 bp_status bp__optim_check(const bp_optim *o, char *msg, size_t len);
-/* Apply one step of the net's optimizer to params[off..off+count) with
- * the gradients at the same place; step t >= 1 (Adam's bias correction). */
-/* One optimizer step on params[off..off+count); returns non-zero if a
- * weight it wrote is NaN or Inf. */
+/* One step of the net's optimizer on params[off..off+count) with the
+ * gradients at the same place; step t >= 1 (Adam's bias correction).
+ * Returns non-zero if a weight it wrote is NaN or Inf. */
 int bp__optim_apply(bp_net *net, size_t off, size_t count, long t);
 
 /* ---- the library's own logarithm (rng.c), for portable normals ---- */

@@ -130,6 +130,9 @@ bp_status bp_net_create(bp_net **out, int n_in, int n_layers,
             net->max_widest = ly->n_out;
         below = ly->n_out;
     }
+    net->small = n_layers <= 8;
+    for (int l = 0; l < n_layers; l++)
+        net->small &= net->layers[l].n_in < 16;
     net->loss = BP_LOSS_SSE;
     net->reduction = BP_REDUCE_MEAN;
     net->optim = bp_optim_defaults(BP_OPT_SGD);
@@ -205,11 +208,12 @@ bp_status bp_net_reserve(bp_net *net, int max_batch)
     if (max_batch < 1)
         return bp__fail(net, BP_ERR_SIZE, "max_batch: %d is not >= 1",
                         max_batch);
-    /* x, then z, a, delta per layer, then one scratch row block */
+    /* x, then z, a, delta per layer, then the targets */
+    const size_t n_out = (size_t)net->layers[net->n_layers - 1].n_out;
     size_t per_row = (size_t)net->n_in;
     for (int l = 0; l < net->n_layers; l++)
         per_row += 3 * (size_t)net->layers[l].n_out;
-    per_row += (size_t)net->max_widest;
+    per_row += n_out;
     if ((size_t)max_batch > SIZE_MAX / sizeof(bp_real) / per_row)
         return bp__fail(net, BP_ERR_SIZE, "max_batch: %d is too large",
                         max_batch);
@@ -237,6 +241,7 @@ bp_status bp_net_reserve(bp_net *net, int max_batch)
         ly->delta = p + 2 * blk;
         p += 3 * blk;
     }
+    net->t = p;
     net->batch = 0; /* what the old workspace held is gone */
     net->have_delta = 0;
     return bp__ok(net);

@@ -18,8 +18,9 @@ bp_status bp_model_new(bp_model **out, bp_net *net, bp_error *err)
     if (!m)
         return bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
     m->net = net;
-    m->best_val_loss = INFINITY;
-    m->batch = 1;
+    m->train.best_val_loss = INFINITY;
+    m->train.batch = 1;
+    m->train.shuffle = 1;
     *out = m;
     return BP_OK;
 }
@@ -74,11 +75,35 @@ void bp_model_free(bp_model *m)
     if (!m)
         return;
     bp_net_free(m->net);
+    free(m->best_params);
     bp_scaler_free(&m->scaler);
     bp_scaler_free(&m->target_scaler);
     free_names(m->class_names, m->n_classes);
     free_columns(m);
     free(m);
+}
+
+bp_status bp_model_checkpoint(bp_model *m, const bp_trainer *tr,
+                              bp_error *err)
+{
+    if (!m || !m->net || !tr)
+        return bp__fail_err(err, BP_ERR_NULL, "%s is NULL",
+                            tr ? "model" : "trainer");
+    const size_t np = bp_net_n_params(m->net);
+    const bp_real *best = bp_trainer_best_params(tr);
+    if (best && !m->best_params &&
+        !(m->best_params = malloc(np * sizeof(bp_real))))
+        return bp__fail_err(err, BP_ERR_NOMEM, "out of memory for the best "
+                            "weights");
+    if (best) {
+        memcpy(m->best_params, best, np * sizeof(bp_real));
+    } else {
+        free(m->best_params);
+        m->best_params = NULL;
+    }
+    bp_trainer_get_state(tr, &m->train);
+    m->has_train_state = 1;
+    return BP_OK;
 }
 
 bp_status bp_model_set_scalers(bp_model *m, const bp_scaler *inputs,

@@ -11,6 +11,8 @@
  *     "COLS" the training file's target columns (optional)
  *     "OPTM" optimizer and its state (checkpoints)
  *     "TRST" training position      (checkpoints)
+ *     "TREC" the rest of the recipe (checkpoints)
+ *     "BEST" the best epoch's weights (checkpoints with patience)
  *   "CRC " u32 CRC-32 of every byte before this section
  * All integers and floats little-endian. Unknown sections are skipped, so
  * later versions can add some without breaking old readers; every length
@@ -179,21 +181,36 @@ bp_status bp__model_encode_bin(const bp_model *m, int with_state, bp_buf *b,
         put_reals(b, net->opt_b, net->n_params);
         end_section(b, s);
 
+        const bp_train_state *t = &m->train;
         s = begin_section(b, "TRST");
-        put_u32(b, (uint32_t)m->epoch);
-        put_u32(b, (uint32_t)m->epochs);
-        put_u32(b, (uint32_t)m->best_epoch);
-        put_f64(b, m->best_val_loss);
-        put_u64(b, m->seed);
-        put_u32(b, (uint32_t)m->batch);
-        put_u32(b, (uint32_t)m->order);
-        put_u32(b, (uint32_t)m->patience);
-        put_f64(b, m->clip);
+        put_u32(b, (uint32_t)t->epoch);
+        put_u32(b, (uint32_t)t->epochs);
+        put_u32(b, (uint32_t)t->best_epoch);
+        put_f64(b, t->best_val_loss);
+        put_u64(b, t->seed);
+        put_u32(b, (uint32_t)t->batch);
+        put_u32(b, (uint32_t)t->order);
+        put_u32(b, (uint32_t)t->patience);
+        put_f64(b, t->clip);
         put_f64(b, m->val_split);
-        put_u32(b, (uint32_t)m->batch_done);
-        put_f64(b, m->batch_loss_sum);
-        put_u64(b, (uint64_t)m->batch_correct);
+        put_u32(b, (uint32_t)t->batch_done);
+        put_f64(b, t->loss_sum);
+        put_u64(b, (uint64_t)t->correct);
         end_section(b, s);
+
+        s = begin_section(b, "TREC");
+        put_u32(b, (uint32_t)t->shuffle);
+        put_u32(b, (uint32_t)t->shuffle_window);
+        put_f64(b, t->min_delta);
+        end_section(b, s);
+
+        if (m->best_params) {
+            s = begin_section(b, "BEST");
+            put_u32(b, (uint32_t)sizeof(bp_real));
+            put_u64(b, net->n_params);
+            put_reals(b, m->best_params, net->n_params);
+            end_section(b, s);
+        }
     }
     if (!b->oom) {
         uint32_t c = crc32(b->p, b->len);
@@ -484,6 +501,7 @@ static bp_status read_optm(ctx *x, cursor *c, bp_model *m)
 
 static bp_status read_trst(ctx *x, cursor *c, bp_model *m)
 {
+    bp_train_state *t = &m->train;
     uint32_t epoch = get_u32(c), epochs = get_u32(c), best = get_u32(c);
     double best_loss = get_f64(c);
     uint64_t seed = get_u64(c);
@@ -497,26 +515,56 @@ static bp_status read_trst(ctx *x, cursor *c, bp_model *m)
     if (batch_done > (1u << 30) || !(batch_loss >= 0 && batch_loss < 1e300) ||
         batch_correct > (1u << 30))
         return bad(x, "TRST", "batch position impossible");
-    m->batch_done = (int)batch_done;
-    m->batch_loss_sum = batch_loss;
-    m->batch_correct = (long)batch_correct;
     if (epoch > (1u << 30) || epochs > (1u << 30) || best > epoch ||
         isnan(best_loss) || batch < 1 || batch > (1u << 30) || order > 1 ||
         patience > (1u << 30) || !(clip >= 0 && clip <= 1e30) ||
         !(val_split >= 0 && val_split < 1))
         return bad(x, "TRST", "values impossible");
-    m->batch = (int)batch;
-    m->order = (bp_order)order;
-    m->patience = (int)patience;
-    m->clip = clip;
+    t->batch_done = (int)batch_done;
+    t->loss_sum = batch_loss;
+    t->correct = (int64_t)batch_correct;
+    t->batch = (int)batch;
+    t->order = (bp_order)order;
+    t->patience = (int)patience;
+    t->clip = clip;
+    t->epoch = (int)epoch;
+    t->epochs = (int)epochs;
+    t->best_epoch = (int)best;
+    t->best_val_loss = best_loss;
+    t->seed = seed;
     m->val_split = val_split;
     m->has_train_state = 1;
-    m->epoch = (int)epoch;
-    m->epochs = (int)epochs;
-    m->best_epoch = (int)best;
-    m->best_val_loss = best_loss;
-    m->seed = seed;
     return BP_OK;
+}
+
+/* The rest of the recipe (shuffling, min_delta); a checkpoint written
+ * before this section existed lacks it and keeps the defaults. */
+static bp_status read_trec(ctx *x, cursor *c, bp_model *m)
+{
+    bp_train_state *t = &m->train;
+    uint32_t shuffle = get_u32(c), window = get_u32(c);
+    double min_delta = get_f64(c);
+    if (c->bad)
+        return bad(x, "TREC", "truncated");
+    if (shuffle > 1 || window > (1u << 30) ||
+        !(min_delta >= 0 && min_delta <= 1e30))
+        return bad(x, "TREC", "values impossible");
+    t->shuffle = (int)shuffle;
+    t->shuffle_window = (int)window;
+    t->min_delta = min_delta;
+    return BP_OK;
+}
+
+/* The best epoch's weights (checkpoints of a run with patience). */
+static bp_status read_best(ctx *x, cursor *c, bp_model *m)
+{
+    const size_t np = m->net->n_params;
+    if (m->best_params)
+        return bad(x, "BEST", "appears twice");
+    if (!(m->best_params = malloc(np * sizeof(bp_real))))
+        return bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory",
+                            x->name);
+    return read_reals_block(x, c, "BEST", np, m->best_params, 1);
 }
 
 bp_status bp__model_decode_bin(const unsigned char *p, size_t n,
@@ -588,6 +636,10 @@ bp_status bp__model_decode_bin(const unsigned char *p, size_t n,
         } else if (strcmp(tag, "TRST") == 0) {
             st = read_trst(&x, &s, m);
             have_trst = 1;
+        } else if (strcmp(tag, "TREC") == 0) {
+            st = read_trec(&x, &s, m);
+        } else if (strcmp(tag, "BEST") == 0) {
+            st = read_best(&x, &s, m);
         } else if (strcmp(tag, "CRC ") == 0) {
             uint32_t want = get_u32(&s);
             if (s.bad || len != 4)
@@ -604,7 +656,8 @@ bp_status bp__model_decode_bin(const unsigned char *p, size_t n,
             (strcmp(tag, "NET ") == 0 || strcmp(tag, "PARM") == 0 ||
              strcmp(tag, "SCAL") == 0 || strcmp(tag, "CLAS") == 0 ||
              strcmp(tag, "TSCL") == 0 || strcmp(tag, "COLS") == 0 ||
-             strcmp(tag, "OPTM") == 0 || strcmp(tag, "TRST") == 0))
+             strcmp(tag, "OPTM") == 0 || strcmp(tag, "TRST") == 0 ||
+             strcmp(tag, "TREC") == 0 || strcmp(tag, "BEST") == 0))
             st = bp__fail_err(err, BP_ERR_FORMAT, "%s: section '%s' has %zu "
                               "bytes more than it uses", name, tag,
                               s.n - s.at);
