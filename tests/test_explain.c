@@ -2,8 +2,11 @@
  * test_explain.c - what explain prints is the library's own numbers: for
  * random small networks of every activation and loss, each dE/dw and
  * dE/db in its text equals the gradient bp_net_backward computes, to the
- * digits printed; each delta equals the library's delta; and in both
- * forms the math delimiters balance.
+ * digits printed; each delta equals the library's delta and the
+ * product of the factors explain shows for it (dE/dout from the layer
+ * above, dout/dnet from the activation's table entry); each finite
+ * difference of --check (the tables' double-precision functions) agrees
+ * with its gradient; and in both forms the math delimiters balance.
  */
 #include "backprop.h"
 #include "test.h"
@@ -77,6 +80,54 @@ static void neuron_name(int L, int l, int j, char *s, size_t cap)
         snprintf(s, cap, "h%d", j + 1);
     else
         snprintf(s, cap, "h%d.%d", l + 1, j + 1);
+}
+
+/* Explain's own numbers against each other: each "delta = dE/dout *
+ * dout/dnet = g * f = delta" line, f from the activation's derivative in
+ * explain's table and delta from the library's backward phase, agrees
+ * to the digits printed; and each gradient agrees with its finite
+ * difference (computed in double from the tables' functions). *chains
+ * and *fds count the lines checked; returns the lines that disagree. */
+static int check_lines(const char *text, int smooth, int *chains, int *fds)
+{
+    /* the library's delta is computed in bp_real, explain's g * f in
+     * double from printed factors */
+    const double tol = sizeof(bp_real) == 8 ? 1e-7 : 2e-5;
+    const double tol_chain = sizeof(bp_real) == 8 ? 2e-9 : 3e-7;
+    int bad = 0;
+    for (const char *line = text; line && *line;) {
+        const char *eol = strchr(line, '\n');
+        char buf[512];
+        snprintf(buf, sizeof buf, "%.*s", (int)(eol ? eol - line : (long)strlen(line)),
+                 line);
+        double g, f, d;
+        const char *dot = strstr(buf, "/dnet_");
+        const char *eq = dot ? strstr(dot, " = ") : NULL;
+        if (strstr(buf, "delta_") && strstr(buf, " = dE/dout_") && eq &&
+            sscanf(eq, " = %lf * %lf = %lf", &g, &f, &d) == 3) {
+            ++*chains;
+            if (fabs(g * f - d) > tol_chain * (1 + fabs(g) + fabs(f))) {
+                bad++;
+                printf("    %s: g * f = %.9g\n", buf, g * f);
+            }
+        }
+        const char *fd = strstr(buf, "   [finite difference ");
+        /* a kink (ReLU at 0) within the differences' few 1e-4 would
+         * spoil them: only smooth networks are held to their digits */
+        if (smooth && fd && sscanf(fd, "   [finite difference %lf", &f) == 1) {
+            const char *v = fd;
+            while (v > buf && v[-1] != ' ')
+                v--;
+            g = strtod(v, NULL);
+            ++*fds;
+            if (fabs(g - f) > tol * (1 + fabs(f))) {
+                bad++;
+                printf("    %s\n", buf);
+            }
+        }
+        line = eol ? eol + 1 : NULL;
+    }
+    return bad;
 }
 
 static void check_net(int n_in, int L, const int *widths, bp_act hidden,
@@ -156,6 +207,21 @@ static void check_net(int n_in, int L, const int *widths, bp_act hidden,
           n_in, widths[0], L > 1 ? "-" : "", L > 1 ? "..." : "", "",
           bp_act_name(hidden), bp_act_name(out), bp_loss_name(loss),
           checked - wrong);
+    /* the same network with --check: chain-rule lines and finite
+     * differences */
+    free(s.p);
+    memset(&s, 0, sizeof s);
+    o.check = 1;
+    int chains = 0, fds = 0, bad = 0;
+    st = bp_explain(net, x, t, &o, collect, &s, &err);
+    const int smooth = hidden != BP_ACT_RELU && hidden != BP_ACT_LEAKY_RELU;
+    if (!st)
+        bad = check_lines(s.p, smooth, &chains, &fds);
+    CHECK(st == BP_OK && bad == 0 &&
+              fds == (smooth ? (int)bp_net_n_params(net) : 0) &&
+              (chains > 0 || L == 1), /* one layer in closed form: none */
+          "   and %d chain-rule products, %d finite differences agree",
+          chains, fds);
     free(s.p);
     bp_net_free(net);
 }
