@@ -364,87 +364,180 @@ static int parse_order(const char *name, bp_order *order)
     return 0;
 }
 
-/* train_epoch(x, t, epoch, batch, seed, shuffle=True, order="standard",
- * alpha=0) -> (loss, penalty): the mean loss over the epoch's samples
- * (each before its batch's update) and the L2 term's share of it.
- * One epoch of mini-batches over x[n][n_in], t[n][n_out]; epoch (>= 1)
- * and seed fix the shuffled order, so the same call repeats exactly. */
-static PyObject *Net_train_epoch(NetObject *self, PyObject *args, PyObject *kw)
+/* A trainer: the library's bp_trainer over a network and a data set
+ * whose arrays (NumPy's, read in place) it holds for its life. A fit
+ * makes one and runs it epoch by epoch; partial_fit makes one for a
+ * single epoch. */
+typedef struct {
+    PyObject_HEAD
+    NetObject *net;    /* a strong reference */
+    bp_trainer *tr;
+    Py_buffer x, t;    /* held while the trainer reads them */
+    int held;          /* bit 0: x, bit 1: t */
+    l2_ctx l2;
+} TrainerObject;
+
+static PyTypeObject TrainerType;
+
+static void Trainer_dealloc(TrainerObject *self)
 {
-    static char *names[] = {"x", "t", "epoch", "batch", "seed", "shuffle",
-                            "order", "alpha", NULL};
+    bp_trainer_free(self->tr);
+    if (self->held & 1)
+        PyBuffer_Release(&self->x);
+    if (self->held & 2)
+        PyBuffer_Release(&self->t);
+    Py_XDECREF(self->net);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* The targets: a float matrix [n][n_out], or class indices as a 1-D
+ * int32 array (expanded to one-hot rows only batch by batch). */
+static int get_targets(PyObject *obj, int n_out, Py_buffer *view, int *rows,
+                       int *labels)
+{
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT))
+        return -1;
+    const char *f = view->format ? view->format : "B";
+    if (*f == '@' || *f == '=' || *f == '<')
+        f++;
+    *labels = view->ndim == 1 && view->itemsize == 4 &&
+              (strcmp(f, "i") == 0 || strcmp(f, "l") == 0);
+    if (*labels) {
+        if (view->shape[0] > INT_MAX) {
+            PyErr_SetString(PyExc_ValueError, "y: too many samples");
+            PyBuffer_Release(view);
+            return -1;
+        }
+        *rows = (int)view->shape[0];
+        return 0;
+    }
+    PyBuffer_Release(view);
+    return get_matrix(obj, "y", n_out, view, rows);
+}
+
+/* trainer(x, t, batch, seed, shuffle=True, order="standard", alpha=0,
+ * epoch=0) -> Trainer: a trainer of this network on x[n][n_in] and t
+ * (targets [n][n_out] or int32 class indices [n]), at the start of epoch
+ * + 1: the data checked once, here; each epoch's order a function of
+ * (seed, epoch) alone. */
+static PyObject *Net_trainer(NetObject *self, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"x", "t", "batch", "seed", "shuffle", "order",
+                            "alpha", "epoch", NULL};
     PyObject *xo, *to;
-    int epoch, batch, shuffle = 1;
+    int batch, shuffle = 1, epoch = 0, n, nt, labels;
     unsigned long long seed;
     const char *order_name = "standard";
     double alpha = 0;
     bp_order order;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOiiK|psd", names, &xo, &to,
-                                     &epoch, &batch, &seed, &shuffle,
-                                     &order_name, &alpha) ||
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOiK|psdi", names, &xo, &to,
+                                     &batch, &seed, &shuffle, &order_name,
+                                     &alpha, &epoch) ||
         parse_order(order_name, &order))
         return NULL;
-    if (epoch < 1 || batch < 1 || !(alpha >= 0 && alpha < INFINITY))
-        return PyErr_Format(PyExc_ValueError, "epoch (%d) and batch (%d) must "
-                            "be >= 1 and alpha >= 0", epoch, batch);
+    if (batch < 1 || epoch < 0 || epoch > (1 << 30) ||
+        !(alpha >= 0 && alpha < INFINITY))
+        return PyErr_Format(PyExc_ValueError, "batch (%d) must be >= 1, "
+                            "epoch (%d) >= 0 and alpha >= 0", batch, epoch);
     if (claim(self))
         return NULL;
-    Py_buffer xv, tv;
-    int n, nt;
-    if (get_matrix(xo, "X", bp_net_n_in(self->net), &xv, &n)) {
+    TrainerObject *t = PyObject_New(TrainerObject, &TrainerType);
+    if (!t) {
         release(self);
         return NULL;
     }
-    if (get_matrix(to, "y", bp_net_n_out(self->net), &tv, &nt)) {
-        PyBuffer_Release(&xv);
-        release(self);
-        return NULL;
-    }
+    t->net = (NetObject *)Py_NewRef((PyObject *)self);
+    t->tr = NULL;
+    t->held = 0;
+    t->l2 = (l2_ctx){self->net, alpha, 0};
     bp_status st = BP_OK;
-    bp_train_result r;
-    double penalty = 0;
-    memset(&r, 0, sizeof r);
+    bp_error err;
+    if (get_matrix(xo, "X", bp_net_n_in(self->net), &t->x, &n))
+        goto fail;
+    t->held |= 1;
+    if (get_targets(to, bp_net_n_out(self->net), &t->t, &nt, &labels))
+        goto fail;
+    t->held |= 2;
     if (nt != n) {
         PyErr_Format(PyExc_ValueError, "X has %d samples but y has %d", n, nt);
-        st = BP_ERR_SIZE;
-    } else {
-        bp_train_opts o = bp_train_defaults();
-        l2_ctx l2 = {self->net, alpha, 0};
-        o.epochs = epoch;
-        o.batch = batch;
-        o.seed = (uint64_t)seed;
-        o.shuffle = shuffle;
-        o.order = order;
-        if (alpha > 0) {
-            o.on_grads = add_l2;
-            o.ctx = &l2;
-        }
-        /* epoch `epoch` alone: a trainer placed after epoch - 1 shuffles
-         * as that epoch of a longer run would */
-        const bp_data d = {n, bp_net_n_in(self->net), bp_net_n_out(self->net),
-                           xv.buf, tv.buf, NULL};
-        bp_trainer *tr = NULL;
-        bp_error err;
-        Py_BEGIN_ALLOW_THREADS
-        st = bp_trainer_create(&tr, self->net, &d, &o, &err);
-        if (!st) {
-            bp_train_state ts;
-            bp_trainer_get_state(tr, &ts);
-            ts.epoch = epoch - 1;
-            if (!(st = bp_trainer_set_state(tr, &ts, NULL)))
-                st = bp_trainer_run(tr, &r);
-        }
-        Py_END_ALLOW_THREADS
-        if (st)
-            raise_status(st, tr ? bp_trainer_errmsg(tr) : err.msg);
-        bp_trainer_free(tr);
-        penalty = l2.penalty / n;
+        goto fail;
     }
-    PyBuffer_Release(&xv);
-    PyBuffer_Release(&tv);
+    bp_data d = {n, bp_net_n_in(self->net), bp_net_n_out(self->net),
+                 t->x.buf, labels ? NULL : t->t.buf,
+                 labels ? t->t.buf : NULL};
+    bp_train_opts o = bp_train_defaults();
+    o.epochs = 1 << 30; /* the caller decides when to stop */
+    o.batch = batch;
+    o.seed = (uint64_t)seed;
+    o.shuffle = shuffle;
+    o.order = order;
+    if (alpha > 0) {
+        o.on_grads = add_l2;
+        o.ctx = &t->l2;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    st = bp_trainer_create(&t->tr, self->net, &d, &o, &err);
+    if (!st && epoch > 0) {
+        bp_train_state s;
+        bp_trainer_get_state(t->tr, &s);
+        s.epoch = epoch;
+        s.batch_done = 0;
+        s.loss_sum = 0;
+        s.correct = 0;
+        st = bp_trainer_set_state(t->tr, &s, NULL);
+        if (st)
+            snprintf(err.msg, sizeof err.msg, "%s",
+                     bp_trainer_errmsg(t->tr));
+    }
+    Py_END_ALLOW_THREADS
+    if (st) {
+        raise_status(st, err.msg);
+        goto fail;
+    }
     release(self);
-    return st ? NULL : Py_BuildValue("dd", r.last_train_loss, penalty);
+    return (PyObject *)t;
+fail:
+    release(self);
+    Py_DECREF(t);
+    return NULL;
 }
+
+/* epoch() -> (loss, penalty): one epoch, the GIL released: the mean loss
+ * over its samples (each before its batch's update) and the L2 term's
+ * share of it. */
+static PyObject *Trainer_epoch(TrainerObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (claim(self->net))
+        return NULL;
+    bp_epoch_report rep;
+    bp_status st;
+    self->l2.penalty = 0;
+    Py_BEGIN_ALLOW_THREADS
+    st = bp_trainer_epoch(self->tr, &rep);
+    Py_END_ALLOW_THREADS
+    release(self->net);
+    if (st)
+        return raise_status(st, bp_trainer_errmsg(self->tr));
+    return Py_BuildValue("dd", rep.train_loss,
+                         self->l2.penalty / (double)self->x.shape[0]);
+}
+
+static PyMethodDef Trainer_methods[] = {
+    {"epoch", (PyCFunction)Trainer_epoch, METH_NOARGS,
+     "epoch() -> (loss, penalty): one epoch of mini-batches"},
+    {NULL, NULL, 0, NULL}};
+
+static PyTypeObject TrainerType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "backprop." MODULE_NAME ".Trainer",
+    .tp_basicsize = sizeof(TrainerObject),
+    .tp_dealloc = (destructor)Trainer_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "a bp_trainer over a Net and arrays it reads in place "
+              "(made by Net.trainer)",
+    .tp_methods = Trainer_methods,
+};
 
 /* ------------------------------------------------------------ prediction */
 
@@ -1021,10 +1114,9 @@ static PyMethodDef Net_methods[] = {
      "set_lr(lr): the learning rate, keeping the optimizer's state"},
     {"set_threads", (PyCFunction)Net_set_threads, METH_VARARGS,
      "set_threads(n)"},
-    {"train_epoch", (PyCFunction)(void (*)(void))Net_train_epoch,
+    {"trainer", (PyCFunction)(void (*)(void))Net_trainer,
      METH_VARARGS | METH_KEYWORDS,
-     "train_epoch(x, t, epoch, batch, seed, shuffle, order, alpha) -> "
-     "(loss, penalty)"},
+     "trainer(x, t, batch, seed, shuffle, order, alpha, epoch) -> Trainer"},
     {"predict", (PyCFunction)Net_predict, METH_O,
      "predict(x) -> outputs [n][n_out]"},
     {"layers", (PyCFunction)Net_layers, METH_NOARGS,
@@ -1084,7 +1176,7 @@ static struct PyModuleDef core_module = {
 PyMODINIT_FUNC MODULE_INIT(void)
 {
     import_array();
-    if (PyType_Ready(&NetType) < 0)
+    if (PyType_Ready(&NetType) < 0 || PyType_Ready(&TrainerType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&core_module);
     if (!m)

@@ -308,7 +308,7 @@ class _BaseMLP(BaseEstimator):
             raise
         rs = check_random_state(self.random_state)
         if first:
-            self._initialize(X.shape[1], T.shape[1], rs)
+            self._initialize(X.shape[1], self._n_out(T), rs)
         if not incremental or not getattr(self, "_has_optimizer", False):
             self._set_optimizer()
             self._has_optimizer = True
@@ -327,6 +327,11 @@ class _BaseMLP(BaseEstimator):
             batch = n
         self._loop(X, T, X_val, T_val, batch, early, incremental)
         return self
+
+    def _n_out(self, T):
+        """The network's outputs for targets as _validate_input gives
+        them."""
+        return T.shape[1]
 
     def _initialize(self, n_features, n_out, rs):
         self.n_iter_ = 0
@@ -361,10 +366,9 @@ class _BaseMLP(BaseEstimator):
         """The library's loss as scikit-learn reports it."""
         return loss
 
-    def _epoch(self, X, T, batch):
-        """One epoch in the library, the GIL released: its mean loss and
-        the share of it that is alpha's L2 term (scikit-learn's loss adds
-        0.5 * alpha * |W|^2 / batch at the weights each batch saw)."""
+    def _trainer(self, X, T, batch):
+        """The library's trainer over X and T (read in place, checked once)
+        at the start of epoch n_iter_ + 1."""
         alpha = self.alpha
         if self.order == "layer-wise" and alpha > 0:
             # the L2 term is added between the backward phase and the
@@ -373,9 +377,18 @@ class _BaseMLP(BaseEstimator):
                           "(set alpha=0 to silence this)", UserWarning)
             alpha = 0.0
         try:
-            return self._net.train_epoch(X, T, self.n_iter_ + 1, batch,
-                                         self._shuffle_seed, self.shuffle,
-                                         self.order, alpha)
+            return self._net.trainer(X, T, batch, self._shuffle_seed,
+                                     self.shuffle, self.order, alpha,
+                                     self.n_iter_)
+        except ValueError as e:
+            raise self._library_error(e, X, T) from None
+
+    def _epoch(self, trainer, X, T):
+        """One epoch in the library, the GIL released: its mean loss and
+        the share of it that is alpha's L2 term (scikit-learn's loss adds
+        0.5 * alpha * |W|^2 / batch at the weights each batch saw)."""
+        try:
+            return trainer.epoch()
         except ValueError as e:
             raise self._library_error(e, X, T) from None
 
@@ -390,8 +403,9 @@ class _BaseMLP(BaseEstimator):
 
     def _epochs(self, X, T, X_val, T_val, batch, early, incremental):
         n = X.shape[0]
+        trainer = self._trainer(X, T, batch)
         for _ in range(self.max_iter):
-            loss, penalty = self._epoch(X, T, batch)
+            loss, penalty = self._epoch(trainer, X, T)
             loss = self._reported(loss) + penalty
             self.n_iter_ += 1
             self.t_ += n

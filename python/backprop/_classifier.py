@@ -116,7 +116,9 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         return "binary" if n_out == 1 else "onehot"
 
     def _encode(self, y):
-        """Targets as the network's outputs should be: [n][n_out]."""
+        """Targets as the library takes them: for one of several classes
+        their indices (int32 [n]: the library expands each batch to
+        one-hot rows), else the outputs wanted, [n][n_out]."""
         dt = self._dtype()
         layout = self._layout()
         if layout == "multilabel":
@@ -127,9 +129,10 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         idx = self._class_index(y)
         if layout == "binary":
             return idx.astype(dt).reshape(-1, 1)
-        T = np.zeros((len(y), len(self.classes_)), dtype=dt)
-        T[np.arange(len(y)), idx] = 1
-        return T
+        return idx.astype(np.int32)
+
+    def _n_out(self, T):
+        return T.shape[1] if T.ndim == 2 else len(self.classes_)
 
     def _class_index(self, y):
         classes = np.asarray(self.classes_)
@@ -148,7 +151,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         layout = self._layout()
         if layout == "multilabel":
             return None
-        return T[:, 0] if layout == "binary" else T.argmax(axis=1)
+        return T[:, 0] if layout == "binary" else T
 
     def _output(self):
         """Softmax and cross-entropy for one of several classes; logistic
@@ -215,7 +218,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         out = self._net.predict(X)
         layout = self._layout()
         if layout == "onehot":
-            right = out.argmax(axis=1) == T.argmax(axis=1)
+            right = out.argmax(axis=1) == T
         else:
             right = np.all((out > 0.5) == (T > 0.5), axis=1)
         return float(np.mean(right))
@@ -225,7 +228,10 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         for multilabel, or already the outputs wanted)."""
         check_is_fitted(self, "_net")
         if np.ndim(y) == 0:
-            return self._encode(np.asarray([y]))
+            t = self._encode(np.asarray([y]))
+            if t.ndim == 1:  # a class index: its one-hot row
+                t = np.eye(len(self.classes_))[t]
+            return t
         y = np.asarray(y)
         n_out = self._net.layers()[-1][1]
         if y.shape != (n_out,):

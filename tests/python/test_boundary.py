@@ -72,10 +72,10 @@ class _Stoppable(backprop.MLPClassifier):
     """Stops at the next epoch once told to (the test's only way in)."""
     stop = None
 
-    def _epoch(self, X, T, batch):
+    def _epoch(self, *args):
         if self.stop.is_set():
             raise _Stopped
-        return super()._epoch(X, T, batch)
+        return super()._epoch(*args)
 
 
 def test_gil_released():
@@ -115,10 +115,10 @@ def test_gil_released():
 class _Interrupted(backprop.MLPClassifier):
     """Ctrl-C arriving during the third epoch."""
 
-    def _epoch(self, X, T, batch):
+    def _epoch(self, *args):
         if self.n_iter_ == 2:
             raise KeyboardInterrupt
-        return super()._epoch(X, T, batch)
+        return super()._epoch(*args)
 
 
 def test_interrupt():
@@ -184,14 +184,17 @@ def test_low_level_never_crashes():
     raises(ValueError, lambda: net.predict(np.zeros((5, 6), np.float32)[:, ::2]),
            "a strided view", "contiguous")
     raises(TypeError, lambda: net.predict("abc"), "a string")
-    raises(ValueError, lambda: net.train_epoch(x, np.zeros((4, 2), np.float32),
-                                               1, 2, 0), "rows of x and t differ",
-           "5 samples but y has 4")
-    raises(ValueError, lambda: net.train_epoch(x, np.zeros((5, 2), np.float32),
-                                               0, 2, 0), "epoch 0", "epoch")
-    raises(ValueError, lambda: net.train_epoch(x, np.zeros((5, 2), np.float32),
-                                               1, 2, 0, order="seeds"),
+    t = np.zeros((5, 2), np.float32)
+    raises(ValueError, lambda: net.trainer(x, t[:4], 2, 0), "rows of x and "
+           "t differ", "5 samples but y has 4")
+    raises(ValueError, lambda: net.trainer(x, t, 0, 0), "batch 0", "batch")
+    raises(ValueError, lambda: net.trainer(x, t, 2, 0, order="seeds"),
            "an unknown order", "layer-wise")
+    raises(ValueError, lambda: net.trainer(x, np.array([0, 1, 2, 1, 0],
+                                                       np.int32), 2, 0),
+           "a class index beyond the outputs")
+    tr = net.trainer(x, np.array([0, 1, 1, 0, 1], np.int32), 2, 0)
+    check(len(tr.epoch()) == 2, "class indices as int32 train")
     check(net.predict(np.zeros((0, 3), np.float32)).shape == (0, 2),
           "no rows in, no rows out")
     raises(ValueError, lambda: _core32.Net(3, [(0, "relu", 0.0)]),
