@@ -262,14 +262,19 @@ soak: all
 # (the benchmarks link libbackprop alone)
 $(BUILD)/bench/peak: bench/peak.c
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -pthread $< -o $@
+	$(CC) -O2 -pthread $< -o $@ -lpthread
 $(BUILD)/bench/bench_mlp: bench/bench_mlp.c $(BUILD)/libbackprop.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ $(BUILD)/libbackprop.a $(LDLIBS)
 $(BUILD)/bench/fann_mlp: bench/fann_mlp.c $(BUILD)/libbackprop.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ $(BUILD)/libbackprop.a -lfann $(LDLIBS)
-bench: all $(BUILD)/bench/peak $(BUILD)/bench/bench_mlp $(BUILD)/bench/fann_mlp
+# the products of one step, timed one by one on a kernel (links the
+# kernel layer's internal calls: a developer's tool)
+$(BUILD)/bench/products: bench/products.c $(BUILD)/libbackprop.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@ $(BUILD)/libbackprop.a $(LDLIBS)
+bench: all $(BUILD)/bench/peak $(BUILD)/bench/bench_mlp $(BUILD)/bench/fann_mlp $(BUILD)/bench/products
 	@sh bench/run.sh $(BUILD)
 
 # backprop.MLPClassifier against scikit-learn's on digits and

@@ -1,9 +1,15 @@
 /*
  * bench_mlp.c - backprop's side of the benchmark: the Fashion-MNIST
  * recipe (784-256-128-10, ReLU, softmax cross-entropy, batch 128, SGD lr
- * 0.1, float32, inputs scaled to [0, 1]) timed per epoch with the data
- * already in memory, at 1 and 2 threads; the test accuracy after a given
- * number of epochs; and per-sample SGD steps on tiny networks.
+ * 0.1, float32, inputs scaled to [0, 1]).
+ *
+ *   bench_mlp DIR EPOCHS RUNS       test accuracy after EPOCHS epochs, the
+ *                                   mean of RUNS runs (one seed each);
+ *                                   inference; tiny networks
+ *   bench_mlp epochs DIR N THREADS  one run of N epochs, each timed (data
+ *                                   in memory; the kernel BP_KERNEL names)
+ *   bench_mlp sweep | memory DIR | small | steps BATCHES EPOCHS THREADS
+ *
  * Prints "key value" lines for bench/run.sh.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -61,14 +67,6 @@ static void tiny(const char *name, int n_in, int hidden, int n_out)
     }
     printf("tiny_%s_ns %.1f\n", name, best);
     bp_net_free(net);
-}
-
-static int best_epoch(void *ctx, const bp_epoch_report *r)
-{
-    double *best = ctx;
-    if (r->seconds < *best)
-        *best = r->seconds;
-    return 0;
 }
 
 /* Inference, one thread: latency of one sample, throughput of 10000;
@@ -195,8 +193,105 @@ static int memory(const char *dir)
     return 0;
 }
 
+static int print_epoch(void *ctx, const bp_epoch_report *r)
+{
+    (void)ctx;
+    printf("epoch %d %.4f\n", r->epoch, r->seconds);
+    return 0;
+}
+
+/* The recipe on `batches` batches of random inputs (the cost does not
+ * depend on the values), `epochs` times: seconds per epoch, for comparing
+ * two builds or kernels quickly, or under callgrind. */
+static int steps(int batches, int epochs, int threads)
+{
+    const int n = batches * 128;
+    bp_real *x = malloc((size_t)n * 784 * sizeof *x), *t = calloc((size_t)n * 10, sizeof *t);
+    if (!x || !t)
+        return 1;
+    bp_rng r;
+    bp_rng_seed(&r, 1);
+    for (size_t i = 0; i < (size_t)n * 784; i++)
+        x[i] = (bp_real)bp_rng_uniform(&r);
+    for (int i = 0; i < n; i++)
+        t[i * 10 + (int)(bp_rng_uniform(&r) * 10) % 10] = 1;
+    bp_net *net = fashion_net(threads);
+    printf("kernel %s, %d threads\n", bp_net_kernel(net), bp_net_threads(net));
+    bp_train_opts o = bp_train_defaults();
+    o.batch = 128;
+    o.epochs = epochs;
+    o.on_epoch = print_epoch;
+    const bp_data set = {n, 784, 10, x, t, NULL};
+    bp_train(net, &set, &o, NULL);
+    bp_net_free(net);
+    free(x);
+    free(t);
+    return 0;
+}
+
+typedef struct {
+    double s[1000];
+    int n;
+} times;
+
+static int keep_epoch(void *ctx, const bp_epoch_report *r)
+{
+    times *t = ctx;
+    if (t->n < 1000)
+        t->s[t->n++] = r->seconds;
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* One training run of `epochs` epochs of the recipe on `threads` threads
+ * (the kernel as BP_KERNEL says, else the best): every epoch's seconds,
+ * then their minimum, median and maximum. */
+static int epochs_run(const char *dir, int epochs, int threads)
+{
+    bp_data tr;
+    bp_dataset *ds = fashion(dir, "train", 1, &tr);
+    bp_net *net = ds ? fashion_net(threads) : NULL;
+    if (!net)
+        return 1;
+#ifdef BP_CBLAS
+    printf("kernel_name cblas\nthreads %d\n", bp_net_threads(net));
+#else
+    printf("kernel_name %s\nthreads %d\n", bp_net_kernel(net), bp_net_threads(net));
+#endif
+    times t = {{0}, 0};
+    bp_train_opts to = bp_train_defaults();
+    to.batch = 128;
+    to.epochs = epochs;
+    to.on_epoch = keep_epoch;
+    to.ctx = &t;
+    bp_train(net, &tr, &to, NULL);
+    printf("epoch_times");
+    for (int i = 0; i < t.n; i++)
+        printf(" %.3f", t.s[i]);
+    qsort(t.s, (size_t)t.n, sizeof *t.s, cmp_double);
+    /* flops of one sample: forward 2W, dE/dW 2W, delta back 2(W - W0) */
+    const double w = 784.0 * 256 + 256.0 * 128 + 128.0 * 10, w0 = 784.0 * 256;
+    const double flops = (6 * w - 2 * w0) * (double)tr.n;
+    if (t.n > 0)
+        printf("\nepoch_min %.3f\nepoch_median %.3f\nepoch_max %.3f\n"
+               "gflops_median %.1f\n", t.s[0], t.s[t.n / 2], t.s[t.n - 1],
+               flops / t.s[t.n / 2] / 1e9);
+    bp_net_free(net);
+    bp_dataset_free(ds);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 4 && strcmp(argv[1], "epochs") == 0)
+        return epochs_run(argv[2], atoi(argv[3]), atoi(argv[4]));
+    if (argc > 4 && strcmp(argv[1], "steps") == 0)
+        return steps(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
     if (argc > 2 && strcmp(argv[1], "memory") == 0)
         return memory(argv[2]);
     if (argc > 1 && strcmp(argv[1], "small") == 0) {
@@ -211,7 +306,7 @@ int main(int argc, char **argv)
         free(x);
         tiny("xor_2_2_1", 2, 2, 1);
         tiny("xor_2_4_1", 2, 4, 1);
-        tiny("seeds_2_2_2", 2, 2, 2);
+        tiny("mazur_2_2_2", 2, 2, 2);
         return 0;
     }
     if (argc > 1 && strcmp(argv[1], "sweep") == 0) {
@@ -222,45 +317,21 @@ int main(int argc, char **argv)
     const int acc_epochs = argc > 2 ? atoi(argv[2]) : 10;
     /* the test accuracy after a few epochs of SGD swings by 1-3 points
      * from seed to seed: compare means over several */
-    const int acc_seeds = argc > 3 ? atoi(argv[3]) : 8;
+    const int acc_runs = argc > 3 ? atoi(argv[3]) : 8;
     bp_data tr, te;
     bp_dataset *tr_ds = fashion(dir, "train", 1, &tr);
     bp_dataset *te_ds = tr_ds ? fashion(dir, "t10k", 1, &te) : NULL;
     if (!te_ds)
         return 1;
-    /* flops of one sample: forward 2W, dE/dW 2W, delta back 2(W - W0) */
-    const double w = 784.0 * 256 + 256.0 * 128 + 128.0 * 10, w0 = 784.0 * 256;
-    const double flops = (6 * w - 2 * w0) * (double)tr.n;
+    /* (the epoch's time: `bench_mlp epochs`, one run per kernel and
+     * thread count) */
     bp_train_opts to = bp_train_defaults();
     to.batch = 128;
-    to.epochs = 1;
-    for (int threads = 1; threads <= 2; threads++) {
-        bp_net *net = fashion_net(threads);
-        if (threads == 1)
-#ifdef BP_CBLAS
-            printf("kernel_name cblas\n");
-#else
-            printf("kernel_name %s\n", bp_net_kernel(net));
-#endif
-        /* three epochs in one run, the best epoch's wall time (as the
-         * PyTorch script times its epochs): the check of the whole data
-         * set at the start of a run is not part of any epoch */
-        double best = 1e30;
-        to.epochs = 3;
-        to.on_epoch = best_epoch;
-        to.ctx = &best;
-        bp_train(net, &tr, &to, NULL);
-        to.epochs = 1;
-        to.on_epoch = NULL;
-        printf("epoch_s_%dt %.3f\ngflops_%dt %.1f\n", threads, best, threads,
-               flops / best / 1e9);
-        bp_net_free(net);
-    }
-    /* accuracy: acc_seeds seeds (weights and shuffling), as the PyTorch
-     * side */
+    /* accuracy: acc_runs runs, one seed each (weights and shuffling), as
+     * the PyTorch side */
     double acc_sum = 0;
     printf("test_acc_runs");
-    for (int seed = 1; seed <= acc_seeds; seed++) {
+    for (int seed = 1; seed <= acc_runs; seed++) {
         bp_net *net = fashion_net(2);
         bp_net_init(net, BP_INIT_HE_UNIFORM, (uint64_t)seed);
         to.epochs = acc_epochs;
@@ -273,11 +344,11 @@ int main(int argc, char **argv)
         acc_sum += acc;
         bp_net_free(net);
     }
-    printf("\ntest_acc %.4f\ntest_epochs %d\n", acc_sum / acc_seeds, acc_epochs);
+    printf("\ntest_acc %.4f\ntest_epochs %d\n", acc_sum / acc_runs, acc_epochs);
     inference(te.x, (int)te.n);
     tiny("xor_2_2_1", 2, 2, 1);
     tiny("xor_2_4_1", 2, 4, 1);
-    tiny("seeds_2_2_2", 2, 2, 2);
+    tiny("mazur_2_2_2", 2, 2, 2);
     bp_dataset_free(tr_ds);
     bp_dataset_free(te_ds);
     return 0;

@@ -84,6 +84,6 @@ int main(int argc, char **argv)
     bp_dataset_free(ds);
     tiny("xor_2_2_1", 2, 2, 1);
     tiny("xor_2_4_1", 2, 4, 1);
-    tiny("seeds_2_2_2", 2, 2, 2);
+    tiny("mazur_2_2_2", 2, 2, 2);
     return 0;
 }

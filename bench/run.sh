@@ -3,11 +3,19 @@
 # in the same run and print a Markdown report with ratios (also written
 # to bench/results.md). Needs Debian's dataset-fashion-mnist, libfann-dev,
 # python3-torch; installs what is missing when run as root.
+#
+# The epoch is timed for every kernel this CPU runs (forced with
+# BP_KERNEL), at 1 and 2 threads, SPREAD epochs of one run each, against
+# PyTorch on OpenBLAS's matching kernel (OPENBLAS_CORETYPE) in the same
+# minutes, and against the FMA peak of that instruction set measured in
+# this run. Run it on a quiet machine: another busy process on the same
+# cores shows as a slow epoch.
 set -u
 BUILD=${1:-build}
 DATA=/usr/share/datasets/fashion-mnist
 EPOCHS=${BENCH_EPOCHS:-10}
-SEEDS=${BENCH_SEEDS:-8}  # accuracy runs per side: one run swings 1-3 points
+SEEDS=${BENCH_SEEDS:-8}   # accuracy runs per side, one seed each: one run swings 1-3 points
+SPREAD=${BENCH_SPREAD:-10} # epochs timed per configuration
 OUT=bench/results.md
 B="$BUILD/bench"
 need=""
@@ -19,48 +27,80 @@ if [ -n "$need" ] && [ "$(id -u)" = 0 ]; then
 fi
 val() { sed -n "s/^$1 //p" "$2" | head -n 1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
+pct() { awk -v g="$1" -v p="$2" 'BEGIN { if (p > 0) printf "%.0f%%", 100 * g / p; else printf "n/a" }'; }
+# min / median / max of the numbers on one line
+spread() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%s %s %s", v[1], v[int(NR / 2) + 1], v[NR] }'; }
+mmm() { set -- $(spread "$1"); [ $# -eq 3 ] && printf "%s / **%s** / %s" "$1" "$2" "$3" || printf "n/a"; }
+median() { set -- $(spread "$1"); echo "${2:-0}"; }
+# OpenBLAS's kernel for the same instruction set as ours
+coretype() {
+    case $1 in
+    avx512) echo SKYLAKEX ;;
+    avx2) echo HASWELL ;;
+    neon) echo ARMV8 ;;
+    *) case $(uname -m) in aarch64) echo ARMV8 ;; *) echo PRESCOTT ;; esac ;;
+    esac
+}
+torch() { # torch CORETYPE|unset THREADS OUTFILE
+    if [ "$1" = unset ]; then
+        env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$2 /usr/bin/python3 bench/torch_mlp.py "$DATA" $2 "$SPREAD" 1 "$SPREAD" >"$3" 2>/dev/null
+    else
+        env OPENBLAS_CORETYPE=$1 OMP_NUM_THREADS=$2 /usr/bin/python3 bench/torch_mlp.py "$DATA" $2 "$SPREAD" 1 "$SPREAD" >"$3" 2>/dev/null
+    fi
+}
+flops=$(awk 'BEGIN { w = 784 * 256 + 256 * 128 + 128 * 10; printf "%.0f", (6 * w - 2 * 784 * 256) * 60000 }')
+gflops() { awk -v s="$1" -v f="$flops" 'BEGIN { if (s > 0) printf "%.1f", f / s / 1e9; else printf "n/a" }'; }
+
+cpu=$(grep -m1 -E '^(model name|Model name)' /proc/cpuinfo | sed 's/.*: //')
+[ -n "$cpu" ] || cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
+family=$(grep -m1 '^cpu family' /proc/cpuinfo | sed 's/.*: //')
+model=$(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | sed 's/.*: //')
+kernels=$("$BUILD/backprop" info --kernels)
+native=$(echo $kernels | cut -d' ' -f1)
+load=$(cut -d' ' -f1 /proc/loadavg)
 
 echo "== peak" >&2
 "$B/peak" >"$B/peak.txt"
-echo "== backprop" >&2
-"$B/bench_mlp" "$DATA" "$EPOCHS" "$SEEDS" >"$B/ours.txt"
-"$B/bench_mlp" sweep >"$B/sweep.txt"
-"$B/bench_mlp" memory "$DATA" >"$B/mem.txt"
-echo "== backprop on OpenBLAS (make BLAS=openblas), each OpenBLAS kernel setting" >&2
-: >"$B/blas.txt"
-if make -s BLAS=openblas build-blas/bench/bench_mlp >/dev/null 2>&1; then
-    for core in as-set unset COOPERLAKE; do
-        case $core in
-        as-set) env OPENBLAS_NUM_THREADS=1 build-blas/bench/bench_mlp "$DATA" 1 >"$B/b.txt" ;;
-        unset) env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 build-blas/bench/bench_mlp "$DATA" 1 >"$B/b.txt" ;;
-        *) env OPENBLAS_CORETYPE=$core OPENBLAS_NUM_THREADS=1 build-blas/bench/bench_mlp "$DATA" 1 >"$B/b.txt" ;;
-        esac
-        echo "$core $(val epoch_s_1t "$B/b.txt")" >>"$B/blas.txt"
-    done
-fi
-echo "== FANN" >&2
-"$B/fann_mlp" "$DATA" 6000 >"$B/fann.txt"
-echo "== PyTorch" >&2
-: >"$B/torch.txt"
-# OpenBLAS kernel choices: as set here, unset, and COOPERLAKE
-for core in "as-set" "unset" "COOPERLAKE"; do
+echo "== the epoch, per kernel and thread count, against PyTorch" >&2
+for k in $kernels; do
     for t in 1 2; do
-        case $core in
-        as-set) env OMP_NUM_THREADS=$t /usr/bin/python3 bench/torch_mlp.py "$DATA" $t 3 >"$B/t.txt" 2>/dev/null ;;
-        unset) env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$t /usr/bin/python3 bench/torch_mlp.py "$DATA" $t 3 >"$B/t.txt" 2>/dev/null ;;
-        *) env OPENBLAS_CORETYPE=$core OMP_NUM_THREADS=$t /usr/bin/python3 bench/torch_mlp.py "$DATA" $t 3 >"$B/t.txt" 2>/dev/null ;;
-        esac
-        echo "$core $t $(val epoch_s "$B/t.txt")" >>"$B/torch.txt"
+        echo "   $k, $t thread(s)" >&2
+        BP_KERNEL=$k "$B/bench_mlp" epochs "$DATA" "$SPREAD" $t >"$B/ours-$k-$t.txt"
+        torch "$(coretype $k)" $t "$B/torch-$k-$t.txt"
     done
 done
-# accuracy: $SEEDS seeds, one thread at PyTorch's best setting
+for t in 1 2; do # PyTorch's own choice of OpenBLAS kernel, for the native one
+    torch unset $t "$B/torch-unset-$t.txt"
+done
+for k in $kernels; do
+    "$B/products" "$k" >"$B/products-$k.txt"
+done
+"$B/bench_mlp" sweep >"$B/sweep.txt"
+"$B/bench_mlp" memory "$DATA" >"$B/mem.txt"
+echo "== backprop on OpenBLAS (make BLAS=openblas), 1 thread" >&2
+: >"$B/blas.txt"
+if make -s BLAS=openblas build-blas/bench/bench_mlp >/dev/null 2>&1; then
+    for core in "$(coretype "$native")" unset; do
+        if [ "$core" = unset ]; then
+            env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 build-blas/bench/bench_mlp epochs "$DATA" "$SPREAD" 1 >"$B/b.txt"
+        else
+            env OPENBLAS_CORETYPE=$core OPENBLAS_NUM_THREADS=1 build-blas/bench/bench_mlp epochs "$DATA" "$SPREAD" 1 >"$B/b.txt"
+        fi
+        echo "$core $(val epoch_median "$B/b.txt")" >>"$B/blas.txt"
+    done
+fi
+echo "== accuracy, inference, tiny networks" >&2
+"$B/bench_mlp" "$DATA" "$EPOCHS" "$SEEDS" >"$B/ours.txt"
+echo "== FANN" >&2
+"$B/fann_mlp" "$DATA" 6000 >"$B/fann.txt"
+echo "== PyTorch accuracy" >&2
 tacc_runs=""
 for seed in $(seq 1 "$SEEDS"); do
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 /usr/bin/python3 bench/torch_mlp.py "$DATA" 1 "$EPOCHS" $seed >"$B/tacc.txt" 2>/dev/null
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 /usr/bin/python3 bench/torch_mlp.py "$DATA" 1 "$EPOCHS" $seed 1 >"$B/tacc.txt" 2>/dev/null
     tacc_runs="$tacc_runs $(val test_acc "$B/tacc.txt")"
 done
 tacc=$(echo "$tacc_runs" | awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.4f", NF ? s / NF : 0 }')
-env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 /usr/bin/python3 bench/torch_mlp.py "$DATA" 1 3 >"$B/tinf.txt" 2>/dev/null
+cp "$B/tacc.txt" "$B/tinf.txt" # its inference timings
 
 echo "== MPI ranks" >&2
 : >"$B/mpi.txt"
@@ -76,42 +116,100 @@ if command -v mpicc >/dev/null 2>&1 && make -s MPI=1 all >/dev/null 2>&1; then
         mpirun --allow-run-as-root --oversubscribe -np 2 "$B/allreduce" >"$B/allreduce.txt" 2>/dev/null
 fi
 
-peak=$(val peak "$B/peak.txt"); peak2=$(val peak_2t "$B/peak.txt")
-o1=$(val epoch_s_1t "$B/ours.txt"); o2=$(val epoch_s_2t "$B/ours.txt")
-g1=$(val gflops_1t "$B/ours.txt"); g2=$(val gflops_2t "$B/ours.txt")
-best_t() { awk -v t="$1" '$2 == t && $3 > 0 { if (!b || $3 < b) { b = $3; c = $1 } } END { printf "%s %s", b, c }' "$B/torch.txt"; }
-set -- $(best_t 1); t1=$1; c1=$2
-set -- $(best_t 2); t2=$1; c2=$2
-f1=$(val epoch_s_1t "$B/fann.txt")
+# ---- the report ----
+isa_peak() { val "peak_$1" "$B/peak.txt"; }
+isa_peak2() { val "peak_$1_2t" "$B/peak.txt"; }
+ours() { val epoch_times "$B/ours-$1-$2.txt"; }
+theirs() { val epoch_times "$B/torch-$1-$2.txt"; }
 {
 echo "# Benchmark results"
 echo
-echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores;"
-echo "backprop kernel: $(val kernel_name "$B/ours.txt"); rerun with \`make bench\`."
-echo "Measured peak (FMA loop in bench/peak.c): $peak GFLOP/s fp32 on one core, $peak2 on both at once."
+echo "$(date -u '+%Y-%m-%d %H:%M UTC') on $cpu${family:+ (family $family, model $model)}, $(nproc) cores;"
+echo "kernels this CPU runs: $(echo $kernels | sed 's/ /, /g') (best first); 1-minute load average $load at the start."
+echo "Rerun with \`make bench\`."
+echo
+echo "## FMA peak (bench/peak.c, this run)"
+echo
+echo "| instruction set | one core, GFLOP/s fp32 | two threads at once |"
+echo "|---|---|---|"
+for k in $kernels; do
+    p=$(isa_peak "$k")
+    [ -n "$p" ] && echo "| $k | $p | $(isa_peak2 "$k") |"
+done
 echo
 echo "## Fashion-MNIST 784-256-128-10, ReLU, softmax cross-entropy, batch 128, SGD lr 0.1, float32"
 echo
-echo "Seconds per epoch (60000 samples, data already in memory; best of 3)."
+echo "Seconds per epoch (60000 samples, data in memory): min / **median** / max of $SPREAD epochs of one"
+echo "run, for each kernel (BP_KERNEL) and thread count; PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)' 2>/dev/null) on"
+echo "OpenBLAS's kernel for the same instruction set (OPENBLAS_CORETYPE), run right after. GFLOP/s"
+echo "and % of that instruction set's peak (one core, or both for 2 threads) from the medians."
 echo
-pct() { awk -v g="$1" -v p="$2" 'BEGIN { if (p > 0) printf "%.0f%%", 100 * g / p; else printf "n/a" }'; }
-echo "| | 1 thread | 2 threads | GFLOP/s, 1 thread (% of one core's peak) | GFLOP/s, 2 threads (% of two cores' peak) |"
-echo "|---|---|---|---|---|"
-echo "| backprop | $o1 | $o2 | $g1 ($(pct "$g1" "$peak")) | $g2 ($(pct "$g2" "$peak2")) |"
-echo "| PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)'), best of its BLAS settings | $t1 ($c1) | $t2 ($c2) | | |"
-bl=$(awk '$2 > 0 { if (!b || $2 < b) { b = $2; c = $1 } } END { printf "%s (%s)", b, c }' "$B/blas.txt")
-echo "| backprop on OpenBLAS's sgemm instead of its own kernels (make BLAS=openblas), best setting | $bl | | | |"
-echo "| FANN 2.2 (per sample; $(val fann_samples "$B/fann.txt") samples, scaled) | $f1 | | | |"
+echo "| kernel | threads | backprop | GFLOP/s (% of peak) | PyTorch (OpenBLAS kernel) | backprop / PyTorch |"
+echo "|---|---|---|---|---|---|"
+for k in $kernels; do
+    for t in 1 2; do
+        o=$(median "$(ours $k $t)"); p=$(median "$(theirs $k $t)")
+        pk=$(isa_peak "$k"); [ $t = 2 ] && pk=$(isa_peak2 "$k")
+        [ "$k" = portable ] && pk=""
+        g=$(gflops "$o")
+        echo "| $k | $t | $(mmm "$(ours $k $t)") | $g${pk:+ ($(pct "$g" "$pk"))} | $(mmm "$(theirs $k $t)") ($(coretype $k)) | $(ratio "$o" "$p") |"
+    done
+done
+for t in 1 2; do
+    echo "| PyTorch, OpenBLAS's own choice | $t | | | $(mmm "$(val epoch_times "$B/torch-unset-$t.txt")") (unset) | |"
+done
+bl=$(awk '$2 > 0 { if (!b || $2 < b) { b = $2; c = $1 } } END { if (b) printf "%s (%s)", b, c }' "$B/blas.txt")
+[ -n "$bl" ] && echo "| backprop on OpenBLAS's sgemm (make BLAS=openblas), best setting, median | 1 | $bl | | | |"
+f1=$(val epoch_s_1t "$B/fann.txt")
+echo "| FANN 2.2 (per sample; $(val fann_samples "$B/fann.txt") samples, scaled), best | 1 | $f1 | | | |"
 echo
-# PyTorch's best configuration, whatever its thread count
-tb=$(awk -v a="$t1" -v b="$t2" 'BEGIN { if (b > 0 && b < a) print b; else print a }')
-echo "PyTorch over backprop (time ratio, > 1: backprop faster): 1 thread $(ratio "$t1" "$o1"), 2 threads $(ratio "$t2" "$o2"); FANN over backprop: $(ratio "$f1" "$o1")."
-echo "backprop at 2 threads against PyTorch's best configuration ($tb s): $(ratio "$o2" "$tb")x the time; 2 threads against 1: $(ratio "$o1" "$o2")x faster."
+# the targets of issue 16, from the medians
+echo "Targets (medians of this run):"
 echo
-echo "Every PyTorch run (OPENBLAS_CORETYPE setting, threads, seconds per epoch):"
+verdict() { awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN { ok = op == "<=" ? a <= b : a >= b; printf "%s", ok ? "met" : "**not met**" }'; }
+for k in $kernels; do
+    [ "$k" = portable ] && continue
+    o1=$(median "$(ours $k 1)"); o2=$(median "$(ours $k 2)")
+    p1=$(median "$(theirs $k 1)"); p2=$(median "$(theirs $k 2)")
+    pbest=$(awk -v a="$p1" -v b="$p2" 'BEGIN { print (b > 0 && b < a) ? b : a }')
+    r1=$(ratio "$o1" "$p1"); r2=$(ratio "$o2" "$pbest")
+    pk2=$(isa_peak2 "$k"); g2=$(gflops "$o2")
+    e=$(awk -v g="$g2" -v p="$pk2" 'BEGIN { if (p > 0) printf "%.2f", g / p; else print 0 }')
+    set -- $(spread "$(ours $k 2)"); max2=${3:-0}
+    set -- $(spread "$(ours $k 1)"); min1=${1:-0}
+    echo "- $k, 1 thread <= 0.8x PyTorch's 1-thread epoch ($(coretype $k)): ${r1}x, $(verdict "$r1" "<=" 0.8)"
+    echo "- $k, 2 threads <= 0.5x PyTorch's best epoch ($(coretype $k), $pbest s): ${r2}x, $(verdict "$r2" "<=" 0.5)"
+    echo "- $k, 2 threads >= 70% of both cores' peak: $(pct "$g2" "$pk2"), $(verdict "$e" ">=" 0.70)"
+    echo "- $k, 2 threads never slower than 1: slowest 2-thread epoch $max2 s, fastest 1-thread epoch $min1 s, $(verdict "$min1" ">=" "$max2")"
+done
+u1=$(median "$(val epoch_times "$B/torch-unset-1.txt")"); u2=$(median "$(val epoch_times "$B/torch-unset-2.txt")")
+n1=$(median "$(theirs $native 1)"); n2=$(median "$(theirs $native 2)")
+best=$(printf '%s\n' "$u1" "$u2" "$n1" "$n2" | awk '$1 > 0' | sort -g | head -n 1)
+r=$(ratio "$(median "$(ours $native 2)")" "$best")
+echo "- native kernel ($native), 2 threads <= 0.5x PyTorch's best configuration ($best s): ${r}x, $(verdict "$r" "<=" 0.5)"
+echo
+echo "The products of one step alone (bench/products.c; the thread's CPU time, best of many, so"
+echo "closer to what the kernel can do than to what an epoch gets), microseconds and GFLOP/s:"
+echo
+files=""; for k in $kernels; do files="$files $B/products-$k.txt"; done
+awk -v ks="$kernels" 'BEGIN { nk = split(ks, K, " ") }
+    FNR == 1 { f++ }
+    / us / { name = substr($0, 1, 18); sub(/ +$/, "", name); n = split(substr($0, 19), v, " ");
+             if (f == 1) order[++rows] = name; cell[name, f] = v[1] " us, " v[3] " GFLOP/s" }
+    END { printf "| product |"; for (i = 1; i <= nk; i++) printf " %s |", K[i]; print "";
+          printf "|---|"; for (i = 1; i <= nk; i++) printf "---|"; print "";
+          for (r = 1; r <= rows; r++) { printf "| %s |", order[r]; for (i = 1; i <= nk; i++) printf " %s |", cell[order[r], i]; print "" } }' $files
+echo
+echo "Every epoch, in order (seconds):"
 echo
 echo '```'
-cat "$B/torch.txt"
+for k in $kernels; do
+    for t in 1 2; do
+        echo "backprop $k $t: $(ours $k $t)"
+        echo "PyTorch  $(coretype $k) $t: $(theirs $k $t)"
+    done
+done
+for t in 1 2; do echo "PyTorch  unset $t: $(val epoch_times "$B/torch-unset-$t.txt")"; done
 echo '```'
 echo
 echo "Data parallel over MPI (make MPI=1; one thread per rank; best of 3 epochs):"
@@ -122,7 +220,8 @@ m1=$(awk '$1 == 1 { print $2 }' "$B/mpi.txt")
 while read -r np s; do
     echo "| $np | $s | $(ratio "$m1" "$s") |"
 done <"$B/mpi.txt"
-echo "| 1 process, 2 threads | $o2 | $(ratio "$o1" "$o2") (vs 1 thread) |"
+o2=$(median "$(ours $native 2)")
+echo "| 1 process, 2 threads ($native, median) | $o2 | $(ratio "$m1" "$o2") |"
 if [ -s "$B/allreduce.txt" ]; then
     echo
     echo "One step's gradient exchange alone (bench/allreduce.c: in-place MPI_Allreduce of $(val allreduce_floats "$B/allreduce.txt") floats, $(val allreduce_ranks "$B/allreduce.txt") ranks): $(val allreduce_us "$B/allreduce.txt") us; one rank's step takes $(awk -v s="$m1" 'BEGIN { printf "%.0f", s / 469 * 1e6 }') us."
@@ -130,11 +229,11 @@ fi
 echo
 echo "## Test accuracy after $EPOCHS epochs, same recipe"
 echo
-echo "Both start from He-uniform weights and zero biases; $SEEDS seeds each (weights and shuffling): one run's accuracy swings by 1-3 points."
+echo "Both start from He-uniform weights and zero biases; $SEEDS runs each, every run with its own seed (weights and shuffling): one run's accuracy swings by 1-3 points."
 echo
 echo "| | mean | runs |"
 echo "|---|---|---|"
-echo "| backprop | $(val test_acc "$B/ours.txt") | $(val test_acc_runs "$B/ours.txt") |"
+echo "| backprop ($native, 2 threads) | $(val test_acc "$B/ours.txt") | $(val test_acc_runs "$B/ours.txt") |"
 echo "| PyTorch | $tacc | $tacc_runs |"
 echo
 echo "Difference of the means: $(awk -v a="$(val test_acc "$B/ours.txt")" -v b="$tacc" 'BEGIN { printf "%.2f", 100 * (a - b) }') percentage points."
@@ -160,9 +259,15 @@ echo "## Tiny networks, one per-sample SGD step (forward, backward, update), nan
 echo
 echo "| network | backprop | FANN | FANN / backprop |"
 echo "|---|---|---|---|"
-for n in xor_2_2_1 xor_2_4_1 seeds_2_2_2; do
+for n in xor_2_2_1 xor_2_4_1 mazur_2_2_2; do
     a=$(val "tiny_${n}_ns" "$B/ours.txt"); b=$(val "tiny_${n}_ns" "$B/fann.txt")
     echo "| $n | $a | $b | $(ratio "$b" "$a") |"
 done
+echo
+echo "## Measuring a kernel on another machine"
+echo
+echo "On any CPU (an ARM one: Graviton, Apple silicon under Linux, a Raspberry Pi 4 or 5), \`make bench\` times every"
+echo "kernel that CPU runs against PyTorch; the epoch alone, for one kernel and thread count:"
+echo "\`make build/bench/bench_mlp && BP_KERNEL=neon build/bench/bench_mlp epochs /usr/share/datasets/fashion-mnist 10 1\`."
 } >"$OUT"
 cat "$OUT"

@@ -190,7 +190,9 @@ int main(void)
         {37, 600, 513, 37}, {5, 2000, 4, 3},  {600, 40, 33, 257},
         /* batches under 8: the matrix-vector kernels, with row and
          * vector tails of every kind */
-        {47, 45, 35, 1},  {784, 256, 10, 1}, {100, 67, 33, 5}, {33, 129, 2, 2}};
+        {47, 45, 35, 1},  {784, 256, 10, 1}, {100, 67, 33, 5}, {33, 129, 2, 2},
+        /* fewer outputs than a register tile has rows, and a K of 3 */
+        {50, 700, 5, 20}, {3, 40, 9, 64}};
     /* every kernel this CPU has but the portable one, the reference */
     const char *kernels[8];
     int n_kernels = 0;

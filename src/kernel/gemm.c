@@ -17,8 +17,6 @@
 #include "kernel/gemm.h"
 #include "kernel/pool.h"
 
-#include <string.h>
-
 static int round_up(int v, int m) { return (v + m - 1) / m * m; }
 
 /* K in the fewest slices of at most KC, of equal size (a multiple of 4):
@@ -72,76 +70,110 @@ static void pack_panel(const job *g, int pc, int kc, int j, int cols, int NR,
     if (!g->tb) { /* B[p][j]: rows are contiguous */
         for (int p = 0; p < kc; p++) {
             const float *src = g->B + (size_t)(pc + p) * g->ldb + j;
-            memcpy(bp + (size_t)p * NR, src, (size_t)cols * sizeof *src);
-            memset(bp + (size_t)p * NR + cols, 0, (size_t)(NR - cols) * sizeof *bp);
+            float *dst = bp + (size_t)p * NR;
+            for (int q = 0; q < NR; q++)
+                dst[q] = q < cols ? src[q] : 0;
         }
         return;
     }
     /* B[j][p]: each column of op(B) is a row of B */
     g->c->k->transpose(g->B + (size_t)j * g->ldb + pc, g->ldb, cols, kc, bp, NR);
-    if (cols < NR)
-        for (int p = 0; p < kc; p++)
-            memset(bp + (size_t)p * NR + cols, 0, (size_t)(NR - cols) * sizeof *bp);
+    for (int p = 0; p < kc && cols < NR; p++)
+        for (int q = cols; q < NR; q++)
+            bp[(size_t)p * NR + q] = 0;
 }
 
-/* op(A) rows ic..ic+mr, columns pc..pc+kc into ap[p][MR], zero-padded. */
-static void pack_strip(const job *g, int ic, int mr, int pc, int kc, int MR,
-                       float *ap)
+/* op(A) rows 0..M (fewer than MR), columns pc..pc+kc into ap[p][MR],
+ * zero-padded. */
+static void pack_strip(const job *g, int pc, int kc, int MR, float *ap)
 {
-    if (!g->ta) {
-        g->c->k->transpose(g->A + (size_t)ic * g->lda + pc, g->lda, mr, kc, ap, MR);
-        if (mr < MR)
-            for (int p = 0; p < kc; p++)
-                memset(ap + (size_t)p * MR + mr, 0, (size_t)(MR - mr) * sizeof *ap);
+    for (int p = 0; p < kc; p++)
+        for (int i = 0; i < MR; i++)
+            ap[(size_t)p * MR + i] =
+                i >= g->M ? 0
+                : g->ta   ? g->A[(size_t)(pc + p) * g->lda + i]
+                          : g->A[(size_t)i * g->lda + pc + p];
+}
+
+/* Rows r0.. and columns c0.. of a tile t[MR][NR] the kernel stored
+ * whole (no bias, no accumulation) into C at c, as the kernel would have
+ * stored them: the same additions, so the same numbers. */
+static void merge(const float *t, int NR, int r0, int rows, int c0, int cols,
+                  float *c, int ldc, int acc, const float *bias)
+{
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++) {
+            const float v = t[(size_t)(r0 + i) * NR + c0 + j];
+            float *cij = c + (size_t)i * ldc + j;
+            *cij = acc ? *cij + v : bias ? v + bias[j] : v;
+        }
+}
+
+/* One panel (columns j.. of C, nr of them) over one K slice: every strip
+ * of MR rows of A against B's panel bs (element (p, q) at bs[p * sb + q]),
+ * whose first `skip` columns lie left of j (an edge panel moved back to
+ * stay inside B). A last partial strip is moved back the same way, or
+ * packed when A has fewer rows than a strip. */
+static void panel(const job *g, int pc, int kc, int j, int nr, int skip,
+                  const float *bs, int sb, float *ap, int acc)
+{
+    const bp_kernel *k = g->c->k;
+    const int MR = k->mr, NR = k->nr, M = g->M;
+    const float *bias = acc || !g->bias ? NULL : g->bias + j;
+    float t[BP_TILE_FLOATS];
+#define STRIP(ic, c, ldc, mr, nr, accu, bi)                                     \
+    (g->ta ? k->gemm(kc, g->A + (size_t)pc * g->lda + (ic), g->lda, bs, sb, c,  \
+                     ldc, mr, nr, accu, bi)                                    \
+           : k->gemm_rows(kc, g->A + (size_t)(ic) * g->lda + pc, g->lda, bs,   \
+                          sb, c, ldc, mr, nr, accu, bi))
+    if (M < MR) {
+        k->gemm(kc, ap, MR, bs, sb, t, NR, MR, NR, 0, NULL);
+        merge(t, NR, 0, M, skip, nr, g->C + j, g->ldc, acc, bias);
         return;
     }
-    for (int p = 0; p < kc; p++) {
-        const float *src = g->A + (size_t)(pc + p) * g->lda + ic;
-        memcpy(ap + (size_t)p * MR, src, (size_t)mr * sizeof *src);
-        memset(ap + (size_t)p * MR + mr, 0, (size_t)(MR - mr) * sizeof *ap);
+    float *cj = g->C + j;
+    int ic = 0;
+    for (; ic + MR <= M; ic += MR) {
+        if (!skip)
+            STRIP(ic, cj + (size_t)ic * g->ldc, g->ldc, MR, nr, acc, bias);
+        else {
+            STRIP(ic, t, NR, MR, NR, 0, NULL);
+            merge(t, NR, 0, MR, skip, nr, cj + (size_t)ic * g->ldc, g->ldc, acc,
+                  bias);
+        }
     }
+    if (ic < M) { /* the last MR rows, of which the first were done above */
+        STRIP(M - MR, t, NR, MR, NR, 0, NULL);
+        merge(t, NR, ic - (M - MR), M - ic, skip, nr, cj + (size_t)ic * g->ldc,
+              g->ldc, acc, bias);
+    }
+#undef STRIP
 }
 
 static void run_chunk(void *arg, int chunk, int tid)
 {
     const job *g = arg;
-    const bp_kernel *k = g->c->k;
-    const int MR = k->mr, NR = k->nr;
+    const int NR = g->c->k->nr;
     const int j0 = chunk * g->cols;
     const int nc = g->N - j0 < g->cols ? g->N - j0 : g->cols;
     float *bp = g->c->pack + (size_t)tid * g->c->pack_per_thread;
     float *ap = bp + (size_t)g->kc * NR;
-    const int full_m = g->M / MR * MR; /* strips read in place */
     for (int pc = 0; pc < g->K; pc += g->kc) {
         const int kc = g->K - pc < g->kc ? g->K - pc : g->kc;
         const int acc = g->accumulate || pc > 0;
-        if (full_m < g->M)
-            pack_strip(g, full_m, g->M - full_m, pc, kc, MR, ap);
+        if (g->M < g->c->k->mr)
+            pack_strip(g, pc, kc, g->c->k->mr, ap);
         for (int q = 0; q * NR < nc; q++) {
             const int j = j0 + q * NR;
             const int nr = nc - q * NR < NR ? nc - q * NR : NR;
-            const float *bs = g->B + (size_t)pc * g->ldb + j;
-            int sb = g->ldb;
-            if (g->tb || nr < NR) {
+            if (g->tb || (nr < NR && g->N < NR)) {
                 pack_panel(g, pc, kc, j, nr, NR, bp);
-                bs = bp;
-                sb = NR;
+                panel(g, pc, kc, j, nr, 0, bp, NR, ap, acc);
+            } else { /* in place; a last partial panel moved back */
+                const int skip = NR - nr;
+                panel(g, pc, kc, j, nr, skip,
+                      g->B + (size_t)pc * g->ldb + j - skip, g->ldb, ap, acc);
             }
-            float *cj = g->C + j;
-            const float *bias = acc || !g->bias ? NULL : g->bias + j;
-            int ic = 0;
-            if (g->ta)
-                for (; ic < full_m; ic += MR)
-                    k->gemm(kc, g->A + (size_t)pc * g->lda + ic, g->lda, bs, sb,
-                            cj + (size_t)ic * g->ldc, g->ldc, MR, nr, acc, bias);
-            else
-                for (; ic < full_m; ic += MR)
-                    k->gemm_rows(kc, g->A + (size_t)ic * g->lda + pc, g->lda, bs,
-                                 sb, cj + (size_t)ic * g->ldc, g->ldc, MR, nr,
-                                 acc, bias);
-            if (ic < g->M)
-                k->gemm(kc, ap, MR, bs, sb, cj + (size_t)ic * g->ldc, g->ldc,
-                        g->M - ic, nr, acc, bias);
         }
     }
 }

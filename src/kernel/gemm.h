@@ -40,6 +40,9 @@ extern const bp_kernel bp__kernel_neon;
  * slice), N in blocks of at most NC columns taken by one thread at a
  * time, M in MR-row strips. */
 enum { BP_KC = 320, BP_NC = 256 };
+/* The largest register tile of any kernel (AVX-512's 12 x 32): an edge
+ * tile is computed whole into this much stack, then merged. */
+enum { BP_TILE_FLOATS = 12 * 32 };
 
 /* Floats of packing space one thread needs with kernel k for products
  * whose K and N are at most max_k and max_n. */

@@ -10,6 +10,13 @@
  * waits only for chunks that were started. What a chunk computes depends
  * on the chunk alone, never on the thread, so results do not depend on
  * the number of threads or on who was fast.
+ *
+ * A worker descheduled in the middle of a chunk (more runnable threads
+ * than cores) still holds the caller up until it runs again, which can
+ * be milliseconds. When the caller finds it waited on stragglers much
+ * longer than the chunks take, it runs the next jobs alone (a number that
+ * doubles while that keeps happening and halves while it does not), so
+ * a busy machine costs two threads about what it costs one.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "kernel/pool.h"
@@ -19,14 +26,24 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 /* Between two products of one training step the workers wait only a few
  * microseconds; a futex sleep and wake-up costs more than that on a VM
  * (measured: 2 threads were slower than 1 with sleeping workers), so a
- * waiting thread spins a while first, then yields its core a while (on a
- * machine with more runnable threads than cores the one it waits for may
- * need it), then sleeps. */
-enum { SPIN = 4000, YIELDS = 200 };
+ * waiting thread spins a while first (SPIN_NS), then yields its core a
+ * while (YIELD_NS: with more runnable threads than cores, the thread it
+ * waits for may need it), then sleeps. */
+enum { SPIN_NS = 200000, YIELD_NS = 2000000 };
+/* Jobs run alone after a straggler: at first, and at most. */
+enum { SOLO_MIN = 8, SOLO_MAX = 4096 };
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 typedef void (*chunk_fn)(void *arg, int chunk, int tid);
 
@@ -45,6 +62,8 @@ struct bp_pool {
     int n;               /* threads, counting the caller */
     pthread_t *workers;  /* [n - 1] */
     uint32_t job;        /* the caller's count of jobs published */
+    int solo;            /* jobs still to run on the caller alone */
+    int backoff;         /* how many the next straggler earns */
     /* job number << 32 | next chunk to take */
     _Atomic uint64_t work;
     /* the current job (written before `work` publishes it) */
@@ -96,12 +115,15 @@ static void await_job(bp_pool *p, uint32_t seen)
     /* sequentially consistent loads: with the caller's store of `work`
      * and load of `sleepers`, one side always sees the other */
 #define FRESH() ((uint32_t)(atomic_load(&p->work) >> 32) != seen || atomic_load(&p->quit))
-    for (int s = 0; s < SPIN; s++) {
+    const int64_t t0 = now_ns();
+    for (int s = 1;; s++) {
         if (FRESH())
             return;
         relax();
+        if (s % 64 == 0 && now_ns() - t0 > SPIN_NS)
+            break;
     }
-    for (int y = 0; y < YIELDS; y++) {
+    while (now_ns() - t0 < SPIN_NS + YIELD_NS) {
         if (FRESH())
             return;
         sched_yield();
@@ -129,14 +151,45 @@ static void *worker(void *v)
     }
 }
 
+/* Wait until every chunk of the current job is done; returns the
+ * nanoseconds waited. */
+static int64_t await_chunks(bp_pool *p, int n_chunks)
+{
+#define DONE() (atomic_load(&p->done) == n_chunks)
+    if (DONE())
+        return 0;
+    const int64_t t0 = now_ns();
+    for (int s = 1; !DONE(); s++) {
+        relax();
+        if (s % 64 == 0 && now_ns() - t0 > SPIN_NS) {
+            while (!DONE() && now_ns() - t0 < SPIN_NS + YIELD_NS)
+                sched_yield();
+            break;
+        }
+    }
+    if (!DONE()) {
+        pthread_mutex_lock(&p->lock);
+        atomic_store(&p->waiting, 1);
+        while (!DONE())
+            pthread_cond_wait(&p->finished, &p->lock);
+        atomic_store(&p->waiting, 0);
+        pthread_mutex_unlock(&p->lock);
+    }
+#undef DONE
+    return now_ns() - t0;
+}
+
 void bp__pool_run(bp_pool *p, int n_chunks,
                   void (*fn)(void *arg, int chunk, int tid), void *arg)
 {
-    if (!p || p->n == 1 || n_chunks <= 1) {
+    if (!p || p->n == 1 || n_chunks <= 1 || p->solo > 0) {
+        if (p && n_chunks > 1)
+            p->solo--;
         for (int i = 0; i < n_chunks; i++)
             fn(arg, i, 0);
         return;
     }
+    const int64_t t0 = now_ns();
     atomic_store_explicit(&p->fn, fn, memory_order_relaxed);
     atomic_store_explicit(&p->arg, arg, memory_order_relaxed);
     atomic_store_explicit(&p->n_chunks, n_chunks, memory_order_relaxed);
@@ -150,24 +203,13 @@ void bp__pool_run(bp_pool *p, int n_chunks,
     }
     take_chunks(p, 0);
     /* every chunk is taken; wait for those still running elsewhere */
-#define DONE() (atomic_load(&p->done) == n_chunks)
-    for (int s = 0; s < SPIN; s++) {
-        if (DONE())
-            return;
-        relax();
+    const int64_t own = now_ns() - t0, waited = await_chunks(p, n_chunks);
+    if (waited > own / 2 + 50000) { /* a straggler: go alone a while */
+        p->solo = p->backoff;
+        p->backoff = p->backoff < SOLO_MAX ? 2 * p->backoff : SOLO_MAX;
+    } else if (p->backoff > SOLO_MIN) {
+        p->backoff /= 2;
     }
-    for (int y = 0; y < YIELDS; y++) {
-        if (DONE())
-            return;
-        sched_yield();
-    }
-    pthread_mutex_lock(&p->lock);
-    atomic_store(&p->waiting, 1);
-    while (!DONE())
-        pthread_cond_wait(&p->finished, &p->lock);
-    atomic_store(&p->waiting, 0);
-    pthread_mutex_unlock(&p->lock);
-#undef DONE
 }
 
 void bp__pool_free(bp_pool *p)
@@ -197,6 +239,7 @@ bp_status bp__pool_create(bp_pool **out, int n, const bp_allocator *a)
     memset(p, 0, sizeof *p);
     p->alloc = *a;
     p->n = 1;
+    p->backoff = SOLO_MIN;
     atomic_init(&p->work, 0);
     atomic_init(&p->fn, NULL);
     atomic_init(&p->arg, NULL);
