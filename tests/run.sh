@@ -1,12 +1,16 @@
 #!/bin/sh
 # tests/run.sh BUILD - run every test program of a build (and the
 # command-line tests, tests/cli/test_*.sh, and the Python package's,
-# tests/python/test_*.sh, against it) and add up their
-# counts. Each program prints "name: N passed, N failed" as its last
-# summary line; a program that crashes, exits non-zero or prints no such
-# line counts as one failure more. Full output of a failing program is
-# shown; passing ones show their summary line only (BP_TEST_VERBOSE=1
-# shows everything). Ends with the suite's "N passed, N failed" line.
+# tests/python/test_*.sh, against it) and add up their counts. Each
+# program prints "name: N passed, N failed, N skipped" as its last
+# summary line (", N skipped" may be left out when none was); a program
+# that crashes, exits non-zero or prints no such line counts as one
+# failure more. A skipped check is one that cannot run here (a tool or
+# package missing), printed as "SKIP reason": counted apart, never as a
+# pass, and listed with its reason at the end. Full output of a failing
+# program is shown; passing ones show their summary line only
+# (BP_TEST_VERBOSE=1 shows everything). Ends with the suite's "N passed,
+# N failed, N skipped" line.
 #
 # The C test programs then run again under every other kernel this CPU
 # has (`backprop info --kernels`; BP_KERNEL forces each), their summary
@@ -16,8 +20,10 @@ BUILD=${1:-build}
 [ -d "$BUILD" ] || { echo "run.sh: no build directory $BUILD" >&2; exit 2; }
 total_pass=0
 total_fail=0
+total_skip=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+skips=$(mktemp)
+trap 'rm -f "$log" "$skips"' EXIT
 kernels=""
 if [ -x "$BUILD/backprop" ]; then
     kernels=$("$BUILD/backprop" info --kernels 2>/dev/null)
@@ -39,7 +45,7 @@ run() {
         else "$prog" >"$log" 2>&1; fi ;;
     esac
     rc=$?
-    line=$(grep -E '^[A-Za-z0-9_.-]+: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+    line=$(grep -E '^[A-Za-z0-9_.-]+: [0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$log" | tail -n 1)
     if [ -z "$line" ]; then
         echo "$prog${kern:+ [$kern]}: exit $rc and no summary line"
         cat "$log"
@@ -48,7 +54,8 @@ run() {
     fi
     [ -n "$kern" ] && line=$(echo "$line" | sed "s/:/ [$kern]:/")
     p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
-    f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
+    f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+    s=$(echo "$line" | sed -nE 's/.* ([0-9]+) skipped$/\1/p')
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
         f=1 # crashed or failed after its summary
     fi
@@ -58,8 +65,10 @@ run() {
     else
         echo "$line"
     fi
+    grep -E '^ *SKIP ' "$log" | sed "s|^ *SKIP|  $(basename "$prog")${kern:+ [$kern]}:|" >>"$skips"
     total_pass=$((total_pass + p))
     total_fail=$((total_fail + f))
+    total_skip=$((total_skip + ${s:-0}))
 }
 for prog in "$BUILD"/examples/mazur "$BUILD"/examples/xor \
             "$BUILD"/examples/perceptron "$BUILD"/tests/test_* tests/cli/test_*.sh \
@@ -72,5 +81,9 @@ for k in $kernels; do
         run "$prog" "$k"
     done
 done
-echo "$total_pass passed, $total_fail failed"
+if [ -s "$skips" ]; then
+    echo "skipped, and why:"
+    cat "$skips"
+fi
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ]

@@ -2,9 +2,11 @@
  * test.h - the tiny test harness every tests/test_*.c uses.
  *
  * Each check prints one line, "ok" or "FAIL" with the numbers side by
- * side; a test program ends with tst_summary(), which prints
- * "<name>: N passed, N failed" and returns the exit status. tests/run.sh
- * adds the programs' counts into the suite's closing line.
+ * side; a check that cannot run here is a SKIP with its reason, counted
+ * apart and never as a pass. A test program ends with tst_summary(),
+ * which prints "<name>: N passed, N failed, N skipped" and returns the
+ * exit status. tests/run.sh adds the programs' counts into the suite's
+ * closing line.
  */
 #ifndef BP_TEST_H
 #define BP_TEST_H
@@ -13,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int tst_passed, tst_failed;
+static int tst_passed, tst_failed, tst_skipped;
 static int tst_verbose = 1;
 
 static inline void tst_report(int ok, const char *file, int line, const char *what)
@@ -34,6 +36,16 @@ static inline void tst_report(int ok, const char *file, int line, const char *wh
         char tst_buf_[1024];                                                  \
         snprintf(tst_buf_, sizeof tst_buf_, __VA_ARGS__);                    \
         tst_report(!!(cond), __FILE__, __LINE__, tst_buf_);                  \
+    } while (0)
+
+/* A check that cannot run here, with the reason: counted apart, never as
+ * a pass. */
+#define SKIP(...)                                                            \
+    do {                                                                     \
+        char tst_buf_[1024];                                                  \
+        snprintf(tst_buf_, sizeof tst_buf_, __VA_ARGS__);                    \
+        tst_skipped++;                                                       \
+        printf("  SKIP %s\n", tst_buf_);                                     \
     } while (0)
 
 /* A status check: expr must return BP_OK. */
@@ -94,7 +106,8 @@ static inline int tst_rel(double got, double want, double tol)
 
 static inline int tst_summary(const char *name)
 {
-    printf("%s: %d passed, %d failed\n", name, tst_passed, tst_failed);
+    printf("%s: %d passed, %d failed, %d skipped\n", name, tst_passed,
+           tst_failed, tst_skipped);
     return tst_failed ? 1 : 0;
 }
 

@@ -1,14 +1,18 @@
 # tests/cli/lib.sh - a tiny harness for the command-line tests.
-# Source it with BUILD set; use ok/fail/check/expect_exit, end with summary.
+# Source it with BUILD set; use ok/fail/skip/check/expect_exit, end with
+# summary.
 : "${BUILD:?BUILD must name the build directory}"
 BP="$BUILD/backprop"
 PASSED=0
 FAILED=0
+SKIPPED=0
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 ok() { PASSED=$((PASSED + 1)); echo "  ok   $*"; }
 fail() { FAILED=$((FAILED + 1)); echo "  FAIL $*"; }
+# skip "what, and why it cannot run here": counted apart, never a pass
+skip() { SKIPPED=$((SKIPPED + 1)); echo "  SKIP $*"; }
 
 # check "description" command...: passes if the command exits 0
 check() {
@@ -34,6 +38,6 @@ near() {
 }
 
 summary() {
-    echo "$1: $PASSED passed, $FAILED failed"
+    echo "$1: $PASSED passed, $FAILED failed, $SKIPPED skipped"
     [ "$FAILED" -eq 0 ]
 }

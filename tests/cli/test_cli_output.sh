@@ -40,7 +40,7 @@ if [ -w /dev/full ]; then
         full $BP $c --help
     done
 else
-    echo "  SKIP the /dev/full tests: this system has no writable /dev/full"
+    skip "the /dev/full tests: this system has no writable /dev/full"
 fi
 
 echo "predict's CSV quotes class names (RFC 4180), read back by Python's csv module"
@@ -88,7 +88,7 @@ PYEOF
         fail "python's csv: $(cat "$TMP/py.out")"
     fi
 else
-    echo "  SKIP reading predict's CSV back: no $PY (apt-get install python3)"
+    skip "reading predict's CSV back: no $PY (apt-get install python3)"
 fi
 $BP eval --model "$TMP/names.bpm" --data "$TMP/names.csv" --json >"$TMP/eval.json"
 if [ -x "$PY" ]; then
@@ -147,7 +147,7 @@ if command -v rsvg-convert >/dev/null 2>&1; then
     rsvg-convert "$TMP/curves.svg" -o "$TMP/curves.png" && rsvg-convert "$TMP/regions.svg" -o "$TMP/regions.png" &&
         ok "both render (rsvg-convert)" || fail "rsvg-convert refused a plot"
 else
-    echo "  SKIP rendering the plots: no rsvg-convert (apt-get install librsvg2-bin)"
+    skip "rendering the plots: no rsvg-convert (apt-get install librsvg2-bin)"
 fi
 
 echo "outputs named after the training file's target columns"

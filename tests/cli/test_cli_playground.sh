@@ -11,7 +11,7 @@
 
 PY=$(command -v python3 || echo /usr/bin/python3)
 if ! [ -x "$PY" ]; then
-    echo "  SKIP the playground server tests: no python3 (apt-get install python3)"
+    skip "the playground server tests: no python3 (apt-get install python3)"
     summary cli_playground
     exit
 fi

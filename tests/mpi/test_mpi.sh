@@ -5,7 +5,11 @@
 # checkpoint resumes on another number of ranks.
 BUILD=${1:-build-mpi}
 . "$(dirname "$0")/../cli/lib.sh"
-command -v mpirun >/dev/null 2>&1 || { fail "mpirun missing (openmpi-bin)"; summary mpi; exit 1; }
+if ! command -v mpirun >/dev/null 2>&1; then
+    skip "the data-parallel tests: mpirun missing (apt-get install openmpi-bin libopenmpi-dev)"
+    summary mpi
+    exit
+fi
 MPIRUN="mpirun --allow-run-as-root --oversubscribe -np"
 
 awk 'BEGIN { s = 3; print "a,b,c,y";

@@ -4,13 +4,15 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
-let passed = 0, failed = 0;
+let passed = 0, failed = 0, skipped = 0;
 export function ok(cond, what, detail = '') {
   if (cond) { passed++; console.log(`  ok   ${what}${detail ? ` (${detail})` : ''}`); }
   else { failed++; console.log(`  FAIL ${what}${detail ? `: ${detail}` : ''}`); }
   return cond;
 }
-export const verdict = () => ({ passed, failed });
+// a check that cannot run here, with the reason: counted apart, never a pass
+export function skip(what) { skipped++; console.log(`  SKIP ${what}`); }
+export const verdict = () => ({ passed, failed, skipped });
 
 export function section(title) { console.log(`-- ${title}`); }
 

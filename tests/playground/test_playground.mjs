@@ -3,12 +3,12 @@
 //
 //   node tests/playground/test_playground.mjs BUILD/backprop PAGE_DIR
 //
-// Ends with "playground: N passed, N failed" like the other suites; exits
+// Ends with "playground: N passed, N failed, N skipped" like the other suites; exits
 // non-zero on any failure. Saves PAGE_DIR/screenshot.png (copied to
 // docs/playground.png by `make playground-screenshot`). The cases live in
 // cases_*.mjs, one file per part of the page.
 import { existsSync } from 'node:fs';
-import { ok, verdict, section, startServer, cli, launch } from './harness.mjs';
+import { ok, skip, verdict, section, startServer, cli, launch } from './harness.mjs';
 import { learning } from './cases_learning.mjs';
 import { example } from './cases_example.mjs';
 import { features } from './cases_features.mjs';
@@ -26,9 +26,9 @@ if (!bp || !pageDir) {
 section('the settings in the URL, without a browser');
 settings();
 if (!existsSync(process.env.CHROMIUM || '/usr/bin/chromium')) {
-  console.log('SKIP the browser tests: no chromium (apt-get install chromium, or set CHROMIUM)');
-  const { passed, failed } = verdict();
-  console.log(`playground: ${passed} passed, ${failed} failed`);
+  skip('the browser tests: no chromium (apt-get install chromium, or set CHROMIUM)');
+  const { passed, failed, skipped } = verdict();
+  console.log(`playground: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   process.exit(failed ? 1 : 0);
 }
 
@@ -85,6 +85,6 @@ try {
   srv.kill();
 }
 
-const { passed, failed } = verdict();
-console.log(`playground: ${passed} passed, ${failed} failed`);
+const { passed, failed, skipped } = verdict();
+console.log(`playground: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed ? 1 : 0);
