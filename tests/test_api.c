@@ -63,6 +63,35 @@ static const bp_real T[8 * 2] = {1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1}
 
 /* ------------------------------------------------------------------ tests */
 
+/* Parameter counts beyond what size_t can count are refused, not wrapped
+ * (they are counted in 64 bits): 4096 layers of 2^24 units (2^60
+ * parameters) everywhere, and 65536-65536-2 (4,295,163,906 parameters,
+ * 196,610 once wrapped to 32 bits) where size_t has 32 bits. */
+static void test_create_too_large(void)
+{
+    enum { L = 4096 };
+    static bp_layer_desc wide[L];
+    for (int l = 0; l < L; l++)
+        wide[l] = (bp_layer_desc){1 << 24, BP_ACT_RELU, 0};
+    bp_net *net = NULL;
+    bp_error err;
+    CHECK_STATUS(bp_net_create(&net, 1 << 24, L, wide, NULL, &err),
+                 BP_ERR_SIZE);
+    CHECK(net == NULL && strstr(err.msg, "too large"),
+          "4096 layers of 2^24 units: '%s'", err.msg);
+    const bp_layer_desc d[2] = {{65536, BP_ACT_TANH, 0},
+                                {2, BP_ACT_SIGMOID, 0}};
+    if (sizeof(size_t) < 8) {
+        CHECK_STATUS(bp_net_create(&net, 65536, 2, d, NULL, &err),
+                     BP_ERR_SIZE);
+        CHECK(net == NULL, "65536-65536-2 refused on a 32-bit machine: '%s'",
+              err.msg);
+    } else {
+        SKIP("65536-65536-2 is refused only where size_t has 32 bits (here "
+             "it is 64 GB, which this machine may or may not give)");
+    }
+}
+
 static void test_create_errors(void)
 {
     printf("creation errors\n");
@@ -91,6 +120,7 @@ static void test_create_errors(void)
     bad[1].act_param = 0.01;
     CHECK_STATUS(bp_net_create(&net, 1 << 30, 2, bad, NULL, &err),
                  BP_ERR_SIZE);
+    test_create_too_large();
     bp_allocator half = {count_alloc, NULL, NULL};
     CHECK_STATUS(bp_net_create(&net, 2, 2, bad, &half, &err), BP_ERR_ARG);
     CHECK_STATUS(bp_net_create(&net, 2, 2, bad, NULL, NULL), BP_OK);
@@ -255,7 +285,10 @@ static void test_call_errors(void)
     CHECK_STATUS(bp_net_train_step(net, X, T, 2, (bp_order)7, &e), BP_ERR_ARG);
     CHECK_STATUS(bp_net_reserve(net, 0), BP_ERR_SIZE);
     CHECK_STATUS(bp_net_reserve(net, -5), BP_ERR_SIZE);
-    CHECK_STATUS(bp_net_reserve(net, 1 << 30 | 1 << 29), BP_ERR_NOMEM);
+    /* 1.6 G rows: more memory than there is (64-bit), or more bytes than
+     * a 32-bit size_t counts */
+    CHECK_STATUS(bp_net_reserve(net, 1 << 30 | 1 << 29),
+                 sizeof(size_t) < 8 ? BP_ERR_SIZE : BP_ERR_NOMEM);
     CHECK(bp_net_max_batch(net) == 8, "a failed reserve keeps the old room");
     CHECK_STATUS(bp_net_train_step(net, X, T, 8, BP_ORDER_STANDARD, &e), BP_OK);
 

@@ -33,7 +33,9 @@ static bp_status check_layers(int n_in, int n_layers,
         return bp__fail_err(err, BP_ERR_SIZE,
                             "n_layers: %d is not in 1..%d", n_layers,
                             MAX_LAYERS);
-    size_t total = 0;
+    /* counted in 64 bits: on a 32-bit machine one 65536x65536 layer
+     * already wraps size_t (4,295,032,832 parameters become 65,536) */
+    uint64_t total = 0;
     int below = n_in;
     for (int l = 0; l < n_layers; l++) {
         const bp_layer_desc *d = &layers[l];
@@ -49,12 +51,12 @@ static bp_status check_layers(int n_in, int n_layers,
             return bp__fail_err(err, BP_ERR_NONFINITE,
                                 "layer %d: activation parameter is not "
                                 "finite", l);
-        total += (size_t)d->n_out * (size_t)below + (size_t)d->n_out;
+        total += (uint64_t)d->n_out * (uint64_t)below + (uint64_t)d->n_out;
         below = d->n_out;
     }
     if (total > (SIZE_MAX / sizeof(bp_real)) / 8)
         return bp__fail_err(err, BP_ERR_SIZE, "network too large");
-    *n_params = total;
+    *n_params = (size_t)total;
     return BP_OK;
 }
 
