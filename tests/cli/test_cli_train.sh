@@ -137,9 +137,9 @@ if [ -d /usr/share/datasets/fashion-mnist ] && [ $SLOW -eq 0 ]; then
     check "eval on t10k" $BP eval --model "$TMP/f.bpm" --data /usr/share/datasets/fashion-mnist
     grep -q "^samples   10000" "$TMP/out" && ok "10000 test samples" || fail "$(head -1 "$TMP/out")"
 elif [ $SLOW -eq 1 ]; then
-    echo "Fashion-MNIST: left to the float and double builds (sanitizers are slow)"
+    skip "one epoch of Fashion-MNIST: left to the float and double builds (sanitizers are slow)"
 else
-    fail "Fashion-MNIST missing: apt-get install dataset-fashion-mnist"
+    skip "one epoch of Fashion-MNIST: no data set (apt-get install dataset-fashion-mnist)"
 fi
 
 echo "bad input"

@@ -1,7 +1,7 @@
 """tests/python/harness.py - the Python tests' counterpart of tests/test.h.
 
 Each check prints one line, "ok" or "FAIL" with the numbers side by
-side; run.py ends with "python: N passed, N failed", the line
+side; run.py ends with "python: N passed, N failed, N skipped", the line
 tests/run.sh adds up. A check that cannot run here says SKIP and why.
 """
 import os

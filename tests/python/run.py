@@ -1,5 +1,5 @@
 """tests/python/run.py - run every test_*() of tests/python/test_*.py and
-print the suite's summary line, "python: N passed, N failed".
+print the suite's summary line, "python: N passed, N failed, N skipped".
 
 A test function that raises counts as one failure (with its traceback);
 the others still run.
@@ -33,7 +33,8 @@ def main():
                 harness.failed += 1
                 print("  FAIL %s raised:" % fn_name)
                 traceback.print_exc(file=sys.stdout)
-    print("python: %d passed, %d failed" % (harness.passed, harness.failed))
+    print("python: %d passed, %d failed, %d skipped"
+          % (harness.passed, harness.failed, harness.skipped))
     return 1 if harness.failed else 0
 
 

@@ -18,8 +18,8 @@ elif ! [ -f "$BUILD/python/backprop/_core32.so" ] ||
     why="the package is not built in $BUILD/python (make python needs python3-dev and python3-numpy)"
 fi
 if [ -n "$why" ]; then
-    echo "SKIP python: $why"
-    echo "python: 0 passed, 0 failed"
+    echo "  SKIP the Python package's tests: $why"
+    echo "python: 0 passed, 0 failed, 1 skipped"
     exit 0
 fi
 case "$BUILD" in
