@@ -167,7 +167,7 @@ static void check_net(int n_in, int L, const int *widths, bp_act hidden,
     bp_net_backward(net, t, NULL);
     int checked = 0, wrong = 0;
     long w_number = 0;
-    char prefix[64], who[24];
+    char prefix[64], who[32];
     for (int l = 0; l < L && !st; l++) {
         int n_below = l ? widths[l - 1] : n_in;
         const bp_real *delta = bp_net_layer_delta(net, l);
