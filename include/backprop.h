@@ -39,6 +39,13 @@
  * - bp_net_create and bp_net_reserve allocate; nothing else does. Forward,
  *   backward, update and train_step never allocate, so a training step
  *   cannot fail for lack of memory and costs no allocator time.
+ * - One exception keeps inference lean: a network read from a model file
+ *   (bp_model_load, bp_model_parse; a checkpoint excepted) holds its
+ *   parameters alone, so `info` on a 1 GB model needs 1 GB, not 4. Its
+ *   gradient and optimizer arrays are allocated by the first call that
+ *   trains it (bp_trainer_create, bp_train, or the first bp_net_backward
+ *   or bp_net_train_step), or by bp_net_grads; until then its gradients
+ *   read as 0.
  * - Pointers returned by the library into a network (outputs, parameters,
  *   gradients) are owned by the network, stay valid until bp_net_free or
  *   the next bp_net_reserve, and must not be freed by the caller.
@@ -225,6 +232,8 @@ bp_status bp_net_layer(const bp_net *net, int l, bp_layer_desc *desc,
  * processes (one buffer, one allreduce).
  */
 bp_real *bp_net_params(bp_net *net);
+/* (For a network read from a model file that has not trained yet, the
+ * gradient block is allocated here, zeroed; NULL if that fails.) */
 bp_real *bp_net_grads(bp_net *net);
 /* Offsets into those blocks of layer l's weights and biases. */
 bp_status bp_net_layer_offsets(const bp_net *net, int l, size_t *w_off,

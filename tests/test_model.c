@@ -9,6 +9,9 @@
 #include "test.h"
 
 #include <dirent.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -529,6 +532,61 @@ static void test_scalers_columns(void)
     bp_model_free(m);
 }
 
+/* A model loaded for inference holds its parameters and no gradient or
+ * optimizer arrays (a 1 GB model must not need 5 GB to run info); the
+ * first training call adds them, and trains exactly as a new network. */
+static void test_inference_memory(void)
+{
+    printf("a model read for inference allocates what inference needs\n");
+    const bp_layer_desc layers[] = {{1000, BP_ACT_RELU, 0},
+                                    {1000, BP_ACT_IDENTITY, 0}};
+    bp_net *net;
+    bp_model *m = NULL, *back = NULL;
+    bp_error err;
+    if (bp_net_create(&net, 1000, 2, layers, NULL, &err) ||
+        bp_model_new(&m, net, &err)) {
+        CHECK(0, "a 1000-1000-1000 network: %s", err.msg);
+        return;
+    }
+    bp_net_init(net, BP_INIT_HE_UNIFORM, 3);
+    const double param_bytes = (double)bp_net_n_params(net) * sizeof(bp_real);
+    CHECK_OK(bp_model_save(m, path_bin, BP_FORMAT_BINARY, 0, &err));
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    struct mallinfo2 a = mallinfo2();
+    bp_status st = bp_model_load(path_bin, &back, &err);
+    struct mallinfo2 b = mallinfo2();
+    const double used = (double)(b.uordblks + b.hblkhd) -
+                        (double)(a.uordblks + a.hblkhd);
+    if (used <= 0)
+        printf("  SKIP the heap is not glibc's here (a sanitizer's?): "
+               "cannot measure\n");
+    else
+        CHECK(st == BP_OK && used < 1.5 * param_bytes,
+              "loading %.1f MB of parameters keeps %.1f MB (a trainable "
+              "network: %.1f MB)", param_bytes / 1e6, used / 1e6,
+              4 * param_bytes / 1e6);
+#else
+    printf("  SKIP not glibc: no mallinfo2 to measure the heap with\n");
+    bp_model_load(path_bin, &back, &err);
+#endif
+    if (back) {
+        /* trains exactly as the original: the arrays come with the step */
+        bp_real x[1000], t[1000];
+        for (int i = 0; i < 1000; i++) {
+            x[i] = (bp_real)(i % 7) / 7;
+            t[i] = (bp_real)(i % 3);
+        }
+        bp_real g;
+        CHECK_OK(bp_net_get_weight_grad(back->net, 0, 0, 0, &g));
+        CHECK(g == 0, "no gradient yet reads as 0");
+        CHECK_OK(bp_net_train_step(m->net, x, t, 1, BP_ORDER_STANDARD, NULL));
+        CHECK_OK(bp_net_train_step(back->net, x, t, 1, BP_ORDER_STANDARD, NULL));
+        CHECK(same_model(m, back), "the loaded model trains like the original");
+    }
+    bp_model_free(back);
+    bp_model_free(m);
+}
+
 static void test_atomic(void)
 {
     printf("saving is atomic\n");
@@ -614,6 +672,7 @@ int main(void)
     test_text_numbers();
     test_text_no_biases();
     test_scalers_columns();
+    test_inference_memory();
     test_fuzz_regressions();
     unlink(path_bin);
     unlink(path_txt);

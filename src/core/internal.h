@@ -80,6 +80,17 @@ struct bp_net {
     char err[256];
 };
 
+/* A network, with its gradient and optimizer arrays (train_arrays 1, as
+ * bp_net_create) or its parameters alone (0: a network read from a model
+ * file, for inference; the arrays come with its first training call). */
+bp_status bp__net_create(bp_net **out, int n_in, int n_layers,
+                         const bp_layer_desc *layers,
+                         const bp_allocator *alloc, int train_arrays,
+                         bp_error *err);
+/* The gradient and optimizer arrays, allocated (zeroed) if the network
+ * has none yet: called before any step, never inside one. */
+bp_status bp__net_train_arrays(bp_net *net);
+
 /* Set the network's message and return the status. printf-style. */
 bp_status bp__fail(bp_net *net, bp_status st, const char *fmt, ...)
 #if defined(__GNUC__)

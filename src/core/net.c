@@ -60,24 +60,43 @@ static bp_status check_layers(int n_in, int n_layers,
     return BP_OK;
 }
 
-/* Allocate the parameter, gradient and optimizer blocks as one. */
+/* The parameters, zeroed. */
 static bp_status alloc_params(bp_net *net)
 {
-    size_t n = net->n_params;
-    bp_real *block = bp__alloc(&net->alloc, 4 * n * sizeof(bp_real));
-    if (!block)
+    const size_t bytes = net->n_params * sizeof(bp_real);
+    if (!(net->params = bp__alloc(&net->alloc, bytes)))
         return BP_ERR_NOMEM;
-    memset(block, 0, 4 * n * sizeof(bp_real));
-    net->params = block;
-    net->grads = block + n;
-    net->opt_a = block + 2 * n;
-    net->opt_b = block + 3 * n;
+    memset(net->params, 0, bytes);
+    return BP_OK;
+}
+
+bp_status bp__net_train_arrays(bp_net *net)
+{
+    if (net->grads)
+        return BP_OK;
+    const size_t n = net->n_params;
+    bp_real *block = bp__alloc(&net->alloc, 3 * n * sizeof(bp_real));
+    if (!block)
+        return bp__fail(net, BP_ERR_NOMEM, "out of memory for the gradients "
+                        "and optimizer state of %zu parameters", n);
+    memset(block, 0, 3 * n * sizeof(bp_real));
+    net->grads = block;
+    net->opt_a = block + n;
+    net->opt_b = block + 2 * n;
     return BP_OK;
 }
 
 bp_status bp_net_create(bp_net **out, int n_in, int n_layers,
                         const bp_layer_desc *layers,
                         const bp_allocator *alloc, bp_error *err)
+{
+    return bp__net_create(out, n_in, n_layers, layers, alloc, 1, err);
+}
+
+bp_status bp__net_create(bp_net **out, int n_in, int n_layers,
+                         const bp_layer_desc *layers,
+                         const bp_allocator *alloc, int train_arrays,
+                         bp_error *err)
 {
     if (!out)
         return bp__fail_err(err, BP_ERR_NULL, "out is NULL");
@@ -109,7 +128,8 @@ bp_status bp_net_create(bp_net **out, int n_in, int n_layers,
     net->n_layers = n_layers;
     net->n_params = n_params;
     net->layers = bp__alloc(&a, (size_t)n_layers * sizeof *net->layers);
-    if (!net->layers || alloc_params(net) != BP_OK) {
+    if (!net->layers || alloc_params(net) != BP_OK ||
+        (train_arrays && bp__net_train_arrays(net) != BP_OK)) {
         bp_net_free(net);
         return bp__fail_err(err, BP_ERR_NOMEM,
                             "out of memory for %zu parameters", n_params);
@@ -159,6 +179,7 @@ void bp_net_free(bp_net *net)
     bp__kctx_free(&net->kc);
     bp__free(&a, net->ws);
     bp__free(&a, net->params);
+    bp__free(&a, net->grads); /* with opt_a, opt_b: one block */
     bp__free(&a, net->layers);
     bp__free(&a, net);
 }
@@ -264,8 +285,9 @@ bp_status bp_net_clone(const bp_net *net, bp_net **out)
         descs[l].act_param = net->layers[l].act_param;
     }
     bp_net *c;
-    bp_status st = bp_net_create(&c, net->n_in, net->n_layers, descs,
-                                 &net->alloc, NULL);
+    /* the copy has training arrays when the original has */
+    bp_status st = bp__net_create(&c, net->n_in, net->n_layers, descs,
+                                  &net->alloc, net->grads != NULL, NULL);
     bp__free(&net->alloc, descs);
     if (st)
         return st;
@@ -279,7 +301,9 @@ bp_status bp_net_clone(const bp_net *net, bp_net **out)
         c->layers[l].freeze_b = net->layers[l].freeze_b;
         c->layers[l].act_param = net->layers[l].act_param;
     }
-    memcpy(c->params, net->params, 4 * net->n_params * sizeof(bp_real));
+    memcpy(c->params, net->params, net->n_params * sizeof(bp_real));
+    if (net->grads)
+        memcpy(c->grads, net->grads, 3 * net->n_params * sizeof(bp_real));
     c->loss = net->loss;
     c->reduction = net->reduction;
     c->optim = net->optim;
@@ -320,7 +344,11 @@ bp_status bp_net_layer(const bp_net *net, int l, bp_layer_desc *desc,
 }
 
 bp_real *bp_net_params(bp_net *net) { return net ? net->params : NULL; }
-bp_real *bp_net_grads(bp_net *net) { return net ? net->grads : NULL; }
+bp_real *bp_net_grads(bp_net *net)
+{
+    /* a network read from a model file gets them here, if not before */
+    return net && bp__net_train_arrays(net) == BP_OK ? net->grads : NULL;
+}
 
 bp_status bp_net_layer_offsets(const bp_net *net, int l, size_t *w_off,
                                size_t *b_off)
@@ -372,6 +400,8 @@ static bp_status param_index(const bp_net *net, int l, int j, int k,
     return BP_OK;
 }
 
+/* base[index of (l, j, k)]; a NULL base (no gradients yet: a network
+ * read from a model file that has not trained) reads as 0. */
 static bp_status get_at(const bp_net *net, const bp_real *base, int l, int j,
                         int k, bp_real *value)
 {
@@ -380,7 +410,7 @@ static bp_status get_at(const bp_net *net, const bp_real *base, int l, int j,
         return BP_ERR_NULL;
     bp_status st = param_index(net, l, j, k, &i);
     if (st == BP_OK)
-        *value = base[i];
+        *value = base ? base[i] : 0;
     return st;
 }
 
@@ -566,6 +596,7 @@ void bp_net_reset_optim(bp_net *net)
 {
     if (!net)
         return;
-    memset(net->opt_a, 0, 2 * net->n_params * sizeof(bp_real));
+    if (net->opt_a) /* none yet: nothing to forget */
+        memset(net->opt_a, 0, 2 * net->n_params * sizeof(bp_real));
     net->step = 0;
 }

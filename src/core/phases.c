@@ -527,7 +527,10 @@ bp_status bp_net_backward(bp_net *net, const bp_real *t, double *loss)
 {
     if (!net)
         return BP_ERR_NULL;
-    bp_status st = backward(net, t, BP_ORDER_STANDARD, loss, 0);
+    bp_status st = bp__net_train_arrays(net); /* a model read for inference */
+    if (st)
+        return st;
+    st = backward(net, t, BP_ORDER_STANDARD, loss, 0);
     return st ? st : bp__ok(net);
 }
 
@@ -550,6 +553,9 @@ bp_status bp_net_train_step(bp_net *net, const bp_real *x, const bp_real *t,
     if (order != BP_ORDER_STANDARD && order != BP_ORDER_SEEDS)
         return bp__fail(net, BP_ERR_ARG, "unknown backward order %d",
                         (int)order);
+    bp_status st = bp__net_train_arrays(net); /* a model read for inference */
+    if (st)
+        return st;
     if (n == 1 && x && t && lean_net(net))
         return train_step_lean(net, x, t, order, loss);
     return train_step_any(net, x, t, n, order, loss);

@@ -173,7 +173,8 @@ bp_status bp_trainer_create(bp_trainer **out, bp_net *net,
         return st;
     const int n = (int)train->n;
     const int batch = opts->batch < n ? opts->batch : n;
-    if (net->max_batch < batch && (st = bp_net_reserve(net, batch)))
+    if ((net->max_batch < batch && (st = bp_net_reserve(net, batch))) ||
+        (st = bp__net_train_arrays(net)))
         return bp__fail_err(err, st, "%s", bp_net_errmsg(net));
     bp_trainer *tr = bp__alloc(&net->alloc, sizeof *tr);
     if (!tr)

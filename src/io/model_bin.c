@@ -76,6 +76,20 @@ static void put_reals(bp_buf *b, const bp_real *v, size_t n)
     }
 }
 
+/* The optimizer state a[n_params], b[n_params]: zeros for a network that
+ * has not trained (read from a model file, its arrays never allocated). */
+static void put_state(bp_buf *b, const bp_net *net)
+{
+    if (net->opt_a) {
+        put_reals(b, net->opt_a, net->n_params);
+        put_reals(b, net->opt_b, net->n_params);
+        return;
+    }
+    const bp_real zero = 0;
+    for (size_t i = 0; i < 2 * net->n_params; i++)
+        put_reals(b, &zero, 1);
+}
+
 /* Start a section; returns where its length goes, patched by end_section. */
 static size_t begin_section(bp_buf *b, const char tag[4])
 {
@@ -177,8 +191,7 @@ bp_status bp__model_encode_bin(const bp_model *m, int with_state, bp_buf *b,
         put_u64(b, (uint64_t)net->step);
         put_u32(b, (uint32_t)sizeof(bp_real));
         put_u64(b, net->n_params);
-        put_reals(b, net->opt_a, net->n_params);
-        put_reals(b, net->opt_b, net->n_params);
+        put_state(b, net);
         end_section(b, s);
 
         const bp_train_state *t = &m->train;
@@ -326,8 +339,10 @@ static bp_status read_net(ctx *x, cursor *c, bp_net **out)
     }
     if (!st) {
         bp_error e2;
-        st = bp_net_create(out, n_in > (1u << 24) ? -1 : (int)n_in,
-                           (int)n_layers, d, NULL, &e2);
+        /* parameters alone: inference needs no gradient or optimizer
+         * arrays (a checkpoint's come with its OPTM section) */
+        st = bp__net_create(out, n_in > (1u << 24) ? -1 : (int)n_in,
+                            (int)n_layers, d, NULL, 0, &e2);
         if (st) {
             snprintf(msg, sizeof msg, "%s", e2.msg);
             st = bad(x, "NET", msg);
@@ -496,6 +511,10 @@ static bp_status read_optm(ctx *x, cursor *c, bp_model *m)
     if (step > (uint64_t)1 << 62)
         return bad(x, "OPTM", "step count impossible");
     m->net->step = (long)step;
+    /* a checkpoint will train: its arrays now (a model alone has none) */
+    if (bp__net_train_arrays(m->net))
+        return bp__fail_err(x->err, BP_ERR_NOMEM, "%s: %s", x->name,
+                            bp_net_errmsg(m->net));
     return read_reals_block(x, c, "OPTM", m->net->n_params, m->net->opt_a, 2);
 }
 

@@ -639,7 +639,9 @@ bp_status bp__model_decode_text(const char *p, size_t n, const char *name,
                             "hold", name, n_params, n);
     bp_net *net;
     bp_error e2;
-    if ((st = bp_net_create(&net, h.n_in, h.n_layers, h.layers, NULL, &e2)))
+    /* parameters alone: the first training call adds the rest */
+    if ((st = bp__net_create(&net, h.n_in, h.n_layers, h.layers, NULL, 0,
+                             &e2)))
         return bp__fail_err(err, st, "%s: %s", name, e2.msg);
     if (h.have_loss && bp_net_set_loss(net, h.loss, h.red)) {
         st = bp__fail_err(err, BP_ERR_FORMAT, "%s: %s", name,
