@@ -53,10 +53,6 @@ const char *cli_loss_text(bp_loss loss, char *buf, size_t cap);
 /* "auto", "yes" or "no" (NULL: auto) for an option such as --header. */
 int cli_choice(const char *cmd, const char *opt, const char *s,
                bp_choice *out);
-/* A data set's targets as dense rows [n][n_out], class indices expanded
- * to one-hot rows, for the calls that take dense targets; malloc'ed, NULL
- * without targets or memory. */
-bp_real *cli_dense_targets(const bp_data *d);
 /* A bp_write_fn that writes to a FILE *. */
 void cli_write_file(void *file, const char *text, size_t len);
 

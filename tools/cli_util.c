@@ -253,15 +253,3 @@ int cli_choice(const char *cmd, const char *opt, const char *s,
     }
     return 0;
 }
-
-bp_real *cli_dense_targets(const bp_data *d)
-{
-    if (!d->t && !d->label)
-        return NULL;
-    bp_real *t = malloc((size_t)d->n * (size_t)d->n_out * sizeof *t + 1);
-    if (t && bp_data_gather(d, NULL, 0, (int)d->n, NULL, t)) {
-        free(t);
-        t = NULL;
-    }
-    return t;
-}

@@ -194,12 +194,17 @@ static void eval_usage(FILE *f)
 static int measure(bp_model *m, const bp_data *d, bp_real *out, double *loss)
 {
     const bp_scaler *ts = &m->target_scaler;
-    bp_real *t = cli_dense_targets(d); /* one-hot rows for classes */
-    if (!t)
-        return -1;
-    bp_scaler_apply(ts, t, d->n);
+    bp_data scaled = *d; /* class indices go as they are */
+    bp_real *t = NULL;
+    if (ts->kind != BP_SCALING_NONE && d->t) {
+        const size_t bytes = (size_t)d->n * (size_t)d->n_out * sizeof *t;
+        if (!(t = malloc(bytes)))
+            return -1;
+        memcpy(t, d->t, bytes);
+        bp_scaler_apply(ts, t, d->n);
+        scaled.t = t;
+    }
     double acc;
-    const bp_data scaled = {d->n, d->n_in, d->n_out, d->x, t, NULL};
     int rc = bp_net_evaluate(m->net, &scaled, loss, &acc) ||
              bp_net_predict(m->net, d->x, (int)d->n, out) ? -1 : 0;
     bp_scaler_invert(ts, out, d->n);
