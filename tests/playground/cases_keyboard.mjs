@@ -3,7 +3,7 @@
 // scrolled into view; the heat map's points the same way; the width
 // buttons; text alternatives, a live status, contrast and type sizes;
 // and no project jargon on the page.
-import { ok, openPage, inView } from './harness.mjs';
+import { ok, skip, openPage, inView } from './harness.mjs';
 
 const focused = (page) => page.evaluate(() => {
   const e = document.activeElement;
@@ -129,8 +129,8 @@ export async function keyboard({ browser, url }) {
   ok(!jargon, 'no "seeds" in the page\'s own words', jargon && jargon[0]);
   const lib = (await page.textContent('#explain-text')).match(/.{0,30}\bseeds\b.{0,30}/i);
   if (lib)
-    console.log(`  SKIP the explain text is the library's (bp_explain): it still says "${lib[0].trim()}"; ` +
-                'its wording is renamed in the library (issue 15)');
+    skip(`the explain text is the library's (bp_explain): it still says "${lib[0].trim()}"; ` +
+         'its wording is renamed in the library (issue 15)');
   else
     ok(true, 'no "seeds" in the library\'s explain text either');
   ok(errors.length === 0, 'no errors in the page', errors.join('; '));
