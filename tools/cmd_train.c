@@ -6,11 +6,9 @@
 #include "cli.h"
 #include "mpi.h"
 #include "plot.h"
-#include "progress.h"
+#include "train_loop.h"
 
 #include <getopt.h>
-#include <math.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,26 +102,101 @@ typedef struct {
     const char *save, *checkpoint, *resume, *log, *plot;
 } args;
 
-static volatile sig_atomic_t interrupted;
-static void on_sigint(int sig)
-{
-    (void)sig;
-    interrupted++;
-    if (interrupted > 1)
-        signal(SIGINT, SIG_DFL);
-}
-
 /* -------------------------------------------------------------- options */
 
+enum {
+    O_DATA = 256, O_TEST, O_VAL, O_LABEL, O_CLASSES, O_HEADER, O_SCALE,
+    O_LAYERS, O_HIDDEN, O_HACT, O_OACT, O_LOSS, O_INIT, O_OPTIM, O_LR,
+    O_MOM, O_WD, O_CLIP, O_BATCH, O_EPOCHS, O_SEED, O_ORDER, O_PAT,
+    O_THREADS, O_SAVE, O_CKPT, O_CKPT_N, O_RESUME, O_LOG, O_PLOT, O_QUIET,
+    O_VERBOSE, O_HELP, O_CKPT_B, O_DSYNC, O_KERNEL
+};
+
+/* An option that names something: kept as given, checked later. */
+static int parse_name(args *a, int c, const char *v)
+{
+    const char **slot[] = {
+        [O_DATA] = &a->data, [O_TEST] = &a->test, [O_LABEL] = &a->label,
+        [O_CLASSES] = &a->classes, [O_HEADER] = &a->header,
+        [O_SCALE] = &a->scale, [O_LAYERS] = &a->layers,
+        [O_HIDDEN] = &a->hidden, [O_HACT] = &a->hidden_act,
+        [O_OACT] = &a->output_act, [O_LOSS] = &a->loss, [O_INIT] = &a->init,
+        [O_OPTIM] = &a->optim, [O_ORDER] = &a->order, [O_SAVE] = &a->save,
+        [O_CKPT] = &a->checkpoint, [O_RESUME] = &a->resume, [O_LOG] = &a->log,
+        [O_PLOT] = &a->plot, [O_KERNEL] = NULL};
+    if (c < O_DATA || c >= (int)(sizeof slot / sizeof *slot) || !slot[c])
+        return 0;
+    *slot[c] = v;
+    return 1;
+}
+
+/* An option with a number: parsed and range-checked now. 0 if fine. */
+static int parse_number(args *a, int c, const char *v)
+{
+    const char *cmd = "train";
+    int seed;
+    switch (c) {
+    case O_VAL: return cli_double(cmd, "--val-split", v, 0, 0.9, &a->val_split);
+    case O_LR: return cli_double(cmd, "--lr", v, 1e-12, 1e6, &a->lr);
+    case O_MOM:
+        return cli_double(cmd, "--momentum", v, 0, 0.999999, &a->momentum);
+    case O_WD:
+        return cli_double(cmd, "--weight-decay", v, 0, 1e3, &a->weight_decay);
+    case O_CLIP: return cli_double(cmd, "--clip", v, 0, 1e30, &a->clip);
+    case O_BATCH: return cli_int(cmd, "--batch", v, 1, 1 << 20, &a->batch);
+    case O_EPOCHS: return cli_int(cmd, "--epochs", v, 0, 1 << 24, &a->epochs);
+    case O_PAT: return cli_int(cmd, "--patience", v, 0, 1 << 24, &a->patience);
+    case O_THREADS: return cli_int(cmd, "--threads", v, 1, 256, &a->threads);
+    case O_CKPT_N:
+        return cli_int(cmd, "--checkpoint-every", v, 1, 1 << 24, &a->ckpt_every);
+    case O_CKPT_B:
+        return cli_int(cmd, "--checkpoint-batches", v, 1, 1 << 30,
+                       &a->ckpt_batches);
+    case O_DSYNC:
+        return cli_int(cmd, "--debug-sync", v, 1, 1 << 30, &a->debug_sync);
+    case O_SEED:
+        if (cli_int(cmd, "--seed", v, 0, 2147483647L, &seed))
+            return -1;
+        a->seed = (uint64_t)seed;
+        return 0;
+    case O_KERNEL:
+        a->kernel = v;
+        return cli_kernel(cmd, v);
+    }
+    return -1;
+}
+
+/* What no single option can say wrong. */
+static int check_args(args *a)
+{
+    if (!a->data) {
+        fprintf(stderr, "backprop train: --data FILE is needed (see backprop "
+                "train --help)\n");
+        return -1;
+    }
+    if ((a->ckpt_every || a->ckpt_batches) && !a->checkpoint) {
+        fprintf(stderr, "backprop train: --checkpoint-every and "
+                "--checkpoint-batches need --checkpoint FILE\n");
+        return -1;
+    }
+    if (a->checkpoint && !a->ckpt_every)
+        a->ckpt_every = 1;
+    if (a->layers && a->hidden) {
+        fprintf(stderr, "backprop train: give --layers or --hidden, not both\n");
+        return -1;
+    }
+    int w[64], n; /* the widths' syntax now; build_net matches them to the data */
+    if ((a->layers && cli_int_list("train", "--layers", a->layers, 1, 1 << 24,
+                                   w, 64, &n)) ||
+        (a->hidden && strcmp(a->hidden, "none") != 0 &&
+         cli_int_list("train", "--hidden", a->hidden, 1, 1 << 24, w, 62, &n)))
+        return -1;
+    return 0;
+}
+
+/* 0: go on; 1: --help was shown; -1: a usage error was reported. */
 static int parse(int argc, char **argv, args *a)
 {
-    enum {
-        O_DATA = 256, O_TEST, O_VAL, O_LABEL, O_CLASSES, O_HEADER, O_SCALE,
-        O_LAYERS, O_HIDDEN, O_HACT, O_OACT, O_LOSS, O_INIT, O_OPTIM, O_LR,
-        O_MOM, O_WD, O_CLIP, O_BATCH, O_EPOCHS, O_SEED, O_ORDER, O_PAT,
-        O_THREADS, O_SAVE, O_CKPT, O_CKPT_N, O_RESUME, O_LOG, O_PLOT, O_QUIET,
-        O_VERBOSE, O_HELP, O_CKPT_B, O_DSYNC, O_KERNEL
-    };
     static const struct option lo[] = {
         {"data", 1, 0, O_DATA}, {"test", 1, 0, O_TEST},
         {"val-split", 1, 0, O_VAL}, {"label", 1, 0, O_LABEL},
@@ -156,98 +229,22 @@ static int parse(int argc, char **argv, args *a)
     a->threads = 1;
     optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
     opterr = 0;
-    int c, seed;
-    const char *cmd = "train";
+    int c;
     while ((c = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
-        switch (c) {
-        case O_DATA: a->data = optarg; break;
-        case O_TEST: a->test = optarg; break;
-        case O_VAL:
-            if (cli_double(cmd, "--val-split", optarg, 0, 0.9, &a->val_split))
-                return -1;
-            break;
-        case O_LABEL: a->label = optarg; break;
-        case O_CLASSES: a->classes = optarg; break;
-        case O_HEADER: a->header = optarg; break;
-        case O_SCALE: a->scale = optarg; break;
-        case O_LAYERS: a->layers = optarg; break;
-        case O_HIDDEN: a->hidden = optarg; break;
-        case O_HACT: a->hidden_act = optarg; break;
-        case O_OACT: a->output_act = optarg; break;
-        case O_LOSS: a->loss = optarg; break;
-        case O_INIT: a->init = optarg; break;
-        case O_OPTIM: a->optim = optarg; break;
-        case O_ORDER: a->order = optarg; break;
-        case O_LR:
-            if (cli_double(cmd, "--lr", optarg, 1e-12, 1e6, &a->lr))
-                return -1;
-            break;
-        case O_MOM:
-            if (cli_double(cmd, "--momentum", optarg, 0, 0.999999, &a->momentum))
-                return -1;
-            break;
-        case O_WD:
-            if (cli_double(cmd, "--weight-decay", optarg, 0, 1e3, &a->weight_decay))
-                return -1;
-            break;
-        case O_CLIP:
-            if (cli_double(cmd, "--clip", optarg, 0, 1e30, &a->clip))
-                return -1;
-            break;
-        case O_BATCH:
-            if (cli_int(cmd, "--batch", optarg, 1, 1 << 20, &a->batch))
-                return -1;
-            break;
-        case O_EPOCHS:
-            if (cli_int(cmd, "--epochs", optarg, 0, 1 << 24, &a->epochs))
-                return -1;
-            break;
-        case O_SEED:
-            if (cli_int(cmd, "--seed", optarg, 0, 2147483647L, &seed))
-                return -1;
-            a->seed = (uint64_t)seed;
-            break;
-        case O_PAT:
-            if (cli_int(cmd, "--patience", optarg, 0, 1 << 24, &a->patience))
-                return -1;
-            break;
-        case O_THREADS:
-            if (cli_int(cmd, "--threads", optarg, 1, 256, &a->threads))
-                return -1;
-            break;
-        case O_KERNEL:
-            if (cli_kernel(cmd, optarg))
-                return -1;
-            a->kernel = optarg;
-            break;
-        case O_SAVE: a->save = optarg; break;
-        case O_CKPT: a->checkpoint = optarg; break;
-        case O_CKPT_N:
-            if (cli_int(cmd, "--checkpoint-every", optarg, 1, 1 << 24,
-                        &a->ckpt_every))
-                return -1;
-            break;
-        case O_CKPT_B:
-            if (cli_int(cmd, "--checkpoint-batches", optarg, 1, 1 << 30,
-                        &a->ckpt_batches))
-                return -1;
-            break;
-        case O_DSYNC:
-            if (cli_int(cmd, "--debug-sync", optarg, 1, 1 << 30, &a->debug_sync))
-                return -1;
-            break;
-        case O_RESUME: a->resume = optarg; break;
-        case O_LOG: a->log = optarg; break;
-        case O_PLOT: a->plot = optarg; break;
-        case O_QUIET: a->quiet = 1; break;
-        case O_VERBOSE: a->verbose = 1; break;
-        case O_HELP: usage(stdout); return 1;
-        case ':':
-            fprintf(stderr, "backprop train: %s needs a value\n", argv[optind - 1]);
+        if (c == O_QUIET || c == O_VERBOSE) {
+            *(c == O_QUIET ? &a->quiet : &a->verbose) = 1;
+        } else if (c == O_HELP) {
+            usage(stdout);
+            return 1;
+        } else if (c == ':') {
+            fprintf(stderr, "backprop train: %s needs a value\n",
+                    argv[optind - 1]);
             return -1;
-        default:
-            fprintf(stderr, "backprop train: unknown option '%s' (see backprop "
-                    "train --help)\n", argv[optind - 1]);
+        } else if (c == '?') {
+            fprintf(stderr, "backprop train: unknown option '%s' (see "
+                    "backprop train --help)\n", argv[optind - 1]);
+            return -1;
+        } else if (!parse_name(a, c, optarg) && parse_number(a, c, optarg)) {
             return -1;
         }
     }
@@ -255,29 +252,7 @@ static int parse(int argc, char **argv, args *a)
         fprintf(stderr, "backprop train: unexpected argument '%s'\n", argv[optind]);
         return -1;
     }
-    if (!a->data) {
-        fprintf(stderr, "backprop train: --data FILE is needed (see backprop "
-                "train --help)\n");
-        return -1;
-    }
-    if ((a->ckpt_every || a->ckpt_batches) && !a->checkpoint) {
-        fprintf(stderr, "backprop train: --checkpoint-every and "
-                "--checkpoint-batches need --checkpoint FILE\n");
-        return -1;
-    }
-    if (a->checkpoint && !a->ckpt_every)
-        a->ckpt_every = 1;
-    if (a->layers && a->hidden) {
-        fprintf(stderr, "backprop train: give --layers or --hidden, not both\n");
-        return -1;
-    }
-    int w[64], n; /* the widths' syntax now; build_net matches them to the data */
-    if ((a->layers && cli_int_list(cmd, "--layers", a->layers, 1, 1 << 24, w,
-                                   64, &n)) ||
-        (a->hidden && strcmp(a->hidden, "none") != 0 &&
-         cli_int_list(cmd, "--hidden", a->hidden, 1, 1 << 24, w, 62, &n)))
-        return -1;
-    return 0;
+    return check_args(a);
 }
 
 /* ---------------------------------------------------------- the network */
@@ -409,121 +384,6 @@ static int set_optim(const args *a, bp_net *net)
     return 0;
 }
 
-/* ------------------------------------------------------ epoch callbacks */
-
-typedef struct {
-    const args *a;
-    bp_model *model;
-    bp_trainer *tr;
-    progress prog;
-    FILE *log;
-    bp_epoch_report *history;
-    int n_history, cap_history;
-    int rank, size;         /* MPI; 0 and 1 without */
-    long steps;
-    int failed; /* a checkpoint or log could not be written */
-} run_state;
-
-static void json_num(FILE *f, const char *key, double v)
-{
-    if (isfinite(v))
-        fprintf(f, ",\"%s\":%.9g", key, v);
-    else
-        fprintf(f, ",\"%s\":null", key);
-}
-
-/* Write a checkpoint of where the trainer is. */
-static int save_checkpoint(run_state *s)
-{
-    bp_error err;
-    if (s->rank != 0)
-        return 0; /* rank 0 writes for everyone */
-    if (bp_model_checkpoint(s->model, s->tr, &err) ||
-        bp_model_save(s->model, s->a->checkpoint, BP_FORMAT_BINARY, 1, &err)) {
-        fprintf(stderr, "backprop train: checkpoint: %s\n", err.msg);
-        s->failed = 1;
-        if (s->size > 1)
-            par_abort(1); /* the other ranks must not wait for us */
-        return -1;
-    }
-    return 0;
-}
-
-static int on_grads(void *ctx, bp_real *grads, size_t n, double stats[3])
-{
-    run_state *s = ctx;
-    if (s->a->debug_sync && s->steps % s->a->debug_sync == 0 &&
-        !par_same_everywhere(bp_net_params(s->model->net),
-                             bp_net_n_params(s->model->net))) {
-        fprintf(stderr, "backprop train: rank %d: the ranks' weights differ "
-                "at step %ld\n", s->rank, s->steps);
-        return 1;
-    }
-    s->steps++;
-    return par_allreduce(ctx, grads, n, stats);
-}
-
-static int on_batch(void *ctx, const bp_batch_report *r)
-{
-    run_state *s = ctx;
-    progress_batch(&s->prog, r->epoch, r->done, r->total,
-                   r->loss_sum / (double)r->samples);
-    const int every = s->a->ckpt_batches;
-    const int stop = interrupted != 0;
-    if (s->a->checkpoint && r->done < r->total &&
-        ((every && r->done % every == 0) || stop)) {
-        if (save_checkpoint(s))
-            return 1;
-        if (stop)
-            fprintf(stderr, "\nbackprop train: interrupted in epoch %d after "
-                    "batch %d; checkpoint %s written\n", r->epoch, r->done,
-                    s->a->checkpoint);
-    }
-    return stop;
-}
-
-static int on_epoch(void *ctx, const bp_epoch_report *r)
-{
-    run_state *s = ctx;
-    progress_epoch(&s->prog, stdout, r);
-    if (s->n_history == s->cap_history) {
-        int cap = s->cap_history ? 2 * s->cap_history : 64;
-        bp_epoch_report *h = realloc(s->history, (size_t)cap * sizeof *h);
-        if (h) {
-            s->history = h;
-            s->cap_history = cap;
-        }
-    }
-    if (s->n_history < s->cap_history)
-        s->history[s->n_history++] = *r;
-    if (s->log && s->rank == 0) {
-        fprintf(s->log, "{\"epoch\":%d", r->epoch);
-        json_num(s->log, "train_loss", r->train_loss);
-        json_num(s->log, "train_acc", r->train_acc);
-        json_num(s->log, "val_loss", r->val_loss);
-        json_num(s->log, "val_acc", r->val_acc);
-        json_num(s->log, "seconds", r->seconds);
-        json_num(s->log, "lr", bp_net_get_optim(s->model->net).lr);
-        fprintf(s->log, "}\n");
-        if (fflush(s->log) != 0) {
-            fprintf(stderr, "backprop train: %s: cannot write the log\n",
-                    s->a->log);
-            s->failed = 1;
-            if (s->size > 1)
-                par_abort(1);
-            return 1;
-        }
-    }
-    if (s->a->checkpoint && (r->epoch % s->a->ckpt_every == 0 || interrupted) &&
-        save_checkpoint(s))
-        return 1;
-    if (interrupted) {
-        fprintf(stderr, "backprop train: interrupted after epoch %d\n", r->epoch);
-        return 1;
-    }
-    return 0;
-}
-
 /* ------------------------------------------------------------- the job */
 
 static int has_suffix(const char *s, const char *suffix)
@@ -559,331 +419,430 @@ static int check_outputs(const args *a)
     return 0;
 }
 
+/* What one run holds, freed by job_free. */
+typedef struct {
+    bp_dataset *train, *val;
+    bp_data td, vd;          /* their views, as trained on */
+    bp_model *model;
+    bp_order order;
+    bp_scaling scaling;
+    bp_trainer *tr;
+    train_loop loop;
+} job;
+
+static void job_free(job *j)
+{
+    if (j->loop.log && fclose(j->loop.log) != 0)
+        fprintf(stderr, "backprop train: %s: write error\n", j->loop.log_path);
+    train_loop_free(&j->loop);
+    bp_trainer_free(j->tr);
+    bp_model_free(j->model);
+    bp_dataset_free(j->train);
+    bp_dataset_free(j->val);
+}
+
+/* The training data, and the test set when there is one. */
+static int load_sets(const args *a, job *j)
+{
+    bp_data_opts dopt = bp_data_defaults();
+    bp_error err;
+    dopt.label = a->label;
+    if (cli_choice("train", "--classes", a->classes, &dopt.classes) ||
+        cli_choice("train", "--header", a->header, &dopt.header))
+        return CLI_USAGE;
+    if (bp_dataset_load(&j->train, a->data, &dopt, &err)) {
+        fprintf(stderr, "backprop train: %s\n", err.msg);
+        return CLI_ERR;
+    }
+    j->td = bp_dataset_data(j->train);
+    if (bp_dataset_n_classes(j->train) == 1) {
+        fprintf(stderr, "backprop train: %s: every sample is of class '%s': "
+                "with one class there is nothing to learn\n", a->data,
+                bp_dataset_class_name(j->train, 0));
+        return CLI_ERR;
+    }
+    if (a->test) {
+        bp_data_opts topt = dopt;
+        topt.split = "t10k";
+        if (bp_dataset_load(&j->val, a->test, &topt, &err) ||
+            bp_dataset_match(j->val, j->train, &err)) {
+            fprintf(stderr, "backprop train: %s\n", err.msg);
+            return CLI_ERR;
+        }
+    }
+    return CLI_OK;
+}
+
+/* The checkpoint to continue from, checked against the data. */
+static int resume_model(args *a, job *j)
+{
+    bp_error err;
+    if (bp_model_load(a->resume, &j->model, &err)) {
+        fprintf(stderr, "backprop train: %s\n", err.msg);
+        return CLI_ERR;
+    }
+    bp_net *net = j->model->net;
+    if (!j->model->has_train_state) {
+        fprintf(stderr, "backprop train: %s: a model, not a checkpoint "
+                "(no training state to resume)\n", a->resume);
+        return CLI_ERR;
+    }
+    if (bp_net_n_in(net) != j->td.n_in || bp_net_n_out(net) != j->td.n_out) {
+        fprintf(stderr, "backprop train: %s: the checkpoint takes %d inputs "
+                "and %d outputs; %s has %d and %d\n", a->resume,
+                bp_net_n_in(net), bp_net_n_out(net), a->data, j->td.n_in,
+                j->td.n_out);
+        return CLI_ERR;
+    }
+    if (bp_dataset_match_model(j->train, j->model, &err)) {
+        fprintf(stderr, "backprop train: %s\n", err.msg);
+        return CLI_ERR;
+    }
+    return CLI_OK;
+}
+
+/* A new model: the network the options and the data call for, its
+ * optimizer, the classes and target columns (so that eval and predict
+ * read files like this one without being told). */
+static int new_model(const args *a, job *j)
+{
+    int bad_input;
+    bp_error err;
+    bp_net *net = build_net(a, &j->td, bp_dataset_n_classes(j->train),
+                            &bad_input);
+    if (!net)
+        return bad_input ? CLI_ERR : CLI_USAGE;
+    if (bp_model_new(&j->model, net, &err)) {
+        bp_net_free(net);
+        fprintf(stderr, "backprop train: %s\n", err.msg);
+        return CLI_ERR;
+    }
+    if (set_optim(a, net))
+        return CLI_USAGE;
+    if (bp_dataset_describe(j->train, j->model, &err)) {
+        fprintf(stderr, "backprop train: %s\n", err.msg);
+        return CLI_ERR;
+    }
+    return CLI_OK;
+}
+
+/* The recipe: what was given, else the checkpoint's, else the defaults. */
+static void fill_recipe(args *a, job *j)
+{
+    if (a->resume) {
+        const bp_train_state *t = &j->model->train;
+        if (a->epochs < 0)
+            a->epochs = t->epochs;
+        a->seed = t->seed;
+        if (a->batch < 0)
+            a->batch = t->batch;
+        if (a->patience < 0)
+            a->patience = t->patience;
+        if (a->clip < 0)
+            a->clip = t->clip;
+        if (!a->order)
+            j->order = t->order;
+        if (a->val_split < 0)
+            a->val_split = j->model->val_split;
+    }
+    if (a->epochs < 0)
+        a->epochs = 10;
+    if (a->batch < 0)
+        a->batch = 32;
+    if (a->patience < 0)
+        a->patience = 0;
+    if (a->clip < 0)
+        a->clip = 0;
+    if (a->val_split < 0 && a->test)
+        a->val_split = 0;
+    if (a->val_split < 0)
+        a->val_split =
+            j->td.n >= 50 && !bp_dataset_is_mapped(j->train) ? 0.1 : 0;
+    j->model->val_split = a->val_split;
+}
+
+/* The scaling fitted on the training part (not on validation, which must
+ * stay unseen), or a memory-mapped set's own. */
+static int fit_scaling(const args *a, job *j)
+{
+    bp_error err;
+    bp_model *m = j->model;
+    if (bp_dataset_is_mapped(j->train)) {
+        /* a memory-mapped set is used as stored, scaled or not when it
+         * was converted; the model takes its scaling from the file */
+        if (a->scale && strcmp(a->scale, "none") != 0) {
+            fprintf(stderr, "backprop train: %s: memory-mapped data is used "
+                    "as stored; scale it when converting (backprop convert "
+                    "--scale %s)\n", a->data, a->scale);
+            return CLI_USAGE;
+        }
+        if (!a->resume &&
+            bp_model_set_scalers(m, bp_dataset_scaler(j->train, 0), NULL,
+                                 &err)) {
+            fprintf(stderr, "backprop train: %s\n", err.msg);
+            return CLI_ERR;
+        }
+    } else if (!a->resume && j->scaling != BP_SCALING_NONE) {
+        bp_scaler fit = {BP_SCALING_NONE, 0, NULL, NULL, {NULL, NULL, NULL}};
+        const bp_data td = bp_dataset_data(j->train);
+        bp_status st = bp_scaler_fit(&fit, j->scaling, td.x, td.n, td.n_in,
+                                     NULL, &err);
+        if (!st)
+            st = bp_model_set_scalers(m, &fit, NULL, &err);
+        bp_scaler_free(&fit);
+        if (st) {
+            fprintf(stderr, "backprop train: %s\n", err.msg);
+            return CLI_ERR;
+        }
+    }
+    return CLI_OK;
+}
+
+/* Validation (the test set, or a held-out part of the training data,
+ * split before scaling is fitted), then both sets in the model's scaling
+ * (a mapped one in a copy if its own differs: never through the map). */
+static int prepare_sets(const args *a, job *j)
+{
+    bp_error err;
+    if (!a->test && a->val_split > 0 &&
+        bp_dataset_split(j->train, a->val_split, a->seed, &j->val, &err)) {
+        fprintf(stderr, "backprop train: %s\n", err.msg);
+        return CLI_ERR;
+    }
+    if (a->patience > 0 && !j->val) {
+        fprintf(stderr, "backprop train: --patience needs validation data "
+                "(--val-split or --test)\n");
+        return CLI_USAGE;
+    }
+    int rc = fit_scaling(a, j);
+    if (rc)
+        return rc;
+    const bp_model *m = j->model;
+    if (bp_dataset_scale(j->train, &m->scaler, &m->target_scaler, &err) ||
+        (j->val &&
+         bp_dataset_scale(j->val, &m->scaler, &m->target_scaler, &err))) {
+        fprintf(stderr, "backprop train: %s\n", err.msg);
+        return CLI_ERR;
+    }
+    j->td = bp_dataset_data(j->train);
+    j->vd = bp_dataset_data(j->val);
+    return CLI_OK;
+}
+
+/* --verbose: the whole setup, one line per part. */
+static void print_setup(const args *a, const job *j)
+{
+    bp_net *net = j->model->net;
+    bp_optim op = bp_net_get_optim(net);
+    bp_loss lk;
+    bp_reduction red;
+    bp_net_get_loss(net, &lk, &red);
+    fprintf(stderr, "network   %d", bp_net_n_in(net));
+    for (int l = 0; l < bp_net_n_layers(net); l++) {
+        bp_layer_desc ld;
+        bp_net_layer(net, l, &ld, NULL);
+        fprintf(stderr, " -> %d %s", ld.n_out, bp_act_name(ld.act));
+    }
+    const bp_scaling sk = j->model->scaler.kind;
+    fprintf(stderr, "\nkernel    %s, %d thread%s", bp_net_kernel(net),
+            bp_net_threads(net), bp_net_threads(net) > 1 ? "s" : "");
+    fprintf(stderr, "\nloss      %s (%s over the batch)\n"
+            "optimizer %s, lr %g, momentum %g, weight decay %g\n"
+            "training  %d epochs%s, batch %d, seed %llu, %s order, "
+            "patience %d, clip %g\nscaling   %s\n", bp_loss_name(lk),
+            red == BP_REDUCE_MEAN ? "mean" : "sum",
+            bp_optim_name(op.kind), op.lr, op.momentum, op.weight_decay,
+            a->epochs, a->resume ? " in all (resuming)" : "", a->batch,
+            (unsigned long long)a->seed,
+            j->order == BP_ORDER_SEEDS ? "the seeds'" : "standard",
+            a->patience, a->clip,
+            sk == BP_SCALING_MINMAX     ? "minmax"
+            : sk == BP_SCALING_STANDARD ? "standard"
+                                        : "none");
+}
+
+/* The network's threads and kernel, and what a person sees first. */
+static int setup_net(const args *a, const job *j)
+{
+    bp_net *net = j->model->net;
+    if (!a->quiet)
+        fprintf(stderr, "training on %d samples (%d inputs, %d %s), "
+                "validating on %d; %zu parameters\n", (int)j->td.n,
+                j->td.n_in, j->td.n_out,
+                bp_dataset_n_classes(j->train) ? "classes" : "outputs",
+                (int)j->vd.n, bp_net_n_params(net));
+    if (bp_net_set_threads(net, a->threads)) {
+        fprintf(stderr, "backprop train: --threads %d: %s\n", a->threads,
+                bp_net_errmsg(net));
+        return CLI_ERR;
+    }
+    if (a->kernel && bp_net_set_kernel(net, a->kernel)) {
+        fprintf(stderr, "backprop train: --kernel %s: %s\n", a->kernel,
+                bp_net_errmsg(net));
+        return CLI_ERR;
+    }
+    if (a->verbose)
+        print_setup(a, j);
+    return CLI_OK;
+}
+
+/* The trainer of the recipe, placed where a checkpoint left off. */
+static int make_trainer(const args *a, job *j)
+{
+    bp_train_opts o = bp_train_defaults();
+    o.epochs = a->epochs;
+    o.batch = a->batch;
+    o.order = j->order;
+    o.seed = a->seed;
+    if (j->val)
+        o.val = &j->vd;
+    o.patience = a->patience;
+    o.clip = a->clip;
+    if (bp_dataset_is_mapped(j->train)) /* read it in blocks of about 4 MB */
+        o.shuffle_window = (int)((4 << 20) / ((size_t)(j->td.n_in +
+                                                       j->td.n_out) *
+                                              sizeof(bp_real))) + 1;
+    if (j->loop.size > 1) {
+        o.shard = j->loop.rank;
+        o.n_shards = j->loop.size;
+        o.on_grads = train_loop_grads;
+        o.ctx = &j->loop;
+        if (!a->quiet && j->loop.rank == 0)
+            fprintf(stderr, "data parallel: %d ranks, global batch %d\n",
+                    j->loop.size, a->batch);
+    }
+    bp_error err;
+    if (bp_trainer_create(&j->tr, j->model->net, &j->td, &o, &err)) {
+        fprintf(stderr, "backprop train: %s\n", err.msg);
+        return CLI_ERR;
+    }
+    if (j->model->has_train_state &&
+        bp_trainer_set_state(j->tr, &j->model->train, j->model->best_params)) {
+        fprintf(stderr, "backprop train: %s: %s\n", a->resume,
+                bp_trainer_errmsg(j->tr));
+        return CLI_ERR;
+    }
+    return CLI_OK;
+}
+
+/* The loop, with its log, progress and checkpoints. */
+static int run(const args *a, job *j)
+{
+    train_loop *L = &j->loop;
+    L->model = j->model;
+    L->tr = j->tr;
+    L->checkpoint = a->checkpoint;
+    L->ckpt_every = a->ckpt_every;
+    L->ckpt_batches = a->ckpt_batches;
+    L->log_path = a->log;
+    L->debug_sync = a->debug_sync;
+    progress_init(&L->prog, stderr, a->quiet || L->rank != 0, (int)j->td.n,
+                  a->batch);
+    /* a resumed run's log goes on where the checkpoint's left off */
+    if (a->log &&
+        !(L->log = fopen(a->log, j->model->has_train_state ? "a" : "w"))) {
+        fprintf(stderr, "backprop train: %s: cannot open the log for writing\n",
+                a->log);
+        return CLI_ERR;
+    }
+    j->model->has_train_state = 1; /* checkpoints written from now on */
+    bp_status st = train_loop_run(L);
+    j->model->has_train_state = 0; /* the model saved at the end is not one */
+    if (st) {
+        fprintf(stderr, "backprop train: %s\n", bp_trainer_errmsg(j->tr));
+        if (a->checkpoint)
+            fprintf(stderr, "backprop train: the last checkpoint, %s, is "
+                    "intact\n", a->checkpoint);
+        return CLI_ERR;
+    }
+    if (L->failed)
+        return CLI_ERR;
+    bp_train_state t;
+    bp_trainer_get_state(j->tr, &t);
+    if (!a->quiet && a->patience > 0 && bp_trainer_finished(j->tr) &&
+        t.epoch < t.epochs)
+        fprintf(stderr, "early stop: no better validation loss for %d epochs; "
+                "keeping epoch %d (val_loss %.4f)\n", a->patience,
+                t.best_epoch, t.best_val_loss);
+    return CLI_OK;
+}
+
+/* The model and the plot. */
+static int save_outputs(const args *a, job *j)
+{
+    bp_error err;
+    if (a->save) {
+        bp_model_format fmt = has_suffix(a->save, ".txt") ? BP_FORMAT_TEXT
+                                                          : BP_FORMAT_BINARY;
+        if (bp_model_save(j->model, a->save, fmt, 0, &err)) {
+            fprintf(stderr, "backprop train: %s\n", err.msg);
+            return CLI_ERR;
+        }
+        if (!a->quiet)
+            fprintf(stderr, "saved %s\n", a->save);
+    }
+    if (a->plot && j->loop.n_history > 0 &&
+        plot_svg(a->plot, a->data, a->test ? "test" : "validation",
+                 j->loop.history, j->loop.n_history, &err)) {
+        fprintf(stderr, "backprop train: %s\n", err.msg);
+        return CLI_ERR;
+    }
+    return CLI_OK;
+}
+
+/* The options that are words with a fixed set of values. */
+static int parse_choices(const args *a, job *j)
+{
+    int bad_scale;
+    j->scaling = parse_scaling(a->scale, &bad_scale);
+    if (bad_scale) {
+        fprintf(stderr, "backprop train: --scale: unknown '%s' (minmax, "
+                "standard, none)\n", a->scale);
+        return CLI_USAGE;
+    }
+    j->order = BP_ORDER_STANDARD;
+    if (a->order && strcmp(a->order, "standard") != 0) {
+        if (strcmp(a->order, "seeds") != 0) {
+            fprintf(stderr, "backprop train: --order: use standard or seeds\n");
+            return CLI_USAGE;
+        }
+        j->order = BP_ORDER_SEEDS;
+    }
+    return CLI_OK;
+}
+
 int cmd_train(int argc, char **argv)
 {
     args a;
     int rc = parse(argc, argv, &a);
     if (rc)
         return rc > 0 ? CLI_OK : CLI_USAGE;
-    if (par_rank() != 0) { /* rank 0 speaks and writes for everyone */
+    job j;
+    memset(&j, 0, sizeof j);
+    j.loop.rank = par_rank();
+    j.loop.size = par_size();
+    if (j.loop.rank != 0) { /* rank 0 speaks and writes for everyone */
         a.quiet = 1;
         a.verbose = 0;
         a.save = a.log = a.plot = NULL;
     }
-    int bad_scale;
-    bp_scaling scaling = parse_scaling(a.scale, &bad_scale);
-    if (bad_scale) {
-        fprintf(stderr, "backprop train: --scale: unknown '%s' (minmax, "
-                "standard, none)\n", a.scale);
-        return CLI_USAGE;
-    }
-    bp_order order = BP_ORDER_STANDARD;
-    if (a.order && strcmp(a.order, "standard") != 0) {
-        if (strcmp(a.order, "seeds") != 0) {
-            fprintf(stderr, "backprop train: --order: use standard or seeds\n");
-            return CLI_USAGE;
-        }
-        order = BP_ORDER_SEEDS;
-    }
-
+    if ((rc = parse_choices(&a, &j)))
+        return rc;
     if (check_outputs(&a))
         return CLI_ERR;
-    bp_data_opts dopt = bp_data_defaults();
-    dopt.label = a.label;
-    if (cli_choice("train", "--classes", a.classes, &dopt.classes) ||
-        cli_choice("train", "--header", a.header, &dopt.header))
-        return CLI_USAGE;
-    bp_dataset *train = NULL, *val = NULL;
-    bp_model *model = NULL;
-    run_state s;
-    memset(&s, 0, sizeof s);
-    rc = CLI_ERR;
-    bp_error err;
-    if (bp_dataset_load(&train, a.data, &dopt, &err)) {
-        fprintf(stderr, "backprop train: %s\n", err.msg);
-        goto out;
+    if (!(rc = load_sets(&a, &j)) &&
+        !(rc = a.resume ? resume_model(&a, &j) : new_model(&a, &j))) {
+        fill_recipe(&a, &j);
+        if (!(rc = prepare_sets(&a, &j)) && !(rc = setup_net(&a, &j)) &&
+            !(rc = make_trainer(&a, &j)) && !(rc = run(&a, &j)) &&
+            !(rc = save_outputs(&a, &j)) && j.loop.interrupted)
+            rc = CLI_ERR;
     }
-    bp_data td = bp_dataset_data(train);
-    if (bp_dataset_n_classes(train) == 1) {
-        fprintf(stderr, "backprop train: %s: every sample is of class '%s': "
-                "with one class there is nothing to learn\n", a.data,
-                bp_dataset_class_name(train, 0));
-        goto out;
-    }
-    if (a.test) {
-        bp_data_opts topt = dopt;
-        topt.split = "t10k";
-        if (bp_dataset_load(&val, a.test, &topt, &err) ||
-            bp_dataset_match(val, train, &err)) {
-            fprintf(stderr, "backprop train: %s\n", err.msg);
-            goto out;
-        }
-    }
-
-    /* the model: resumed, or built from the options and the data */
-    if (a.resume) {
-        if (bp_model_load(a.resume, &model, &err)) {
-            fprintf(stderr, "backprop train: %s\n", err.msg);
-            goto out;
-        }
-        if (!model->has_train_state) {
-            fprintf(stderr, "backprop train: %s: a model, not a checkpoint "
-                    "(no training state to resume)\n", a.resume);
-            goto out;
-        }
-        if (bp_net_n_in(model->net) != td.n_in ||
-            bp_net_n_out(model->net) != td.n_out) {
-            fprintf(stderr, "backprop train: %s: the checkpoint takes %d inputs "
-                    "and %d outputs; %s has %d and %d\n", a.resume,
-                    bp_net_n_in(model->net), bp_net_n_out(model->net), a.data,
-                    td.n_in, td.n_out);
-            goto out;
-        }
-        if (bp_dataset_match_model(train, model, &err)) {
-            fprintf(stderr, "backprop train: %s\n", err.msg);
-            goto out;
-        }
-        if (a.epochs < 0)
-            a.epochs = model->train.epochs;
-        a.seed = model->train.seed;
-    } else {
-        int bad_input;
-        bp_net *net = build_net(&a, &td, bp_dataset_n_classes(train),
-                                &bad_input);
-        if (!net) {
-            rc = bad_input ? CLI_ERR : CLI_USAGE;
-            goto out;
-        }
-        if (bp_model_new(&model, net, &err)) {
-            bp_net_free(net);
-            fprintf(stderr, "backprop train: %s\n", err.msg);
-            goto out;
-        }
-        if (set_optim(&a, net)) {
-            rc = CLI_USAGE;
-            goto out;
-        }
-        /* the classes and the target columns, so that eval and predict
-         * read files like this one without being told */
-        if (bp_dataset_describe(train, model, &err)) {
-            fprintf(stderr, "backprop train: %s\n", err.msg);
-            goto out;
-        }
-    }
-    /* the recipe: what was given, else the checkpoint's, else defaults */
-    if (a.resume) {
-        if (a.batch < 0)
-            a.batch = model->train.batch;
-        if (a.patience < 0)
-            a.patience = model->train.patience;
-        if (a.clip < 0)
-            a.clip = model->train.clip;
-        if (!a.order)
-            order = model->train.order;
-        if (a.val_split < 0)
-            a.val_split = model->val_split;
-    }
-    if (a.epochs < 0)
-        a.epochs = 10;
-    if (a.batch < 0)
-        a.batch = 32;
-    if (a.patience < 0)
-        a.patience = 0;
-    if (a.clip < 0)
-        a.clip = 0;
-    if (a.val_split < 0 && a.test)
-        a.val_split = 0;
-    if (a.val_split < 0)
-        a.val_split = td.n >= 50 && !bp_dataset_is_mapped(train) ? 0.1 : 0;
-    model->val_split = a.val_split;
-
-    /* validation: the test set, or a held-out part of the training data
-     * (split before scaling is fitted, so validation stays unseen) */
-    if (!a.test && a.val_split > 0 &&
-        bp_dataset_split(train, a.val_split, a.seed, &val, &err)) {
-        fprintf(stderr, "backprop train: %s\n", err.msg);
-        goto out;
-    }
-    if (a.patience > 0 && !val) {
-        fprintf(stderr, "backprop train: --patience needs validation data "
-                "(--val-split or --test)\n");
-        rc = CLI_USAGE;
-        goto out;
-    }
-    if (bp_dataset_is_mapped(train)) {
-        /* a memory-mapped set is used as stored, scaled or not when it
-         * was converted; the model takes its scaling from the file */
-        if (a.scale && strcmp(a.scale, "none") != 0) {
-            fprintf(stderr, "backprop train: %s: memory-mapped data is used "
-                    "as stored; scale it when converting (backprop convert "
-                    "--scale %s)\n", a.data, a.scale);
-            rc = CLI_USAGE;
-            goto out;
-        }
-        if (!a.resume && bp_model_set_scalers(model, bp_dataset_scaler(train, 0),
-                                              NULL, &err)) {
-            fprintf(stderr, "backprop train: %s\n", err.msg);
-            goto out;
-        }
-    } else if (!a.resume && scaling != BP_SCALING_NONE) {
-        bp_scaler fit = {BP_SCALING_NONE, 0, NULL, NULL, {NULL, NULL, NULL}};
-        td = bp_dataset_data(train);
-        bp_status fst = bp_scaler_fit(&fit, scaling, td.x, td.n, td.n_in, NULL,
-                                      &err);
-        if (!fst)
-            fst = bp_model_set_scalers(model, &fit, NULL, &err);
-        bp_scaler_free(&fit);
-        if (fst) {
-            fprintf(stderr, "backprop train: %s\n", err.msg);
-            goto out;
-        }
-    }
-    /* both sets in the model's scaling (a mapped one in a copy if its
-     * own differs: never through the map) */
-    if (bp_dataset_scale(train, &model->scaler, &model->target_scaler, &err) ||
-        (val && bp_dataset_scale(val, &model->scaler, &model->target_scaler,
-                                 &err))) {
-        fprintf(stderr, "backprop train: %s\n", err.msg);
-        goto out;
-    }
-    td = bp_dataset_data(train);
-    const bp_data vd = bp_dataset_data(val);
-
-    if (!a.quiet)
-        fprintf(stderr, "training on %d samples (%d inputs, %d %s), "
-                "validating on %d; %zu parameters\n", (int)td.n, td.n_in,
-                td.n_out, bp_dataset_n_classes(train) ? "classes" : "outputs",
-                (int)vd.n,
-                bp_net_n_params(model->net));
-    if (bp_net_set_threads(model->net, a.threads)) {
-        fprintf(stderr, "backprop train: --threads %d: %s\n", a.threads,
-                bp_net_errmsg(model->net));
-        goto out;
-    }
-    if (a.kernel && bp_net_set_kernel(model->net, a.kernel)) {
-        fprintf(stderr, "backprop train: --kernel %s: %s\n", a.kernel,
-                bp_net_errmsg(model->net));
-        goto out;
-    }
-    if (a.verbose) {
-        bp_net *net = model->net;
-        bp_optim op = bp_net_get_optim(net);
-        bp_loss lk;
-        bp_reduction red;
-        bp_net_get_loss(net, &lk, &red);
-        fprintf(stderr, "network   %d", bp_net_n_in(net));
-        for (int l = 0; l < bp_net_n_layers(net); l++) {
-            bp_layer_desc ld;
-            bp_net_layer(net, l, &ld, NULL);
-            fprintf(stderr, " -> %d %s", ld.n_out, bp_act_name(ld.act));
-        }
-        fprintf(stderr, "\nkernel    %s, %d thread%s", bp_net_kernel(net),
-                bp_net_threads(net), bp_net_threads(net) > 1 ? "s" : "");
-        fprintf(stderr, "\nloss      %s (%s over the batch)\n"
-                "optimizer %s, lr %g, momentum %g, weight decay %g\n"
-                "training  %d epochs%s, batch %d, seed %llu, %s order, "
-                "patience %d, clip %g\nscaling   %s\n", bp_loss_name(lk),
-                red == BP_REDUCE_MEAN ? "mean" : "sum",
-                bp_optim_name(op.kind), op.lr, op.momentum, op.weight_decay,
-                a.epochs, a.resume ? " in all (resuming)" : "", a.batch,
-                (unsigned long long)a.seed,
-                order == BP_ORDER_SEEDS ? "the seeds'" : "standard",
-                a.patience, a.clip,
-                model->scaler.kind == BP_SCALING_MINMAX     ? "minmax"
-                : model->scaler.kind == BP_SCALING_STANDARD ? "standard"
-                                                        : "none");
-    }
-    if (a.log && !(s.log = fopen(a.log, model->has_train_state ? "a" : "w"))) {
-        fprintf(stderr, "backprop train: %s: cannot open the log for writing\n",
-                a.log);
-        goto out;
-    }
-    s.a = &a;
-    s.model = model;
-    s.rank = par_rank();
-    s.size = par_size();
-    progress_init(&s.prog, stderr, a.quiet || s.rank != 0, (int)td.n, a.batch);
-
-    bp_train_opts o = bp_train_defaults();
-    o.epochs = a.epochs;
-    o.batch = a.batch;
-    o.order = order;
-    o.seed = a.seed;
-    if (val)
-        o.val = &vd;
-    o.patience = a.patience;
-    o.clip = a.clip;
-    if (bp_dataset_is_mapped(train)) /* read it in blocks of about 4 MB */
-        o.shuffle_window = (int)((4 << 20) / ((size_t)(td.n_in + td.n_out) *
-                                             sizeof(bp_real))) + 1;
-    o.on_batch = on_batch;
-    o.on_epoch = on_epoch;
-    o.ctx = &s;
-    if (s.size > 1) {
-        o.shard = s.rank;
-        o.n_shards = s.size;
-        o.on_grads = on_grads;
-        if (!a.quiet && s.rank == 0)
-            fprintf(stderr, "data parallel: %d ranks, global batch %d\n",
-                    s.size, a.batch);
-    }
-    bp_train_result res;
-    bp_status st = bp_trainer_create(&s.tr, model->net, &td, &o, &err);
-    if (!st && model->has_train_state &&
-        bp_trainer_set_state(s.tr, &model->train, model->best_params)) {
-        fprintf(stderr, "backprop train: %s: %s\n", a.resume,
-                bp_trainer_errmsg(s.tr));
-        goto out;
-    }
-    if (st) {
-        fprintf(stderr, "backprop train: %s\n", err.msg);
-        goto out;
-    }
-    model->has_train_state = 1; /* checkpoints written from now on */
-    interrupted = 0;
-    void (*old)(int) = signal(SIGINT, on_sigint);
-    st = bp_trainer_run(s.tr, &res);
-    signal(SIGINT, old);
-    if (st) {
-        fprintf(stderr, "backprop train: %s\n", bp_trainer_errmsg(s.tr));
-        if (a.checkpoint)
-            fprintf(stderr, "backprop train: the last checkpoint, %s, is "
-                    "intact\n", a.checkpoint);
-        goto out;
-    }
-    if (s.failed)
-        goto out;
-    if (!a.quiet && res.stopped_early)
-        fprintf(stderr, "early stop: no better validation loss for %d epochs; "
-                "keeping epoch %d (val_loss %.4f)\n", a.patience,
-                res.best_epoch, res.best_val_loss);
-    model->has_train_state = 0;
-    if (a.save) {
-        bp_model_format fmt = has_suffix(a.save, ".txt") ? BP_FORMAT_TEXT
-                                                         : BP_FORMAT_BINARY;
-        if (bp_model_save(model, a.save, fmt, 0, &err)) {
-            fprintf(stderr, "backprop train: %s\n", err.msg);
-            goto out;
-        }
-        if (!a.quiet)
-            fprintf(stderr, "saved %s\n", a.save);
-    }
-    if (a.plot && s.n_history > 0 &&
-        plot_svg(a.plot, a.data, a.test ? "test" : "validation", s.history,
-                 s.n_history, &err)) {
-        fprintf(stderr, "backprop train: %s\n", err.msg);
-        goto out;
-    }
-    rc = interrupted ? CLI_ERR : CLI_OK;
-out:
-    if (s.log && fclose(s.log) != 0 && rc == CLI_OK) {
+    if (j.loop.log && fclose(j.loop.log) != 0 && rc == CLI_OK) {
         fprintf(stderr, "backprop train: %s: write error\n", a.log);
         rc = CLI_ERR;
     }
-    free(s.history);
-    bp_trainer_free(s.tr);
-    bp_model_free(model);
-    bp_dataset_free(train);
-    bp_dataset_free(val);
+    j.loop.log = NULL;
+    job_free(&j);
     return rc;
 }
