@@ -8,9 +8,9 @@
  * plain text or in Markdown with LaTeX. With --check, each gradient gets
  * its central finite difference beside it.
  */
-#include "core/internal.h"
+#include "explain/check.h"
+#include "explain/write.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,200 +26,6 @@ bp_explain_opts bp_explain_defaults(void)
     o.check = 0;
     o.max_weights = 50;
     return o;
-}
-
-/* ----------------------------------------------------------- the writer */
-
-typedef struct {
-    bp_write_fn write;
-    void *ctx;
-    int md;              /* Markdown + LaTeX */
-    const bp_net *net;   /* for names */
-    char ring[32][192];  /* formatted numbers and names: several are */
-    int next;            /* alive in one emit call, so they rotate */
-} out_t;
-
-/* The next formatting buffer. 32 of them: no emit call formats more. */
-static char *slot(out_t *o)
-{
-    return o->ring[o->next++ & 31];
-}
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void emit(out_t *o, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        o->write(o->ctx, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
-}
-
-/* A result: 9 decimals like the seeds' tables, or exponent form when
- * that would hide the value. Rotating buffers, so several numbers can
- * be formatted for one emit call. */
-static const char *num(out_t *o, double v)
-{
-    char *s = slot(o);
-    double a = fabs(v);
-    if (v == 0 || (a >= 1e-6 && a < 1e7))
-        snprintf(s, 40, "%.9f", v);
-    else
-        snprintf(s, 40, "%.6e", v);
-    return s;
-}
-
-/* An operand as given (a weight, an input): its shortest exact form, so
- * 0.15 prints as 0.15. */
-static const char *given(out_t *o, double v)
-{
-    char *s = slot(o);
-    for (int prec = 6; prec <= 17; prec++) {
-        snprintf(s, 40, "%.*g", prec, v);
-        if ((bp_real)strtod(s, NULL) == (bp_real)v)
-            break;
-    }
-    return s;
-}
-
-/* -v, the exponent of e in a sigmoid: e^-0.377499998 for v > 0 and
- * e^0.020000000 for v < 0, never e^--0.02 (and e^0 for 0, not e^-0). */
-static const char *negated(out_t *o, double v)
-{
-    return num(o, v == 0 ? 0.0 : -v);
-}
-
-/* ----------------------------------------------------------- the names */
-
-enum sym { S_NET, S_OUT, S_DELTA, S_W, S_B, S_T };
-
-/* Neuron j of layer l (-1: the inputs): i3, h2, h1.4, o1 */
-static void neuron(const bp_net *net, int l, int j, char *s, size_t cap)
-{
-    const int L = net->n_layers;
-    if (l < 0)
-        snprintf(s, cap, "i%d", j + 1);
-    else if (l == L - 1)
-        snprintf(s, cap, "o%d", j + 1);
-    else if (L == 2)
-        snprintf(s, cap, "h%d", j + 1);
-    else
-        snprintf(s, cap, "h%d.%d", l + 1, j + 1);
-}
-
-/* The seeds' weight number: w1.. counted layer by layer, row by row. */
-static long weight_number(const bp_net *net, int l, int j, int k)
-{
-    long n = 0;
-    for (int i = 0; i < l; i++)
-        n += (long)net->layers[i].n_out * net->layers[i].n_in;
-    return n + (long)j * net->layers[l].n_in + k + 1;
-}
-
-/* A symbol for neuron (l, j) or weight (l, j, k), in text or LaTeX. */
-static const char *sym(out_t *o, enum sym kind, int l, int j, int k)
-{
-    char *s = slot(o), who[24];
-    if (kind == S_W) {
-        snprintf(s, 48, o->md ? "w_{%ld}" : "w%ld",
-                 weight_number(o->net, l, j, k));
-        return s;
-    }
-    if (kind == S_T) {
-        snprintf(s, 48, o->md ? "t_{%d}" : "t%d", j + 1);
-        return s;
-    }
-    neuron(o->net, l, j, who, sizeof who);
-    if (kind == S_OUT && l < 0) { /* the output of an input is the input */
-        snprintf(s, 48, o->md ? "i_{%d}" : "i%d", j + 1);
-        return s;
-    }
-    static const char *const text[] = {"net_", "out_", "delta_", "", "b_", ""};
-    static const char *const tex[] = {"net_", "out_", "\\delta_", "", "b_", ""};
-    snprintf(s, 48, o->md ? "%s{%s}" : "%s%s", o->md ? tex[kind] : text[kind],
-             who);
-    return s;
-}
-
-static const char *times(const out_t *o) { return o->md ? " \\times " : " * "; }
-
-/* dA/dB in text or as a LaTeX fraction. */
-static const char *partial(out_t *o, const char *a, const char *b)
-{
-    char *s = slot(o);
-    if (o->md)
-        snprintf(s, 128, "\\frac{\\partial %s}{\\partial %s}", a, b);
-    else
-        snprintf(s, 128, "d%s/d%s", a, b);
-    return s;
-}
-
-static void eq_begin(out_t *o) { emit(o, o->md ? "$$" : "    "); }
-static void eq_end(out_t *o) { emit(o, o->md ? "$$\n\n" : "\n"); }
-
-static void heading(out_t *o, const char *title)
-{
-    emit(o, o->md ? "\n## %s\n\n" : "\n%s\n", title);
-}
-
-static void subheading(out_t *o, const char *title)
-{
-    emit(o, o->md ? "### %s\n\n" : "  %s\n", title);
-}
-
-/* Append len bytes of p to s[cap] at *n, cutting what does not fit. */
-static void append(char *s, size_t cap, size_t *n, const char *p, size_t len)
-{
-    if (len > cap - 1 - *n)
-        len = cap - 1 - *n;
-    memcpy(s + *n, p, len);
-    *n += len;
-    s[*n] = '\0';
-}
-
-/* A formula from the tables (bp_act_info, bp_loss_info) with the worked
- * example's variable names replaced: each word net, out and t becomes the
- * given text (a neuron's symbol or a number); NULL leaves the word. With
- * neg_net, "-net" becomes it whole (a number's negation: one sign). */
-static const char *subst_neg(out_t *o, const char *formula, const char *net,
-                             const char *neg_net, const char *out,
-                             const char *t)
-{
-    char *s = slot(o);
-    size_t n = 0;
-    s[0] = '\0';
-    for (const char *p = formula; *p;) {
-        if (neg_net && strncmp(p, "-net", 4) == 0 &&
-            !(isalnum((unsigned char)p[4]) || p[4] == '_')) {
-            append(s, sizeof o->ring[0], &n, neg_net, strlen(neg_net));
-            p += 4;
-            continue;
-        }
-        size_t w = 0;
-        while (isalnum((unsigned char)p[w]) || p[w] == '_')
-            w++;
-        const char *with = w == 3 && strncmp(p, "net", 3) == 0   ? net
-                           : w == 3 && strncmp(p, "out", 3) == 0 ? out
-                           : w == 1 && *p == 't'                 ? t
-                                                                 : NULL;
-        w = w ? w : 1; /* a word, or one other character */
-        if (with)
-            append(s, sizeof o->ring[0], &n, with, strlen(with));
-        else
-            append(s, sizeof o->ring[0], &n, p, w);
-        p += w;
-    }
-    return s;
-}
-
-static const char *subst(out_t *o, const char *formula, const char *net,
-                         const char *out, const char *t)
-{
-    return subst_neg(o, formula, net, NULL, out, t);
 }
 
 /* ------------------------------------------------------ the phases */
@@ -240,7 +46,7 @@ static const bp_real *below_out(const bp_net *net, int l)
 /* An input is given (shortest exact form); a hidden output is computed. */
 static const char *operand(out_t *o, int l, double v)
 {
-    return l ? num(o, v) : given(o, v);
+    return l ? bp__num(o, v) : bp__given(o, v);
 }
 
 /* out = f(net) of neuron j of layer l, with f written out with the
@@ -249,41 +55,41 @@ static void output_line(out_t *o, int l, int j)
 {
     const bp_layer *ly = &o->net->layers[l];
     const bp_act_info *f = bp_act_describe(ly->act);
-    eq_begin(o);
-    emit(o, "%s = %s(%s) = ", sym(o, S_OUT, l, j, 0),
-         o->md ? f->symbol_tex : f->symbol, sym(o, S_NET, l, j, 0));
+    bp__eq_begin(o);
+    bp__emit(o, "%s = %s(%s) = ", bp__sym(o, S_OUT, l, j, 0),
+         o->md ? f->symbol_tex : f->symbol, bp__sym(o, S_NET, l, j, 0));
     if (f->flags & BP_ACTF_EXPAND) /* e^-net with one sign: e^0.02 */
-        emit(o, "%s = ", subst_neg(o, o->md ? f->formula_tex : f->formula,
-                                   num(o, ly->z[j]), negated(o, ly->z[j]),
+        bp__emit(o, "%s = ", bp__subst_neg(o, o->md ? f->formula_tex : f->formula,
+                                   bp__num(o, ly->z[j]), bp__negated(o, ly->z[j]),
                                    NULL, NULL));
-    emit(o, "%s", num(o, ly->a[j]));
-    eq_end(o);
+    bp__emit(o, "%s", bp__num(o, ly->a[j]));
+    bp__eq_end(o);
 }
 
 static void forward_detail(out_t *o, const bp_net *net)
 {
-    heading(o, "Forward phase");
+    bp__heading(o, "Forward phase");
     for (int l = 0; l < net->n_layers; l++) {
         const bp_layer *ly = &net->layers[l];
         char title[96];
         snprintf(title, sizeof title, "Layer %d (%s, %s)", l + 1,
                  l == net->n_layers - 1 ? "output" : "hidden",
                  bp_act_name(ly->act));
-        subheading(o, title);
+        bp__subheading(o, title);
         const bp_real *in = below_out(net, l);
         for (int j = 0; j < ly->n_out; j++) {
             const bp_real *w = net->params + ly->w_off + (size_t)j * ly->n_in;
-            eq_begin(o);
-            emit(o, "%s = ", sym(o, S_NET, l, j, 0));
+            bp__eq_begin(o);
+            bp__emit(o, "%s = ", bp__sym(o, S_NET, l, j, 0));
             for (int k = 0; k < ly->n_in; k++)
-                emit(o, "%s%s%s + ", sym(o, S_W, l, j, k), times(o),
-                     sym(o, S_OUT, l - 1, k, 0));
-            emit(o, "%s = ", sym(o, S_B, l, j, 0));
+                bp__emit(o, "%s%s%s + ", bp__sym(o, S_W, l, j, k), bp__times(o),
+                     bp__sym(o, S_OUT, l - 1, k, 0));
+            bp__emit(o, "%s = ", bp__sym(o, S_B, l, j, 0));
             for (int k = 0; k < ly->n_in; k++)
-                emit(o, "%s%s%s + ", given(o, w[k]), times(o), operand(o, l, in[k]));
-            emit(o, "%s = %s", given(o, net->params[ly->b_off + j]),
-                 num(o, ly->z[j]));
-            eq_end(o);
+                bp__emit(o, "%s%s%s + ", bp__given(o, w[k]), bp__times(o), operand(o, l, in[k]));
+            bp__emit(o, "%s = %s", bp__given(o, net->params[ly->b_off + j]),
+                 bp__num(o, ly->z[j]));
+            bp__eq_end(o);
             output_line(o, l, j);
         }
     }
@@ -299,27 +105,27 @@ static void error_term(out_t *o, const bp_loss_info *e, const bp_real *t,
     const char *term = o->md ? e->term_tex : e->term;
     double v = bp__loss_value(o->net->loss, BP_REDUCE_SUM, top->z + j,
                               top->a + j, t + j, 1, 1);
-    eq_begin(o);
-    emit(o, o->md ? "E_{o%d} = %s" : "E_o%d = %s", j + 1,
-         subst(o, term, NULL, sym(o, S_OUT, L - 1, j, 0),
-               sym(o, S_T, L - 1, j, 0)));
+    bp__eq_begin(o);
+    bp__emit(o, o->md ? "E_{o%d} = %s" : "E_o%d = %s", j + 1,
+         bp__subst(o, term, NULL, bp__sym(o, S_OUT, L - 1, j, 0),
+               bp__sym(o, S_T, L - 1, j, 0)));
     if (e->flags & BP_LOSSF_EXPAND)
-        emit(o, " = %s", subst(o, term, NULL, num(o, top->a[j]),
-                               given(o, t[j])));
-    emit(o, " = %s", num(o, v));
-    eq_end(o);
+        bp__emit(o, " = %s", bp__subst(o, term, NULL, bp__num(o, top->a[j]),
+                               bp__given(o, t[j])));
+    bp__emit(o, " = %s", bp__num(o, v));
+    bp__eq_end(o);
 }
 
 static void error_detail(out_t *o, const bp_net *net, const bp_real *t,
                          double e_total)
 {
     const bp_loss_info *e = bp_loss_describe(net->loss);
-    heading(o, "Error");
+    bp__heading(o, "Error");
     for (int j = 0; e->term && j < net->layers[net->n_layers - 1].n_out; j++)
         error_term(o, e, t, j);
-    eq_begin(o);
-    emit(o, "%s = %s", o->md ? e->total_tex : e->total, num(o, e_total));
-    eq_end(o);
+    bp__eq_begin(o);
+    bp__emit(o, "%s = %s", o->md ? e->total_tex : e->total, bp__num(o, e_total));
+    bp__eq_end(o);
 }
 
 /* dE/dout of neuron (l, j): the output's from the loss, a hidden one's as
@@ -329,30 +135,30 @@ static double dE_dout(out_t *o, const bp_net *net, const bp_real *t, int l,
 {
     const int L = net->n_layers;
     char outn[48]; /* held across many formatting calls: a copy */
-    snprintf(outn, sizeof outn, "%s", sym(o, S_OUT, l, j, 0));
-    eq_begin(o);
-    emit(o, "%s = ", partial(o, "E", outn));
+    snprintf(outn, sizeof outn, "%s", bp__sym(o, S_OUT, l, j, 0));
+    bp__eq_begin(o);
+    bp__emit(o, "%s = ", bp__partial(o, "E", outn));
     double g = 0;
     if (l == L - 1) {
         const bp_layer *ly = &net->layers[l];
         g = (double)ly->a[j] - t[j];
-        emit(o, "%s - %s = %s - %s = %s", outn, sym(o, S_T, l, j, 0),
-             num(o, ly->a[j]), given(o, t[j]), num(o, g));
+        bp__emit(o, "%s - %s = %s - %s = %s", outn, bp__sym(o, S_T, l, j, 0),
+             bp__num(o, ly->a[j]), bp__given(o, t[j]), bp__num(o, g));
     } else {
         const bp_layer *up = &net->layers[l + 1];
         for (int i = 0; i < up->n_out; i++)
-            emit(o, "%s%s%s%s", i ? " + " : "", sym(o, S_DELTA, l + 1, i, 0),
-                 times(o), sym(o, S_W, l + 1, i, j));
-        emit(o, " = ");
+            bp__emit(o, "%s%s%s%s", i ? " + " : "", bp__sym(o, S_DELTA, l + 1, i, 0),
+                 bp__times(o), bp__sym(o, S_W, l + 1, i, j));
+        bp__emit(o, " = ");
         for (int i = 0; i < up->n_out; i++) {
             double d = up->delta[i], w = net->params[up->w_off +
                                                      (size_t)i * up->n_in + j];
-            emit(o, "%s%s%s%s", i ? " + " : "", num(o, d), times(o), given(o, w));
+            bp__emit(o, "%s%s%s%s", i ? " + " : "", bp__num(o, d), bp__times(o), bp__given(o, w));
             g += d * w;
         }
-        emit(o, " = %s", num(o, g));
+        bp__emit(o, " = %s", bp__num(o, g));
     }
-    eq_end(o);
+    bp__eq_end(o);
     return g;
 }
 
@@ -362,12 +168,12 @@ static void delta_closed(out_t *o, const bp_real *t, int l, int j,
                          const char *d)
 {
     const bp_layer *ly = &o->net->layers[l];
-    eq_begin(o);
-    emit(o, "%s = %s - %s = %s - %s = %s", d, sym(o, S_OUT, l, j, 0),
-         sym(o, S_T, l, j, 0), num(o, ly->a[j]), given(o, t[j]),
-         num(o, ly->delta[j]));
-    eq_end(o);
-    emit(o, o->md ? "(%s and cross-entropy: $\\frac{\\partial E}"
+    bp__eq_begin(o);
+    bp__emit(o, "%s = %s - %s = %s - %s = %s", d, bp__sym(o, S_OUT, l, j, 0),
+         bp__sym(o, S_T, l, j, 0), bp__num(o, ly->a[j]), bp__given(o, t[j]),
+         bp__num(o, ly->delta[j]));
+    bp__eq_end(o);
+    bp__emit(o, o->md ? "(%s and cross-entropy: $\\frac{\\partial E}"
                     "{\\partial out} \\cdot \\frac{\\partial out}"
                     "{\\partial net}$ cancels to $out - t$.)\n\n"
                   : "    (%s + cross-entropy: dE/dout * dout/dnet "
@@ -384,26 +190,26 @@ static void delta_chain(out_t *o, const bp_real *t, int l, int j,
     const bp_act_info *f = bp_act_describe(ly->act);
     double g = dE_dout(o, o->net, t, l, j);
     char outn[48], netn[48]; /* held across many formatting calls: copies */
-    snprintf(outn, sizeof outn, "%s", sym(o, S_OUT, l, j, 0));
-    snprintf(netn, sizeof netn, "%s", sym(o, S_NET, l, j, 0));
+    snprintf(outn, sizeof outn, "%s", bp__sym(o, S_OUT, l, j, 0));
+    snprintf(netn, sizeof netn, "%s", bp__sym(o, S_NET, l, j, 0));
     if (f->flags & BP_ACTF_ROWWISE) { /* the Jacobian's product, as a whole */
-        eq_begin(o);
-        emit(o, "%s = %s = %s", d, o->md ? f->derivative_tex : f->derivative,
-             num(o, ly->delta[j]));
-        eq_end(o);
+        bp__eq_begin(o);
+        bp__emit(o, "%s = %s = %s", d, o->md ? f->derivative_tex : f->derivative,
+             bp__num(o, ly->delta[j]));
+        bp__eq_end(o);
         return;
     }
     double fd = bp__act_deriv_at(ly->act, ly->act_param, ly->z[j], ly->a[j]);
-    eq_begin(o);
-    emit(o, "%s = %s = %s", partial(o, outn, netn),
-         subst(o, o->md ? f->derivative_tex : f->derivative, netn, outn, NULL),
-         num(o, fd));
-    eq_end(o);
-    eq_begin(o);
-    emit(o, "%s = %s%s%s = %s%s%s = %s", d, partial(o, "E", outn), times(o),
-         partial(o, outn, netn), num(o, g), times(o), num(o, fd),
-         num(o, ly->delta[j]));
-    eq_end(o);
+    bp__eq_begin(o);
+    bp__emit(o, "%s = %s = %s", bp__partial(o, outn, netn),
+         bp__subst(o, o->md ? f->derivative_tex : f->derivative, netn, outn, NULL),
+         bp__num(o, fd));
+    bp__eq_end(o);
+    bp__eq_begin(o);
+    bp__emit(o, "%s = %s%s%s = %s%s%s = %s", d, bp__partial(o, "E", outn), bp__times(o),
+         bp__partial(o, outn, netn), bp__num(o, g), bp__times(o), bp__num(o, fd),
+         bp__num(o, ly->delta[j]));
+    bp__eq_end(o);
 }
 
 /* dE/dw of every weight into neuron j of layer l, and dE/db: delta times
@@ -417,21 +223,21 @@ static void gradient_lines(out_t *o, int l, int j, const char *d,
     for (int k = 0; k <= ly->n_in; k++) {
         const int is_b = k == ly->n_in;
         size_t idx = is_b ? ly->b_off + j : ly->w_off + (size_t)j * ly->n_in + k;
-        eq_begin(o);
+        bp__eq_begin(o);
         if (is_b)
-            emit(o, "%s = %s = %s", partial(o, "E", sym(o, S_B, l, j, 0)),
-                 d, num(o, net->grads[idx]));
+            bp__emit(o, "%s = %s = %s", bp__partial(o, "E", bp__sym(o, S_B, l, j, 0)),
+                 d, bp__num(o, net->grads[idx]));
         else
-            emit(o, "%s = %s%s%s = %s%s%s = %s",
-                 partial(o, "E", sym(o, S_W, l, j, k)), d, times(o),
-                 sym(o, S_OUT, l - 1, k, 0), num(o, ly->delta[j]), times(o),
-                 operand(o, l, in[k]), num(o, net->grads[idx]));
+            bp__emit(o, "%s = %s%s%s = %s%s%s = %s",
+                 bp__partial(o, "E", bp__sym(o, S_W, l, j, k)), d, bp__times(o),
+                 bp__sym(o, S_OUT, l - 1, k, 0), bp__num(o, ly->delta[j]), bp__times(o),
+                 operand(o, l, in[k]), bp__num(o, net->grads[idx]));
         if (fd)
-            emit(o, o->md ? "\\quad \\text{(finite difference: %s)}"
-                          : "   [finite difference %s]", num(o, fd[idx]));
+            bp__emit(o, o->md ? "\\quad \\text{(finite difference: %s)}"
+                          : "   [finite difference %s]", bp__num(o, fd[idx]));
         if ((is_b && ly->freeze_b) || (!is_b && ly->freeze_w))
-            emit(o, o->md ? "\\quad \\text{(frozen)}" : "   (frozen)");
-        eq_end(o);
+            bp__emit(o, o->md ? "\\quad \\text{(frozen)}" : "   (frozen)");
+        bp__eq_end(o);
     }
 }
 
@@ -444,7 +250,7 @@ static void backward_layer(out_t *o, const bp_real *t, int l,
                         BP_LOSSF_CLOSED_FORM);
     for (int j = 0; j < net->layers[l].n_out; j++) {
         char d[48]; /* held across many formatting calls: a copy */
-        snprintf(d, sizeof d, "%s", sym(o, S_DELTA, l, j, 0));
+        snprintf(d, sizeof d, "%s", bp__sym(o, S_DELTA, l, j, 0));
         if (closed)
             delta_closed(o, t, l, j, d);
         else
@@ -456,12 +262,12 @@ static void backward_layer(out_t *o, const bp_real *t, int l,
 static void backward_detail(out_t *o, const bp_net *net, const bp_real *t,
                             const double *fd)
 {
-    heading(o, "Backward phase");
+    bp__heading(o, "Backward phase");
     for (int l = net->n_layers - 1; l >= 0; l--) {
         char title[96];
         snprintf(title, sizeof title, "Layer %d (%s)", l + 1,
                  l == net->n_layers - 1 ? "output" : "hidden");
-        subheading(o, title);
+        bp__subheading(o, title);
         backward_layer(o, t, l, fd);
     }
 }
@@ -471,8 +277,8 @@ static void update_detail(out_t *o, const bp_net *before, const bp_net *after,
 {
     char title[96];
     snprintf(title, sizeof title, "Update (gradient descent, learning rate %s)",
-             given(o, lr));
-    heading(o, title);
+             bp__given(o, lr));
+    bp__heading(o, title);
     for (int l = before->n_layers - 1; l >= 0; l--) {
         const bp_layer *ly = &before->layers[l];
         for (int j = 0; j < ly->n_out; j++)
@@ -482,19 +288,19 @@ static void update_detail(out_t *o, const bp_net *before, const bp_net *after,
                     continue;
                 size_t idx = is_b ? ly->b_off + j
                                   : ly->w_off + (size_t)j * ly->n_in + k;
-                const char *name = is_b ? sym(o, S_B, l, j, 0)
-                                        : sym(o, S_W, l, j, k);
-                eq_begin(o);
-                emit(o, o->md ? "%s^{+} = %s - \\eta %s = %s - %s%s%s = %s"
+                const char *name = is_b ? bp__sym(o, S_B, l, j, 0)
+                                        : bp__sym(o, S_W, l, j, k);
+                bp__eq_begin(o);
+                bp__emit(o, o->md ? "%s^{+} = %s - \\eta %s = %s - %s%s%s = %s"
                               : "%s+ = %s - lr * %s = %s - %s%s%s = %s",
-                     name, name, partial(o, "E", name),
-                     given(o, before->params[idx]), given(o, lr), times(o),
-                     num(o, before->grads[idx]), num(o, after->params[idx]));
-                eq_end(o);
+                     name, name, bp__partial(o, "E", name),
+                     bp__given(o, before->params[idx]), bp__given(o, lr), bp__times(o),
+                     bp__num(o, before->grads[idx]), bp__num(o, after->params[idx]));
+                bp__eq_end(o);
             }
         int frozen = ly->freeze_w + ly->freeze_b;
         if (frozen)
-            emit(o, o->md ? "Layer %d: %s frozen, not updated.\n\n"
+            bp__emit(o, o->md ? "Layer %d: %s frozen, not updated.\n\n"
                           : "    (layer %d: %s frozen, not updated)\n",
                  l + 1, frozen == 2 ? "weights and biases"
                         : ly->freeze_w ? "weights" : "biases");
@@ -504,7 +310,7 @@ static void update_detail(out_t *o, const bp_net *before, const bp_net *after,
 /* Per-layer summary for networks too big to show weight by weight. */
 static void summary(out_t *o, const bp_net *net, const double *fd)
 {
-    heading(o, "Layer by layer (too many weights to show each)");
+    bp__heading(o, "Layer by layer (too many weights to show each)");
     for (int l = 0; l < net->n_layers; l++) {
         const bp_layer *ly = &net->layers[l];
         size_t nw = (size_t)ly->n_out * ly->n_in;
@@ -525,15 +331,15 @@ static void summary(out_t *o, const bp_net *net, const double *fd)
         for (int j = 0; j < ly->n_out; j++)
             if (fabs(ly->delta[j]) > dmax)
                 dmax = fabs(ly->delta[j]);
-        emit(o, o->md ? "- layer %d (%s, %d -> %d): |dE/dw| max %s, norm %s; "
+        bp__emit(o, o->md ? "- layer %d (%s, %d -> %d): |dE/dw| max %s, norm %s; "
                         "|delta| max %s"
                       : "    layer %d (%s, %d -> %d): |dE/dw| max %s, norm %s; "
                         "|delta| max %s",
-             l + 1, bp_act_name(ly->act), ly->n_in, ly->n_out, num(o, gmax),
-             num(o, sqrt(gsq)), num(o, dmax));
+             l + 1, bp_act_name(ly->act), ly->n_in, ly->n_out, bp__num(o, gmax),
+             bp__num(o, sqrt(gsq)), bp__num(o, dmax));
         if (fd)
-            emit(o, "; finite differences agree to %.1e", worst);
-        emit(o, "\n");
+            bp__emit(o, "; finite differences agree to %.1e", worst);
+        bp__emit(o, "\n");
     }
 }
 
@@ -571,72 +377,11 @@ static bp_status run_order(const bp_net *src, const bp_real *x,
     return st;
 }
 
-/* E of one sample with the parameters p, computed in double throughout
- * by the definitions of act.c and loss.c: an evaluation independent of the
- * library's own forward phase, so the finite differences it gives check
- * the gradients to as many digits as they are shown, in the float32
- * build too. buf holds 2 x widest doubles. */
-static double loss_double(const bp_net *net, const double *p,
-                          const bp_real *x, const bp_real *t, double *buf)
-{
-    const int L = net->n_layers, w = net->max_widest;
-    double *in = buf, *z = buf + w;
-    for (int k = 0; k < net->n_in; k++)
-        in[k] = x[k];
-    for (int l = 0; l < L; l++) {
-        const bp_layer *ly = &net->layers[l];
-        for (int j = 0; j < ly->n_out; j++) {
-            double s = p[ly->b_off + j];
-            for (int k = 0; k < ly->n_in; k++)
-                s += p[ly->w_off + (size_t)j * ly->n_in + k] * in[k];
-            z[j] = s;
-        }
-        if (l < L - 1) {
-            bp__act_double(ly->act, ly->act_param, z, ly->n_out);
-            double *swap = in;
-            in = z;
-            z = swap;
-        }
-    }
-    /* z: the output layer's net input, as loss.c takes it */
-    const bp_layer *top = &net->layers[L - 1];
-    return bp__loss_double(net->loss, top->act, top->act_param, z, t,
-                           top->n_out);
-}
-
-/* Five-point central differences of E for every parameter, in double
- * (one sample: the mean and the sum over the batch are the same). */
-static bp_status finite_differences(const bp_net *net, const bp_real *x,
-                                    const bp_real *t, double *fd)
-{
-    double *p = malloc((net->n_params + 2 * (size_t)net->max_widest) *
-                       sizeof *p);
-    if (!p)
-        return BP_ERR_NOMEM;
-    double *buf = p + net->n_params;
-    for (size_t i = 0; i < net->n_params; i++)
-        p[i] = net->params[i];
-    const double h = 1e-4; /* truncation O(h^4), rounding ~1e-16 / h */
-    for (size_t i = 0; i < net->n_params; i++) {
-        const double keep = p[i];
-        static const double at[4] = {-2, -1, 1, 2};
-        double e[4];
-        for (int s = 0; s < 4; s++) {
-            p[i] = keep + at[s] * h;
-            e[s] = loss_double(net, p, x, t, buf);
-        }
-        p[i] = keep;
-        fd[i] = (8 * (e[2] - e[1]) - (e[3] - e[0])) / (12 * h);
-    }
-    free(p);
-    return BP_OK;
-}
-
 /* The hidden layers' gradients in both orders, side by side. */
 static void hidden_grads_both(out_t *o, const bp_net *net,
                               const bp_real *seeds_grads)
 {
-    emit(o, o->md ? "\nThe hidden layers' gradients in both orders:\n\n"
+    bp__emit(o, o->md ? "\nThe hidden layers' gradients in both orders:\n\n"
                     "| | standard order | seeds' order |\n|---|---|---|\n"
                   : "\n    hidden gradients          standard order     "
                     "seeds' order\n");
@@ -647,10 +392,10 @@ static void hidden_grads_both(out_t *o, const bp_net *net,
                 size_t idx = ly->w_off + (size_t)j * ly->n_in + k;
                 char name[64];
                 snprintf(name, sizeof name, "%s",
-                         partial(o, "E", sym(o, S_W, l, j, k)));
-                emit(o, o->md ? "| $%s$ | %s | %s |\n"
+                         bp__partial(o, "E", bp__sym(o, S_W, l, j, k)));
+                bp__emit(o, o->md ? "| $%s$ | %s | %s |\n"
                               : "    %-22s %16s %16s\n",
-                     name, num(o, net->grads[idx]), num(o, seeds_grads[idx]));
+                     name, bp__num(o, net->grads[idx]), bp__num(o, seeds_grads[idx]));
             }
     }
 }
@@ -660,46 +405,46 @@ static void orders_detail(out_t *o, const bp_explain_opts *opts,
                           int L)
 {
     char title[96];
-    heading(o, "After the update");
+    bp__heading(o, "After the update");
     const int both = opts->order == BP_EXPLAIN_ORDER_BOTH;
     if (both)
-        emit(o, o->md ? "| | standard order | seeds' order |\n|---|---|---|\n"
+        bp__emit(o, o->md ? "| | standard order | seeds' order |\n|---|---|---|\n"
                       : "    %-28s %16s %16s\n", "", "standard order",
              "seeds' order");
     const run_t *one = opts->order == BP_EXPLAIN_ORDER_SEEDS ? seeds : std;
     snprintf(title, sizeof title, "E_total after 1 update");
     if (both)
-        emit(o, o->md ? "| %s | %s | %s |\n" : "    %-28s %16s %16s\n", title,
-             num(o, std->e_after1), num(o, seeds->e_after1));
+        bp__emit(o, o->md ? "| %s | %s | %s |\n" : "    %-28s %16s %16s\n", title,
+             bp__num(o, std->e_after1), bp__num(o, seeds->e_after1));
     else
-        emit(o, o->md ? "%s: %s\n\n" : "    %s: %s\n", title,
-             num(o, one->e_after1));
+        bp__emit(o, o->md ? "%s: %s\n\n" : "    %s: %s\n", title,
+             bp__num(o, one->e_after1));
     if (opts->steps > 1) {
         snprintf(title, sizeof title, "E_total after %d updates", opts->steps);
         if (both)
-            emit(o, o->md ? "| %s | %s | %s |\n" : "    %-28s %16s %16s\n",
-                 title, num(o, std->e_after_n), num(o, seeds->e_after_n));
+            bp__emit(o, o->md ? "| %s | %s | %s |\n" : "    %-28s %16s %16s\n",
+                 title, bp__num(o, std->e_after_n), bp__num(o, seeds->e_after_n));
         else
-            emit(o, o->md ? "%s: %s\n\n" : "    %s: %s\n", title,
-                 num(o, one->e_after_n));
+            bp__emit(o, o->md ? "%s: %s\n\n" : "    %s: %s\n", title,
+                 bp__num(o, one->e_after_n));
         for (int j = 0; j < n_out; j++) {
             snprintf(title, sizeof title, "out_o%d after %d", j + 1,
                      opts->steps);
             if (both)
-                emit(o, o->md ? "| %s | %s | %s |\n" : "    %-28s %16s %16s\n",
-                     title, num(o, std->out_n[j]), num(o, seeds->out_n[j]));
+                bp__emit(o, o->md ? "| %s | %s | %s |\n" : "    %-28s %16s %16s\n",
+                     title, bp__num(o, std->out_n[j]), bp__num(o, seeds->out_n[j]));
             else
-                emit(o, o->md ? "%s: %s\n\n" : "    %s: %s\n", title,
-                     num(o, one->out_n[j]));
+                bp__emit(o, o->md ? "%s: %s\n\n" : "    %s: %s\n", title,
+                     bp__num(o, one->out_n[j]));
         }
     }
     if (both) {
         if (L > 1 && o->net->n_params <= (size_t)opts->max_weights * 2 &&
             seeds->first_grads)
             hidden_grads_both(o, o->net, seeds->first_grads);
-        emit(o, "\n");
+        bp__emit(o, "\n");
         if (L > 1)
-            emit(o, "%sThe standard order takes every gradient at the weights "
+            bp__emit(o, "%sThe standard order takes every gradient at the weights "
                     "of the forward phase. The seeds' order updates the "
                     "output layer first and then passes delta back through "
                     "the already-updated output weights, so the hidden "
@@ -708,7 +453,7 @@ static void orders_detail(out_t *o, const bp_explain_opts *opts,
                     "were computed.\n",
                  o->md ? "" : "    ");
         else
-            emit(o, "%sWith one layer nothing passes back through updated "
+            bp__emit(o, "%sWith one layer nothing passes back through updated "
                     "weights: the two orders are the same.\n",
                  o->md ? "" : "    ");
     }
@@ -735,7 +480,7 @@ static bp_status compute(const bp_net *src, const bp_real *x,
         st = bp_net_set_optim(net, &sgd);
     if (!st && opts->check) {
         w->fd = malloc(net->n_params * sizeof *w->fd);
-        st = w->fd ? finite_differences(net, x, t, w->fd) : BP_ERR_NOMEM;
+        st = w->fd ? bp__finite_differences(net, x, t, w->fd) : BP_ERR_NOMEM;
     }
     if (!st)
         st = bp_net_forward(net, x, 1);
@@ -765,23 +510,23 @@ static void intro(out_t *o, const bp_real *x, const bp_real *t)
 {
     const bp_net *net = o->net;
     const int L = net->n_layers;
-    emit(o, o->md ? "# Backpropagation, number by number\n\n"
+    bp__emit(o, o->md ? "# Backpropagation, number by number\n\n"
                   : "Backpropagation, number by number\n");
-    emit(o, o->md ? "Network: %d inputs" : "  network: %d inputs", net->n_in);
+    bp__emit(o, o->md ? "Network: %d inputs" : "  network: %d inputs", net->n_in);
     for (int l = 0; l < L; l++)
-        emit(o, ", %d %s", net->layers[l].n_out,
+        bp__emit(o, ", %d %s", net->layers[l].n_out,
              bp_act_name(net->layers[l].act));
-    emit(o, o->md ? "; loss %s; %s precision.\n" : "; loss %s; %s\n",
+    bp__emit(o, o->md ? "; loss %s; %s precision.\n" : "; loss %s; %s\n",
          bp_loss_name(net->loss), sizeof(bp_real) == 8 ? "double" : "float32");
-    emit(o, o->md ? "\nInput:" : "  input:");
+    bp__emit(o, o->md ? "\nInput:" : "  input:");
     for (int k = 0; k < net->n_in; k++)
-        emit(o, o->md ? "%s $%s = %s$" : "%s %s = %s", k ? "," : "",
-             sym(o, S_OUT, -1, k, 0), given(o, x[k]));
-    emit(o, "; target:");
+        bp__emit(o, o->md ? "%s $%s = %s$" : "%s %s = %s", k ? "," : "",
+             bp__sym(o, S_OUT, -1, k, 0), bp__given(o, x[k]));
+    bp__emit(o, "; target:");
     for (int j = 0; j < net->layers[L - 1].n_out; j++)
-        emit(o, o->md ? "%s $%s = %s$" : "%s %s = %s", j ? "," : "",
-             sym(o, S_T, L - 1, j, 0), given(o, t[j]));
-    emit(o, "\n");
+        bp__emit(o, o->md ? "%s $%s = %s$" : "%s %s = %s", j ? "," : "",
+             bp__sym(o, S_T, L - 1, j, 0), bp__given(o, t[j]));
+    bp__emit(o, "\n");
 }
 
 /* The update of the chosen order, weight by weight (both orders: the
@@ -816,14 +561,14 @@ static void update_shown(out_t *o, const bp_real *x, const bp_real *t,
 static void summarised(out_t *o, const bp_explain_opts *opts, const work_t *w)
 {
     const long n = count_weights(w->net);
-    emit(o, o->md ? "\nThis network has %ld weights, more than %d: each "
+    bp__emit(o, o->md ? "\nThis network has %ld weights, more than %d: each "
                     "layer is summarised instead of shown weight by weight.\n"
                   : "\n  This network has %ld weights, more than %d: each "
                     "layer is summarised instead of shown weight by weight.\n",
          n, opts->max_weights);
-    eq_begin(o);
-    emit(o, "E = %s", num(o, w->e_total));
-    eq_end(o);
+    bp__eq_begin(o);
+    bp__emit(o, "E = %s", bp__num(o, w->e_total));
+    bp__eq_end(o);
     summary(o, w->net, w->fd);
 }
 
