@@ -1107,7 +1107,11 @@ bp_status bp_dataset_save(const bp_dataset *ds, const char *path,
  * Names follow seed 003: inputs i1.., hidden neurons h1.. (h<l>.<j> when
  * there are several hidden layers), outputs o1.., weights w1.. numbered
  * layer by layer, row by row (w1 = i1->h1, w2 = i2->h1, ...), biases
- * b_h1.. Above max_weights weights, each layer is summarised instead.
+ * b_h1.. A network of more than max_weights weights is summarised layer
+ * by layer on one screen instead (bp_explain_view); one neuron or one
+ * weight of any network can be followed through both phases
+ * (bp_explain_neuron, bp_explain_weight), and bp_explain_stats gives the
+ * summary's numbers to a program.
  */
 
 typedef enum { BP_EXPLAIN_TEXT = 0, BP_EXPLAIN_MARKDOWN } bp_explain_format;
@@ -1118,6 +1122,21 @@ typedef enum {
     BP_EXPLAIN_ORDER_BOTH          /* both, side by side, and why they differ */
 } bp_explain_order;
 
+typedef enum {
+    BP_EXPLAIN_AUTO = 0, /* the full walk up to max_weights weights, else
+                            the summary */
+    BP_EXPLAIN_FULL,     /* every number, whatever the size */
+    BP_EXPLAIN_SUMMARY   /* one screen for any size (about 12 lines and 3
+                            per layer): per layer the net inputs' and
+                            outputs' range and mean, the units saturated
+                            or dead, the norms of the deltas, of the
+                            weight gradients and of the weights, the
+                            update's size; the loss and the prediction;
+                            and a line per layer saying in words what
+                            stands out (a vanishing or exploding gradient,
+                            dead units, an update too large) */
+} bp_explain_view;
+
 typedef struct {
     bp_explain_format format;
     double lr;           /* learning rate of the plain gradient-descent
@@ -1126,10 +1145,23 @@ typedef struct {
     bp_explain_order order;
     int check;           /* print central finite differences beside each
                             gradient */
-    int max_weights;     /* above this many, per-layer summaries */
+    int max_weights;     /* BP_EXPLAIN_AUTO: the full walk up to this
+                            many weights, the summary above */
+    bp_explain_view view;
+    int top;             /* bp_explain_neuron and bp_explain_weight: the
+                            terms of a sum shown one by one, largest
+                            first (>= 1); the rest are summed */
+    int n_classes;       /* the outputs' classes, named class_names[0..
+                            n_classes) (a model's: n_out, or 2 for one
+                            sigmoid output), shown with the prediction
+                            in the summary; 0 and NULL: unnamed */
+    const char *const *class_names;
+    const char *sample;  /* where the sample came from, shown first ("17
+                            of test.csv"); NULL: not shown */
 } bp_explain_opts;
 
-/* Defaults: text, lr 0.5, 1 step, both orders, no check, 50 weights. */
+/* Defaults: text, lr 0.5, 1 step, both orders, no check, 50 weights,
+ * AUTO, top 5, no class names, no sample name. */
 bp_explain_opts bp_explain_defaults(void);
 
 /* Where the text goes: called with each piece (not NUL-terminated). */
@@ -1141,6 +1173,75 @@ typedef void (*bp_write_fn)(void *ctx, const char *text, size_t len);
 bp_status bp_explain(const bp_net *net, const bp_real *x, const bp_real *t,
                      const bp_explain_opts *opts, bp_write_fn write,
                      void *ctx, bp_error *err);
+
+/* One neuron's whole chain for the sample: its net input as its opts->top
+ * largest terms w * out with the rest summed, its output, dE/dout as the
+ * top largest terms delta * w from the layer above (out - t at the
+ * output), dout/dnet and delta. l and j count from 0 (layer l, neuron j:
+ * h<l+1>.<j+1> in the names). The numbers are those of the full walk. */
+bp_status bp_explain_neuron(const bp_net *net, const bp_real *x,
+                            const bp_real *t, int l, int j,
+                            const bp_explain_opts *opts, bp_write_fn write,
+                            void *ctx, bp_error *err);
+/* One weight's dE/dw as the product of its factors, dE/dout * dout/dnet *
+ * the input it multiplies (delta * out below), each factor's own chain,
+ * the finite difference with opts->check, and its update at opts->lr.
+ * The weight from neuron (or input) k of the layer below into neuron j of
+ * layer l, counted from 0; k = the layer's n_in means the bias. */
+bp_status bp_explain_weight(const bp_net *net, const bp_real *x,
+                            const bp_real *t, int l, int j, int k,
+                            const bp_explain_opts *opts, bp_write_fn write,
+                            void *ctx, bp_error *err);
+
+/* One layer's health for one sample: the numbers of the summary. Norms
+ * are Euclidean (L2), over the layer's units or weights. */
+typedef struct {
+    int n_in, n_out;
+    bp_act act;
+    double net_min, net_mean, net_max; /* net inputs z */
+    double out_min, out_mean, out_max; /* outputs f(z) */
+    int saturated;        /* units of a bounded activation (sigmoid,
+                             tanh) whose output is within 2.5% of its
+                             range from a limit, where the derivative is
+                             about a tenth of its largest or less; -1 when
+                             the activation has no such limits */
+    int dead;             /* units of an unbounded activation (ReLU) whose
+                             derivative is 0 here: no gradient passes
+                             through them; -1 for others */
+    double delta_norm;    /* of the deltas dE/dnet */
+    double grad_norm;     /* of dE/dW, the weights' gradient (biases
+                             apart) */
+    double weight_norm;   /* of W */
+    double update_norm;   /* of plain gradient descent's step, lr *
+                             dE/dW */
+} bp_layer_stats;
+
+/* The summary's numbers for sample x[n_in], t[n_out]: stats[l] for each
+ * of the network's layers (caller-owned, n_layers of them) from the
+ * library's forward and backward phase on a copy of net, and the error in
+ * *loss (may be NULL). lr sizes update_norm (> 0). */
+bp_status bp_explain_stats(const bp_net *net, const bp_real *x,
+                           const bp_real *t, double lr,
+                           bp_layer_stats *stats, double *loss,
+                           bp_error *err);
+
+/* An activation's output and derivative at n points z[n]: out[i] = f(z[i])
+ * and dout[i] = f'(z[i]), by the library's own functions (those of the
+ * forward and backward phase), at its precision; param is the
+ * activation's parameter (bp_act_info.param). A row-wise activation
+ * (softmax) takes each point as the row (z, 0) and gives its first output
+ * and d out_1 / d net_1. For drawing them: backprop explain --activations.
+ * BP_ERR_ARG for an unknown activation. */
+bp_status bp_act_eval(bp_act act, double param, const double *z, int n,
+                      double *out, double *dout);
+
+/* The Euclidean norms of each layer's weights and of their gradients as
+ * bp_net_grads holds them now (after a backward phase or a training step,
+ * e.g. from a bp_trainer's on_batch): w_norm[l] and grad_norm[l] for each
+ * layer l (caller-owned arrays of n_layers; either may be NULL). Biases
+ * apart. For following a gradient's health over training. */
+bp_status bp_net_layer_norms(const bp_net *net, double *w_norm,
+                             double *grad_norm);
 
 /* ------------------------------------------------------------ random draws */
 

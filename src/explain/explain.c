@@ -9,6 +9,7 @@
  * its central finite difference beside it.
  */
 #include "explain/check.h"
+#include "explain/summary.h"
 #include "explain/write.h"
 
 #include <stdio.h>
@@ -25,6 +26,8 @@ bp_explain_opts bp_explain_defaults(void)
     o.order = BP_EXPLAIN_ORDER_BOTH;
     o.check = 0;
     o.max_weights = 50;
+    o.view = BP_EXPLAIN_AUTO;
+    o.top = 5;
     return o;
 }
 
@@ -307,42 +310,6 @@ static void update_detail(out_t *o, const bp_net *before, const bp_net *after,
     }
 }
 
-/* Per-layer summary for networks too big to show weight by weight. */
-static void summary(out_t *o, const bp_net *net, const double *fd)
-{
-    bp__heading(o, "Layer by layer (too many weights to show each)");
-    for (int l = 0; l < net->n_layers; l++) {
-        const bp_layer *ly = &net->layers[l];
-        size_t nw = (size_t)ly->n_out * ly->n_in;
-        double gmax = 0, gsq = 0, dmax = 0, worst = 0;
-        for (size_t i = 0; i < nw + (size_t)ly->n_out; i++) {
-            double g = net->grads[ly->w_off + i];
-            gsq += g * g;
-            if (fabs(g) > gmax)
-                gmax = fabs(g);
-            if (fd) {
-                double s = fabs(g) > fabs(fd[ly->w_off + i]) ? fabs(g)
-                                                             : fabs(fd[ly->w_off + i]);
-                double r = fabs(g - fd[ly->w_off + i]) / (s > 1e-3 ? s : 1e-3);
-                if (r > worst)
-                    worst = r;
-            }
-        }
-        for (int j = 0; j < ly->n_out; j++)
-            if (fabs(ly->delta[j]) > dmax)
-                dmax = fabs(ly->delta[j]);
-        bp__emit(o, o->md ? "- layer %d (%s, %d -> %d): |dE/dw| max %s, norm %s; "
-                        "|delta| max %s"
-                      : "    layer %d (%s, %d -> %d): |dE/dw| max %s, norm %s; "
-                        "|delta| max %s",
-             l + 1, bp_act_name(ly->act), ly->n_in, ly->n_out, bp__num(o, gmax),
-             bp__num(o, sqrt(gsq)), bp__num(o, dmax));
-        if (fd)
-            bp__emit(o, "; finite differences agree to %.1e", worst);
-        bp__emit(o, "\n");
-    }
-}
-
 /* ---------------------------------------------------------- the driver */
 
 typedef struct {
@@ -470,7 +437,7 @@ typedef struct {
 
 static bp_status compute(const bp_net *src, const bp_real *x,
                          const bp_real *t, const bp_explain_opts *opts,
-                         work_t *w)
+                         int full, work_t *w)
 {
     bp_optim sgd = bp_optim_defaults(BP_OPT_SGD);
     sgd.lr = opts->lr;
@@ -478,7 +445,7 @@ static bp_status compute(const bp_net *src, const bp_real *x,
     bp_net *net = w->net;
     if (!st)
         st = bp_net_set_optim(net, &sgd);
-    if (!st && opts->check) {
+    if (!st && opts->check && full) { /* the summary checks a few */
         w->fd = malloc(net->n_params * sizeof *w->fd);
         st = w->fd ? bp__finite_differences(net, x, t, w->fd) : BP_ERR_NOMEM;
     }
@@ -506,7 +473,8 @@ static void work_free(work_t *w)
 }
 
 /* The network, the sample and its target. */
-static void intro(out_t *o, const bp_real *x, const bp_real *t)
+static void intro(out_t *o, const bp_real *x, const bp_real *t,
+                  const char *sample)
 {
     const bp_net *net = o->net;
     const int L = net->n_layers;
@@ -518,6 +486,8 @@ static void intro(out_t *o, const bp_real *x, const bp_real *t)
              bp_act_name(net->layers[l].act));
     bp__emit(o, o->md ? "; loss %s; %s precision.\n" : "; loss %s; %s\n",
          bp_loss_name(net->loss), sizeof(bp_real) == 8 ? "double" : "float32");
+    if (sample)
+        bp__emit(o, o->md ? "\nSample: %s.\n" : "  sample: %s\n", sample);
     bp__emit(o, o->md ? "\nInput:" : "  input:");
     for (int k = 0; k < net->n_in; k++)
         bp__emit(o, o->md ? "%s $%s = %s$" : "%s %s = %s", k ? "," : "",
@@ -556,20 +526,25 @@ static void update_shown(out_t *o, const bp_real *x, const bp_real *t,
     }
 }
 
-/* A network too big to show weight by weight: its error and a summary of
- * each layer. */
-static void summarised(out_t *o, const bp_explain_opts *opts, const work_t *w)
+/* The full walk, or the summary: what opts ask of a network this size. */
+static int full_walk(const bp_net *net, const bp_explain_opts *opts)
 {
-    const long n = count_weights(w->net);
-    bp__emit(o, o->md ? "\nThis network has %ld weights, more than %d: each "
-                    "layer is summarised instead of shown weight by weight.\n"
-                  : "\n  This network has %ld weights, more than %d: each "
-                    "layer is summarised instead of shown weight by weight.\n",
-         n, opts->max_weights);
-    bp__eq_begin(o);
-    bp__emit(o, "E = %s", bp__num(o, w->e_total));
-    bp__eq_end(o);
-    summary(o, w->net, w->fd);
+    return opts->view == BP_EXPLAIN_FULL ||
+           (opts->view == BP_EXPLAIN_AUTO &&
+            count_weights(net) <= opts->max_weights);
+}
+
+bp_status bp__explain_check_opts(const bp_explain_opts *opts, bp_error *err)
+{
+    if (!(opts->lr > 0 && opts->lr < 1e30) || opts->steps < 1 ||
+        opts->steps > 100000000 || (unsigned)opts->order > 2 ||
+        (unsigned)opts->format > 1 || (unsigned)opts->view > 2 ||
+        opts->top < 1 || opts->n_classes < 0 ||
+        (opts->n_classes > 0 && !opts->class_names))
+        return bp__fail_err(err, BP_ERR_ARG, "explain: lr must be > 0, steps "
+                            "and top >= 1, order, format and view known, "
+                            "class_names given for n_classes");
+    return BP_OK;
 }
 
 bp_status bp_explain(const bp_net *src, const bp_real *x, const bp_real *t,
@@ -580,13 +555,12 @@ bp_status bp_explain(const bp_net *src, const bp_real *x, const bp_real *t,
         return bp__fail_err(err, BP_ERR_NULL, "explain: %s is NULL",
                             !src ? "net" : !x ? "x" : !t ? "t"
                                        : !opts ? "opts" : "write");
-    if (!(opts->lr > 0 && opts->lr < 1e30) || opts->steps < 1 ||
-        opts->steps > 100000000 || (unsigned)opts->order > 2 ||
-        (unsigned)opts->format > 1)
-        return bp__fail_err(err, BP_ERR_ARG, "explain: lr must be > 0, steps "
-                            ">= 1, order and format known");
+    bp_status st = bp__explain_check_opts(opts, err);
+    if (st)
+        return st;
+    const int full = full_walk(src, opts);
     work_t w = {0};
-    bp_status st = compute(src, x, t, opts, &w);
+    st = compute(src, x, t, opts, full, &w);
     if (st) {
         bp__fail_err(err, st, "explain: %s",
                      w.net && w.net->err[0] ? w.net->err : bp_status_str(st));
@@ -595,17 +569,21 @@ bp_status bp_explain(const bp_net *src, const bp_real *x, const bp_real *t,
     }
     const bp_net *net = w.net;
     out_t o = {write, ctx, opts->format == BP_EXPLAIN_MARKDOWN, net, {{0}}, 0};
-    intro(&o, x, t);
-    if (count_weights(net) <= opts->max_weights) {
+    if (full) {
+        intro(&o, x, t, opts->sample);
         forward_detail(&o, net);
         error_detail(&o, net, t, w.e_total);
         backward_detail(&o, net, t, w.fd);
         update_shown(&o, x, t, opts, &w);
+        orders_detail(&o, opts, &w.std, &w.seeds,
+                      net->layers[net->n_layers - 1].n_out, net->n_layers);
     } else {
-        summarised(&o, opts, &w);
+        const double e1[2] = {w.std.e_after1, w.seeds.e_after1};
+        const double en[2] = {w.std.e_after_n, w.seeds.e_after_n};
+        st = bp__summary(&o, net, x, t, opts, w.e_total, e1, en);
+        if (st)
+            bp__fail_err(err, st, "explain: %s", bp_status_str(st));
     }
-    orders_detail(&o, opts, &w.std, &w.seeds, net->layers[net->n_layers - 1].n_out,
-                  net->n_layers);
     work_free(&w);
-    return BP_OK;
+    return st;
 }

@@ -37,6 +37,8 @@ const char *bp__num(out_t *o, double v)
 {
     char *s = bp__slot(o);
     double a = fabs(v);
+    if (v == 0) /* -0 too: 0 * -0.05 is a product of zero, shown as 0 */
+        v = 0;
     if (v == 0 || (a >= 1e-6 && a < 1e7))
         snprintf(s, 40, "%.9f", v);
     else

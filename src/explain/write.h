@@ -65,4 +65,7 @@ const char *bp__subst_neg(out_t *o, const char *formula, const char *net,
 const char *bp__subst(out_t *o, const char *formula, const char *net,
                       const char *out, const char *t);
 
+/* BP_ERR_ARG with a message unless opts are valid (explain.c). */
+bp_status bp__explain_check_opts(const bp_explain_opts *opts, bp_error *err);
+
 #endif
