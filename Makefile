@@ -320,9 +320,17 @@ bench-python: python
 golden:
 	$(MAKE) all
 	$(MAKE) PRECISION=double all
-	for ex in mazur cross-entropy perceptron-and xor; do \
+	for ex in mazur cross-entropy perceptron-and xor deep-sigmoid; do \
 	    build/backprop explain --example $$ex > tests/golden/explain-$$ex.float.txt; \
 	    build-double/backprop explain --example $$ex > tests/golden/explain-$$ex.double.txt; \
+	done
+	for p in float double; do \
+	    b=build; [ $$p = double ] && b=build-double; \
+	    $$b/backprop explain --example mazur --summary > tests/golden/explain-mazur-summary.$$p.txt; \
+	    sh tests/golden/relu-model.sh > $$b/relu-model.txt; \
+	    BP_KERNEL=portable $$b/backprop explain --model $$b/relu-model.txt --target 0,0,1,0 \
+	        --input $$(awk 'BEGIN { for (i = 1; i <= 40; i++) printf "%s%.2f", (i > 1 ? "," : ""), sin(i) }') \
+	        > tests/golden/explain-relu-summary.$$p.txt; \
 	done
 	build-double/backprop explain --example mazur --steps 10000 --format markdown > docs/explain-mazur.md
 

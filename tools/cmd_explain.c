@@ -1,81 +1,80 @@
 /*
  * cmd_explain.c - `backprop explain`: every number of the forward and
- * backward phase for one sample, and the seeds' built-in examples.
+ * backward phase for one sample (a sample given on the command line or
+ * picked from a data file), a one-screen summary for a network of any
+ * size, one neuron or weight followed through both phases, and the
+ * built-in examples and lessons (explain_examples.c, explain_plots.c).
  */
 #define _GNU_SOURCE /* getopt_long */
-#include "cli.h"
+#include "explain.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The built-in examples' networks, as model texts (docs/FORMATS.md) a
- * reader can copy. The seeds' 2-2-2 network (seeds 003 and 004) is
- * examples/mazur.model (a test checks that both explain the same); %s is
- * its loss: sse, or bce for the cross-entropy example. */
-static const char mazur_model[] =
-    "backprop-model 1\n"
-    "input 2\n"
-    "layer 2 sigmoid\n"
-    "layer 2 sigmoid\n"
-    "loss %s sum\n"
-    "freeze 0 biases\n"
-    "freeze 1 biases\n"
-    "weights 0\n 0.15 0.20\n 0.25 0.30\n"
-    "biases 0\n 0.35 0.35\n"
-    "weights 1\n 0.40 0.45\n 0.50 0.55\n"
-    "biases 1\n 0.60 0.60\n"
-    "end\n";
-
-/* A step unit computing AND: w1 = w2 = 1, theta = 1.5 (bias -1.5). */
-static const char and_model[] =
-    "backprop-model 1\ninput 2\nlayer 1 step\n"
-    "weights 0\n 1 1\nbiases 0\n -1.5\nend\n";
-
-/* The seed's hand-built XOR net: y' = step(x1 + x2 - 1.5),
- * y = step(x1 + x2 - 2 y' - 0.5); x1 and x2 reach the output through
- * hidden units step(x - 0.5) that copy a 0/1 input. */
-static const char xor_step_model[] =
-    "backprop-model 1\ninput 2\nlayer 3 step\nlayer 1 step\n"
-    "weights 0\n 1 0\n 0 1\n 1 1\nbiases 0\n -0.5 -0.5 -1.5\n"
-    "weights 1\n 1 1 -2\nbiases 1\n -0.5\nend\n";
-
-/* A sigmoid 2-3-1 net to learn XOR by backpropagation (examples/xor.c);
- * its weights are drawn after loading. */
-static const char xor_sigmoid_model[] =
-    "backprop-model 1\ninput 2\nlayer 3 sigmoid\nlayer 1 sigmoid\n"
-    "loss sse sum\n"
-    "weights 0\n 0 0\n 0 0\n 0 0\nbiases 0\n 0 0 0\n"
-    "weights 1\n 0 0 0\nbiases 1\n 0\nend\n";
+#define MAX_DRILL 16 /* --neuron and --weight options, each */
 
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: backprop explain (--model FILE --input X --target T | --example NAME)\n"
-        "                        [OPTIONS]\n\n"
+        "usage: backprop explain --model FILE (--input X --target T | --data FILE --sample K)\n"
+        "                        [OPTIONS]\n"
+        "       backprop explain --example NAME [OPTIONS]\n"
+        "       backprop explain --activations -o DIR\n\n"
         "Print every number of the forward and backward phase for one sample:\n"
         "each neuron's net input and output, the error, dE/dout, dout/dnet and\n"
         "delta of each neuron, every dE/dw as the product of its chain-rule\n"
-        "factors, the update, and the error after it.\n\n"
+        "factors, the update, and the error after it. A network of more than\n"
+        "--max-weights weights is summarised on one screen instead: per layer\n"
+        "the net inputs' and outputs' range and mean, the units saturated or\n"
+        "dead, the norms of the deltas, weight gradients, weights and update,\n"
+        "and in words what stands out (a vanishing or exploding gradient).\n\n"
+        "The sample\n"
         "  --model FILE       a model (text or binary form)\n"
-        "  --input X          the sample, comma-separated: 0.05,0.10\n"
+        "  --input X          the sample, comma-separated: 0.05,0.10 (raw: the\n"
+        "                     model's input scaling is applied)\n"
         "  --target T         its target, comma-separated: 0.01,0.99\n"
+        "  --data FILE        or a sample from a data file, in any form train reads\n"
+        "                     (CSV/TSV, FANN .data, .bpd, an IDX directory, gzip),\n"
+        "                     read as the model was trained: its target columns,\n"
+        "                     its classes, its input scaling\n"
+        "  --sample K         which one: K counts from 1 (the file's first sample)\n"
+        "  --label COL        CSV/TSV: the target column(s), by number or name\n"
+        "  --header H         CSV/TSV: auto, yes or no (default auto)\n"
+        "  --split S          IDX directories: train or t10k (default t10k)\n"
         "  --example NAME     a built-in example instead of a model:\n"
-        "                       mazur          the seeds' 2-2-2 network (seeds 003, 004)\n"
-        "                       cross-entropy  the same net with cross-entropy (seed 000)\n"
-        "                       perceptron-and step units and the perceptron rule (seed 004)\n"
+        "                       mazur          Matt Mazur's 2-2-2 network (2015)\n"
+        "                       cross-entropy  the same net with cross-entropy\n"
+        "                       perceptron-and step units and the perceptron rule\n"
         "                       xor            the hand-built XOR net, then a sigmoid\n"
-        "                                      net learning XOR (seed 004)\n"
+        "                                      net learning XOR\n"
+        "                       deep-sigmoid   why deep sigmoid networks learn slowly:\n"
+        "                                      6 layers of sigmoid next to 6 of ReLU\n"
+        "What is shown\n"
+        "  --full             every number, however large the network\n"
+        "  --summary          the one-screen summary, however small the network\n"
+        "  --max-weights N    above N weights, the summary (default 50)\n"
+        "  --neuron L:J       one neuron's whole chain: its net input as its largest\n"
+        "                     terms, its output, dE/dout, dout/dnet and delta.\n"
+        "                     L is the layer (1 = the first hidden one), J the\n"
+        "                     neuron, both from 1; or its name: h2.3, o1\n"
+        "  --weight L:J:I     one weight's dE/dw as the product of its factors,\n"
+        "                     and its update: the weight from input I of layer L\n"
+        "                     into neuron J (I = b: the bias); or its name: w12\n"
+        "                     (--neuron and --weight may be given up to 16 times)\n"
+        "  --top N            terms of a sum shown one by one (default 5)\n"
         "  --lr R             learning rate of the update shown (default 0.5)\n"
         "  --steps N          also show the error after N updates (default 1)\n"
         "  --order O          standard, seeds or both (default both)\n"
         "  --format F         text or markdown (Markdown with LaTeX math)\n"
         "  --check            show each gradient's central finite difference\n"
-        "  --max-weights N    above N weights, summarise per layer (default 50)\n");
+        "  --activations      draw every activation and its derivative as SVG\n"
+        "                     files into the directory -o DIR (with index.html)\n");
 }
 
-static int explain_model(bp_net *net, const bp_real *x, const bp_real *t,
-                         const bp_explain_opts *o)
+int explain_print(bp_net *net, const bp_real *x, const bp_real *t,
+                  const bp_explain_opts *o)
 {
     bp_error err;
     if (bp_explain(net, x, t, o, cli_write_file, stdout, &err)) {
@@ -85,161 +84,26 @@ static int explain_model(bp_net *net, const bp_real *x, const bp_real *t,
     return CLI_OK;
 }
 
-/* A built-in example's model from its text, with room for the four
- * samples of a truth table. NULL after a message. */
-static bp_model *example_model(const char *text, const char *name)
-{
-    bp_model *m = NULL;
-    bp_error err;
-    if (bp_model_parse(text, strlen(text), name, &m, &err)) {
-        fprintf(stderr, "backprop explain: %s\n", err.msg);
-        return NULL;
-    }
-    if (bp_net_reserve(m->net, 4)) {
-        fprintf(stderr, "backprop explain: %s\n", bp_net_errmsg(m->net));
-        bp_model_free(m);
-        return NULL;
-    }
-    return m;
-}
-
-static const bp_real truth_x[4][2] = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
-
-/* The truth table of a net of step units, with each unit's net input. */
-static void truth_table(bp_net *net, const bp_real *want, int md)
-{
-    const int L = bp_net_n_layers(net);
-    printf(md ? "\n| x1 | x2 | net | y | want |\n|---|---|---|---|---|\n"
-              : "    x1 x2   net of the output      y  want\n");
-    for (int i = 0; i < 4; i++) {
-        bp_net_forward(net, truth_x[i], 1);
-        double z = bp_net_layer_z(net, L - 1)[0], y = bp_net_output(net)[0];
-        printf(md ? "| %g | %g | %g | %g | %g |\n"
-                  : "     %g  %g   %8.3f              %g   %g\n",
-               truth_x[i][0], truth_x[i][1], z, y, want[i]);
-    }
-}
-
-static int example_perceptron(int md)
-{
-    static const bp_real and_t[4] = {0, 0, 0, 1}, xor_t[4] = {0, 1, 1, 0};
-    bp_model *m = example_model(and_model, "and");
-    if (!m)
-        return CLI_ERR;
-    bp_net *net = m->net;
-    printf(md ? "# The perceptron (seed 004)\n\nA step unit: $y = 1$ if "
-                "$w_1 x_1 + w_2 x_2 \\ge \\theta$, else 0. With $w_1 = w_2 = 1$, "
-                "$\\theta = 1.5$ (bias $-1.5$) it computes AND:\n"
-              : "The perceptron (seed 004)\n  a step unit: y = 1 if "
-                "w1 x1 + w2 x2 >= theta else 0; w1 = w2 = 1, theta = 1.5 "
-                "(bias -1.5) computes AND:\n");
-    truth_table(net, and_t, md);
-
-    printf(md ? "\nThe perceptron rule learns it from zero weights: after each "
-                "sample, $w \\leftarrow w + \\eta (t - y) x$ and "
-                "$b \\leftarrow b + \\eta (t - y)$, with $\\eta = 1$.\n\n"
-                "| epoch | w1 | w2 | b |\n|---|---|---|---|\n"
-              : "\n  the perceptron rule learns it from zero weights: after "
-                "each sample w += lr (t - y) x, b += lr (t - y), lr = 1\n"
-                "    epoch    w1    w2     b\n");
-    bp_net_set_weight(net, 0, 0, 0, 0);
-    bp_net_set_weight(net, 0, 0, 1, 0);
-    bp_net_set_bias(net, 0, 0, 0);
-    int converged = 0, epoch;
-    for (epoch = 1; epoch <= 20 && !converged; epoch++) {
-        int ran;
-        bp_perceptron_train(net, &truth_x[0][0], and_t, 4, 1.0, 1, &ran,
-                            &converged);
-        bp_real w1, w2, b;
-        bp_net_get_weight(net, 0, 0, 0, &w1);
-        bp_net_get_weight(net, 0, 0, 1, &w2);
-        bp_net_get_bias(net, 0, 0, &b);
-        printf(md ? "| %d | %g | %g | %g |\n" : "    %5d %5g %5g %5g\n", epoch,
-               w1, w2, b);
-    }
-    printf(md ? "\nAn epoch without a mistake: AND is learned.\n"
-              : "  an epoch without a mistake: AND is learned.\n");
-    truth_table(net, and_t, md);
-
-    int ran;
-    bp_net_set_weight(net, 0, 0, 0, 0);
-    bp_net_set_weight(net, 0, 0, 1, 0);
-    bp_net_set_bias(net, 0, 0, 0);
-    bp_perceptron_train(net, &truth_x[0][0], xor_t, 4, 1.0, 1000, &ran,
-                        &converged);
-    printf(md ? "\nOn XOR the rule is still making mistakes after %d epochs: "
-                "no line separates (0,1) and (1,0) from (0,0) and (1,1), so "
-                "one layer of step units cannot compute XOR.\n"
-              : "\n  on XOR the rule is still making mistakes after %d epochs:"
-                " no line separates (0,1),(1,0) from (0,0),(1,1), so one layer"
-                " of step units cannot compute XOR.\n",
-           ran);
-    bp_model_free(m);
-    return converged ? CLI_ERR : CLI_OK;
-}
-
-static int example_xor(const bp_explain_opts *o)
-{
-    static const bp_real xor_t[4] = {0, 1, 1, 0};
-    const int md = o->format == BP_EXPLAIN_MARKDOWN;
-    bp_model *m = example_model(xor_step_model, "xor");
-    if (!m)
-        return CLI_ERR;
-    printf(md ? "# XOR (seed 004)\n\nThe hand-built two-layer net: "
-                "$y' = step(x_1 + x_2 - 1.5)$, $y = step(x_1 + x_2 - 2y' - 0.5)$.\n"
-              : "XOR (seed 004)\n  the hand-built two-layer net: "
-                "y' = step(x1 + x2 - 1.5), y = step(x1 + x2 - 2 y' - 0.5)\n");
-    truth_table(m->net, xor_t, md);
-    bp_model_free(m);
-
-    /* a sigmoid 2-3-1 net learns it by backpropagation: plain gradient
-     * descent (a new network's optimizer) at learning rate 2 */
-    if (!(m = example_model(xor_sigmoid_model, "xor")))
-        return CLI_ERR;
-    bp_net *net = m->net;
-    bp_net_init(net, BP_INIT_XAVIER_UNIFORM, 7);
-    bp_net_set_lr(net, 2.0);
-    printf(md ? "\nA sigmoid 2-3-1 network learns XOR by backpropagation. "
-                "Its first update, for the sample (1, 0):\n\n"
-              : "\n  a sigmoid 2-3-1 network learns XOR by backpropagation; "
-                "its first update, for the sample (1, 0):\n");
-    bp_explain_opts one = *o;
-    one.steps = 1;
-    one.order = BP_EXPLAIN_ORDER_STANDARD;
-    if (explain_model(net, truth_x[2], &xor_t[2], &one)) {
-        bp_model_free(m);
-        return CLI_ERR;
-    }
-    double e = 0;
-    const int epochs = 5000;
-    for (int i = 0; i < epochs; i++)
-        bp_net_train_step(net, &truth_x[0][0], xor_t, 4, BP_ORDER_STANDARD, &e);
-    bp_net_forward(net, &truth_x[0][0], 4);
-    bp_net_loss(net, xor_t, &e);
-    const bp_real *y = bp_net_output(net);
-    printf(md ? "\nAfter %d full-batch updates (learning rate 2), E = %.6f:\n\n"
-                "| x1 | x2 | out | want |\n|---|---|---|---|\n"
-              : "\n  after %d full-batch updates (learning rate 2), E = %.6f:\n"
-                "    x1 x2   out      want\n", epochs, e);
-    int right = 0;
-    for (int i = 0; i < 4; i++) {
-        right += (y[i] > 0.5) == (xor_t[i] > 0.5);
-        printf(md ? "| %g | %g | %.4f | %g |\n" : "     %g  %g   %.4f   %g\n",
-               truth_x[i][0], truth_x[i][1], y[i], xor_t[i]);
-    }
-    bp_model_free(m);
-    return right == 4 ? CLI_OK : CLI_ERR;
-}
-
 typedef struct {
     const char *model, *example, *input, *target;
+    const char *data, *label, *header, *split, *output;
+    int sample;          /* 1-based; 0: none */
+    int activations;
+    const char *neuron[MAX_DRILL], *weight[MAX_DRILL];
+    int n_neuron, n_weight;
+    int view_set;        /* --full or --summary given */
     bp_explain_opts o;
 } explain_args;
+
+enum {
+    O_DATA = 256, O_SAMPLE, O_LABEL, O_HEADER, O_SPLIT, O_FULL, O_SUMMARY,
+    O_NEURON, O_WEIGHT, O_TOP, O_ACTIVATIONS, O_ORDER
+};
 
 /* --order and --format. */
 static int parse_choice(int c, const char *v, bp_explain_opts *o)
 {
-    if (c == 'o') {
+    if (c == O_ORDER) {
         if (strcmp(v, "standard") == 0)
             o->order = BP_EXPLAIN_ORDER_STANDARD;
         else if (strcmp(v, "seeds") == 0)
@@ -263,6 +127,96 @@ static int parse_choice(int c, const char *v, bp_explain_opts *o)
     return 0;
 }
 
+/* A repeated option's value into list[*n]. */
+static int add_drill(const char *opt, const char *v, const char **list, int *n)
+{
+    if (*n == MAX_DRILL) {
+        fprintf(stderr, "backprop explain: %s: at most %d of them\n", opt,
+                MAX_DRILL);
+        return -1;
+    }
+    list[(*n)++] = v;
+    return 0;
+}
+
+/* One option; 0 or -1 after a message. */
+static int explain_option(int c, char **argv, explain_args *a)
+{
+    switch (c) {
+    case 'm': a->model = optarg; return 0;
+    case 'e': a->example = optarg; return 0;
+    case 'i': a->input = optarg; return 0;
+    case 't': a->target = optarg; return 0;
+    case O_DATA: a->data = optarg; return 0;
+    case O_LABEL: a->label = optarg; return 0;
+    case O_HEADER: a->header = optarg; return 0;
+    case O_SPLIT: a->split = optarg; return 0;
+    case 'o': a->output = optarg; return 0;
+    case O_ACTIVATIONS: a->activations = 1; return 0;
+    case O_SAMPLE:
+        return cli_int("explain", "--sample", optarg, 1, INT_MAX, &a->sample)
+                   ? -1 : 0;
+    case O_FULL:
+    case O_SUMMARY:
+        a->o.view = c == O_FULL ? BP_EXPLAIN_FULL : BP_EXPLAIN_SUMMARY;
+        a->view_set++;
+        return 0;
+    case O_NEURON: return add_drill("--neuron", optarg, a->neuron, &a->n_neuron);
+    case O_WEIGHT: return add_drill("--weight", optarg, a->weight, &a->n_weight);
+    case O_TOP:
+        return cli_int("explain", "--top", optarg, 1, 100000, &a->o.top) ? -1 : 0;
+    case 'l':
+        return cli_double("explain", "--lr", optarg, 1e-12, 1e6, &a->o.lr) ? -1 : 0;
+    case 's':
+        return cli_int("explain", "--steps", optarg, 1, 10000000, &a->o.steps)
+                   ? -1 : 0;
+    case 'w':
+        return cli_int("explain", "--max-weights", optarg, 0, 1000000,
+                       &a->o.max_weights) ? -1 : 0;
+    case O_ORDER:
+    case 'f': return parse_choice(c, optarg, &a->o);
+    case 'c': a->o.check = 1; return 0;
+    case ':':
+        fprintf(stderr, "backprop explain: %s needs a value\n", argv[optind - 1]);
+        return -1;
+    default:
+        fprintf(stderr, "backprop explain: unknown option '%s' (see "
+                "backprop explain --help)\n", argv[optind - 1]);
+        return -1;
+    }
+}
+
+/* What the options ask must make one request. */
+static int explain_check(const explain_args *a)
+{
+    const char *why = NULL;
+    if (a->activations)
+        why = !a->output ? "--activations needs -o DIR"
+              : a->model || a->example ? "--activations draws on its own: "
+                                         "no --model or --example with it"
+                                       : NULL;
+    else if (a->output)
+        why = "-o DIR goes with --activations";
+    else if (!a->model == !a->example)
+        why = "give --model FILE or --example NAME (see backprop explain "
+              "--help)";
+    else if (a->data && (a->input || a->target))
+        why = "give the sample with --data and --sample, or with --input and "
+              "--target, not both";
+    else if (!a->data != !a->sample)
+        why = a->data ? "--data needs --sample K (which sample, from 1)"
+                      : "--sample needs --data FILE";
+    else if (a->data && a->example)
+        why = "--data picks a sample for --model; the examples bring their own";
+    else if (a->view_set > 1)
+        why = "--full and --summary: choose one";
+    else if ((a->label || a->header || a->split) && !a->data)
+        why = "--label, --header and --split read --data";
+    if (why)
+        fprintf(stderr, "backprop explain: %s\n", why);
+    return why ? -1 : 0;
+}
+
 /* 0, 1 after --help, -1 on a usage error. */
 static int explain_parse(int argc, char **argv, explain_args *a)
 {
@@ -270,96 +224,295 @@ static int explain_parse(int argc, char **argv, explain_args *a)
         {"model", required_argument, 0, 'm'},
         {"input", required_argument, 0, 'i'},
         {"target", required_argument, 0, 't'},
+        {"data", required_argument, 0, O_DATA},
+        {"sample", required_argument, 0, O_SAMPLE},
+        {"label", required_argument, 0, O_LABEL},
+        {"header", required_argument, 0, O_HEADER},
+        {"split", required_argument, 0, O_SPLIT},
         {"example", required_argument, 0, 'e'},
+        {"full", no_argument, 0, O_FULL},
+        {"summary", no_argument, 0, O_SUMMARY},
+        {"neuron", required_argument, 0, O_NEURON},
+        {"weight", required_argument, 0, O_WEIGHT},
+        {"top", required_argument, 0, O_TOP},
         {"lr", required_argument, 0, 'l'},
         {"steps", required_argument, 0, 's'},
-        {"order", required_argument, 0, 'o'},
+        {"order", required_argument, 0, O_ORDER},
         {"format", required_argument, 0, 'f'},
         {"check", no_argument, 0, 'c'},
         {"max-weights", required_argument, 0, 'w'},
+        {"activations", no_argument, 0, O_ACTIVATIONS},
+        {"output", required_argument, 0, 'o'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->o = bp_explain_defaults();
-    int c, bad = 0;
+    int c;
     optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
     opterr = 0;
-    while (!bad && (c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'm': a->model = optarg; break;
-        case 'e': a->example = optarg; break;
-        case 'i': a->input = optarg; break;
-        case 't': a->target = optarg; break;
-        case 'l':
-            bad = cli_double("explain", "--lr", optarg, 1e-12, 1e6, &a->o.lr);
-            break;
-        case 's':
-            bad = cli_int("explain", "--steps", optarg, 1, 10000000,
-                          &a->o.steps);
-            break;
-        case 'w':
-            bad = cli_int("explain", "--max-weights", optarg, 0, 1000000,
-                          &a->o.max_weights);
-            break;
-        case 'o':
-        case 'f': bad = parse_choice(c, optarg, &a->o); break;
-        case 'c': a->o.check = 1; break;
-        case 'h': usage(stdout); return 1;
-        case ':':
-            fprintf(stderr, "backprop explain: %s needs a value\n",
-                    argv[optind - 1]);
-            return -1;
-        default:
-            fprintf(stderr, "backprop explain: unknown option '%s' (see "
-                    "backprop explain --help)\n", argv[optind - 1]);
-            return -1;
+    while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
+        if (c == 'h') {
+            usage(stdout);
+            return 1;
         }
+        if (explain_option(c, argv, a))
+            return -1;
     }
-    if (bad)
-        return -1;
     if (optind < argc) {
         fprintf(stderr, "backprop explain: unexpected argument '%s'\n",
                 argv[optind]);
         return -1;
     }
-    if (!a->model == !a->example) {
-        fprintf(stderr, "backprop explain: give --model FILE or --example "
-                "NAME (see backprop explain --help)\n");
+    return explain_check(a);
+}
+
+/* ------------------------------------------------------- the sample */
+
+/* The class of row `row` of ds as the model numbers it, for a model with
+ * one sigmoid output and two classes (the file reads as two classes):
+ * found by name. -1 after a message. */
+static int binary_class(const bp_dataset *ds, const bp_data *d, int64_t row,
+                        const bp_model *m, const char *path)
+{
+    const char *name = bp_dataset_class_name(ds, d->label[row]);
+    for (int c = 0; name && c < m->n_classes; c++)
+        if (strcmp(name, m->class_names[c]) == 0)
+            return c;
+    fprintf(stderr, "backprop explain: %s: sample %lld's class '%s' is not one "
+            "of the model's ('%s', '%s')\n", path, (long long)row + 1,
+            name ? name : "?", m->class_names[0], m->class_names[1]);
+    return -1;
+}
+
+/* x and t of one sample of d as the network sees them: inputs from the
+ * scaling the file carries to the model's, targets (dense ones) to the
+ * network's units. */
+static void to_network_units(const bp_dataset *ds, const bp_model *m,
+                             bp_real *x, bp_real *t, int dense)
+{
+    bp_scaler_invert(bp_dataset_scaler(ds, 0), x, 1);
+    bp_model_scale(m, x, 1);
+    if (dense) {
+        bp_scaler_invert(bp_dataset_scaler(ds, 1), t, 1);
+        bp_scaler_apply(&m->target_scaler, t, 1);
+    }
+}
+
+/* Sample a->sample of a->data into x[n_in], t[n_out], read as the model
+ * was trained; its description into name[cap]. */
+static int data_sample(const explain_args *a, const bp_model *m, bp_real *x,
+                       bp_real *t, char *name, size_t cap)
+{
+    const int n_in = bp_net_n_in(m->net), n_out = bp_net_n_out(m->net);
+    const int binary = n_out == 1 && m->n_classes == 2;
+    bp_data_opts o = bp_data_defaults();
+    o.label = a->label;
+    o.split = a->split ? a->split : "t10k";
+    o.model = binary ? NULL : m; /* its one output reads as 2 classes */
+    if (cli_choice("explain", "--header", a->header, &o.header))
+        return CLI_USAGE;
+    bp_dataset *ds;
+    bp_error err;
+    if (bp_dataset_load(&ds, a->data, &o, &err)) {
+        fprintf(stderr, "backprop explain: %s\n", err.msg);
+        return CLI_ERR;
+    }
+    const bp_data d = bp_dataset_data(ds);
+    int rc = CLI_ERR;
+    if (d.n_out == 0)
+        fprintf(stderr, "backprop explain: %s: no targets: explain needs the "
+                "sample's target (--label COL names its column)\n", a->data);
+    else if (a->sample > d.n) {
+        fprintf(stderr, "backprop explain: --sample %d: %s has %lld samples "
+                "(--sample 1 to %lld)\n", a->sample, a->data,
+                (long long)d.n, (long long)d.n);
+        rc = CLI_USAGE;
+    } else if (binary && (d.n_in != n_in || !d.label || d.n_out != 2))
+        fprintf(stderr, "backprop explain: %s: %d inputs and %d classes, but "
+                "the model takes %d inputs and has 2 classes\n", a->data,
+                d.n_in, d.label ? d.n_out : 0, n_in);
+    else {
+        const int64_t row = a->sample - 1;
+        int c = 0;
+        if (binary && (c = binary_class(ds, &d, row, m, a->data)) < 0)
+            goto done;
+        if (binary) {
+            bp_data_gather(&d, NULL, row, 1, x, NULL);
+            t[0] = (bp_real)c;
+        } else {
+            bp_data_gather(&d, NULL, row, 1, x, t);
+        }
+        to_network_units(ds, m, x, t, !d.label);
+        const char *split = strcmp(bp_dataset_format(ds), "idx") == 0
+                                ? o.split : NULL;
+        snprintf(name, cap, "%d of %s%s%s%s", a->sample, a->data,
+                 split ? " (" : "", split ? split : "", split ? ")" : "");
+        rc = CLI_OK;
+    }
+done:
+    bp_dataset_free(ds);
+    return rc;
+}
+
+/* The sample from --input and --target, as the network sees it. */
+static int given_sample(const explain_args *a, const bp_model *m, bp_real *x,
+                        bp_real *t)
+{
+    const int n_in = bp_net_n_in(m->net), n_out = bp_net_n_out(m->net);
+    int nx = 0, nt = 0;
+    if (!a->input || !a->target) {
+        fprintf(stderr, "backprop explain: give the sample: --input and "
+                "--target, or --data FILE --sample K\n");
+        return CLI_USAGE;
+    }
+    if (cli_list("explain", "--input", a->input, x, n_in + 1, &nx) ||
+        cli_list("explain", "--target", a->target, t, n_out + 1, &nt))
+        return CLI_USAGE;
+    if (nx != n_in || nt != n_out) {
+        fprintf(stderr, "backprop explain: the model takes %d inputs and "
+                "gives %d outputs; --input has %d%s and --target %d%s\n",
+                n_in, n_out, nx, nx > n_in ? " or more" : "", nt,
+                nt > n_out ? " or more" : "");
+        return CLI_USAGE;
+    }
+    bp_model_scale(m, x, 1);
+    /* the network learned scaled targets: explain in its units */
+    bp_scaler_apply(&m->target_scaler, t, 1);
+    return CLI_OK;
+}
+
+/* ------------------------------------------------------ drill-downs */
+
+/* A neuron by name (h2.3, h3, o1) or as L:J, 1-based, into 0-based l, j.
+ * Range checks are bp_explain_neuron's. -1 after a message. */
+static int parse_neuron(const char *s, const bp_net *net, int *l, int *j)
+{
+    const int L = bp_net_n_layers(net);
+    char tail;
+    if (sscanf(s, "%d:%d%c", l, j, &tail) == 2)
+        ;
+    else if (s[0] == 'o' && sscanf(s + 1, "%d%c", j, &tail) == 1)
+        *l = L;
+    else if (s[0] == 'h' && sscanf(s + 1, "%d.%d%c", l, j, &tail) == 2)
+        ;
+    else if (s[0] == 'h' && L == 2 && sscanf(s + 1, "%d%c", j, &tail) == 1)
+        *l = 1;
+    else {
+        fprintf(stderr, "backprop explain: --neuron %s: use L:J (layer, "
+                "neuron, from 1) or a name: %s, o1\n", s,
+                L == 2 ? "h1" : "h1.1");
         return -1;
     }
+    --*l, --*j;
     return 0;
 }
 
-/* The model to explain: --model, or the worked example's network (with
- * its sample unless one is given). */
-static int explain_load(explain_args *a, bp_model **m)
+/* A weight as L:J:I, L:J:b (the bias), wN or b_<neuron>, into 0-based l,
+ * j and k (k = n_in: the bias). Range checks are bp_explain_weight's. -1
+ * after a message. */
+static int parse_weight(const char *s, const bp_net *net, int *l, int *j,
+                        int *k)
+{
+    char tail;
+    long n;
+    if (sscanf(s, "%d:%d:%d%c", l, j, k, &tail) == 3) {
+        --*l, --*j, --*k;
+        bp_layer_desc d;
+        int n_in;
+        if (bp_net_layer(net, *l, &d, &n_in) == BP_OK && *k == n_in) {
+            fprintf(stderr, "backprop explain: --weight %s: layer %d has %d "
+                    "inputs (%d:%d:b is the bias)\n", s, *l + 1, n_in,
+                    *l + 1, *j + 1);
+            return -1;
+        }
+        return 0;
+    }
+    int bias = sscanf(s, "%d:%d:b%c", l, j, &tail) == 2;
+    if (bias)
+        --*l, --*j;
+    else if (strncmp(s, "b_", 2) == 0 && s[2])
+        bias = parse_neuron(s + 2, net, l, j) == 0;
+    if (bias) {
+        bp_layer_desc d;
+        if (bp_net_layer(net, *l, &d, k) != BP_OK)
+            *k = 0; /* no such layer: bp_explain_weight says so */
+        return 0;
+    }
+    if (s[0] == 'w' && sscanf(s + 1, "%ld%c", &n, &tail) == 1 && n >= 1) {
+        for (*l = 0; *l < bp_net_n_layers(net); ++*l) {
+            int n_in;
+            bp_layer_desc d;
+            bp_net_layer(net, *l, &d, &n_in);
+            if (n <= (long)d.n_out * n_in) {
+                *j = (int)((n - 1) / n_in);
+                *k = (int)((n - 1) % n_in);
+                return 0;
+            }
+            n -= (long)d.n_out * n_in;
+        }
+        fprintf(stderr, "backprop explain: --weight %s: there is no such "
+                "weight (w counts the weights, not the biases)\n", s);
+        return -1;
+    }
+    fprintf(stderr, "backprop explain: --weight %s: use L:J:I (layer, neuron, "
+            "input, from 1; I = b for the bias) or a name: w12, b_o1\n", s);
+    return -1;
+}
+
+/* Each --neuron and --weight, in the order given. */
+static int drill(const explain_args *a, bp_net *net, const bp_real *x,
+                 const bp_real *t)
 {
     bp_error err;
-    if (!a->example) {
-        if (bp_model_load(a->model, m, &err) == BP_OK)
-            return CLI_OK;
-        fprintf(stderr, "backprop explain: %s\n", err.msg);
-        return CLI_ERR;
+    for (int i = 0; i < a->n_neuron + a->n_weight; i++) {
+        const int is_n = i < a->n_neuron;
+        const char *spec = is_n ? a->neuron[i] : a->weight[i - a->n_neuron];
+        int l, j, k;
+        if (is_n ? parse_neuron(spec, net, &l, &j)
+                 : parse_weight(spec, net, &l, &j, &k))
+            return CLI_USAGE;
+        if (i || a->view_set)
+            printf("\n");
+        bp_status st = is_n ? bp_explain_neuron(net, x, t, l, j, &a->o,
+                                                cli_write_file, stdout, &err)
+                            : bp_explain_weight(net, x, t, l, j, k, &a->o,
+                                                cli_write_file, stdout, &err);
+        if (st) {
+            const char *msg = err.msg;
+            if (strncmp(msg, "explain: ", 9) == 0)
+                msg += 9;
+            fprintf(stderr, "backprop explain: %s %s: %s\n",
+                    is_n ? "--neuron" : "--weight", spec, msg);
+            return st == BP_ERR_ARG ? CLI_USAGE : CLI_ERR;
+        }
     }
-    if (strcmp(a->example, "mazur") != 0 &&
-        strcmp(a->example, "cross-entropy") != 0) {
-        fprintf(stderr, "backprop explain: --example: unknown '%s' (mazur, "
-                "cross-entropy, perceptron-and, xor)\n", a->example);
-        return CLI_USAGE;
-    }
-    char text[sizeof mazur_model + 8];
-    const int n = snprintf(text, sizeof text, mazur_model,
-                           strcmp(a->example, "cross-entropy") == 0 ? "bce"
-                                                                    : "sse");
-    if (bp_model_parse(text, (size_t)n, "mazur", m, &err)) {
-        fprintf(stderr, "backprop explain: %s\n", err.msg);
-        return CLI_ERR;
-    }
-    if (!a->input)
-        a->input = "0.05,0.10";
-    if (!a->target)
-        a->target = "0.01,0.99";
     return CLI_OK;
+}
+
+/* --------------------------------------------------------- the command */
+
+static int explain_run(explain_args *a, bp_model *m)
+{
+    const int n_in = bp_net_n_in(m->net), n_out = bp_net_n_out(m->net);
+    bp_real *x = malloc(sizeof *x * ((size_t)n_in + 1));
+    bp_real *t = malloc(sizeof *t * ((size_t)n_out + 2));
+    char name[512];
+    int rc = CLI_ERR;
+    if (!x || !t)
+        fprintf(stderr, "backprop explain: out of memory\n");
+    else if ((rc = a->data ? data_sample(a, m, x, t, name, sizeof name)
+                           : given_sample(a, m, x, t)) == CLI_OK) {
+        a->o.sample = a->data ? name : NULL;
+        a->o.n_classes = m->n_classes;
+        a->o.class_names = (const char *const *)m->class_names;
+        if (a->view_set || !(a->n_neuron + a->n_weight))
+            rc = explain_print(m->net, x, t, &a->o);
+        if (rc == CLI_OK)
+            rc = drill(a, m->net, x, t);
+    }
+    free(x);
+    free(t);
+    return rc;
 }
 
 int cmd_explain(int argc, char **argv)
@@ -368,32 +521,23 @@ int cmd_explain(int argc, char **argv)
     int rc = explain_parse(argc, argv, &a);
     if (rc)
         return rc > 0 ? CLI_OK : CLI_USAGE;
+    if (a.activations)
+        return explain_activations(a.output);
+    const int md = a.o.format == BP_EXPLAIN_MARKDOWN;
     if (a.example && strcmp(a.example, "perceptron-and") == 0)
-        return example_perceptron(a.o.format == BP_EXPLAIN_MARKDOWN);
+        return example_perceptron(md);
     if (a.example && strcmp(a.example, "xor") == 0)
         return example_xor(&a.o);
+    if (a.example && strcmp(a.example, "deep-sigmoid") == 0)
+        return example_deep_sigmoid(&a.o);
     bp_model *m = NULL;
-    if ((rc = explain_load(&a, &m)) != CLI_OK)
-        return rc;
-    bp_real x[64], t[64];
-    int nx = 0, nt = 0;
-    rc = CLI_USAGE;
-    if (!a.input || !a.target)
-        fprintf(stderr, "backprop explain: --input and --target are needed "
-                "with --model\n");
-    else if (cli_list("explain", "--input", a.input, x, 64, &nx) ||
-             cli_list("explain", "--target", a.target, t, 64, &nt))
-        ;
-    else if (nx != bp_net_n_in(m->net) || nt != bp_net_n_out(m->net))
-        fprintf(stderr, "backprop explain: the model takes %d inputs and "
-                "gives %d outputs; --input has %d and --target %d\n",
-                bp_net_n_in(m->net), bp_net_n_out(m->net), nx, nt);
-    else {
-        bp_model_scale(m, x, 1);
-        /* the network learned scaled targets: explain in its units */
-        bp_scaler_apply(&m->target_scaler, t, 1);
-        rc = explain_model(m->net, x, t, &a.o);
-    }
+    bp_error err;
+    if (a.example)
+        rc = example_mazur(a.example, &m, &a.input, &a.target);
+    else if ((rc = bp_model_load(a.model, &m, &err) ? CLI_ERR : CLI_OK))
+        fprintf(stderr, "backprop explain: %s\n", err.msg);
+    if (rc == CLI_OK)
+        rc = explain_run(&a, m);
     bp_model_free(m);
     return rc;
 }
