@@ -114,7 +114,7 @@ if [ -d /usr/share/datasets/fashion-mnist ] && [ $SLOW -eq 0 ]; then
     expect_exit 0 "--split train --sample 60000 --neuron 2:128 --top 3" $BP explain --model "$TMP/f.bpm" --data /usr/share/datasets/fashion-mnist --split train --sample 60000 --neuron 2:128 --top 3
     grep -q "the other 253 terms" "$TMP/out" && ok "253 of the 256 terms summed" || fail "$(grep terms "$TMP/out" | head -2)"
 elif [ $SLOW -eq 1 ]; then
-    echo "  SKIP the Fashion-MNIST model (too slow under the sanitizers)"
+    skip "the Fashion-MNIST model: too slow under the sanitizers"
 else
     fail "Fashion-MNIST missing: apt-get install dataset-fashion-mnist"
 fi
@@ -164,7 +164,7 @@ done
 [ "$count" -ge 7 ] && ok "$count activations drawn, each with its curves" || fail "$count drawn"
 [ "$(grep -c '<figure>' "$TMP/act/index.html")" -eq "$count" ] && ok "index.html shows all $count" || fail "index.html"
 xmllint --noout "$TMP/act"/*.svg 2>/dev/null && ok "well-formed SVG (xmllint)" ||
-    { command -v xmllint >/dev/null && fail "xmllint refuses an SVG" || echo "  SKIP xmllint missing: the SVGs unchecked as XML"; }
+    { command -v xmllint >/dev/null && fail "xmllint refuses an SVG" || skip "xmllint missing (apt-get install libxml2-utils): the SVGs unchecked as XML"; }
 expect_exit 2 "--activations without -o" $BP explain --activations
 expect_exit 2 "-o without --activations" $BP explain --example mazur -o "$TMP/x"
 printf 'x' >"$TMP/file"
