@@ -415,11 +415,12 @@ bp_status bp_explain_weight(const bp_net *src, const bp_real *x,
         return st;
     const bp_layer *ly = &net->layers[l];
     if (k < 0 || k > ly->n_in) {
+        const int n_in = ly->n_in; /* ly goes with the copy */
         bp__free(&src->alloc, pick);
         bp_net_free(net);
         return bp__fail_err(err, BP_ERR_ARG, "explain: no input %d of layer "
                             "%d (it has %d, and the bias)", k + 1, l + 1,
-                            ly->n_in);
+                            n_in);
     }
     out_t o = {write, ctx, opts->format == BP_EXPLAIN_MARKDOWN, net, {{0}}, 0};
     const int is_b = k == ly->n_in;
