@@ -30,6 +30,15 @@ typedef struct {
     double loss[EPOCHS], acc[EPOCHS], grad1[EPOCHS];
 } lesson_net;
 
+/* The class labels of d as one-hot rows [n][n_out] (malloc'ed). */
+static bp_real *one_hot(const bp_data *d)
+{
+    bp_real *t = calloc((size_t)d->n * (size_t)d->n_out, sizeof *t);
+    for (int64_t i = 0; t && i < d->n; i++)
+        t[i * d->n_out + d->label[i]] = 1;
+    return t;
+}
+
 /* Iris, its inputs standardised (their mean 0, standard deviation 1), its
  * species as one-hot rows t[150][3]. */
 static bp_dataset *iris(bp_real **t)
@@ -45,7 +54,7 @@ static bp_dataset *iris(bp_real **t)
     bp_data d = bp_dataset_data(ds);
     if (bp_scaler_fit(&s, BP_SCALING_STANDARD, d.x, d.n, d.n_in, NULL, &err) ||
         bp_dataset_scale(ds, &s, NULL, &err) ||
-        (d = bp_dataset_data(ds), !(*t = cli_dense_targets(&d)))) {
+        (d = bp_dataset_data(ds), !(*t = one_hot(&d)))) {
         fprintf(stderr, "backprop explain: iris: %s\n", err.msg);
         bp_scaler_free(&s);
         bp_dataset_free(ds);
