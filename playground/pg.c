@@ -32,15 +32,16 @@ typedef struct {
     bp_net *net;
     int batch;            /* mini-batch size */
     bp_order order;
-    bp_rng rng;           /* shuffling */
+    uint64_t seed;        /* the weights' and the shuffling's */
     /* the data: x[n][n_in], t[n][n_out]; test the same */
     bp_real *x, *t, *tx, *tt;
     int n, n_test;
-    int *perm;            /* this epoch's order */
-    int pos;              /* samples of it used */
+    /* the library's trainer of net on the data: shuffled epochs, one
+     * batch a step; remade (at the next epoch) when the batch size, the
+     * order, the data or the network change */
+    bp_trainer *tr;
     long steps;           /* training steps so far */
-    long epochs;          /* passes over the data so far */
-    bp_real *bx, *bt;     /* the gathered batch */
+    long epochs;          /* passes over the data begun so far */
     bp_real *pred;        /* pg_predict's outputs */
     size_t pred_cap;      /* numbers pred has room for */
     bp_real *maps;        /* pg_neuron_maps' outputs */
@@ -68,17 +69,23 @@ PG_API pg *pg_new(void)
 {
     pg *p = calloc(1, sizeof *p);
     if (p)
-        bp_rng_seed(&p->rng, 1);
+        p->seed = 1;
     return p;
+}
+
+/* The trainer is made again at the next step, from the next epoch. */
+static void drop_trainer(pg *p)
+{
+    bp_trainer_free(p->tr);
+    p->tr = NULL;
 }
 
 static void free_data(pg *p)
 {
-    free(p->x), free(p->t), free(p->tx), free(p->tt), free(p->perm);
-    free(p->bx), free(p->bt);
-    p->x = p->t = p->tx = p->tt = p->bx = p->bt = NULL;
-    p->perm = NULL;
-    p->n = p->n_test = p->pos = 0;
+    drop_trainer(p);
+    free(p->x), free(p->t), free(p->tx), free(p->tt);
+    p->x = p->t = p->tx = p->tt = NULL;
+    p->n = p->n_test = 0;
 }
 
 PG_API void pg_delete(pg *p)
@@ -100,19 +107,6 @@ static int reserve(pg *p)
         need = PG_NEURON_GRID * PG_NEURON_GRID;
     bp_status st = bp_net_reserve(p->net, need);
     return st ? fail(p, st, "reserve") : 0;
-}
-
-static int alloc_batch(pg *p)
-{
-    if (!p->net || !p->n)
-        return 0;
-    int b = p->batch, ni = bp_net_n_in(p->net), no = bp_net_n_out(p->net);
-    free(p->bx), free(p->bt);
-    p->bx = malloc(sizeof(bp_real) * (size_t)b * (size_t)ni);
-    p->bt = malloc(sizeof(bp_real) * (size_t)b * (size_t)no);
-    if (!p->bx || !p->bt)
-        return fail(p, BP_ERR_NOMEM, "batch buffers");
-    return 0;
 }
 
 /* A new network: n_in inputs, n_layers layers with widths[l] and acts[l]
@@ -142,6 +136,7 @@ PG_API int pg_build(pg *p, int n_in, int n_layers, const int *widths,
         snprintf(p->err, sizeof p->err, "network: %s", e.msg);
         return (int)st;
     }
+    drop_trainer(p);
     bp_net_free(p->net);
     p->net = net;
     if ((st = bp_net_set_loss(net, (bp_loss)loss, BP_REDUCE_MEAN)))
@@ -152,13 +147,11 @@ PG_API int pg_build(pg *p, int n_in, int n_layers, const int *widths,
         return fail(p, st, "optimizer");
     if ((st = bp_net_init(net, init, (uint64_t)seed)))
         return fail(p, st, "init");
-    bp_rng_seed(&p->rng, (uint64_t)seed);
+    p->seed = (uint64_t)seed;
     p->steps = p->epochs = 0;
-    p->pos = 0;
     if (p->batch < 1)
         p->batch = 10;
-    int r = reserve(p);
-    return r ? r : alloc_batch(p);
+    return reserve(p);
 }
 
 /* Replace the network by one read from the text (or binary) model form. */
@@ -171,31 +164,31 @@ PG_API int pg_load_model(pg *p, const char *text, int len)
         snprintf(p->err, sizeof p->err, "%s", e.msg);
         return (int)st;
     }
+    drop_trainer(p);
     bp_net_free(p->net);
     p->net = m->net; /* take the network, leave the rest */
     m->net = NULL;
     bp_model_free(m);
     p->steps = p->epochs = 0;
-    p->pos = 0;
-    int r = reserve(p);
-    return r ? r : alloc_batch(p);
+    return reserve(p);
 }
 
 PG_API int pg_set_training(pg *p, int batch, int order, double lr)
 {
     if (batch < 1)
         return fail(p, BP_ERR_ARG, "batch");
+    const bp_order o = order ? BP_ORDER_SEEDS : BP_ORDER_STANDARD;
+    if (batch != p->batch || o != p->order)
+        drop_trainer(p);
     p->batch = batch;
-    p->order = order ? BP_ORDER_SEEDS : BP_ORDER_STANDARD;
+    p->order = o;
     if (p->net) {
         bp_status st = bp_net_set_lr(p->net, lr);
         if (st)
             return fail(p, st, "learning rate");
-        int r = reserve(p);
-        if (r)
-            return r;
+        return reserve(p);
     }
-    return alloc_batch(p);
+    return 0;
 }
 
 static bp_real *copy(const double *src, size_t n)
@@ -221,45 +214,67 @@ PG_API int pg_set_data(pg *p, const double *x, const double *t, int n,
     p->t = copy(t, (size_t)n * no);
     p->tx = copy(tx, (size_t)n_test * ni);
     p->tt = copy(tt, (size_t)n_test * no);
-    p->perm = malloc(sizeof *p->perm * (size_t)n);
-    if (!p->x || !p->t || !p->tx || !p->tt || !p->perm)
+    if (!p->x || !p->t || !p->tx || !p->tt)
         return fail(p, BP_ERR_NOMEM, "data");
     p->n = n;
     p->n_test = n_test;
-    p->pos = n; /* a new shuffle at the first step */
-    return alloc_batch(p);
+    return 0;
 }
 
-/* Run `steps` mini-batch steps (forward, backward, update), reshuffling at
- * each pass over the data. Returns 0 or a status; the mean batch loss of
- * the steps goes to *loss. */
+/* The trainer of the current network, data and settings, from the epoch
+ * after the passes begun so far (epoch e's order is the library's, drawn
+ * from the seed and e). Training has no planned end here. */
+static int ensure_trainer(pg *p)
+{
+    if (p->tr)
+        return 0;
+    bp_train_opts o = bp_train_defaults();
+    o.epochs = 0x7fffffff;
+    o.batch = p->batch;
+    o.order = p->order;
+    o.seed = p->seed;
+    const bp_data d = {p->n, bp_net_n_in(p->net), bp_net_n_out(p->net), p->x,
+                       p->t, NULL};
+    bp_error e;
+    bp_status st = bp_trainer_create(&p->tr, p->net, &d, &o, &e);
+    if (st) {
+        snprintf(p->err, sizeof p->err, "training: %s", e.msg);
+        return (int)st;
+    }
+    bp_train_state s;
+    bp_trainer_get_state(p->tr, &s);
+    s.epoch = (int)p->epochs;
+    if ((st = bp_trainer_set_state(p->tr, &s, NULL))) {
+        snprintf(p->err, sizeof p->err, "training: %s",
+                 bp_trainer_errmsg(p->tr));
+        drop_trainer(p);
+        return (int)st;
+    }
+    return 0;
+}
+
+/* Run `steps` mini-batch steps (forward, backward, update) of the
+ * library's trainer. Returns 0 or a status; the mean batch loss of the
+ * steps goes to *loss. */
 PG_API int pg_train(pg *p, int steps, double *loss)
 {
-    if (!p->net || !p->n || !p->bx)
+    if (!p->net || !p->n)
         return fail(p, BP_ERR_STATE, "train before data");
-    const int ni = bp_net_n_in(p->net), no = bp_net_n_out(p->net);
-    const int b = p->batch < p->n ? p->batch : p->n;
+    int r = ensure_trainer(p);
+    if (r)
+        return r;
     double sum = 0;
     for (int s = 0; s < steps; s++) {
-        if (p->pos + b > p->n) {
-            for (int i = 0; i < p->n; i++)
-                p->perm[i] = i;
-            bp_rng_shuffle(&p->rng, p->perm, p->n);
-            p->pos = 0;
-            p->epochs++;
+        bp_batch_report b;
+        bp_status st = bp_trainer_step(p->tr, &b, NULL);
+        if (st) {
+            snprintf(p->err, sizeof p->err, "training step: %s",
+                     bp_trainer_errmsg(p->tr));
+            return (int)st;
         }
-        for (int i = 0; i < b; i++) {
-            int r = p->perm[p->pos + i];
-            memcpy(p->bx + (size_t)i * ni, p->x + (size_t)r * ni, sizeof(bp_real) * ni);
-            memcpy(p->bt + (size_t)i * no, p->t + (size_t)r * no, sizeof(bp_real) * no);
-        }
-        p->pos += b;
-        double l = 0;
-        bp_status st = bp_net_train_step(p->net, p->bx, p->bt, b, p->order, &l);
-        if (st)
-            return fail(p, st, "training step");
-        sum += l;
+        sum += b.loss;
         p->steps++;
+        p->epochs = b.epoch;
     }
     if (loss)
         *loss = steps ? sum / steps : 0;
