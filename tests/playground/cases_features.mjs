@@ -107,6 +107,26 @@ export async function features({ browser, url }) {
   ok(/Not set: 'abc' is not a number/.test(await page.textContent('#status')), 'a value that is not a number is refused, and said so',
      await page.textContent('#status'));
 
+  // every activation with every optimizer of the menus trains, or stops
+  // with the banner, and never throws
+  const combos = await page.evaluate(async () => {
+    const out = [];
+    const pick = (id, v) => { const e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('change')); };
+    const acts = [...document.querySelectorAll('#act option')].map((o) => o.value);
+    const optims = [...document.querySelectorAll('#optim option')].map((o) => o.value);
+    for (const a of acts)
+      for (const o of optims) {
+        pick('act', a);
+        pick('optim', o);
+        window.playground.train(100);
+        const l = window.playground.losses().train;
+        const banner = !document.getElementById('banner').hidden;
+        if (!(Number.isFinite(l) || banner)) out.push(`${a}/${o}: loss ${l} and no banner`);
+      }
+    return { bad: out, n: acts.length * optims.length };
+  });
+  ok(combos.bad.length === 0, `each of the ${combos.n} activation and optimizer pairs trains (or says why not)`, combos.bad.join('; '));
+
   ok(errors.length === 0, 'no errors in the page', errors.join('; '));
   await page.close();
 }
