@@ -7,9 +7,12 @@
 #   make check-all            float, double and sanitizers
 #   make demo                 build, then run the seed examples
 #   make python               the Python package into build/python/
+#   make install              header, libraries, command, backprop.pc and
+#                             man page under PREFIX (DESTDIR); make uninstall
 #
 # Only gcc (or any C11 compiler) and make are needed. zlib is used for
-# gzip-compressed data when its header is present (ZLIB=0 turns it off).
+# gzip-compressed data when it links (ZLIB=0 turns it off). The test
+# targets install what their tests need when they can (tests/deps.sh).
 
 CC        ?= cc
 PRECISION ?= float
@@ -117,8 +120,18 @@ $(BUILD)/libbackprop.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/libbackprop.so: $(LIB_OBJ)
-	$(CC) -shared $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# The shared library: a versioned real name, the soname of the major
+# version, and the two links; only the public API (bp_*, not the internal
+# bp__*) is exported, by the version script src/libbackprop.map.
+VERSION   := $(shell sed -n 's/^\#define BP_VERSION "\(.*\)"/\1/p' include/backprop.h)
+SONAME    := libbackprop.so.$(firstword $(subst ., ,$(VERSION)))
+$(BUILD)/libbackprop.so.$(VERSION): $(LIB_OBJ) src/libbackprop.map
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,$(SONAME) -Wl,--version-script,src/libbackprop.map \
+	    -o $@ $(LIB_OBJ) $(LDLIBS)
+
+$(BUILD)/libbackprop.so: $(BUILD)/libbackprop.so.$(VERSION)
+	ln -sf libbackprop.so.$(VERSION) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
 
 examples: $(EX_BIN) $(BUILD)/examples/embedded
 
@@ -228,6 +241,52 @@ FORCE:
 python-if-possible: lib
 	@if [ -n "$(PY_INCS)" ]; then $(MAKE) --no-print-directory python; \
 	 else echo "make check: not building the Python package: $(PYTHON) lacks Python.h or numpy"; fi
+
+# make install: the header, both libraries, the command, backprop.pc for
+# pkg-config and the man page, under PREFIX (default /usr/local), staged
+# under DESTDIR if given; make uninstall removes them. Install the build
+# you mean: `make PRECISION=double install` installs the double library,
+# and its backprop.pc adds -DBP_DOUBLE for the programs built against it.
+# The man page is made from the command's own --help texts
+# (tools/man.sh), so it says what the installed command does.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+PCDIR      ?= $(LIBDIR)/pkgconfig
+PC_CFLAGS  := $(filter -DBP_DOUBLE,$(CPPFLAGS))
+PC_LIBS    := $(filter-out -pthread,$(LDLIBS)) -pthread
+.PHONY: install uninstall man
+man: $(BUILD)/backprop.1
+$(BUILD)/backprop.1: $(BUILD)/backprop tools/man.sh
+	sh tools/man.sh $(BUILD)/backprop >$@.tmp && mv $@.tmp $@
+$(BUILD)/backprop.pc: FORCE
+	@mkdir -p $(dir $@)
+	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$(INCLUDEDIR)' 'libdir=$(LIBDIR)' '' \
+	    'Name: backprop' \
+	    'Description: feed-forward neural networks trained by backpropagation' \
+	    'Version: $(VERSION)' \
+	    'Cflags: -I$${includedir}$(if $(PC_CFLAGS), $(PC_CFLAGS))' \
+	    'Libs: -L$${libdir} -lbackprop' \
+	    'Libs.private: $(PC_LIBS)' >$@
+# (backprop.pc holds the prefix: remade for every install)
+install: all $(BUILD)/backprop.1 $(BUILD)/backprop.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PCDIR)
+	install -m 755 $(BUILD)/backprop $(DESTDIR)$(BINDIR)/backprop
+	install -m 644 include/backprop.h $(DESTDIR)$(INCLUDEDIR)/backprop.h
+	install -m 644 $(BUILD)/libbackprop.a $(DESTDIR)$(LIBDIR)/libbackprop.a
+	install -m 755 $(BUILD)/libbackprop.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libbackprop.so.$(VERSION)
+	ln -sf libbackprop.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libbackprop.so
+	install -m 644 $(BUILD)/backprop.pc $(DESTDIR)$(PCDIR)/backprop.pc
+	install -m 644 $(BUILD)/backprop.1 $(DESTDIR)$(MANDIR)/man1/backprop.1
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/backprop $(DESTDIR)$(INCLUDEDIR)/backprop.h \
+	    $(DESTDIR)$(LIBDIR)/libbackprop.a $(DESTDIR)$(LIBDIR)/libbackprop.so.$(VERSION) \
+	    $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libbackprop.so \
+	    $(DESTDIR)$(PCDIR)/backprop.pc $(DESTDIR)$(MANDIR)/man1/backprop.1
 
 # Fuzzing (clang's libFuzzer, with ASan + UBSan): every target in
 # tests/fuzz/fuzz_*.c runs FUZZ_TIME seconds from its seed corpus

@@ -12,7 +12,8 @@
 #               (FANN files both ways), rsvg-convert (plots render), python3
 #               (CSV read back, server clients), Python's headers, NumPy and
 #               scikit-learn (the Python package), node + onnxruntime-node
-#               (ONNX exports run), Fashion-MNIST (one epoch trained)
+#               (ONNX exports run), Fashion-MNIST (one epoch trained),
+#               pkg-config and binutils (the installed library)
 #   playground  make check-playground: emscripten, chromium, playwright-core
 #   mpi         make check-mpi: OpenMPI
 #   valgrind    make valgrind
@@ -44,6 +45,8 @@ for group in "$@"; do
         want python3-numpy /usr/bin/python3 -c 'import numpy'
         want python3-sklearn /usr/bin/python3 -c 'import sklearn'
         want dataset-fashion-mnist test -d /usr/share/datasets/fashion-mnist
+        want pkg-config have pkg-config
+        want binutils have nm
         want nodejs have node
         want npm have npm
         npm_want onnxruntime-node ;;
