@@ -131,15 +131,9 @@ static void put_scaler(bp_buf *b, const char tag[4], const bp_scaler *sc)
     end_section(b, s);
 }
 
-bp_status bp__model_encode_bin(const bp_model *m, int with_state, bp_buf *b,
-                               bp_error *err)
+/* NET: the architecture, freezing and loss; PARM: the parameters. */
+static void put_network(bp_buf *b, const bp_net *net)
 {
-    (void)err;
-    const bp_net *net = m->net;
-    bp__buf_put(b, BP_MODEL_MAGIC, sizeof BP_MODEL_MAGIC);
-    put_u32(b, VERSION);
-    put_u32(b, with_state ? FLAG_STATE : 0);
-
     size_t s = begin_section(b, "NET ");
     put_u32(b, (uint32_t)net->n_in);
     put_u32(b, (uint32_t)net->n_layers);
@@ -159,18 +153,22 @@ bp_status bp__model_encode_bin(const bp_model *m, int with_state, bp_buf *b,
     put_u64(b, net->n_params);
     put_reals(b, net->params, net->n_params);
     end_section(b, s);
+}
 
+/* What using the model on raw data needs: SCAL, TSCL, CLAS, COLS. */
+static void put_data_sections(bp_buf *b, const bp_model *m)
+{
     put_scaler(b, "SCAL", &m->scaler);
     put_scaler(b, "TSCL", &m->target_scaler);
     if (m->n_classes > 0) {
-        s = begin_section(b, "CLAS");
+        size_t s = begin_section(b, "CLAS");
         put_u32(b, (uint32_t)m->n_classes);
         for (int i = 0; i < m->n_classes; i++)
             put_name(b, m->class_names[i]);
         end_section(b, s);
     }
     if (m->n_targets > 0) {
-        s = begin_section(b, "COLS");
+        size_t s = begin_section(b, "COLS");
         put_u32(b, (uint32_t)m->n_columns);
         put_u32(b, (uint32_t)m->n_targets);
         for (int i = 0; i < m->n_targets; i++) {
@@ -179,55 +177,72 @@ bp_status bp__model_encode_bin(const bp_model *m, int with_state, bp_buf *b,
         }
         end_section(b, s);
     }
-    if (with_state) {
-        const bp_optim *o = &net->optim;
-        s = begin_section(b, "OPTM");
-        put_u32(b, (uint32_t)o->kind);
-        const double f[10] = {o->lr, o->momentum, o->weight_decay,
-                              o->beta1, o->beta2, o->eps, o->eta_plus,
-                              o->eta_minus, o->step_min, o->step_max};
-        for (int i = 0; i < 10; i++)
-            put_f64(b, f[i]);
-        put_u64(b, (uint64_t)net->step);
+}
+
+/* A checkpoint's training state: OPTM, TRST, TREC and BEST. */
+static void put_train_state(bp_buf *b, const bp_model *m)
+{
+    const bp_net *net = m->net;
+    const bp_optim *o = &net->optim;
+    size_t s = begin_section(b, "OPTM");
+    put_u32(b, (uint32_t)o->kind);
+    const double f[10] = {o->lr, o->momentum, o->weight_decay,
+                          o->beta1, o->beta2, o->eps, o->eta_plus,
+                          o->eta_minus, o->step_min, o->step_max};
+    for (int i = 0; i < 10; i++)
+        put_f64(b, f[i]);
+    put_u64(b, (uint64_t)net->step);
+    put_u32(b, (uint32_t)sizeof(bp_real));
+    put_u64(b, net->n_params);
+    put_state(b, net);
+    end_section(b, s);
+
+    const bp_train_state *t = &m->train;
+    s = begin_section(b, "TRST");
+    put_u32(b, (uint32_t)t->epoch);
+    put_u32(b, (uint32_t)t->epochs);
+    put_u32(b, (uint32_t)t->best_epoch);
+    put_f64(b, t->best_val_loss);
+    put_u64(b, t->seed);
+    put_u32(b, (uint32_t)t->batch);
+    put_u32(b, (uint32_t)t->order);
+    put_u32(b, (uint32_t)t->patience);
+    put_f64(b, t->clip);
+    put_f64(b, m->val_split);
+    put_u32(b, (uint32_t)t->batch_done);
+    put_f64(b, t->loss_sum);
+    put_u64(b, (uint64_t)t->correct);
+    end_section(b, s);
+
+    s = begin_section(b, "TREC");
+    put_u32(b, (uint32_t)t->shuffle);
+    put_u32(b, (uint32_t)t->shuffle_window);
+    put_f64(b, t->min_delta);
+    end_section(b, s);
+
+    if (m->best_params) {
+        s = begin_section(b, "BEST");
         put_u32(b, (uint32_t)sizeof(bp_real));
         put_u64(b, net->n_params);
-        put_state(b, net);
+        put_reals(b, m->best_params, net->n_params);
         end_section(b, s);
-
-        const bp_train_state *t = &m->train;
-        s = begin_section(b, "TRST");
-        put_u32(b, (uint32_t)t->epoch);
-        put_u32(b, (uint32_t)t->epochs);
-        put_u32(b, (uint32_t)t->best_epoch);
-        put_f64(b, t->best_val_loss);
-        put_u64(b, t->seed);
-        put_u32(b, (uint32_t)t->batch);
-        put_u32(b, (uint32_t)t->order);
-        put_u32(b, (uint32_t)t->patience);
-        put_f64(b, t->clip);
-        put_f64(b, m->val_split);
-        put_u32(b, (uint32_t)t->batch_done);
-        put_f64(b, t->loss_sum);
-        put_u64(b, (uint64_t)t->correct);
-        end_section(b, s);
-
-        s = begin_section(b, "TREC");
-        put_u32(b, (uint32_t)t->shuffle);
-        put_u32(b, (uint32_t)t->shuffle_window);
-        put_f64(b, t->min_delta);
-        end_section(b, s);
-
-        if (m->best_params) {
-            s = begin_section(b, "BEST");
-            put_u32(b, (uint32_t)sizeof(bp_real));
-            put_u64(b, net->n_params);
-            put_reals(b, m->best_params, net->n_params);
-            end_section(b, s);
-        }
     }
+}
+
+bp_status bp__model_encode_bin(const bp_model *m, int with_state, bp_buf *b,
+                               bp_error *err)
+{
+    (void)err;
+    bp__buf_put(b, BP_MODEL_MAGIC, sizeof BP_MODEL_MAGIC);
+    put_u32(b, VERSION);
+    put_u32(b, with_state ? FLAG_STATE : 0);
+    put_network(b, m->net);
+    put_data_sections(b, m);
+    if (with_state)
+        put_train_state(b, m);
     if (!b->oom) {
         uint32_t c = crc32(b->p, b->len);
-        s = begin_section(b, "CRC ");
+        size_t s = begin_section(b, "CRC ");
         put_u32(b, c);
         end_section(b, s);
     }
@@ -586,13 +601,11 @@ static bp_status read_best(ctx *x, cursor *c, bp_model *m)
     return read_reals_block(x, c, "BEST", np, m->best_params, 1);
 }
 
-bp_status bp__model_decode_bin(const unsigned char *p, size_t n,
-                               const char *name, bp_model **out,
-                               bp_error *err)
+/* The checksum (first: a damaged file is reported as damaged, not as
+ * whatever its first broken field looks like), then the header. */
+static bp_status check_head(const unsigned char *p, size_t n,
+                            const char *name, uint32_t *flags, bp_error *err)
 {
-    ctx x = {name, err, n};
-    /* Check the whole file's checksum first: a damaged file is reported
-     * as damaged, not as whatever its first broken field looks like. */
     static const unsigned char crc_head[12] = {'C', 'R', 'C', ' ', 4};
     if (n < sizeof BP_MODEL_MAGIC + 8 + 16 ||
         memcmp(p + n - 16, crc_head, 12) != 0)
@@ -603,16 +616,96 @@ bp_status bp__model_decode_bin(const unsigned char *p, size_t n,
         return bp__fail_err(err, BP_ERR_FORMAT, "%s: checksum mismatch: the "
                             "file is damaged", name);
     cursor c = {p, n, sizeof BP_MODEL_MAGIC, 0};
-    uint32_t version = get_u32(&c), flags = get_u32(&c);
+    uint32_t version = get_u32(&c);
+    *flags = get_u32(&c);
     if (c.bad)
         return bp__fail_err(err, BP_ERR_FORMAT, "%s: truncated header", name);
     if (version != VERSION)
         return bp__fail_err(err, BP_ERR_FORMAT, "%s: model version %u; this "
                             "build reads version %d", name, version, VERSION);
-    bp_net *net = NULL;
-    bp_model *m = NULL;
+    return BP_OK;
+}
+
+/* What the sections read so far have built and seen. */
+typedef struct {
+    ctx x;
+    const unsigned char *p;
+    size_t n;
+    bp_net *net;
+    bp_model *m;
+    int have_params, have_crc, have_optm, have_trst;
+} reading;
+
+static const char *const known[] = {"NET ", "PARM", "SCAL", "TSCL", "CLAS",
+                                    "COLS", "OPTM", "TRST", "TREC", "BEST"};
+
+/* One section, tag, its payload in s (starting at byte start). */
+static bp_status read_section(reading *r, const char *tag, cursor *s,
+                              size_t start)
+{
+    ctx *x = &r->x;
     bp_status st = BP_OK;
-    int have_params = 0, have_crc = 0, have_optm = 0, have_trst = 0;
+    if (!r->net && strcmp(tag, "NET ") != 0 && strcmp(tag, "CRC ") != 0)
+        return bp__fail_err(x->err, BP_ERR_FORMAT, "%s: section '%s' before "
+                            "the network", x->name, tag);
+    if (strcmp(tag, "NET ") == 0) {
+        if (r->net)
+            return bad(x, "NET", "appears twice");
+        if (!(st = read_net(x, s, &r->net)) &&
+            (st = bp_model_new(&r->m, r->net, x->err))) {
+            bp_net_free(r->net);
+            r->net = NULL;
+        }
+    } else if (strcmp(tag, "PARM") == 0) {
+        st = read_reals_block(x, s, "PARM", r->net->n_params, r->net->params, 1);
+        r->have_params = 1;
+    } else if (strcmp(tag, "SCAL") == 0 || strcmp(tag, "TSCL") == 0) {
+        st = read_scal(x, s, r->m, tag[0] == 'T');
+    } else if (strcmp(tag, "COLS") == 0) {
+        st = read_cols(x, s, r->m);
+    } else if (strcmp(tag, "CLAS") == 0) {
+        st = read_clas(x, s, r->m);
+    } else if (strcmp(tag, "OPTM") == 0) {
+        st = read_optm(x, s, r->m);
+        r->have_optm = 1;
+    } else if (strcmp(tag, "TRST") == 0) {
+        st = read_trst(x, s, r->m);
+        r->have_trst = 1;
+    } else if (strcmp(tag, "TREC") == 0) {
+        st = read_trec(x, s, r->m);
+    } else if (strcmp(tag, "BEST") == 0) {
+        st = read_best(x, s, r->m);
+    } else if (strcmp(tag, "CRC ") == 0) {
+        uint32_t want = get_u32(s);
+        if (s->bad || s->n - start != 16)
+            st = bad(x, "CRC", "malformed");
+        else if (crc32(r->p, start) != want)
+            st = bp__fail_err(x->err, BP_ERR_FORMAT, "%s: checksum mismatch: "
+                              "the file is damaged", x->name);
+        else if (start + 12 + 4 != r->n)
+            st = bp__fail_err(x->err, BP_ERR_FORMAT, "%s: data after the "
+                              "checksum", x->name);
+        r->have_crc = 1;
+        return st;
+    } /* else: a section from a later version; skipped */
+    for (size_t k = 0; !st && k < sizeof known / sizeof *known; k++)
+        if (strcmp(tag, known[k]) == 0 && s->at != s->n)
+            st = bp__fail_err(x->err, BP_ERR_FORMAT, "%s: section '%s' has "
+                              "%zu bytes more than it uses", x->name, tag,
+                              s->n - s->at);
+    return st;
+}
+
+bp_status bp__model_decode_bin(const unsigned char *p, size_t n,
+                               const char *name, bp_model **out,
+                               bp_error *err)
+{
+    uint32_t flags = 0;
+    bp_status st = check_head(p, n, name, &flags, err);
+    if (st)
+        return st;
+    reading r = {{name, err, n}, p, n, NULL, NULL, 0, 0, 0, 0};
+    cursor c = {p, n, sizeof BP_MODEL_MAGIC + 8, 0};
     while (!st && c.at < n) {
         const size_t start = c.at;
         if (n - c.at < 12) {
@@ -631,73 +724,25 @@ bp_status bp__model_decode_bin(const unsigned char *p, size_t n,
             break;
         }
         cursor s = {p, c.at + (size_t)len, c.at, 0};
-        if (!net && strcmp(tag, "NET ") != 0 && strcmp(tag, "CRC ") != 0) {
-            st = bp__fail_err(err, BP_ERR_FORMAT, "%s: section '%s' before "
-                              "the network", name, tag);
-        } else if (strcmp(tag, "NET ") == 0) {
-            if (net)
-                st = bad(&x, "NET", "appears twice");
-            else if (!(st = read_net(&x, &s, &net)) &&
-                     (st = bp_model_new(&m, net, err)))
-                bp_net_free(net);
-        } else if (strcmp(tag, "PARM") == 0) {
-            st = read_reals_block(&x, &s, "PARM", net->n_params, net->params, 1);
-            have_params = 1;
-        } else if (strcmp(tag, "SCAL") == 0 || strcmp(tag, "TSCL") == 0) {
-            st = read_scal(&x, &s, m, tag[0] == 'T');
-        } else if (strcmp(tag, "COLS") == 0) {
-            st = read_cols(&x, &s, m);
-        } else if (strcmp(tag, "CLAS") == 0) {
-            st = read_clas(&x, &s, m);
-        } else if (strcmp(tag, "OPTM") == 0) {
-            st = read_optm(&x, &s, m);
-            have_optm = 1;
-        } else if (strcmp(tag, "TRST") == 0) {
-            st = read_trst(&x, &s, m);
-            have_trst = 1;
-        } else if (strcmp(tag, "TREC") == 0) {
-            st = read_trec(&x, &s, m);
-        } else if (strcmp(tag, "BEST") == 0) {
-            st = read_best(&x, &s, m);
-        } else if (strcmp(tag, "CRC ") == 0) {
-            uint32_t want = get_u32(&s);
-            if (s.bad || len != 4)
-                st = bad(&x, "CRC", "malformed");
-            else if (crc32(p, start) != want)
-                st = bp__fail_err(err, BP_ERR_FORMAT, "%s: checksum mismatch: "
-                                  "the file is damaged", name);
-            else if (start + 12 + 4 != n)
-                st = bp__fail_err(err, BP_ERR_FORMAT, "%s: data after the "
-                                  "checksum", name);
-            have_crc = 1;
-        } /* else: a section from a later version; skipped */
-        if (!st && s.at != s.n && strcmp(tag, "CRC ") != 0 &&
-            (strcmp(tag, "NET ") == 0 || strcmp(tag, "PARM") == 0 ||
-             strcmp(tag, "SCAL") == 0 || strcmp(tag, "CLAS") == 0 ||
-             strcmp(tag, "TSCL") == 0 || strcmp(tag, "COLS") == 0 ||
-             strcmp(tag, "OPTM") == 0 || strcmp(tag, "TRST") == 0 ||
-             strcmp(tag, "TREC") == 0 || strcmp(tag, "BEST") == 0))
-            st = bp__fail_err(err, BP_ERR_FORMAT, "%s: section '%s' has %zu "
-                              "bytes more than it uses", name, tag,
-                              s.n - s.at);
+        st = read_section(&r, tag, &s, start);
         c.at = start + 12 + (size_t)len;
     }
-    if (!st && (!net || !have_params))
+    if (!st && (!r.net || !r.have_params))
         st = bp__fail_err(err, BP_ERR_FORMAT, "%s: no %s", name,
-                          net ? "parameters" : "network");
-    if (!st && !have_crc)
+                          r.net ? "parameters" : "network");
+    if (!st && !r.have_crc)
         st = bp__fail_err(err, BP_ERR_FORMAT, "%s: no checksum: the file is "
                           "truncated", name);
-    if (!st && (flags & FLAG_STATE) && !(have_optm && have_trst))
+    if (!st && (flags & FLAG_STATE) && !(r.have_optm && r.have_trst))
         st = bp__fail_err(err, BP_ERR_FORMAT, "%s: checkpoint without its "
                           "training state", name);
     if (st) {
-        if (m)
-            bp_model_free(m);
+        if (r.m)
+            bp_model_free(r.m);
         else
-            bp_net_free(net);
+            bp_net_free(r.net);
         return st;
     }
-    *out = m;
+    *out = r.m;
     return BP_OK;
 }
