@@ -945,7 +945,10 @@ bp_status bp_model_save(const bp_model *m, const char *path,
 bp_status bp_model_load(const char *path, bp_model **out, bp_error *err);
 /* Write n bytes to path the way models are saved: a temporary file beside
  * it, flushed to disk, renamed over it. For any file a program must never
- * leave half-written (predictions, logs, plots). */
+ * leave half-written (predictions, logs, plots). A symbolic link is
+ * followed (its target is replaced, the link kept); a path that exists
+ * and is not a regular file (directory, device, FIFO) is refused with
+ * BP_ERR_IO, never replaced. */
 bp_status bp_write_file_atomic(const char *path, const void *data, size_t n,
                                bp_error *err);
 

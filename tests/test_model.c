@@ -9,6 +9,8 @@
 #include "test.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -623,6 +625,52 @@ static void test_atomic(void)
     bp_model_free(m);
 }
 
+/* What an atomic write replaces: never a directory, device or FIFO (a
+ * rename over /dev/null would replace the device for the whole machine);
+ * through a symbolic link, the file it names, keeping the link. */
+static void test_atomic_targets(void)
+{
+    printf("an atomic write replaces regular files only, and follows links\n");
+    bp_error err;
+    char fifo[160], sub[160], target[160], link_[160], inner[192];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    snprintf(target, sizeof target, "%s/target.txt", dir);
+    snprintf(link_, sizeof link_, "%s/link.txt", dir);
+    struct stat st;
+    if (mkfifo(fifo, 0600) != 0) {
+        SKIP("cannot make a FIFO here (%s)", strerror(errno));
+    } else {
+        CHECK_STATUS(bp_write_file_atomic(fifo, "x", 1, &err), BP_ERR_IO);
+        CHECK(strstr(err.msg, fifo) && strstr(err.msg, "not a regular file"),
+              "the message names the FIFO: '%s'", err.msg);
+        CHECK(lstat(fifo, &st) == 0 && S_ISFIFO(st.st_mode),
+              "the FIFO is still a FIFO");
+        unlink(fifo);
+    }
+    CHECK(mkdir(sub, 0700) == 0, "a directory to aim at");
+    CHECK_STATUS(bp_write_file_atomic(sub, "x", 1, &err), BP_ERR_IO);
+    CHECK(lstat(sub, &st) == 0 && S_ISDIR(st.st_mode),
+          "the directory is still a directory");
+    CHECK_OK(bp_write_file_atomic(target, "old", 3, &err));
+    CHECK(symlink("target.txt", link_) == 0, "a link to the file");
+    CHECK_OK(bp_write_file_atomic(link_, "new!", 4, &err));
+    size_t n = 0;
+    unsigned char *got = slurp(target, &n);
+    CHECK(got && n == 4 && memcmp(got, "new!", 4) == 0,
+          "the link's target holds what was written");
+    free(got);
+    CHECK(lstat(link_, &st) == 0 && S_ISLNK(st.st_mode),
+          "the link is still a link");
+    snprintf(inner, sizeof inner, "%s/dangling", dir);
+    CHECK(symlink("no/such/dir/x", inner) == 0, "a dangling link");
+    CHECK_STATUS(bp_write_file_atomic(inner, "x", 1, &err), BP_ERR_IO);
+    unlink(inner);
+    unlink(link_);
+    unlink(target);
+    rmdir(sub);
+}
+
 /* Inputs the fuzzer once crashed on (tests/fuzz/regress/model): each
  * must now be refused cleanly, in every build, not only under clang. */
 static void test_fuzz_regressions(void)
@@ -668,6 +716,7 @@ int main(void)
     test_text_errors();
     test_newer_version();
     test_atomic();
+    test_atomic_targets();
     test_writer_reader_pairs();
     test_text_numbers();
     test_text_no_biases();

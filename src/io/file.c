@@ -4,7 +4,7 @@
  * crash leaves the old file or the new one, written at once or as a
  * stream; and a bounded read.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath, lstat, fsync */
 #include "io/file.h"
 #include "core/internal.h"
 
@@ -17,27 +17,59 @@
 #include <unistd.h>
 
 
+/* Where the write goes: path itself, or, when path is a symbolic link,
+ * the file it names (so the link survives and its target is replaced;
+ * *real is then malloc'ed and owns that name). Anything that exists and
+ * is not a regular file is refused: renaming over /dev/null or a FIFO
+ * would replace the device, not write to it. */
+static bp_status resolve_target(const char *path, char **real, bp_error *err)
+{
+    struct stat st;
+    *real = NULL;
+    if (lstat(path, &st) != 0)
+        return BP_OK; /* a new file: the rename creates it */
+    if (S_ISLNK(st.st_mode)) {
+        *real = realpath(path, NULL);
+        if (!*real) /* a dangling link: write the file it names */
+            return bp__fail_err(err, BP_ERR_IO, "%s: a symbolic link to "
+                                "nothing that can be written (%s)", path,
+                                strerror(errno));
+        if (stat(*real, &st) != 0)
+            return BP_OK;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        free(*real);
+        *real = NULL;
+        return bp__fail_err(err, BP_ERR_IO, "%s: not a regular file (a "
+                            "directory, device or pipe); refusing to "
+                            "replace it", path);
+    }
+    return BP_OK;
+}
+
 bp_status bp__atomic_open(bp__atomic *w, const char *path, bp_error *err)
 {
     memset(w, 0, sizeof *w);
     w->fd = -1;
     if (!path || !*path)
         return bp__fail_err(err, BP_ERR_ARG, "no file name");
-    const size_t len = strlen(path);
-    w->path = path;
+    bp_status st = resolve_target(path, &w->real, err);
+    if (st)
+        return st;
+    w->path = w->real ? w->real : path;
+    const size_t len = strlen(w->path);
     w->tmp = malloc(len + 16);
     w->buf = malloc(BP_ATOMIC_BUF);
     if (!w->tmp || !w->buf) {
         bp__atomic_abort(w);
         return bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
     }
-    memcpy(w->tmp, path, len);
+    memcpy(w->tmp, w->path, len);
     memcpy(w->tmp + len, ".tmp.XXXXXX", 12);
     w->fd = mkstemp(w->tmp);
     if (w->fd < 0) {
-        bp_status st = bp__fail_err(err, BP_ERR_IO, "%s: cannot create a "
-                                    "temporary file beside it: %s", path,
-                                    strerror(errno));
+        st = bp__fail_err(err, BP_ERR_IO, "%s: cannot create a temporary "
+                          "file beside it: %s", path, strerror(errno));
         bp__atomic_abort(w);
         return st;
     }
@@ -83,6 +115,7 @@ void bp__atomic_abort(bp__atomic *w)
     }
     free(w->tmp);
     free(w->buf);
+    free(w->real);
     memset(w, 0, sizeof *w);
     w->fd = -1;
 }

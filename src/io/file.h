@@ -17,7 +17,8 @@ bp_status bp__write_atomic(const char *path, const void *data, size_t n,
  * temporary file removed, path untouched). */
 #define BP_ATOMIC_BUF (1 << 16)
 typedef struct {
-    const char *path;
+    const char *path; /* the file replaced: the caller's, or real */
+    char *real;       /* the target of a symbolic link (owned), or NULL */
     char *tmp;
     int fd, bad;
     unsigned char *buf;
