@@ -27,6 +27,7 @@
 #define PG_MAX_LAYERS 8
 #define PG_NEURON_GRID 16 /* each neuron's small map: 16 x 16 points */
 #define PG_EXPORT_PATH "/tmp/playground-model.txt"
+#define PG_STATS 14       /* numbers per layer from pg_layer_stats */
 
 typedef struct {
     bp_net *net;
@@ -44,6 +45,7 @@ typedef struct {
     long epochs;          /* passes over the data begun so far */
     bp_real *pred;        /* pg_predict's outputs */
     size_t pred_cap;      /* numbers pred has room for */
+    double stats[PG_MAX_LAYERS * PG_STATS]; /* pg_layer_stats' numbers */
     bp_real *maps;        /* pg_neuron_maps' outputs */
     size_t maps_cap;
     char *text;           /* explain / export output */
@@ -525,6 +527,80 @@ PG_API const char *pg_explain(pg *p, const double *x, const double *t,
         return NULL;
     }
     return p->text;
+}
+
+/* The sample as the library takes it; 0, or -1 after a message. */
+static int sample(pg *p, const double *x, const double *t, bp_real *xs,
+                  bp_real *ts)
+{
+    int ni = bp_net_n_in(p->net), no = bp_net_n_out(p->net);
+    if (ni > 64 || no > 64) {
+        snprintf(p->err, sizeof p->err, "explain: at most 64 inputs and "
+                 "outputs here");
+        return -1;
+    }
+    for (int i = 0; i < ni; i++)
+        xs[i] = (bp_real)x[i];
+    for (int i = 0; i < no; i++)
+        ts[i] = (bp_real)t[i];
+    return 0;
+}
+
+/* bp_explain's summary for the sample: each layer's net inputs and
+ * outputs (range, mean), saturated and dead units, the norms of its
+ * deltas, gradients, weights and update at lr, and a line per layer on
+ * what stands out (a vanishing gradient, dead units). The view for a
+ * network too big to read weight by weight; the same text as `backprop
+ * explain --summary`. order as in pg_explain. */
+PG_API const char *pg_explain_summary(pg *p, const double *x,
+                                      const double *t, double lr, int order)
+{
+    bp_real xs[64], ts[64];
+    if (!p->net || sample(p, x, t, xs, ts))
+        return NULL;
+    bp_explain_opts o = bp_explain_defaults();
+    o.lr = lr;
+    o.order = (bp_explain_order)order;
+    o.view = BP_EXPLAIN_SUMMARY;
+    p->text_len = 0;
+    text_write(p, "", 0);
+    bp_error e;
+    if (bp_explain(p->net, xs, ts, &o, text_write, p, &e)) {
+        snprintf(p->err, sizeof p->err, "%s", e.msg);
+        return NULL;
+    }
+    return p->text;
+}
+
+/* The summary's numbers for the sample (bp_explain_stats), PG_STATS per
+ * layer, layer after layer: net input min, mean, max; output min, mean,
+ * max; units saturated, dead (-1: not that kind of activation); the
+ * norms of the deltas, of dE/dW, of W, of the update at lr; the layer's
+ * width; the sample's error E (the same in every layer). Owned by pg,
+ * valid until the next call. NULL on failure (pg_error). */
+PG_API const double *pg_layer_stats(pg *p, const double *x, const double *t,
+                                    double lr)
+{
+    bp_real xs[64], ts[64];
+    bp_layer_stats s[PG_MAX_LAYERS];
+    double e;
+    bp_error err;
+    if (!p->net || sample(p, x, t, xs, ts))
+        return NULL;
+    if (bp_explain_stats(p->net, xs, ts, lr, s, &e, &err)) {
+        snprintf(p->err, sizeof p->err, "%s", err.msg);
+        return NULL;
+    }
+    for (int l = 0; l < bp_net_n_layers(p->net); l++) {
+        double *v = p->stats + l * PG_STATS;
+        const double f[PG_STATS] = {
+            s[l].net_min, s[l].net_mean, s[l].net_max, s[l].out_min,
+            s[l].out_mean, s[l].out_max, s[l].saturated, s[l].dead,
+            s[l].delta_norm, s[l].grad_norm, s[l].weight_norm,
+            s[l].update_norm, s[l].n_out, e};
+        memcpy(v, f, sizeof f);
+    }
+    return p->stats;
 }
 
 /* The network in the text model form (what `backprop info`, `predict`

@@ -80,8 +80,11 @@ static void usage(FILE *f)
         "  --checkpoint FILE --checkpoint-every N   resumable state every N epochs\n"
         "  --checkpoint-batches N   also every N batches within an epoch\n"
         "  --resume FILE        continue from a checkpoint\n"
-        "  --log FILE.jsonl     one JSON object per epoch\n"
+        "  --log FILE.jsonl     one JSON object per epoch, with each layer's\n"
+        "                       gradient and weight norms\n"
         "  --plot FILE.svg      loss and accuracy curves\n"
+        "  --plot-grads FILE.svg  each layer's gradient and weight norms per\n"
+        "                       epoch: a vanishing gradient as a picture\n"
         "  --quiet  --verbose\n"
         "parallel (mpirun -np N build-mpi/backprop train ...)\n"
         "  every rank trains on its share of each global batch; one allreduce\n"
@@ -99,7 +102,7 @@ typedef struct {
     int batch, epochs, patience, threads, ckpt_every, ckpt_batches, quiet,
         verbose, debug_sync;
     uint64_t seed;
-    const char *save, *checkpoint, *resume, *log, *plot;
+    const char *save, *checkpoint, *resume, *log, *plot, *plot_grads;
 } args;
 
 /* -------------------------------------------------------------- options */
@@ -109,7 +112,7 @@ enum {
     O_LAYERS, O_HIDDEN, O_HACT, O_OACT, O_LOSS, O_INIT, O_OPTIM, O_LR,
     O_MOM, O_WD, O_CLIP, O_BATCH, O_EPOCHS, O_SEED, O_ORDER, O_PAT,
     O_THREADS, O_SAVE, O_CKPT, O_CKPT_N, O_RESUME, O_LOG, O_PLOT, O_QUIET,
-    O_VERBOSE, O_HELP, O_CKPT_B, O_DSYNC, O_KERNEL
+    O_VERBOSE, O_HELP, O_CKPT_B, O_DSYNC, O_KERNEL, O_PLOT_G
 };
 
 /* An option that names something: kept as given, checked later. */
@@ -123,7 +126,7 @@ static int parse_name(args *a, int c, const char *v)
         [O_OACT] = &a->output_act, [O_LOSS] = &a->loss, [O_INIT] = &a->init,
         [O_OPTIM] = &a->optim, [O_ORDER] = &a->order, [O_SAVE] = &a->save,
         [O_CKPT] = &a->checkpoint, [O_RESUME] = &a->resume, [O_LOG] = &a->log,
-        [O_PLOT] = &a->plot, [O_KERNEL] = NULL};
+        [O_PLOT] = &a->plot, [O_PLOT_G] = &a->plot_grads, [O_KERNEL] = NULL};
     if (c < O_DATA || c >= (int)(sizeof slot / sizeof *slot) || !slot[c])
         return 0;
     *slot[c] = v;
@@ -215,7 +218,8 @@ static int parse(int argc, char **argv, args *a)
         {"checkpoint-batches", 1, 0, O_CKPT_B},
         {"debug-sync", 1, 0, O_DSYNC},
         {"resume", 1, 0, O_RESUME}, {"log", 1, 0, O_LOG},
-        {"plot", 1, 0, O_PLOT}, {"quiet", 0, 0, O_QUIET},
+        {"plot", 1, 0, O_PLOT}, {"plot-grads", 1, 0, O_PLOT_G},
+        {"quiet", 0, 0, O_QUIET},
         {"verbose", 0, 0, O_VERBOSE}, {"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->val_split = -1;
@@ -410,11 +414,13 @@ static bp_scaling parse_scaling(const char *s, int *bad)
 static int check_outputs(const args *a)
 {
     const char *const inputs[] = {"--data", a->data, "--test", a->test, NULL};
-    const char *const opt[] = {"--save", "--checkpoint", "--plot", "--log"};
-    const char *const path[] = {a->save, a->checkpoint, a->plot, a->log};
-    for (int i = 0; i < 4; i++)
+    const char *const opt[] = {"--save", "--checkpoint", "--plot",
+                               "--plot-grads", "--log"};
+    const char *const path[] = {a->save, a->checkpoint, a->plot,
+                                a->plot_grads, a->log};
+    for (int i = 0; i < 5; i++)
         if (path[i] && cli_check_output("train", opt[i], path[i], inputs,
-                                        i < 3 /* --log is appended to */))
+                                        i < 4 /* --log is appended to */))
             return -1;
     return 0;
 }
@@ -745,6 +751,11 @@ static int run(const args *a, job *j)
                 a->log);
         return CLI_ERR;
     }
+    if ((a->log || a->plot_grads) &&
+        train_loop_follow_norms(L, bp_net_n_layers(j->model->net))) {
+        fprintf(stderr, "backprop train: out of memory\n");
+        return CLI_ERR;
+    }
     j->model->has_train_state = 1; /* checkpoints written from now on */
     bp_status st = train_loop_run(L);
     j->model->has_train_state = 0; /* the model saved at the end is not one */
@@ -767,7 +778,40 @@ static int run(const args *a, job *j)
     return CLI_OK;
 }
 
-/* The model and the plot. */
+/* --plot-grads: each layer's norms over the epochs of this run. */
+static int plot_norms(const args *a, const job *j)
+{
+    const train_loop *L = &j->loop;
+    if (L->n_history == 0 || !L->norms)
+        return CLI_OK;
+    char (*names)[48] = calloc((size_t)L->n_layers, sizeof *names);
+    const char **np = calloc((size_t)L->n_layers, sizeof *np);
+    bp_error err;
+    int rc = CLI_ERR;
+    if (names && np) {
+        for (int l = 0; l < L->n_layers; l++) {
+            bp_layer_desc d;
+            bp_net_layer(j->model->net, l, &d, NULL);
+            snprintf(names[l], sizeof names[l], "layer %d (%s)", l + 1,
+                     bp_act_name(d.act));
+            np[l] = names[l];
+        }
+        char title[600];
+        snprintf(title, sizeof title, "each layer's norms: %s", a->data);
+        rc = plot_grads_svg(a->plot_grads, title, L->norms, L->n_history,
+                            L->history[0].epoch, L->n_layers, np, &err)
+                 ? CLI_ERR : CLI_OK;
+        if (rc)
+            fprintf(stderr, "backprop train: %s\n", err.msg);
+    } else {
+        fprintf(stderr, "backprop train: out of memory\n");
+    }
+    free(names);
+    free(np);
+    return rc;
+}
+
+/* The model and the plots. */
 static int save_outputs(const args *a, job *j)
 {
     bp_error err;
@@ -787,7 +831,7 @@ static int save_outputs(const args *a, job *j)
         fprintf(stderr, "backprop train: %s\n", err.msg);
         return CLI_ERR;
     }
-    return CLI_OK;
+    return a->plot_grads ? plot_norms(a, j) : CLI_OK;
 }
 
 /* The options that are words with a fixed set of values. */
@@ -824,7 +868,7 @@ int cmd_train(int argc, char **argv)
     if (j.loop.rank != 0) { /* rank 0 speaks and writes for everyone */
         a.quiet = 1;
         a.verbose = 0;
-        a.save = a.log = a.plot = NULL;
+        a.save = a.log = a.plot = a.plot_grads = NULL;
     }
     if ((rc = parse_choices(&a, &j)))
         return rc;

@@ -202,6 +202,116 @@ int plot_svg(const char *path, const char *title, const char *val_name,
     return finish(&b, path, err);
 }
 
+/* ------------------------------------------ each layer's norms */
+
+enum { GR = 190 }; /* the right margin, where the layers' legend goes */
+
+static double gxmap(int e, int n)
+{
+    return L + (n > 1 ? (double)e / (n - 1) : 0.5) * (W - L - GR);
+}
+
+/* One layer's curve: v[e * stride] for e < n, breaking where a value
+ * cannot go on the log axis. */
+static void norm_line(text *b, const double *v, size_t stride, int n,
+                      const axis *ya, const char *colour, const char *dash)
+{
+    int open = 0;
+    for (int e = 0; e < n; e++) {
+        const double x = v[(size_t)e * stride];
+        if (!isfinite(x) || x <= 0) {
+            if (open)
+                text_printf(b, "\"/>\n");
+            open = 0;
+            continue;
+        }
+        if (!open)
+            text_printf(b, "<polyline fill=\"none\" stroke=\"%s\" "
+                        "stroke-width=\"2\"%s points=\"", colour, dash);
+        text_printf(b, "%.1f,%.1f ", gxmap(e, n), ymap(ya, x));
+        open = 1;
+    }
+    if (open)
+        text_printf(b, "\"/>\n");
+}
+
+/* Decades of the log axis, epochs below, the frame and the axis names. */
+static void norm_axes(text *b, const axis *ya, int first, int n)
+{
+    for (double v = ya->lo; v <= ya->hi * 1.0001; v *= 10) {
+        const double y = ymap(ya, v);
+        text_printf(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
+                    "stroke=\"#ddd\"/>\n<text x=\"%d\" y=\"%.1f\" "
+                    "text-anchor=\"end\">%g</text>\n", L, W - GR, y, y, L - 6,
+                    y + 4, v);
+    }
+    const int step = n > 8 ? (n + 7) / 8 : 1;
+    for (int e = 0; e < n; e += step)
+        text_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d"
+                    "</text>\n", gxmap(e, n), H - B + 18, first + e);
+    text_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+                "fill=\"none\" stroke=\"#444\"/>\n", L, T, W - L - GR,
+                H - T - B);
+    text_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">epoch"
+                "</text>\n<text transform=\"translate(18 %d) rotate(-90)\" "
+                "text-anchor=\"middle\">norm (log scale)</text>\n",
+                (L + W - GR) / 2, H - B + 36, (T + H - B) / 2);
+}
+
+int plot_grads_svg(const char *path, const char *title, const double *norms,
+                   int n, int first, int n_layers, const char *const *names,
+                   bp_error *err)
+{
+    static const char *const colour[] = {"#1f77b4", "#d62728", "#2ca02c",
+                                         "#ff7f0e", "#9467bd", "#8c564b",
+                                         "#e377c2", "#7f7f7f"};
+    const size_t stride = 2 * (size_t)n_layers;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < (size_t)n * stride; i++)
+        if (isfinite(norms[i]) && norms[i] > 0) {
+            lo = norms[i] < lo ? norms[i] : lo;
+            hi = norms[i] > hi ? norms[i] : hi;
+        }
+    if (!isfinite(lo))
+        lo = 1e-3, hi = 1;
+    axis ya = {pow(10, floor(log10(lo))), pow(10, ceil(log10(hi))), 1};
+    if (ya.hi <= ya.lo)
+        ya.hi = 10 * ya.lo;
+    text b = {0};
+    text_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+                "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
+                "font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" "
+                "fill=\"white\"/>\n<text x=\"%d\" y=\"28\" font-size=\"16\" "
+                "text-anchor=\"middle\">", W, H, W, H, (L + W - GR) / 2);
+    put_text(&b, title ? title : "each layer's norms");
+    text_printf(&b, "</text>\n");
+    norm_axes(&b, &ya, first, n);
+    const int rows = (H - T - 40) / 18; /* legend rows that fit */
+    for (int l = 0; l < n_layers; l++) {
+        const char *c = colour[l % 8];
+        norm_line(&b, norms + l, stride, n, &ya, c, "");
+        norm_line(&b, norms + n_layers + l, stride, n, &ya, c,
+                  " stroke-dasharray=\"6 4\" stroke-opacity=\"0.6\"");
+        if (l < rows) {
+            const int y = T + 10 + 18 * l;
+            text_printf(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
+                        "stroke=\"%s\" stroke-width=\"2\"/><text x=\"%d\" "
+                        "y=\"%d\">", W - GR + 14, W - GR + 34, y, y, c,
+                        W - GR + 40, y + 4);
+            put_text(&b, names[l]);
+            text_printf(&b, "</text>\n");
+        }
+    }
+    if (n_layers > rows)
+        text_printf(&b, "<text x=\"%d\" y=\"%d\">and %d more</text>\n",
+                    W - GR + 40, T + 14 + 18 * rows, n_layers - rows);
+    text_printf(&b, "<text x=\"%d\" y=\"%d\">solid: the weights' gradient "
+                "|dE/dW| (mean over the epoch's batches); dashed: the weights "
+                "|W|</text>\n", L, H - 20);
+    return finish(&b, path, err);
+}
+
 /* Heat-map colour for a share in [0, 1]: white to dark blue. */
 static void shade(double f, char *out, size_t cap)
 {

@@ -15,6 +15,15 @@
 int plot_svg(const char *path, const char *title, const char *val_name,
              const bp_epoch_report *r, int n, bp_error *err);
 
+/* Each layer's norms over training, so that a vanishing or exploding
+ * gradient is a picture: norms[e][0][l] the gradient norm of layer l in
+ * epoch first + e (solid, one colour per layer) and norms[e][1][l] its
+ * weights' norm (dashed, the same colour), for n epochs, on a log axis;
+ * names[l] in the legend. */
+int plot_grads_svg(const char *path, const char *title, const double *norms,
+                   int n, int first, int n_layers, const char *const *names,
+                   bp_error *err);
+
 /* The confusion matrix as a heat map: counts[true][predicted], k classes
  * named names[k]; each cell shaded by its share of the true class. */
 int plot_confusion_svg(const char *path, const char *title, const long *counts,

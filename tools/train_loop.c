@@ -9,6 +9,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 
 static volatile sig_atomic_t interrupted;
 
@@ -65,8 +66,46 @@ static void json_num(FILE *f, const char *key, double v)
         fprintf(f, ",\"%s\":null", key);
 }
 
+/* After a step, each layer's gradient norm (the library's, of the
+ * gradients the step applied: after MPI's allreduce, the global batch's)
+ * added to the epoch's sums. */
+static void add_norms(train_loop *L)
+{
+    double *g = L->norm_sum + L->n_layers;
+    if (bp_net_layer_norms(L->model->net, NULL, g))
+        return;
+    for (int l = 0; l < L->n_layers; l++)
+        L->norm_sum[l] += g[l];
+    L->norm_batches++;
+}
+
+/* At an epoch's end: its mean gradient norms and the weights' norms into
+ * out[2][n_layers]; the sums start again. */
+static void epoch_norms(train_loop *L, double *out)
+{
+    for (int l = 0; l < L->n_layers; l++) {
+        out[l] = L->norm_batches ? L->norm_sum[l] / L->norm_batches : NAN;
+        L->norm_sum[l] = 0;
+    }
+    bp_net_layer_norms(L->model->net, out + L->n_layers, NULL);
+    L->norm_batches = 0;
+}
+
+static void json_list(FILE *f, const char *key, const double *v, int n)
+{
+    fprintf(f, ",\"%s\":[", key);
+    for (int i = 0; i < n; i++) {
+        if (isfinite(v[i]))
+            fprintf(f, "%s%.6g", i ? "," : "", v[i]);
+        else
+            fprintf(f, "%snull", i ? "," : "");
+    }
+    fprintf(f, "]");
+}
+
 /* One line of the log per epoch, flushed (a run may be killed). */
-static int log_epoch(train_loop *L, const bp_epoch_report *r)
+static int log_epoch(train_loop *L, const bp_epoch_report *r,
+                     const double *norms)
 {
     if (!L->log || L->rank != 0)
         return 0;
@@ -77,6 +116,10 @@ static int log_epoch(train_loop *L, const bp_epoch_report *r)
     json_num(L->log, "val_acc", r->val_acc);
     json_num(L->log, "seconds", r->seconds);
     json_num(L->log, "lr", bp_net_get_optim(L->model->net).lr);
+    if (norms) {
+        json_list(L->log, "grad_norm", norms, L->n_layers);
+        json_list(L->log, "weight_norm", norms + L->n_layers, L->n_layers);
+    }
     fprintf(L->log, "}\n");
     if (fflush(L->log) != 0) {
         fprintf(stderr, "backprop train: %s: cannot write the log\n",
@@ -88,18 +131,30 @@ static int log_epoch(train_loop *L, const bp_epoch_report *r)
 
 /* The epoch's figures, for the plot (a plot without them is still a
  * plot: a failed allocation only shortens it). */
-static void keep(train_loop *L, const bp_epoch_report *r)
+static void keep(train_loop *L, const bp_epoch_report *r,
+                 const double *norms)
 {
+    const size_t per = 2 * (size_t)L->n_layers;
     if (L->n_history == L->cap_history) {
         int cap = L->cap_history ? 2 * L->cap_history : 64;
         bp_epoch_report *h = realloc(L->history, (size_t)cap * sizeof *h);
-        if (h) {
+        double *nm = per ? realloc(L->norms, (size_t)cap * per * sizeof *nm)
+                         : NULL;
+        if (nm)
+            L->norms = nm;
+        if (h && (nm || !per)) {
             L->history = h;
             L->cap_history = cap;
+        } else if (h) {
+            L->history = h;
         }
     }
-    if (L->n_history < L->cap_history)
+    if (L->n_history < L->cap_history) {
+        if (per)
+            memcpy(L->norms + (size_t)L->n_history * per, norms,
+                   per * sizeof *norms);
         L->history[L->n_history++] = *r;
+    }
 }
 
 /* After a batch within an epoch: the bar, a checkpoint every
@@ -126,9 +181,14 @@ static int after_batch(train_loop *L, const bp_batch_report *r)
  * every ckpt_every epochs, Ctrl-C. Non-zero: stop. */
 static int after_epoch(train_loop *L, const bp_epoch_report *r)
 {
+    double *norms = NULL;
+    if (L->n_layers) {
+        norms = L->norm_sum + 2 * L->n_layers;
+        epoch_norms(L, norms);
+    }
     progress_epoch(&L->prog, stdout, r);
-    keep(L, r);
-    if (log_epoch(L, r))
+    keep(L, r, norms);
+    if (log_epoch(L, r, norms))
         return 1;
     if (L->checkpoint && (r->epoch % L->ckpt_every == 0 || interrupted) &&
         save_checkpoint(L))
@@ -151,6 +211,8 @@ bp_status train_loop_run(train_loop *L)
         bp_epoch_report e;
         if ((st = bp_trainer_step(L->tr, &b, &e)))
             break;
+        if (L->n_layers)
+            add_norms(L);
         if (after_batch(L, &b))
             break;
         if (b.done == b.total && after_epoch(L, &e)) {
@@ -165,9 +227,20 @@ bp_status train_loop_run(train_loop *L)
     return st;
 }
 
+int train_loop_follow_norms(train_loop *L, int n_layers)
+{
+    if (!(L->norm_sum = calloc(4 * (size_t)n_layers, sizeof *L->norm_sum)))
+        return -1;
+    L->n_layers = n_layers;
+    return 0;
+}
+
 void train_loop_free(train_loop *L)
 {
     free(L->history);
+    free(L->norms);
+    free(L->norm_sum);
+    L->norms = L->norm_sum = NULL;
     L->history = NULL;
     L->n_history = L->cap_history = 0;
 }

@@ -23,11 +23,20 @@ typedef struct {
     FILE *log;              /* JSON lines, or NULL */
     const char *log_path;   /* for messages */
     int debug_sync;         /* MPI: compare the ranks' weights every N steps */
+    int n_layers;           /* > 0: follow each layer's norms (--log,
+                               --plot-grads); the network's layer count */
     int rank, size;         /* MPI; 0 and 1 without */
     progress prog;
     /* kept by the loop */
     bp_epoch_report *history; /* every epoch's figures, for the plot */
     int n_history, cap_history;
+    double *norms;          /* with n_layers, beside each epoch of history:
+                               each layer's gradient norm (the mean over the
+                               epoch's batches), then its weights' norm at
+                               the epoch's end: [n_history][2][n_layers] */
+    double *norm_sum;       /* [4][n_layers]: this epoch's sums, a step's
+                               norms, the epoch's two rows of norms */
+    int norm_batches;
     long steps;
     int failed;             /* a checkpoint or the log could not be written */
     int interrupted;        /* Ctrl-C stopped the run */
@@ -43,6 +52,10 @@ int train_loop_grads(void *ctx, bp_real *grads, size_t n, double stats[3]);
  * trainer's status; L->failed and L->interrupted say why a run ended
  * early without an error of the trainer. */
 bp_status train_loop_run(train_loop *L);
+
+/* Follow each of the network's n_layers layers' norms from now on
+ * (allocates; -1 when out of memory). */
+int train_loop_follow_norms(train_loop *L, int n_layers);
 
 /* Free what the loop kept. */
 void train_loop_free(train_loop *L);

@@ -536,15 +536,17 @@ static int full_walk(const bp_net *net, const bp_explain_opts *opts)
 
 bp_status bp__explain_check_opts(const bp_explain_opts *opts, bp_error *err)
 {
-    if (!(opts->lr > 0 && opts->lr < 1e30) || opts->steps < 1 ||
-        opts->steps > 100000000 || (unsigned)opts->order > 2 ||
-        (unsigned)opts->format > 1 || (unsigned)opts->view > 2 ||
-        opts->top < 1 || opts->n_classes < 0 ||
-        (opts->n_classes > 0 && !opts->class_names))
-        return bp__fail_err(err, BP_ERR_ARG, "explain: lr must be > 0, steps "
-                            "and top >= 1, order, format and view known, "
-                            "class_names given for n_classes");
-    return BP_OK;
+    const char *why = !(opts->lr > 0 && opts->lr < 1e30) ? "lr must be > 0"
+        : opts->steps < 1 || opts->steps > 100000000
+            ? "steps must be 1 to 100000000"
+        : (unsigned)opts->order > 2 ? "unknown order"
+        : (unsigned)opts->format > 1 ? "unknown format"
+        : (unsigned)opts->view > 2 ? "unknown view"
+        : opts->top < 1 ? "top must be >= 1"
+        : opts->n_classes < 0 || (opts->n_classes > 0 && !opts->class_names)
+            ? "n_classes needs as many class_names"
+            : NULL;
+    return why ? bp__fail_err(err, BP_ERR_ARG, "explain: %s", why) : BP_OK;
 }
 
 bp_status bp_explain(const bp_net *src, const bp_real *x, const bp_real *t,

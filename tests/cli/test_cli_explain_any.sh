@@ -155,6 +155,24 @@ for g in deep-sigmoid mazur-summary relu-summary; do
          diff "tests/golden/explain-$g.$prec.txt" "$TMP/golden" | head -6 | sed 's/^/       | /'; fi
 done
 
+echo "train --log and --plot-grads: each layer's norms per epoch"
+expect_exit 0 "train 6 sigmoid layers --log --plot-grads" $BP train --data "$TMP/zoo.csv" --hidden 8,8,8,8,8 --hidden-act sigmoid --optim sgd --lr 0.1 --epochs 4 --val-split 0 --log "$TMP/norms.jsonl" --plot-grads "$TMP/norms.svg" --save "$TMP/deep.txt" --quiet
+lines=$(grep -c '"grad_norm":\[[^]]*\],"weight_norm":\[[^]]*\]' "$TMP/norms.jsonl")
+[ "$lines" -eq 4 ] && ok "4 epochs logged with both lists" || fail "$lines epochs with norms: $(head -c 300 "$TMP/norms.jsonl")"
+# the last epoch's weight norms are those of the saved model's weights
+want=$(awk '/^weights/ { l = $2; w = 1; next } /^(biases|end)/ { w = 0 } w { for (i = 1; i <= NF; i++) s[l] += $i * $i }
+            END { for (l = 0; l < 6; l++) printf "%s%.4g", (l ? "," : ""), sqrt(s[l]) }' "$TMP/deep.txt")
+got=$(tail -n 1 "$TMP/norms.jsonl" | sed 's/.*"weight_norm":\[\([^]]*\)\].*/\1/' |
+      awk -F, '{ for (i = 1; i <= NF; i++) printf "%s%.4g", (i > 1 ? "," : ""), $i }')
+[ "$got" = "$want" ] && ok "weight norms $got: the saved model's" || fail "weight norms $got, the model's $want"
+g=$(tail -n 1 "$TMP/norms.jsonl" | sed 's/.*"grad_norm":\[\([^]]*\)\].*/\1/')
+echo "$g" | awk -F, '{ exit !($1 * 100 < $6) }' && ok "layer 1's gradient under 1/100 of the output's: $g" || fail "grad norms $g"
+[ "$(grep -c '<polyline' "$TMP/norms.svg")" -eq 12 ] && ok "12 curves drawn (6 gradients, 6 weights)" || fail "$(grep -c '<polyline' "$TMP/norms.svg") curves"
+grep -q "layer 6 (softmax)" "$TMP/norms.svg" && ok "the legend names the layers" || fail "no legend"
+xmllint --noout "$TMP/norms.svg" 2>/dev/null && ok "well-formed SVG" ||
+    { command -v xmllint >/dev/null && fail "xmllint refuses norms.svg" || skip "xmllint missing"; }
+expect_exit 1 "--plot-grads into a missing directory" $BP train --data "$TMP/zoo.csv" --epochs 1 --plot-grads "$TMP/no/such.svg"
+
 echo "--activations -o DIR"
 expect_exit 0 "--activations -o $TMP/act" $BP explain --activations -o "$TMP/act"
 count=$(ls "$TMP/act"/*.svg 2>/dev/null | wc -l)
