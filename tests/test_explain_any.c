@@ -393,6 +393,20 @@ static void check_kernels(void)
               strstr(first.p, "vanishing"),
           "the summary of a 6-layer sigmoid net: the same text on %d "
           "kernel(s), and the gradient is vanishing", kernels);
+    /* threads: the work is done on a copy, which runs on one */
+    static const int wide[] = {64, 64, 10};
+    bp_real xw[300], tw[10];
+    bp_net *big = random_net(300, 3, wide, BP_ACT_RELU, BP_ACT_SOFTMAX,
+                             BP_LOSS_CE, 12, xw, tw);
+    sink one = {0}, two = {0};
+    bp_explain(big, xw, tw, &o, collect, &one, &err);
+    CHECK_OK(bp_net_set_threads(big, 2));
+    bp_explain(big, xw, tw, &o, collect, &two, &err);
+    CHECK(one.p && two.p && strcmp(one.p, two.p) == 0,
+          "300-64-64-10: the same summary with 1 and 2 threads");
+    free(one.p);
+    free(two.p);
+    bp_net_free(big);
     free(first.p);
     bp_net_free(net);
 }

@@ -23,8 +23,8 @@ static const cli_command commands[] = {
     {"export", "a model as standalone C, ONNX or a FANN .net file",
      cmd_export},
     {"import", "a FANN .net file as a model", cmd_import},
-    {"explain", "every number of the forward and backward phase, for one "
-                "sample", cmd_explain},
+    {"explain", "every number of both phases for one sample; any network "
+                "on one screen", cmd_explain},
     {"info", "what a model file holds", cmd_info},
     {"playground", "serve the browser playground on 127.0.0.1",
      cmd_playground},

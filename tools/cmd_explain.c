@@ -66,7 +66,7 @@ static void usage(FILE *f)
         "  --top N            terms of a sum shown one by one (default 5)\n"
         "  --lr R             learning rate of the update shown (default 0.5)\n"
         "  --steps N          also show the error after N updates (default 1)\n"
-        "  --order O          standard, seeds or both (default both)\n"
+        "  --order O          standard, layer-wise or both (default both)\n"
         "  --format F         text or markdown (Markdown with LaTeX math)\n"
         "  --check            show each gradient's central finite difference\n"
         "  --activations      draw every activation and its derivative as SVG\n"
@@ -106,13 +106,13 @@ static int parse_choice(int c, const char *v, bp_explain_opts *o)
     if (c == O_ORDER) {
         if (strcmp(v, "standard") == 0)
             o->order = BP_EXPLAIN_ORDER_STANDARD;
-        else if (strcmp(v, "seeds") == 0)
+        else if (strcmp(v, "layer-wise") == 0 || strcmp(v, "seeds") == 0)
             o->order = BP_EXPLAIN_ORDER_SEEDS;
         else if (strcmp(v, "both") == 0)
             o->order = BP_EXPLAIN_ORDER_BOTH;
         else {
             fprintf(stderr, "backprop explain: --order: '%s': use "
-                    "standard, seeds or both\n", v);
+                    "standard, layer-wise or both\n", v);
             return -1;
         }
     } else if (strcmp(v, "text") == 0) {

@@ -30,9 +30,9 @@ void bp__emit(out_t *o, const char *fmt, ...)
         o->write(o->ctx, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
-/* A result: 9 decimals like the seeds' tables, or exponent form when
- * that would hide the value. Rotating buffers, so several numbers can
- * be formatted for one emit call. */
+/* A result: 9 decimals like the worked example's tables, or exponent
+ * form when that would hide the value. Rotating buffers, so several
+ * numbers can be formatted for one emit call. */
 const char *bp__num(out_t *o, double v)
 {
     char *s = bp__slot(o);
@@ -82,7 +82,8 @@ void bp__neuron_name(const bp_net *net, int l, int j, char *s, size_t cap)
         snprintf(s, cap, "h%d.%d", l + 1, j + 1);
 }
 
-/* The seeds' weight number: w1.. counted layer by layer, row by row. */
+/* The worked example's weight number: w1.. counted layer by layer, row
+ * by row. */
 long bp__weight_number(const bp_net *net, int l, int j, int k)
 {
     long n = 0;

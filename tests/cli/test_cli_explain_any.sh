@@ -38,6 +38,17 @@ else fail "--data and --input differ:"; diff "$TMP/given" "$TMP/sampled" | head 
 expect_exit 0 "--data and the full walk (a small model)" $BP explain --model "$TMP/zoo.txt" --data "$TMP/two.csv" --sample 1
 grep -q "^Forward phase" "$TMP/out" && grep -q "^  sample: 1 of" "$TMP/out" && ok "full walk, with the sample named" || fail "no full walk"
 
+# a .bpd stored scaled (memory-mapped): its scaling undone, the model's applied
+awk 'BEGIN { s = 3; print "x1,x2,y"; for (i = 0; i < 40; i++) { s = (s * 16807) % 2147483647; a = s % 1000 / 100
+    s = (s * 16807) % 2147483647; b = s % 1000 / 10; printf "%.2f,%.1f,%.3f\n", a, b, 3 * a - b / 10 } }' >"$TMP/reg.csv"
+check "convert --scale standard -o reg.bpd" $BP convert --data "$TMP/reg.csv" --scale standard -o "$TMP/reg.bpd"
+check "train on the .bpd" $BP train --data "$TMP/reg.bpd" --hidden 6 --epochs 2 --save "$TMP/reg.bpm" --quiet
+$BP explain --model "$TMP/reg.bpm" --data "$TMP/reg.bpd" --sample 7 --summary 2>&1 | grep -v "sample:" >"$TMP/from_bpd"
+$BP explain --model "$TMP/reg.bpm" --data "$TMP/reg.csv" --sample 7 --summary 2>&1 | grep -v "sample:" >"$TMP/from_csv"
+cmp -s "$TMP/from_bpd" "$TMP/from_csv" && grep -q "^  target: " "$TMP/from_csv" &&
+    ok "sample 7 of the scaled .bpd and of its CSV: the same numbers" ||
+    { fail "the .bpd's sample differs from the CSV's"; diff "$TMP/from_csv" "$TMP/from_bpd" | head -4 | sed 's/^/       | /'; }
+
 echo "--sample out of range, and other refusals"
 n=$(($(wc -l <"$TMP/two.csv") - 1))
 expect_exit 2 "--sample $((n + 1))" $BP explain --model "$TMP/zoo.txt" --data "$TMP/two.csv" --sample $((n + 1))
@@ -88,6 +99,12 @@ expect_exit 2 "--neuron i1 (an input)" $BP explain --model "$TMP/zoo.txt" --inpu
 expect_exit 2 "--weight 1:1:4" $BP explain --model "$TMP/zoo.txt" --input 1,2,3 --target 1,0,0 --weight 1:1:4
 expect_exit 2 "--weight w99" $BP explain --model "$TMP/zoo.txt" --input 1,2,3 --target 1,0,0 --weight w99
 expect_exit 2 "--top 0" $BP explain --model "$TMP/zoo.txt" --input 1,2,3 --target 1,0,0 --neuron o1 --top 0
+
+echo "--order layer-wise (the product's word for the other order)"
+$BP explain --example mazur --order layer-wise >"$TMP/lw" 2>&1
+$BP explain --example mazur --order seeds >"$TMP/sd" 2>&1
+cmp -s "$TMP/lw" "$TMP/sd" && grep -q "w1+ = .* = 0.14981764" "$TMP/lw" && ok "the same update as --order seeds" ||
+    fail "--order layer-wise: $(grep 'w1+' "$TMP/lw")"
 
 echo "--full and --summary"
 expect_exit 0 "--summary on Matt Mazur's network" $BP explain --example mazur --summary
