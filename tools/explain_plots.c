@@ -102,8 +102,7 @@ static void chart(text *b, const bp_act_info *f, const double *z,
                 "y2=\"%d\" stroke=\"#1f77b4\" stroke-width=\"2.5\"/>"
                 "<text x=\"%d\" y=\"%d\">out = ", L, H - 26, L + 22, H - 26,
                 L + 28, H - 22);
-    put_text(b, f->flags & BP_ACTF_ROWWISE ? "e^net / (e^net + e^0), "
-                                             "the first of (net, 0)"
+    put_text(b, f->flags & BP_ACTF_ROWWISE ? "e^net / (e^net + 1): row (net, 0)"
                                            : f->formula);
     text_printf(b, "</text>\n<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
                 "stroke=\"#d62728\" stroke-width=\"2\" "
