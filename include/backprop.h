@@ -345,21 +345,37 @@ typedef enum {
 /* Every optimizer's settings; fields an optimizer does not use are
  * ignored. Start from bp_optim_defaults and change what you need. The
  * momentum and Adam formulas are PyTorch's, so the two agree step by
- * step. */
+ * step.
+ *
+ * L1 and L2 regularization (every optimizer): the objective becomes the
+ * loss plus the penalty  l1 * sum |w| + l2 / 2 * sum w^2  over the
+ * weights (not the biases), so each weight's update uses the gradient
+ * g + l1 * sign(w) + l2 * w (sign(0) = 0). The term is added as the
+ * optimizer runs, after clipping and after on_grads has summed the
+ * gradients across processes; bp_net_grads holds the loss's gradient
+ * alone. How it relates to weight_decay: with SGD, momentum and Nesterov,
+ * weight_decay adds weight_decay * w to the gradient of every parameter,
+ * biases too (PyTorch's weight_decay), so on the weights it is the same
+ * term as l2 and the two add up; with Adam, l2 goes through the moments
+ * (PyTorch's Adam(weight_decay=l2)) while weight_decay is AdamW's
+ * decoupled decay. Reported losses are the loss alone; the penalty is
+ * bp_net_penalty, and bp_epoch_report.penalty. */
 typedef struct {
     bp_optim_kind kind;
     double lr;           /* learning rate (RPROP: initial step) */
     double momentum;     /* MOMENTUM, NESTEROV */
-    double weight_decay; /* SGD/momentum: L2 added to the gradient;
-                            ADAM: decoupled (AdamW) */
+    double weight_decay; /* SGD/momentum: L2 added to the gradient of
+                            every parameter; ADAM: decoupled (AdamW) */
     double beta1, beta2, eps;        /* ADAM */
     double eta_plus, eta_minus;      /* RPROP */
     double step_min, step_max;       /* RPROP */
+    double l1, l2;       /* every optimizer: L1 and L2 rates of the
+                            penalty on the weights (>= 0; 0: none) */
 } bp_optim;
 
 /* Defaults: lr 0.1 (SGD, momentum), 0.001 (Adam), 0.1 (RPROP, like FANN);
  * momentum 0.9; beta1 0.9, beta2 0.999, eps 1e-8; eta_plus 1.2,
- * eta_minus 0.5, step_min 1e-6, step_max 50; weight_decay 0. */
+ * eta_minus 0.5, step_min 1e-6, step_max 50; weight_decay, l1, l2 0. */
 bp_optim bp_optim_defaults(bp_optim_kind kind);
 
 const char *bp_optim_name(bp_optim_kind kind);
@@ -372,6 +388,13 @@ bp_status bp_net_set_optim(bp_net *net, const bp_optim *optim);
 bp_optim bp_net_get_optim(const bp_net *net);
 /* Change only the learning rate, keeping the state (for schedules). */
 bp_status bp_net_set_lr(bp_net *net, double lr);
+/* Change only the L1 and L2 rates, keeping the state (a page that changes
+ * them while it trains). */
+bp_status bp_net_set_penalty(bp_net *net, double l1, double l2);
+/* The penalty l1 * sum |w| + l2 / 2 * sum w^2 of the network's weights
+ * under its optimizer's rates (0 without regularization; summed in
+ * double). */
+double bp_net_penalty(const bp_net *net);
 /* Forget velocities, moments and steps; the next update is a first one. */
 void bp_net_reset_optim(bp_net *net);
 
@@ -605,9 +628,14 @@ bp_status bp_data_gather(const bp_data *d, const int64_t *rows, int64_t first,
 typedef struct {
     int epoch;            /* 1-based */
     int epochs;           /* the planned total */
-    double train_loss;    /* mean over the epoch's samples, as trained */
+    double train_loss;    /* the loss (without the L1/L2 penalty, like
+                             val_loss), mean over the epoch's samples, as
+                             trained */
     double train_acc;
     double val_loss, val_acc;
+    double penalty;       /* the L1/L2 penalty of the weights at the
+                             epoch's end (bp_net_penalty; 0 without):
+                             train_loss + penalty is the objective */
     double seconds;       /* wall time of the epoch */
     int best_epoch;       /* epoch with the lowest val_loss so far (0: none) */
     double best_val_loss;

@@ -34,6 +34,7 @@ typedef struct {
     int batch;            /* mini-batch size */
     bp_order order;
     uint64_t seed;        /* the weights' and the shuffling's */
+    double l1, l2;        /* regularization, for every network built */
     /* the data: x[n][n_in], t[n][n_out]; test the same */
     bp_real *x, *t, *tx, *tt;
     int n, n_test;
@@ -145,6 +146,8 @@ PG_API int pg_build(pg *p, int n_in, int n_layers, const int *widths,
         return fail(p, st, "loss");
     bp_optim o = bp_optim_defaults((bp_optim_kind)optim);
     o.lr = lr;
+    o.l1 = p->l1;
+    o.l2 = p->l2;
     if ((st = bp_net_set_optim(net, &o)))
         return fail(p, st, "optimizer");
     if ((st = bp_net_init(net, init, (uint64_t)seed)))
@@ -172,6 +175,8 @@ PG_API int pg_load_model(pg *p, const char *text, int len)
     m->net = NULL;
     bp_model_free(m);
     p->steps = p->epochs = 0;
+    if ((st = bp_net_set_penalty(p->net, p->l1, p->l2)))
+        return fail(p, st, "regularization");
     return reserve(p);
 }
 
@@ -192,6 +197,27 @@ PG_API int pg_set_training(pg *p, int batch, int order, double lr)
     }
     return 0;
 }
+
+/* L1 and L2 regularization of the weights: the rates of the penalty
+ * l1 * sum |w| + l2 / 2 * sum w^2, changed without touching the
+ * optimizer's state (0, 0: none). Kept across pg_build. */
+PG_API int pg_set_regularization(pg *p, double l1, double l2)
+{
+    if (!(l1 >= 0 && l2 >= 0))
+        return fail(p, BP_ERR_ARG, "regularization");
+    p->l1 = l1;
+    p->l2 = l2;
+    if (p->net) {
+        bp_status st = bp_net_set_penalty(p->net, l1, l2);
+        if (st)
+            return fail(p, st, "regularization");
+    }
+    return 0;
+}
+
+/* The L1/L2 penalty of the current weights (0 without regularization),
+ * the term the losses the page shows do not include. */
+PG_API double pg_penalty(const pg *p) { return p->net ? bp_net_penalty(p->net) : 0; }
 
 static bp_real *copy(const double *src, size_t n)
 {

@@ -144,6 +144,8 @@ static void test_checkpoint(void)
     const bp_data train = {N, 2, 3, &x[0][0], &y[0][0], NULL};
     const bp_data val = {NV, 2, 3, &x[N][0], &y[N][0], NULL};
     bp_optim adam = bp_optim_defaults(BP_OPT_ADAM);
+    adam.l1 = 1e-3; /* the regularization travels with the optimizer */
+    adam.l2 = 0.02;
     bp_model *a = make_model(), *b = make_model(), *c = NULL;
     bp_net_set_optim(a->net, &adam);
     bp_net_set_optim(b->net, &adam);
@@ -183,8 +185,9 @@ static void test_checkpoint(void)
                   memcmp(c->best_params, b->best_params,
                          bp_net_n_params(c->net) * sizeof(bp_real)) == 0,
               "the best weights restored");
-        CHECK(bp_net_get_optim(c->net).kind == BP_OPT_ADAM,
-              "optimizer restored");
+        const bp_optim opt = bp_net_get_optim(c->net);
+        CHECK(opt.kind == BP_OPT_ADAM && opt.l1 == 1e-3 && opt.l2 == 0.02,
+              "optimizer restored, with its L1 and L2 rates");
         bp_train_opts oc = o;
         oc.epochs = s->epochs;
         oc.batch = s->batch;

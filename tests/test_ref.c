@@ -195,6 +195,8 @@ static void check_file(const char *dir, const char *name)
             o.lr = number(&r);
             o.momentum = number(&r);
             o.weight_decay = number(&r);
+            o.l1 = number(&r);
+            o.l2 = number(&r);
             if (k == BP_OPT_SGD && o.momentum > 0)
                 o.kind = BP_OPT_MOMENTUM;
             double want_losses[3];
@@ -217,6 +219,12 @@ static void check_file(const char *dir, const char *name)
             snprintf(what, sizeof what, "%s params", oname);
             if (tensor(&r, "params", want, np))
                 compare(name, what, p, want, np);
+            /* the L1/L2 penalty of the weights after the steps */
+            double want_pen;
+            bp_real pen = (bp_real)bp_net_penalty(net);
+            snprintf(what, sizeof what, "%s penalty", oname);
+            if (tensor(&r, "penalty", &want_pen, 1))
+                compare(name, what, &pen, &want_pen, 1);
         }
         CHECK(strcmp(w, "end") == 0, "%s: ends with 'end'", name);
     }

@@ -69,6 +69,9 @@ static void usage(FILE *f)
         "training\n"
         "  --optim O            %s (default adam)\n"
         "  --lr R  --momentum M  --weight-decay W  --clip C\n"
+        "  --l1 R  --l2 R       L1/L2 penalty on the weights, R sum|w| + R/2 sum\n"
+        "                       w^2 (any optimizer; the losses shown are the\n"
+        "                       data's, the epoch line adds the penalty)\n"
         "  --batch N (default 32)  --epochs N (default 10)  --seed N (default 1)\n"
         "  --order standard|seeds  --patience N (early stopping)\n"
         "  --threads N          threads for the larger products (default 1);\n"
@@ -98,7 +101,7 @@ typedef struct {
     double val_split;
     const char *layers, *hidden, *hidden_act, *output_act, *loss, *init;
     const char *optim, *order, *kernel;
-    double lr, momentum, weight_decay, clip;
+    double lr, momentum, weight_decay, l1, l2, clip;
     int batch, epochs, patience, threads, ckpt_every, ckpt_batches, quiet,
         verbose, debug_sync;
     uint64_t seed;
@@ -112,7 +115,7 @@ enum {
     O_LAYERS, O_HIDDEN, O_HACT, O_OACT, O_LOSS, O_INIT, O_OPTIM, O_LR,
     O_MOM, O_WD, O_CLIP, O_BATCH, O_EPOCHS, O_SEED, O_ORDER, O_PAT,
     O_THREADS, O_SAVE, O_CKPT, O_CKPT_N, O_RESUME, O_LOG, O_PLOT, O_QUIET,
-    O_VERBOSE, O_HELP, O_CKPT_B, O_DSYNC, O_KERNEL, O_PLOT_G
+    O_VERBOSE, O_HELP, O_CKPT_B, O_DSYNC, O_KERNEL, O_PLOT_G, O_L1, O_L2
 };
 
 /* An option that names something: kept as given, checked later. */
@@ -145,6 +148,8 @@ static int parse_number(args *a, int c, const char *v)
         return cli_double(cmd, "--momentum", v, 0, 0.999999, &a->momentum);
     case O_WD:
         return cli_double(cmd, "--weight-decay", v, 0, 1e3, &a->weight_decay);
+    case O_L1: return cli_double(cmd, "--l1", v, 0, 1e3, &a->l1);
+    case O_L2: return cli_double(cmd, "--l2", v, 0, 1e3, &a->l2);
     case O_CLIP: return cli_double(cmd, "--clip", v, 0, 1e30, &a->clip);
     case O_BATCH: return cli_int(cmd, "--batch", v, 1, 1 << 20, &a->batch);
     case O_EPOCHS: return cli_int(cmd, "--epochs", v, 0, 1 << 24, &a->epochs);
@@ -188,6 +193,13 @@ static int check_args(args *a)
         fprintf(stderr, "backprop train: give --layers or --hidden, not both\n");
         return -1;
     }
+    if (a->resume && (a->optim || a->lr >= 0 || a->momentum >= 0 ||
+                      a->weight_decay >= 0 || a->l1 >= 0 || a->l2 >= 0)) {
+        fprintf(stderr, "backprop train: --optim, --lr, --momentum, "
+                "--weight-decay, --l1 and --l2 set up a new optimizer; a "
+                "resumed run continues with its checkpoint's\n");
+        return -1;
+    }
     int w[64], n; /* the widths' syntax now; build_net matches them to the data */
     if ((a->layers && cli_int_list("train", "--layers", a->layers, 1, 1 << 24,
                                    w, 64, &n)) ||
@@ -209,6 +221,7 @@ static int parse(int argc, char **argv, args *a)
         {"output-act", 1, 0, O_OACT}, {"loss", 1, 0, O_LOSS},
         {"init", 1, 0, O_INIT}, {"optim", 1, 0, O_OPTIM}, {"lr", 1, 0, O_LR},
         {"momentum", 1, 0, O_MOM}, {"weight-decay", 1, 0, O_WD},
+        {"l1", 1, 0, O_L1}, {"l2", 1, 0, O_L2},
         {"clip", 1, 0, O_CLIP}, {"batch", 1, 0, O_BATCH},
         {"epochs", 1, 0, O_EPOCHS}, {"seed", 1, 0, O_SEED},
         {"order", 1, 0, O_ORDER}, {"patience", 1, 0, O_PAT},
@@ -223,8 +236,11 @@ static int parse(int argc, char **argv, args *a)
         {"verbose", 0, 0, O_VERBOSE}, {"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->val_split = -1;
-    a->lr = -1;
+    a->lr = -1;          /* the optimizer's settings: -1 unset */
     a->momentum = -1;
+    a->weight_decay = -1;
+    a->l1 = -1;
+    a->l2 = -1;
     a->batch = -1;     /* unset: 32, or the checkpoint's */
     a->patience = -1;
     a->clip = -1;
@@ -380,7 +396,12 @@ static int set_optim(const args *a, bp_net *net)
         if (kind == BP_OPT_SGD && a->momentum > 0)
             o.kind = BP_OPT_MOMENTUM;
     }
-    o.weight_decay = a->weight_decay;
+    if (a->weight_decay >= 0)
+        o.weight_decay = a->weight_decay;
+    if (a->l1 >= 0)
+        o.l1 = a->l1;
+    if (a->l2 >= 0)
+        o.l2 = a->l2;
     if (bp_net_set_optim(net, &o)) {
         fprintf(stderr, "backprop train: %s\n", bp_net_errmsg(net));
         return -1;
@@ -653,12 +674,13 @@ static void print_setup(const args *a, const job *j)
     fprintf(stderr, "\nkernel    %s, %d thread%s", bp_net_kernel(net),
             bp_net_threads(net), bp_net_threads(net) > 1 ? "s" : "");
     fprintf(stderr, "\nloss      %s (%s over the batch)\n"
-            "optimizer %s, lr %g, momentum %g, weight decay %g\n"
+            "optimizer %s, lr %g, momentum %g, weight decay %g, l1 %g, "
+            "l2 %g\n"
             "training  %d epochs%s, batch %d, seed %llu, %s order, "
             "patience %d, clip %g\nscaling   %s\n", bp_loss_name(lk),
             red == BP_REDUCE_MEAN ? "mean" : "sum",
             bp_optim_name(op.kind), op.lr, op.momentum, op.weight_decay,
-            a->epochs, a->resume ? " in all (resuming)" : "", a->batch,
+            op.l1, op.l2, a->epochs, a->resume ? " in all (resuming)" : "", a->batch,
             (unsigned long long)a->seed,
             j->order == BP_ORDER_SEEDS ? "the seeds'" : "standard",
             a->patience, a->clip,

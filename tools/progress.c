@@ -68,6 +68,8 @@ void progress_epoch(progress *p, FILE *out, const bp_epoch_report *r)
         return;
     fprintf(out, "epoch %*d/%d  loss %.4f", r->epochs >= 100 ? 3 : 2,
             r->epoch, r->epochs, r->train_loss);
+    if (r->penalty > 0) /* the loss is the data's; the objective adds this */
+        fprintf(out, "  penalty %.4f", r->penalty);
     if (isfinite(r->train_acc))
         fprintf(out, "  acc %5.1f%%", 100 * r->train_acc);
     if (isfinite(r->val_loss)) {

@@ -114,6 +114,8 @@ static int log_epoch(train_loop *L, const bp_epoch_report *r,
     json_num(L->log, "train_acc", r->train_acc);
     json_num(L->log, "val_loss", r->val_loss);
     json_num(L->log, "val_acc", r->val_acc);
+    if (r->penalty > 0)
+        json_num(L->log, "penalty", r->penalty);
     json_num(L->log, "seconds", r->seconds);
     json_num(L->log, "lr", bp_net_get_optim(L->model->net).lr);
     if (norms) {

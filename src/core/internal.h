@@ -74,7 +74,10 @@ struct bp_net {
 
     bp_loss loss;
     bp_reduction reduction;
-    bp_optim optim;
+    bp_optim optim;   /* set through bp__optim_set alone, which keeps: */
+    int penalty;      /* optim has L1 or L2 terms */
+    int plain_sgd;    /* optim is SGD without decay or penalty (the lean
+                         per-sample update, phases.c) */
     long step;        /* optimizer steps taken since the last reset */
 
     char err[256];
@@ -190,10 +193,14 @@ static inline bp_real bp__sigmoid(bp_real z)
 /* ---- optimizer (optim.c) ---- */
 
 bp_status bp__optim_check(const bp_optim *o, char *msg, size_t len);
+/* net->optim = *o (checked), and the flags the update reads from it. */
+void bp__optim_set(bp_net *net, const bp_optim *o);
 /* One step of the net's optimizer on params[off..off+count) with the
  * gradients at the same place; step t >= 1 (Adam's bias correction).
- * Returns non-zero if a weight it wrote is NaN or Inf. */
-int bp__optim_apply(bp_net *net, size_t off, size_t count, long t);
+ * weights: the range holds weights, whose gradients get the L1/L2 terms
+ * (biases do not). Returns non-zero if a weight it wrote is NaN or Inf. */
+int bp__optim_apply(bp_net *net, size_t off, size_t count, long t,
+                    int weights);
 
 /* ---- the library's own logarithm (rng.c), for portable normals ---- */
 double bp__ln(double x);

@@ -157,7 +157,8 @@ bp_status bp__net_create(bp_net **out, int n_in, int n_layers,
         net->small &= net->layers[l].n_in < 16;
     net->loss = BP_LOSS_SSE;
     net->reduction = BP_REDUCE_MEAN;
-    net->optim = bp_optim_defaults(BP_OPT_SGD);
+    const bp_optim sgd = bp_optim_defaults(BP_OPT_SGD);
+    bp__optim_set(net, &sgd);
     st = bp_net_reserve(net, 1);
     if (st) {
         bp_net_free(net);
@@ -306,7 +307,7 @@ bp_status bp_net_clone(const bp_net *net, bp_net **out)
         memcpy(c->grads, net->grads, 3 * net->n_params * sizeof(bp_real));
     c->loss = net->loss;
     c->reduction = net->reduction;
-    c->optim = net->optim;
+    bp__optim_set(c, &net->optim);
     c->step = net->step;
     *out = c;
     return BP_OK;
@@ -572,7 +573,7 @@ bp_status bp_net_set_optim(bp_net *net, const bp_optim *optim)
     bp_status st = bp__optim_check(optim, net->err, sizeof net->err);
     if (st)
         return st;
-    net->optim = *optim;
+    bp__optim_set(net, optim);
     bp_net_reset_optim(net);
     return bp__ok(net);
 }
@@ -589,6 +590,20 @@ bp_status bp_net_set_lr(bp_net *net, double lr)
     if (!(lr > 0 && lr <= 1e30))
         return bp__fail(net, BP_ERR_ARG, "lr: %g is not > 0", lr);
     net->optim.lr = lr;
+    return bp__ok(net);
+}
+
+bp_status bp_net_set_penalty(bp_net *net, double l1, double l2)
+{
+    if (!net)
+        return BP_ERR_NULL;
+    if (!(l1 >= 0 && l1 <= 1e30 && l2 >= 0 && l2 <= 1e30))
+        return bp__fail(net, BP_ERR_ARG, "l1 (%g) and l2 (%g) must be >= 0",
+                        l1, l2);
+    bp_optim o = net->optim;
+    o.l1 = l1;
+    o.l2 = l2;
+    bp__optim_set(net, &o);
     return bp__ok(net);
 }
 

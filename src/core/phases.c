@@ -49,24 +49,28 @@ enum { GRAIN = 1 << 15 };
 typedef struct {
     bp_net *net;
     size_t off;
+    int weights;
     int bad[BP_MAX_THREADS];
 } optim_job;
 
 static void optim_part(void *arg, size_t lo, size_t hi, int tid)
 {
     optim_job *j = arg;
-    j->bad[tid] |= bp__optim_apply(j->net, j->off + lo, hi - lo, j->net->step);
+    j->bad[tid] |= bp__optim_apply(j->net, j->off + lo, hi - lo, j->net->step,
+                                   j->weights);
 }
 
-/* One optimizer step on params[off..off+count); non-zero if a weight
- * written is NaN or Inf. */
-static inline int optim_range(bp_net *net, size_t off, size_t count)
+/* One optimizer step on params[off..off+count), weights (with the L1/L2
+ * penalty) or not; non-zero if a weight written is NaN or Inf. */
+static inline int optim_range(bp_net *net, size_t off, size_t count,
+                              int weights)
 {
     if (!net->kc.pool || count < 2 * GRAIN) /* per-sample steps: no detour */
-        return bp__optim_apply(net, off, count, net->step);
+        return bp__optim_apply(net, off, count, net->step, weights);
     optim_job j;
     j.net = net;
     j.off = off;
+    j.weights = weights;
     for (int i = 0; i < net->kc.threads; i++)
         j.bad[i] = 0;
     bp__parallel(&net->kc, count, GRAIN, optim_part, &j);
@@ -323,9 +327,10 @@ static void update_layer(bp_net *net, int l)
     const bp_layer *ly = &net->layers[l];
     if (!ly->freeze_w)
         net->update_nonfinite |=
-            optim_range(net, ly->w_off, (size_t)ly->n_out * ly->n_in);
+            optim_range(net, ly->w_off, (size_t)ly->n_out * ly->n_in, 1);
     if (!ly->freeze_b)
-        net->update_nonfinite |= optim_range(net, ly->b_off, (size_t)ly->n_out);
+        net->update_nonfinite |=
+            optim_range(net, ly->b_off, (size_t)ly->n_out, 0);
 }
 
 /* The backward phase against t for the batch of the last forward phase,
@@ -380,13 +385,12 @@ SPECIALISED bp_status update(bp_net *net, const int lean)
                : bp__finite_par(&net->kc, net->grads, net->n_params)))
         return bp__fail(net, BP_ERR_NONFINITE, "%s", msg_grad_nonfinite);
     net->step++;
-    const bp_optim *o = &net->optim;
-    if (lean && o->kind == BP_OPT_SGD && o->weight_decay == 0) {
+    if (lean && net->plain_sgd) {
         net->update_nonfinite = sgd_lean(net); /* optim.c's sgd, inline */
-    } else if (lean || !any_frozen(net)) {
+    } else if (!net->penalty && (lean || !any_frozen(net))) {
         /* every step is elementwise: one pass over the block */
-        net->update_nonfinite = optim_range(net, 0, net->n_params);
-    } else {
+        net->update_nonfinite = optim_range(net, 0, net->n_params, 0);
+    } else { /* frozen groups, or a penalty for the weights alone */
         net->update_nonfinite = 0;
         for (int l = net->n_layers - 1; l >= 0; l--)
             update_layer(net, l);
@@ -553,8 +557,8 @@ bp_status bp_net_train_step(bp_net *net, const bp_real *x, const bp_real *t,
     if (order != BP_ORDER_STANDARD && order != BP_ORDER_SEEDS)
         return bp__fail(net, BP_ERR_ARG, "unknown backward order %d",
                         (int)order);
-    bp_status st = bp__net_train_arrays(net); /* a model read for inference */
-    if (st)
+    bp_status st; /* a model read for inference has no training arrays */
+    if (!net->grads && (st = bp__net_train_arrays(net)))
         return st;
     if (n == 1 && x && t && lean_net(net))
         return train_step_lean(net, x, t, order, loss);

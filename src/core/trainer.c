@@ -421,6 +421,7 @@ static bp_status close_epoch(bp_trainer *tr, bp_epoch_report *rep)
     rep->train_acc = bp__is_classifier(net)
                          ? (double)tr->s.correct / (double)tr->train.n : NAN;
     rep->val_loss = rep->val_acc = NAN;
+    rep->penalty = bp_net_penalty(net);
     if (tr->val.n > 0) {
         bp_status st = bp_net_evaluate(net, &tr->val, &rep->val_loss,
                                        &rep->val_acc);

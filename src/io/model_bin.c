@@ -11,6 +11,7 @@
  *     "COLS" the training file's target columns (optional)
  *     "OPTM" optimizer and its state (checkpoints)
  *     "TRST" training position      (checkpoints)
+ *     "REG " the optimizer's L1 and L2 rates (checkpoints)
  *     "TREC" the rest of the recipe (checkpoints)
  *     "BEST" the best epoch's weights (checkpoints with patience)
  *   "CRC " u32 CRC-32 of every byte before this section
@@ -179,7 +180,7 @@ static void put_data_sections(bp_buf *b, const bp_model *m)
     }
 }
 
-/* A checkpoint's training state: OPTM, TRST, TREC and BEST. */
+/* A checkpoint's training state: OPTM, REG, TRST, TREC and BEST. */
 static void put_train_state(bp_buf *b, const bp_model *m)
 {
     const bp_net *net = m->net;
@@ -195,6 +196,11 @@ static void put_train_state(bp_buf *b, const bp_model *m)
     put_u32(b, (uint32_t)sizeof(bp_real));
     put_u64(b, net->n_params);
     put_state(b, net);
+    end_section(b, s);
+
+    s = begin_section(b, "REG ");
+    put_f64(b, o->l1);
+    put_f64(b, o->l2);
     end_section(b, s);
 
     const bp_train_state *t = &m->train;
@@ -507,7 +513,7 @@ static bp_status read_clas(ctx *x, cursor *c, bp_model *m)
 
 static bp_status read_optm(ctx *x, cursor *c, bp_model *m)
 {
-    bp_optim o;
+    bp_optim o = bp_net_get_optim(m->net); /* keeps what "REG " set */
     uint32_t kind = get_u32(c);
     o.kind = kind >= BP_OPT_COUNT_ ? BP_OPT_COUNT_ : (bp_optim_kind)kind;
     double *f[10] = {&o.lr, &o.momentum, &o.weight_decay, &o.beta1,
@@ -531,6 +537,18 @@ static bp_status read_optm(ctx *x, cursor *c, bp_model *m)
         return bp__fail_err(x->err, BP_ERR_NOMEM, "%s: %s", x->name,
                             bp_net_errmsg(m->net));
     return read_reals_block(x, c, "OPTM", m->net->n_params, m->net->opt_a, 2);
+}
+
+/* The optimizer's L1 and L2 rates (checkpoints; before this section
+ * existed there were none). */
+static bp_status read_reg(ctx *x, cursor *c, bp_model *m)
+{
+    double l1 = get_f64(c), l2 = get_f64(c);
+    if (c->bad)
+        return bad(x, "REG", "truncated");
+    if (bp_net_set_penalty(m->net, l1, l2))
+        return bad(x, "REG", "l1 and l2 must be finite and >= 0");
+    return BP_OK;
 }
 
 static bp_status read_trst(ctx *x, cursor *c, bp_model *m)
@@ -637,7 +655,8 @@ typedef struct {
 } reading;
 
 static const char *const known[] = {"NET ", "PARM", "SCAL", "TSCL", "CLAS",
-                                    "COLS", "OPTM", "TRST", "TREC", "BEST"};
+                                    "COLS", "OPTM", "REG ", "TRST", "TREC",
+                                    "BEST"};
 
 /* One section, tag, its payload in s (starting at byte start). */
 static bp_status read_section(reading *r, const char *tag, cursor *s,
@@ -671,6 +690,8 @@ static bp_status read_section(reading *r, const char *tag, cursor *s,
     } else if (strcmp(tag, "TRST") == 0) {
         st = read_trst(x, s, r->m);
         r->have_trst = 1;
+    } else if (strcmp(tag, "REG ") == 0) {
+        st = read_reg(x, s, r->m);
     } else if (strcmp(tag, "TREC") == 0) {
         st = read_trec(x, s, r->m);
     } else if (strcmp(tag, "BEST") == 0) {

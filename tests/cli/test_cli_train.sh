@@ -89,6 +89,27 @@ cmp -s "$TMP/straight2.bpm" "$TMP/resumed2.bpm" && ok "resumed mid-epoch == unin
     fail "resumed mid-epoch differs"
 expect_exit 1 "resume from a model, not a checkpoint" $BP train --data "$TMP/blobs.csv" --resume "$TMP/straight.bpm"
 
+echo "L1 and L2 regularization: shown, logged, checkpointed"
+reg="--data $TMP/blobs.csv --hidden 6 --optim adam --batch 16 --seed 5 --l1 0.001 --l2 0.01"
+check "--l1 and --l2" $BP train $reg --epochs 3 --save "$TMP/reg3.bpm" --log "$TMP/reg.jsonl" --verbose
+grep -q "^epoch  3/3  loss [0-9.]*  penalty [0-9.]*  acc" "$TMP/out" &&
+    ok "the epoch line shows the penalty beside the loss" || fail "$(grep '^epoch' "$TMP/out")"
+grep -q "l1 0.001, l2 0.01" "$TMP/out" && ok "--verbose names the rates" ||
+    fail "$(grep optimizer "$TMP/out")"
+[ "$(grep -c '"penalty":' "$TMP/reg.jsonl")" -eq 3 ] && ok "the log has the penalty" ||
+    fail "log: $(cat "$TMP/reg.jsonl")"
+check "without them" $BP train $common --epochs 3 --save "$TMP/noreg3.bpm"
+cmp -s "$TMP/reg3.bpm" "$TMP/noreg3.bpm" && fail "the penalty changed nothing" ||
+    ok "the penalty changes the weights"
+check "2 epochs with a checkpoint" $BP train $reg --epochs 2 --checkpoint "$TMP/reg.ckpt" --quiet
+check "resume to 3" $BP train --data "$TMP/blobs.csv" --resume "$TMP/reg.ckpt" --epochs 3 --save "$TMP/regr.bpm" --quiet
+cmp -s "$TMP/reg3.bpm" "$TMP/regr.bpm" && ok "the rates travel in the checkpoint: resumed == straight" ||
+    fail "resumed with regularization differs"
+expect_exit 2 "--l2 with --resume" $BP train --data "$TMP/blobs.csv" --resume "$TMP/reg.ckpt" --l2 0.5
+grep -q "resumed run continues with its checkpoint.s" "$TMP/err" &&
+    ok "and says the checkpoint's optimizer is kept" || fail "$(cat "$TMP/err")"
+expect_exit 2 "--l1 -1" $BP train --data "$TMP/blobs.csv" --l1 -1
+
 echo "plots"
 check "plot" $BP train --data "$TMP/blobs.csv" --epochs 5 --plot "$TMP/plot.svg" --quiet
 grep -q "<polyline" "$TMP/plot.svg" && ok "SVG has curves" || fail "no curves in the SVG"

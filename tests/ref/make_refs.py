@@ -15,11 +15,18 @@ same batch.
 Format: one item per line, '#' starts a comment.
     n_in N | layer N_OUT ACT PARAM | loss NAME REDUCTION | batch N
     tensor NAME COUNT     followed by COUNT numbers (any line breaks)
-    optim NAME KIND LR MOMENTUM WEIGHT_DECAY   then tensors 'losses'
-                          (3, before each step) and 'params' (after 3)
+    optim NAME KIND LR MOMENTUM WEIGHT_DECAY L1 L2   then tensors 'losses'
+                          (3, the loss alone, before each step), 'params'
+                          (after 3) and 'penalty' (L1 * sum|W| + L2/2 *
+                          sum W^2 of the weights after 3)
     end
 Parameters are listed in the library's layout: per layer W[n_out][n_in]
 row-major, then b[n_out].
+
+L1 and L2 are the library's regularization: PyTorch minimises the loss
+plus L1 * sum |W| + L2 / 2 * sum W^2 over the weights (not the biases),
+so autograd adds L1 * sign(W) + L2 * W to their gradients; the losses
+recorded are the loss alone, as the library reports them.
 """
 import os
 import torch
@@ -39,15 +46,24 @@ NETS = [
 ]
 
 OPTIMS = [
-    # name, kind (the library's), constructor
-    ("sgd", "sgd", 0.1, 0.0, 0.0, lambda p: torch.optim.SGD(p, lr=0.1)),
-    ("sgd_l2", "sgd", 0.1, 0.0, 0.01, lambda p: torch.optim.SGD(p, lr=0.1, weight_decay=0.01)),
-    ("momentum", "momentum", 0.05, 0.9, 0.0, lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9)),
-    ("nesterov", "nesterov", 0.05, 0.9, 0.0, lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True)),
-    ("adam", "adam", 0.01, 0.0, 0.0, lambda p: torch.optim.Adam(p, lr=0.01)),
-    ("adamw", "adam", 0.01, 0.0, 0.01, lambda p: torch.optim.AdamW(p, lr=0.01, weight_decay=0.01)),
+    # name, kind (the library's), lr, momentum, weight_decay, l1, l2,
+    # constructor
+    ("sgd", "sgd", 0.1, 0.0, 0.0, 0.0, 0.0, lambda p: torch.optim.SGD(p, lr=0.1)),
+    ("sgd_l2", "sgd", 0.1, 0.0, 0.01, 0.0, 0.0, lambda p: torch.optim.SGD(p, lr=0.1, weight_decay=0.01)),
+    ("momentum", "momentum", 0.05, 0.9, 0.0, 0.0, 0.0, lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9)),
+    ("nesterov", "nesterov", 0.05, 0.9, 0.0, 0.0, 0.0, lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True)),
+    ("adam", "adam", 0.01, 0.0, 0.0, 0.0, 0.0, lambda p: torch.optim.Adam(p, lr=0.01)),
+    ("adamw", "adam", 0.01, 0.0, 0.01, 0.0, 0.0, lambda p: torch.optim.AdamW(p, lr=0.01, weight_decay=0.01)),
     # iRprop-: torch's Rprop zeroes the gradient where its sign flips
-    ("rprop", "rprop", 0.01, 0.0, 0.0, lambda p: torch.optim.Rprop(p, lr=0.01)),
+    ("rprop", "rprop", 0.01, 0.0, 0.0, 0.0, 0.0, lambda p: torch.optim.Rprop(p, lr=0.01)),
+    # L1 and L2 penalties on the weights, with every optimizer
+    ("sgd_l1_l2", "sgd", 0.1, 0.0, 0.0, 0.02, 0.05, lambda p: torch.optim.SGD(p, lr=0.1)),
+    ("sgd_wd_l1_l2", "sgd", 0.1, 0.0, 0.01, 0.02, 0.05, lambda p: torch.optim.SGD(p, lr=0.1, weight_decay=0.01)),
+    ("momentum_l1_l2", "momentum", 0.05, 0.9, 0.0, 0.02, 0.05, lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9)),
+    ("nesterov_l1_l2", "nesterov", 0.05, 0.9, 0.0, 0.02, 0.05, lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True)),
+    ("adam_l1_l2", "adam", 0.01, 0.0, 0.0, 0.02, 0.05, lambda p: torch.optim.Adam(p, lr=0.01)),
+    ("adamw_l1_l2", "adam", 0.01, 0.0, 0.01, 0.02, 0.05, lambda p: torch.optim.AdamW(p, lr=0.01, weight_decay=0.01)),
+    ("rprop_l1_l2", "rprop", 0.01, 0.0, 0.0, 0.02, 0.05, lambda p: torch.optim.Rprop(p, lr=0.01)),
 ]
 
 
@@ -75,6 +91,13 @@ def loss_of(loss, red, z, a, t):
     else:
         per = -(t * torch.log_softmax(z, dim=1)).sum(dim=1)
     return per.mean() if red == "mean" else per.sum()
+
+
+def penalty(params, l1, l2):
+    """L1 * sum |W| + L2 / 2 * sum W^2 over the weights (even entries)."""
+    ws = params[0::2]
+    return (l1 * sum(w.abs().sum() for w in ws) +
+            l2 / 2 * sum((w * w).sum() for w in ws))
 
 
 def put(f, name, values):
@@ -120,7 +143,7 @@ def write(name, n_in, layers, loss, red, batch, seed):
         put(f, "out", a.detach())
         put(f, "loss", e.detach().reshape(1))
         put(f, "grads", torch.cat([p.grad.reshape(-1) for p in ps]))
-        for oname, kind, lr, mom, wd, make in OPTIMS:
+        for oname, kind, lr, mom, wd, l1, l2, make in OPTIMS:
             ps = [p.clone().requires_grad_(True) for p in params]
             opt = make(ps)
             losses = []
@@ -129,11 +152,13 @@ def write(name, n_in, layers, loss, red, batch, seed):
                 z, a = forward(ps, layers, x)
                 e = loss_of(loss, red, z, a, t)
                 losses.append(float(e))
-                e.backward()
+                (e + penalty(ps, l1, l2)).backward()
                 opt.step()
-            f.write("optim %s %s %.17g %.17g %.17g\n" % (oname, kind, lr, mom, wd))
+            f.write("optim %s %s %.17g %.17g %.17g %.17g %.17g\n"
+                    % (oname, kind, lr, mom, wd, l1, l2))
             put(f, "losses", torch.tensor(losses))
             put(f, "params", flat(ps))
+            put(f, "penalty", penalty(ps, l1, l2).detach().reshape(1))
         f.write("end\n")
 
 
