@@ -10,7 +10,7 @@ import { DEFAULTS, copySettings, fromHash, toHash, problemOf } from './settings.
 import { readNames, outputFor, lossAllowed } from './menus.js';
 import { S, $ } from './state.js';
 import { drawHeatmap, drawLoss, drawLegend, shortNumber, cursorPoints, cursorPoint } from './draw.js';
-import { drawNet, initNetwork, neuronName, selectionName } from './network.js';
+import { drawNet, initNetwork, neuronName, selectionName, paramValue, layerIn } from './network.js';
 import { explain } from './explain.js';
 import { showSettings, wireControls } from './controls.js';
 
@@ -50,13 +50,12 @@ function sendTraining() {
 }
 
 /* L1 and L2 regularization: the one place the page hands them to the
- * library. The library's optimizer has no L1/L2 terms yet (they are
- * coming, issue 19): until then the controls are kept and nothing is
- * sent; a rate other than 0 is reported. */
+ * library (the optimizer's penalty l1 sum|w| + l2/2 sum w^2 on the
+ * weights, changed without touching the optimizer's state). */
 function sendRegularization() {
   const c = S.cfg;
-  if (c.reg !== 'none' && c.rate > 0)
-    status(`${c.reg.toUpperCase()} regularization is not in this build of the library yet: training runs without it.`);
+  const rate = c.reg === 'none' ? 0 : c.rate;
+  check(lib.C.set_regularization(lib.P, c.reg === 'l1' ? rate : 0, c.reg === 'l2' ? rate : 0), 'regularization');
 }
 
 function enumIndex(list, name) {
@@ -140,8 +139,9 @@ function loadExample(fromButton) {
   if (fromButton && !c.example) S.beforeExample = copySettings(c);
   Object.assign(c, { example: 'mazur', act: 'sigmoid', loss: 'sse', optim: 'sgd',
                      layers: [2], features: ['x1', 'x2'] });
-  if (fromButton) Object.assign(c, { lr: 0.5, batch: 1, output: 0 });
+  if (fromButton) Object.assign(c, { lr: 0.5, batch: 1, output: 0, reg: 'none', rate: 0 });
   sendTraining();
+  sendRegularization();
   const px = heapF64(MAZUR_X), pt = heapF64(MAZUR_T);
   const st = C.set_data(P, px, pt, 1, px, pt, 1);
   C.free_buf(px); C.free_buf(pt);
@@ -211,7 +211,7 @@ function record() {
   const tr = evaluate(0), te = S.test.length && !S.cfg.example ? evaluate(1) : [NaN, NaN];
   if (!S.diverged && !(Number.isFinite(tr[0]) && (Number.isFinite(te[0]) || !S.test.length || S.cfg.example)))
     diverged(new Error(`the ${Number.isFinite(tr[0]) ? 'test' : 'training'} loss is ${Number.isFinite(tr[0]) ? te[0] : tr[0]}`));
-  S.last = { train: tr, test: te };
+  S.last = { train: tr, test: te, penalty: C.penalty(P) };
   if (!S.diverged) {
     S.history.push([C.steps(P), tr[0], te[0]]);
     if (S.history.length > 2000) S.history = S.history.filter((_, i) => i % 2 === 0);
@@ -237,6 +237,8 @@ function showLosses() {
   const acc = S.last.test[1];
   box('test-acc', bad ? 'invalid' : Number.isFinite(acc) ? (acc * 100).toFixed(1) + '%' : '-');
   $('acc-box').hidden = regression() || !!S.cfg.example;
+  $('penalty-box').hidden = S.cfg.reg === 'none' || !(S.cfg.rate > 0);
+  box('penalty', fmt(S.last.penalty));
 }
 
 /* "Train N steps": the steps in slices of about 30 ms, so the page stays
@@ -422,7 +424,7 @@ const actions = {
   build: () => { makeData(); build(); },
   rebuild: build,
   training: () => { sendTraining(); saveUrl(); explain(); },
-  regularization: () => { sendRegularization(); saveUrl(); },
+  regularization: () => { sendRegularization(); saveUrl(); record(); redraw(true); },
   display: () => { saveUrl(); record(); redraw(true); },
   run: () => run(!S.running),
   step: () => { run(false); if (!S.diverged) trainSteps(1); record(); redraw(true); },
@@ -451,6 +453,13 @@ window.playground = {
   redrawOnly() { record(); drawHeatmap(regression()); drawLoss(); drawNet(); },
   explainOnly() { explain(); },
   losses() { return { train: evaluate(0)[0], test: evaluate(1)[0] }; },
+  weights() {                                      /* the weights alone, no biases */
+    const w = [], { C, P } = lib;
+    for (let l = 0; l < C.n_layers(P); l++)
+      for (let j = 0; j < C.layer_width(P, l); j++)
+        for (let k = 0; k < layerIn(l); k++) w.push(paramValue(l, j, k));
+    return w;
+  },
   restore,
   state: S,
 };

@@ -72,8 +72,12 @@ export function explain() {
   $('explain-text').textContent = text;
   const sel = S.select;
   $('explain-what').textContent = sampleText() + (sel ? `; ${selectionName(sel)}` : '');
-  const inputs = S.cfg.features.length > 2 && !S.cfg.example
-    ? `Inputs: ${S.cfg.features.map((_, j) => `i${j + 1} = ${inputLabel(j)}`).join(', ')}.\n` : '';
+  const c = S.cfg;
+  const reg = c.reg !== 'none' && c.rate > 0
+    ? `Training adds ${c.reg === 'l1' ? `${c.rate} * sign(w)` : `${c.rate} * w`} (${c.reg.toUpperCase()}) to each weight's gradient; ` +
+      'the update shown here is the loss\'s alone.\n' : '';
+  const inputs = reg + (S.cfg.features.length > 2 && !S.cfg.example
+    ? `Inputs: ${S.cfg.features.map((_, j) => `i${j + 1} = ${inputLabel(j)}`).join(', ')}.\n` : '');
   $('explain-focus').textContent = !ok ? text
     : sel ? inputs + focusLines(text, sel)
     : `${inputs}Select a neuron or a weight in the network (click, tap, or Tab and the arrow keys, then Enter) to see its numbers here.`;

@@ -21,6 +21,8 @@ const SIGNATURES = {
                      'number', 'number', 'number', 'number']],
   load_model: ['number', ['number', 'string', 'number']],
   set_training: ['number', ['number', 'number', 'number', 'number']],
+  set_regularization: ['number', ['number', 'number', 'number']],
+  penalty: ['number', ['number']],
   set_data: ['number', ['number', 'number', 'number', 'number', 'number',
                         'number', 'number']],
   train: ['number', ['number', 'number', 'number']],

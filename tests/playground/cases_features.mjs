@@ -67,8 +67,8 @@ export async function features({ browser, url }) {
 
   // back to classes; display switches
   await page.click('.sets button[data-set="xor"]');
-  const l2 = await page.evaluate(() => ['legend-lo', 'legend-hi'].map((id) => document.getElementById(id).textContent));
-  ok(l2.join(' ') === '0 1' && /label 1 blue/.test(await page.textContent('#legend')), 'the legend for classes: 0 to 1, label 1 blue', l2.join(' '));
+  const ends = await page.evaluate(() => ['legend-lo', 'legend-hi'].map((id) => document.getElementById(id).textContent));
+  ok(ends.join(' ') === '0 1' && /label 1 blue/.test(await page.textContent('#legend')), 'the legend for classes: 0 to 1, label 1 blue', ends.join(' '));
   await trainUntil(page, 0.3, 10000);
   const smooth = await twoColourShare(page);
   await page.check('#discretize');
@@ -106,6 +106,38 @@ export async function features({ browser, url }) {
   await page.click('#edit button[type=submit]');
   ok(/Not set: 'abc' is not a number/.test(await page.textContent('#status')), 'a value that is not a number is refused, and said so',
      await page.textContent('#status'));
+
+  // regularization: L2 and L1 shrink the weights against the same run
+  // without; the penalty shown is l2/2 sum w^2 (l1 sum |w|) of the weights
+  const run = (hash) => page.evaluate((h) => {
+    window.playground.restore(h);
+    window.playground.train(1500);
+    const w = window.playground.weights();
+    return { sq: w.reduce((a, v) => a + v * v, 0), abs: w.reduce((a, v) => a + Math.abs(v), 0),
+             loss: window.playground.losses().test };
+  }, hash);
+  const base = '#data=circle&features=x1,x2,x1sq,x2sq&layers=6&lr=0.3&seed=5';
+  const none = await run(base), l2 = await run(`${base}&reg=l2&rate=0.01`);
+  await page.check('#precise');
+  const shownL2 = Number(await page.textContent('#penalty'));
+  const l1 = await run(`${base}&reg=l1&rate=0.003`);
+  const shownL1 = Number(await page.textContent('#penalty'));
+  await page.uncheck('#precise');
+  ok(l2.sq < 0.8 * none.sq && l1.abs < 0.8 * none.abs,
+     'L2 and L1 regularization shrink the weights', `sum w^2 ${none.sq.toFixed(2)} -> ${l2.sq.toFixed(2)} (L2 0.01); ` +
+     `sum |w| ${none.abs.toFixed(2)} -> ${l1.abs.toFixed(2)} (L1 0.003)`);
+  ok(Math.abs(shownL2 - 0.005 * l2.sq) <= 1e-12 * l2.sq && Math.abs(shownL1 - 0.003 * l1.abs) <= 1e-12 * l1.abs,
+     'the penalty shown is the library\'s l2/2 sum w^2 and l1 sum |w|', `${shownL2} and ${shownL1}`);
+  ok(l2.loss < 0.2 && l1.loss < 0.2, 'and the circle is still learned', `test loss ${l2.loss.toFixed(4)}, ${l1.loss.toFixed(4)}`);
+  ok(/Training adds 0\.003 \* sign\(w\) \(L1\)/.test(await page.textContent('#explain-focus')),
+     'explain says the update it shows leaves the L1 term out', (await page.textContent('#explain-focus')).split('\n')[0]);
+  const before = Number(await page.textContent('#steps'));
+  await page.selectOption('#rate', '0.03');
+  await page.click('#step');
+  ok(Number(await page.textContent('#steps')) === before + 1 && /rate=0\.03/.test(page.url()),
+     'a new rate applies to the running network, no restart', `step ${before} -> ${await page.textContent('#steps')}`);
+  await page.selectOption('#reg', 'none');
+  ok(await page.isHidden('#penalty-box'), 'without regularization no penalty is shown');
 
   // every activation with every optimizer of the menus trains, or stops
   // with the banner, and never throws
