@@ -122,7 +122,11 @@ EOF
 # start ARGS...: a server on a free port, in the background (its PID in
 # $srv, its port in $port); stop: end it
 start() {
-    "$@" >"$TMP/srv.out" 2>"$TMP/srv.err" &
+    # emptied here, not by the background job's redirection, which may
+    # run after the loop below has read the previous server's port
+    : >"$TMP/srv.out"
+    : >"$TMP/srv.err"
+    "$@" >>"$TMP/srv.out" 2>>"$TMP/srv.err" &
     srv=$!
     port=
     i=0
@@ -182,7 +186,7 @@ if start sh -c "ulimit -n 24 && exec $BP playground --dir '$TMP/page' --port 0 -
     got=$("$PY" "$TMP/client.py" emfile $port 40 "$TMP/srv.err")
     set -- $got
     [ "$1" = said ] && ok "40 idle connections: accept fails with EMFILE ($(grep -m1 accept "$TMP/srv.err"))" ||
-        fail "the server never ran out of descriptors: $(cat "$TMP/srv.err")"
+        fail "the server never ran out of descriptors: client said '$got'; server said: $(cat "$TMP/srv.err")"
     kill -0 $srv 2>/dev/null && ok "the server is still running" || fail "the server exited: $(cat "$TMP/srv.err")"
     [ "$2" = 200 ] && ok "and serves again once they close" || fail "after the connections closed: '$2'"
     stop

@@ -48,14 +48,17 @@ awk 'BEGIN { print "a,b,c,y"; for (i = 0; i < 20000; i++) printf "%d,%d,%d,%s\n"
 $MPIRUN 2 $BP train --data "$TMP/big.csv" --hidden 256,256 --epochs 1000 --checkpoint "$TMP/k.bpm" --quiet >"$TMP/kill.out" 2>&1 &
 job=$!
 i=0
-while [ ! -f "$TMP/k.bpm" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+# bounds far above what an idle machine needs (a checkpoint in under a
+# second; mpirun ends within a second of a rank's death), so load cannot
+# fail the test
+while [ ! -f "$TMP/k.bpm" ] && [ $i -lt 6000 ]; do sleep 0.1; i=$((i + 1)); done
 sleep 0.5
 victim=$(pgrep -f "$BP train --data $TMP/big.csv" | tail -n 1)
 [ -n "$victim" ] && kill -9 "$victim"
 i=0
-while kill -0 $job 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+while kill -0 $job 2>/dev/null && [ $i -lt 3000 ]; do sleep 0.1; i=$((i + 1)); done
 if kill -0 $job 2>/dev/null; then
-    fail "mpirun still running 30 s after a rank was killed"
+    fail "mpirun still running 5 minutes after a rank was killed"
     pkill -9 -f "$BP train --data $TMP/big.csv"
     kill -9 $job 2>/dev/null
 else
