@@ -21,7 +21,7 @@ const regression = () => problemOf(S.cfg) === 'regression' && !S.cfg.example;
 /* What the network sees of a point, and what it should answer. */
 const inputsOf = (p) => featureRow(S.cfg.features, p[0], p[1]);
 function targetsOf(p) {
-  if (S.cfg.loss === 'ce') return [p[2], 1 - p[2]];     /* o1: label 1 */
+  if (outputFor(S.cfg.loss, problemOf(S.cfg)).n === 2) return [p[2], 1 - p[2]];   /* o1: label 1 */
   return [p[2]];
 }
 
@@ -419,6 +419,19 @@ function restore(hash) {
   return errors;
 }
 
+/* A control's action, its failure said in the status line (a refusal of
+ * the library, say) instead of escaping as a page error. */
+function guarded(f) {
+  return (...args) => {
+    try {
+      return f(...args);
+    } catch (e) {
+      status(`Not done: ${e.message || e}`);
+      return undefined;
+    }
+  };
+}
+
 /* What the controls do (controls.js calls these). */
 const actions = {
   build: () => { makeData(); build(); },
@@ -467,10 +480,11 @@ window.pgStats = S.stats;
 
 loadLibrary().then(() => {
   S.names = readNames();
+  for (const k of Object.keys(actions)) actions[k] = guarded(actions[k]);
   wireControls(actions);
-  initNetwork({ choose, widen: (l, d) => { S.cfg.layers[l] += d; build(); } });
+  initNetwork({ choose: actions.choose, widen: guarded((l, d) => { S.cfg.layers[l] += d; build(); }) });
   restore(location.hash);
-  window.addEventListener('hashchange', () => restore(location.hash));
+  window.addEventListener('hashchange', guarded(() => restore(location.hash)));
   if (!/Not taken/.test($('status').textContent))
     status('ready: the backprop C library in WebAssembly (double precision)');
   document.body.dataset.ready = '1';
