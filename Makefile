@@ -395,8 +395,8 @@ golden:
 
 # The browser playground: the library and playground/pg.c compiled to
 # WebAssembly by emscripten (Debian's emscripten needs node-acorn found
-# through NODE_PATH), double precision so its numbers are the seeds',
-# with the page beside it. `build/backprop playground` serves it.
+# through NODE_PATH), double precision so its numbers are the worked
+# example's, with the page beside it. `build/backprop playground` serves it.
 PG_OUT    := build/playground
 PG_PAGE   := $(addprefix $(PG_OUT)/,index.html style.css $(notdir $(wildcard playground/*.js)))
 EMCC      ?= emcc

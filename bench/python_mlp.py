@@ -7,8 +7,8 @@ faster setting).
 
 For each case, each seed trains both estimators (fit, every epoch run:
 tol=0), alternating which goes first; it prints test accuracy (mean
-over seeds) and seconds per epoch (fit's time / epochs, median over
-seeds), and the ratios the issue sets as targets: accuracy within 1
+over runs, a seed each) and seconds per epoch (fit's time / epochs,
+median over runs), and the ratios the issue sets as targets: accuracy within 1
 point of scikit-learn's and time per epoch <= 0.1x scikit-learn's. The
 ratio is taken of CPU seconds (both sides run one thread, so on an idle
 machine that is the wall time; on a busy one it is far steadier); wall
@@ -71,14 +71,14 @@ def fashion(n_train):
     return Xa[:n_train], Xb, ya[:n_train], yb
 
 
-def run(name, data, hidden, epochs, seeds, batch="auto"):
+def run(name, data, hidden, epochs, seed_list, batch="auto"):
     Xa, Xb, ya, yb = data
     params = dict(hidden_layer_sizes=hidden, max_iter=epochs, tol=0,
                   n_iter_no_change=epochs + 1, batch_size=batch)
     acc = {"backprop": [], "scikit-learn": []}
     sec = {"backprop": [], "scikit-learn": []}
     wall = {"backprop": [], "scikit-learn": []}
-    for i, seed in enumerate(seeds):
+    for i, seed in enumerate(seed_list):
         makers = [("backprop", lambda: backprop.MLPClassifier(
                       random_state=seed, threads=1, **params)),
                   ("scikit-learn", lambda: SkMLP(random_state=seed, **params))]
@@ -100,10 +100,10 @@ def run(name, data, hidden, epochs, seeds, batch="auto"):
             statistics.median(sec["scikit-learn"]))
     arch = "-".join(str(n) for n in (Xa.shape[1],) + tuple(hidden) + (10,))
     print("\n## %s: %d training, %d test samples; %s, adam, batch %s, "
-          "alpha 1e-4, %d epochs; %d seed%s"
+          "alpha 1e-4, %d epochs; %d run%s"
           % (name, len(Xa), len(Xb), arch, min(200, len(Xa)) if batch ==
-             "auto" else batch, epochs, len(seeds),
-             "s" if len(seeds) > 1 else ""))
+             "auto" else batch, epochs, len(seed_list),
+             "s" if len(seed_list) > 1 else ""))
     print("%-14s %10s %16s %16s" % ("", "test acc", "CPU s per epoch",
                                      "wall s per epoch"))
     for side, x in (("backprop", a), ("scikit-learn", b)):

@@ -14,7 +14,7 @@ set -u
 BUILD=${1:-build}
 DATA=/usr/share/datasets/fashion-mnist
 EPOCHS=${BENCH_EPOCHS:-10}
-SEEDS=${BENCH_SEEDS:-8}   # accuracy runs per side, one seed each: one run swings 1-3 points
+RUNS=${BENCH_RUNS:-8}   # accuracy runs per side, one seed each: one run swings 1-3 points
 SPREAD=${BENCH_SPREAD:-10} # epochs timed per configuration
 OUT=bench/results.md
 B="$BUILD/bench"
@@ -90,12 +90,12 @@ if make -s BLAS=openblas build-blas/bench/bench_mlp >/dev/null 2>&1; then
     done
 fi
 echo "== accuracy, inference, tiny networks" >&2
-"$B/bench_mlp" "$DATA" "$EPOCHS" "$SEEDS" >"$B/ours.txt"
+"$B/bench_mlp" "$DATA" "$EPOCHS" "$RUNS" >"$B/ours.txt"
 echo "== FANN" >&2
 "$B/fann_mlp" "$DATA" 6000 >"$B/fann.txt"
 echo "== PyTorch accuracy" >&2
 tacc_runs=""
-for seed in $(seq 1 "$SEEDS"); do
+for seed in $(seq 1 "$RUNS"); do
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 /usr/bin/python3 bench/torch_mlp.py "$DATA" 1 "$EPOCHS" $seed 1 >"$B/tacc.txt" 2>/dev/null
     tacc_runs="$tacc_runs $(val test_acc "$B/tacc.txt")"
 done
@@ -229,7 +229,7 @@ fi
 echo
 echo "## Test accuracy after $EPOCHS epochs, same recipe"
 echo
-echo "Both start from He-uniform weights and zero biases; $SEEDS runs each, every run with its own seed (weights and shuffling): one run's accuracy swings by 1-3 points."
+echo "Both start from He-uniform weights and zero biases; $RUNS runs each, every run with its own seed (weights and shuffling): one run's accuracy swings by 1-3 points."
 echo
 echo "| | mean | runs |"
 echo "|---|---|---|"

@@ -1,22 +1,22 @@
 /*
- * mazur.c - the seeds' worked 2-2-2 example (seeds 003 and 004), computed
- * by the library and printed beside the published numbers.
+ * mazur.c - Matt Mazur's worked 2-2-2 example (2015), computed by the
+ * library and printed beside the published numbers.
  *
  *   i1=0.05 i2=0.10 -> h1 h2 (sigmoid) -> o1 o2 (sigmoid), targets 0.01 0.99
  *   w1..w4 = 0.15 0.20 0.25 0.30, hidden bias 0.35
  *   w5..w8 = 0.40 0.45 0.50 0.55, output bias 0.60
- *   E = sum 1/2 (t - o)^2, learning rate 0.5, biases frozen (as the seeds)
+ *   E = sum 1/2 (t - o)^2, learning rate 0.5, biases frozen (as published)
  *
  * Every value comes from the library's forward and backward phase; this
  * program only reads them out (and multiplies the chain-rule factors the
- * seeds multiply, to show them). The reference column is section A of
+ * worked example multiplies, to show them). The reference column is section A of
  * WORKED_EXAMPLES.md. Each row says "ok" if the library's value matches
  * it (double build: the same digits when printed to 9 decimals; float32
  * build: within 1e-5 relative), and the program ends with the plain
  * "mazur: N passed, N failed" line and exit status 1 on any mismatch,
  * which is how `make check` uses it.
  *
- * Weight numbering (seed 003): w1 = i1->h1, w2 = i2->h1, w3 = i1->h2,
+ * Weight numbering (the worked example's): w1 = i1->h1, w2 = i2->h1, w3 = i1->h2,
  * w4 = i2->h2, w5 = h1->o1, w6 = h2->o1, w7 = h1->o2, w8 = h2->o2, i.e.
  * layer l, row j (the neuron fed), column k (the feeding neuron).
  */
@@ -119,7 +119,7 @@ static void first_iteration(void)
     const bp_real *delta_o = bp_net_layer_delta(net, 1);
 
     printf("Forward phase\n");
-    printf("  %-22s %14s %14s\n", "quantity", "backprop", "seeds");
+    printf("  %-22s %14s %14s\n", "quantity", "backprop", "published");
     row("net_h1", z_h[0], 0.3775);
     row("out_h1", out_h[0], 0.593269992);
     row("out_h2", out_h[1], 0.596884378);
@@ -131,7 +131,7 @@ static void first_iteration(void)
     row("E_total", e_total, 0.298371109);
 
     printf("Backward phase, first iteration\n");
-    /* the chain-rule factors of seed 003, read off the forward phase */
+    /* the worked example's chain-rule factors, read off the forward phase */
     row("dE/dout_o1", out_o[0] - t[0], 0.74136507);
     row("dout_o1/dnet_o1", out_o[0] * (1 - out_o[0]), 0.186815602);
     static const double dw_out[4] = {0.082167041, 0.082667628,
@@ -191,19 +191,19 @@ static void run(bp_order order, const char *title, const double want[4])
 
 int main(void)
 {
-    printf("The seeds' 2-2-2 network (%s precision)\n",
+    printf("Matt Mazur's worked 2-2-2 example, 2015 (%s precision)\n",
            bp_real_size() == 8 ? "double" : "float32");
     first_iteration();
     static const double standard[4] = {0.291027774, 0.000035102,
                                        0.015913620, 0.984064274};
-    static const double seeds[4] = {0.291027924, 0.000035085, 0.015912196,
-                                    0.984065734};
+    static const double layerwise[4] = {0.291027924, 0.000035085,
+                                        0.015912196, 0.984065734};
     run(BP_ORDER_STANDARD,
         "Training, standard backward phase (all gradients at the forward "
         "phase's weights)", standard);
-    run(BP_ORDER_SEEDS,
-        "Training, the seeds' order (output layer updated before delta "
-        "passes back; the published figures)", seeds);
+    run(BP_ORDER_LAYERWISE,
+        "Training, the layer-wise order (output layer updated before delta "
+        "passes back; the published figures)", layerwise);
     printf("mazur: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -1,12 +1,12 @@
 /*
- * perceptron.c - seed 004's perceptron: step units, AND, and why XOR
+ * perceptron.c - Rosenblatt's perceptron: step units, AND, and why XOR
  * needs a second layer.
  *
- * 1. The seed's hand-set AND unit: y = step(x1 + x2 - 1.5).
+ * 1. A hand-set AND unit: y = step(x1 + x2 - 1.5).
  * 2. The perceptron rule learns AND from zero weights.
  * 3. The same rule on XOR never reaches an epoch without errors: it stops
  *    at its epoch limit and says so (no line separates XOR's classes).
- * 4. The seed's hand-built two-layer net, y' = step(x1 + x2 - 1.5),
+ * 4. A hand-built two-layer net, y' = step(x1 + x2 - 1.5),
  *    y = step(x1 + x2 - 2 y' - 0.5). Its output unit also sees x1 and x2
  *    directly; in a strictly layered network those pass through hidden
  *    step units step(x - 0.5), which copy a 0/1 input exactly.
@@ -55,7 +55,7 @@ static bp_net *one_unit(void)
 
 int main(void)
 {
-    /* 1. the seed's AND: W1 = W2 = 1, theta = 1.5 (bias = -theta) */
+    /* 1. a hand-set AND: W1 = W2 = 1, theta = 1.5 (bias = -theta) */
     bp_net *net = one_unit();
     if (!net)
         return 2;

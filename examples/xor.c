@@ -1,5 +1,5 @@
 /*
- * xor.c - a sigmoid 2-3-1 network learns XOR by backpropagation (seed 004).
+ * xor.c - a sigmoid 2-3-1 network learns XOR by backpropagation.
  *
  * One hidden layer is what XOR needs: no single unit separates it (see
  * perceptron.c). Full batch of the four cases, half squared error, plain

@@ -1,10 +1,11 @@
 /*
  * backprop.h - feed-forward neural networks trained by backpropagation.
  *
- * The whole public API of libbackprop. It follows the story the seed
- * documents tell: build a network, run the forward phase, measure the
- * error, run the backward phase (delta and gradient of every layer),
- * update the weights, repeat.
+ * The whole public API of libbackprop. It follows the story of
+ * backpropagation as a textbook (or Matt Mazur's worked example, 2015)
+ * tells it: build a network, run the forward phase, measure the error,
+ * run the backward phase (delta and gradient of every layer), update the
+ * weights, repeat.
  *
  *   bp_net *net;
  *   bp_layer_desc layers[] = {{2, BP_ACT_SIGMOID, 0}, {1, BP_ACT_SIGMOID, 0}};
@@ -19,9 +20,11 @@
  * - Layers are numbered from 0: layer 0 maps the input to the first hidden
  *   layer, layer n_layers-1 produces the output. The input is not a layer.
  * - Weights of a layer are stored row-major as W[n_out][n_in]: row j holds
- *   the weights into neuron j (the seeds' w_jk). One bias per neuron.
+ *   the weights into neuron j (w_jk in the textbook notation). One bias
+ *   per neuron.
  * - Batches are row-major matrices: x is [n][n_in], targets [n][n_out].
- *   A batch of one is the seeds' per-sample case, on the same code path.
+ *   A batch of one is the per-sample case of Matt Mazur's worked example
+ *   (2015), on the same code path.
  * - bp_real is float, or double when the library and its user are both
  *   compiled with -DBP_DOUBLE (make PRECISION=double). bp_real_size()
  *   tells which one a built library uses.
@@ -311,7 +314,7 @@ typedef enum {
 
 /* How the per-sample errors of a batch combine: every loss sums over the
  * outputs of a sample; over the samples it takes the mean (default) or
- * the sum. With a batch of one both are the seeds' E. */
+ * the sum. With a batch of one both are the worked example's E_total. */
 typedef enum { BP_REDUCE_MEAN = 0, BP_REDUCE_SUM } bp_reduction;
 
 const char *bp_loss_name(bp_loss loss);
@@ -536,11 +539,13 @@ bp_status bp_net_loss(bp_net *net, const bp_real *t, double *loss);
 typedef enum {
     BP_ORDER_STANDARD = 0, /* every gradient at the weights of the forward
                               phase: textbook gradient descent */
-    BP_ORDER_SEEDS         /* the seeds' order: a layer is updated before
-                              delta passes back through it, so lower layers
-                              see the updated weights above them. This is
-                              what reproduces the seeds' published figures
-                              after an update. */
+    BP_ORDER_LAYERWISE     /* layer-wise: each layer is updated as soon
+                              as its gradient is known, before delta passes
+                              back through it, so lower layers see the
+                              updated weights above them. This is what
+                              reproduces the published figures of Matt
+                              Mazur's worked example (2015) after an
+                              update. */
 } bp_order;
 
 /* Backward phase (standard order) against targets t[n][n_out] for the
@@ -556,7 +561,7 @@ bp_status bp_net_backward(bp_net *net, const bp_real *t, double *loss);
  * NaN or Inf. */
 bp_status bp_net_update(bp_net *net);
 
-/* Forward, backward and update on one batch. With BP_ORDER_SEEDS each
+/* Forward, backward and update on one batch. With BP_ORDER_LAYERWISE each
  * layer is updated as soon as its gradient is known and delta is passed
  * back through the updated weights; the gradients left in bp_net_grads
  * are the ones each layer was updated with. If loss is not NULL it gets
@@ -1127,18 +1132,18 @@ bp_status bp_dataset_save(const bp_dataset *ds, const char *path,
 
 /* ----------------------------------------------------------------- explain
  *
- * Every number of the forward and backward phase for one sample, as the
- * seeds write them out by hand: each neuron's net input with the numbers
- * substituted, its output, the error, dE/dout, dout/dnet and delta of each
- * neuron, each dE/dw as the product of its chain-rule factors, the update,
- * and the error after it. The numbers are the library's own (its forward
- * and backward phase on a copy of the network), not a parallel
- * calculation.
+ * Every number of the forward and backward phase for one sample, as Matt
+ * Mazur's worked example (2015) writes them out by hand: each neuron's net
+ * input with the numbers substituted, its output, the error, dE/dout,
+ * dout/dnet and delta of each neuron, each dE/dw as the product of its
+ * chain-rule factors, the update, and the error after it. The numbers
+ * are the library's own (its forward and backward phase on a copy of the
+ * network), not a parallel calculation.
  *
- * Names follow seed 003: inputs i1.., hidden neurons h1.. (h<l>.<j> when
- * there are several hidden layers), outputs o1.., weights w1.. numbered
- * layer by layer, row by row (w1 = i1->h1, w2 = i2->h1, ...), biases
- * b_h1.. A network of more than max_weights weights is summarised layer
+ * Names follow the worked example: inputs i1.., hidden neurons h1..
+ * (h<l>.<j> when there are several hidden layers), outputs o1.., weights
+ * w1.. numbered layer by layer, row by row (w1 = i1->h1, w2 = i2->h1,
+ * ...), biases b_h1.. A network of more than max_weights weights is summarised layer
  * by layer on one screen instead (bp_explain_view); one neuron or one
  * weight of any network can be followed through both phases
  * (bp_explain_neuron, bp_explain_weight), and bp_explain_stats gives the
@@ -1149,7 +1154,7 @@ typedef enum { BP_EXPLAIN_TEXT = 0, BP_EXPLAIN_MARKDOWN } bp_explain_format;
 
 typedef enum {
     BP_EXPLAIN_ORDER_STANDARD = 0, /* the update of the standard order */
-    BP_EXPLAIN_ORDER_SEEDS,        /* the update of the seeds' order */
+    BP_EXPLAIN_ORDER_LAYERWISE,    /* the update of the layer-wise order */
     BP_EXPLAIN_ORDER_BOTH          /* both, side by side, and why they differ */
 } bp_explain_order;
 

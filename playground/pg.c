@@ -184,7 +184,7 @@ PG_API int pg_set_training(pg *p, int batch, int order, double lr)
 {
     if (batch < 1)
         return fail(p, BP_ERR_ARG, "batch");
-    const bp_order o = order ? BP_ORDER_SEEDS : BP_ORDER_STANDARD;
+    const bp_order o = order ? BP_ORDER_LAYERWISE : BP_ORDER_STANDARD;
     if (batch != p->batch || o != p->order)
         drop_trainer(p);
     p->batch = batch;

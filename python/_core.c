@@ -355,7 +355,7 @@ static int parse_order(const char *name, bp_order *order)
     if (strcmp(name, "standard") == 0)
         *order = BP_ORDER_STANDARD;
     else if (strcmp(name, "layer-wise") == 0)
-        *order = BP_ORDER_SEEDS;
+        *order = BP_ORDER_LAYERWISE;
     else {
         PyErr_Format(PyExc_ValueError, "order: '%s': use 'standard' or "
                      "'layer-wise'", name);
@@ -963,7 +963,7 @@ static PyObject *Net_explain(NetObject *self, PyObject *args, PyObject *kw)
     else if (strcmp(order, "standard") == 0)
         o.order = BP_EXPLAIN_ORDER_STANDARD;
     else if (strcmp(order, "layer-wise") == 0)
-        o.order = BP_EXPLAIN_ORDER_SEEDS;
+        o.order = BP_EXPLAIN_ORDER_LAYERWISE;
     else
         return PyErr_Format(PyExc_ValueError, "order: '%s': use 'standard', "
                             "'layer-wise' or 'both'", order);
@@ -1085,7 +1085,7 @@ static PyObject *Net_phases(NetObject *self, PyObject *args, PyObject *kw)
         raise_net(self, st);
     else if ((r = phases_of(c, xv.buf, tv.buf)) &&
              (s1 = step_of(self->net, xv.buf, tv.buf, lr, BP_ORDER_STANDARD)) &&
-             (s2 = step_of(self->net, xv.buf, tv.buf, lr, BP_ORDER_SEEDS)) &&
+             (s2 = step_of(self->net, xv.buf, tv.buf, lr, BP_ORDER_LAYERWISE)) &&
              PyDict_SetItemString(r, "standard", s1) == 0 &&
              PyDict_SetItemString(r, "layer-wise", s2) == 0)
         ;

@@ -403,7 +403,7 @@ static void test_no_alloc_in_step(void)
         int bad = 0;
         for (int i = 0; i < 50; i++) {
             bad |= bp_net_train_step(net, X, T, 1 + i % 8,
-                                     i % 2 ? BP_ORDER_SEEDS : BP_ORDER_STANDARD,
+                                     i % 2 ? BP_ORDER_LAYERWISE : BP_ORDER_STANDARD,
                                      NULL) != BP_OK;
             bad |= bp_net_forward(net, X, 8) || bp_net_backward(net, T, NULL) ||
                    bp_net_update(net);
@@ -504,7 +504,7 @@ static void test_orders(void)
         bp_net_clone(a, &b);
         for (int i = 0; i < 4; i++) {
             bp_net_train_step(a, X, T, 8, BP_ORDER_STANDARD, NULL);
-            bp_net_train_step(b, X, T, 8, BP_ORDER_SEEDS, NULL);
+            bp_net_train_step(b, X, T, 8, BP_ORDER_LAYERWISE, NULL);
         }
         int same = memcmp(bp_net_params(a), bp_net_params(b),
                           bp_net_n_params(a) * sizeof(bp_real)) == 0;

@@ -107,7 +107,7 @@ static void test_round_trips(void)
     bp_model_free(t);
     bp_model_free(m);
 
-    /* the seeds' model as typed by a person */
+    /* the worked example's model as typed by a person */
     CHECK_OK(bp_model_load("examples/mazur.model", &m, &err));
     if (m) {
         bp_real w;

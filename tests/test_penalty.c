@@ -238,7 +238,7 @@ static void test_frozen_and_orders(void)
         bp_net_clone(a, &b);
         for (int s = 0; s < 4; s++) {
             bp_net_train_step(a, X, T, BATCH, BP_ORDER_STANDARD, NULL);
-            bp_net_train_step(b, X, T, BATCH, BP_ORDER_SEEDS, NULL);
+            bp_net_train_step(b, X, T, BATCH, BP_ORDER_LAYERWISE, NULL);
         }
         CHECK(memcmp(bp_net_params(a), bp_net_params(b),
                      bp_net_n_params(a) * sizeof(bp_real)) == 0,

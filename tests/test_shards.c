@@ -153,7 +153,7 @@ int main(void)
     bad.shard = 2;
     CHECK_STATUS(bp_train(one.net, &set, &bad, NULL), BP_ERR_ARG);
     bad.shard = 0;
-    bad.order = BP_ORDER_SEEDS;
+    bad.order = BP_ORDER_LAYERWISE;
     CHECK_STATUS(bp_train(one.net, &set, &bad, NULL), BP_ERR_ARG);
     for (int s = 0; s < SHARDS; s++)
         bp_net_free(w[s].net);

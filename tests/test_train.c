@@ -566,7 +566,7 @@ static void test_bad_input(void)
     o.val = &d;
     CHECK_STATUS(bp_train(net, &TRAIN, &o, NULL), BP_ERR_SIZE);
     o = bp_train_defaults();
-    o.order = BP_ORDER_SEEDS;
+    o.order = BP_ORDER_LAYERWISE;
     o.clip = 1;
     CHECK_STATUS(bp_train(net, &TRAIN, &o, NULL), BP_ERR_ARG);
     CHECK(strstr(bp_net_errmsg(net), "layer-wise") != NULL, "'%s'",

@@ -106,8 +106,8 @@ static int parse_choice(int c, const char *v, bp_explain_opts *o)
     if (c == O_ORDER) {
         if (strcmp(v, "standard") == 0)
             o->order = BP_EXPLAIN_ORDER_STANDARD;
-        else if (strcmp(v, "layer-wise") == 0 || strcmp(v, "seeds") == 0)
-            o->order = BP_EXPLAIN_ORDER_SEEDS;
+        else if (strcmp(v, "layer-wise") == 0 || strcmp(v, "layerwise") == 0)
+            o->order = BP_EXPLAIN_ORDER_LAYERWISE;
         else if (strcmp(v, "both") == 0)
             o->order = BP_EXPLAIN_ORDER_BOTH;
         else {

@@ -73,7 +73,10 @@ static void usage(FILE *f)
         "                       w^2 (any optimizer; the losses shown are the\n"
         "                       data's, the epoch line adds the penalty)\n"
         "  --batch N (default 32)  --epochs N (default 10)  --seed N (default 1)\n"
-        "  --order standard|seeds  --patience N (early stopping)\n"
+        "  --order standard|layer-wise   layer-wise: each layer updated before\n"
+        "                       delta passes down through it (the worked\n"
+        "                       example's published figures)\n"
+        "  --patience N         early stopping\n"
         "  --threads N          threads for the larger products (default 1);\n"
         "                       results are bit-identical for any N\n"
         "  --kernel NAME        auto (default), or a kernel `backprop info\n"
@@ -682,7 +685,7 @@ static void print_setup(const args *a, const job *j)
             bp_optim_name(op.kind), op.lr, op.momentum, op.weight_decay,
             op.l1, op.l2, a->epochs, a->resume ? " in all (resuming)" : "", a->batch,
             (unsigned long long)a->seed,
-            j->order == BP_ORDER_SEEDS ? "the seeds'" : "standard",
+            j->order == BP_ORDER_LAYERWISE ? "layer-wise" : "standard",
             a->patience, a->clip,
             sk == BP_SCALING_MINMAX     ? "minmax"
             : sk == BP_SCALING_STANDARD ? "standard"
@@ -868,11 +871,13 @@ static int parse_choices(const args *a, job *j)
     }
     j->order = BP_ORDER_STANDARD;
     if (a->order && strcmp(a->order, "standard") != 0) {
-        if (strcmp(a->order, "seeds") != 0) {
-            fprintf(stderr, "backprop train: --order: use standard or seeds\n");
+        if (strcmp(a->order, "layer-wise") != 0 &&
+            strcmp(a->order, "layerwise") != 0) {
+            fprintf(stderr, "backprop train: --order: '%s': use standard or "
+                    "layer-wise\n", a->order);
             return CLI_USAGE;
         }
-        j->order = BP_ORDER_SEEDS;
+        j->order = BP_ORDER_LAYERWISE;
     }
     return CLI_OK;
 }

@@ -2,7 +2,7 @@
 # tools/demo.sh BUILD - the main job: train a 784-256-128-10 network on
 # Fashion-MNIST (installing Debian's dataset-fashion-mnist if it is
 # missing), report test accuracy, save the model and the plots; then show
-# the seeds' worked example number by number.
+# Matt Mazur's worked example (2015) number by number.
 set -e
 BUILD=${1:-build}
 BP="$BUILD/backprop"
@@ -28,5 +28,5 @@ echo "== Test set (the t10k split)"
 echo
 echo "model: $OUT/fashion.bpm; plots: $OUT/fashion-training.svg, $OUT/fashion-confusion.svg"
 echo
-echo "== The seeds' 2-2-2 network, every number (backprop explain --example mazur)"
+echo "== Matt Mazur's worked 2-2-2 example (2015), every number (backprop explain --example mazur)"
 "$BP" explain --example mazur --steps 10000

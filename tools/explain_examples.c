@@ -10,7 +10,7 @@
 #include <string.h>
 
 /* The built-in examples' networks, as model texts (docs/FORMATS.md) a
- * reader can copy. The seeds' 2-2-2 network (seeds 003 and 004) is
+ * reader can copy. Matt Mazur's worked 2-2-2 example (2015) is
  * examples/mazur.model (a test checks that both explain the same); %s is
  * its loss: sse, or bce for the cross-entropy example. */
 static const char mazur_model[] =
@@ -32,7 +32,7 @@ static const char and_model[] =
     "backprop-model 1\ninput 2\nlayer 1 step\n"
     "weights 0\n 1 1\nbiases 0\n -1.5\nend\n";
 
-/* The seed's hand-built XOR net: y' = step(x1 + x2 - 1.5),
+/* The hand-built XOR net: y' = step(x1 + x2 - 1.5),
  * y = step(x1 + x2 - 2 y' - 0.5); x1 and x2 reach the output through
  * hidden units step(x - 0.5) that copy a 0/1 input. */
 static const char xor_step_model[] =
@@ -90,10 +90,10 @@ int example_perceptron(int md)
     if (!m)
         return CLI_ERR;
     bp_net *net = m->net;
-    printf(md ? "# The perceptron (seed 004)\n\nA step unit: $y = 1$ if "
+    printf(md ? "# The perceptron (Rosenblatt, 1958)\n\nA step unit: $y = 1$ if "
                 "$w_1 x_1 + w_2 x_2 \\ge \\theta$, else 0. With $w_1 = w_2 = 1$, "
                 "$\\theta = 1.5$ (bias $-1.5$) it computes AND:\n"
-              : "The perceptron (seed 004)\n  a step unit: y = 1 if "
+              : "The perceptron (Rosenblatt, 1958)\n  a step unit: y = 1 if "
                 "w1 x1 + w2 x2 >= theta else 0; w1 = w2 = 1, theta = 1.5 "
                 "(bias -1.5) computes AND:\n");
     truth_table(net, and_t, md);
@@ -148,9 +148,9 @@ int example_xor(const bp_explain_opts *o)
     bp_model *m = example_model(xor_step_model, "xor");
     if (!m)
         return CLI_ERR;
-    printf(md ? "# XOR (seed 004)\n\nThe hand-built two-layer net: "
+    printf(md ? "# XOR\n\nThe hand-built two-layer net: "
                 "$y' = step(x_1 + x_2 - 1.5)$, $y = step(x_1 + x_2 - 2y' - 0.5)$.\n"
-              : "XOR (seed 004)\n  the hand-built two-layer net: "
+              : "XOR\n  the hand-built two-layer net: "
                 "y' = step(x1 + x2 - 1.5), y = step(x1 + x2 - 2 y' - 0.5)\n");
     truth_table(m->net, xor_t, md);
     bp_model_free(m);

@@ -7,7 +7,7 @@
  * -t log a - (1-t) log(1-a) = max(z,0) - t z + log(1 + e^-|z|), and for a
  * softmax output -sum t_j log a_j = sum t_j (logsumexp(z) - z_j).
  * Their deltas use the closed forms in which the activation's derivative
- * cancels (seed 000): a - t.
+ * cancels: a - t.
  */
 #include "core/internal.h"
 

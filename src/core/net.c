@@ -157,8 +157,8 @@ bp_status bp__net_create(bp_net **out, int n_in, int n_layers,
         net->small &= net->layers[l].n_in < 16;
     net->loss = BP_LOSS_SSE;
     net->reduction = BP_REDUCE_MEAN;
-    const bp_optim sgd = bp_optim_defaults(BP_OPT_SGD);
-    bp__optim_set(net, &sgd);
+    const bp_optim plain = bp_optim_defaults(BP_OPT_SGD);
+    bp__optim_set(net, &plain);
     st = bp_net_reserve(net, 1);
     if (st) {
         bp_net_free(net);

@@ -1,6 +1,6 @@
 /*
- * perceptron.c - Rosenblatt's learning rule for one layer of step units
- * (seed 004). Not gradient descent: the step has no useful derivative,
+ * perceptron.c - Rosenblatt's learning rule (1958) for one layer of step
+ * units. Not gradient descent: the step has no useful derivative,
  * so the rule moves the weights by the error itself.
  */
 #include "core/internal.h"

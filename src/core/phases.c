@@ -200,7 +200,7 @@ static inline void layer_forward_lean(bp_layer *ly, const bp_real *w,
 }
 
 /* The forward phase of the n samples in net->x. */
-SPECIALISED void forward(bp_net *net, int n, const int lean)
+SPECIALISED void forward_phase(bp_net *net, int n, const int lean)
 {
     const bp_real *below = net->x;
     for (int l = 0; l < net->n_layers; l++) {
@@ -210,7 +210,8 @@ SPECIALISED void forward(bp_net *net, int n, const int lean)
         if (lean) {
             layer_forward_lean(ly, w, b, below);
         } else {
-            bp__gemm_xwt_bias(&net->kc, n, ly->n_out, ly->n_in, below, w, b, ly->z);
+            bp__gemm_xwt_bias(&net->kc, n, ly->n_out, ly->n_in, below, w, b,
+                              ly->z);
             act_rows(net, ly, n, 0);
         }
         below = ly->a;
@@ -263,8 +264,8 @@ SPECIALISED void layer_grads(bp_net *net, int l, const int lean)
     const bp_real *below = l ? net->layers[l - 1].a : net->x;
     bp_real *gw = net->grads + ly->w_off, *gb = net->grads + ly->b_off;
     if (!lean) {
-        bp__gemm_dta(&net->kc, net->batch, ly->n_out, ly->n_in, ly->delta, below,
-                     gw);
+        bp__gemm_dta(&net->kc, net->batch, ly->n_out, ly->n_in, ly->delta,
+                     below, gw);
         bp__colsum(net->batch, ly->n_out, ly->delta, gb);
         return;
     }
@@ -337,10 +338,11 @@ static void update_layer(bp_net *net, int l)
  * in either order. With the layer-wise order each layer is updated as
  * soon as its gradient is known, before delta passes down through it, and
  * the step is counted here (Adam's bias correction needs it). */
-SPECIALISED bp_status backward(bp_net *net, const bp_real *t, bp_order order,
-                               double *loss, const int lean)
+SPECIALISED bp_status backward_phase(bp_net *net, const bp_real *t,
+                                     bp_order order, double *loss,
+                                     const int lean)
 {
-    const int layerwise = order == BP_ORDER_SEEDS;
+    const int layerwise = order == BP_ORDER_LAYERWISE;
     if (lean ? !finite_lean(t, (size_t)net->layers[net->n_layers - 1].n_out)
              : 0)
         return bp__fail(net, BP_ERR_NONFINITE, "targets hold NaN or Inf");
@@ -379,7 +381,7 @@ static inline int sgd_lean(bp_net *net)
 
 /* The update of the standard order from the gradients in net->grads,
  * unless one of them is NaN or Inf. */
-SPECIALISED bp_status update(bp_net *net, const int lean)
+SPECIALISED bp_status update_phase(bp_net *net, const int lean)
 {
     if (!(lean ? finite_lean(net->grads, net->n_params)
                : bp__finite_par(&net->kc, net->grads, net->n_params)))
@@ -407,10 +409,10 @@ SPECIALISED bp_status train_step(bp_net *net, const bp_real *x,
     bp_status st = load_input(net, x, n, lean);
     if (st)
         return st;
-    forward(net, n, lean);
-    if ((st = backward(net, t, order, loss, lean)))
+    forward_phase(net, n, lean);
+    if ((st = backward_phase(net, t, order, loss, lean)))
         return st;
-    return order == BP_ORDER_SEEDS ? bp__ok(net) : update(net, lean);
+    return order == BP_ORDER_LAYERWISE ? bp__ok(net) : update_phase(net, lean);
 }
 
 static bp_status train_step_lean(bp_net *net, const bp_real *x,
@@ -432,21 +434,22 @@ static bp_status train_step_any(bp_net *net, const bp_real *x,
 void bp__step_forward(bp_net *net, int n)
 {
     if (n == 1 && lean_net(net))
-        forward(net, 1, 1);
+        forward_phase(net, 1, 1);
     else
-        forward(net, n, 0);
+        forward_phase(net, n, 0);
 }
 
 bp_status bp__step_backward(bp_net *net, const bp_real *t, bp_order order,
                             double *loss)
 {
-    return net->batch == 1 && lean_net(net) ? backward(net, t, order, loss, 1)
-                                        : backward(net, t, order, loss, 0);
+    if (net->batch == 1 && lean_net(net))
+        return backward_phase(net, t, order, loss, 1);
+    return backward_phase(net, t, order, loss, 0);
 }
 
 bp_status bp__step_update(bp_net *net)
 {
-    return lean_net(net) ? update(net, 1) : update(net, 0);
+    return lean_net(net) ? update_phase(net, 1) : update_phase(net, 0);
 }
 
 /* ------------------------------------------------------- the public calls */
@@ -458,7 +461,7 @@ bp_status bp_net_forward(bp_net *net, const bp_real *x, int n)
     bp_status st = load_input(net, x, n, 0);
     if (st)
         return st;
-    forward(net, n, 0);
+    forward_phase(net, n, 0);
     return bp__ok(net);
 }
 
@@ -534,7 +537,7 @@ bp_status bp_net_backward(bp_net *net, const bp_real *t, double *loss)
     bp_status st = bp__net_train_arrays(net); /* a model read for inference */
     if (st)
         return st;
-    st = backward(net, t, BP_ORDER_STANDARD, loss, 0);
+    st = backward_phase(net, t, BP_ORDER_STANDARD, loss, 0);
     return st ? st : bp__ok(net);
 }
 
@@ -546,7 +549,7 @@ bp_status bp_net_update(bp_net *net)
         return bp__fail(net, BP_ERR_STATE,
                         "update without a backward phase since the last "
                         "forward phase");
-    return update(net, 0);
+    return update_phase(net, 0);
 }
 
 bp_status bp_net_train_step(bp_net *net, const bp_real *x, const bp_real *t,
@@ -554,7 +557,7 @@ bp_status bp_net_train_step(bp_net *net, const bp_real *x, const bp_real *t,
 {
     if (!net)
         return BP_ERR_NULL;
-    if (order != BP_ORDER_STANDARD && order != BP_ORDER_SEEDS)
+    if (order != BP_ORDER_STANDARD && order != BP_ORDER_LAYERWISE)
         return bp__fail(net, BP_ERR_ARG, "unknown backward order %d",
                         (int)order);
     bp_status st; /* a model read for inference has no training arrays */

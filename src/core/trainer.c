@@ -89,7 +89,7 @@ static bp_status check_opts(const bp_train_opts *o, bp_error *err)
     if (o->batch < 1)
         return bp__fail_err(err, BP_ERR_SIZE, "batch: %d is not >= 1",
                             o->batch);
-    if (o->order != BP_ORDER_STANDARD && o->order != BP_ORDER_SEEDS)
+    if (o->order != BP_ORDER_STANDARD && o->order != BP_ORDER_LAYERWISE)
         return bp__fail_err(err, BP_ERR_ARG, "unknown order %d",
                             (int)o->order);
     if (o->shuffle_window < 0)
@@ -106,7 +106,7 @@ static bp_status check_opts(const bp_train_opts *o, bp_error *err)
         (o->n_shards > 0 && o->shard >= o->n_shards))
         return bp__fail_err(err, BP_ERR_ARG, "shard %d of %d", o->shard,
                             o->n_shards);
-    if (o->order == BP_ORDER_SEEDS && (o->n_shards > 1 || o->clip > 0))
+    if (o->order == BP_ORDER_LAYERWISE && (o->n_shards > 1 || o->clip > 0))
         return bp__fail_err(err, BP_ERR_ARG, "the layer-wise order updates "
                             "each layer inside the backward phase: it can "
                             "be neither data-parallel nor clipped");

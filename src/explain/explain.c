@@ -1,6 +1,6 @@
 /*
  * explain.c - the forward and backward phase written out number by
- * number, the way the seeds do it by hand.
+ * number, the way Matt Mazur's worked example (2015) does it by hand.
  *
  * The values shown are read from the library's own phases run on a copy
  * of the network (z, out, delta, gradients, updated weights); this file
@@ -346,12 +346,14 @@ static bp_status run_order(const bp_net *src, const bp_real *x,
 
 /* The hidden layers' gradients in both orders, side by side. */
 static void hidden_grads_both(out_t *o, const bp_net *net,
-                              const bp_real *seeds_grads)
+                              const bp_real *layerwise_grads)
 {
-    bp__emit(o, o->md ? "\nThe hidden layers' gradients in both orders:\n\n"
-                    "| | standard order | seeds' order |\n|---|---|---|\n"
-                  : "\n    hidden gradients          standard order     "
-                    "seeds' order\n");
+    if (o->md)
+        bp__emit(o, "\nThe hidden layers' gradients in both orders:\n\n"
+                    "| | standard order | layer-wise order |\n|---|---|---|\n");
+    else
+        bp__emit(o, "\n    %-22s %16s %16s\n", "hidden gradients",
+                 "standard order", "layer-wise order");
     for (int l = net->n_layers - 2; l >= 0; l--) {
         const bp_layer *ly = &net->layers[l];
         for (int j = 0; j < ly->n_out; j++)
@@ -362,27 +364,28 @@ static void hidden_grads_both(out_t *o, const bp_net *net,
                          bp__partial(o, "E", bp__sym(o, S_W, l, j, k)));
                 bp__emit(o, o->md ? "| $%s$ | %s | %s |\n"
                               : "    %-22s %16s %16s\n",
-                     name, bp__num(o, net->grads[idx]), bp__num(o, seeds_grads[idx]));
+                     name, bp__num(o, net->grads[idx]), bp__num(o, layerwise_grads[idx]));
             }
     }
 }
 
 static void orders_detail(out_t *o, const bp_explain_opts *opts,
-                          const run_t *std, const run_t *seeds, int n_out,
+                          const run_t *std, const run_t *layerwise, int n_out,
                           int L)
 {
     char title[96];
     bp__heading(o, "After the update");
     const int both = opts->order == BP_EXPLAIN_ORDER_BOTH;
     if (both)
-        bp__emit(o, o->md ? "| | standard order | seeds' order |\n|---|---|---|\n"
+        bp__emit(o, o->md ? "| | standard order | layer-wise order |\n"
+                            "|---|---|---|\n"
                       : "    %-28s %16s %16s\n", "", "standard order",
-             "seeds' order");
-    const run_t *one = opts->order == BP_EXPLAIN_ORDER_SEEDS ? seeds : std;
+             "layer-wise order");
+    const run_t *one = opts->order == BP_EXPLAIN_ORDER_LAYERWISE ? layerwise : std;
     snprintf(title, sizeof title, "E_total after 1 update");
     if (both)
         bp__emit(o, o->md ? "| %s | %s | %s |\n" : "    %-28s %16s %16s\n", title,
-             bp__num(o, std->e_after1), bp__num(o, seeds->e_after1));
+             bp__num(o, std->e_after1), bp__num(o, layerwise->e_after1));
     else
         bp__emit(o, o->md ? "%s: %s\n\n" : "    %s: %s\n", title,
              bp__num(o, one->e_after1));
@@ -390,7 +393,7 @@ static void orders_detail(out_t *o, const bp_explain_opts *opts,
         snprintf(title, sizeof title, "E_total after %d updates", opts->steps);
         if (both)
             bp__emit(o, o->md ? "| %s | %s | %s |\n" : "    %-28s %16s %16s\n",
-                 title, bp__num(o, std->e_after_n), bp__num(o, seeds->e_after_n));
+                 title, bp__num(o, std->e_after_n), bp__num(o, layerwise->e_after_n));
         else
             bp__emit(o, o->md ? "%s: %s\n\n" : "    %s: %s\n", title,
                  bp__num(o, one->e_after_n));
@@ -399,7 +402,7 @@ static void orders_detail(out_t *o, const bp_explain_opts *opts,
                      opts->steps);
             if (both)
                 bp__emit(o, o->md ? "| %s | %s | %s |\n" : "    %-28s %16s %16s\n",
-                     title, bp__num(o, std->out_n[j]), bp__num(o, seeds->out_n[j]));
+                     title, bp__num(o, std->out_n[j]), bp__num(o, layerwise->out_n[j]));
             else
                 bp__emit(o, o->md ? "%s: %s\n\n" : "    %s: %s\n", title,
                      bp__num(o, one->out_n[j]));
@@ -407,17 +410,17 @@ static void orders_detail(out_t *o, const bp_explain_opts *opts,
     }
     if (both) {
         if (L > 1 && o->net->n_params <= (size_t)opts->max_weights * 2 &&
-            seeds->first_grads)
-            hidden_grads_both(o, o->net, seeds->first_grads);
+            layerwise->first_grads)
+            hidden_grads_both(o, o->net, layerwise->first_grads);
         bp__emit(o, "\n");
         if (L > 1)
             bp__emit(o, "%sThe standard order takes every gradient at the weights "
-                    "of the forward phase. The seeds' order updates the "
+                    "of the forward phase. The layer-wise order updates the "
                     "output layer first and then passes delta back through "
                     "the already-updated output weights, so the hidden "
                     "layers' gradients (and so the error after the update) "
-                    "differ slightly; it is how the seeds' published figures "
-                    "were computed.\n",
+                    "differ slightly; it is how Matt Mazur's worked example "
+                    "(2015) computed its published figures.\n",
                  o->md ? "" : "    ");
         else
             bp__emit(o, "%sWith one layer nothing passes back through updated "
@@ -432,7 +435,7 @@ typedef struct {
                        and backward phase on the sample */
     double *fd;     /* finite differences of every parameter, or NULL */
     double e_total; /* the error of the forward phase */
-    run_t std, seeds;
+    run_t std, layerwise;
 } work_t;
 
 static bp_status compute(const bp_net *src, const bp_real *x,
@@ -453,13 +456,13 @@ static bp_status compute(const bp_net *src, const bp_real *x,
         st = bp_net_forward(net, x, 1);
     if (!st)
         st = bp_net_backward(net, t, &w->e_total);
-    if (!st && !(w->seeds.first_grads =
+    if (!st && !(w->layerwise.first_grads =
                      malloc(net->n_params * sizeof(bp_real))))
         st = BP_ERR_NOMEM;
     if (!st)
         st = run_order(net, x, t, opts->steps, BP_ORDER_STANDARD, &w->std);
     if (!st)
-        st = run_order(net, x, t, opts->steps, BP_ORDER_SEEDS, &w->seeds);
+        st = run_order(net, x, t, opts->steps, BP_ORDER_LAYERWISE, &w->layerwise);
     return st;
 }
 
@@ -468,8 +471,8 @@ static void work_free(work_t *w)
     free(w->fd);
     bp_net_free(w->net);
     bp_net_free(w->std.net);
-    bp_net_free(w->seeds.net);
-    free(w->seeds.first_grads);
+    bp_net_free(w->layerwise.net);
+    free(w->layerwise.first_grads);
 }
 
 /* The network, the sample and its target. */
@@ -500,23 +503,23 @@ static void intro(out_t *o, const bp_real *x, const bp_real *t,
 }
 
 /* The update of the chosen order, weight by weight (both orders: the
- * standard one; the comparison follows). The seeds' order's update is
+ * standard one; the comparison follows). The layer-wise order's update is
  * shown with the gradients it used. */
 static void update_shown(out_t *o, const bp_real *x, const bp_real *t,
                          const bp_explain_opts *opts, work_t *w)
 {
     bp_net *net = w->net;
     const size_t bytes = net->n_params * sizeof(bp_real);
-    const int seeds = opts->order == BP_EXPLAIN_ORDER_SEEDS;
-    bp_real *std_grads = seeds ? malloc(bytes) : NULL;
+    const int layerwise = opts->order == BP_EXPLAIN_ORDER_LAYERWISE;
+    bp_real *std_grads = layerwise ? malloc(bytes) : NULL;
     if (std_grads) {
         memcpy(std_grads, net->grads, bytes);
-        memcpy(net->grads, w->seeds.first_grads, bytes);
+        memcpy(net->grads, w->layerwise.first_grads, bytes);
     }
     bp_net *after;
     if (!bp_net_clone(net, &after)) {
         bp_net_train_step(after, x, t, 1,
-                          seeds ? BP_ORDER_SEEDS : BP_ORDER_STANDARD, NULL);
+                          layerwise ? BP_ORDER_LAYERWISE : BP_ORDER_STANDARD, NULL);
         update_detail(o, net, after, opts->lr);
         bp_net_free(after);
     }
@@ -577,11 +580,11 @@ bp_status bp_explain(const bp_net *src, const bp_real *x, const bp_real *t,
         error_detail(&o, net, t, w.e_total);
         backward_detail(&o, net, t, w.fd);
         update_shown(&o, x, t, opts, &w);
-        orders_detail(&o, opts, &w.std, &w.seeds,
+        orders_detail(&o, opts, &w.std, &w.layerwise,
                       net->layers[net->n_layers - 1].n_out, net->n_layers);
     } else {
-        const double e1[2] = {w.std.e_after1, w.seeds.e_after1};
-        const double en[2] = {w.std.e_after_n, w.seeds.e_after_n};
+        const double e1[2] = {w.std.e_after1, w.layerwise.e_after1};
+        const double en[2] = {w.std.e_after_n, w.layerwise.e_after_n};
         st = bp__summary(&o, net, x, t, opts, w.e_total, e1, en);
         if (st)
             bp__fail_err(err, st, "explain: %s", bp_status_str(st));

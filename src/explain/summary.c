@@ -441,7 +441,7 @@ static void words(out_t *o, const bp_net *net, const bp_layer_stats *s,
 static void after_lines(out_t *o, const bp_explain_opts *opts,
                         const double e1[2], const double en[2])
 {
-    const int first = opts->order == BP_EXPLAIN_ORDER_SEEDS;
+    const int first = opts->order == BP_EXPLAIN_ORDER_LAYERWISE;
     const int last = opts->order == BP_EXPLAIN_ORDER_STANDARD ? 0 : 1;
     static const char *const name[2] = {"standard order", "layer-wise order"};
     bp__emit(o, "\n");

@@ -21,7 +21,7 @@ rc=$?
 value() {
     got=$(sed 's/^ *//' "$TMP/mazur" | grep -F -- "$1" | grep -v '^hidden' | head -n 1 |
           awk -v f="$2" '{ print $(NF - f) }')
-    if near "$got" "$3" $REL $ABS; then ok "$1 $got (seeds: $3)"
+    if near "$got" "$3" $REL $ABS; then ok "$1 $got (published: $3)"
     else fail "$1 got '$got', want $3"; fi
 }
 value "net_h1 = " 0 0.3775
@@ -101,12 +101,13 @@ grep -qF -e 'e^--' -e 'e^{--' "$TMP/neg" "$TMP/negmd" && fail "a double sign: $(
 grep -qF "1 / (1 + e^0.020000000) = 0.49500" "$TMP/neg" && grep -qF "e^{0.020000000}" "$TMP/negmd" &&
     ok "e^0.020000000 (text) and e^{0.020000000} (Markdown)" || fail "$(grep -h 'e^' "$TMP/neg" "$TMP/negmd")"
 
-echo "--order seeds shows the seeds' update"
-$BP explain --example mazur --order seeds >"$TMP/seeds" 2>&1
-got=$(grep -F "w1+ = " "$TMP/seeds" | awk '{ print $NF }')
+echo "--order layer-wise shows the layer-wise update"
+$BP explain --example mazur --order layer-wise >"$TMP/lw" 2>&1
+got=$(grep -F "w1+ = " "$TMP/lw" | awk '{ print $NF }')
 # w1 - 0.5 * 0.000364723 (the hidden gradient through updated weights)
-near "$got" 0.1498176385 1e-6 && ok "w1+ in the seeds' order: $got" ||
-    fail "w1+ in the seeds' order: $got"
+near "$got" 0.1498176385 1e-6 && ok "w1+ in the layer-wise order: $got" ||
+    fail "w1+ in the layer-wise order: $got"
+expect_exit 2 "the project's old word for it is not a word of the command" $BP explain --example mazur --order seeds
 
 echo "cross-entropy: the cancellation"
 $BP explain --example cross-entropy >"$TMP/ce" 2>&1

@@ -102,9 +102,9 @@ expect_exit 2 "--top 0" $BP explain --model "$TMP/zoo.txt" --input 1,2,3 --targe
 
 echo "--order layer-wise (the product's word for the other order)"
 $BP explain --example mazur --order layer-wise >"$TMP/lw" 2>&1
-$BP explain --example mazur --order seeds >"$TMP/sd" 2>&1
+$BP explain --example mazur --order layerwise >"$TMP/sd" 2>&1
 got=$(grep -F "w1+ = " "$TMP/lw" | awk '{ print $NF }')
-cmp -s "$TMP/lw" "$TMP/sd" && near "$got" 0.1498176385 1e-6 && ok "the same update as --order seeds (w1+ = $got)" ||
+cmp -s "$TMP/lw" "$TMP/sd" && near "$got" 0.1498176385 1e-6 && ok "the same update as --order layerwise (w1+ = $got)" ||
     fail "--order layer-wise: $(grep 'w1+' "$TMP/lw")"
 
 echo "--full and --summary"

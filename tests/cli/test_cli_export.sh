@@ -133,12 +133,12 @@ for f in "1st net.c" "x.y-z.c" "plain"; do
     fi
 done
 
-check "the seeds' net, typed by hand" $BP export --model examples/mazur.model --format c -o "$TMP/mazur.c" --name mazur
+check "the worked example's net, typed by hand" $BP export --model examples/mazur.model --format c -o "$TMP/mazur.c" --name mazur
 printf '0.05,0.10\n' >"$TMP/m.in"
 $CC -std=c99 -Wall -Wextra -Werror -I"$TMP" -DNET_H='"mazur.h"' -DPREDICT=mazur_predict -DN_IN=2 -DN_OUT=2 \
     tests/export/driver.c "$TMP/mazur.c" -o "$TMP/mazur" -lm && "$TMP/mazur" <"$TMP/m.in" >"$TMP/m.out"
 printf '0.751365070,0.772928465\n' >"$TMP/m.want"
-w=$(compare "$TMP/m.out" "$TMP/m.want" 1e-6 0) && ok "outputs 0.751365070 0.772928465 as the seeds (max diff $w)" ||
+w=$(compare "$TMP/m.out" "$TMP/m.want" 1e-6 0) && ok "outputs 0.751365070 0.772928465 as published (max diff $w)" ||
     fail "mazur outputs $(cat "$TMP/m.out")"
 
 echo "standalone C, int8"

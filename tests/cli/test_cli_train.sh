@@ -45,13 +45,14 @@ check "eval regression" $BP eval --model "$TMP/reg.bpm" --data "$TMP/reg.tsv" --
 r2=$(sed 's/.*"r2":\([-0-9.e]*\).*/\1/' "$TMP/out")
 near "$r2" 1 0.02 && ok "R^2 $r2 > 0.98" || fail "R^2 '$r2'"
 
-echo "FANN .data, seeds' order, RPROP"
+echo "FANN .data, the layer-wise order, RPROP"
 printf '4 2 1\n0 0\n0\n0 1\n1\n1 0\n1\n1 1\n0\n' >"$TMP/xor.data"
 check "xor" $BP train --data "$TMP/xor.data" --hidden 3 --hidden-act tanh --output-act sigmoid --loss sse --optim rprop --batch 4 --epochs 300 --scale none --order standard --save "$TMP/xor.bpm" --quiet
 check "predict xor" $BP predict --model "$TMP/xor.bpm" --data "$TMP/xor.data"
 [ "$(tail -n 4 "$TMP/out" | awk '{ printf "%d", ($1 > 0.5) }')" = "0110" ] &&
     ok "XOR learned: $(tail -n 4 "$TMP/out" | tr '\n' ' ')" || fail "XOR: $(cat "$TMP/out" | tr '\n' ' ')"
-check "seeds' order trains too" $BP train --data "$TMP/xor.data" --hidden 3 --optim sgd --lr 0.5 --epochs 5 --order seeds --quiet
+check "the layer-wise order trains too" $BP train --data "$TMP/xor.data" --hidden 3 --optim sgd --lr 0.5 --epochs 5 --order layer-wise --quiet
+expect_exit 2 "--order seeds is no longer a word of the command" $BP train --data "$TMP/xor.data" --order seeds
 
 echo "FANN .data written and read back"
 check "convert CSV to .data" $BP convert --data "$TMP/blobs.csv" -o "$TMP/blobs.data"
