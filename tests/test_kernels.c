@@ -30,11 +30,15 @@ static void count_free(void *ctx, void *p)
     free(p);
 }
 
+/* The hidden layers' activation of the nets make() builds: tanh takes
+ * the separate activation passes, ReLU the products' fused stores. */
+static bp_act hidden_act = BP_ACT_TANH;
+
 /* A net n_in -> hidden -> n_out, weights from seed, a batch and targets. */
 static bp_net *make(int n_in, int hidden, int n_out, int batch,
                     const char *kernel, int threads, const bp_allocator *a)
 {
-    const bp_layer_desc d[] = {{hidden, BP_ACT_TANH, 0},
+    const bp_layer_desc d[] = {{hidden, hidden_act, 0},
                                {n_out, BP_ACT_SOFTMAX, 0}};
     bp_net *net;
     if (bp_net_create(&net, n_in, 2, d, a, NULL))
@@ -103,6 +107,90 @@ static void test_finite_check(void)
     CHECK(refused == want && runs >= 1,
           "NaN, +Inf, -Inf at %zu positions: %d of %d updates refused, weights "
           "untouched (%d kernels)", sizeof pos / sizeof *pos, refused, want, runs);
+}
+
+/* A gradient that overflows inside the blocked product (inputs near the
+ * float range, weights tiny: every forward value finite) is caught as it
+ * is stored: the step refuses the update and leaves the weights alone. */
+static void test_overflow_in_product(void)
+{
+    const int n_in = 40, n_out = 8, batch = 128;
+    const bp_layer_desc d[] = {{n_out, BP_ACT_IDENTITY, 0}};
+    bp_real *x = malloc((size_t)batch * n_in * sizeof *x);
+    bp_real *t = calloc((size_t)batch * n_out, sizeof *t);
+    for (int i = 0; i < batch * n_in; i++)
+        x[i] = (bp_real)3e38;
+    int runs = 0, refused = 0;
+    for (int kk = 0; bp_kernel_name(kk); kk++) {
+        if (!bp_kernel_available(bp_kernel_name(kk)))
+            continue;
+        for (int th = 1; th <= 2; th++) {
+            bp_net *net;
+            if (bp_net_create(&net, n_in, 1, d, NULL, NULL))
+                continue;
+            bp_net_set_kernel(net, bp_kernel_name(kk));
+            bp_net_set_threads(net, th);
+            bp_net_reserve(net, batch);
+            bp_net_set_loss(net, BP_LOSS_SSE, BP_REDUCE_MEAN);
+            const size_t np = bp_net_n_params(net);
+            for (size_t i = 0; i < np; i++)
+                bp_net_params(net)[i] = (bp_real)1e-30;
+            bp_real *before = malloc(np * sizeof *before);
+            memcpy(before, bp_net_params(net), np * sizeof *before);
+            bp_status st = bp_net_train_step(net, x, t, batch, BP_ORDER_STANDARD, NULL);
+            runs++;
+            refused += st == BP_ERR_NONFINITE &&
+                       memcmp(before, bp_net_params(net), np * sizeof *before) == 0;
+            free(before);
+            bp_net_free(net);
+        }
+    }
+    CHECK(runs >= 2 && refused == runs,
+          "a gradient overflowing inside the product: %d of %d steps refused, "
+          "weights untouched", refused, runs);
+    free(x);
+    free(t);
+}
+
+/* The fused ReLU: a = max(z, 0) exactly, and the delta passed down is 0
+ * wherever z <= 0 and untouched elsewhere (the same net with tanh is the
+ * unfused reference for the products themselves). */
+static void test_fused_relu(void)
+{
+    hidden_act = BP_ACT_RELU;
+    const int n_in = 300, h = 200, n_out = 10, batch = 64;
+    bp_real *x = malloc((size_t)batch * n_in * sizeof *x);
+    bp_real *t = malloc((size_t)batch * n_out * sizeof *t);
+    data(n_in, n_out, batch, x, t);
+    for (int kk = 0; bp_kernel_name(kk); kk++) {
+        if (!bp_kernel_available(bp_kernel_name(kk)))
+            continue;
+        bp_net *net = make(n_in, h, n_out, batch, bp_kernel_name(kk), 2, NULL);
+        if (!net) {
+            CHECK(0, "a network on kernel %s", bp_kernel_name(kk));
+            continue;
+        }
+        bp_net_forward(net, x, batch);
+        bp_net_backward(net, t, NULL);
+        const bp_real *z = bp_net_layer_z(net, 0), *a = bp_net_layer_out(net, 0),
+                      *dl = bp_net_layer_delta(net, 0);
+        long wrong = 0, zeros = 0, live = 0;
+        for (size_t i = 0; i < (size_t)batch * h; i++) {
+            wrong += a[i] != (z[i] > 0 ? z[i] : 0);
+            if (z[i] > 0)
+                live += dl[i] != 0;
+            else
+                zeros += dl[i] == 0;
+        }
+        CHECK(wrong == 0 && zeros + live > batch * h / 2,
+              "%-8s fused ReLU: a = max(z, 0) everywhere (%ld wrong), delta 0 "
+              "where z <= 0 (%ld), nonzero elsewhere (%ld)", bp_kernel_name(kk),
+              wrong, zeros, live);
+        bp_net_free(net);
+    }
+    hidden_act = BP_ACT_TANH;
+    free(x);
+    free(t);
 }
 
 static double max_rel(const bp_real *a, const bp_real *b, size_t n)
@@ -288,6 +376,8 @@ int main(void)
           n_kernels, tried);
 #endif
     test_finite_check();
+    test_overflow_in_product();
+    test_fused_relu();
     bp_net *n = make(2, 2, 2, 1, "auto", 1, NULL);
     CHECK_STATUS(bp_net_set_kernel(n, "sse9"), BP_ERR_ARG);
     CHECK_STATUS(bp_net_set_threads(n, 0), BP_ERR_SIZE);

@@ -67,6 +67,10 @@ struct bp_net {
                          per-sample step may take the lean path (phases.c) */
     int have_delta;   /* a backward phase ran on the current forward */
     int update_nonfinite; /* the last update wrote a NaN or Inf weight */
+    int grads_finite; /* the last backward phase found every gradient
+                       * finite as the products stored them; trusted only
+                       * by the library's own steps, where nothing can
+                       * change the gradients in between */
 
     /* speed: what the products run with (the kernel chosen at creation,
      * the threads, the packing space), owned by the network */
@@ -127,8 +131,10 @@ void bp__step_forward(bp_net *net, int n);
 bp_status bp__step_backward(bp_net *net, const bp_real *t, bp_order order,
                             double *loss);
 /* The standard order's update from net->grads, unless a gradient is NaN
- * or Inf. */
-bp_status bp__step_update(bp_net *net);
+ * or Inf. trusted: nothing changed the gradients since the backward
+ * phase but scaling by at most 1, so its check as they were stored
+ * stands (no exchange across processes ran). */
+bp_status bp__step_update(bp_net *net, int trusted);
 
 /* ---- metrics (evaluate.c) ---- */
 

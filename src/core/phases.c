@@ -209,9 +209,12 @@ SPECIALISED void forward_phase(bp_net *net, int n, const int lean)
         const bp_real *b = net->params + ly->b_off;
         if (lean) {
             layer_forward_lean(ly, w, b, below);
+        } else if (ly->act == BP_ACT_RELU) { /* in the product's stores */
+            bp__gemm_xwt_bias(&net->kc, n, ly->n_out, ly->n_in, below, w, b,
+                              ly->z, ly->a);
         } else {
             bp__gemm_xwt_bias(&net->kc, n, ly->n_out, ly->n_in, below, w, b,
-                              ly->z);
+                              ly->z, NULL);
             act_rows(net, ly, n, 0);
         }
         below = ly->a;
@@ -263,10 +266,11 @@ SPECIALISED void layer_grads(bp_net *net, int l, const int lean)
     const bp_layer *ly = &net->layers[l];
     const bp_real *below = l ? net->layers[l - 1].a : net->x;
     bp_real *gw = net->grads + ly->w_off, *gb = net->grads + ly->b_off;
-    if (!lean) {
-        bp__gemm_dta(&net->kc, net->batch, ly->n_out, ly->n_in, ly->delta,
-                     below, gw);
+    if (!lean) { /* each gradient checked as it is stored */
+        net->grads_finite &= bp__gemm_dta(&net->kc, net->batch, ly->n_out,
+                                          ly->n_in, ly->delta, below, gw);
         bp__colsum(net->batch, ly->n_out, ly->delta, gb);
+        net->grads_finite &= bp__all_finite(gb, (size_t)ly->n_out);
         return;
     }
     for (int j = 0; j < ly->n_out; j++) { /* dE/dw_jp = delta_j a_p */
@@ -283,10 +287,12 @@ SPECIALISED void pass_delta_down(bp_net *net, int l, const int lean)
     const bp_layer *ly = &net->layers[l];
     bp_layer *lo = &net->layers[l - 1];
     const bp_real *w = net->params + ly->w_off;
-    if (!lean) {
+    if (!lean) { /* ReLU's derivative in the product's stores */
+        const int relu = lo->act == BP_ACT_RELU;
         bp__gemm_dw(&net->kc, net->batch, ly->n_out, ly->n_in, ly->delta, w,
-                    lo->delta);
-        act_rows(net, lo, net->batch, 1);
+                    lo->delta, relu ? lo->z : NULL);
+        if (!relu)
+            act_rows(net, lo, net->batch, 1);
         return;
     }
     /* sum_j delta_j w_jq, j ascending, then times f'(z) */
@@ -352,6 +358,7 @@ SPECIALISED bp_status backward_phase(bp_net *net, const bp_real *t,
             return st;
     }
     output_delta(net, t, loss, lean);
+    net->grads_finite = !lean;
     if (layerwise) {
         net->step++;
         net->update_nonfinite = 0;
@@ -380,11 +387,13 @@ static inline int sgd_lean(bp_net *net)
 }
 
 /* The update of the standard order from the gradients in net->grads,
- * unless one of them is NaN or Inf. */
-SPECIALISED bp_status update_phase(bp_net *net, const int lean)
+ * unless one of them is NaN or Inf (trusted: see bp__step_update). */
+SPECIALISED bp_status update_phase(bp_net *net, const int lean, int trusted)
 {
-    if (!(lean ? finite_lean(net->grads, net->n_params)
-               : bp__finite_par(&net->kc, net->grads, net->n_params)))
+    if (!(lean      ? finite_lean(net->grads, net->n_params)
+          : trusted && net->grads_finite
+                    ? 1
+                    : bp__finite_par(&net->kc, net->grads, net->n_params)))
         return bp__fail(net, BP_ERR_NONFINITE, "%s", msg_grad_nonfinite);
     net->step++;
     if (lean && net->plain_sgd) {
@@ -412,7 +421,7 @@ SPECIALISED bp_status train_step(bp_net *net, const bp_real *x,
     forward_phase(net, n, lean);
     if ((st = backward_phase(net, t, order, loss, lean)))
         return st;
-    return order == BP_ORDER_LAYERWISE ? bp__ok(net) : update_phase(net, lean);
+    return order == BP_ORDER_LAYERWISE ? bp__ok(net) : update_phase(net, lean, 1);
 }
 
 static bp_status train_step_lean(bp_net *net, const bp_real *x,
@@ -447,9 +456,9 @@ bp_status bp__step_backward(bp_net *net, const bp_real *t, bp_order order,
     return backward_phase(net, t, order, loss, 0);
 }
 
-bp_status bp__step_update(bp_net *net)
+bp_status bp__step_update(bp_net *net, int trusted)
 {
-    return lean_net(net) ? update_phase(net, 1) : update_phase(net, 0);
+    return lean_net(net) ? update_phase(net, 1, 0) : update_phase(net, 0, trusted);
 }
 
 /* ------------------------------------------------------- the public calls */
@@ -549,7 +558,7 @@ bp_status bp_net_update(bp_net *net)
         return bp__fail(net, BP_ERR_STATE,
                         "update without a backward phase since the last "
                         "forward phase");
-    return update_phase(net, 0);
+    return update_phase(net, 0, 0); /* the caller may have changed them */
 }
 
 bp_status bp_net_train_step(bp_net *net, const bp_real *x, const bp_real *t,

@@ -393,7 +393,11 @@ static bp_status run_batch(bp_trainer *tr, double stats[3], int *k_out)
     *k_out = k;
     bp_status st = grads_of(tr, k, kl, stats);
     if (!st && tr->o.order == BP_ORDER_STANDARD &&
-        !(st = before_update(tr, stats)) && (st = bp__step_update(net)))
+        !(st = before_update(tr, stats)) &&
+        /* clipping and a shard's weight only scale by at most 1: the
+         * gradients' check as they were stored stands, unless they were
+         * exchanged with other processes */
+        (st = bp__step_update(net, !tr->o.on_grads)))
         tr_net_fail(tr, st);
     /* the update checked each weight it wrote */
     if (!st && (!isfinite(stats[0]) || net->update_nonfinite))

@@ -55,11 +55,12 @@ size_t bp__gemm_pack_floats(const bp_kernel *k, int max_k, int max_n)
 
 typedef struct {
     bp_kctx *c;
-    int ta, tb, M, N, K, lda, ldb, ldc, accumulate;
+    int ta, tb, M, N, K, lda, ldb, ldc;
     const float *A, *B;
     float *C;
-    const float *bias;
+    const bp_tile_ops *ops; /* for the whole of C */
     int cols, kc;
+    int bad[BP_MAX_THREADS]; /* each thread's nonfinite flag */
 } job;
 
 /* op(B) rows pc..pc+kc, columns j..j+cols of panel width NR into bp[p][NR],
@@ -95,64 +96,75 @@ static void pack_strip(const job *g, int pc, int kc, int MR, float *ap)
                           : g->A[(size_t)i * g->lda + pc + p];
 }
 
-/* Rows r0.. and columns c0.. of a tile t[MR][NR] the kernel stored
- * whole (no bias, no accumulation) into C at c, as the kernel would have
- * stored them: the same additions, so the same numbers. */
-static void merge(const float *t, int NR, int r0, int rows, int c0, int cols,
-                  float *c, int ldc, int acc, const float *bias)
+/* The ops of the tile at rows i.., columns j.. of C in K slice pc..pc+kc:
+ * the bias with the first slice, the rest with the last. */
+static inline bp_tile_ops tile_ops(job *g, int i, int j, int pc, int kc,
+                                   int tid)
 {
-    for (int i = 0; i < rows; i++)
-        for (int j = 0; j < cols; j++) {
-            const float v = t[(size_t)(r0 + i) * NR + c0 + j];
-            float *cij = c + (size_t)i * ldc + j;
-            *cij = acc ? *cij + v : bias ? v + bias[j] : v;
-        }
+    const bp_tile_ops *o = g->ops;
+    const size_t at = (size_t)i * g->ldc + j;
+    const int last = pc + kc >= g->K;
+    bp_tile_ops t = {o->accumulate || pc > 0, NULL, NULL, NULL, NULL};
+    if (!t.accumulate && o->bias)
+        t.bias = o->bias + j;
+    if (last && o->gate)
+        t.gate = o->gate + at;
+    if (last && o->relu)
+        t.relu = o->relu + at;
+    if (last && o->nonfinite)
+        t.nonfinite = &g->bad[tid];
+    return t;
 }
 
 /* One panel (columns j.. of C, nr of them) over one K slice: every strip
  * of MR rows of A against B's panel bs (element (p, q) at bs[p * sb + q]),
  * whose first `skip` columns lie left of j (an edge panel moved back to
  * stay inside B). A last partial strip is moved back the same way, or
- * packed when A has fewer rows than a strip. */
-static void panel(const job *g, int pc, int kc, int j, int nr, int skip,
-                  const float *bs, int sb, float *ap, int acc)
+ * packed when A has fewer rows than a strip. Edge tiles are computed
+ * whole into t and stored from there as the kernel would store them. */
+static void panel(job *g, int pc, int kc, int j, int nr, int skip,
+                  const float *bs, int sb, const float *ap, int tid)
 {
     const bp_kernel *k = g->c->k;
     const int MR = k->mr, NR = k->nr, M = g->M;
-    const float *bias = acc || !g->bias ? NULL : g->bias + j;
+    static const bp_tile_ops plain = {0, NULL, NULL, NULL, NULL};
     float t[BP_TILE_FLOATS];
-#define STRIP(ic, c, ldc, mr, nr, accu, bi)                                     \
+    bp_tile_ops o;
+#define STRIP(ic, c, ldc, mr, nr, ops)                                          \
     (g->ta ? k->gemm(kc, g->A + (size_t)pc * g->lda + (ic), g->lda, bs, sb, c,  \
-                     ldc, mr, nr, accu, bi)                                    \
+                     ldc, mr, nr, ops)                                         \
            : k->gemm_rows(kc, g->A + (size_t)(ic) * g->lda + pc, g->lda, bs,   \
-                          sb, c, ldc, mr, nr, accu, bi))
+                          sb, c, ldc, mr, nr, ops))
     if (M < MR) {
-        k->gemm(kc, ap, MR, bs, sb, t, NR, MR, NR, 0, NULL);
-        merge(t, NR, 0, M, skip, nr, g->C + j, g->ldc, acc, bias);
+        k->gemm(kc, ap, MR, bs, sb, t, NR, MR, NR, &plain);
+        o = tile_ops(g, 0, j, pc, kc, tid);
+        bp__store_ops(t + skip, NR, g->C + j, g->ldc, M, nr, &o);
         return;
     }
-    float *cj = g->C + j;
     int ic = 0;
     for (; ic + MR <= M; ic += MR) {
+        float *c = g->C + (size_t)ic * g->ldc + j;
+        o = tile_ops(g, ic, j, pc, kc, tid);
         if (!skip)
-            STRIP(ic, cj + (size_t)ic * g->ldc, g->ldc, MR, nr, acc, bias);
+            STRIP(ic, c, g->ldc, MR, nr, &o);
         else {
-            STRIP(ic, t, NR, MR, NR, 0, NULL);
-            merge(t, NR, 0, MR, skip, nr, cj + (size_t)ic * g->ldc, g->ldc, acc,
-                  bias);
+            STRIP(ic, t, NR, MR, NR, &plain);
+            bp__store_ops(t + skip, NR, c, g->ldc, MR, nr, &o);
         }
     }
     if (ic < M) { /* the last MR rows, of which the first were done above */
-        STRIP(M - MR, t, NR, MR, NR, 0, NULL);
-        merge(t, NR, ic - (M - MR), M - ic, skip, nr, cj + (size_t)ic * g->ldc,
-              g->ldc, acc, bias);
+        const int r0 = ic - (M - MR);
+        STRIP(M - MR, t, NR, MR, NR, &plain);
+        o = tile_ops(g, ic, j, pc, kc, tid);
+        bp__store_ops(t + (size_t)r0 * NR + skip, NR,
+                      g->C + (size_t)ic * g->ldc + j, g->ldc, M - ic, nr, &o);
     }
 #undef STRIP
 }
 
 static void run_chunk(void *arg, int chunk, int tid)
 {
-    const job *g = arg;
+    job *g = arg;
     const int NR = g->c->k->nr;
     const int j0 = chunk * g->cols;
     const int nc = g->N - j0 < g->cols ? g->N - j0 : g->cols;
@@ -160,7 +172,6 @@ static void run_chunk(void *arg, int chunk, int tid)
     float *ap = bp + (size_t)g->kc * NR;
     for (int pc = 0; pc < g->K; pc += g->kc) {
         const int kc = g->K - pc < g->kc ? g->K - pc : g->kc;
-        const int acc = g->accumulate || pc > 0;
         if (g->M < g->c->k->mr)
             pack_strip(g, pc, kc, g->c->k->mr, ap);
         for (int q = 0; q * NR < nc; q++) {
@@ -168,11 +179,11 @@ static void run_chunk(void *arg, int chunk, int tid)
             const int nr = nc - q * NR < NR ? nc - q * NR : NR;
             if (g->tb || (nr < NR && g->N < NR)) {
                 pack_panel(g, pc, kc, j, nr, NR, bp);
-                panel(g, pc, kc, j, nr, 0, bp, NR, ap, acc);
+                panel(g, pc, kc, j, nr, 0, bp, NR, ap, tid);
             } else { /* in place; a last partial panel moved back */
                 const int skip = NR - nr;
                 panel(g, pc, kc, j, nr, skip,
-                      g->B + (size_t)pc * g->ldb + j - skip, g->ldb, ap, acc);
+                      g->B + (size_t)pc * g->ldb + j - skip, g->ldb, ap, tid);
             }
         }
     }
@@ -180,12 +191,22 @@ static void run_chunk(void *arg, int chunk, int tid)
 
 void bp__sgemm(bp_kctx *c, int ta, int tb, int M, int N, int K,
                const float *A, int lda, const float *B, int ldb, float *C,
-               int ldc, int accumulate, const float *bias)
+               int ldc, const bp_tile_ops *ops)
 {
-    job g = {c, ta, tb, M, N, K, lda, ldb, ldc, accumulate, A, B, C, bias,
-             chunk_cols(c->k, M, N, K), slice_of(K)};
+    job g;
+    g.c = c;
+    g.ta = ta, g.tb = tb, g.M = M, g.N = N, g.K = K;
+    g.lda = lda, g.ldb = ldb, g.ldc = ldc;
+    g.A = A, g.B = B, g.C = C, g.ops = ops;
+    g.cols = chunk_cols(c->k, M, N, K);
+    g.kc = slice_of(K);
+    for (int i = 0; i < c->threads; i++)
+        g.bad[i] = 0;
     const int chunks = (N + g.cols - 1) / g.cols;
     /* a product too small to share runs on the caller alone (pool.c runs
      * a single chunk inline) */
     bp__pool_run(c->pool, chunks, run_chunk, &g);
+    if (ops->nonfinite)
+        for (int i = 0; i < c->threads; i++)
+            *ops->nonfinite |= g.bad[i];
 }

@@ -48,12 +48,35 @@ enum { BP_TILE_FLOATS = 12 * 32 };
  * whose K and N are at most max_k and max_n. */
 size_t bp__gemm_pack_floats(const bp_kernel *k, int max_k, int max_n);
 
-/* C[M][N] = (accumulate ? C : bias ? bias[j] : 0) + op(A)[M][K] op(B)[K][N],
- * where op(A)[i][p] = ta ? A[p lda + i] : A[i lda + p] and likewise for
- * B, on the context's kernel (which must have a blocked product) and
- * threads. */
+/* C[M][N] = op(A)[M][K] op(B)[K][N] stored as ops says (bp_tile_ops, its
+ * pointers for the whole of C: bias[N], gate and relu [M][ldc]), where
+ * op(A)[i][p] = ta ? A[p lda + i] : A[i lda + p] and likewise for B, on
+ * the context's kernel (which must have a blocked product) and threads. */
 void bp__sgemm(bp_kctx *c, int ta, int tb, int M, int N, int K,
                const float *A, int lda, const float *B, int ldb, float *C,
-               int ldc, int accumulate, const float *bias);
+               int ldc, const bp_tile_ops *ops);
+
+/* The stores of bp_tile_ops for t[mr][nr] (row stride ldt) into C, one
+ * element at a time: the kernels' partial tiles and gemm.c's edges. The
+ * same operations as the vector stores, so the same numbers. */
+static inline void bp__store_ops(const float *t, int ldt, float *c, int ldc,
+                                 int mr, int nr, const bp_tile_ops *o)
+{
+    int bad = 0;
+    for (int i = 0; i < mr; i++)
+        for (int j = 0; j < nr; j++) {
+            const size_t at = (size_t)i * ldc + j;
+            float v = t[(size_t)i * ldt + j];
+            v = o->accumulate ? c[at] + v : o->bias ? v + o->bias[j] : v;
+            if (o->gate && !(o->gate[at] > 0))
+                v = 0;
+            c[at] = v;
+            if (o->relu)
+                o->relu[at] = v > 0 ? v : 0;
+            bad |= !(v - v == 0); /* NaN or Inf */
+        }
+    if (o->nonfinite && bad)
+        *o->nonfinite = 1;
+}
 
 #endif

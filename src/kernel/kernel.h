@@ -22,14 +22,32 @@ void bp__free(const bp_allocator *a, void *p);
 
 /* ---- the registry ---- */
 
-/* C[mr][nr] (+)= A-strip x B-panel over kc steps, the valid mr x nr corner
- * of an MR x NR tile: A's element (i, p) at a[p * sa + i] (packed strips,
- * or A transposed in place) and B's (p, j) at b[p * sb + j]. The first
- * store of a tile adds bias[j] when bias is not NULL; accumulate adds C's
- * old value instead. */
+/* What a micro-kernel does as it stores its tile, element (i, j) of C for
+ * i < mr, j < nr, so that the work around a product touches the block
+ * while it is in registers rather than in another pass:
+ *
+ *   v = tile + (accumulate ? C : bias ? bias[j] : 0)
+ *   if gate:       v = gate[i * ldc + j] > 0 ? v : 0   (ReLU's derivative)
+ *   C = v
+ *   if relu:       relu[i * ldc + j] = v > 0 ? v : 0   (ReLU)
+ *   if nonfinite:  *nonfinite = 1 when v is NaN or Inf
+ *
+ * gate and relu are laid out as C (same ldc). */
+typedef struct {
+    int accumulate;
+    const float *bias;
+    const float *gate;
+    float *relu;
+    int *nonfinite;
+} bp_tile_ops;
+
+/* C[mr][nr] = A-strip x B-panel over kc steps, stored as ops says: the
+ * valid mr x nr corner of an MR x NR tile. A's element (i, p) at
+ * a[p * sa + i] (packed strips, or A transposed in place) and B's (p, j)
+ * at b[p * sb + j]. */
 typedef void (*bp_ukernel)(int kc, const float *a, int sa, const float *b,
                            int sb, float *c, int ldc, int mr, int nr,
-                           int accumulate, const float *bias);
+                           const bp_tile_ops *ops);
 /* The same with A read in place from MR rows of a row-major matrix:
  * element (i, p) at a[i * lda + p]. */
 typedef bp_ukernel bp_ukernel_rows;
@@ -102,15 +120,20 @@ void bp__kctx_free(bp_kctx *c);
 
 /* ---- the products (products.c), row-major ---- */
 
-/* Y[n][m] = X[n][k] W[m][k]^T + b[m]      (forward: z = W x + b) */
+/* Y[n][m] = X[n][k] W[m][k]^T + b[m]      (forward: z = W x + b);
+ * relu, if not NULL, also gets max(Y, 0) ([n][m]) */
 void bp__gemm_xwt_bias(bp_kctx *c, int n, int m, int k, const bp_real *x,
-                       const bp_real *w, const bp_real *b, bp_real *y);
-/* G[m][k] = D[n][m]^T A[n][k]             (dE/dW = delta^T a_below) */
-void bp__gemm_dta(bp_kctx *c, int n, int m, int k, const bp_real *d,
-                  const bp_real *a, bp_real *g);
-/* P[n][k] = D[n][m] W[m][k]               (delta passed back) */
+                       const bp_real *w, const bp_real *b, bp_real *y,
+                       bp_real *relu);
+/* G[m][k] = D[n][m]^T A[n][k]             (dE/dW = delta^T a_below);
+ * returns 0 if a value of G is NaN or Inf (checked as it is stored) */
+int bp__gemm_dta(bp_kctx *c, int n, int m, int k, const bp_real *d,
+                 const bp_real *a, bp_real *g);
+/* P[n][k] = D[n][m] W[m][k]               (delta passed back); with gate
+ * ([n][k], not NULL) P is kept only where gate > 0 (ReLU's derivative
+ * from its net input) */
 void bp__gemm_dw(bp_kctx *c, int n, int m, int k, const bp_real *d,
-                 const bp_real *w, bp_real *p);
+                 const bp_real *w, bp_real *p, const bp_real *gate);
 /* g[m] = sum over rows of D[n][m]          (dE/db) */
 void bp__colsum(int n, int m, const bp_real *d, bp_real *g);
 

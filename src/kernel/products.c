@@ -62,8 +62,24 @@ static bp_real dot(const bp_real *a, const bp_real *b, int k)
            ((lane[4] + lane[5]) + (lane[6] + lane[7]));
 }
 
+/* The stores a fused product does (bp_tile_ops), as a pass of their own
+ * after the plain loops, the matrix-vector kernels or CBLAS: the same
+ * operations, so the same numbers. */
+static void relu_pass(const bp_real *y, bp_real *a, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        a[i] = y[i] > 0 ? y[i] : 0;
+}
+
+static void gate_pass(bp_real *p, const bp_real *gate, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        p[i] = gate[i] > 0 ? p[i] : 0;
+}
+
 void bp__gemm_xwt_bias(bp_kctx *c, int n, int m, int k, const bp_real *x,
-                       const bp_real *w, const bp_real *b, bp_real *y)
+                       const bp_real *w, const bp_real *b, bp_real *y,
+                       bp_real *relu)
 {
     (void)c; /* the double build has no blocked product */
 #if defined(BP_CBLAS)
@@ -72,12 +88,16 @@ void bp__gemm_xwt_bias(bp_kctx *c, int n, int m, int k, const bp_real *x,
             memcpy(y + (size_t)i * m, b, (size_t)m * sizeof *y);
         bp_cblas_gemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, m, k, 1, x,
                       k, w, k, 1, y, m);
+        if (relu)
+            relu_pass(y, relu, (size_t)n * m);
         return;
     }
 #elif !defined(BP_DOUBLE)
     if (use_blocked(c, n, m, k)) {
-        /* the bias goes in as each tile is first stored */
-        bp__sgemm(c, 0, 1, n, m, k, x, k, w, k, y, m, 0, b);
+        /* the bias goes in as each tile is first stored, the ReLU as it
+         * is last stored */
+        const bp_tile_ops ops = {0, b, NULL, relu, NULL};
+        bp__sgemm(c, 0, 1, n, m, k, x, k, w, k, y, m, &ops);
         return;
     }
 #endif
@@ -87,6 +107,8 @@ void bp__gemm_xwt_bias(bp_kctx *c, int n, int m, int k, const bp_real *x,
     if (c->k->gemv && k >= 32) {
         for (int i = 0; i < n; i++)
             c->k->gemv(m, k, x + (size_t)i * k, w, b, y + (size_t)i * m);
+        if (relu)
+            relu_pass(y, relu, (size_t)n * m);
         return;
     }
 #endif
@@ -102,22 +124,26 @@ void bp__gemm_xwt_bias(bp_kctx *c, int n, int m, int k, const bp_real *x,
         for (int j = 0; j < m; j++)
             yi[j] = dot(xi, w + (size_t)j * k, k) + b[j];
     }
+    if (relu)
+        relu_pass(y, relu, (size_t)n * m);
 }
 
-void bp__gemm_dta(bp_kctx *c, int n, int m, int k, const bp_real *d,
-                  const bp_real *a, bp_real *g)
+int bp__gemm_dta(bp_kctx *c, int n, int m, int k, const bp_real *d,
+                 const bp_real *a, bp_real *g)
 {
     (void)c; /* the double build has no blocked product */
 #if defined(BP_CBLAS)
     if (use_blocked(c, n, m, k)) {
         bp_cblas_gemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, k, n, 1, d, m,
                       a, k, 0, g, k);
-        return;
+        return bp__all_finite(g, (size_t)m * k);
     }
 #elif !defined(BP_DOUBLE)
     if (use_blocked(c, n, m, k)) {
-        bp__sgemm(c, 1, 0, m, k, n, d, m, a, k, g, k, 0, NULL);
-        return;
+        int bad = 0; /* the gradient checked as it is stored */
+        const bp_tile_ops ops = {0, NULL, NULL, NULL, &bad};
+        bp__sgemm(c, 1, 0, m, k, n, d, m, a, k, g, k, &ops);
+        return !bad;
     }
 #endif
     /* g_jp = sum_i d_ij a_ip: the first sample's outer product, then the
@@ -138,21 +164,25 @@ void bp__gemm_dta(bp_kctx *c, int n, int m, int k, const bp_real *d,
                 gj[p] += dij * ai[p];
         }
     }
+    return bp__all_finite(g, (size_t)m * k);
 }
 
 void bp__gemm_dw(bp_kctx *c, int n, int m, int k, const bp_real *d,
-                 const bp_real *w, bp_real *p)
+                 const bp_real *w, bp_real *p, const bp_real *gate)
 {
     (void)c; /* the double build has no blocked product */
 #if defined(BP_CBLAS)
     if (use_blocked(c, n, m, k)) {
         bp_cblas_gemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, k, m, 1, d,
                       m, w, k, 0, p, k);
+        if (gate)
+            gate_pass(p, gate, (size_t)n * k);
         return;
     }
 #elif !defined(BP_DOUBLE)
     if (use_blocked(c, n, m, k)) {
-        bp__sgemm(c, 0, 0, n, k, m, d, m, w, k, p, k, 0, NULL);
+        const bp_tile_ops ops = {0, NULL, gate, NULL, NULL};
+        bp__sgemm(c, 0, 0, n, k, m, d, m, w, k, p, k, &ops);
         return;
     }
 #endif
@@ -160,6 +190,8 @@ void bp__gemm_dw(bp_kctx *c, int n, int m, int k, const bp_real *d,
     if (c->k->gemvt && k >= 32) {
         for (int i = 0; i < n; i++)
             c->k->gemvt(m, k, d + (size_t)i * m, w, p + (size_t)i * k);
+        if (gate)
+            gate_pass(p, gate, (size_t)n * k);
         return;
     }
 #endif
@@ -177,6 +209,8 @@ void bp__gemm_dw(bp_kctx *c, int n, int m, int k, const bp_real *d,
                 pi[q] += dij * wj[q];
         }
     }
+    if (gate)
+        gate_pass(p, gate, (size_t)n * k);
 }
 
 void bp__colsum(int n, int m, const bp_real *d, bp_real *g)

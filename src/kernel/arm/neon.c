@@ -21,46 +21,57 @@
 
 enum { MR = 8, NR = 12 };
 
-/* Store the tile acc[i][v] (row i, columns 4v..4v+3): see bp_ukernel. */
+/* Store the tile acc[i][v] (row i, columns 4v..4v+3) as ops says
+ * (bp_tile_ops). */
 static inline void store_tile(float32x4_t acc[MR][3], float *c, int ldc,
-                              int mr, int nr, int accumulate,
-                              const float *bias)
+                              int mr, int nr, const bp_tile_ops *o)
 {
-    if (mr == MR && nr == NR) {
-        float32x4_t b0 = vdupq_n_f32(0), b1 = b0, b2 = b0;
-        if (bias) {
-            b0 = vld1q_f32(bias);
-            b1 = vld1q_f32(bias + 4);
-            b2 = vld1q_f32(bias + 8);
-        }
+    if (mr < MR || nr < NR) {
+        float tile[MR][NR];
         for (int i = 0; i < MR; i++) {
-            float *ci = c + (size_t)i * ldc;
-            if (accumulate) {
-                acc[i][0] = vaddq_f32(vld1q_f32(ci), acc[i][0]);
-                acc[i][1] = vaddq_f32(vld1q_f32(ci + 4), acc[i][1]);
-                acc[i][2] = vaddq_f32(vld1q_f32(ci + 8), acc[i][2]);
-            } else if (bias) {
-                acc[i][0] = vaddq_f32(acc[i][0], b0);
-                acc[i][1] = vaddq_f32(acc[i][1], b1);
-                acc[i][2] = vaddq_f32(acc[i][2], b2);
-            }
-            vst1q_f32(ci, acc[i][0]);
-            vst1q_f32(ci + 4, acc[i][1]);
-            vst1q_f32(ci + 8, acc[i][2]);
+            vst1q_f32(tile[i], acc[i][0]);
+            vst1q_f32(tile[i] + 4, acc[i][1]);
+            vst1q_f32(tile[i] + 8, acc[i][2]);
         }
+        bp__store_ops(tile[0], NR, c, ldc, mr, nr, o);
         return;
     }
-    float tile[MR][NR];
+    /* in locals: the stores below could alias *o as far as the compiler
+     * knows */
+    const int accumulate = o->accumulate, check = o->nonfinite != NULL;
+    const float *const gate = o->gate;
+    float *const relu = o->relu;
+    const float32x4_t zero = vdupq_n_f32(0);
+    const int add_bias = !accumulate && o->bias;
+    float32x4_t bias[3] = {zero, zero, zero};
+    if (add_bias)
+        for (int v = 0; v < 3; v++)
+            bias[v] = vld1q_f32(o->bias + 4 * v);
+    const uint32x4_t e = vdupq_n_u32(0x7f800000u);
+    uint32x4_t bad = vdupq_n_u32(0);
     for (int i = 0; i < MR; i++) {
-        vst1q_f32(tile[i], acc[i][0]);
-        vst1q_f32(tile[i] + 4, acc[i][1]);
-        vst1q_f32(tile[i] + 8, acc[i][2]);
+        const size_t at = (size_t)i * ldc;
+        for (int v = 0; v < 3; v++) {
+            float32x4_t x = acc[i][v];
+            if (accumulate)
+                x = vaddq_f32(vld1q_f32(c + at + 4 * v), x);
+            else if (add_bias)
+                x = vaddq_f32(x, bias[v]);
+            if (gate) /* gate > 0 ? v : 0, as a mask */
+                x = vreinterpretq_f32_u32(vandq_u32(
+                    vcgtq_f32(vld1q_f32(gate + at + 4 * v), zero),
+                    vreinterpretq_u32_f32(x)));
+            vst1q_f32(c + at + 4 * v, x);
+            if (relu) /* v > 0 ? v : 0 (0 for NaN and -0) */
+                vst1q_f32(relu + at + 4 * v,
+                          vreinterpretq_f32_u32(vandq_u32(vcgtq_f32(x, zero),
+                                                          vreinterpretq_u32_f32(x))));
+            if (check) /* exponent bits all ones: NaN or Inf */
+                bad = vorrq_u32(bad, vceqq_u32(vandq_u32(vreinterpretq_u32_f32(x), e), e));
+        }
     }
-    for (int i = 0; i < mr; i++)
-        for (int j = 0; j < nr; j++)
-            c[(size_t)i * ldc + j] = accumulate ? c[(size_t)i * ldc + j] + tile[i][j]
-                                     : bias     ? tile[i][j] + bias[j]
-                                                : tile[i][j];
+    if (check && vmaxvq_u32(bad))
+        *o->nonfinite = 1;
 }
 
 /* One step: the tile += a[0..8) (outer) b[0..12). */
@@ -94,8 +105,7 @@ static inline void store_tile(float32x4_t acc[MR][3], float *c, int ldc,
 
 /* A's element (i, p) at a[p * sa + i]. */
 static void uk_neon(int kc, const float *a, int sa, const float *b, int sb,
-                    float *c, int ldc, int mr, int nr, int accumulate,
-                    const float *bias)
+                    float *c, int ldc, int mr, int nr, const bp_tile_ops *ops)
 {
     float32x4_t acc[MR][3];
     for (int i = 0; i < MR; i++)
@@ -107,7 +117,7 @@ static void uk_neon(int kc, const float *a, int sa, const float *b, int sb,
         const float32x4_t a_lo = vld1q_f32(ap), a_hi = vld1q_f32(ap + 4);
         STEP(a_lo, a_hi, b0, b1, b2);
     }
-    store_tile(acc, c, ldc, mr, nr, accumulate, bias);
+    store_tile(acc, c, ldc, mr, nr, ops);
 }
 
 /* The same with A read in place from 8 rows (element (i, p) at
@@ -116,7 +126,7 @@ static void uk_neon(int kc, const float *a, int sa, const float *b, int sb,
  * multiply-adds are the same, in the same order. */
 static void uk_neon_rows(int kc, const float *a, int lda, const float *b,
                          int sb, float *c, int ldc, int mr, int nr,
-                         int accumulate, const float *bias)
+                         const bp_tile_ops *ops)
 {
     float32x4_t acc[MR][3];
     for (int i = 0; i < MR; i++)
@@ -163,7 +173,7 @@ static void uk_neon_rows(int kc, const float *a, int lda, const float *b,
         const float32x4_t a_lo = vld1q_f32(col), a_hi = vld1q_f32(col + 4);
         STEP(a_lo, a_hi, b0, b1, b2);
     }
-    store_tile(acc, c, ldc, mr, nr, accumulate, bias);
+    store_tile(acc, c, ldc, mr, nr, ops);
 }
 
 /* dst[c * ldd + r] = src[r * lds + c]: 4 x 4 blocks in registers, the

@@ -15,37 +15,62 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Store the 6 x 16 tile held in c0, c1: see bp_ukernel. */
+/* Store the 6 x 16 tile held in c0, c1 as ops says (bp_tile_ops). */
 __attribute__((target("avx2,fma"), always_inline))
 static inline void store_tile(__m256 *c0, __m256 *c1, float *c, int ldc,
-                              int mr, int nr, int accumulate,
-                              const float *bias)
+                              int mr, int nr, const bp_tile_ops *o)
 {
-    if (mr == 6 && nr == 16) {
-        const __m256 bias0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
-        const __m256 bias1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
+    if (mr < 6 || nr < 16) {
+        float tile[6][16];
 #pragma GCC unroll 6
         for (int i = 0; i < 6; i++) {
-            float *ci = c + (size_t)i * ldc;
-            if (accumulate) {
-                c0[i] = _mm256_add_ps(_mm256_loadu_ps(ci), c0[i]);
-                c1[i] = _mm256_add_ps(_mm256_loadu_ps(ci + 8), c1[i]);
-            } else if (bias) {
-                c0[i] = _mm256_add_ps(c0[i], bias0);
-                c1[i] = _mm256_add_ps(c1[i], bias1);
-            }
-            _mm256_storeu_ps(ci, c0[i]);
-            _mm256_storeu_ps(ci + 8, c1[i]);
+            _mm256_storeu_ps(tile[i], c0[i]);
+            _mm256_storeu_ps(tile[i] + 8, c1[i]);
         }
+        bp__store_ops(tile[0], 16, c, ldc, mr, nr, o);
         return;
     }
-    float tile[6][16];
+    /* in locals: the stores below could alias *o as far as the compiler
+     * knows */
+    const int accumulate = o->accumulate, check = o->nonfinite != NULL;
+    const int add_bias = !accumulate && o->bias;
+    const float *const gate = o->gate;
+    float *const relu = o->relu;
+    const __m256 zero = _mm256_setzero_ps();
+    const __m256 bias0 = add_bias ? _mm256_loadu_ps(o->bias) : zero;
+    const __m256 bias1 = add_bias ? _mm256_loadu_ps(o->bias + 8) : zero;
+    const __m256i e = _mm256_set1_epi32(0x7f800000);
+    __m256i bad = _mm256_setzero_si256();
 #pragma GCC unroll 6
     for (int i = 0; i < 6; i++) {
-        _mm256_storeu_ps(tile[i], c0[i]);
-        _mm256_storeu_ps(tile[i] + 8, c1[i]);
+        const size_t at = (size_t)i * ldc;
+        float *ci = c + at;
+        if (accumulate) {
+            c0[i] = _mm256_add_ps(_mm256_loadu_ps(ci), c0[i]);
+            c1[i] = _mm256_add_ps(_mm256_loadu_ps(ci + 8), c1[i]);
+        } else if (add_bias) {
+            c0[i] = _mm256_add_ps(c0[i], bias0);
+            c1[i] = _mm256_add_ps(c1[i], bias1);
+        }
+        if (gate) { /* gate > 0 ? v : 0, as a mask */
+            c0[i] = _mm256_and_ps(_mm256_cmp_ps(_mm256_loadu_ps(gate + at), zero, _CMP_GT_OQ), c0[i]);
+            c1[i] = _mm256_and_ps(_mm256_cmp_ps(_mm256_loadu_ps(gate + at + 8), zero, _CMP_GT_OQ), c1[i]);
+        }
+        _mm256_storeu_ps(ci, c0[i]);
+        _mm256_storeu_ps(ci + 8, c1[i]);
+        if (relu) { /* max(v, 0) is 0 for NaN and -0, as v > 0 ? v : 0 */
+            _mm256_storeu_ps(relu + at, _mm256_max_ps(c0[i], zero));
+            _mm256_storeu_ps(relu + at + 8, _mm256_max_ps(c1[i], zero));
+        }
+        if (check) { /* exponent bits all ones: NaN or Inf */
+            const __m256i x0 = _mm256_and_si256(_mm256_castps_si256(c0[i]), e);
+            const __m256i x1 = _mm256_and_si256(_mm256_castps_si256(c1[i]), e);
+            bad = _mm256_or_si256(bad, _mm256_or_si256(_mm256_cmpeq_epi32(x0, e),
+                                                       _mm256_cmpeq_epi32(x1, e)));
+        }
     }
-    STORE_TILE(6, 16, tile);
+    if (check && !_mm256_testz_si256(bad, bad))
+        *o->nonfinite = 1;
 }
 
 /* The 6 x 16 tile: per step p, two vectors of B's row p and six
@@ -54,8 +79,7 @@ static inline void store_tile(__m256 *c0, __m256 *c1, float *c, int ldc,
  * (i, p) at a[p * sa + i]. */
 __attribute__((target("avx2,fma")))
 static void uk_avx2(int kc, const float *a, int sa, const float *b, int sb,
-                    float *c, int ldc, int mr, int nr, int accumulate,
-                    const float *bias)
+                    float *c, int ldc, int mr, int nr, const bp_tile_ops *ops)
 {
     __m256 c0[6], c1[6];
 #pragma GCC unroll 6
@@ -74,7 +98,7 @@ static void uk_avx2(int kc, const float *a, int sa, const float *b, int sb,
             c1[i] = _mm256_fmadd_ps(ai, b1, c1[i]);
         }
     }
-    store_tile(c0, c1, c, ldc, mr, nr, accumulate, bias);
+    store_tile(c0, c1, c, ldc, mr, nr, ops);
 }
 
 /* The same reading A in place from six rows of a row-major matrix
@@ -84,7 +108,7 @@ static void uk_avx2(int kc, const float *a, int sa, const float *b, int sb,
 __attribute__((target("avx2,fma")))
 static void uk_avx2_rows(int kc, const float *a, int lda, const float *b,
                          int sb, float *c, int ldc, int mr, int nr,
-                         int accumulate, const float *bias)
+                         const bp_tile_ops *ops)
 {
     __m256 c0[6], c1[6];
 #pragma GCC unroll 6
@@ -108,7 +132,7 @@ static void uk_avx2_rows(int kc, const float *a, int lda, const float *b,
                 c1[i] = _mm256_fmadd_ps(ai, b1, c1[i]);
             }
     }
-    store_tile(c0, c1, c, ldc, mr, nr, accumulate, bias);
+    store_tile(c0, c1, c, ldc, mr, nr, ops);
 }
 
 /* ---- packing: transposed copies ----

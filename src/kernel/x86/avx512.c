@@ -14,42 +14,64 @@
 
 #include <immintrin.h>
 
-/* Store the 12 x 32 tile held in c0, c1: see STORE_TILE. */
+/* Store the 12 x 32 tile held in c0, c1 as ops says (bp_tile_ops). */
 __attribute__((target("avx512f"), always_inline))
 static inline void store512(__m512 *c0, __m512 *c1, float *c, int ldc, int mr,
-                            int nr, int accumulate, const float *bias)
+                            int nr, const bp_tile_ops *o)
 {
-    if (mr == 12 && nr == 32) {
-        const __m512 bias0 = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps();
-        const __m512 bias1 = bias ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
+    if (mr < 12 || nr < 32) {
+        float tile[12][32];
 #pragma GCC unroll 12
         for (int i = 0; i < 12; i++) {
-            float *ci = c + (size_t)i * ldc;
-            if (accumulate) {
-                c0[i] = _mm512_add_ps(_mm512_loadu_ps(ci), c0[i]);
-                c1[i] = _mm512_add_ps(_mm512_loadu_ps(ci + 16), c1[i]);
-            } else if (bias) {
-                c0[i] = _mm512_add_ps(c0[i], bias0);
-                c1[i] = _mm512_add_ps(c1[i], bias1);
-            }
-            _mm512_storeu_ps(ci, c0[i]);
-            _mm512_storeu_ps(ci + 16, c1[i]);
+            _mm512_storeu_ps(tile[i], c0[i]);
+            _mm512_storeu_ps(tile[i] + 16, c1[i]);
         }
+        bp__store_ops(tile[0], 32, c, ldc, mr, nr, o);
         return;
     }
-    float tile[12][32];
+    /* in locals: the stores below could alias *o as far as the compiler
+     * knows */
+    const int accumulate = o->accumulate, check = o->nonfinite != NULL;
+    const float *const gate = o->gate;
+    float *const relu = o->relu;
+    const __m512 zero = _mm512_setzero_ps();
+    const int add_bias = !accumulate && o->bias;
+    const __m512 bias0 = add_bias ? _mm512_loadu_ps(o->bias) : zero;
+    const __m512 bias1 = add_bias ? _mm512_loadu_ps(o->bias + 16) : zero;
+    const __m512i e = _mm512_set1_epi32(0x7f800000);
+    __mmask16 bad = 0;
 #pragma GCC unroll 12
     for (int i = 0; i < 12; i++) {
-        _mm512_storeu_ps(tile[i], c0[i]);
-        _mm512_storeu_ps(tile[i] + 16, c1[i]);
+        const size_t at = (size_t)i * ldc;
+        float *ci = c + at;
+        if (accumulate) {
+            c0[i] = _mm512_add_ps(_mm512_loadu_ps(ci), c0[i]);
+            c1[i] = _mm512_add_ps(_mm512_loadu_ps(ci + 16), c1[i]);
+        } else if (add_bias) {
+            c0[i] = _mm512_add_ps(c0[i], bias0);
+            c1[i] = _mm512_add_ps(c1[i], bias1);
+        }
+        if (gate) { /* gate > 0 ? v : 0: v where the mask is set, else +0 */
+            c0[i] = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(_mm512_loadu_ps(gate + at), zero, _CMP_GT_OQ), c0[i]);
+            c1[i] = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(_mm512_loadu_ps(gate + at + 16), zero, _CMP_GT_OQ), c1[i]);
+        }
+        _mm512_storeu_ps(ci, c0[i]);
+        _mm512_storeu_ps(ci + 16, c1[i]);
+        if (relu) { /* v > 0 ? v : 0 (0 for NaN and -0) */
+            _mm512_storeu_ps(relu + at, _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(c0[i], zero, _CMP_GT_OQ), c0[i]));
+            _mm512_storeu_ps(relu + at + 16, _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(c1[i], zero, _CMP_GT_OQ), c1[i]));
+        }
+        if (check) /* exponent bits all ones: NaN or Inf */
+            bad |= _mm512_cmpeq_epi32_mask(_mm512_and_si512(_mm512_castps_si512(c0[i]), e), e) |
+                   _mm512_cmpeq_epi32_mask(_mm512_and_si512(_mm512_castps_si512(c1[i]), e), e);
     }
-    STORE_TILE(12, 32, tile);
+    if (check && bad)
+        *o->nonfinite = 1;
 }
 
 __attribute__((target("avx512f")))
 static void uk_avx512(int kc, const float *a, int sa, const float *b, int sb,
-                   float *c, int ldc, int mr, int nr, int accumulate,
-                   const float *bias)
+                      float *c, int ldc, int mr, int nr, const bp_tile_ops *ops)
 {
     __m512 c0[12], c1[12];
 #pragma GCC unroll 12
@@ -68,7 +90,7 @@ static void uk_avx512(int kc, const float *a, int sa, const float *b, int sb,
             c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
         }
     }
-    store512(c0, c1, c, ldc, mr, nr, accumulate, bias);
+    store512(c0, c1, c, ldc, mr, nr, ops);
 }
 
 /* The same with A read in place from 12 rows of a row-major matrix
@@ -77,8 +99,8 @@ static void uk_avx512(int kc, const float *a, int sa, const float *b, int sb,
  * Same multiply-adds in the same order, so the same numbers. */
 __attribute__((target("avx512f")))
 static void uk_avx512_rows(int kc, const float *a, int lda, const float *b,
-                        int sb, float *c, int ldc, int mr, int nr,
-                        int accumulate, const float *bias)
+                           int sb, float *c, int ldc, int mr, int nr,
+                           const bp_tile_ops *ops)
 {
     __m512 c0[12], c1[12];
 #pragma GCC unroll 12
@@ -102,7 +124,7 @@ static void uk_avx512_rows(int kc, const float *a, int lda, const float *b,
                 c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
             }
     }
-    store512(c0, c1, c, ldc, mr, nr, accumulate, bias);
+    store512(c0, c1, c, ldc, mr, nr, ops);
 }
 
 /* ---- finite checks ----
