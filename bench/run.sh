@@ -205,7 +205,7 @@ echo
 echo '```'
 for k in $kernels; do
     for t in 1 2; do
-        echo "backprop $k $t: $(ours $k $t)"
+        echo "backprop $k $t: $(ours $k $t)  (CPU seconds: $(val epoch_cpu_times "$B/ours-$k-$t.txt"))"
         echo "PyTorch  $(coretype $k) $t: $(theirs $k $t)"
     done
 done

@@ -62,19 +62,27 @@ void bp__sgemm(bp_kctx *c, int ta, int tb, int M, int N, int K,
 static inline void bp__store_ops(const float *t, int ldt, float *c, int ldc,
                                  int mr, int nr, const bp_tile_ops *o)
 {
+    /* in locals: the stores below could alias *o as far as the compiler
+     * knows */
+    const int accumulate = o->accumulate;
+    const float *const bias = accumulate ? NULL : o->bias;
+    const float *const gate = o->gate;
+    float *const relu = o->relu;
     int bad = 0;
-    for (int i = 0; i < mr; i++)
+    for (int i = 0; i < mr; i++) {
+        const float *ti = t + (size_t)i * ldt;
+        float *ci = c + (size_t)i * ldc;
         for (int j = 0; j < nr; j++) {
-            const size_t at = (size_t)i * ldc + j;
-            float v = t[(size_t)i * ldt + j];
-            v = o->accumulate ? c[at] + v : o->bias ? v + o->bias[j] : v;
-            if (o->gate && !(o->gate[at] > 0))
+            float v = ti[j];
+            v = accumulate ? ci[j] + v : bias ? v + bias[j] : v;
+            if (gate && !(gate[(size_t)i * ldc + j] > 0))
                 v = 0;
-            c[at] = v;
-            if (o->relu)
-                o->relu[at] = v > 0 ? v : 0;
+            ci[j] = v;
+            if (relu)
+                relu[(size_t)i * ldc + j] = v > 0 ? v : 0;
             bad |= !(v - v == 0); /* NaN or Inf */
         }
+    }
     if (o->nonfinite && bad)
         *o->nonfinite = 1;
 }
