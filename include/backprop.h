@@ -614,7 +614,11 @@ bp_status bp_data_gather(const bp_data *d, const int64_t *rows, int64_t first,
  * epoch visits the samples in an order drawn from (seed, epoch) alone, one
  * batch per step; the step after which an epoch is complete also closes
  * the epoch: it evaluates the validation set, keeps a copy of the best
- * weights (with patience) and decides whether to stop early. Everything
+ * weights (with patience) and decides whether to stop early. The loss it
+ * watches for the best epoch is the validation loss; without validation
+ * data, and with patience, the epoch's training loss (a run then stops
+ * once training itself stops improving, as scikit-learn's MLP does by
+ * default). Everything
  * the trainer knows is a bp_train_state plus those best weights, and a
  * checkpoint stores both (bp_model_checkpoint), so a run stopped after
  * any batch resumes exactly where it was: the resumed run's weights equal
@@ -642,8 +646,10 @@ typedef struct {
                              epoch's end (bp_net_penalty; 0 without):
                              train_loss + penalty is the objective */
     double seconds;       /* wall time of the epoch */
-    int best_epoch;       /* epoch with the lowest val_loss so far (0: none) */
-    double best_val_loss;
+    int best_epoch;       /* epoch with the lowest val_loss so far (0: none;
+                             without validation data but with patience,
+                             the lowest train_loss) */
+    double best_val_loss; /* that loss */
     int improved;         /* this epoch set a new best */
 } bp_epoch_report;
 
@@ -689,11 +695,11 @@ typedef struct {
     const bp_data *val;    /* optional validation set (the view is copied;
                               its arrays must outlive the trainer) */
     int patience;          /* > 0: stop after this many epochs without a
-                              new best validation loss, and end with the
+                              new best validation loss (without val: the
+                              epoch's training loss), and end with the
                               best epoch's weights; 0: run every epoch */
-    double min_delta;      /* a validation loss is a new best when it is
-                              below the best so far by more than this
-                              (>= 0) */
+    double min_delta;      /* a loss is a new best when it is below the
+                              best so far by more than this (>= 0) */
     double clip;           /* > 0: scale the gradient down to this global
                               L2 norm when it is larger; 0: off (standard
                               order only) */
@@ -731,7 +737,8 @@ typedef struct {
     double loss_sum;      /* their loss sum and */
     int64_t correct;      /* samples right (bp_batch_report's) */
     int best_epoch;       /* the best epoch so far (0: none) */
-    double best_val_loss; /* its validation loss (INFINITY: none) */
+    double best_val_loss; /* its watched loss, validation or (without
+                             validation data) training (INFINITY: none) */
 } bp_train_state;
 
 typedef struct bp_trainer bp_trainer;
@@ -769,9 +776,10 @@ bp_status bp_trainer_epoch(bp_trainer *tr, bp_epoch_report *report);
 
 typedef struct {
     int epochs_run;        /* epochs completed, counting a resumed run's */
-    int best_epoch;        /* with validation: the best epoch (restored
-                              if patience stopped the run) */
-    double best_val_loss;
+    int best_epoch;        /* with validation (or patience): the best
+                              epoch (restored if patience stopped the
+                              run) */
+    double best_val_loss;  /* its watched loss (bp_train_state's) */
     double last_train_loss;
     int stopped_early;     /* patience ran out */
     int stopped_by_callback;

@@ -338,10 +338,36 @@ static void test_patience(void)
           r.epochs_run);
     o.min_delta = -1;
     CHECK_STATUS(bp_train(b, &TRAIN, &o, NULL), BP_ERR_ARG);
-    o.min_delta = 0;
+    bp_net_free(a);
+    bp_net_free(b);
+
+    /* without validation data, patience watches the epoch's training
+     * loss: with the same minimum improvement only epoch 1 is a best,
+     * the run stops 4 epochs later and ends with epoch 1's weights */
+    a = make_net(NULL);
+    b = make_net(NULL);
     o.val = NULL;
-    o.patience = 2;
-    CHECK_STATUS(bp_train(b, &TRAIN, &o, NULL), BP_ERR_ARG);
+    o.min_delta = 1e9;
+    CHECK_OK(bp_train(a, &TRAIN, &o, &r));
+    CHECK(r.stopped_early && r.best_epoch == 1 && r.epochs_run == 5 &&
+          r.best_val_loss == r.best_val_loss && r.best_val_loss > 0,
+          "no validation: training loss %.4f of epoch %d watched, stopped "
+          "after %d", r.best_val_loss, r.best_epoch, r.epochs_run);
+    o.epochs = 1;
+    o.patience = 0;
+    CHECK_OK(bp_train(b, &TRAIN, &o, NULL));
+    CHECK(same_params(a, b), "the weights are epoch 1's");
+    /* with no minimum, the training loss of this learnable set keeps
+     * improving: no early stop, and the last epoch is the best */
+    bp_net_free(a);
+    a = make_net(NULL);
+    o.epochs = 30;
+    o.patience = 3;
+    o.min_delta = 0;
+    CHECK_OK(bp_train(a, &TRAIN, &o, &r));
+    CHECK(!r.stopped_early && r.epochs_run == 30 && r.best_epoch >= 25,
+          "training loss still falling: ran %d epochs, best %d",
+          r.epochs_run, r.best_epoch);
     bp_net_free(a);
     bp_net_free(b);
 }

@@ -99,9 +99,6 @@ static bp_status check_opts(const bp_train_opts *o, bp_error *err)
         !(o->min_delta >= 0 && o->min_delta <= 1e30))
         return bp__fail_err(err, BP_ERR_ARG, "patience, min_delta and clip "
                             "must be >= 0");
-    if (o->patience > 0 && (!o->val || o->val->n == 0))
-        return bp__fail_err(err, BP_ERR_ARG,
-                            "patience needs validation data to watch");
     if (o->n_shards < 0 || o->shard < 0 ||
         (o->n_shards > 0 && o->shard >= o->n_shards))
         return bp__fail_err(err, BP_ERR_ARG, "shard %d of %d", o->shard,
@@ -413,7 +410,11 @@ static bp_status run_batch(bp_trainer *tr, double stats[3], int *k_out)
     return st;
 }
 
-/* The end of an epoch: validation, the best so far, patience. */
+/* The end of an epoch: validation, the best so far, patience. The loss
+ * watched for the best is the validation loss; without validation data,
+ * and only with patience, the epoch's training loss (as scikit-learn's
+ * MLP stops by default), so that patience still ends a run that has
+ * stopped improving. */
 static bp_status close_epoch(bp_trainer *tr, bp_epoch_report *rep)
 {
     bp_net *net = tr->net;
@@ -431,14 +432,17 @@ static bp_status close_epoch(bp_trainer *tr, bp_epoch_report *rep)
                                        &rep->val_acc);
         if (st)
             return tr_net_fail(tr, st);
-        if (rep->val_loss < tr->s.best_val_loss - tr->o.min_delta) {
-            tr->s.best_val_loss = rep->val_loss;
-            tr->s.best_epoch = epoch;
-            rep->improved = 1;
-            if (tr->best) {
-                memcpy(tr->best, net->params, net->n_params * sizeof(bp_real));
-                tr->have_best = 1;
-            }
+    }
+    const double watched = tr->val.n > 0        ? rep->val_loss
+                           : tr->o.patience > 0 ? rep->train_loss
+                                                : NAN;
+    if (watched < tr->s.best_val_loss - tr->o.min_delta) { /* NaN: never */
+        tr->s.best_val_loss = watched;
+        tr->s.best_epoch = epoch;
+        rep->improved = 1;
+        if (tr->best) {
+            memcpy(tr->best, net->params, net->n_params * sizeof(bp_real));
+            tr->have_best = 1;
         }
     }
     rep->best_epoch = tr->s.best_epoch;
