@@ -9,8 +9,37 @@
 #include "train_loop.h"
 
 #include <getopt.h>
+#include <math.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* What `backprop train --data FILE` does when told nothing else, chosen
+ * to match scikit-learn's MLP with its defaults on small tabular sets
+ * without slowing Fashion-MNIST (bench/defaults measures both): up to
+ * MAX_EPOCHS epochs, stopped once the validation loss has not improved by
+ * MIN_DELTA for PATIENCE epochs, with the best epoch's weights kept;
+ * Adam at its default rate, in batches of a tenth of the training set
+ * from MIN_BATCH to MAX_BATCH (an epoch of ten steps or more keeps a
+ * patience counted in epochs meaningful on a few hundred rows; on
+ * Fashion-MNIST 128 stops at 88-89% where 32, noisier, stops at 87%,
+ * and runs faster); one hidden layer of at least MIN_WIDTH units
+ * (scikit-learn's 100); Xavier-uniform weights (scikit-learn's and
+ * Keras's: He's larger ones, made for deep ReLU stacks, start a shallow
+ * network on a few hundred rows as a rough random function that costs
+ * points of accuracy, or of R^2, on such sets). */
+enum {
+    DEFAULT_MAX_EPOCHS = 1000,
+    DEFAULT_PATIENCE = 10,
+    DEFAULT_MIN_BATCH = 32,
+    DEFAULT_MAX_BATCH = 128,
+    DEFAULT_MIN_WIDTH = 100,
+    DEFAULT_MAX_WIDTH = 256,
+    VAL_SPLIT_MIN_ROWS = 50 /* fewer rows: no validation split */
+};
+#define DEFAULT_MIN_DELTA 1e-4
+#define DEFAULT_VAL_SPLIT 0.1
 
 /* The names in a table of the library, sep-separated into s[cap]:
  * activations ('a'; those without a flag of skip), losses ('l') or
@@ -46,39 +75,60 @@ static void usage(FILE *f)
         "usage: backprop train --data FILE [OPTIONS]\n\n"
         "Train a network on a data set and save it. Widths, output and loss\n"
         "come from the data unless given: classes get softmax + cross-entropy,\n"
-        "numbers identity + squared error.\n\n"
+        "numbers identity + squared error. With no other option it holds out\n"
+        "%g%% for validation (stratified by class) and trains until the\n"
+        "validation loss stops improving, keeping the best epoch's weights.\n\n"
         "data\n"
         "  --data FILE|DIR|-    CSV/TSV, FANN .data, .bpd (mapped), an IDX (MNIST)\n"
         "                       directory, any of them gzip'ed; - standard input\n"
         "  --test FILE|DIR      evaluate on it after every epoch (IDX: t10k split)\n"
-        "  --val-split F        hold out this fraction for validation (default\n"
-        "                       0.1 from 50 samples up; ignored with --test)\n"
+        "  --val-split F        hold out this fraction for validation, stratified\n"
+        "                       by class (default %g from %d samples up; 0 with\n"
+        "                       --test, which is then the validation data)\n"
         "  --label COL          CSV label column, name or 1-based index (default\n"
         "                       last); several: --label a,b for regression; the\n"
         "                       model remembers it for eval and predict\n"
         "  --classes auto|yes|no  treat CSV labels as classes (default auto)\n"
         "  --header auto|yes|no   CSV header line (default auto)\n"
         "  --scale minmax|standard|none   input scaling (default standard)\n"
+        "  --scale-targets standard|minmax|none   numeric targets' scaling, undone\n"
+        "                       by eval, predict and exports (default standard\n"
+        "                       under an unbounded output such as identity)\n"
         "network\n"
         "  --layers 784,256,10  all widths, input to output\n"
-        "  --hidden 256,128     hidden widths only (default: one layer)\n"
+        "  --hidden 256,128     hidden widths only (default: one layer of half\n"
+        "                       the inputs and outputs, from 100 up to 256)\n"
         "  --hidden-act A       %s (default relu)\n"
         "  --output-act A       default softmax (classes), identity (numbers)\n"
         "  --loss L             %s (default from the data)\n"
-        "  --init I             xavier-uniform xavier-normal he-uniform he-normal\n"
+        "  --init I             xavier-uniform (default) xavier-normal he-uniform\n"
+        "                       he-normal\n",
+        100 * DEFAULT_VAL_SPLIT, DEFAULT_VAL_SPLIT, VAL_SPLIT_MIN_ROWS, acts,
+        losses);
+    /* in two parts: C99 promises string literals of 4095 bytes, no more */
+    fprintf(f,
         "training\n"
         "  --optim O            %s (default adam)\n"
         "  --lr R  --momentum M  --weight-decay W  --clip C\n"
         "  --l1 R  --l2 R       L1/L2 penalty on the weights, R sum|w| + R/2 sum\n"
         "                       w^2 (any optimizer; the losses shown are the\n"
         "                       data's, the epoch line adds the penalty)\n"
-        "  --batch N (default 32)  --epochs N (default 10)  --seed N (default 1)\n"
+        "  --batch N            samples per step (default: a tenth of the training\n"
+        "                       samples, from %d up to %d)\n"
+        "  --seed N (default 1)\n"
         "  --order standard|layer-wise   layer-wise: each layer updated before\n"
         "                       delta passes down through it (the worked\n"
         "                       example's published figures)\n"
-        "  --patience N         early stopping\n"
-        "  --threads N          threads for the larger products (default 1);\n"
-        "                       results are bit-identical for any N\n"
+        "  --epochs N           exactly N epochs (default: until the validation\n"
+        "                       loss stops improving, at most %d)\n"
+        "  --patience N         stop after N epochs without a better validation\n"
+        "                       loss (without validation data: training loss)\n"
+        "                       and keep the best epoch's weights (default %d\n"
+        "                       without --epochs, else off)\n"
+        "  --min-delta D        a better loss is lower by more than D (default %g)\n"
+        "  --threads N          threads for the larger products (default: the\n"
+        "                       cores, shared by MPI ranks); results are\n"
+        "                       bit-identical for any N\n"
         "  --kernel NAME        auto (default), or a kernel `backprop info\n"
         "                       --kernels` lists (also BP_KERNEL=NAME)\n"
         "files\n"
@@ -96,15 +146,17 @@ static void usage(FILE *f)
         "  every rank trains on its share of each global batch; one allreduce\n"
         "  sums the gradients; rank 0 alone prints and writes files\n"
         "  --debug-sync N       every N steps, check all ranks hold the same weights\n",
-        acts, losses, optims);
+        optims, DEFAULT_MIN_BATCH, DEFAULT_MAX_BATCH,
+        DEFAULT_MAX_EPOCHS, DEFAULT_PATIENCE,
+        DEFAULT_MIN_DELTA);
 }
 
 typedef struct {
-    const char *data, *test, *label, *classes, *header, *scale;
+    const char *data, *test, *label, *classes, *header, *scale, *scale_t;
     double val_split;
     const char *layers, *hidden, *hidden_act, *output_act, *loss, *init;
     const char *optim, *order, *kernel;
-    double lr, momentum, weight_decay, l1, l2, clip;
+    double lr, momentum, weight_decay, l1, l2, clip, min_delta;
     int batch, epochs, patience, threads, ckpt_every, ckpt_batches, quiet,
         verbose, debug_sync;
     uint64_t seed;
@@ -118,7 +170,8 @@ enum {
     O_LAYERS, O_HIDDEN, O_HACT, O_OACT, O_LOSS, O_INIT, O_OPTIM, O_LR,
     O_MOM, O_WD, O_CLIP, O_BATCH, O_EPOCHS, O_SEED, O_ORDER, O_PAT,
     O_THREADS, O_SAVE, O_CKPT, O_CKPT_N, O_RESUME, O_LOG, O_PLOT, O_QUIET,
-    O_VERBOSE, O_HELP, O_CKPT_B, O_DSYNC, O_KERNEL, O_PLOT_G, O_L1, O_L2
+    O_VERBOSE, O_HELP, O_CKPT_B, O_DSYNC, O_KERNEL, O_PLOT_G, O_L1, O_L2,
+    O_SCALE_T, O_MIN_DELTA
 };
 
 /* An option that names something: kept as given, checked later. */
@@ -127,7 +180,8 @@ static int parse_name(args *a, int c, const char *v)
     const char **slot[] = {
         [O_DATA] = &a->data, [O_TEST] = &a->test, [O_LABEL] = &a->label,
         [O_CLASSES] = &a->classes, [O_HEADER] = &a->header,
-        [O_SCALE] = &a->scale, [O_LAYERS] = &a->layers,
+        [O_SCALE] = &a->scale, [O_SCALE_T] = &a->scale_t,
+        [O_LAYERS] = &a->layers,
         [O_HIDDEN] = &a->hidden, [O_HACT] = &a->hidden_act,
         [O_OACT] = &a->output_act, [O_LOSS] = &a->loss, [O_INIT] = &a->init,
         [O_OPTIM] = &a->optim, [O_ORDER] = &a->order, [O_SAVE] = &a->save,
@@ -157,6 +211,8 @@ static int parse_number(args *a, int c, const char *v)
     case O_BATCH: return cli_int(cmd, "--batch", v, 1, 1 << 20, &a->batch);
     case O_EPOCHS: return cli_int(cmd, "--epochs", v, 0, 1 << 24, &a->epochs);
     case O_PAT: return cli_int(cmd, "--patience", v, 0, 1 << 24, &a->patience);
+    case O_MIN_DELTA:
+        return cli_double(cmd, "--min-delta", v, 0, 1e30, &a->min_delta);
     case O_THREADS: return cli_int(cmd, "--threads", v, 1, 256, &a->threads);
     case O_CKPT_N:
         return cli_int(cmd, "--checkpoint-every", v, 1, 1 << 24, &a->ckpt_every);
@@ -219,7 +275,8 @@ static int parse(int argc, char **argv, args *a)
         {"data", 1, 0, O_DATA}, {"test", 1, 0, O_TEST},
         {"val-split", 1, 0, O_VAL}, {"label", 1, 0, O_LABEL},
         {"classes", 1, 0, O_CLASSES}, {"header", 1, 0, O_HEADER},
-        {"scale", 1, 0, O_SCALE}, {"layers", 1, 0, O_LAYERS},
+        {"scale", 1, 0, O_SCALE}, {"scale-targets", 1, 0, O_SCALE_T},
+        {"layers", 1, 0, O_LAYERS},
         {"hidden", 1, 0, O_HIDDEN}, {"hidden-act", 1, 0, O_HACT},
         {"output-act", 1, 0, O_OACT}, {"loss", 1, 0, O_LOSS},
         {"init", 1, 0, O_INIT}, {"optim", 1, 0, O_OPTIM}, {"lr", 1, 0, O_LR},
@@ -228,6 +285,7 @@ static int parse(int argc, char **argv, args *a)
         {"clip", 1, 0, O_CLIP}, {"batch", 1, 0, O_BATCH},
         {"epochs", 1, 0, O_EPOCHS}, {"seed", 1, 0, O_SEED},
         {"order", 1, 0, O_ORDER}, {"patience", 1, 0, O_PAT},
+        {"min-delta", 1, 0, O_MIN_DELTA},
         {"threads", 1, 0, O_THREADS}, {"kernel", 1, 0, O_KERNEL},
         {"save", 1, 0, O_SAVE},
         {"checkpoint", 1, 0, O_CKPT}, {"checkpoint-every", 1, 0, O_CKPT_N},
@@ -247,9 +305,10 @@ static int parse(int argc, char **argv, args *a)
     a->batch = -1;     /* unset: 32, or the checkpoint's */
     a->patience = -1;
     a->clip = -1;
+    a->min_delta = -1;
     a->epochs = -1;
     a->seed = 1;
-    a->threads = 1;
+    a->threads = 0; /* unset: the cores */
     optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
     opterr = 0;
     int c;
@@ -332,7 +391,9 @@ static bp_net *build_net(const args *a, const bp_data *d, int n_classes,
             return NULL;
     } else { /* one hidden layer between the input and output widths */
         int h = (n_in + n_out + 1) / 2;
-        w[0] = h < 16 ? 16 : h > 256 ? 256 : h;
+        w[0] = h < DEFAULT_MIN_WIDTH   ? DEFAULT_MIN_WIDTH
+               : h > DEFAULT_MAX_WIDTH ? DEFAULT_MAX_WIDTH
+                                       : h;
         n = 1;
     }
     bp_act hidden = BP_ACT_RELU, out = n_classes ? BP_ACT_SOFTMAX
@@ -361,7 +422,7 @@ static bp_net *build_net(const args *a, const bp_data *d, int n_classes,
                 names('l', 0, ", ", known, sizeof known));
         return NULL;
     }
-    bp_init init = bp_act_describe(hidden)->init; /* He under ReLU */
+    bp_init init = BP_INIT_XAVIER_UNIFORM; /* see DEFAULT_MAX_EPOCHS */
     if (a->init && parse_init(a->init, &init))
         return NULL;
     bp_net *net;
@@ -420,6 +481,13 @@ static int has_suffix(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+static const char *scaling_name(bp_scaling k)
+{
+    return k == BP_SCALING_MINMAX     ? "minmax"
+           : k == BP_SCALING_STANDARD ? "standard"
+                                      : "none";
+}
+
 static bp_scaling parse_scaling(const char *s, int *bad)
 {
     *bad = 0;
@@ -455,7 +523,7 @@ typedef struct {
     bp_data td, vd;          /* their views, as trained on */
     bp_model *model;
     bp_order order;
-    bp_scaling scaling;
+    bp_scaling scaling, scaling_t; /* --scale, --scale-targets */
     bp_trainer *tr;
     train_loop loop;
 } job;
@@ -556,6 +624,16 @@ static int new_model(const args *a, job *j)
     return CLI_OK;
 }
 
+/* A tenth of the n samples that training keeps of the val_split held
+ * out, from DEFAULT_MIN_BATCH up to DEFAULT_MAX_BATCH. */
+static int default_batch(int64_t n, double val_split)
+{
+    const int64_t b = (int64_t)((double)n * (1 - val_split)) / 10;
+    return b < DEFAULT_MIN_BATCH   ? DEFAULT_MIN_BATCH
+           : b > DEFAULT_MAX_BATCH ? DEFAULT_MAX_BATCH
+                                   : (int)b;
+}
+
 /* The recipe: what was given, else the checkpoint's, else the defaults. */
 static void fill_recipe(args *a, job *j)
 {
@@ -570,25 +648,73 @@ static void fill_recipe(args *a, job *j)
             a->patience = t->patience;
         if (a->clip < 0)
             a->clip = t->clip;
+        if (a->min_delta < 0)
+            a->min_delta = t->min_delta;
         if (!a->order)
             j->order = t->order;
         if (a->val_split < 0)
             a->val_split = j->model->val_split;
     }
-    if (a->epochs < 0)
-        a->epochs = 10;
-    if (a->batch < 0)
-        a->batch = 32;
+    /* no --epochs: until the loss stops improving; --epochs N: exactly N
+     * (unless --patience is given too) */
+    if (a->epochs < 0) {
+        a->epochs = DEFAULT_MAX_EPOCHS;
+        if (a->patience < 0)
+            a->patience = DEFAULT_PATIENCE;
+    }
     if (a->patience < 0)
         a->patience = 0;
     if (a->clip < 0)
         a->clip = 0;
+    if (a->min_delta < 0)
+        a->min_delta = DEFAULT_MIN_DELTA;
     if (a->val_split < 0 && a->test)
         a->val_split = 0;
     if (a->val_split < 0)
-        a->val_split =
-            j->td.n >= 50 && !bp_dataset_is_mapped(j->train) ? 0.1 : 0;
+        a->val_split = j->td.n >= VAL_SPLIT_MIN_ROWS &&
+                               !bp_dataset_is_mapped(j->train)
+                           ? DEFAULT_VAL_SPLIT
+                           : 0;
+    if (a->batch < 0)
+        a->batch = default_batch(j->td.n, a->val_split);
     j->model->val_split = a->val_split;
+}
+
+/* The targets' scaling: --scale-targets, else standard for numbers that
+ * the output can take whatever their range (identity: squared error then
+ * weighs every target in its own units, and Adam's first steps reach
+ * them), else none: a bounded output (sigmoid, tanh, ReLU) has a range
+ * the targets were chosen for. */
+static bp_scaling target_scaling(const args *a, const job *j)
+{
+    if (a->scale_t)
+        return j->scaling_t;
+    bp_layer_desc out;
+    bp_net_layer(j->model->net, bp_net_n_layers(j->model->net) - 1, &out,
+                 NULL);
+    const bp_act_info *ai = bp_act_describe(out.act);
+    return ai->out_min == -HUGE_VAL && ai->out_max == HUGE_VAL
+               ? BP_SCALING_STANDARD
+               : BP_SCALING_NONE;
+}
+
+/* Fit the model's scalers to the training part: the inputs' (--scale),
+ * and numeric targets' (target_scaling). */
+static bp_status fit_scalers(const args *a, const job *j, bp_error *err)
+{
+    const bp_data td = bp_dataset_data(j->train);
+    const bp_scaling tk = td.t ? target_scaling(a, j) : BP_SCALING_NONE;
+    bp_scaler in = {BP_SCALING_NONE, 0, NULL, NULL, {NULL, NULL, NULL}};
+    bp_scaler out = in;
+    bp_status st = bp_scaler_fit(&in, j->scaling, td.x, td.n, td.n_in, NULL,
+                                 err);
+    if (!st && tk != BP_SCALING_NONE)
+        st = bp_scaler_fit(&out, tk, td.t, td.n, td.n_out, NULL, err);
+    if (!st)
+        st = bp_model_set_scalers(j->model, &in, &out, err);
+    bp_scaler_free(&in);
+    bp_scaler_free(&out);
+    return st;
 }
 
 /* The scaling fitted on the training part (not on validation, which must
@@ -597,13 +723,19 @@ static int fit_scaling(const args *a, job *j)
 {
     bp_error err;
     bp_model *m = j->model;
+    const int scale_t = a->scale_t && j->scaling_t != BP_SCALING_NONE;
+    if (scale_t && !j->td.t) {
+        fprintf(stderr, "backprop train: --scale-targets: the targets of %s "
+                "are classes, not numbers\n", a->data);
+        return CLI_USAGE;
+    }
     if (bp_dataset_is_mapped(j->train)) {
         /* a memory-mapped set is used as stored, scaled or not when it
          * was converted; the model takes its scaling from the file */
-        if (a->scale && strcmp(a->scale, "none") != 0) {
+        if ((a->scale && strcmp(a->scale, "none") != 0) || scale_t) {
             fprintf(stderr, "backprop train: %s: memory-mapped data is used "
                     "as stored; scale it when converting (backprop convert "
-                    "--scale %s)\n", a->data, a->scale);
+                    "--scale %s)\n", a->data, a->scale ? a->scale : a->scale_t);
             return CLI_USAGE;
         }
         if (!a->resume &&
@@ -612,18 +744,9 @@ static int fit_scaling(const args *a, job *j)
             fprintf(stderr, "backprop train: %s\n", err.msg);
             return CLI_ERR;
         }
-    } else if (!a->resume && j->scaling != BP_SCALING_NONE) {
-        bp_scaler fit = {BP_SCALING_NONE, 0, NULL, NULL, {NULL, NULL, NULL}};
-        const bp_data td = bp_dataset_data(j->train);
-        bp_status st = bp_scaler_fit(&fit, j->scaling, td.x, td.n, td.n_in,
-                                     NULL, &err);
-        if (!st)
-            st = bp_model_set_scalers(m, &fit, NULL, &err);
-        bp_scaler_free(&fit);
-        if (st) {
-            fprintf(stderr, "backprop train: %s\n", err.msg);
-            return CLI_ERR;
-        }
+    } else if (!a->resume && fit_scalers(a, j, &err)) {
+        fprintf(stderr, "backprop train: %s\n", err.msg);
+        return CLI_ERR;
     }
     return CLI_OK;
 }
@@ -638,11 +761,6 @@ static int prepare_sets(const args *a, job *j)
         bp_dataset_split(j->train, a->val_split, a->seed, &j->val, &err)) {
         fprintf(stderr, "backprop train: %s\n", err.msg);
         return CLI_ERR;
-    }
-    if (a->patience > 0 && !j->val) {
-        fprintf(stderr, "backprop train: --patience needs validation data "
-                "(--val-split or --test)\n");
-        return CLI_USAGE;
     }
     int rc = fit_scaling(a, j);
     if (rc)
@@ -673,35 +791,72 @@ static void print_setup(const args *a, const job *j)
         bp_net_layer(net, l, &ld, NULL);
         fprintf(stderr, " -> %d %s", ld.n_out, bp_act_name(ld.act));
     }
-    const bp_scaling sk = j->model->scaler.kind;
     fprintf(stderr, "\nkernel    %s, %d thread%s", bp_net_kernel(net),
             bp_net_threads(net), bp_net_threads(net) > 1 ? "s" : "");
     fprintf(stderr, "\nloss      %s (%s over the batch)\n"
             "optimizer %s, lr %g, momentum %g, weight decay %g, l1 %g, "
             "l2 %g\n"
             "training  %d epochs%s, batch %d, seed %llu, %s order, "
-            "patience %d, clip %g\nscaling   %s\n", bp_loss_name(lk),
+            "patience %d, min delta %g, clip %g\n"
+            "scaling   inputs %s, targets %s\n", bp_loss_name(lk),
             red == BP_REDUCE_MEAN ? "mean" : "sum",
             bp_optim_name(op.kind), op.lr, op.momentum, op.weight_decay,
             op.l1, op.l2, a->epochs, a->resume ? " in all (resuming)" : "", a->batch,
             (unsigned long long)a->seed,
             j->order == BP_ORDER_LAYERWISE ? "layer-wise" : "standard",
-            a->patience, a->clip,
-            sk == BP_SCALING_MINMAX     ? "minmax"
-            : sk == BP_SCALING_STANDARD ? "standard"
-                                        : "none");
+            a->patience, a->min_delta, a->clip,
+            scaling_name(j->model->scaler.kind),
+            scaling_name(j->model->target_scaler.kind));
+}
+
+/* What a person sees first: the data, the validation, the parameters,
+ * and when training will stop. */
+static void print_plan(const args *a, const job *j)
+{
+    fprintf(stderr, "training on %d samples (%d inputs, %d %s), ",
+            (int)j->td.n, j->td.n_in, j->td.n_out,
+            bp_dataset_n_classes(j->train) ? "classes" : "outputs");
+    if (!j->val)
+        fprintf(stderr, "no validation");
+    else if (a->test)
+        fprintf(stderr, "validating on %d (%s)", (int)j->vd.n, a->test);
+    else
+        fprintf(stderr, "validating on %d held out (%g%%%s)", (int)j->vd.n,
+                100 * a->val_split,
+                bp_dataset_n_classes(j->train) ? ", stratified" : "");
+    fprintf(stderr, "; %zu parameters\n", bp_net_n_params(j->model->net));
+    if (a->patience > 0)
+        fprintf(stderr, "training until the %s loss has not improved by %g "
+                "for %d epochs (at most %d epochs); the best epoch's weights "
+                "are kept\n", j->val ? "validation" : "training",
+                a->min_delta, a->patience, a->epochs);
+}
+
+/* The cores this process may run on (its affinity mask: what taskset or
+ * a container's cpuset leaves it), shared among the MPI ranks of this
+ * run: --threads' default. */
+static int default_threads(int ranks)
+{
+    long n = 0;
+#ifdef CPU_COUNT
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        n = CPU_COUNT(&set);
+#endif
+    if (n < 1)
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+    n /= ranks > 1 ? ranks : 1;
+    return n < 1 ? 1 : n > 256 ? 256 : (int)n;
 }
 
 /* The network's threads and kernel, and what a person sees first. */
-static int setup_net(const args *a, const job *j)
+static int setup_net(args *a, const job *j)
 {
     bp_net *net = j->model->net;
     if (!a->quiet)
-        fprintf(stderr, "training on %d samples (%d inputs, %d %s), "
-                "validating on %d; %zu parameters\n", (int)j->td.n,
-                j->td.n_in, j->td.n_out,
-                bp_dataset_n_classes(j->train) ? "classes" : "outputs",
-                (int)j->vd.n, bp_net_n_params(net));
+        print_plan(a, j);
+    if (a->threads == 0)
+        a->threads = default_threads(j->loop.size);
     if (bp_net_set_threads(net, a->threads)) {
         fprintf(stderr, "backprop train: --threads %d: %s\n", a->threads,
                 bp_net_errmsg(net));
@@ -728,6 +883,7 @@ static int make_trainer(const args *a, job *j)
     if (j->val)
         o.val = &j->vd;
     o.patience = a->patience;
+    o.min_delta = a->min_delta;
     o.clip = a->clip;
     if (bp_dataset_is_mapped(j->train)) /* read it in blocks of about 4 MB */
         o.shuffle_window = (int)((4 << 20) / ((size_t)(j->td.n_in +
@@ -797,9 +953,10 @@ static int run(const args *a, job *j)
     bp_trainer_get_state(j->tr, &t);
     if (!a->quiet && a->patience > 0 && bp_trainer_finished(j->tr) &&
         t.epoch < t.epochs)
-        fprintf(stderr, "early stop: no better validation loss for %d epochs; "
-                "keeping epoch %d (val_loss %.4f)\n", a->patience,
-                t.best_epoch, t.best_val_loss);
+        fprintf(stderr, "early stop: no better %s loss for %d epochs; "
+                "keeping epoch %d (%s %.4f)\n",
+                j->val ? "validation" : "training", a->patience, t.best_epoch,
+                j->val ? "val_loss" : "loss", t.best_val_loss);
     return CLI_OK;
 }
 
@@ -862,11 +1019,13 @@ static int save_outputs(const args *a, job *j)
 /* The options that are words with a fixed set of values. */
 static int parse_choices(const args *a, job *j)
 {
-    int bad_scale;
+    int bad_scale, bad_scale_t;
     j->scaling = parse_scaling(a->scale, &bad_scale);
-    if (bad_scale) {
-        fprintf(stderr, "backprop train: --scale: unknown '%s' (minmax, "
-                "standard, none)\n", a->scale);
+    j->scaling_t = parse_scaling(a->scale_t, &bad_scale_t);
+    if (bad_scale || bad_scale_t) {
+        fprintf(stderr, "backprop train: %s: unknown '%s' (minmax, "
+                "standard, none)\n", bad_scale ? "--scale" : "--scale-targets",
+                bad_scale ? a->scale : a->scale_t);
         return CLI_USAGE;
     }
     j->order = BP_ORDER_STANDARD;

@@ -179,7 +179,10 @@ grep -q "short.data:5: the file ends in pair 2 of 4" "$TMP/err" && ok "names the
 expect_exit 2 "layers that do not fit" $BP train --data "$TMP/blobs.csv" --layers 3,8,3
 expect_exit 2 "unknown option" $BP train --data "$TMP/blobs.csv" --frobnicate
 expect_exit 2 "bad value" $BP train --data "$TMP/blobs.csv" --lr fast
-expect_exit 2 "patience without validation" $BP train --data "$TMP/blobs.csv" --patience 3 --val-split 0
+# no validation data: patience watches the training loss
+expect_exit 0 "patience without validation" $BP train --data "$TMP/blobs.csv" --patience 3 --min-delta 1e9 --val-split 0
+grep -q "early stop: no better training loss for 3 epochs; keeping epoch 1 " "$TMP/err" &&
+    ok "stopped on the training loss" || fail "$(grep -v '^epoch' "$TMP/err")"
 expect_exit 2 "no data" $BP train
 expect_exit 1 "save into a missing directory" $BP train --data "$TMP/blobs.csv" --epochs 1 --save "$TMP/nodir/m.bpm"
 [ ! -e "$TMP/nodir" ] && ok "nothing half-written" || fail "something was written"
