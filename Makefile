@@ -367,6 +367,16 @@ $(BUILD)/bench/products: bench/products.c $(BUILD)/libbackprop.a $(HEADERS)
 bench: all $(BUILD)/bench/peak $(BUILD)/bench/bench_mlp $(BUILD)/bench/fann_mlp $(BUILD)/bench/products
 	@sh bench/run.sh $(BUILD)
 
+# `backprop train` with no options against scikit-learn's MLP with its
+# defaults, on small real tabular sets (bench/defaults/run.py; the table
+# also goes to bench/defaults/results.md). Needs python3-sklearn, which
+# tests/deps.sh installs when it can.
+.PHONY: bench-defaults
+bench-defaults: all
+	@sh tests/deps.sh bench-defaults
+	@/usr/bin/python3 bench/defaults/run.py --backprop $(BUILD)/backprop \
+	    --out $(BUILD)/bench-defaults --markdown bench/defaults/results.md
+
 # backprop.MLPClassifier against scikit-learn's on digits and
 # Fashion-MNIST, one thread each (BENCH_QUICK=1: a short run).
 .PHONY: bench-python

@@ -15,6 +15,7 @@
 #               (ONNX exports run), Fashion-MNIST (one epoch trained),
 #               pkg-config and binutils (the installed library)
 #   playground  make check-playground: emscripten, chromium, playwright-core
+#   bench-defaults  make bench-defaults: scikit-learn for Debian's python3
 #   mpi         make check-mpi: OpenMPI
 #   valgrind    make valgrind
 #   fuzz        make fuzz: clang with libFuzzer
@@ -57,6 +58,10 @@ for group in "$@"; do
         want nodejs have node
         want npm have npm
         npm_want playwright-core ;;
+    bench-defaults)
+        want python3 test -x /usr/bin/python3
+        want python3-numpy /usr/bin/python3 -c 'import numpy'
+        want python3-sklearn /usr/bin/python3 -c 'import sklearn' ;;
     mpi)
         want openmpi-bin have mpirun
         want libopenmpi-dev have mpicc ;;
