@@ -166,7 +166,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--backprop", default="build/backprop")
     ap.add_argument("--out", default="build/bench-defaults")
-    ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--seeds", type=int, default=10)
     ap.add_argument("--sets", default="")
     ap.add_argument("--train-opts", default="",
                     help="options added to backprop train (experiments)")
