@@ -4,7 +4,7 @@ other option train as well as scikit-learn's MLP with its defaults?
 
 Writes small real tabular data sets that ship with scikit-learn to CSV
 files with one fixed train/test split (a quarter held out, stratified for
-classes, random_state 0), then for each of a few seeds, in the same run:
+classes, random_state 0), then for a few runs S = 1..N, in the same run:
 
   backprop train --data NAME-train.csv --save M --seed S    (nothing else)
   backprop eval  --model M --data NAME-test.csv --json
@@ -12,13 +12,13 @@ classes, random_state 0), then for each of a few seeds, in the same run:
   the same behind a StandardScaler (scikit-learn's advice for its MLP)
 
 and prints test accuracy (classes) or R^2 (numbers) as mean, standard
-deviation, minimum and maximum over the seeds, the backprop column beside
+deviation, minimum and maximum over the runs, the backprop column beside
 each scikit-learn one. The goal: within 1 point of scikit-learn's accuracy
 and within 0.03 of its R^2, on every set, against the better of its two
 columns. Runs with Debian's Python (/usr/bin/python3) and python3-sklearn.
 
 usage: bench/defaults/run.py [--backprop build/backprop] [--out DIR]
-                             [--seeds N] [--sets a,b] [--train-opts "..."]
+                             [--runs N] [--sets a,b] [--train-opts "..."]
                              [--no-sklearn] [--markdown FILE] [--strict]
 
 --train-opts adds options to every backprop train (for experiments);
@@ -166,7 +166,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--backprop", default="build/backprop")
     ap.add_argument("--out", default="build/bench-defaults")
-    ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--runs", type=int, default=10,
+                    help="runs of each, S = 1..N (--seed S, random_state=S)")
     ap.add_argument("--sets", default="")
     ap.add_argument("--train-opts", default="",
                     help="options added to backprop train (experiments)")
@@ -176,7 +177,7 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     extra = a.train_opts.split()
-    seeds = range(1, a.seeds + 1)
+    runs = range(1, a.runs + 1)
     lines = []
 
     def say(s):
@@ -215,7 +216,7 @@ def main():
         write_csv(test, xte, yte, names, target)
         res = {c: [] for c in cols}
         secs = {c: 0.0 for c in cols}
-        for s in seeds:
+        for s in runs:
             model = os.path.join(a.out, "%s-%d.bpm" % (name, s))
             v, t = run_backprop(a.backprop, train, test, model, s, extra)
             res["backprop"].append(v)
@@ -246,10 +247,10 @@ def main():
             "accuracy %" if classes else "R^2",
             " | ".join(cell(c) for c in cols), gap, verdict))
     say("")
-    say("mean ± standard deviation [min, max] over seeds %d..%d, and the "
-        "seconds all seeds took; backprop: `backprop train --data "
+    say("mean ± standard deviation [min, max] over runs S = %d..%d, and "
+        "the seconds all of them took; backprop: `backprop train --data "
         "NAME-train.csv --save M --seed S%s`" %
-        (seeds[0], seeds[-1], (" " + a.train_opts) if a.train_opts else ""))
+        (runs[0], runs[-1], (" " + a.train_opts) if a.train_opts else ""))
     if a.markdown:
         with open(a.markdown, "w") as f:
             f.write("\n".join(lines) + "\n")
