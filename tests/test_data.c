@@ -468,6 +468,24 @@ static void test_bpd_bytes(void)
                   !strcmp(bp_dataset_class_name(back, 1), "y"),
               "the format's bytes read back: inputs, classes, scaling");
     }
+    bp_dataset_free(back);
+    back = NULL;
+    /* a number that is not finite (here NaN at row 2, input 1) is refused
+     * with its place, in memory and in a mapped file alike */
+    put_real_le(want + 4096 + 2 * sizeof(bp_real), 0.0 / 0.0);
+    bp_status rc = bp_dataset_parse(&back, want, at, "nan.bpd", NULL, &e);
+    CHECK(rc == BP_ERR_FORMAT && strstr(e.msg, "row 2, input 1"),
+          "a NaN input refused: %s", e.msg);
+    bp_dataset_free(back);
+    back = NULL;
+    if ((f = fopen(path, "wb")) != NULL) {
+        fwrite(want, 1, at, f);
+        fclose(f);
+    }
+    rc = bp_dataset_load(&back, path, NULL, &e);
+    CHECK(rc == BP_ERR_FORMAT && strstr(e.msg, "row 2, input 1") &&
+              strstr(e.msg, "b.bpd"),
+          "a NaN input in a mapped file refused, naming it: %s", e.msg);
     bp_scaler_free(&s);
     bp_dataset_free(back);
     bp_dataset_free(ds);

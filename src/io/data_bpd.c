@@ -257,6 +257,22 @@ static bp_status onehot_to_labels(const bp__rd *r, bp_dataset *ds,
     return check_labels(r, ds);
 }
 
+/* Every number finite: a reader hands the trainer nothing it would turn
+ * into NaN weights (a double past float's range becomes infinite here). */
+static bp_status check_finite(const bp__rd *r, const bp_real *v, int64_t n,
+                              int width, const char *what)
+{
+    for (int64_t i = 0; i < n; i++)
+        for (int j = 0; j < width; j++) {
+            const bp_real x = v[(size_t)i * (size_t)width + (size_t)j];
+            if (!(x - x == 0))
+                return bp__rd_fail(r, BP_ERR_FORMAT, ": row %lld, %s %d is "
+                                   "not a finite number", (long long)i + 1,
+                                   what, j + 1);
+        }
+    return BP_OK;
+}
+
 /* Copy (and convert) the body at p into memory. */
 static bp_status copy_body(const bp__rd *r, const head *h,
                            const unsigned char *p, bp_dataset *ds)
@@ -266,6 +282,9 @@ static bp_status copy_body(const bp__rd *r, const head *h,
         return bp__rd_fail(r, BP_ERR_NOMEM, ": out of memory for %llu rows",
                            (unsigned long long)h->n);
     get_reals(ds->x, p + h->body, (size_t)(h->n * h->n_in), h->rs);
+    bp_status st = check_finite(r, ds->x, ds->n, ds->n_in, "input");
+    if (st)
+        return st;
     const unsigned char *tp = p + h->body + h->x_bytes;
     if (h->labels) {
         ds->label = bp__dalloc(ds, bp__bytes(h->n, sizeof(int32_t)));
@@ -281,9 +300,9 @@ static bp_status copy_body(const bp__rd *r, const head *h,
     get_reals(t, tp, (size_t)(h->n * h->n_out), h->rs);
     if (!h->n_classes) {
         ds->t = t;
-        return BP_OK;
+        return check_finite(r, t, ds->n, ds->n_out, "target");
     }
-    bp_status st = onehot_to_labels(r, ds, t);
+    st = onehot_to_labels(r, ds, t);
     bp__dfree(ds, t);
     return st;
 }
@@ -320,6 +339,9 @@ bp_status bp__bpd_map(const bp__rd *r, int fd, uint64_t size, bp_dataset *ds)
     ds->map_len = (size_t)size;
     ds->x = (bp_real *)(p + h.body);
     ds->x_in_map = 1;
+    st = check_finite(r, ds->x, ds->n, ds->n_in, "input");
+    if (st)
+        return st;
     const unsigned char *tp = p + h.body + h.x_bytes;
     if (h.labels) {
         ds->label = (int32_t *)(uintptr_t)tp;
@@ -330,7 +352,7 @@ bp_status bp__bpd_map(const bp__rd *r, int fd, uint64_t size, bp_dataset *ds)
         return onehot_to_labels(r, ds, (const bp_real *)(uintptr_t)tp);
     ds->t = (bp_real *)(uintptr_t)tp;
     ds->t_in_map = 1;
-    return BP_OK;
+    return check_finite(r, ds->t, ds->n, ds->n_out, "target");
 }
 
 /* ------------------------------------------------------------- writing */
