@@ -486,6 +486,13 @@ static void test_bpd_bytes(void)
     CHECK(rc == BP_ERR_FORMAT && strstr(e.msg, "row 2, input 1") &&
               strstr(e.msg, "b.bpd"),
           "a NaN input in a mapped file refused, naming it: %s", e.msg);
+    /* class indices for 2 classes, but 3 outputs: no such data set */
+    bp_dataset_free(back);
+    back = NULL;
+    put_le(want + 28, 3, 4);
+    rc = bp_dataset_parse(&back, want, at, "k.bpd", NULL, &e);
+    CHECK(rc == BP_ERR_FORMAT && strstr(e.msg, "impossible"),
+          "2 classes in 3 outputs refused: %s", e.msg);
     bp_scaler_free(&s);
     bp_dataset_free(back);
     bp_dataset_free(ds);

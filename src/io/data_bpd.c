@@ -198,7 +198,7 @@ static bp_status read_head(const bp__rd *r, const bytes *b, head *h,
                            "this build reads 1 and 2", h->version);
     if ((h->rs != 4 && h->rs != 8) || h->n < 1 || h->n > INT32_MAX ||
         h->n_in < 1 || h->n_in > (1u << 24) || h->n_out < 1 ||
-        h->n_out > (1u << 24) || h->n_classes > h->n_out ||
+        h->n_out > (1u << 24) || (h->n_classes && h->n_classes != h->n_out) ||
         h->x_kind > BP_SCALING_STANDARD || h->t_kind > BP_SCALING_STANDARD ||
         h->labels > 1 || (h->labels && !h->n_classes) ||
         (h->t_kind && h->labels) ||
