@@ -493,6 +493,24 @@ static void test_bpd_bytes(void)
     rc = bp_dataset_parse(&back, want, at, "k.bpd", NULL, &e);
     CHECK(rc == BP_ERR_FORMAT && strstr(e.msg, "impossible"),
           "2 classes in 3 outputs refused: %s", e.msg);
+    /* a carried scaling whose inverse is past float's range: rescaling
+     * is refused, naming the value, and changes nothing */
+    bp_dataset_free(back);
+    back = NULL;
+    put_le(want + 28, 2, 4);
+    put_real_le(want + 4096 + 2 * sizeof(bp_real), 1e10);
+    uint64_t tiny;
+    const double t = 1e-300;
+    memcpy(&tiny, &t, 8);
+    put_le(want + 64, tiny, 8); /* factor of input 1 */
+    CHECK_OK(bp_dataset_parse(&back, want, at, "r.bpd", NULL, &e));
+    if (back) {
+        rc = bp_dataset_scale(back, &s, NULL, &e);
+        const bp_data d = bp_dataset_data(back);
+        CHECK(rc == BP_ERR_NONFINITE && strstr(e.msg, "row 2, inputs column 1") &&
+                  d.x[2] == (bp_real)1e10 && bp_scaler_equal(bp_dataset_scaler(back, 0), &s) == 0,
+              "a rescale past float's range refused, nothing changed: %s", e.msg);
+    }
     bp_scaler_free(&s);
     bp_dataset_free(back);
     bp_dataset_free(ds);

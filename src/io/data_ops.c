@@ -10,6 +10,38 @@
 
 /* ------------------------------------------------------------- scaling */
 
+/* One value brought from scaling a to b (either may be none), with the
+ * arithmetic and roundings of bp_scaler_invert then bp_scaler_apply. */
+static bp_real rescaled(bp_real v, const bp_scaler *a, const bp_scaler *b,
+                        size_t j)
+{
+    if (a->kind != BP_SCALING_NONE && a->offset)
+        v = (bp_real)(v / a->factor[j] + a->offset[j]);
+    if (b->kind != BP_SCALING_NONE && b->offset)
+        v = (bp_real)((v - b->offset[j]) * b->factor[j]);
+    return v;
+}
+
+/* Every value still finite once rescaled? A file may carry a scaling
+ * whose inverse, or whose next scaling, is past bp_real's range; then
+ * nothing is changed and the error names the first such value. */
+static bp_status check_rescale(const bp_dataset *ds, const bp_real *arr,
+                               const bp_scaler *from, const bp_scaler *to,
+                               int width, const char *what, bp_error *err)
+{
+    for (int64_t i = 0; i < ds->n; i++)
+        for (size_t j = 0; j < (size_t)width; j++) {
+            const bp_real v = rescaled(arr[(size_t)i * (size_t)width + j],
+                                       from, to, j);
+            if (!(v - v == 0))
+                return bp__fail_err(err, BP_ERR_NONFINITE, "%s: row %lld, "
+                                    "%s column %d is not finite once "
+                                    "rescaled", ds->name, (long long)i + 1,
+                                    what, (int)j + 1);
+        }
+    return BP_OK;
+}
+
 /* Bring one array from the scaling it carries to want. */
 static bp_status rescale(bp_dataset *ds, bp_real **arr, int *in_map,
                          bp_scaler *carried, const bp_scaler *want,
@@ -23,8 +55,11 @@ static bp_status rescale(bp_dataset *ds, bp_real **arr, int *in_map,
     if (!*arr)
         return bp__fail_err(err, BP_ERR_STATE, "%s: no %s to scale", ds->name,
                             what);
+    bp_status st = check_rescale(ds, *arr, carried, want, width, what, err);
+    if (st)
+        return st;
     bp_scaler copy;
-    bp_status st = bp_scaler_copy(&copy, want, &ds->alloc, err);
+    st = bp_scaler_copy(&copy, want, &ds->alloc, err);
     if (st)
         return st;
     if (*in_map) { /* the file stays as it is: scale a copy */
