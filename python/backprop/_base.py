@@ -3,6 +3,7 @@ loop (scikit-learn's MLP semantics over libbackprop's epochs), the
 fitted weights, files, pickling and explain.
 """
 import numbers
+import re
 import sys
 import warnings
 
@@ -511,8 +512,16 @@ class _BaseMLP(BaseEstimator):
         """A fitted estimator from a model file written by save() or by
         `backprop train --save` (its input and target scaling and class names
         included). MLPClassifier.load needs a model with classes."""
-        from ._files import load
-        return load(path, cls)
+        def pick(has_classes, where):
+            if has_classes != (getattr(cls, "_estimator_type", None) ==
+                               "classifier"):
+                raise ValueError(
+                    "%s: the model %s, so it loads as %s, not %s"
+                    % (where, "names classes" if has_classes else
+                       "names no classes", "MLPClassifier" if has_classes
+                       else "MLPRegressor", cls.__name__))
+            return cls
+        return _load(path, pick)
 
     # ----------------------------------------------------------- pickle
 
@@ -564,3 +573,40 @@ class _BaseMLP(BaseEstimator):
                                  format == "markdown", max_weights)
         numbers = self._net.phases(xs, t, lr)
         return Explanation(text, xs[0], t[0], numbers, self._net)
+
+
+def _load(path, pick, dtype="float32"):
+    """The fitted estimator a model file holds, of the class that
+    pick(has_classes, path) chooses (it raises ValueError when the file
+    does not suit the caller's class)."""
+    net, model = _native.core(dtype).load(str(path))
+    cls = pick(bool(model["classes"]), path)
+    layers = net.layers()
+    hidden = [n_out for _, n_out, _, _ in layers[:-1]]
+    act = layers[0][2] if len(layers) > 1 else "identity"
+    est = cls(hidden_layer_sizes=tuple(hidden),
+              activation=_ACT_BACK.get(act, act), dtype=str(np.dtype(dtype)))
+    est._net = net
+    est._scaler = model["scaler"]
+    est._target_scaler = model["target_scaler"]
+    est.n_features_in_ = layers[0][0]
+    est.n_iter_ = 0
+    est.t_ = 0
+    est.loss_curve_ = []
+    est.best_loss_ = np.inf
+    est.validation_scores_ = None
+    est.best_validation_score_ = None
+    est._no_improvement_count = 0
+    est._has_optimizer = False
+    if model["classes"]:
+        est.classes_ = _labels(model["classes"])
+        est._multilabel = False
+    return est
+
+
+def _labels(names):
+    """Class names as the labels a scikit-learn user had: integers when
+    every name is one, else strings."""
+    if all(re.fullmatch(r"[+-]?\d+", n) for n in names):
+        return np.array([int(n) for n in names])
+    return np.array(names)
