@@ -28,6 +28,9 @@
 #define PG_NEURON_GRID 16 /* each neuron's small map: 16 x 16 points */
 #define PG_EXPORT_PATH "/tmp/playground-model.txt"
 #define PG_STATS 14       /* numbers per layer from pg_layer_stats */
+/* pg_error's buffer: a short prefix ("network: ", "training step: ")
+ * and a whole library message (bp_error.msg), never cut */
+#define PG_ERR_SIZE (sizeof(((bp_error *)0)->msg) + 32)
 
 typedef struct {
     bp_net *net;
@@ -51,7 +54,7 @@ typedef struct {
     size_t maps_cap;
     char *text;           /* explain / export output */
     size_t text_len, text_cap;
-    char err[256];
+    char err[PG_ERR_SIZE];
 } pg;
 
 static int fail(pg *p, bp_status st, const char *what)
@@ -572,12 +575,32 @@ static int sample(pg *p, const double *x, const double *t, bp_real *xs,
     return 0;
 }
 
+/* 1 when bp_explain's default view (BP_EXPLAIN_AUTO) summarises this
+ * network instead of walking it in full: it has more weights (biases
+ * apart) than the library's default max_weights (include/backprop.h).
+ * The page then shows pg_explain_summary, and a selected neuron's or
+ * weight's whole chain by pg_explain_neuron or pg_explain_weight. */
+PG_API int pg_explain_summarises(const pg *p)
+{
+    if (!p->net)
+        return 0;
+    long weights = 0;
+    int below = bp_net_n_in(p->net);
+    for (int l = 0; l < bp_net_n_layers(p->net); l++) {
+        const int w = pg_layer_width(p, l);
+        weights += (long)w * below;
+        below = w;
+    }
+    return weights > bp_explain_defaults().max_weights;
+}
+
 /* bp_explain's summary for the sample: each layer's net inputs and
  * outputs (range, mean), saturated and dead units, the norms of its
  * deltas, gradients, weights and update at lr, and a line per layer on
  * what stands out (a vanishing gradient, dead units). The view for a
  * network too big to read weight by weight; the same text as `backprop
- * explain --summary`. order as in pg_explain. */
+ * explain` prints for it (`--summary` for a smaller one). order as in
+ * pg_explain. */
 PG_API const char *pg_explain_summary(pg *p, const double *x,
                                       const double *t, double lr, int order)
 {
@@ -587,11 +610,73 @@ PG_API const char *pg_explain_summary(pg *p, const double *x,
     bp_explain_opts o = bp_explain_defaults();
     o.lr = lr;
     o.order = (bp_explain_order)order;
-    o.view = BP_EXPLAIN_SUMMARY;
+    /* the library's own choice where it summarises (its text then says
+     * why: the number of weights); a smaller network forced */
+    o.view = pg_explain_summarises(p) ? BP_EXPLAIN_AUTO : BP_EXPLAIN_SUMMARY;
     p->text_len = 0;
     text_write(p, "", 0);
     bp_error e;
     if (bp_explain(p->net, xs, ts, &o, text_write, p, &e)) {
+        snprintf(p->err, sizeof p->err, "%s", e.msg);
+        return NULL;
+    }
+    return p->text;
+}
+
+/* The options of a drill-down: every term of a sum listed (the page's
+ * layers are at most 8 wide, so this is the whole chain), the update at
+ * lr, finite differences with check. */
+static bp_explain_opts drill_opts(double lr, int check)
+{
+    bp_explain_opts o = bp_explain_defaults();
+    o.lr = lr;
+    o.check = check;
+    o.top = 64;
+    return o;
+}
+
+/* Neuron j of layer l (both from 0) through both phases for the sample:
+ * bp_explain_neuron's text (`backprop explain --neuron`): its net input
+ * term by term, output, dE/dout from the layer above, dout/dnet, delta;
+ * with check, dE/db's finite difference. NULL on failure (pg_error). */
+PG_API const char *pg_explain_neuron(pg *p, const double *x, const double *t,
+                                     double lr, int l, int j, int check)
+{
+    bp_real xs[64], ts[64];
+    if (!p->net || sample(p, x, t, xs, ts))
+        return NULL;
+    const bp_explain_opts o = drill_opts(lr, check);
+    p->text_len = 0;
+    text_write(p, "", 0);
+    bp_error e;
+    if (bp_explain_neuron(p->net, xs, ts, l, j, &o, text_write, p, &e)) {
+        snprintf(p->err, sizeof p->err, "%s", e.msg);
+        return NULL;
+    }
+    return p->text;
+}
+
+/* The weight from neuron (or input) k of the layer below into neuron j
+ * of layer l (from 0; k < 0: the bias) for the sample:
+ * bp_explain_weight's text (`backprop explain --weight`): dE/dw as the
+ * product of its factors, each factor's chain, with check the finite
+ * difference, and the update at lr. NULL on failure (pg_error). */
+PG_API const char *pg_explain_weight(pg *p, const double *x, const double *t,
+                                     double lr, int l, int j, int k,
+                                     int check)
+{
+    bp_real xs[64], ts[64];
+    bp_layer_desc d;
+    if (!p->net || sample(p, x, t, xs, ts))
+        return NULL;
+    int n_in = 0;
+    if (bp_net_layer(p->net, l, &d, &n_in) == BP_OK && k < 0)
+        k = n_in; /* the library's number for the bias */
+    const bp_explain_opts o = drill_opts(lr, check);
+    p->text_len = 0;
+    text_write(p, "", 0);
+    bp_error e;
+    if (bp_explain_weight(p->net, xs, ts, l, j, k, &o, text_write, p, &e)) {
         snprintf(p->err, sizeof p->err, "%s", e.msg);
         return NULL;
     }

@@ -1,17 +1,20 @@
 /*
  * test_pg.c - the playground's C side (playground/pg.c) compiled natively:
  * its explain calls for bigger networks. pg_explain_summary is the text
- * of bp_explain's summary, and pg_layer_stats the numbers of
- * bp_explain_stats, for the same network and sample. (The page itself is
- * tested in a browser: tests/playground.)
+ * of bp_explain's summary, pg_layer_stats the numbers of
+ * bp_explain_stats, pg_explain_neuron and pg_explain_weight the
+ * drill-down's text, for the same network and sample; and
+ * pg_explain_summarises is bp_explain's own choice of view. (The page
+ * itself is tested in a browser: tests/playground.) Compiled with the
+ * warnings of every build, so a message buffer too small for the
+ * library's messages (-Wformat-truncation) fails it under -Werror.
  */
 /* pg.c is written for emscripten: its calls have no prototypes (they are
- * for JavaScript), and its messages may be cut at 256 bytes on purpose */
+ * for JavaScript) */
 #if defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Wpragmas"
 #pragma GCC diagnostic ignored "-Wunknown-warning-option"
 #pragma GCC diagnostic ignored "-Wmissing-prototypes"
-#pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
 #include "../playground/pg.c"
 #include "test.h"
@@ -39,6 +42,80 @@ static void collect(void *ctx, const char *text, size_t len)
     s->p[s->len] = '\0';
 }
 
+/* The drill-down: pg_explain_neuron and pg_explain_weight are
+ * bp_explain_neuron's and bp_explain_weight's text with every term of a
+ * sum listed; k < 0 is the bias; a neuron that is not there is refused
+ * with the library's message. p: 2 inputs, 8 layers of 8 and 1. */
+static void drill(pg *p, const double *x, const double *t)
+{
+    const bp_real xs[2] = {(bp_real)x[0], (bp_real)x[1]}, ts[1] = {(bp_real)t[0]};
+    bp_explain_opts o = bp_explain_defaults();
+    o.lr = 0.03;
+    o.top = 64;
+    o.check = 1;
+    bp_error err;
+    sink neuron = {0}, weight = {0}, bias = {0};
+    CHECK_OK(bp_explain_neuron(p->net, xs, ts, 3, 2, &o, collect, &neuron, &err));
+    CHECK_OK(bp_explain_weight(p->net, xs, ts, 3, 2, 5, &o, collect, &weight, &err));
+    CHECK_OK(bp_explain_weight(p->net, xs, ts, 3, 2, 8, &o, collect, &bias, &err));
+    const char *n = pg_explain_neuron(p, x, t, 0.03, 3, 2, 1);
+    CHECK(n && neuron.p && strcmp(n, neuron.p) == 0 &&
+              strstr(n, "net_h4.3 = the sum of 8 terms") &&
+              strstr(n, "largest first:") && strstr(n, "finite difference"),
+          "pg_explain_neuron: bp_explain_neuron's text, all 8 terms listed");
+    const char *w = pg_explain_weight(p, x, t, 0.03, 3, 2, 5, 1);
+    CHECK(w && weight.p && strcmp(w, weight.p) == 0 &&
+              strstr(w, "dE/dw") && strstr(w, "finite difference"),
+          "pg_explain_weight: bp_explain_weight's text");
+    const char *b = pg_explain_weight(p, x, t, 0.03, 3, 2, -1, 1);
+    CHECK(b && bias.p && strstr(b, "b_h4.3") && strcmp(b, bias.p) == 0,
+          "pg_explain_weight with k < 0: the bias, '%.*s'",
+          b ? (int)strcspn(b, "\n") : 0, b ? b : "");
+    const char *none = pg_explain_neuron(p, x, t, 0.03, 8, 0, 0);
+    CHECK(none == NULL && strstr(pg_error(p), "no layer 9"),
+          "a layer that is not there: '%s'", pg_error(p));
+    free(neuron.p), free(weight.p), free(bias.p);
+}
+
+/* pg_explain_summarises says what bp_explain's AUTO view does, on either
+ * side of its 50 weights (biases apart), and pg_explain_summary says why
+ * where the library would summarise. */
+static void views(void)
+{
+    static const struct {
+        int n_in, n_layers, widths[3], weights;
+    } nets[] = {{2, 3, {4, 8, 1}, 48},  {5, 2, {5, 5}, 50},
+                {2, 2, {17, 1}, 51},    {2, 3, {5, 7, 1}, 52},
+                {2, 3, {8, 8, 1}, 88}};
+    int agree = 0;
+    const int n_nets = (int)(sizeof nets / sizeof nets[0]);
+    for (int i = 0; i < n_nets; i++) {
+        const int acts[3] = {BP_ACT_TANH, BP_ACT_TANH, BP_ACT_TANH};
+        pg *p = pg_new();
+        CHECK_OK(pg_build(p, nets[i].n_in, nets[i].n_layers, nets[i].widths,
+                          acts, BP_LOSS_SSE, BP_OPT_SGD, 0.1, 3));
+        const double x[5] = {0.5, -1, 0.25, 2, -0.125}, t[8] = {0};
+        bp_real xs[5], ts[8] = {0};
+        for (int k = 0; k < 5; k++)
+            xs[k] = (bp_real)x[k];
+        bp_explain_opts o = bp_explain_defaults();
+        sink auto_text = {0};
+        bp_error err;
+        CHECK_OK(bp_explain(p->net, xs, ts, &o, collect, &auto_text, &err));
+        const int summarised = auto_text.p &&
+            strstr(auto_text.p, "Backpropagation, layer by layer") != NULL;
+        const char *s = pg_explain_summary(p, x, t, 0.5, 2);
+        const int why = s && strstr(s, "weights, more than 50") != NULL;
+        agree += pg_explain_summarises(p) == summarised && why == summarised &&
+                 summarised == (nets[i].weights > 50);
+        free(auto_text.p);
+        pg_delete(p);
+    }
+    CHECK(agree == n_nets, "pg_explain_summarises: bp_explain's own choice "
+          "for 48, 50, 51, 52 and 88 weights (%d of %d agree)", agree,
+          n_nets);
+}
+
 int main(void)
 {
     /* the page's biggest kind of network: 8 layers of 8 tanh units */
@@ -51,16 +128,16 @@ int main(void)
     const double x[2] = {1.5, -0.7}, t[1] = {1};
     const char *text = pg_explain_summary(p, x, t, 0.03, 2);
     const bp_real xs[2] = {(bp_real)x[0], (bp_real)x[1]}, ts[1] = {1};
-    bp_explain_opts o = bp_explain_defaults();
+    bp_explain_opts o = bp_explain_defaults(); /* AUTO: the summary here */
     o.lr = 0.03;
-    o.view = BP_EXPLAIN_SUMMARY;
     sink want = {0};
     bp_error err;
     CHECK_OK(bp_explain(p->net, xs, ts, &o, collect, &want, &err));
     CHECK(text && want.p && strcmp(text, want.p) == 0 &&
-              strstr(text, "layer 8 (sigmoid)"),
-          "pg_explain_summary: bp_explain's summary (%zu bytes)",
-          text ? strlen(text) : 0);
+              strstr(text, "layer 8 (sigmoid)") &&
+              strstr(text, "(408 weights, more than 50"),
+          "pg_explain_summary: bp_explain's summary, as it chooses it for "
+          "408 weights (%zu bytes)", text ? strlen(text) : 0);
 
     const double *v = pg_layer_stats(p, x, t, 0.03);
     bp_layer_stats s[8];
@@ -80,6 +157,8 @@ int main(void)
     CHECK(wrong == 0, "pg_layer_stats: %d layers of %d numbers as "
           "bp_explain_stats gives them (E %.9g)", 8, PG_STATS, e);
 
+    drill(p, x, t);
+
     const char *refused = pg_explain_summary(p, x, t, -1, 2);
     CHECK(refused == NULL && strstr(pg_error(p), "lr"),
           "a bad learning rate refused: '%s'", pg_error(p));
@@ -90,5 +169,6 @@ int main(void)
     pg_delete(none);
     free(want.p);
     pg_delete(p);
+    views();
     return tst_summary("test_pg");
 }
