@@ -11,7 +11,7 @@ import { readNames, outputFor, lossAllowed } from './menus.js';
 import { S, $ } from './state.js';
 import { drawHeatmap, drawLoss, drawLegend, shortNumber, cursorPoints, cursorPoint } from './draw.js';
 import { drawNet, initNetwork, neuronName, selectionName, paramValue, layerIn } from './network.js';
-import { explain } from './explain.js';
+import { explain, layerStats } from './explain.js';
 import { showSettings, wireControls } from './controls.js';
 
 const regression = () => problemOf(S.cfg) === 'regression' && !S.cfg.example;
@@ -450,6 +450,7 @@ const actions = {
     S.cfg = { ...copySettings(S.beforeExample || DEFAULTS), example: '', order: S.cfg.order };
   },
   edited: () => { record(); redraw(true); },
+  explain,
   choose,
   status,
   heatmapClick: clickHeatmap,
@@ -465,6 +466,7 @@ window.playground = {
   trainOnly(n) { trainSteps(n); },                /* for bench/playground.mjs */
   redrawOnly() { record(); drawHeatmap(regression()); drawLoss(); drawNet(); },
   explainOnly() { explain(); },
+  layerStats,                                     /* the summary's numbers (pg_layer_stats) */
   losses() { return { train: evaluate(0)[0], test: evaluate(1)[0] }; },
   weights() {                                      /* the weights alone, no biases */
     const w = [], { C, P } = lib;

@@ -128,6 +128,8 @@ function wireLiveSettings(act) {
 
 function wireExplain(act) {
   for (const id of ['check', 'explain-order']) $(id).addEventListener('change', () => act.edited());
+  /* a large network's full walk is written when it is opened */
+  $('explain-all').addEventListener('toggle', () => { if ($('explain-all').open) act.explain(); });
   $('edit').addEventListener('submit', (e) => {
     e.preventDefault();
     const err = applyEdit();

@@ -1,6 +1,8 @@
 /* The explain pane: bp_explain's text for the sample chosen (every
  * number of one step, as `backprop explain` prints it), the lines about
- * the selected neuron or weight drawn out of it, the selected weight's or
+ * the selected neuron or weight drawn out of it; for a network too large
+ * to read number by number, the library's one-screen summary and the
+ * selection's chain from its drill-down instead; the selected weight's or
  * bias's value to edit, and the weights around a selected neuron as
  * buttons (the way to a weight on a touch screen). */
 import { lib, heapF64 } from './lib.js';
@@ -59,18 +61,61 @@ function sampleText() {
   return `${s.set} sample ${s.idx + 1} at (${s.at.map((v) => v.toFixed(2))}), ${target}`;
 }
 
-/* Run bp_explain for the sample and fill the pane. */
-export function explain() {
+/* What the library writes for the sample, as text: every number of the
+ * step (the full walk), the one-screen summary, and the selection's
+ * whole chain (bp_explain_neuron / bp_explain_weight); null where it was
+ * not asked for, or failed (err then holds the library's message). Each
+ * text is read before the next call, which reuses pg's buffer. */
+function libraryTexts(big, walk, sel) {
   const { C, M, P } = lib;
-  if (!S.sample) return;
+  const lr = S.cfg.lr, check = $('check').checked ? 1 : 0;
+  const order = Number($('explain-order').value);
   const px = heapF64(S.sample.x), pt = heapF64(S.sample.t);
-  const ptr = C.explain(P, px, pt, S.cfg.lr, Number($('explain-order').value),
-                        $('check').checked ? 1 : 0);
-  C.free_buf(px); C.free_buf(pt);
-  const ok = !!ptr;
-  const text = ok ? tidy(M.UTF8ToString(ptr)) : C.error(P);
-  $('explain-text').textContent = text;
+  const r = { walk: null, summary: null, chain: null, err: null };
+  const take = (ptr) => {
+    if (ptr) return tidy(M.UTF8ToString(ptr));
+    r.err = r.err || C.error(P);
+    return null;
+  };
+  try {
+    if (walk) r.walk = take(C.explain(P, px, pt, lr, order, check));
+    if (big) r.summary = take(C.explain_summary(P, px, pt, lr, order));
+    if (big && sel && sel.l >= 0)
+      r.chain = take(sel.kind === 'weight'
+        ? C.explain_weight(P, px, pt, lr, sel.l, sel.j, sel.k, check)
+        : C.explain_neuron(P, px, pt, lr, sel.l, sel.j, check));
+  } finally {
+    C.free_buf(px); C.free_buf(pt);
+  }
+  return r;
+}
+
+/* A selected input in a summarised network: its value, and where its
+ * numbers are (it has no net input or delta of its own). */
+function inputText(sel) {
+  const name = neuronName(sel.l, sel.j);
+  return `${name} = ${inputLabel(sel.j)} = ${tidy(String(S.sample.x[sel.j]))}: an input, given; ` +
+    `it has no net input or delta. The weights out of it are the buttons above: ` +
+    `select one to see its gradient.`;
+}
+
+/* Run bp_explain for the sample and fill the pane. A network small
+ * enough for the library's full walk (bp_explain's own rule: at most
+ * its default number of weights) shows the lines of the walk about the
+ * selection; a larger one shows the library's one-screen summary, and
+ * the selection's whole chain from the library's drill-down. The full
+ * walk of a large network is written only while "every number of this
+ * step" is open: it is long. */
+export function explain() {
+  if (!S.sample) return;
+  const big = lib.C.explain_summarises(lib.P) === 1;
   const sel = S.select;
+  const all = $('explain-all');
+  const r = libraryTexts(big, !big || all.open, sel);
+  const ok = !r.err;
+  $('explain-text').textContent = r.walk ?? (ok ? '(written when opened)' : r.err);
+  $('explain-summary').textContent = r.summary ?? '';
+  $('explain-summary').hidden = !big || !ok;
   $('explain-what').textContent = sampleText() + (sel ? `; ${selectionName(sel)}` : '');
   const c = S.cfg;
   const reg = c.reg !== 'none' && c.rate > 0
@@ -78,13 +123,33 @@ export function explain() {
       'the update shown here is the loss\'s alone.\n' : '';
   const inputs = reg + (S.cfg.features.length > 2 && !S.cfg.example
     ? `Inputs: ${S.cfg.features.map((_, j) => `i${j + 1} = ${inputLabel(j)}`).join(', ')}.\n` : '');
-  $('explain-focus').textContent = !ok ? text
-    : sel ? inputs + focusLines(text, sel)
-    : `${inputs}Select a neuron or a weight in the network (click, tap, or Tab and the arrow keys, then Enter) to see its numbers here.`;
+  const what = !sel || !ok ? null
+    : !big ? focusLines(r.walk, sel)
+    : sel.l < 0 ? inputText(sel) : r.chain;
+  $('explain-focus').textContent = !ok ? r.err
+    : sel ? inputs + what
+    : `${inputs}Select a neuron or a weight in the network (click, tap, or Tab and the arrow keys, then Enter) to see ` +
+      (big ? 'its whole chain through both phases here.' : 'its numbers here.');
   $('explain-focus').classList.toggle('invalid', !ok);
-  if (S.cfg.example) $('explain-all').open = true;
+  if (S.cfg.example) all.open = true;
   editor(sel);
   neighbours(sel);
+}
+
+/* The summary's numbers for the sample, layer by layer (pg_layer_stats,
+ * bp_explain_stats): for the console and the browser tests, which check
+ * the summary's text against them. null without a sample or on failure. */
+export function layerStats() {
+  const { C, M, P } = lib;
+  if (!S.sample) return null;
+  const px = heapF64(S.sample.x), pt = heapF64(S.sample.t);
+  const ptr = C.layer_stats(P, px, pt, S.cfg.lr);
+  C.free_buf(px); C.free_buf(pt);
+  if (!ptr) return null;
+  const keys = ['net_min', 'net_mean', 'net_max', 'out_min', 'out_mean', 'out_max', 'saturated', 'dead',
+                'delta_norm', 'grad_norm', 'weight_norm', 'update_norm', 'n_out', 'loss']; /* PG_STATS of them */
+  const L = C.n_layers(P), n = keys.length, v = M.HEAPF64.subarray(ptr / 8, ptr / 8 + L * n);
+  return Array.from({ length: L }, (_, l) => Object.fromEntries(keys.map((k, i) => [k, v[l * n + i]])));
 }
 
 /* ----------------------------------------------- the weight editor */

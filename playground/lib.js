@@ -39,6 +39,11 @@ const SIGNATURES = {
   n_params: ['number', ['number']],
   set_param: ['number', ['number', 'number', 'number', 'number', 'number']],
   explain: ['number', ['number', 'number', 'number', 'number', 'number', 'number']],
+  explain_summarises: ['number', ['number']],
+  explain_summary: ['number', ['number', 'number', 'number', 'number', 'number']],
+  explain_neuron: ['number', ['number', 'number', 'number', 'number', 'number', 'number', 'number']],
+  explain_weight: ['number', ['number', 'number', 'number', 'number', 'number', 'number', 'number', 'number']],
+  layer_stats: ['number', ['number', 'number', 'number', 'number']],
   export_text: ['number', ['number']],
   describe: ['string', ['number', 'number', 'number']],
 };

@@ -115,3 +115,13 @@ export function inView(page, selector) {
     return r.top >= -1 && r.top < window.innerHeight;
   }, selector);
 }
+
+// Open "every number of this step" and wait for the full walk, which a
+// summarised network writes when it is opened (the toggle event comes
+// after the click): its text.
+export async function openWalk(page) {
+  if (!(await page.$eval('#explain-all', (d) => d.open))) await page.click('#explain-all summary');
+  await page.waitForFunction(() => /number by number/.test(document.getElementById('explain-text').textContent),
+                             undefined, { timeout: 10000 }).catch(() => {});
+  return page.textContent('#explain-text');
+}

@@ -17,6 +17,7 @@ import { keyboard } from './cases_keyboard.mjs';
 import { urlState } from './cases_url.mjs';
 import { phone } from './cases_phone.mjs';
 import { settings } from './cases_settings.mjs';
+import { summary } from './cases_summary.mjs';
 
 const [bp, pageDir] = process.argv.slice(2);
 if (!bp || !pageDir) {
@@ -70,6 +71,7 @@ try {
                               ['Matt Mazur\'s worked example', example],
                               ['features, regression, display switches, editing a weight', features],
                               ['divergence', divergence],
+                              ['the summary of a larger network', summary],
                               ['keyboard and accessibility', keyboard],
                               ['the state in the URL', urlState],
                               ['a phone (390 x 844)', phone]]) {
