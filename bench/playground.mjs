@@ -5,10 +5,13 @@
 //   node bench/playground.mjs BUILD/backprop PAGE_DIR     (make bench-playground)
 //
 // Prints a Markdown table: the cost of one training step and of one
-// redraw measured apart, how many steps fit a 60 Hz frame beside one
-// redraw, and the frame rate the page reaches running 30 steps a frame.
+// redraw measured apart, of the explain pane (2-8-8-1 has 88 weights: the
+// library's summary and a weight's drill-down; and with every number
+// opened), how many steps fit a 60 Hz frame beside one redraw, and the
+// frame rate the page reaches running 30 steps a frame. The heading names
+// the machine, the date and its load (a busy machine's figures are slower).
 import { spawn } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { chromium } from 'playwright-core';
 
 const [bp, pageDir] = process.argv.slice(2);
@@ -51,8 +54,14 @@ const timeIt = async (what, arg, runs) => median(await page.evaluate(([what, arg
 const stepUs = await timeIt('trainOnly', 1000, 20);
 // one redraw (heat map of 50x50 predictions, points, network, loss curve)
 const redrawMs = await timeIt('redrawOnly', undefined, 40);
-// explain of one sample (every number of a 2-8-8-1 step, both orders)
+// explain of one sample with weight w37 selected: the summary and the
+// weight's chain (the pane as it opens), then with every number of the
+// step (both orders) written too
+await page.locator('#net line.weight[data-l="1"][data-j="2"][data-k="4"]').dispatchEvent('click');
 const explainMs = await timeIt('explainOnly', undefined, 20);
+await page.click('#explain-all summary');
+const walkMs = await timeIt('explainOnly', undefined, 20);
+await page.click('#explain-all summary');
 
 // running: 30 steps and one redraw per animation frame, for 5 s
 await page.click('#reset');
@@ -71,12 +80,14 @@ await browser.close();
 srv.kill();
 
 const d = new Date().toISOString().slice(0, 16).replace('T', ' ');
-console.log(`## Playground speed (${d} UTC, ${cpus()[0].model}, ${version})\n`);
+const load = loadavg()[0].toFixed(1);
+console.log(`## Playground speed (${d} UTC, ${cpus()[0].model}, ${cpus().length} cores, load ${load}, Chromium ${version})\n`);
 console.log('| what | figure |');
 console.log('|---|---|');
 console.log(`| one training step, 2-8-8-1, batch 10 | ${stepUs.toFixed(2)} us |`);
 console.log(`| one redraw (50x50 heat map, 500 points, network, loss curve) | ${redrawMs.toFixed(2)} ms |`);
-console.log(`| explain pane (every number of one step, both orders) | ${explainMs.toFixed(2)} ms |`);
+console.log(`| explain pane (the summary and weight w37's chain) | ${explainMs.toFixed(2)} ms |`);
+console.log(`| explain pane with every number of one step (both orders) | ${walkMs.toFixed(2)} ms |`);
 console.log(`| steps that fit a 60 Hz frame beside one redraw | ${fit} (target >= 30) |`);
 console.log(`| running 30 steps + 1 redraw a frame: work per frame | ${workMs.toFixed(2)} ms |`);
 console.log(`| running 30 steps + 1 redraw a frame: frames per second | ${fps.toFixed(1)} |`);
