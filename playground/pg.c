@@ -526,38 +526,6 @@ PG_API const char *pg_describe(pg *p, int kind, int i)
     return p->text;
 }
 
-/* Every number of one step on one sample x, t: bp_explain's text (the
- * same as `backprop explain` prints). order: 0 standard, 1 layer-wise, 2
- * both; check: finite differences beside each gradient. */
-PG_API const char *pg_explain(pg *p, const double *x, const double *t,
-                              double lr, int order, int check)
-{
-    if (!p->net)
-        return NULL;
-    bp_real xs[64], ts[64];
-    int ni = bp_net_n_in(p->net), no = bp_net_n_out(p->net);
-    if (ni > 64 || no > 64)
-        return NULL;
-    for (int i = 0; i < ni; i++)
-        xs[i] = (bp_real)x[i];
-    for (int i = 0; i < no; i++)
-        ts[i] = (bp_real)t[i];
-    bp_explain_opts o = bp_explain_defaults();
-    o.lr = lr;
-    o.order = (bp_explain_order)order;
-    o.check = check;
-    o.max_weights = 1000; /* the page filters; show every weight */
-    p->text_len = 0;
-    text_write(p, "", 0);
-    bp_error e;
-    bp_status st = bp_explain(p->net, xs, ts, &o, text_write, p, &e);
-    if (st) {
-        snprintf(p->err, sizeof p->err, "%s", e.msg); /* "explain: ..." */
-        return NULL;
-    }
-    return p->text;
-}
-
 /* The sample as the library takes it; 0, or -1 after a message. */
 static int sample(pg *p, const double *x, const double *t, bp_real *xs,
                   bp_real *ts)
@@ -573,6 +541,31 @@ static int sample(pg *p, const double *x, const double *t, bp_real *xs,
     for (int i = 0; i < no; i++)
         ts[i] = (bp_real)t[i];
     return 0;
+}
+
+/* Every number of one step on one sample x, t: bp_explain's text (the
+ * same as `backprop explain` prints). order: 0 standard, 1 layer-wise, 2
+ * both; check: finite differences beside each gradient. */
+PG_API const char *pg_explain(pg *p, const double *x, const double *t,
+                              double lr, int order, int check)
+{
+    bp_real xs[64], ts[64];
+    if (!p->net || sample(p, x, t, xs, ts))
+        return NULL;
+    bp_explain_opts o = bp_explain_defaults();
+    o.lr = lr;
+    o.order = (bp_explain_order)order;
+    o.check = check;
+    o.max_weights = 1000; /* the page filters; show every weight */
+    p->text_len = 0;
+    text_write(p, "", 0);
+    bp_error e;
+    bp_status st = bp_explain(p->net, xs, ts, &o, text_write, p, &e);
+    if (st) {
+        snprintf(p->err, sizeof p->err, "%s", e.msg); /* "explain: ..." */
+        return NULL;
+    }
+    return p->text;
 }
 
 /* 1 when bp_explain's default view (BP_EXPLAIN_AUTO) summarises this

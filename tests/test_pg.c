@@ -167,6 +167,15 @@ int main(void)
               pg_explain_summary(none, x, t, 0.1, 0) == NULL,
           "no network, no numbers");
     pg_delete(none);
+    /* more inputs than the page's sample buffers: said, not a stale message */
+    pg *wide = pg_new();
+    const int one[1] = {1}, sig[1] = {BP_ACT_SIGMOID};
+    CHECK_OK(pg_build(wide, 70, 1, one, sig, BP_LOSS_SSE, BP_OPT_SGD, 0.1, 1));
+    const double x70[70] = {0}, t1[1] = {0};
+    const char *wide_text = pg_explain(wide, x70, t1, 0.1, 0, 0);
+    CHECK(wide_text == NULL && strstr(pg_error(wide), "at most 64 inputs"),
+          "pg_explain of 70 inputs: '%s'", pg_error(wide));
+    pg_delete(wide);
     free(want.p);
     pg_delete(p);
     views();
