@@ -2,7 +2,7 @@
 // settings folded, the network and the output stacked, every control a
 // target of at least 44 px, text that needs no pinching, and training
 // and explaining by touch.
-import { ok, openPage } from './harness.mjs';
+import { ok, openPage, openWalk } from './harness.mjs';
 
 export async function phone({ browser, url, pageDir }) {
   const { page, errors } = await openPage(browser, url, {
@@ -58,6 +58,16 @@ export async function phone({ browser, url, pageDir }) {
      await page.textContent('#explain-what'));
   w = await width();
   ok(w.page <= 390, 'the explain pane fits too', `${w.page} px; ${w.over.join(' ')}`);
+  // what scrolls inside the page (the summary's tables, sideways) can be
+  // reached by keyboard to scroll it
+  await openWalk(page);
+  const scrollers = await page.evaluate(() => [...document.querySelectorAll('body *')]
+    .filter((e) => e.checkVisibility() && /auto|scroll/.test(getComputedStyle(e).overflowX + getComputedStyle(e).overflowY) &&
+                   (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1))
+    .map((e) => [e.id || e.tagName, e.tabIndex >= 0 || !!e.querySelector('a, button, input, select, textarea, [tabindex]')]));
+  ok(scrollers.length >= 2 && scrollers.every(([, reach]) => reach), 'every box that scrolls can be reached by keyboard',
+     scrollers.map(([id, reach]) => `${id}${reach ? '' : ' (not)'}`).join(' '));
+  await page.click('#explain-all summary');
   await page.screenshot({ path: `${pageDir}/screenshot-phone.png`, fullPage: false });
 
   // narrower still, 360 px, and back: the network follows its column
