@@ -33,7 +33,7 @@ static bp_net *fashion_net(int threads)
     const bp_layer_desc d[] = {{256, BP_ACT_RELU, 0}, {128, BP_ACT_RELU, 0},
                                {10, BP_ACT_SOFTMAX, 0}};
     bp_net *net;
-    if (bp_net_create(&net, 784, 3, d, NULL, NULL))
+    if (bp_net_create(784, 3, d, NULL, &net, NULL))
         return NULL;
     bp_optim o = bp_optim_defaults(BP_OPT_SGD);
     o.lr = 0.1;
@@ -49,7 +49,7 @@ static void tiny(const char *name, int n_in, int hidden, int n_out)
     const bp_layer_desc d[] = {{hidden, BP_ACT_SIGMOID, 0},
                                {n_out, BP_ACT_SIGMOID, 0}};
     bp_net *net;
-    bp_net_create(&net, n_in, 2, d, NULL, NULL);
+    bp_net_create(n_in, 2, d, NULL, &net, NULL);
     bp_net_init(net, BP_INIT_XAVIER_UNIFORM, 3);
     bp_optim o = bp_optim_defaults(BP_OPT_SGD);
     o.lr = 0.5;
@@ -116,7 +116,7 @@ static void sweep(void)
             const bp_layer_desc d[] = {{widths[w], BP_ACT_RELU, 0},
                                        {10, BP_ACT_SOFTMAX, 0}};
             bp_net *net;
-            bp_net_create(&net, 784, 2, d, NULL, NULL);
+            bp_net_create(784, 2, d, NULL, &net, NULL);
             bp_net_init(net, BP_INIT_HE_UNIFORM, 1);
             bp_net_set_loss(net, BP_LOSS_CE, BP_REDUCE_MEAN);
             bp_train_opts o = bp_train_defaults();
@@ -153,7 +153,7 @@ static bp_dataset *fashion(const char *dir, const char *split, int scale,
         fac[i] = 1.0 / 255;
     }
     bp_scaler s = {BP_SCALING_NONE, 0, NULL, NULL, {NULL, NULL, NULL}};
-    if (bp_dataset_load(&ds, dir, &o, &err) ||
+    if (bp_dataset_load(dir, &o, &ds, &err) ||
         (scale && (bp_scaler_set(&s, BP_SCALING_MINMAX, 784, off, fac, NULL,
                                  &err) ||
                    bp_dataset_scale(ds, &s, NULL, &err)))) {

@@ -54,7 +54,7 @@ int main(int argc, char **argv)
     const int n = argc > 2 ? atoi(argv[2]) : 6000;
     bp_dataset *ds = NULL;
     bp_error err;
-    if (bp_dataset_load(&ds, dir, NULL, &err)) {
+    if (bp_dataset_load(dir, NULL, &ds, &err)) {
         fprintf(stderr, "fann_mlp: %s\n", err.msg);
         return 1;
     }

@@ -77,7 +77,7 @@ static bp_net *build(void)
                                 0.40, 0.45, 0.50, 0.55};
     bp_net *net;
     bp_error err;
-    if (bp_net_create(&net, 2, 2, layers, NULL, &err)) {
+    if (bp_net_create(2, 2, layers, NULL, &net, &err)) {
         fprintf(stderr, "mazur: %s\n", err.msg);
         exit(2);
     }
@@ -141,19 +141,19 @@ static void first_iteration(void)
     char name[32];
     for (int i = 0; i < 4; i++) {
         bp_real g;
-        TRY(net, bp_net_get_weight_grad(net, 1, i / 2, i % 2, &g));
+        TRY(net, bp_net_weight_grad(net, 1, i / 2, i % 2, &g));
         snprintf(name, sizeof name, "dE/dw%d", i + 5);
         row(name, g, dw_out[i]);
     }
     /* dE/dout_h1 = sum over outputs of delta_o * (weight from h1) */
     bp_real w5, w7;
-    TRY(net, bp_net_get_weight(net, 1, 0, 0, &w5));
-    TRY(net, bp_net_get_weight(net, 1, 1, 0, &w7));
+    TRY(net, bp_net_weight(net, 1, 0, 0, &w5));
+    TRY(net, bp_net_weight(net, 1, 1, 0, &w7));
     row("dE/dout_h1", delta_o[0] * w5 + delta_o[1] * w7, 0.036350306);
     row("dout_h1/dnet_h1", out_h[0] * (1 - out_h[0]), 0.241300709);
     for (int i = 0; i < 4; i++) {
         bp_real g;
-        TRY(net, bp_net_get_weight_grad(net, 0, i / 2, i % 2, &g));
+        TRY(net, bp_net_weight_grad(net, 0, i / 2, i % 2, &g));
         snprintf(name, sizeof name, "dE/dw%d", i + 1);
         row(name, g, dw_hid[i]);
     }
@@ -165,7 +165,7 @@ static void first_iteration(void)
                                     0.511301270, 0.561370121};
     for (int i = 0; i < 8; i++) {
         bp_real w;
-        TRY(net, bp_net_get_weight(net, i / 4, (i / 2) % 2, i % 2, &w));
+        TRY(net, bp_net_weight(net, i / 4, (i / 2) % 2, i % 2, &w));
         snprintf(name, sizeof name, "w%d+", i + 1);
         row(name, w, w_new[i]);
     }

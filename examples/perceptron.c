@@ -48,7 +48,7 @@ static bp_net *one_unit(void)
     const bp_layer_desc step = {1, BP_ACT_STEP, 0};
     bp_net *net = NULL;
     bp_error err;
-    if (bp_net_create(&net, 2, 1, &step, NULL, &err))
+    if (bp_net_create(2, 1, &step, NULL, &net, &err))
         fprintf(stderr, "perceptron: %s\n", err.msg);
     return net;
 }
@@ -73,9 +73,9 @@ int main(void)
                                     &epochs, &converged))
         return net ? fail(net) : 2;
     bp_real w1, w2, b;
-    bp_net_get_weight(net, 0, 0, 0, &w1);
-    bp_net_get_weight(net, 0, 0, 1, &w2);
-    bp_net_get_bias(net, 0, 0, &b);
+    bp_net_weight(net, 0, 0, 0, &w1);
+    bp_net_weight(net, 0, 0, 1, &w2);
+    bp_net_bias(net, 0, 0, &b);
     printf("perceptron rule on AND: %s after %d epochs (w1 %.1f, w2 %.1f, "
            "b %.1f)\n", converged ? "converged" : "did NOT converge", epochs,
            w1, w2, b);
@@ -99,7 +99,7 @@ int main(void)
     /* 4. the hand-built two-layer XOR net */
     const bp_layer_desc layers[] = {{3, BP_ACT_STEP, 0}, {1, BP_ACT_STEP, 0}};
     bp_error err;
-    if (bp_net_create(&net, 2, 2, layers, NULL, &err)) {
+    if (bp_net_create(2, 2, layers, NULL, &net, &err)) {
         fprintf(stderr, "perceptron: %s\n", err.msg);
         return 2;
     }

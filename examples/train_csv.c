@@ -30,7 +30,7 @@ static bp_net *make_net(const bp_data *d, int classes, bp_error *err)
         {32, BP_ACT_RELU, 0},
         {d->n_out, classes ? BP_ACT_SOFTMAX : BP_ACT_IDENTITY, 0}};
     bp_net *net;
-    if (bp_net_create(&net, d->n_in, 2, layers, NULL, err))
+    if (bp_net_create(d->n_in, 2, layers, NULL, &net, err))
         return NULL;
     bp_optim adam = bp_optim_defaults(BP_OPT_ADAM);
     adam.lr = 0.01;
@@ -59,7 +59,7 @@ int main(int argc, char **argv)
     int rc = 1;
 
     /* read, hold out a fifth, and copy a few raw rows to predict at the end */
-    if (bp_dataset_load(&train, argv[1], NULL, &err) ||
+    if (bp_dataset_load(argv[1], NULL, &train, &err) ||
         bp_dataset_split(train, 0.2, 1, &val, &err))
         goto fail;
     if (!val) {
@@ -87,7 +87,7 @@ int main(int argc, char **argv)
     d = bp_dataset_data(train);
     const bp_data v = bp_dataset_data(val);
     bp_net *net = make_net(&d, classes, &err);
-    if (!net || bp_model_new(&model, net, &err)) {
+    if (!net || bp_model_new(net, &model, &err)) {
         bp_net_free(net);
         goto fail;
     }

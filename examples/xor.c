@@ -20,7 +20,7 @@ int main(void)
     const int epochs = 5000;
     bp_net *net;
     bp_error err;
-    if (bp_net_create(&net, 2, 2, layers, NULL, &err)) {
+    if (bp_net_create(2, 2, layers, NULL, &net, &err)) {
         fprintf(stderr, "xor: %s\n", err.msg);
         return 2;
     }

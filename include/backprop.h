@@ -5,16 +5,60 @@
  * backpropagation as a textbook (or Matt Mazur's worked example, 2015)
  * tells it: build a network, run the forward phase, measure the error,
  * run the backward phase (delta and gradient of every layer), update the
- * weights, repeat.
+ * weights, repeat. A whole program (tests/cli/test_cli_header.sh compiles
+ * and runs this very text, so it cannot drift from the API):
  *
- *   bp_net *net;
- *   bp_layer_desc layers[] = {{2, BP_ACT_SIGMOID, 0}, {1, BP_ACT_SIGMOID, 0}};
- *   bp_net_create(&net, 2, 2, layers, NULL, NULL);    // 2-2-1
- *   bp_net_init(net, BP_INIT_XAVIER_UNIFORM, 42);
- *   bp_net_set_loss(net, BP_LOSS_SSE, BP_REDUCE_MEAN);
- *   bp_net_reserve(net, 4);                            // batches of up to 4
- *   for (...) bp_net_train_step(net, x, t, 4, &loss);  // forward+backward+update
- *   bp_net_free(net);
+ * ------------------------------------------------------------ example.c
+ *   #include "backprop.h"
+ *
+ *   #include <stdio.h>
+ *
+ *   int main(void)
+ *   {
+ *       // XOR: four samples, one hidden layer of three sigmoid units
+ *       const bp_real x[4][2] = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
+ *       const bp_real t[4][1] = {{0}, {1}, {1}, {0}};
+ *       const bp_layer_desc layers[] = {{3, BP_ACT_SIGMOID, 0},
+ *                                       {1, BP_ACT_SIGMOID, 0}};
+ *       bp_net *net;
+ *       bp_error err;
+ *       if (bp_net_create(2, 2, layers, NULL, &net, &err)) { // 2-3-1
+ *           fprintf(stderr, "%s\n", err.msg);
+ *           return 1;
+ *       }
+ *       bp_optim sgd = bp_optim_defaults(BP_OPT_SGD);
+ *       sgd.lr = 2;
+ *       double loss = 0;
+ *       bp_status st = bp_net_init(net, BP_INIT_XAVIER_UNIFORM, 7);
+ *       if (!st)
+ *           st = bp_net_set_loss(net, BP_LOSS_SSE, BP_REDUCE_SUM);
+ *       if (!st)
+ *           st = bp_net_set_optim(net, &sgd);
+ *       if (!st)
+ *           st = bp_net_reserve(net, 4); // batches of up to 4
+ *       for (int step = 0; !st && step < 5000; step++) // forward, backward,
+ *           st = bp_net_train_step(net, &x[0][0], &t[0][0], 4, // update
+ *                                  BP_ORDER_STANDARD, &loss);
+ *       if (!st)
+ *           st = bp_net_forward(net, &x[0][0], 4);
+ *       if (st) {
+ *           fprintf(stderr, "%s\n", bp_net_errmsg(net));
+ *           bp_net_free(net);
+ *           return 1;
+ *       }
+ *       const bp_real *out = bp_net_output(net); // [4][1]
+ *       printf("loss %.4f; xor: %.2f %.2f %.2f %.2f\n", loss, out[0],
+ *              out[1], out[2], out[3]);
+ *       bp_net_free(net);
+ *       return 0;
+ *   }
+ * ----------------------------------------------------------------------
+ *
+ * bp_train does whole trainings in one call (validation, early stopping,
+ * checkpoints through a bp_trainer); bp_dataset_load reads CSV, FANN,
+ * IDX and .bpd files; bp_model_save and bp_model_load keep a network with
+ * its scaling and class names; bp_explain writes every number of one step
+ * out, as the worked example does by hand.
  *
  * Conventions
  * - Layers are numbered from 0: layer 0 maps the input to the first hidden
@@ -29,19 +73,50 @@
  *   compiled with -DBP_DOUBLE (make PRECISION=double). bp_real_size()
  *   tells which one a built library uses.
  *
+ * Calls
+ * - A function on an object takes it first (bp_net, bp_trainer, bp_model,
+ *   bp_dataset, and the caller-owned values bp_scaler and bp_rng); what a
+ *   call gives back comes last, through pointers (a created object
+ *   included: bp_net_create(..., &net, &err)), followed only by a
+ *   bp_error where there is one.
+ * - A property is read by bp_<object>_<property> (bp_net_n_in,
+ *   bp_net_optim, bp_net_weight, bp_trainer_state) and written by
+ *   bp_<object>_set_<property>; no "get". A read that can fail (an index
+ *   out of range) returns a bp_status and its value through the last
+ *   parameter; one that cannot returns the value.
+ *
  * Errors
  * - Every function that can fail returns a bp_status. BP_OK is 0.
- * - Functions on a network leave a readable message in the network:
- *   bp_net_errmsg(net). Functions that have no network yet (bp_net_create)
- *   write it into an optional caller-owned bp_error.
+ * - A call on a network or a trainer leaves a readable message in it
+ *   (bp_net_errmsg, bp_trainer_errmsg); a call that makes an object, or
+ *   that reads or writes files and text (models, data sets, explain),
+ *   writes it into an optional caller-owned bp_error, naming the file and
+ *   the line. Reads of a const network that fail only on a bad index
+ *   return BP_ERR_SIZE alone: it says all there is.
  * - The library never exits, aborts or prints, and never keeps global
  *   mutable state: two networks can be used from two threads at once. One
  *   network must not be used from two threads at once without a lock.
  *
  * Memory
- * - bp_net_create and bp_net_reserve allocate; nothing else does. Forward,
- *   backward, update and train_step never allocate, so a training step
- *   cannot fail for lack of memory and costs no allocator time.
+ * - A network allocates through the bp_allocator it was created with
+ *   (malloc/free without one), and so does everything made from it: its
+ *   trainers, clones, explanations and models (bp_model_new; a model read
+ *   from a file uses the allocator given to bp_model_load or
+ *   bp_model_parse). Data sets and scalers take one of their own.
+ * - Which calls allocate: bp_net_create, bp_net_reserve,
+ *   bp_net_set_threads (the threads and their packing space),
+ *   bp_net_set_kernel (packing space), bp_net_clone, bp_trainer_create and
+ *   bp_train (the sample order, the best weights), bp_net_grads on a
+ *   network read for inference (see below), the explain calls (a copy of
+ *   the network), the model calls (bp_model_save and bp_model_write
+ *   build the file's bytes in the model's memory, and bp_model_save its
+ *   temporary file's name), the data-set calls, bp_scaler_fit, _set and
+ *   _copy, and bp_write_file_atomic (malloc: it has no allocator).
+ *   Forward, backward, update, train_step and bp_trainer_step never
+ *   allocate, so a training step cannot fail for lack of memory and costs
+ *   no allocator time. What the C library allocates for itself (a FILE's
+ *   buffer, realpath's answer, a thread's stack) is outside any
+ *   allocator's reach.
  * - One exception keeps inference lean: a network read from a model file
  *   (bp_model_load, bp_model_parse; a checkpoint excepted) holds its
  *   parameters alone, so `info` on a 1 GB model needs 1 GB, not 4. Its
@@ -97,6 +172,10 @@ typedef struct {
     char msg[256];
 } bp_error;
 
+/* Where text or bytes the library writes go (explain's text, a model's
+ * file): called with each piece, len bytes, not NUL-terminated. */
+typedef void (*bp_write_fn)(void *ctx, const char *text, size_t len);
+
 /* A fixed English description of a status ("out of memory", ...). Never
  * NULL; static storage. */
 const char *bp_status_str(bp_status status);
@@ -151,9 +230,9 @@ typedef struct bp_net bp_net;
  * the network. err may be NULL.
  * On success *out owns a network the caller frees with bp_net_free. On
  * failure *out is NULL. */
-bp_status bp_net_create(bp_net **out, int n_in, int n_layers,
-                        const bp_layer_desc *layers,
-                        const bp_allocator *alloc, bp_error *err);
+bp_status bp_net_create(int n_in, int n_layers, const bp_layer_desc *layers,
+                        const bp_allocator *alloc,
+                        bp_net **out, bp_error *err);
 
 /* Free a network and everything it owns. NULL is allowed. */
 void bp_net_free(bp_net *net);
@@ -258,15 +337,15 @@ bp_status bp_net_layer_view(const bp_net *net, int l, bp_layer_view *view);
 
 /* One weight: the weight from neuron (or input) k of the layer below into
  * neuron j of layer l. */
-bp_status bp_net_get_weight(const bp_net *net, int l, int j, int k,
+bp_status bp_net_weight(const bp_net *net, int l, int j, int k,
                             bp_real *value);
 bp_status bp_net_set_weight(bp_net *net, int l, int j, int k, bp_real value);
-bp_status bp_net_get_bias(const bp_net *net, int l, int j, bp_real *value);
+bp_status bp_net_bias(const bp_net *net, int l, int j, bp_real *value);
 bp_status bp_net_set_bias(bp_net *net, int l, int j, bp_real value);
 /* dE/dw and dE/db from the last backward phase. */
-bp_status bp_net_get_weight_grad(const bp_net *net, int l, int j, int k,
+bp_status bp_net_weight_grad(const bp_net *net, int l, int j, int k,
                                  bp_real *value);
-bp_status bp_net_get_bias_grad(const bp_net *net, int l, int j,
+bp_status bp_net_bias_grad(const bp_net *net, int l, int j,
                                bp_real *value);
 
 typedef enum {
@@ -327,7 +406,7 @@ bp_status bp_loss_parse(const char *name, bp_loss *loss);
 bp_status bp_net_set_loss(bp_net *net, bp_loss loss, bp_reduction reduction);
 
 /* The loss and reduction in use. Either out pointer may be NULL. */
-bp_status bp_net_get_loss(const bp_net *net, bp_loss *loss,
+bp_status bp_net_loss_kind(const bp_net *net, bp_loss *loss,
                           bp_reduction *reduction);
 
 /* ------------------------------------------------------------- optimizers */
@@ -388,7 +467,7 @@ bp_status bp_optim_parse(const char *name, bp_optim_kind *kind);
  * its state (velocities, moments, RPROP steps). */
 bp_status bp_net_set_optim(bp_net *net, const bp_optim *optim);
 /* The optimizer in use. */
-bp_optim bp_net_get_optim(const bp_net *net);
+bp_optim bp_net_optim(const bp_net *net);
 /* Change only the learning rate, keeping the state (for schedules). */
 bp_status bp_net_set_lr(bp_net *net, double lr);
 /* Change only the L1 and L2 rates, keeping the state (a page that changes
@@ -751,8 +830,8 @@ typedef struct bp_trainer bp_trainer;
  * allocator); steps allocate nothing. The network must outlive the
  * trainer, and nothing else may train it meanwhile. On failure *out is
  * NULL and err (may be NULL) says why. */
-bp_status bp_trainer_create(bp_trainer **out, bp_net *net,
-                            const bp_data *train, const bp_train_opts *opts,
+bp_status bp_trainer_create(bp_net *net, const bp_data *train,
+                            const bp_train_opts *opts, bp_trainer **out,
                             bp_error *err);
 /* Free a trainer (not its network). NULL allowed. */
 void bp_trainer_free(bp_trainer *tr);
@@ -805,10 +884,10 @@ void bp_trainer_use_best(bp_trainer *tr);
 bp_status bp_trainer_evaluate(bp_trainer *tr, const bp_data *d,
                               double *loss, double *acc);
 
-/* Where the trainer is, and its recipe. */
-void bp_trainer_get_state(const bp_trainer *tr, bp_train_state *state);
+/* Where the trainer is, and its recipe (all zero for NULL). */
+bp_train_state bp_trainer_state(const bp_trainer *tr);
 /* The best epoch's weights [n_params], or NULL when none are kept. Owned
- * by the trainer; valid until its next step. */
+ * by the trainer; their values change when an epoch sets a new best. */
 const bp_real *bp_trainer_best_params(const bp_trainer *tr);
 /* Continue from a saved position: state's epoch, batch and sums, and the
  * best so far with its weights best_params [n_params] (may be NULL: then
@@ -913,6 +992,9 @@ typedef enum { BP_FORMAT_BINARY = 0, BP_FORMAT_TEXT } bp_model_format;
 
 typedef struct {
     bp_net *net;              /* owned by the model */
+    bp_allocator alloc;       /* of everything the model owns: its
+                                 network's (bp_model_new), or the one given
+                                 to bp_model_load, bp_model_parse */
     bp_scaler scaler;         /* the inputs', applied before the network */
     bp_scaler target_scaler;  /* regression targets as the network learned
                                  them (NONE: as given); the outputs are
@@ -940,7 +1022,7 @@ typedef struct {
 
 /* A model around net, which it takes over (bp_model_free frees it). No
  * scaling, no classes. On failure net is NOT freed. */
-bp_status bp_model_new(bp_model **out, bp_net *net, bp_error *err);
+bp_status bp_model_new(bp_net *net, bp_model **out, bp_error *err);
 /* Free a model, its network and its arrays. NULL allowed. */
 void bp_model_free(bp_model *m);
 /* Set the input scaling from arrays of the network's n_in (copied). */
@@ -977,13 +1059,27 @@ bp_status bp_model_predict(bp_model *m, const bp_real *x, int64_t n,
 bp_status bp_model_checkpoint(bp_model *m, const bp_trainer *tr,
                               bp_error *err);
 
+/* The model's file, in either form, handed to write(ctx, bytes, len) in
+ * one piece instead of a path (a page's in-memory export, a socket, a
+ * compressor): the same bytes bp_model_save puts in the file, which
+ * bp_model_parse reads back. Allocates the file's bytes through the
+ * model's allocator while it writes; refuses what bp_model_save refuses,
+ * before calling write at all. write cannot fail the call: a callback
+ * whose own output fails keeps that in ctx. */
+bp_status bp_model_write(const bp_model *m, bp_model_format format,
+                         int with_state, bp_write_fn write, void *ctx,
+                         bp_error *err);
+
 /* Save to path. with_state also writes the optimizer state and the
  * training fields (a checkpoint; binary form only). */
 bp_status bp_model_save(const bp_model *m, const char *path,
                         bp_model_format format, int with_state,
                         bp_error *err);
-/* Load either form. The message names the file and, for text, the line. */
-bp_status bp_model_load(const char *path, bp_model **out, bp_error *err);
+/* Load either form. The message names the file and, for text, the line.
+ * alloc (NULL: malloc/free) makes the network and everything the model
+ * owns, and the file's bytes while they are read. */
+bp_status bp_model_load(const char *path, const bp_allocator *alloc,
+                        bp_model **out, bp_error *err);
 /* Write n bytes to path the way models are saved: a temporary file beside
  * it, flushed to disk, renamed over it. For any file a program must never
  * leave half-written (predictions, logs, plots). A symbolic link is
@@ -993,9 +1089,11 @@ bp_status bp_model_load(const char *path, bp_model **out, bp_error *err);
 bp_status bp_write_file_atomic(const char *path, const void *data, size_t n,
                                bp_error *err);
 
-/* Parse a model from memory; name is used in messages. */
+/* Parse a model from memory; name is used in messages; alloc as for
+ * bp_model_load. */
 bp_status bp_model_parse(const void *data, size_t size, const char *name,
-                         bp_model **out, bp_error *err);
+                         const bp_allocator *alloc, bp_model **out,
+                         bp_error *err);
 
 /* ---------------------------------------------------------- reading data
  *
@@ -1066,18 +1164,18 @@ bp_data_opts bp_data_defaults(void);
  * free it with bp_dataset_free. On failure *out is NULL and err says why:
  * BP_ERR_IO (cannot read), BP_ERR_FORMAT (malformed, or not what the
  * options or the model ask for), BP_ERR_NONFINITE, BP_ERR_NOMEM. */
-bp_status bp_dataset_load(bp_dataset **out, const char *path,
-                          const bp_data_opts *opts, bp_error *err);
+bp_status bp_dataset_load(const char *path, const bp_data_opts *opts,
+                          bp_dataset **out, bp_error *err);
 /* The same from a file's bytes in memory (CSV/TSV, FANN, .bpd, gzip of
  * those); name is used in messages. The bytes are not kept. */
-bp_status bp_dataset_parse(bp_dataset **out, const void *data, size_t size,
-                           const char *name, const bp_data_opts *opts,
+bp_status bp_dataset_parse(const void *data, size_t size, const char *name,
+                           const bp_data_opts *opts, bp_dataset **out,
                            bp_error *err);
 /* An IDX pair in memory: the images file and the labels file. */
-bp_status bp_dataset_parse_idx(bp_dataset **out, const void *images,
-                               size_t n_images, const void *labels,
-                               size_t n_labels, const char *name,
-                               const bp_data_opts *opts, bp_error *err);
+bp_status bp_dataset_parse_idx(const void *images, size_t n_images,
+                               const void *labels, size_t n_labels,
+                               const char *name, const bp_data_opts *opts,
+                               bp_dataset **out, bp_error *err);
 /* Free a data set (unmapping a mapped file). NULL allowed. */
 void bp_dataset_free(bp_dataset *ds);
 
@@ -1207,9 +1305,6 @@ typedef struct {
 /* Defaults: text, lr 0.5, 1 step, both orders, no check, 50 weights,
  * AUTO, top 5, no class names, no sample name. */
 bp_explain_opts bp_explain_defaults(void);
-
-/* Where the text goes: called with each piece (not NUL-terminated). */
-typedef void (*bp_write_fn)(void *ctx, const char *text, size_t len);
 
 /* Explain one sample x[n_in] with target t[n_out] through net (not
  * changed: the work is done on a copy). Frozen parameters are shown but

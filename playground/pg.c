@@ -1,8 +1,9 @@
 /* The C side of the browser playground: a thin layer over the public API
  * (include/backprop.h) that the page calls through WebAssembly. It holds
- * what a page needs between calls (the network, the data, the batch
- * buffers, a text buffer for explain and export) in one pg object the page
- * owns; every number the page shows comes from the library itself.
+ * what a page needs between calls (the network, the data, the library's
+ * trainer of them, a text buffer for explain and export) in one pg object
+ * the page owns; every number the page shows comes from the library
+ * itself.
  *
  * Conventions: functions return 0 (BP_OK) or a bp_status, and pg_error()
  * gives the message of the last failure. Arrays cross the boundary as
@@ -26,7 +27,6 @@
 
 #define PG_MAX_LAYERS 8
 #define PG_NEURON_GRID 16 /* each neuron's small map: 16 x 16 points */
-#define PG_EXPORT_PATH "/tmp/playground-model.txt"
 #define PG_STATS 14       /* numbers per layer from pg_layer_stats */
 /* pg_error's buffer: a short prefix ("network: ", "training step: ")
  * and a whole library message (bp_error.msg), never cut */
@@ -137,7 +137,7 @@ PG_API int pg_build(pg *p, int n_in, int n_layers, const int *widths,
     }
     bp_net *net = NULL;
     bp_error e;
-    bp_status st = bp_net_create(&net, n_in, n_layers, d, NULL, &e);
+    bp_status st = bp_net_create(n_in, n_layers, d, NULL, &net, &e);
     if (st) {
         snprintf(p->err, sizeof p->err, "network: %s", e.msg);
         return (int)st;
@@ -167,7 +167,7 @@ PG_API int pg_load_model(pg *p, const char *text, int len)
 {
     bp_model *m = NULL;
     bp_error e;
-    bp_status st = bp_model_parse(text, (size_t)len, "model", &m, &e);
+    bp_status st = bp_model_parse(text, (size_t)len, "model", NULL, &m, &e);
     if (st) {
         snprintf(p->err, sizeof p->err, "%s", e.msg);
         return (int)st;
@@ -267,13 +267,13 @@ static int ensure_trainer(pg *p)
     const bp_data d = {p->n, bp_net_n_in(p->net), bp_net_n_out(p->net), p->x,
                        p->t, NULL};
     bp_error e;
-    bp_status st = bp_trainer_create(&p->tr, p->net, &d, &o, &e);
+    bp_status st = bp_trainer_create(p->net, &d, &o, &p->tr, &e);
     if (st) {
         snprintf(p->err, sizeof p->err, "training: %s", e.msg);
         return (int)st;
     }
     bp_train_state s;
-    bp_trainer_get_state(p->tr, &s);
+    s = bp_trainer_state(p->tr);
     s.epoch = (int)p->epochs;
     if ((st = bp_trainer_set_state(p->tr, &s, NULL))) {
         snprintf(p->err, sizeof p->err, "training: %s",
@@ -429,7 +429,7 @@ PG_API int pg_n_params(const pg *p) { return p->net ? (int)bp_net_n_params(p->ne
 PG_API int pg_loss_kind(const pg *p)
 {
     bp_loss l;
-    return p->net && !bp_net_get_loss(p->net, &l, NULL) ? (int)l : -1;
+    return p->net && !bp_net_loss_kind(p->net, &l, NULL) ? (int)l : -1;
 }
 
 /* ---------------------------------------------------------------- text */
@@ -721,27 +721,18 @@ PG_API const char *pg_export_text(pg *p)
     }
     bp_model *m = NULL;
     bp_error e;
-    if ((st = bp_model_new(&m, copy_net, &e))) {
+    if ((st = bp_model_new(copy_net, &m, &e))) {
         bp_net_free(copy_net);
         snprintf(p->err, sizeof p->err, "export: %s", e.msg);
         return NULL;
     }
-    st = bp_model_save(m, PG_EXPORT_PATH, BP_FORMAT_TEXT, 0, &e);
+    p->text_len = 0;
+    text_write(p, "", 0);
+    st = bp_model_write(m, BP_FORMAT_TEXT, 0, text_write, p, &e);
     bp_model_free(m);
     if (st) {
         snprintf(p->err, sizeof p->err, "export: %s", e.msg);
         return NULL;
     }
-    FILE *f = fopen(PG_EXPORT_PATH, "rb");
-    p->text_len = 0;
-    text_write(p, "", 0);
-    if (f) {
-        char buf[4096];
-        size_t k;
-        while ((k = fread(buf, 1, sizeof buf, f)) > 0)
-            text_write(p, buf, k);
-        fclose(f);
-    }
-    remove(PG_EXPORT_PATH);
     return p->text;
 }

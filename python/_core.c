@@ -210,7 +210,7 @@ static int Net_init(NetObject *self, PyObject *args, PyObject *kw)
     }
     bp_net *net;
     bp_error err;
-    bp_status st = bp_net_create(&net, n_in, (int)n, d, NULL, &err);
+    bp_status st = bp_net_create(n_in, (int)n, d, NULL, &net, &err);
     if (st) {
         raise_status(st, err.msg);
         goto out;
@@ -476,10 +476,10 @@ static PyObject *Net_trainer(NetObject *self, PyObject *args, PyObject *kw)
         o.ctx = &t->l2;
     }
     Py_BEGIN_ALLOW_THREADS
-    st = bp_trainer_create(&t->tr, self->net, &d, &o, &err);
+    st = bp_trainer_create(self->net, &d, &o, &t->tr, &err);
     if (!st && epoch > 0) {
         bp_train_state s;
-        bp_trainer_get_state(t->tr, &s);
+        s = bp_trainer_state(t->tr);
         s.epoch = epoch;
         s.batch_done = 0;
         s.loss_sum = 0;
@@ -612,7 +612,7 @@ static PyObject *Net_loss(NetObject *self, PyObject *unused)
         return NULL;
     bp_loss loss;
     bp_reduction red;
-    bp_net_get_loss(self->net, &loss, &red);
+    bp_net_loss_kind(self->net, &loss, &red);
     release(self);
     return Py_BuildValue("(sO)", bp_loss_name(loss),
                          red == BP_REDUCE_SUM ? Py_True : Py_False);
@@ -624,7 +624,7 @@ static PyObject *Net_optim(NetObject *self, PyObject *unused)
     (void)unused;
     if (claim(self))
         return NULL;
-    bp_optim o = bp_net_get_optim(self->net);
+    bp_optim o = bp_net_optim(self->net);
     release(self);
     return Py_BuildValue("{sssdsdsdsdsd}", "kind", bp_optim_name(o.kind),
                          "lr", o.lr, "momentum", o.momentum, "beta1", o.beta1,
@@ -806,7 +806,7 @@ static PyObject *core_load(PyObject *mod, PyObject *args)
     bp_error err;
     bp_status st;
     Py_BEGIN_ALLOW_THREADS
-    st = bp_model_load(PyBytes_AS_STRING(path), &m, &err);
+    st = bp_model_load(PyBytes_AS_STRING(path), NULL, &m, &err);
     Py_END_ALLOW_THREADS
     Py_DECREF(path);
     return st ? raise_status(st, err.msg) : unpack_model(m);
@@ -822,7 +822,7 @@ static PyObject *core_parse(PyObject *mod, PyObject *args)
         return NULL;
     bp_model *m = NULL;
     bp_error err;
-    bp_status st = bp_model_parse(data.buf, (size_t)data.len, name, &m, &err);
+    bp_status st = bp_model_parse(data.buf, (size_t)data.len, name, NULL, &m, &err);
     PyBuffer_Release(&data);
     return st ? raise_status(st, err.msg) : unpack_model(m);
 }
@@ -870,7 +870,7 @@ static PyObject *Net_save(NetObject *self, PyObject *args, PyObject *kw)
         goto out;
     /* a model around the network for the length of the call: it is
      * handed back (m->net = NULL) before the model is freed */
-    if ((st = bp_model_new(&m, self->net, &err)) ||
+    if ((st = bp_model_new(self->net, &m, &err)) ||
         (st = bp_model_set_scalers(m, &sin, &sout, &err)) ||
         (nc > 0 && (st = bp_model_set_classes(m, (int)nc, cls, &err))))
         goto out;

@@ -46,7 +46,7 @@ static const bp_layer_desc net3[] = {{4, BP_ACT_TANH, 0},
 static bp_net *make_net(void)
 {
     bp_net *net = NULL;
-    if (bp_net_create(&net, 3, 3, net3, NULL, NULL) ||
+    if (bp_net_create(3, 3, net3, NULL, &net, NULL) ||
         bp_net_init(net, BP_INIT_HE_UNIFORM, 5) ||
         bp_net_set_loss(net, BP_LOSS_CE, BP_REDUCE_MEAN) ||
         bp_net_reserve(net, 8)) {
@@ -75,14 +75,14 @@ static void test_create_too_large(void)
         wide[l] = (bp_layer_desc){1 << 24, BP_ACT_RELU, 0};
     bp_net *net = NULL;
     bp_error err;
-    CHECK_STATUS(bp_net_create(&net, 1 << 24, L, wide, NULL, &err),
+    CHECK_STATUS(bp_net_create(1 << 24, L, wide, NULL, &net, &err),
                  BP_ERR_SIZE);
     CHECK(net == NULL && strstr(err.msg, "too large"),
           "4096 layers of 2^24 units: '%s'", err.msg);
     const bp_layer_desc d[2] = {{65536, BP_ACT_TANH, 0},
                                 {2, BP_ACT_SIGMOID, 0}};
     if (sizeof(size_t) < 8) {
-        CHECK_STATUS(bp_net_create(&net, 65536, 2, d, NULL, &err),
+        CHECK_STATUS(bp_net_create(65536, 2, d, NULL, &net, &err),
                      BP_ERR_SIZE);
         CHECK(net == NULL, "65536-65536-2 refused on a 32-bit machine: '%s'",
               err.msg);
@@ -98,32 +98,32 @@ static void test_create_errors(void)
     bp_net *net = (bp_net *)&net; /* must be overwritten with NULL */
     bp_error err;
     bp_layer_desc bad[2] = {{3, BP_ACT_SIGMOID, 0}, {0, BP_ACT_SIGMOID, 0}};
-    CHECK_STATUS(bp_net_create(NULL, 2, 1, net3, NULL, &err), BP_ERR_NULL);
-    CHECK_STATUS(bp_net_create(&net, 2, 1, NULL, NULL, &err), BP_ERR_NULL);
+    CHECK_STATUS(bp_net_create(2, 1, net3, NULL, NULL, &err), BP_ERR_NULL);
+    CHECK_STATUS(bp_net_create(2, 1, NULL, NULL, &net, &err), BP_ERR_NULL);
     CHECK(net == NULL, "*out is NULL after a failed create");
-    CHECK_STATUS(bp_net_create(&net, 0, 1, net3, NULL, &err), BP_ERR_SIZE);
+    CHECK_STATUS(bp_net_create(0, 1, net3, NULL, &net, &err), BP_ERR_SIZE);
     CHECK(strstr(err.msg, "n_in") != NULL, "message names n_in: '%s'",
           err.msg);
-    CHECK_STATUS(bp_net_create(&net, -3, 1, net3, NULL, &err), BP_ERR_SIZE);
-    CHECK_STATUS(bp_net_create(&net, 2, 0, net3, NULL, &err), BP_ERR_SIZE);
-    CHECK_STATUS(bp_net_create(&net, 2, -1, net3, NULL, &err), BP_ERR_SIZE);
-    CHECK_STATUS(bp_net_create(&net, 2, 2, bad, NULL, &err), BP_ERR_SIZE);
+    CHECK_STATUS(bp_net_create(-3, 1, net3, NULL, &net, &err), BP_ERR_SIZE);
+    CHECK_STATUS(bp_net_create(2, 0, net3, NULL, &net, &err), BP_ERR_SIZE);
+    CHECK_STATUS(bp_net_create(2, -1, net3, NULL, &net, &err), BP_ERR_SIZE);
+    CHECK_STATUS(bp_net_create(2, 2, bad, NULL, &net, &err), BP_ERR_SIZE);
     CHECK(strstr(err.msg, "layer 1") != NULL, "message names layer 1: '%s'",
           err.msg);
     bad[1].n_out = 2;
     bad[1].act = (bp_act)99;
-    CHECK_STATUS(bp_net_create(&net, 2, 2, bad, NULL, &err), BP_ERR_ARG);
+    CHECK_STATUS(bp_net_create(2, 2, bad, NULL, &net, &err), BP_ERR_ARG);
     bad[1].act = BP_ACT_LEAKY_RELU;
     bad[1].act_param = NAN;
-    CHECK_STATUS(bp_net_create(&net, 2, 2, bad, NULL, &err),
+    CHECK_STATUS(bp_net_create(2, 2, bad, NULL, &net, &err),
                  BP_ERR_NONFINITE);
     bad[1].act_param = 0.01;
-    CHECK_STATUS(bp_net_create(&net, 1 << 30, 2, bad, NULL, &err),
+    CHECK_STATUS(bp_net_create(1 << 30, 2, bad, NULL, &net, &err),
                  BP_ERR_SIZE);
     test_create_too_large();
     bp_allocator half = {count_alloc, NULL, NULL};
-    CHECK_STATUS(bp_net_create(&net, 2, 2, bad, &half, &err), BP_ERR_ARG);
-    CHECK_STATUS(bp_net_create(&net, 2, 2, bad, NULL, NULL), BP_OK);
+    CHECK_STATUS(bp_net_create(2, 2, bad, &half, &net, &err), BP_ERR_ARG);
+    CHECK_STATUS(bp_net_create(2, 2, bad, NULL, &net, NULL), BP_OK);
     bp_net_free(net);
     bp_net_free(NULL); /* allowed */
 }
@@ -137,12 +137,12 @@ static void test_null_net(void)
     CHECK_STATUS(bp_net_reserve(NULL, 4), BP_ERR_NULL);
     CHECK_STATUS(bp_net_layer(NULL, 0, NULL, NULL), BP_ERR_NULL);
     CHECK_STATUS(bp_net_layer_offsets(NULL, 0, NULL, NULL), BP_ERR_NULL);
-    CHECK_STATUS(bp_net_get_weight(NULL, 0, 0, 0, &v), BP_ERR_NULL);
+    CHECK_STATUS(bp_net_weight(NULL, 0, 0, 0, &v), BP_ERR_NULL);
     CHECK_STATUS(bp_net_set_weight(NULL, 0, 0, 0, v), BP_ERR_NULL);
-    CHECK_STATUS(bp_net_get_bias(NULL, 0, 0, &v), BP_ERR_NULL);
+    CHECK_STATUS(bp_net_bias(NULL, 0, 0, &v), BP_ERR_NULL);
     CHECK_STATUS(bp_net_set_bias(NULL, 0, 0, v), BP_ERR_NULL);
-    CHECK_STATUS(bp_net_get_weight_grad(NULL, 0, 0, 0, &v), BP_ERR_NULL);
-    CHECK_STATUS(bp_net_get_bias_grad(NULL, 0, 0, &v), BP_ERR_NULL);
+    CHECK_STATUS(bp_net_weight_grad(NULL, 0, 0, 0, &v), BP_ERR_NULL);
+    CHECK_STATUS(bp_net_bias_grad(NULL, 0, 0, &v), BP_ERR_NULL);
     CHECK_STATUS(bp_net_init(NULL, BP_INIT_HE_NORMAL, 1), BP_ERR_NULL);
     CHECK_STATUS(bp_net_freeze(NULL, 0, BP_PARAM_ALL, 1), BP_ERR_NULL);
     CHECK_STATUS(bp_net_set_loss(NULL, BP_LOSS_SSE, BP_REDUCE_SUM),
@@ -185,12 +185,12 @@ static void test_other_null_and_sizes(void)
     double d = 0;
     bp_real v[4] = {0};
     CHECK_STATUS(bp_model_new(NULL, NULL, &err), BP_ERR_NULL);
-    CHECK_STATUS(bp_model_new(&m, NULL, &err), BP_ERR_NULL);
-    CHECK_STATUS(bp_model_load(NULL, &m, &err), BP_ERR_NULL);
-    CHECK_STATUS(bp_model_load("x", NULL, &err), BP_ERR_NULL);
-    CHECK_STATUS(bp_model_parse(NULL, 5, "x", &m, &err), BP_ERR_NULL);
+    CHECK_STATUS(bp_model_new(NULL, &m, &err), BP_ERR_NULL);
+    CHECK_STATUS(bp_model_load(NULL, NULL, &m, &err), BP_ERR_NULL);
+    CHECK_STATUS(bp_model_load("x", NULL, NULL, &err), BP_ERR_NULL);
+    CHECK_STATUS(bp_model_parse(NULL, 5, "x", NULL, &m, &err), BP_ERR_NULL);
     CHECK(m == NULL, "a failed parse leaves *out NULL");
-    CHECK_STATUS(bp_model_parse("", 0, NULL, NULL, &err), BP_ERR_NULL);
+    CHECK_STATUS(bp_model_parse("", 0, NULL, NULL, NULL, &err), BP_ERR_NULL);
     CHECK_STATUS(bp_model_save(NULL, "x", BP_FORMAT_TEXT, 0, &err), BP_ERR_NULL);
     CHECK_STATUS(bp_model_set_scaling(NULL, BP_SCALING_MINMAX, NULL, NULL, &err),
                  BP_ERR_NULL);
@@ -202,7 +202,7 @@ static void test_other_null_and_sizes(void)
 
     bp_net *net = make_net();
     bp_model *mm = NULL;
-    CHECK_OK(bp_model_new(&mm, net, &err));
+    CHECK_OK(bp_model_new(net, &mm, &err));
     if (mm) {
         const double off[3] = {0, 0, 0}, bad[3] = {1, NAN, 1};
         const char *names[3] = {"a", "b", "c"};
@@ -293,12 +293,12 @@ static void test_call_errors(void)
     CHECK_STATUS(bp_net_train_step(net, X, T, 8, BP_ORDER_STANDARD, &e), BP_OK);
 
     /* parameters out of range */
-    CHECK_STATUS(bp_net_get_weight(net, 3, 0, 0, &v), BP_ERR_SIZE);
-    CHECK_STATUS(bp_net_get_weight(net, -1, 0, 0, &v), BP_ERR_SIZE);
-    CHECK_STATUS(bp_net_get_weight(net, 0, 4, 0, &v), BP_ERR_SIZE);
-    CHECK_STATUS(bp_net_get_weight(net, 0, 0, 3, &v), BP_ERR_SIZE);
-    CHECK_STATUS(bp_net_get_weight(net, 0, 0, -1, &v), BP_ERR_SIZE);
-    CHECK_STATUS(bp_net_get_weight(net, 0, 0, 0, NULL), BP_ERR_NULL);
+    CHECK_STATUS(bp_net_weight(net, 3, 0, 0, &v), BP_ERR_SIZE);
+    CHECK_STATUS(bp_net_weight(net, -1, 0, 0, &v), BP_ERR_SIZE);
+    CHECK_STATUS(bp_net_weight(net, 0, 4, 0, &v), BP_ERR_SIZE);
+    CHECK_STATUS(bp_net_weight(net, 0, 0, 3, &v), BP_ERR_SIZE);
+    CHECK_STATUS(bp_net_weight(net, 0, 0, -1, &v), BP_ERR_SIZE);
+    CHECK_STATUS(bp_net_weight(net, 0, 0, 0, NULL), BP_ERR_NULL);
     CHECK_STATUS(bp_net_set_weight(net, 1, 3, 0, 1), BP_ERR_SIZE);
     CHECK(strstr(bp_net_errmsg(net), "layer 1") != NULL, "message: '%s'",
           bp_net_errmsg(net));
@@ -359,7 +359,7 @@ static void test_alloc_failures(void)
         bp_allocator a = {count_alloc, count_free, &c};
         bp_net *net = NULL, *copy = NULL;
         bp_error err;
-        bp_status st = bp_net_create(&net, 3, 3, net3, &a, &err);
+        bp_status st = bp_net_create(3, 3, net3, &a, &net, &err);
         if (st == BP_OK)
             st = bp_net_reserve(net, 16);
         if (st == BP_OK)
@@ -389,7 +389,7 @@ static void test_no_alloc_in_step(void)
         counter c = {0, 0, -1};
         bp_allocator a = {count_alloc, count_free, &c};
         bp_net *net;
-        if (bp_net_create(&net, 3, 3, net3, &a, NULL) ||
+        if (bp_net_create(3, 3, net3, &a, &net, NULL) ||
             bp_net_init(net, BP_INIT_XAVIER_NORMAL, 3) ||
             bp_net_set_loss(net, BP_LOSS_CE, BP_REDUCE_MEAN) ||
             bp_net_reserve(net, 8)) {
@@ -458,7 +458,7 @@ static void test_freeze_and_clone(void)
     CHECK(frozen_moved == 0, "frozen biases and layer-1 weights unchanged");
     CHECK(free_moved > 0, "the other weights trained (%d moved)", free_moved);
     bp_real g;
-    CHECK_OK(bp_net_get_bias_grad(net, 0, 0, &g));
+    CHECK_OK(bp_net_bias_grad(net, 0, 0, &g));
     CHECK(g != 0, "a frozen bias still gets its gradient (%g)", (double)g);
 
     CHECK_OK(bp_net_clone(net, &copy));
@@ -494,7 +494,7 @@ static void test_orders(void)
     for (int layers = 1; layers <= 2; layers++) {
         bp_net *a, *b;
         const bp_layer_desc *d = layers == 1 ? &net3[2] : &net3[1];
-        if (bp_net_create(&a, 3, layers, d, NULL, NULL)) {
+        if (bp_net_create(3, layers, d, NULL, &a, NULL)) {
             CHECK(0, "create");
             return;
         }
@@ -557,7 +557,7 @@ static void test_rng_and_init(void)
 
     bp_layer_desc d = {200, BP_ACT_RELU, 0};
     bp_net *net;
-    if (bp_net_create(&net, 300, 1, &d, NULL, NULL)) {
+    if (bp_net_create(300, 1, &d, NULL, &net, NULL)) {
         CHECK(0, "create");
         return;
     }
@@ -585,7 +585,7 @@ static void test_rng_and_init(void)
               "%s: variance %.6f, want %.6f", inits[k].name, v,
               inits[k].var);
         bp_real b;
-        bp_net_get_bias(net, 0, 0, &b);
+        bp_net_bias(net, 0, 0, &b);
         CHECK(b == 0, "%s: biases 0", inits[k].name);
     }
     bp_net_init(net, BP_INIT_HE_NORMAL, 11);

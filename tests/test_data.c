@@ -26,7 +26,7 @@ static bp_dataset *parse(const char *text, const bp_data_opts *o, bp_error *e)
 {
     bp_dataset *ds = NULL;
     e->msg[0] = '\0';
-    bp_dataset_parse(&ds, text, strlen(text), "d.csv", o, e);
+    bp_dataset_parse(text, strlen(text), "d.csv", o, &ds, e);
     return ds;
 }
 
@@ -137,7 +137,7 @@ static void test_csv_errors(void)
         bp_dataset *ds = NULL;
         const size_t len = i + 1 == sizeof cases / sizeof *cases
                                ? 3 : strlen(cases[i].text);
-        bp_status st = bp_dataset_parse(&ds, cases[i].text, len, "d.csv", NULL,
+        bp_status st = bp_dataset_parse(cases[i].text, len, "d.csv", NULL, &ds,
                                         &e);
         CHECK(st != BP_OK && !ds && strstr(e.msg, cases[i].want) &&
                   !strchr(e.msg, '\n'),
@@ -169,13 +169,13 @@ static void test_many_labels(void)
                                 i % 7, i);
     bp_error e;
     bp_dataset *ds = NULL;
-    bp_status st = bp_dataset_parse(&ds, text, len, "names.csv", NULL, &e);
+    bp_status st = bp_dataset_parse(text, len, "names.csv", NULL, &ds, &e);
     CHECK(st == BP_ERR_FORMAT && strstr(e.msg, "more than 10000 distinct"),
           "20000 labels refused: '%s'", e.msg);
     bp_dataset_free(ds);
     bp_data_opts o = bp_data_defaults();
     o.max_classes = 50000;
-    st = bp_dataset_parse(&ds, text, len, "names.csv", &o, &e);
+    st = bp_dataset_parse(text, len, "names.csv", &o, &ds, &e);
     CHECK(st == BP_OK && bp_dataset_n_classes(ds) == n &&
               bp_dataset_data(ds).label && !bp_dataset_data(ds).t,
           "with a limit of 50000: %d classes as indices, no one-hot rows",
@@ -196,19 +196,19 @@ static void test_fann(void)
     bp_error e;
     bp_dataset *ds = NULL;
     const char *t = "3 2 2\n0 0\n1 0\n0 1\n0 1\n1 1\n1 0\n";
-    bp_dataset_parse(&ds, t, strlen(t), "x.data", NULL, &e);
+    bp_dataset_parse(t, strlen(t), "x.data", NULL, &ds, &e);
     CHECK(ds && bp_dataset_n_classes(ds) == 2 && bp_dataset_data(ds).label &&
               bp_dataset_data(ds).label[1] == 1 &&
               !strcmp(bp_dataset_format(ds), "fann"),
           "one-hot outputs are classes 0, 1 (%s)", ds ? "ok" : e.msg);
     bp_dataset_free(ds);
     t = "2 1 1\n0.5\n0.25\n1\n2\n";
-    bp_dataset_parse(&ds, t, strlen(t), "x.txt", NULL, &e);
+    bp_dataset_parse(t, strlen(t), "x.txt", NULL, &ds, &e);
     CHECK(ds && bp_dataset_data(ds).t && bp_dataset_data(ds).t[1] == 2,
           "sniffed by its first line; numeric outputs");
     bp_dataset_free(ds);
     t = "3 2 1\n0 0 0\n1 1\n";
-    const bp_status st = bp_dataset_parse(&ds, t, strlen(t), "s.data", NULL, &e);
+    const bp_status st = bp_dataset_parse(t, strlen(t), "s.data", NULL, &ds, &e);
     CHECK(st && strstr(e.msg, "s.data:4: the file ends in pair 2 of 3"),
           "'%s'", e.msg);
 }
@@ -247,7 +247,7 @@ static void test_idx(void)
     write_file(path, lab, sizeof lab);
     bp_error e;
     bp_dataset *ds = NULL;
-    bp_dataset_load(&ds, sub, NULL, &e);
+    bp_dataset_load(sub, NULL, &ds, &e);
     CHECK(ds && bp_dataset_data(ds).n == 3 && bp_dataset_data(ds).n_in == 2 &&
               bp_dataset_data(ds).x[5] == 60 && bp_dataset_data(ds).label[0] == 2 &&
               bp_dataset_n_classes(ds) == 3,
@@ -262,7 +262,7 @@ static void test_idx(void)
     gz_file(path, bomb, sizeof bomb, (size_t)64 << 20);
     struct stat st;
     stat(path, &st);
-    bp_dataset_load(&ds, sub, NULL, &e);
+    bp_dataset_load(sub, NULL, &ds, &e);
     CHECK(!ds && strstr(e.msg, "decompresses to more than the 17 bytes its "
                                 "header declares"),
           "a %lld-byte gzip bomb stops at its header's size: '%s'",
@@ -270,14 +270,14 @@ static void test_idx(void)
     bp_dataset_free(ds);
     /* the same bytes, honest: read */
     gz_file(path, img, sizeof img, 0);
-    bp_dataset_load(&ds, sub, NULL, &e);
+    bp_dataset_load(sub, NULL, &ds, &e);
     CHECK(ds && bp_dataset_data(ds).n == 3, "a gzip-compressed IDX file (%s)",
           ds ? "ok" : e.msg);
     bp_dataset_free(ds);
 #else
     printf("  SKIP gzip bomb: built without zlib\n");
 #endif
-    bp_dataset_load(&ds, dir, NULL, &e);
+    bp_dataset_load(dir, NULL, &ds, &e);
     CHECK(!ds && strstr(e.msg, "no train-images-idx3-ubyte"), "'%s'", e.msg);
 }
 
@@ -307,7 +307,7 @@ static void test_stdin(void)
     close(fds[0]);
     bp_error e;
     bp_dataset *ds = NULL;
-    bp_dataset_load(&ds, "-", NULL, &e);
+    bp_dataset_load("-", NULL, &ds, &e);
     dup2(saved, 0);
     close(saved);
     waitpid(pid, NULL, 0);
@@ -330,7 +330,7 @@ static void test_bpd(void)
     write_file(csv, text, strlen(text));
     bp_error e;
     bp_dataset *src = NULL, *ds = NULL;
-    CHECK_OK(bp_dataset_load(&src, csv, NULL, &e));
+    CHECK_OK(bp_dataset_load(csv, NULL, &src, &e));
     if (!src)
         return;
     bp_scaler s;
@@ -338,7 +338,7 @@ static void test_bpd(void)
     CHECK_OK(bp_scaler_fit(&s, BP_SCALING_STANDARD, d.x, d.n, d.n_in, NULL, &e));
     CHECK_OK(bp_dataset_scale(src, &s, NULL, &e));
     CHECK_OK(bp_dataset_save(src, bpd, BP_DATA_BPD, 1, &e));
-    CHECK_OK(bp_dataset_load(&ds, bpd, NULL, &e));
+    CHECK_OK(bp_dataset_load(bpd, NULL, &ds, &e));
     if (ds) {
         bp_data m = bp_dataset_data(ds);
         d = bp_dataset_data(src);
@@ -368,14 +368,14 @@ static void test_bpd(void)
     struct stat st;
     stat(bpd, &st);
     if (truncate(bpd, st.st_size - 8) == 0) {
-        bp_status rc = bp_dataset_load(&ds, bpd, NULL, &e);
+        bp_status rc = bp_dataset_load(bpd, NULL, &ds, &e);
         CHECK(rc == BP_ERR_FORMAT && strstr(e.msg, "truncated"), "'%s'", e.msg);
         bp_dataset_free(ds);
     }
     /* FANN round trip */
     snprintf(bpd, sizeof bpd, "%s/d.data", dir);
     CHECK_OK(bp_dataset_save(src, bpd, BP_DATA_FANN, 2, &e));
-    CHECK_OK(bp_dataset_load(&ds, bpd, NULL, &e));
+    CHECK_OK(bp_dataset_load(bpd, NULL, &ds, &e));
     CHECK(ds && bp_dataset_data(ds).n == 8 && bp_dataset_n_classes(ds) == 2,
           "FANN, twice over: 8 rows, 2 classes");
     bp_dataset_free(ds);
@@ -413,7 +413,7 @@ static void test_bpd_bytes(void)
     printf(".bpd: little-endian throughout, byte for byte\n");
     bp_error e;
     bp_dataset *ds = NULL, *back = NULL;
-    bp_dataset_parse(&ds, "a,b,c\n1,2,x\n3,4,y\n", 18, "b.csv", NULL, &e);
+    bp_dataset_parse("a,b,c\n1,2,x\n3,4,y\n", 18, "b.csv", NULL, &ds, &e);
     const double off[2] = {1, 2}, fac[2] = {0.5, 0.25};
     bp_scaler s;
     bp_scaler_set(&s, BP_SCALING_STANDARD, 2, off, fac, NULL, NULL);
@@ -459,7 +459,7 @@ static void test_bpd_bytes(void)
         first++;
     CHECK(n == at && first == at, "%zu bytes written, as the format's %zu "
           "(first difference at byte %zu)", n, at, first);
-    CHECK_OK(bp_dataset_parse(&back, want, at, "want.bpd", NULL, &e));
+    CHECK_OK(bp_dataset_parse(want, at, "want.bpd", NULL, &back, &e));
     if (back) {
         const bp_data d = bp_dataset_data(back);
         CHECK(d.n == 2 && d.x[2] == 1 && d.x[3] == (bp_real)0.5 &&
@@ -473,7 +473,7 @@ static void test_bpd_bytes(void)
     /* a number that is not finite (here NaN at row 2, input 1) is refused
      * with its place, in memory and in a mapped file alike */
     put_real_le(want + 4096 + 2 * sizeof(bp_real), 0.0 / 0.0);
-    bp_status rc = bp_dataset_parse(&back, want, at, "nan.bpd", NULL, &e);
+    bp_status rc = bp_dataset_parse(want, at, "nan.bpd", NULL, &back, &e);
     CHECK(rc == BP_ERR_FORMAT && strstr(e.msg, "row 2, input 1"),
           "a NaN input refused: %s", e.msg);
     bp_dataset_free(back);
@@ -482,7 +482,7 @@ static void test_bpd_bytes(void)
         fwrite(want, 1, at, f);
         fclose(f);
     }
-    rc = bp_dataset_load(&back, path, NULL, &e);
+    rc = bp_dataset_load(path, NULL, &back, &e);
     CHECK(rc == BP_ERR_FORMAT && strstr(e.msg, "row 2, input 1") &&
               strstr(e.msg, "b.bpd"),
           "a NaN input in a mapped file refused, naming it: %s", e.msg);
@@ -527,7 +527,7 @@ static void test_split_match(void)
                                 i % 10 == 3 ? "b" : "a");
     bp_error e;
     bp_dataset *ds = NULL, *val = NULL;
-    bp_dataset_parse(&ds, text, len, "s.csv", NULL, &e);
+    bp_dataset_parse(text, len, "s.csv", NULL, &ds, &e);
     CHECK_OK(bp_dataset_split(ds, 0.2, 7, &val, &e));
     if (!val)
         return;
@@ -544,7 +544,7 @@ static void test_split_match(void)
     bp_dataset_free(val);
     /* a test set with its classes in another order, matched */
     bp_dataset *test = NULL;
-    bp_dataset_parse(&test, "1,b\n2,b\n", 8, "t.csv", NULL, &e);
+    bp_dataset_parse("1,b\n2,b\n", 8, "t.csv", NULL, &test, &e);
     CHECK_OK(bp_dataset_match(test, ds, &e));
     CHECK(bp_dataset_data(test).label[0] == 1 && bp_dataset_data(test).n_out == 2,
           "a test set of class b alone: class 1 of 2");
@@ -553,7 +553,7 @@ static void test_split_match(void)
     CHECK_OK(bp_data_gather(&td, NULL, 0, 2, x, oh));
     CHECK(oh[0] == 0 && oh[1] == 1 && x[1] == 2, "gathered as one-hot rows");
     bp_dataset_free(test);
-    bp_dataset_parse(&test, "1,c\n", 4, "t.csv", NULL, &e);
+    bp_dataset_parse("1,c\n", 4, "t.csv", NULL, &test, &e);
     const bp_status st = bp_dataset_match(test, ds, &e);
     CHECK(st && strstr(e.msg, "class 'c' is not one"), "'%s'", e.msg);
     bp_dataset_free(test);
@@ -568,20 +568,20 @@ static void test_model_columns(void)
     const char *train = "price,rooms,area,zone\n100,2,50,n\n200,3,80,s\n150,2,60,n\n";
     bp_data_opts o = bp_data_defaults();
     o.label = "price";
-    bp_dataset_parse(&ds, train, strlen(train), "h.csv", &o, &e);
+    bp_dataset_parse(train, strlen(train), "h.csv", &o, &ds, &e);
     const bp_layer_desc l[] = {{1, BP_ACT_IDENTITY, 0}};
     bp_net *net;
     bp_model *m;
-    bp_net_create(&net, 3, 1, l, NULL, NULL);
-    bp_model_new(&m, net, NULL);
+    bp_net_create(3, 1, l, NULL, &net, NULL);
+    bp_model_new(net, &m, NULL);
     CHECK(!ds && strstr(e.msg, "h.csv:2:4: 'n' is not a finite number (column "
                         "zone)"), "a word among the inputs: '%s'", e.msg);
     /* numeric inputs only */
     train = "price,rooms,area\n100,2,50\n200,3,80\n150,2,60\n";
-    bp_dataset_parse(&ds, train, strlen(train), "h.csv", &o, &e);
+    bp_dataset_parse(train, strlen(train), "h.csv", &o, &ds, &e);
     bp_model_free(m);
-    bp_net_create(&net, 2, 1, l, NULL, NULL);
-    bp_model_new(&m, net, NULL);
+    bp_net_create(2, 1, l, NULL, &net, NULL);
+    bp_model_new(net, &m, NULL);
     CHECK_OK(bp_dataset_describe(ds, m, &e));
     CHECK(m->n_columns == 3 && m->n_targets == 1 && m->target_cols[0] == 0 &&
               !strcmp(m->target_names[0], "price"),
@@ -591,18 +591,18 @@ static void test_model_columns(void)
     o = bp_data_defaults();
     o.model = m;
     const char *moved = "area,price,rooms\n55,120,2\n";
-    bp_dataset_parse(&ds, moved, strlen(moved), "e.csv", &o, &e);
+    bp_dataset_parse(moved, strlen(moved), "e.csv", &o, &ds, &e);
     CHECK(ds && bp_dataset_data(ds).t && bp_dataset_data(ds).t[0] == 120 &&
               bp_dataset_data(ds).x[0] == 55,
           "by name: target 120, inputs 55, 2 (%s)", ds ? "ok" : e.msg);
     bp_dataset_free(ds);
     /* no header: by position */
-    bp_dataset_parse(&ds, "120,2,55\n", 9, "e.csv", &o, &e);
+    bp_dataset_parse("120,2,55\n", 9, "e.csv", &o, &ds, &e);
     CHECK(ds && bp_dataset_data(ds).t[0] == 120, "by position (%s)",
           ds ? "ok" : e.msg);
     bp_dataset_free(ds);
     /* inputs alone, to predict */
-    bp_dataset_parse(&ds, "rooms,area\n2,55\n", 16, "p.csv", &o, &e);
+    bp_dataset_parse("rooms,area\n2,55\n", 16, "p.csv", &o, &ds, &e);
     CHECK(ds && bp_dataset_data(ds).n_out == 0, "the input width: inputs alone");
     bp_dataset_free(ds);
     bp_model_free(m);
@@ -633,14 +633,14 @@ static void test_allocator(void)
     bp_error e;
     bp_dataset *ds = NULL, *val = NULL;
     const char *t = "a,b,c\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,9,x\n";
-    bp_dataset_parse(&ds, t, strlen(t), "a.csv", &o, &e);
+    bp_dataset_parse(t, strlen(t), "a.csv", &o, &ds, &e);
     const long during = live;
     bp_dataset_split(ds, 0.4, 1, &val, &e);
     bp_dataset_free(val);
     bp_dataset_free(ds);
     CHECK(during > 0 && live == 0, "%ld allocations live while loaded, %ld after",
           during, live);
-    bp_dataset_parse(&ds, "x", 1, "a.csv", &o, &e);
+    bp_dataset_parse("x", 1, "a.csv", &o, &ds, &e);
     CHECK(live == 0, "and after a failed read (%ld)", live);
 }
 

@@ -140,7 +140,7 @@ static void check_net(int n_in, int L, const int *widths, bp_act hidden,
         d[l].act_param = 0.1;
     }
     bp_net *net;
-    if (bp_net_create(&net, n_in, L, d, NULL, NULL)) {
+    if (bp_net_create(n_in, L, d, NULL, &net, NULL)) {
         CHECK(0, "create");
         return;
     }
@@ -175,7 +175,7 @@ static void check_net(int n_in, int L, const int *widths, bp_act hidden,
             neuron_name(L, l, j, who, sizeof who);
             for (int k = 0; k < n_below; k++) {
                 bp_real g;
-                bp_net_get_weight_grad(net, l, j, k, &g);
+                bp_net_weight_grad(net, l, j, k, &g);
                 snprintf(prefix, sizeof prefix, "dE/dw%ld = ", ++w_number);
                 double v = value_of(s.p, prefix);
                 checked++;
@@ -185,7 +185,7 @@ static void check_net(int n_in, int L, const int *widths, bp_act hidden,
                 }
             }
             bp_real g;
-            bp_net_get_bias_grad(net, l, j, &g);
+            bp_net_bias_grad(net, l, j, &g);
             snprintf(prefix, sizeof prefix, "dE/db_%s = ", who);
             double v = value_of(s.p, prefix);
             checked++;
@@ -231,7 +231,7 @@ static void check_markdown(void)
 {
     bp_net *net;
     const bp_layer_desc d[] = {{3, BP_ACT_TANH, 0}, {2, BP_ACT_SOFTMAX, 0}};
-    bp_net_create(&net, 2, 2, d, NULL, NULL);
+    bp_net_create(2, 2, d, NULL, &net, NULL);
     bp_net_init(net, BP_INIT_XAVIER_UNIFORM, 1);
     bp_net_set_loss(net, BP_LOSS_CE, BP_REDUCE_SUM);
     const bp_real x[2] = {0.5f, -1}, t[2] = {0, 1};

@@ -53,7 +53,7 @@ static bp_net *random_net(int n_in, int L, const int *w, bp_act hidden,
     for (int l = 0; l < L; l++)
         d[l] = (bp_layer_desc){w[l], l == L - 1 ? out : hidden, 0.1};
     bp_net *net;
-    if (bp_net_create(&net, n_in, L, d, NULL, NULL))
+    if (bp_net_create(n_in, L, d, NULL, &net, NULL))
         return NULL;
     bp_net_init(net, bp_act_describe(hidden)->init, seed);
     bp_net_set_loss(net, loss, BP_REDUCE_MEAN);
@@ -341,7 +341,7 @@ static void check_curves(void)
         const int m = f->flags & BP_ACTF_ROWWISE ? 2 : 1;
         bp_layer_desc d = {m, a, p};
         bp_net *net;
-        bp_net_create(&net, 1, 1, &d, NULL, NULL);
+        bp_net_create(1, 1, &d, NULL, &net, NULL);
         bp_net_set_weight(net, 0, 0, 0, 1);
         for (int i = 0; i < N; i++) {
             const bp_real zi = (bp_real)z[i];

@@ -23,7 +23,7 @@ static void huge(bp_act act, bp_loss loss, double x_value, double bias)
     const int n_out = act == BP_ACT_SOFTMAX ? 3 : 2;
     bp_layer_desc d = {n_out, act, 0};
     bp_net *net;
-    if (bp_net_create(&net, 2, 1, &d, NULL, NULL)) {
+    if (bp_net_create(2, 1, &d, NULL, &net, NULL)) {
         CHECK(0, "create");
         return;
     }
@@ -65,7 +65,7 @@ int main(void)
     {
         const bp_layer_desc d[] = {{4, BP_ACT_TANH, 0}, {1, BP_ACT_SIGMOID, 0}};
         bp_net *net;
-        bp_net_create(&net, 3, 2, d, NULL, NULL);
+        bp_net_create(3, 2, d, NULL, &net, NULL);
         bp_net_init(net, BP_INIT_XAVIER_UNIFORM, 1);
         bp_net_set_loss(net, BP_LOSS_BCE, BP_REDUCE_MEAN);
         const bp_real x[3] = {0.5f, -1, 2}, t[1] = {1};
@@ -86,7 +86,7 @@ int main(void)
         const bp_layer_desc d[] = {{10000, BP_ACT_RELU, 0},
                                    {10, BP_ACT_SOFTMAX, 0}};
         bp_net *net;
-        CHECK_OK(bp_net_create(&net, 20, 2, d, NULL, NULL));
+        CHECK_OK(bp_net_create(20, 2, d, NULL, &net, NULL));
         bp_net_init(net, BP_INIT_HE_UNIFORM, 2);
         bp_net_set_loss(net, BP_LOSS_CE, BP_REDUCE_MEAN);
         bp_net_reserve(net, 8);

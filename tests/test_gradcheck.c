@@ -77,7 +77,7 @@ static double check_net(int n_in, int n_layers, const int *widths,
         d[l].act_param = 0.1;
     }
     bp_net *net;
-    if (bp_net_create(&net, n_in, n_layers, d, NULL, NULL))
+    if (bp_net_create(n_in, n_layers, d, NULL, &net, NULL))
         return -1;
     bp_rng rng;
     bp_rng_seed(&rng, seed);

@@ -41,7 +41,7 @@ static bp_net *make(int n_in, int hidden, int n_out, int batch,
     const bp_layer_desc d[] = {{hidden, hidden_act, 0},
                                {n_out, BP_ACT_SOFTMAX, 0}};
     bp_net *net;
-    if (bp_net_create(&net, n_in, 2, d, a, NULL))
+    if (bp_net_create(n_in, 2, d, a, &net, NULL))
         return NULL;
     if (bp_net_set_kernel(net, kernel) || bp_net_set_threads(net, threads) ||
         bp_net_reserve(net, batch)) {
@@ -129,7 +129,7 @@ static void test_overflow_in_product(void)
             continue;
         for (int th = 1; th <= 2; th++) {
             bp_net *net;
-            if (bp_net_create(&net, n_in, 1, d, NULL, NULL))
+            if (bp_net_create(n_in, 1, d, NULL, &net, NULL))
                 continue;
             bp_net_set_kernel(net, bp_kernel_name(kk));
             bp_net_set_threads(net, th);
@@ -231,13 +231,13 @@ static void test_registry(void)
     bp_net *net = NULL;
     bp_error err;
     setenv("BP_KERNEL", "portable", 1);
-    bp_status st = bp_net_create(&net, 2, 1, d, NULL, &err);
+    bp_status st = bp_net_create(2, 1, d, NULL, &net, &err);
     CHECK(st == BP_OK && strcmp(bp_net_kernel(net), "portable") == 0,
           "BP_KERNEL=portable: the network runs '%s'", net ? bp_net_kernel(net) : "?");
     bp_net_free(net);
     net = NULL;
     setenv("BP_KERNEL", "sse9", 1);
-    st = bp_net_create(&net, 2, 1, d, NULL, &err);
+    st = bp_net_create(2, 1, d, NULL, &net, &err);
     CHECK(st == BP_ERR_ARG && !net && strstr(err.msg, "BP_KERNEL") &&
               strstr(err.msg, "sse9"),
           "BP_KERNEL=sse9: refused (%s)", err.msg);
@@ -247,7 +247,7 @@ static void test_registry(void)
             continue;
         setenv("BP_KERNEL", k, 1);
         net = NULL;
-        st = bp_net_create(&net, 2, 1, d, NULL, &err);
+        st = bp_net_create(2, 1, d, NULL, &net, &err);
         CHECK(st == BP_ERR_ARG && !net && strstr(err.msg, "lacks"),
               "BP_KERNEL=%s on a CPU without it: refused (%s)", k, err.msg);
     }
@@ -257,7 +257,7 @@ static void test_registry(void)
     for (int i = 0; bp_kernel_name(i) && !best; i++)
         if (bp_kernel_available(bp_kernel_name(i)))
             best = bp_kernel_name(i);
-    st = bp_net_create(&net, 2, 1, d, NULL, &err);
+    st = bp_net_create(2, 1, d, NULL, &net, &err);
     CHECK(st == BP_OK && strcmp(bp_net_kernel(net), best) == 0,
           "BP_KERNEL empty: the best kernel here (%s)", net ? bp_net_kernel(net) : "?");
     if (net) {

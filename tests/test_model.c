@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 static char dir[] = "/tmp/bp_test_model_XXXXXX";
-static char path_bin[128], path_txt[128], path_ckpt[128];
+static char path_bin[128], path_txt[128], path_ckpt[128], path_out[128];
 
 static bp_model *make_model(void)
 {
@@ -27,14 +27,14 @@ static bp_model *make_model(void)
                                     {3, BP_ACT_SOFTMAX, 0}};
     bp_net *net;
     bp_model *m;
-    if (bp_net_create(&net, 2, 3, layers, NULL, NULL))
+    if (bp_net_create(2, 3, layers, NULL, &net, NULL))
         return NULL;
     bp_net_init(net, BP_INIT_HE_NORMAL, 17);
     bp_net_set_loss(net, BP_LOSS_CE, BP_REDUCE_SUM);
     bp_net_freeze(net, 1, BP_PARAM_BIASES, 1);
     for (int j = 0; j < 3; j++)
         bp_net_set_bias(net, 2, j, (bp_real)(0.1 * j - 0.3));
-    if (bp_model_new(&m, net, NULL)) {
+    if (bp_model_new(net, &m, NULL)) {
         bp_net_free(net);
         return NULL;
     }
@@ -85,8 +85,8 @@ static void test_round_trips(void)
     bp_error err;
     CHECK_OK(bp_model_save(m, path_bin, BP_FORMAT_BINARY, 0, &err));
     CHECK_OK(bp_model_save(m, path_txt, BP_FORMAT_TEXT, 0, &err));
-    CHECK_OK(bp_model_load(path_bin, &b, &err));
-    CHECK_OK(bp_model_load(path_txt, &t, &err));
+    CHECK_OK(bp_model_load(path_bin, NULL, &b, &err));
+    CHECK_OK(bp_model_load(path_txt, NULL, &t, &err));
     CHECK(b && same_model(m, b), "binary: identical network, scaling, classes");
     CHECK(t && same_model(m, t), "text: identical to the last bit");
     if (b && t) {
@@ -100,7 +100,7 @@ static void test_round_trips(void)
         CHECK(same_model(m, b) && same_model(m, t),
               "loaded models train exactly like the original");
         bp_real bias;
-        bp_net_get_bias(t->net, 1, 0, &bias);
+        bp_net_bias(t->net, 1, 0, &bias);
         CHECK(bias == 0, "frozen biases stayed frozen after loading");
     }
     bp_model_free(b);
@@ -108,10 +108,10 @@ static void test_round_trips(void)
     bp_model_free(m);
 
     /* the worked example's model as typed by a person */
-    CHECK_OK(bp_model_load("examples/mazur.model", &m, &err));
+    CHECK_OK(bp_model_load("examples/mazur.model", NULL, &m, &err));
     if (m) {
         bp_real w;
-        bp_net_get_weight(m->net, 1, 1, 0, &w);
+        bp_net_weight(m->net, 1, 1, 0, &w);
         CHECK(w == (bp_real)0.50, "examples/mazur.model: w7 = %g", (double)w);
         CHECK_OK(bp_model_save(m, path_txt, BP_FORMAT_TEXT, 0, &err));
         FILE *f = fopen(path_txt, "r");
@@ -159,7 +159,7 @@ static void test_checkpoint(void)
     CHECK_OK(bp_train(a->net, &train, &o, NULL));
     /* 3 epochs and 3 batches, a checkpoint, then the rest */
     bp_trainer *tr = NULL;
-    CHECK_OK(bp_trainer_create(&tr, b->net, &train, &o, NULL));
+    CHECK_OK(bp_trainer_create(b->net, &train, &o, &tr, NULL));
     for (int i = 0; tr && i < 3 * 8 + 3; i++)
         bp_trainer_step(tr, NULL, NULL);
     bp_error err;
@@ -169,7 +169,7 @@ static void test_checkpoint(void)
     CHECK_OK(bp_model_save(b, path_ckpt, BP_FORMAT_BINARY, 1, &err));
     CHECK_STATUS(bp_model_save(b, path_ckpt, BP_FORMAT_TEXT, 1, &err),
                  BP_ERR_ARG);
-    CHECK_OK(bp_model_load(path_ckpt, &c, &err));
+    CHECK_OK(bp_model_load(path_ckpt, NULL, &c, &err));
     if (c) {
         const bp_train_state *s = &c->train;
         CHECK(c->has_train_state && s->epoch == 3 && s->epochs == 6 &&
@@ -185,14 +185,14 @@ static void test_checkpoint(void)
                   memcmp(c->best_params, b->best_params,
                          bp_net_n_params(c->net) * sizeof(bp_real)) == 0,
               "the best weights restored");
-        const bp_optim opt = bp_net_get_optim(c->net);
+        const bp_optim opt = bp_net_optim(c->net);
         CHECK(opt.kind == BP_OPT_ADAM && opt.l1 == 1e-3 && opt.l2 == 0.02,
               "optimizer restored, with its L1 and L2 rates");
         bp_train_opts oc = o;
         oc.epochs = s->epochs;
         oc.batch = s->batch;
         oc.seed = s->seed;
-        CHECK_OK(bp_trainer_create(&tr, c->net, &train, &oc, NULL));
+        CHECK_OK(bp_trainer_create(c->net, &train, &oc, &tr, NULL));
         if (tr) {
             CHECK_OK(bp_trainer_set_state(tr, s, c->best_params));
             CHECK_OK(bp_trainer_run(tr, NULL));
@@ -233,7 +233,7 @@ static void test_damage(void)
     for (size_t i = 0; i < n; i++) /* every single-bit flip */
         for (int bit = 0; bit < 8; bit += 3) {
             p[i] ^= (unsigned char)(1 << bit);
-            if (bp_model_parse(p, n, "ckpt.bpm", &got, &err) == BP_OK) {
+            if (bp_model_parse(p, n, "ckpt.bpm", NULL, &got, &err) == BP_OK) {
                 accepted++;
                 bp_model_free(got);
             } else if (!strstr(err.msg, "ckpt.bpm")) {
@@ -245,17 +245,17 @@ static void test_damage(void)
     CHECK(named, "every message names the file");
     int truncated_ok = 0;
     for (size_t len = 0; len < n; len++) {
-        if (bp_model_parse(p, len, "ckpt.bpm", &got, &err) == BP_OK) {
+        if (bp_model_parse(p, len, "ckpt.bpm", NULL, &got, &err) == BP_OK) {
             truncated_ok++;
             bp_model_free(got);
         }
     }
     CHECK(truncated_ok == 0, "every truncation refused (%d accepted)",
           truncated_ok);
-    CHECK_OK(bp_model_parse(p, n, "ckpt.bpm", &got, &err));
+    CHECK_OK(bp_model_parse(p, n, "ckpt.bpm", NULL, &got, &err));
     bp_model_free(got);
     free(p);
-    CHECK_STATUS(bp_model_load("/nonexistent/model.bpm", &got, &err),
+    CHECK_STATUS(bp_model_load("/nonexistent/model.bpm", NULL, &got, &err),
                  BP_ERR_IO);
     CHECK(strstr(err.msg, "/nonexistent/model.bpm") != NULL, "'%s'", err.msg);
     bp_model_free(m);
@@ -292,7 +292,7 @@ static void test_newer_version(void)
     uint32_t c = crc32_ieee(p, n - 16);
     for (int i = 0; i < 4; i++)
         p[n - 4 + i] = (unsigned char)(c >> (8 * i));
-    CHECK_STATUS(bp_model_parse(p, n, "new.bpm", &got, &err), BP_ERR_FORMAT);
+    CHECK_STATUS(bp_model_parse(p, n, "new.bpm", NULL, &got, &err), BP_ERR_FORMAT);
     CHECK(strstr(err.msg, "new.bpm: model version 2; this build reads "
                           "version 1") != NULL, "'%s'", err.msg);
     bp_model_free(got);
@@ -326,7 +326,7 @@ static void test_text_errors(void)
         bp_model *m = NULL;
         bp_error err = {BP_OK, ""};
         bp_status st = bp_model_parse(cases[i].text, strlen(cases[i].text),
-                                      "net.txt", &m, &err);
+                                      "net.txt", NULL, &m, &err);
         CHECK(st != BP_OK && m == NULL && strstr(err.msg, "net.txt") &&
                   strstr(err.msg, cases[i].want),
               "case %zu: '%s'", i, err.msg);
@@ -351,7 +351,7 @@ static int saved_and_loaded(const bp_model *m, const char *what)
             continue;
         }
         written++;
-        bp_status st = bp_model_load(path, &back, &err);
+        bp_status st = bp_model_load(path, NULL, &back, &err);
         CHECK(st == BP_OK && back && same_model(m, back),
               "%s, %s form: what was written reads back alike (%.200s)", what,
               f ? "text" : "binary", st ? err.msg : "ok");
@@ -365,10 +365,10 @@ static bp_model *net_of(int n_in, int n_out, bp_act out)
     const bp_layer_desc layers[] = {{n_out, out, 0}};
     bp_net *net;
     bp_model *m = NULL;
-    if (bp_net_create(&net, n_in, 1, layers, NULL, NULL))
+    if (bp_net_create(n_in, 1, layers, NULL, &net, NULL))
         return NULL;
     bp_net_init(net, BP_INIT_XAVIER_UNIFORM, 3);
-    if (bp_model_new(&m, net, NULL))
+    if (bp_model_new(net, &m, NULL))
         bp_net_free(net);
     return m;
 }
@@ -421,7 +421,7 @@ static void test_writer_reader_pairs(void)
 static bp_model *parse_text(const char *text, bp_error *err)
 {
     bp_model *m = NULL;
-    bp_model_parse(text, strlen(text), "t.txt", &m, err);
+    bp_model_parse(text, strlen(text), "t.txt", NULL, &m, err);
     return m;
 }
 
@@ -488,15 +488,15 @@ static void test_text_no_biases(void)
     if (!m)
         return;
     bp_real b0, b1;
-    bp_net_get_bias(m->net, 0, 0, &b0);
-    bp_net_get_bias(m->net, 0, 1, &b1);
+    bp_net_bias(m->net, 0, 0, &b0);
+    bp_net_bias(m->net, 0, 1, &b1);
     CHECK(b0 == 0 && b1 == 0, "its biases are 0 (%g %g)", (double)b0,
           (double)b1);
     const bp_real x[2] = {0.5f, -1}, t[1] = {3};
     for (int i = 0; i < 3; i++)
         bp_net_train_step(m->net, x, t, 1, BP_ORDER_STANDARD, NULL);
-    bp_net_get_bias(m->net, 0, 0, &b0);
-    bp_net_get_bias(m->net, 1, 0, &b1);
+    bp_net_bias(m->net, 0, 0, &b0);
+    bp_net_bias(m->net, 1, 0, &b1);
     CHECK(b0 == 0 && b1 != (bp_real)0.5, "and frozen: training leaves them "
           "(%g), moves the others (%g)", (double)b0, (double)b1);
     CHECK(saved_and_loaded(m, "a layer without biases") == 2, "round trip");
@@ -548,8 +548,8 @@ static void test_inference_memory(void)
     bp_net *net;
     bp_model *m = NULL, *back = NULL;
     bp_error err;
-    if (bp_net_create(&net, 1000, 2, layers, NULL, &err) ||
-        bp_model_new(&m, net, &err)) {
+    if (bp_net_create(1000, 2, layers, NULL, &net, &err) ||
+        bp_model_new(net, &m, &err)) {
         CHECK(0, "a 1000-1000-1000 network: %s", err.msg);
         return;
     }
@@ -558,7 +558,7 @@ static void test_inference_memory(void)
     CHECK_OK(bp_model_save(m, path_bin, BP_FORMAT_BINARY, 0, &err));
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
     struct mallinfo2 a = mallinfo2();
-    bp_status st = bp_model_load(path_bin, &back, &err);
+    bp_status st = bp_model_load(path_bin, NULL, &back, &err);
     struct mallinfo2 b = mallinfo2();
     const double used = (double)(b.uordblks + b.hblkhd) -
                         (double)(a.uordblks + a.hblkhd);
@@ -572,7 +572,7 @@ static void test_inference_memory(void)
               4 * param_bytes / 1e6);
 #else
     printf("  SKIP not glibc: no mallinfo2 to measure the heap with\n");
-    bp_model_load(path_bin, &back, &err);
+    bp_model_load(path_bin, NULL, &back, &err);
 #endif
     if (back) {
         /* trains exactly as the original: the arrays come with the step */
@@ -582,7 +582,7 @@ static void test_inference_memory(void)
             t[i] = (bp_real)(i % 3);
         }
         bp_real g;
-        CHECK_OK(bp_net_get_weight_grad(back->net, 0, 0, 0, &g));
+        CHECK_OK(bp_net_weight_grad(back->net, 0, 0, 0, &g));
         CHECK(g == 0, "no gradient yet reads as 0");
         CHECK_OK(bp_net_train_step(m->net, x, t, 1, BP_ORDER_STANDARD, NULL));
         CHECK_OK(bp_net_train_step(back->net, x, t, 1, BP_ORDER_STANDARD, NULL));
@@ -693,7 +693,7 @@ static void test_fuzz_regressions(void)
         snprintf(path, sizeof path, "%s/%s", d, e->d_name);
         bp_model *m = NULL;
         bp_error err;
-        bp_status st = bp_model_load(path, &m, &err);
+        bp_status st = bp_model_load(path, NULL, &m, &err);
         CHECK(st != BP_OK && m == NULL, "%.100s refused: %.300s", e->d_name,
               err.msg);
         bp_model_free(m);
@@ -701,6 +701,181 @@ static void test_fuzz_regressions(void)
     }
     closedir(dp);
     CHECK(n > 0, "%d regression inputs", n);
+}
+
+/* ------------------------------------------- the write callback, memory */
+
+typedef struct {
+    unsigned char *p;
+    size_t len, cap;
+    int calls;
+} sink;
+
+static void sink_write(void *ctx, const char *text, size_t len)
+{
+    sink *s = ctx;
+    s->calls++;
+    if (s->len + len > s->cap) {
+        size_t cap = 2 * (s->len + len);
+        unsigned char *p = realloc(s->p, cap);
+        if (!p)
+            return;
+        s->p = p;
+        s->cap = cap;
+    }
+    memcpy(s->p + s->len, text, len);
+    s->len += len;
+}
+
+/* bp_model_write hands over the very bytes bp_model_save puts in the
+ * file, in either form and for a checkpoint, and they read back. */
+static void test_write_callback(void)
+{
+    printf("a model written through a callback: the file's bytes\n");
+    bp_model *m = make_model(), *back = NULL;
+    bp_error err;
+    const struct {
+        bp_model_format format;
+        int state;
+        const char *path, *what;
+    } cases[] = {{BP_FORMAT_BINARY, 0, path_bin, "binary"},
+                 {BP_FORMAT_TEXT, 0, path_txt, "text"},
+                 {BP_FORMAT_BINARY, 1, path_bin, "checkpoint"}};
+    for (int i = 0; m && i < 3; i++) {
+        sink s = {NULL, 0, 0, 0};
+        size_t n = 0;
+        CHECK_OK(bp_model_save(m, cases[i].path, cases[i].format,
+                               cases[i].state, &err));
+        CHECK_OK(bp_model_write(m, cases[i].format, cases[i].state,
+                                sink_write, &s, &err));
+        unsigned char *file = slurp(cases[i].path, &n);
+        CHECK(file && s.p && n == s.len && memcmp(file, s.p, n) == 0,
+              "%s: the callback's %zu bytes are the file's %zu", cases[i].what,
+              s.len, n);
+        back = NULL;
+        CHECK(s.p && bp_model_parse(s.p, s.len, "written", NULL, &back,
+                                    &err) == BP_OK &&
+                  same_model(m, back),
+              "%s: they read back as the same model", cases[i].what);
+        bp_model_free(back);
+        free(file);
+        free(s.p);
+    }
+    sink s = {NULL, 0, 0, 0};
+    CHECK_STATUS(bp_model_write(m, BP_FORMAT_TEXT, 1, sink_write, &s, &err),
+                 BP_ERR_ARG);
+    CHECK(s.calls == 0, "a text checkpoint refused before any byte: %s",
+          err.msg);
+    CHECK_STATUS(bp_model_write(m, BP_FORMAT_BINARY, 0, NULL, &s, &err),
+                 BP_ERR_NULL);
+    CHECK_STATUS(bp_model_write(NULL, BP_FORMAT_BINARY, 0, sink_write, &s,
+                                &err), BP_ERR_NULL);
+    CHECK_STATUS(bp_model_write(m, (bp_model_format)7, 0, sink_write, &s,
+                                &err), BP_ERR_ARG);
+    CHECK(s.calls == 0, "nothing written on any refusal");
+    bp_model_free(m);
+}
+
+typedef struct {
+    long allocs, frees, fail_at; /* fail_at: the allocation to refuse */
+} counter;
+
+static void *count_alloc(void *ctx, size_t size)
+{
+    counter *c = ctx;
+    if (c->fail_at >= 0 && c->allocs == c->fail_at) {
+        c->fail_at = -1;
+        return NULL;
+    }
+    c->allocs++;
+    return malloc(size);
+}
+
+static void count_free(void *ctx, void *p)
+{
+    counter *c = ctx;
+    if (p)
+        c->frees++;
+    free(p);
+}
+
+/* Load (or parse, then save and write) with every allocation refused in
+ * turn: each refusal is BP_ERR_NOMEM, nothing leaks, and the model's
+ * memory all came from and went back to the allocator. */
+static void alloc_failures(const char *path, const char *what)
+{
+    int seen = 0, leaks = 0, wrong = 0;
+    long k;
+    for (k = 0; k < 2000; k++) {
+        counter c = {0, 0, k};
+        bp_allocator a = {count_alloc, count_free, &c};
+        bp_model *m = NULL;
+        bp_error err;
+        sink s = {NULL, 0, 0, 0};
+        bp_status st = bp_model_load(path, &a, &m, &err);
+        if (!st)
+            st = bp_model_save(m, path_out, BP_FORMAT_TEXT, 0, &err);
+        if (!st)
+            st = bp_model_write(m, BP_FORMAT_BINARY, 0, sink_write, &s, &err);
+        free(s.p);
+        bp_model_free(m);
+        if (!st && c.fail_at < 0)
+            printf("  allocation %ld refused, and yet all went well\n", k);
+        if (st) {
+            seen++;
+            wrong += st != BP_ERR_NOMEM;
+            if (st != BP_ERR_NOMEM)
+                printf("  allocation %ld refused: status %d, %s\n", k, st,
+                       err.msg);
+        }
+        leaks += c.allocs != c.frees;
+        if (c.fail_at >= 0) /* every allocation passed: the end */
+            break;
+    }
+    CHECK(seen == k && k > 5 && wrong == 0,
+          "%s: each of its %ld allocations refused in turn is out of memory "
+          "(%d other statuses)", what, k, wrong);
+    CHECK(leaks == 0, "%s: nothing leaked on any path (%d leaks)", what,
+          leaks);
+}
+
+static void test_model_allocator(void)
+{
+    printf("a model's memory comes from its allocator\n");
+    bp_model *m = make_model();
+    bp_error err;
+    const int cols[3] = {2, 3, 4};
+    const char *names[3] = {"a", "b", "c"};
+    CHECK_OK(bp_model_set_columns(m, 5, 3, cols, names, &err));
+    CHECK_OK(bp_model_save(m, path_bin, BP_FORMAT_BINARY, 0, &err));
+    CHECK_OK(bp_model_save(m, path_txt, BP_FORMAT_TEXT, 0, &err));
+    bp_model_free(m);
+    alloc_failures(path_bin, "a model with scaling, classes, columns");
+    alloc_failures(path_txt, "the same in the text form");
+    alloc_failures(path_ckpt, "a checkpoint");
+
+    /* a model made from a network takes the network's allocator */
+    counter c = {0, 0, -1};
+    bp_allocator a = {count_alloc, count_free, &c};
+    const bp_layer_desc layers[] = {{3, BP_ACT_TANH, 0}, {2, BP_ACT_SOFTMAX, 0}};
+    bp_net *net = NULL;
+    m = NULL;
+    if (bp_net_create(2, 2, layers, &a, &net, &err) ||
+        bp_model_new(net, &m, &err)) {
+        CHECK(0, "a network on a counting allocator: %s", err.msg);
+        bp_net_free(net);
+        return;
+    }
+    const long made = c.allocs;
+    CHECK_OK(bp_model_set_classes(m, 2, names, &err));
+    CHECK_OK(bp_model_save(m, path_bin, BP_FORMAT_BINARY, 0, &err));
+    CHECK(c.allocs > made + 3,
+          "the model's classes and its file's bytes from the network's "
+          "allocator (%ld allocations after the network's %ld)",
+          c.allocs - made, made);
+    bp_model_free(m);
+    CHECK(c.allocs == c.frees, "all %ld returned to it (%ld)", c.allocs,
+          c.frees);
 }
 
 int main(void)
@@ -712,6 +887,7 @@ int main(void)
     snprintf(path_bin, sizeof path_bin, "%s/m.bpm", dir);
     snprintf(path_txt, sizeof path_txt, "%s/m.txt", dir);
     snprintf(path_ckpt, sizeof path_ckpt, "%s/c.bpm", dir);
+    snprintf(path_out, sizeof path_out, "%s/out.txt", dir);
     tst_verbose = 1;
     test_round_trips();
     test_checkpoint();
@@ -726,9 +902,12 @@ int main(void)
     test_scalers_columns();
     test_inference_memory();
     test_fuzz_regressions();
+    test_write_callback();
+    test_model_allocator();
     unlink(path_bin);
     unlink(path_txt);
     unlink(path_ckpt);
+    unlink(path_out);
     rmdir(dir);
     return tst_summary("test_model");
 }

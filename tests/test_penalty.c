@@ -31,7 +31,7 @@ static bp_net *make(double l1, double l2, bp_optim_kind kind)
     o.lr = 1; /* the update then shows the gradient at full size */
     o.l1 = l1;
     o.l2 = l2;
-    if (bp_net_create(&net, N_IN, 2, d, NULL, NULL) ||
+    if (bp_net_create(N_IN, 2, d, NULL, &net, NULL) ||
         bp_net_init(net, BP_INIT_XAVIER_NORMAL, 5) ||
         bp_net_set_loss(net, BP_LOSS_BCE, BP_REDUCE_MEAN) ||
         bp_net_set_optim(net, &o) || bp_net_reserve(net, BATCH)) {
@@ -174,7 +174,7 @@ static void test_weight_decay(void)
 {
     printf("l2 and weight_decay with SGD: one term on the weights\n");
     bp_net *a = make(0, 0.1, BP_OPT_SGD), *b = make(0, 0, BP_OPT_SGD);
-    bp_optim o = bp_net_get_optim(b);
+    bp_optim o = bp_net_optim(b);
     o.weight_decay = 0.1;
     bp_net_set_optim(b, &o);
     bp_net_set_bias(a, 1, 0, (bp_real)0.5); /* a bias weight_decay can see */
@@ -196,7 +196,7 @@ static void test_weight_decay(void)
     /* with the biases frozen the two are one training, step after step */
     a = make(0, 0.1, BP_OPT_MOMENTUM);
     b = make(0, 0, BP_OPT_MOMENTUM);
-    o = bp_net_get_optim(b);
+    o = bp_net_optim(b);
     o.weight_decay = 0.1;
     bp_net_set_optim(b, &o);
     bp_net_freeze(a, -1, BP_PARAM_BIASES, 1);
@@ -231,7 +231,7 @@ static void test_frozen_and_orders(void)
         bp_optim o = bp_optim_defaults((bp_optim_kind)k);
         o.l1 = 0.01;
         o.l2 = 0.1;
-        bp_net_create(&a, N_IN, 1, d, NULL, NULL);
+        bp_net_create(N_IN, 1, d, NULL, &a, NULL);
         bp_net_init(a, BP_INIT_XAVIER_UNIFORM, 2);
         bp_net_set_optim(a, &o);
         bp_net_reserve(a, BATCH);
@@ -253,7 +253,7 @@ static void test_settings(void)
 {
     printf("setting the rates\n");
     bp_net *net = make(0, 0, BP_OPT_ADAM);
-    bp_optim o = bp_net_get_optim(net);
+    bp_optim o = bp_net_optim(net);
     o.l1 = -1;
     CHECK_STATUS(bp_net_set_optim(net, &o), BP_ERR_ARG);
     CHECK(strstr(bp_net_errmsg(net), "l1") != NULL, "'%s'",
@@ -267,7 +267,7 @@ static void test_settings(void)
      * given them that way trains like one created with them */
     bp_net *a = make(0.01, 0.2, BP_OPT_ADAM), *b = make(0, 0, BP_OPT_ADAM);
     CHECK_OK(bp_net_set_penalty(b, 0.01, 0.2));
-    bp_optim ob = bp_net_get_optim(b);
+    bp_optim ob = bp_net_optim(b);
     CHECK(ob.l1 == 0.01 && ob.l2 == 0.2 && ob.kind == BP_OPT_ADAM,
           "the rates are set, the rest kept");
     for (int s = 0; s < 3; s++) {
@@ -294,7 +294,7 @@ static void test_report(void)
     bp_trainer *tr = NULL;
     bp_epoch_report r;
     memset(&r, 0, sizeof r);
-    CHECK_OK(bp_trainer_create(&tr, a, &d, &o, NULL));
+    CHECK_OK(bp_trainer_create(a, &d, &o, &tr, NULL));
     double e0;
     bp_net_forward(a, X, BATCH);
     bp_net_loss(a, T, &e0);

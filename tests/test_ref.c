@@ -153,7 +153,7 @@ static void check_file(const char *dir, const char *name)
     }
     batch = (int)number(&r);
     bp_net *net = NULL;
-    if (!r.bad && bp_net_create(&net, n_in, n_layers, layers, NULL, NULL))
+    if (!r.bad && bp_net_create(n_in, n_layers, layers, NULL, &net, NULL))
         r.bad = 1;
     const int np = net ? (int)bp_net_n_params(net) : 0;
     const int n_out = net ? bp_net_n_out(net) : 0;

@@ -68,7 +68,7 @@ static bp_net *make(void)
 {
     const bp_layer_desc d[] = {{16, BP_ACT_TANH, 0}, {K, BP_ACT_SOFTMAX, 0}};
     bp_net *net;
-    bp_net_create(&net, D, 2, d, NULL, NULL);
+    bp_net_create(D, 2, d, NULL, &net, NULL);
     bp_net_init(net, BP_INIT_XAVIER_UNIFORM, 4);
     bp_net_set_loss(net, BP_LOSS_CE, BP_REDUCE_MEAN);
     bp_optim o = bp_optim_defaults(BP_OPT_ADAM);

@@ -54,7 +54,7 @@ static bp_net *unit(bp_act act, int n_out)
     if (bp_act_describe(act)->param)
         d.act_param = 0.1;
     bp_net *net;
-    if (bp_net_create(&net, 1, 1, &d, NULL, NULL))
+    if (bp_net_create(1, 1, &d, NULL, &net, NULL))
         return NULL;
     for (int j = 0; j < n_out; j++)
         bp_net_set_weight(net, 0, j, 0, (bp_real)(1 + 0.5 * j));
@@ -157,7 +157,7 @@ static void loss_entries(void)
             bp_layer_desc d = {f->flags & BP_ACTF_ROWWISE ? 3 : 2, (bp_act)a,
                                f->param_default};
             bp_net *net;
-            if (bp_net_create(&net, 2, 1, &d, NULL, NULL))
+            if (bp_net_create(2, 1, &d, NULL, &net, NULL))
                 continue;
             const int want = !(e->flags & BP_LOSSF_CLOSED_FORM) ||
                              f->out_loss == (bp_loss)i;
@@ -183,7 +183,7 @@ static void optim_entries(void)
     printf("optimizers: entries, names, defaults, checks by their flags\n");
     bp_layer_desc d = {2, BP_ACT_TANH, 0};
     bp_net *net;
-    if (bp_net_create(&net, 2, 1, &d, NULL, NULL)) {
+    if (bp_net_create(2, 1, &d, NULL, &net, NULL)) {
         CHECK(0, "a network");
         return;
     }
@@ -235,7 +235,7 @@ static void layer_views(void)
                                {3, BP_ACT_TANH, 0},
                                {2, BP_ACT_SOFTMAX, 0}};
     bp_net *net;
-    if (bp_net_create(&net, 5, 3, d, NULL, NULL)) {
+    if (bp_net_create(5, 3, d, NULL, &net, NULL)) {
         CHECK(0, "a network");
         return;
     }
@@ -255,7 +255,7 @@ static void layer_views(void)
                   bo == wo + (size_t)v.n_in * v.n_out,
               "layer %d: W at %zu, b at %zu", l, wo, bo);
         bp_real w12;
-        bp_net_get_weight(net, l, v.n_out - 1, v.n_in - 1, &w12);
+        bp_net_weight(net, l, v.n_out - 1, v.n_in - 1, &w12);
         CHECK(v.w[(size_t)(v.n_out - 1) * v.n_in + v.n_in - 1] == w12,
               "layer %d: the last weight read in place", l);
         at = bo + (size_t)v.n_out;

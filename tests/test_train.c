@@ -54,7 +54,7 @@ static bp_net *make_net(const bp_allocator *a)
     bp_net *net = NULL;
     bp_optim o = bp_optim_defaults(BP_OPT_MOMENTUM);
     o.lr = 0.05;
-    if (bp_net_create(&net, D, 2, layers, a, NULL) ||
+    if (bp_net_create(D, 2, layers, a, &net, NULL) ||
         bp_net_init(net, BP_INIT_XAVIER_UNIFORM, 3) ||
         bp_net_set_loss(net, BP_LOSS_CE, BP_REDUCE_MEAN) ||
         bp_net_set_optim(net, &o)) {
@@ -126,17 +126,17 @@ static void test_resume(void)
     b = make_net(NULL);
     bp_trainer *tr = NULL;
     bp_train_state st;
-    CHECK_OK(bp_trainer_create(&tr, b, &TRAIN, &o, NULL));
+    CHECK_OK(bp_trainer_create(b, &TRAIN, &o, &tr, NULL));
     for (int e = 0; tr && e < 3; e++)
         bp_trainer_epoch(tr, NULL);
-    bp_trainer_get_state(tr, &st);
+    st = bp_trainer_state(tr);
     bp_trainer_free(tr);
     CHECK(st.epoch == 3 && st.batch_done == 0 && st.epochs == 6 &&
               st.seed == 99 && st.batch == 20,
           "the state after 3 epochs (epoch %d, batch %d)", st.epoch,
           st.batch_done);
     CHECK_OK(bp_net_clone(b, &c));
-    CHECK_OK(bp_trainer_create(&tr, c, &TRAIN, &o, NULL));
+    CHECK_OK(bp_trainer_create(c, &TRAIN, &o, &tr, NULL));
     CHECK_OK(bp_trainer_set_state(tr, &st, NULL));
     bp_train_result r;
     CHECK_OK(bp_trainer_run(tr, &r));
@@ -175,20 +175,20 @@ static void test_resume_mid_epoch(void)
     stop_at = 5;
     o.on_batch = stop_after;
     bp_trainer *tr = NULL;
-    CHECK_OK(bp_trainer_create(&tr, b, &TRAIN, &o, NULL));
+    CHECK_OK(bp_trainer_create(b, &TRAIN, &o, &tr, NULL));
     CHECK_OK(bp_trainer_run(tr, &rb));
     CHECK(rb.stopped_by_callback && rb.stopped_batch == 5 && rb.epochs_run == 1,
           "stopped in epoch 2 after batch %d (epochs done %d)",
           rb.stopped_batch, rb.epochs_run);
     bp_train_state st;
-    bp_trainer_get_state(tr, &st);
+    st = bp_trainer_state(tr);
     bp_trainer_free(tr);
     CHECK(st.epoch == 1 && st.batch_done == 5 &&
               st.loss_sum == stopped_at.loss_sum &&
               st.correct == stopped_at.correct,
           "the state holds the position and the epoch's sums so far");
     o.on_batch = NULL;
-    CHECK_OK(bp_trainer_create(&tr, b, &TRAIN, &o, NULL));
+    CHECK_OK(bp_trainer_create(b, &TRAIN, &o, &tr, NULL));
     CHECK_OK(bp_trainer_set_state(tr, &st, NULL));
     CHECK_OK(bp_trainer_run(tr, &rb));
     CHECK(same_params(a, b), "stopped mid-epoch and resumed == uninterrupted");
@@ -217,7 +217,7 @@ static void test_steps(void)
     o.val = &VAL;
     CHECK_OK(bp_train(a, &TRAIN, &o, NULL));
     bp_trainer *tr = NULL;
-    CHECK_OK(bp_trainer_create(&tr, b, &TRAIN, &o, NULL));
+    CHECK_OK(bp_trainer_create(b, &TRAIN, &o, &tr, NULL));
     if (!tr)
         return;
     bp_batch_report br;
@@ -291,7 +291,7 @@ static void test_labels(void)
     lab[7] = -1;
     bp_error err;
     bp_trainer *tr = NULL;
-    CHECK_STATUS(bp_trainer_create(&tr, b, &tl, &o, &err), BP_ERR_ARG);
+    CHECK_STATUS(bp_trainer_create(b, &tl, &o, &tr, &err), BP_ERR_ARG);
     CHECK(tr == NULL && strstr(err.msg, "sample 8") != NULL, "'%s'",
           err.msg);
     bp_net_free(a);
@@ -403,7 +403,7 @@ static void test_small_step(void)
         const bp_layer_desc d[] = {{cases[c].h, cases[c].hid, 0.05},
                                    {cases[c].n_out, cases[c].out, 0}};
         bp_net *a, *b;
-        bp_net_create(&a, cases[c].n_in, 2, d, NULL, NULL);
+        bp_net_create(cases[c].n_in, 2, d, NULL, &a, NULL);
         bp_net_init(a, BP_INIT_XAVIER_NORMAL, (uint64_t)c + 7);
         bp_net_set_loss(a, cases[c].loss, BP_REDUCE_MEAN);
         bp_optim o = bp_optim_defaults(cases[c].opt);
@@ -465,7 +465,7 @@ static void test_update_overflow(void)
     const bp_layer_desc layers[] = {{1, BP_ACT_IDENTITY, 0}};
     const bp_real x[2] = {1, 1}, t[2] = {1e9f, 1e9f};
     bp_net *net;
-    bp_net_create(&net, 1, 1, layers, NULL, NULL);
+    bp_net_create(1, 1, layers, NULL, &net, NULL);
     bp_optim o = bp_optim_defaults(BP_OPT_SGD);
     o.lr = 1e30;
     bp_net_set_optim(net, &o);
@@ -494,7 +494,7 @@ static void test_divergence(void)
     bp_net *net;
     bp_optim o = bp_optim_defaults(BP_OPT_SGD);
     o.lr = 10;
-    bp_net_create(&net, D, 2, layers, NULL, NULL);
+    bp_net_create(D, 2, layers, NULL, &net, NULL);
     bp_net_init(net, BP_INIT_HE_NORMAL, 1);
     bp_net_set_optim(net, &o);
     bp_train_opts t = bp_train_defaults();
@@ -613,9 +613,9 @@ static void test_bad_input(void)
     d.x = &nan_x[0][0];
     CHECK_STATUS(bp_train(net, &d, &o, NULL), BP_ERR_NONFINITE);
     bp_trainer *tr = NULL;
-    CHECK_OK(bp_trainer_create(&tr, net, &TRAIN, &o, NULL));
+    CHECK_OK(bp_trainer_create(net, &TRAIN, &o, &tr, NULL));
     bp_train_state st;
-    bp_trainer_get_state(tr, &st);
+    st = bp_trainer_state(tr);
     st.best_epoch = 3; /* after the epoch: impossible */
     CHECK_STATUS(bp_trainer_set_state(tr, &st, NULL), BP_ERR_ARG);
     CHECK_STATUS(bp_trainer_set_state(tr, NULL, NULL), BP_ERR_NULL);

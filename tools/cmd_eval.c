@@ -88,7 +88,7 @@ static bp_status binary_as_softmax(bp_model *m, bp_error *err)
     bp_layer_desc top;
     bp_loss loss;
     bp_net_layer(net, L - 1, &top, NULL);
-    bp_net_get_loss(net, &loss, NULL);
+    bp_net_loss_kind(net, &loss, NULL);
     if (m->n_classes != 2 || top.n_out != 1 || top.act != BP_ACT_SIGMOID ||
         loss != BP_LOSS_BCE)
         return BP_OK;
@@ -100,7 +100,7 @@ static bp_status binary_as_softmax(bp_model *m, bp_error *err)
     for (int l = 0; l < L - 1; l++)
         bp_net_layer(net, l, &d[l], NULL);
     d[L - 1] = (bp_layer_desc){2, BP_ACT_SOFTMAX, 0};
-    bp_status st = bp_net_create(&two, bp_net_n_in(net), L, d, NULL, err);
+    bp_status st = bp_net_create(bp_net_n_in(net), L, d, NULL, &two, err);
     free(d);
     if (st)
         return st;
@@ -126,7 +126,7 @@ static int load(const char *cmd, const args *a, bp_model **m, bp_dataset **ds,
                 bp_real **raw)
 {
     bp_error err;
-    if (bp_model_load(a->model, m, &err) || binary_as_softmax(*m, &err)) {
+    if (bp_model_load(a->model, NULL, m, &err) || binary_as_softmax(*m, &err)) {
         fprintf(stderr, "backprop %s: %s\n", cmd, err.msg);
         return -1;
     }
@@ -141,7 +141,7 @@ static int load(const char *cmd, const args *a, bp_model **m, bp_dataset **ds,
     o.model = *m;
     if (cli_choice(cmd, "--header", a->header, &o.header))
         return -2;
-    if (bp_dataset_load(ds, a->data, &o, &err)) {
+    if (bp_dataset_load(a->data, &o, ds, &err)) {
         fprintf(stderr, "backprop %s: %s\n", cmd, err.msg);
         return -1;
     }
@@ -218,7 +218,7 @@ static void print_loss(const bp_model *m, int n, double loss, int json)
 {
     bp_loss lk;
     bp_reduction red;
-    bp_net_get_loss(m->net, &lk, &red);
+    bp_net_loss_kind(m->net, &lk, &red);
     const int scaled = m->target_scaler.kind != BP_SCALING_NONE;
     char words[160];
     if (json) {

@@ -313,7 +313,7 @@ static int data_sample(const explain_args *a, const bp_model *m, bp_real *x,
         return CLI_USAGE;
     bp_dataset *ds;
     bp_error err;
-    if (bp_dataset_load(&ds, a->data, &o, &err)) {
+    if (bp_dataset_load(a->data, &o, &ds, &err)) {
         fprintf(stderr, "backprop explain: %s\n", err.msg);
         return CLI_ERR;
     }
@@ -534,7 +534,7 @@ int cmd_explain(int argc, char **argv)
     bp_error err;
     if (a.example)
         rc = example_mazur(a.example, &m, &a.input, &a.target);
-    else if ((rc = bp_model_load(a.model, &m, &err) ? CLI_ERR : CLI_OK))
+    else if ((rc = bp_model_load(a.model, NULL, &m, &err) ? CLI_ERR : CLI_OK))
         fprintf(stderr, "backprop explain: %s\n", err.msg);
     if (rc == CLI_OK)
         rc = explain_run(&a, m);

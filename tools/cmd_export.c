@@ -39,7 +39,7 @@ static void quant_report(const bp_model *m, const char *data)
     o.model = m;
     bp_dataset *ds = NULL;
     bp_error err;
-    if (bp_dataset_load(&ds, data, &o, &err) ||
+    if (bp_dataset_load(data, &o, &ds, &err) ||
         bp_dataset_scale(ds, &m->scaler, &m->target_scaler, &err)) {
         fprintf(stderr, "backprop export: %s\n", err.msg);
         bp_dataset_free(ds);
@@ -224,7 +224,7 @@ int cmd_export(int argc, char **argv)
     }
     bp_model *m;
     bp_error err;
-    if (bp_model_load(a.model, &m, &err)) {
+    if (bp_model_load(a.model, NULL, &m, &err)) {
         fprintf(stderr, "backprop export: %s\n", err.msg);
         free(h);
         return CLI_ERR;

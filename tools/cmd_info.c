@@ -110,7 +110,7 @@ static void info_layers(const bp_net *net)
     printf("\nparameters %zu\n", bp_net_n_params(net));
     bp_loss loss;
     bp_reduction red;
-    bp_net_get_loss(net, &loss, &red);
+    bp_net_loss_kind(net, &loss, &red);
     char text[160];
     printf("loss       %s: %s, %s over the batch\n", bp_loss_name(loss),
            cli_loss_text(loss, text, sizeof text),
@@ -214,7 +214,7 @@ int cmd_info(int argc, char **argv)
         return rc > 0 ? CLI_OK : CLI_USAGE;
     bp_model *m;
     bp_error err;
-    if (bp_model_load(path, &m, &err)) {
+    if (bp_model_load(path, NULL, &m, &err)) {
         fprintf(stderr, "backprop info: %s\n", err.msg);
         return CLI_ERR;
     }
@@ -227,7 +227,7 @@ int cmd_info(int argc, char **argv)
                m->train.epochs,
                m->train.batch_done ? " and part of the next" : "",
                m->train.best_epoch, m->train.best_val_loss,
-               bp_optim_name(bp_net_get_optim(m->net).kind),
+               bp_optim_name(bp_net_optim(m->net).kind),
                (unsigned long long)m->train.seed);
     info_export(m->net);
     printf("precision  %s\n", bp_real_size() == 8 ? "double" : "float32");

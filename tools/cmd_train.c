@@ -427,7 +427,7 @@ static bp_net *build_net(const args *a, const bp_data *d, int n_classes,
         return NULL;
     bp_net *net;
     bp_error err;
-    bp_status st = bp_net_create(&net, n_in, n + 1, layers, NULL, &err);
+    bp_status st = bp_net_create(n_in, n + 1, layers, NULL, &net, &err);
     if (st) {
         fprintf(stderr, "backprop train: %s\n", err.msg);
         /* too large for memory is the data's doing; a bad BP_KERNEL is not */
@@ -548,7 +548,7 @@ static int load_sets(const args *a, job *j)
     if (cli_choice("train", "--classes", a->classes, &dopt.classes) ||
         cli_choice("train", "--header", a->header, &dopt.header))
         return CLI_USAGE;
-    if (bp_dataset_load(&j->train, a->data, &dopt, &err)) {
+    if (bp_dataset_load(a->data, &dopt, &j->train, &err)) {
         fprintf(stderr, "backprop train: %s\n", err.msg);
         return CLI_ERR;
     }
@@ -562,7 +562,7 @@ static int load_sets(const args *a, job *j)
     if (a->test) {
         bp_data_opts topt = dopt;
         topt.split = "t10k";
-        if (bp_dataset_load(&j->val, a->test, &topt, &err) ||
+        if (bp_dataset_load(a->test, &topt, &j->val, &err) ||
             bp_dataset_match(j->val, j->train, &err)) {
             fprintf(stderr, "backprop train: %s\n", err.msg);
             return CLI_ERR;
@@ -575,7 +575,7 @@ static int load_sets(const args *a, job *j)
 static int resume_model(args *a, job *j)
 {
     bp_error err;
-    if (bp_model_load(a->resume, &j->model, &err)) {
+    if (bp_model_load(a->resume, NULL, &j->model, &err)) {
         fprintf(stderr, "backprop train: %s\n", err.msg);
         return CLI_ERR;
     }
@@ -610,7 +610,7 @@ static int new_model(const args *a, job *j)
                             &bad_input);
     if (!net)
         return bad_input ? CLI_ERR : CLI_USAGE;
-    if (bp_model_new(&j->model, net, &err)) {
+    if (bp_model_new(net, &j->model, &err)) {
         bp_net_free(net);
         fprintf(stderr, "backprop train: %s\n", err.msg);
         return CLI_ERR;
@@ -781,10 +781,10 @@ static int prepare_sets(const args *a, job *j)
 static void print_setup(const args *a, const job *j)
 {
     bp_net *net = j->model->net;
-    bp_optim op = bp_net_get_optim(net);
+    bp_optim op = bp_net_optim(net);
     bp_loss lk;
     bp_reduction red;
-    bp_net_get_loss(net, &lk, &red);
+    bp_net_loss_kind(net, &lk, &red);
     fprintf(stderr, "network   %d", bp_net_n_in(net));
     for (int l = 0; l < bp_net_n_layers(net); l++) {
         bp_layer_desc ld;
@@ -899,7 +899,7 @@ static int make_trainer(const args *a, job *j)
                     j->loop.size, a->batch);
     }
     bp_error err;
-    if (bp_trainer_create(&j->tr, j->model->net, &j->td, &o, &err)) {
+    if (bp_trainer_create(j->model->net, &j->td, &o, &j->tr, &err)) {
         fprintf(stderr, "backprop train: %s\n", err.msg);
         return CLI_ERR;
     }
@@ -950,7 +950,7 @@ static int run(const args *a, job *j)
     if (L->failed)
         return CLI_ERR;
     bp_train_state t;
-    bp_trainer_get_state(j->tr, &t);
+    t = bp_trainer_state(j->tr);
     if (!a->quiet && a->patience > 0 && bp_trainer_finished(j->tr) &&
         t.epoch < t.epochs)
         fprintf(stderr, "early stop: no better %s loss for %d epochs; "

@@ -54,7 +54,7 @@ static bp_model *example_model(const char *text, const char *name)
 {
     bp_model *m = NULL;
     bp_error err;
-    if (bp_model_parse(text, strlen(text), name, &m, &err)) {
+    if (bp_model_parse(text, strlen(text), name, NULL, &m, &err)) {
         fprintf(stderr, "backprop explain: %s\n", err.msg);
         return NULL;
     }
@@ -114,9 +114,9 @@ int example_perceptron(int md)
         bp_perceptron_train(net, &truth_x[0][0], and_t, 4, 1.0, 1, &ran,
                             &converged);
         bp_real w1, w2, b;
-        bp_net_get_weight(net, 0, 0, 0, &w1);
-        bp_net_get_weight(net, 0, 0, 1, &w2);
-        bp_net_get_bias(net, 0, 0, &b);
+        bp_net_weight(net, 0, 0, 0, &w1);
+        bp_net_weight(net, 0, 0, 1, &w2);
+        bp_net_bias(net, 0, 0, &b);
         printf(md ? "| %d | %g | %g | %g |\n" : "    %5d %5g %5g %5g\n", epoch,
                w1, w2, b);
     }
@@ -209,7 +209,7 @@ int example_mazur(const char *name, bp_model **m, const char **input,
     char text[sizeof mazur_model + 8];
     const int n = snprintf(text, sizeof text, mazur_model,
                            strcmp(name, "cross-entropy") == 0 ? "bce" : "sse");
-    if (bp_model_parse(text, (size_t)n, "mazur", m, &err)) {
+    if (bp_model_parse(text, (size_t)n, "mazur", NULL, m, &err)) {
         fprintf(stderr, "backprop explain: %s\n", err.msg);
         return CLI_ERR;
     }

@@ -46,8 +46,8 @@ static bp_dataset *iris(bp_real **t)
     bp_dataset *ds;
     bp_error err;
     bp_scaler s = {0};
-    if (bp_dataset_parse(&ds, explain_iris_csv, strlen(explain_iris_csv),
-                         "iris", NULL, &err)) {
+    if (bp_dataset_parse(explain_iris_csv, strlen(explain_iris_csv), "iris",
+                         NULL, &ds, &err)) {
         fprintf(stderr, "backprop explain: %s\n", err.msg);
         return NULL;
     }
@@ -74,7 +74,7 @@ static int make_net(lesson_net *ln, bp_act hidden, const char *name)
     sgd.lr = LR;
     bp_error err;
     ln->name = name;
-    if (bp_net_create(&ln->net, 4, LAYERS, d, NULL, &err)) {
+    if (bp_net_create(4, LAYERS, d, NULL, &ln->net, &err)) {
         fprintf(stderr, "backprop explain: %s\n", err.msg);
         return -1;
     }

@@ -409,11 +409,11 @@ int fann_import(const char *path, bp_model **out, bp_error *err)
         goto out;
     }
     if (to_layers(&f, path, d, err) ||
-        bp_net_create(&net, f.sizes[0] - 1, f.n_layers - 1, d, NULL, err) ||
+        bp_net_create(f.sizes[0] - 1, f.n_layers - 1, d, NULL, &net, err) ||
         read_weights(text, path, &f, net, err))
         goto out;
     /* the loss stays a new network's: squared error, FANN's own */
-    if (bp_model_new(out, net, err))
+    if (bp_model_new(net, out, err))
         goto out;
     net = NULL;
     rc = 0;

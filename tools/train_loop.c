@@ -117,7 +117,7 @@ static int log_epoch(train_loop *L, const bp_epoch_report *r,
     if (r->penalty > 0)
         json_num(L->log, "penalty", r->penalty);
     json_num(L->log, "seconds", r->seconds);
-    json_num(L->log, "lr", bp_net_get_optim(L->model->net).lr);
+    json_num(L->log, "lr", bp_net_optim(L->model->net).lr);
     if (norms) {
         json_list(L->log, "grad_norm", norms, L->n_layers);
         json_list(L->log, "weight_norm", norms + L->n_layers, L->n_layers);

@@ -86,9 +86,9 @@ bp_status bp__net_train_arrays(bp_net *net)
     return BP_OK;
 }
 
-bp_status bp_net_create(bp_net **out, int n_in, int n_layers,
-                        const bp_layer_desc *layers,
-                        const bp_allocator *alloc, bp_error *err)
+bp_status bp_net_create(int n_in, int n_layers, const bp_layer_desc *layers,
+                        const bp_allocator *alloc,
+                        bp_net **out, bp_error *err)
 {
     return bp__net_create(out, n_in, n_layers, layers, alloc, 1, err);
 }
@@ -431,7 +431,7 @@ static bp_status set_at(bp_net *net, int l, int j, int k, bp_real value)
     return bp__ok(net);
 }
 
-bp_status bp_net_get_weight(const bp_net *net, int l, int j, int k,
+bp_status bp_net_weight(const bp_net *net, int l, int j, int k,
                             bp_real *value)
 {
     if (k < 0)
@@ -446,7 +446,7 @@ bp_status bp_net_set_weight(bp_net *net, int l, int j, int k, bp_real value)
     return set_at(net, l, j, k, value);
 }
 
-bp_status bp_net_get_bias(const bp_net *net, int l, int j, bp_real *value)
+bp_status bp_net_bias(const bp_net *net, int l, int j, bp_real *value)
 {
     return get_at(net, net ? net->params : NULL, l, j, -1, value);
 }
@@ -456,7 +456,7 @@ bp_status bp_net_set_bias(bp_net *net, int l, int j, bp_real value)
     return set_at(net, l, j, -1, value);
 }
 
-bp_status bp_net_get_weight_grad(const bp_net *net, int l, int j, int k,
+bp_status bp_net_weight_grad(const bp_net *net, int l, int j, int k,
                                  bp_real *value)
 {
     if (k < 0)
@@ -464,7 +464,7 @@ bp_status bp_net_get_weight_grad(const bp_net *net, int l, int j, int k,
     return get_at(net, net ? net->grads : NULL, l, j, k, value);
 }
 
-bp_status bp_net_get_bias_grad(const bp_net *net, int l, int j,
+bp_status bp_net_bias_grad(const bp_net *net, int l, int j,
                                bp_real *value)
 {
     return get_at(net, net ? net->grads : NULL, l, j, -1, value);
@@ -552,7 +552,7 @@ bp_status bp_net_set_loss(bp_net *net, bp_loss loss, bp_reduction reduction)
     return bp__ok(net);
 }
 
-bp_status bp_net_get_loss(const bp_net *net, bp_loss *loss,
+bp_status bp_net_loss_kind(const bp_net *net, bp_loss *loss,
                           bp_reduction *reduction)
 {
     if (!net)
@@ -578,7 +578,7 @@ bp_status bp_net_set_optim(bp_net *net, const bp_optim *optim)
     return bp__ok(net);
 }
 
-bp_optim bp_net_get_optim(const bp_net *net)
+bp_optim bp_net_optim(const bp_net *net)
 {
     return net ? net->optim : bp_optim_defaults(BP_OPT_SGD);
 }

@@ -14,7 +14,7 @@ bp_status bp_train(bp_net *net, const bp_data *train,
         return BP_ERR_NULL;
     bp_trainer *tr;
     bp_error err;
-    bp_status st = bp_trainer_create(&tr, net, train, opts, &err);
+    bp_status st = bp_trainer_create(net, train, opts, &tr, &err);
     if (st)
         return bp__fail(net, st, "%s", err.msg);
     st = bp_trainer_run(tr, result);

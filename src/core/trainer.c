@@ -157,8 +157,8 @@ static bp_status check_input(bp_net *net, const bp_data *train,
     return BP_OK;
 }
 
-bp_status bp_trainer_create(bp_trainer **out, bp_net *net,
-                            const bp_data *train, const bp_train_opts *opts,
+bp_status bp_trainer_create(bp_net *net, const bp_data *train,
+                            const bp_train_opts *opts, bp_trainer **out,
                             bp_error *err)
 {
     if (!out || !net)
@@ -573,11 +573,13 @@ bp_status bp_trainer_evaluate(bp_trainer *tr, const bp_data *d, double *loss,
 
 /* ---------------------------------------------------------------- state */
 
-void bp_trainer_get_state(const bp_trainer *tr, bp_train_state *state)
+bp_train_state bp_trainer_state(const bp_trainer *tr)
 {
-    if (!tr || !state)
-        return;
-    bp_train_state s = tr->s;
+    bp_train_state s;
+    memset(&s, 0, sizeof s);
+    if (!tr)
+        return s;
+    s = tr->s;
     s.epochs = tr->o.epochs;
     s.batch = tr->o.batch;
     s.order = tr->o.order;
@@ -587,7 +589,7 @@ void bp_trainer_get_state(const bp_trainer *tr, bp_train_state *state)
     s.patience = tr->o.patience;
     s.min_delta = tr->o.min_delta;
     s.clip = tr->o.clip;
-    *state = s;
+    return s;
 }
 
 const bp_real *bp_trainer_best_params(const bp_trainer *tr)

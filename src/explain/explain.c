@@ -436,6 +436,7 @@ typedef struct {
     double *fd;     /* finite differences of every parameter, or NULL */
     double e_total; /* the error of the forward phase */
     run_t std, layerwise;
+    bp_allocator alloc; /* the network's: every allocation */
 } work_t;
 
 static bp_status compute(const bp_net *src, const bp_real *x,
@@ -444,12 +445,13 @@ static bp_status compute(const bp_net *src, const bp_real *x,
 {
     bp_optim sgd = bp_optim_defaults(BP_OPT_SGD);
     sgd.lr = opts->lr;
+    w->alloc = src->alloc;
     bp_status st = bp_net_clone(src, &w->net);
     bp_net *net = w->net;
     if (!st)
         st = bp_net_set_optim(net, &sgd);
     if (!st && opts->check && full) { /* the summary checks a few */
-        w->fd = malloc(net->n_params * sizeof *w->fd);
+        w->fd = bp__alloc(&w->alloc, net->n_params * sizeof *w->fd);
         st = w->fd ? bp__finite_differences(net, x, t, w->fd) : BP_ERR_NOMEM;
     }
     if (!st)
@@ -457,7 +459,7 @@ static bp_status compute(const bp_net *src, const bp_real *x,
     if (!st)
         st = bp_net_backward(net, t, &w->e_total);
     if (!st && !(w->layerwise.first_grads =
-                     malloc(net->n_params * sizeof(bp_real))))
+                     bp__alloc(&w->alloc, net->n_params * sizeof(bp_real))))
         st = BP_ERR_NOMEM;
     if (!st)
         st = run_order(net, x, t, opts->steps, BP_ORDER_STANDARD, &w->std);
@@ -468,11 +470,11 @@ static bp_status compute(const bp_net *src, const bp_real *x,
 
 static void work_free(work_t *w)
 {
-    free(w->fd);
+    bp__free(&w->alloc, w->fd);
     bp_net_free(w->net);
     bp_net_free(w->std.net);
     bp_net_free(w->layerwise.net);
-    free(w->layerwise.first_grads);
+    bp__free(&w->alloc, w->layerwise.first_grads);
 }
 
 /* The network, the sample and its target. */
@@ -511,7 +513,7 @@ static void update_shown(out_t *o, const bp_real *x, const bp_real *t,
     bp_net *net = w->net;
     const size_t bytes = net->n_params * sizeof(bp_real);
     const int layerwise = opts->order == BP_EXPLAIN_ORDER_LAYERWISE;
-    bp_real *std_grads = layerwise ? malloc(bytes) : NULL;
+    bp_real *std_grads = layerwise ? bp__alloc(&w->alloc, bytes) : NULL;
     if (std_grads) {
         memcpy(std_grads, net->grads, bytes);
         memcpy(net->grads, w->layerwise.first_grads, bytes);
@@ -525,7 +527,7 @@ static void update_shown(out_t *o, const bp_real *x, const bp_real *t,
     }
     if (std_grads) {
         memcpy(net->grads, std_grads, bytes);
-        free(std_grads);
+        bp__free(&w->alloc, std_grads);
     }
 }
 

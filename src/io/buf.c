@@ -1,31 +1,46 @@
 /*
- * buf.c - the growable byte buffer of buf.h.
+ * buf.c - the growable byte buffer of buf.h, in the memory of the
+ * buffer's allocator.
  */
 #include "io/buf.h"
+#include "kernel/kernel.h"
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+static const bp_allocator plain = {NULL, NULL, NULL};
+
+/* Room for extra more bytes; 0 when there is none (and oom set). */
+static int reserve(bp_buf *b, size_t extra)
+{
+    if (b->oom)
+        return 0;
+    if (b->len + extra <= b->cap)
+        return 1;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + extra)
+        cap *= 2;
+    const bp_allocator *a = b->alloc ? b->alloc : &plain;
+    unsigned char *p = bp__alloc(a, cap);
+    if (!p) {
+        b->oom = 1;
+        return 0;
+    }
+    if (b->len)
+        memcpy(p, b->p, b->len);
+    bp__free(a, b->p);
+    b->p = p;
+    b->cap = cap;
+    return 1;
+}
 
 void bp__buf_put(bp_buf *b, const void *data, size_t n)
 {
-    if (b->oom)
+    if (!reserve(b, n))
         return;
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n)
-            cap *= 2;
-        unsigned char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, data, n);
+    if (n)
+        memcpy(b->p + b->len, data, n);
     b->len += n;
 }
 
@@ -44,21 +59,18 @@ void bp__buf_printf(bp_buf *b, const char *fmt, ...)
         bp__buf_put(b, small, (size_t)n);
         return;
     }
-    char *big = malloc((size_t)n + 1);
-    if (!big) {
-        b->oom = 1;
+    if (!reserve(b, (size_t)n + 1)) /* vsnprintf writes a NUL too */
         return;
-    }
     va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    vsnprintf((char *)b->p + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    bp__buf_put(b, big, (size_t)n);
-    free(big);
+    b->len += (size_t)n;
 }
 
 void bp__buf_free(bp_buf *b)
 {
-    free(b->p);
+    const bp_allocator *a = b->alloc;
+    bp__free(a ? a : &plain, b->p);
     memset(b, 0, sizeof *b);
+    b->alloc = a;
 }
-

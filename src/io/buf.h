@@ -7,10 +7,13 @@
 
 #include <stddef.h>
 
+#include "backprop.h"
+
 typedef struct {
     unsigned char *p;
     size_t len, cap;
     int oom; /* an append failed: the buffer is incomplete */
+    const bp_allocator *alloc; /* whose memory (NULL: malloc's) */
 } bp_buf;
 
 /* Append n bytes; on failure set oom and leave the buffer as it was. */

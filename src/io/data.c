@@ -119,8 +119,8 @@ static bp_status load_path(const bp__rd *r, const char *path, bp_dataset *ds)
     return s;
 }
 
-bp_status bp_dataset_load(bp_dataset **out, const char *path,
-                          const bp_data_opts *opts, bp_error *err)
+bp_status bp_dataset_load(const char *path, const bp_data_opts *opts,
+                          bp_dataset **out, bp_error *err)
 {
     if (!out || !path)
         return bp__fail_err(err, BP_ERR_NULL, "%s is NULL", out ? "path" : "out");
@@ -144,8 +144,8 @@ bp_status bp_dataset_load(bp_dataset **out, const char *path,
     return BP_OK;
 }
 
-bp_status bp_dataset_parse(bp_dataset **out, const void *data, size_t size,
-                           const char *name, const bp_data_opts *opts,
+bp_status bp_dataset_parse(const void *data, size_t size, const char *name,
+                           const bp_data_opts *opts, bp_dataset **out,
                            bp_error *err)
 {
     if (!out || (!data && size))
@@ -179,10 +179,10 @@ bp_status bp_dataset_parse(bp_dataset **out, const void *data, size_t size,
     return BP_OK;
 }
 
-bp_status bp_dataset_parse_idx(bp_dataset **out, const void *images,
-                               size_t n_images, const void *labels,
-                               size_t n_labels, const char *name,
-                               const bp_data_opts *opts, bp_error *err)
+bp_status bp_dataset_parse_idx(const void *images, size_t n_images,
+                               const void *labels, size_t n_labels,
+                               const char *name, const bp_data_opts *opts,
+                               bp_dataset **out, bp_error *err)
 {
     if (!out || (!images && n_images) || (!labels && n_labels))
         return bp__fail_err(err, BP_ERR_NULL, "a pointer is NULL");

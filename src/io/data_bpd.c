@@ -436,7 +436,7 @@ bp_status bp__bpd_save(const bp_dataset *ds, const char *path, int repeat,
                                 "longer than %d bytes", path, j + 1,
                                 BP_MAX_NAME);
     bp__atomic w;
-    bp_status st = bp__atomic_open(&w, path, err);
+    bp_status st = bp__atomic_open(&w, path, &ds->alloc, err);
     if (st)
         return st;
     put_head(&w, ds, repeat);

@@ -185,7 +185,7 @@ bp_status bp__fann_save(const bp_dataset *ds, const char *path, int repeat,
                         bp_error *err)
 {
     bp__atomic w;
-    bp_status st = bp__atomic_open(&w, path, err);
+    bp_status st = bp__atomic_open(&w, path, &ds->alloc, err);
     if (st)
         return st;
     char head[80];

@@ -7,6 +7,7 @@
 #define _XOPEN_SOURCE 700 /* realpath, lstat, fsync */
 #include "io/file.h"
 #include "core/internal.h"
+#include "kernel/kernel.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,29 +18,45 @@
 #include <unistd.h>
 
 
+static const bp_allocator plain = {NULL, NULL, NULL};
+
+/* A copy of s in a's memory, or NULL. */
+static char *copy_str(const bp_allocator *a, const char *s)
+{
+    const size_t len = strlen(s);
+    char *p = bp__alloc(a, len + 1);
+    if (p)
+        memcpy(p, s, len + 1);
+    return p;
+}
+
 /* Where the write goes: path itself, or, when path is a symbolic link,
  * the file it names (so the link survives and its target is replaced;
- * *real is then malloc'ed and owns that name). Anything that exists and
- * is not a regular file is refused: renaming over /dev/null or a FIFO
- * would replace the device, not write to it. */
-static bp_status resolve_target(const char *path, char **real, bp_error *err)
+ * w->real then owns that name, in w->alloc's memory). Anything that
+ * exists and is not a regular file is refused: renaming over /dev/null
+ * or a FIFO would replace the device, not write to it. */
+static bp_status resolve_target(bp__atomic *w, const char *path,
+                                 bp_error *err)
 {
     struct stat st;
-    *real = NULL;
     if (lstat(path, &st) != 0)
         return BP_OK; /* a new file: the rename creates it */
     if (S_ISLNK(st.st_mode)) {
-        *real = realpath(path, NULL);
-        if (!*real) /* a dangling link: write the file it names */
+        char *real = realpath(path, NULL); /* the C library's memory */
+        if (!real) /* a dangling link: write the file it names */
             return bp__fail_err(err, BP_ERR_IO, "%s: a symbolic link to "
                                 "nothing that can be written (%s)", path,
                                 strerror(errno));
-        if (stat(*real, &st) != 0)
+        w->real = copy_str(w->alloc, real);
+        free(real);
+        if (!w->real)
+            return bp__fail_err(err, BP_ERR_NOMEM, "%s: out of memory", path);
+        if (stat(w->real, &st) != 0)
             return BP_OK;
     }
     if (!S_ISREG(st.st_mode)) {
-        free(*real);
-        *real = NULL;
+        bp__free(w->alloc, w->real);
+        w->real = NULL;
         return bp__fail_err(err, BP_ERR_IO, "%s: not a regular file (a "
                             "directory, device or pipe); refusing to "
                             "replace it", path);
@@ -47,19 +64,21 @@ static bp_status resolve_target(const char *path, char **real, bp_error *err)
     return BP_OK;
 }
 
-bp_status bp__atomic_open(bp__atomic *w, const char *path, bp_error *err)
+bp_status bp__atomic_open(bp__atomic *w, const char *path,
+                          const bp_allocator *alloc, bp_error *err)
 {
     memset(w, 0, sizeof *w);
     w->fd = -1;
+    w->alloc = alloc ? alloc : &plain;
     if (!path || !*path)
         return bp__fail_err(err, BP_ERR_ARG, "no file name");
-    bp_status st = resolve_target(path, &w->real, err);
+    bp_status st = resolve_target(w, path, err);
     if (st)
         return st;
     w->path = w->real ? w->real : path;
     const size_t len = strlen(w->path);
-    w->tmp = malloc(len + 16);
-    w->buf = malloc(BP_ATOMIC_BUF);
+    w->tmp = bp__alloc(w->alloc, len + 16);
+    w->buf = bp__alloc(w->alloc, BP_ATOMIC_BUF);
     if (!w->tmp || !w->buf) {
         bp__atomic_abort(w);
         return bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
@@ -113,11 +132,13 @@ void bp__atomic_abort(bp__atomic *w)
         close(w->fd);
         unlink(w->tmp);
     }
-    free(w->tmp);
-    free(w->buf);
-    free(w->real);
+    const bp_allocator *a = w->alloc ? w->alloc : &plain;
+    bp__free(a, w->tmp);
+    bp__free(a, w->buf);
+    bp__free(a, w->real);
     memset(w, 0, sizeof *w);
     w->fd = -1;
+    w->alloc = a;
 }
 
 bp_status bp__atomic_commit(bp__atomic *w, bp_error *err)
@@ -142,32 +163,30 @@ bp_status bp__atomic_commit(bp__atomic *w, bp_error *err)
         bp__atomic_abort(w);
         return st;
     }
-    /* make the rename itself durable */
+    /* make the rename itself durable: the directory's name in the
+     * temporary name's room (len + 16 bytes), which is free now */
     const size_t len = strlen(w->path);
-    char *dir = malloc(len + 2);
-    if (dir) {
-        memcpy(dir, w->path, len + 1);
-        char *slash = strrchr(dir, '/');
-        if (slash)
-            slash[slash == dir ? 1 : 0] = '\0';
-        else
-            strcpy(dir, ".");
-        int dfd = open(dir, O_RDONLY);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-        free(dir);
+    char *dir = w->tmp;
+    memcpy(dir, w->path, len + 1);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash[slash == dir ? 1 : 0] = '\0';
+    else
+        strcpy(dir, ".");
+    int dfd = open(dir, O_RDONLY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
     }
     bp__atomic_abort(w); /* frees; the file is no longer the temporary */
     return BP_OK;
 }
 
 bp_status bp__write_atomic(const char *path, const void *data, size_t n,
-                           bp_error *err)
+                           const bp_allocator *alloc, bp_error *err)
 {
     bp__atomic w;
-    bp_status st = bp__atomic_open(&w, path, err);
+    bp_status st = bp__atomic_open(&w, path, alloc, err);
     if (st)
         return st;
     bp__atomic_put(&w, data, n);
@@ -179,34 +198,34 @@ bp_status bp_write_file_atomic(const char *path, const void *data, size_t n,
 {
     if (!data && n)
         return bp__fail_err(err, BP_ERR_NULL, "data is NULL");
-    return bp__write_atomic(path, data ? data : "", n, err);
+    return bp__write_atomic(path, data ? data : "", n, NULL, err);
 }
 
-bp_status bp__read_file(const char *path, size_t max, unsigned char **data,
+bp_status bp__read_file(const char *path, size_t max,
+                        const bp_allocator *a, unsigned char **data,
                         size_t *n, bp_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return bp__fail_err(err, BP_ERR_IO, "%s: %s", path, strerror(errno));
     size_t cap = 1 << 16, len = 0;
-    unsigned char *p = malloc(cap);
+    unsigned char *p = bp__alloc(a, cap);
     while (p) {
         size_t got = fread(p + len, 1, cap - len, f);
         len += got;
         if (len < cap)
             break;
         if (cap >= max) {
-            free(p);
+            bp__free(a, p);
             fclose(f);
             return bp__fail_err(err, BP_ERR_FORMAT, "%s: larger than %zu "
                                 "bytes", path, max);
         }
-        unsigned char *q = realloc(p, cap * 2);
-        if (!q) {
-            free(p);
-            p = NULL;
-            break;
-        }
+        unsigned char *q = bp__alloc(a, cap * 2); /* the allocator has no
+                                                     realloc: a copy */
+        if (q)
+            memcpy(q, p, len);
+        bp__free(a, p);
         p = q;
         cap *= 2;
     }
@@ -215,7 +234,7 @@ bp_status bp__read_file(const char *path, size_t max, unsigned char **data,
     if (!p)
         return bp__fail_err(err, BP_ERR_NOMEM, "%s: out of memory", path);
     if (failed) {
-        free(p);
+        bp__free(a, p);
         return bp__fail_err(err, BP_ERR_IO, "%s: read error", path);
     }
     *data = p;

@@ -10,13 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-bp_status bp_model_new(bp_model **out, bp_net *net, bp_error *err)
+bp_status bp_model_new(bp_net *net, bp_model **out, bp_error *err)
 {
     if (!out || !net)
         return bp__fail_err(err, BP_ERR_NULL, "%s is NULL", out ? "net" : "out");
-    bp_model *m = calloc(1, sizeof *m);
+    bp_model *m = bp__alloc(&net->alloc, sizeof *m);
     if (!m)
         return bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
+    memset(m, 0, sizeof *m);
+    m->alloc = net->alloc; /* everything the model owns: its network's */
+    m->scaler.alloc = m->target_scaler.alloc = net->alloc;
     m->net = net;
     m->train.best_val_loss = INFINITY;
     m->train.batch = 1;
@@ -25,35 +28,37 @@ bp_status bp_model_new(bp_model **out, bp_net *net, bp_error *err)
     return BP_OK;
 }
 
-static void free_names(char **names, int n)
+static void free_names(const bp_allocator *a, char **names, int n)
 {
     for (int i = 0; names && i < n; i++)
-        free(names[i]);
-    free(names);
+        bp__free(a, names[i]);
+    bp__free(a, names);
 }
 
 /* Copies of n names (NULL entries become ""), or NULL for lack of
  * memory. A name over max bytes is refused (*too_long = its index) or,
  * with max < 0, kept as "". */
-static char **copy_names(int n, const char *const *names, long max,
-                         int *too_long)
+static char **copy_names(const bp_allocator *a, int n,
+                         const char *const *names, long max, int *too_long)
 {
-    char **copy = calloc((size_t)n, sizeof *copy);
+    char **copy = bp__alloc(a, (size_t)n * sizeof *copy);
     *too_long = -1;
+    if (copy)
+        memset(copy, 0, (size_t)n * sizeof *copy);
     for (int i = 0; copy && i < n; i++) {
         const char *s = names && names[i] ? names[i] : "";
         size_t len = strlen(s);
         if (len > BP_MAX_NAME) {
             if (max >= 0) {
                 *too_long = i;
-                free_names(copy, i);
+                free_names(a, copy, i);
                 return NULL;
             }
             s = "";
             len = 0;
         }
-        if (!(copy[i] = malloc(len + 1))) {
-            free_names(copy, i);
+        if (!(copy[i] = bp__alloc(a, len + 1))) {
+            free_names(a, copy, i);
             return NULL;
         }
         memcpy(copy[i], s, len + 1);
@@ -63,8 +68,8 @@ static char **copy_names(int n, const char *const *names, long max,
 
 static void free_columns(bp_model *m)
 {
-    free_names(m->target_names, m->n_targets);
-    free(m->target_cols);
+    free_names(&m->alloc, m->target_names, m->n_targets);
+    bp__free(&m->alloc, m->target_cols);
     m->target_names = NULL;
     m->target_cols = NULL;
     m->n_targets = m->n_columns = 0;
@@ -74,13 +79,14 @@ void bp_model_free(bp_model *m)
 {
     if (!m)
         return;
+    const bp_allocator a = m->alloc;
     bp_net_free(m->net);
-    free(m->best_params);
+    bp__free(&a, m->best_params);
     bp_scaler_free(&m->scaler);
     bp_scaler_free(&m->target_scaler);
-    free_names(m->class_names, m->n_classes);
+    free_names(&a, m->class_names, m->n_classes);
     free_columns(m);
-    free(m);
+    bp__free(&a, m);
 }
 
 bp_status bp_model_checkpoint(bp_model *m, const bp_trainer *tr,
@@ -92,16 +98,16 @@ bp_status bp_model_checkpoint(bp_model *m, const bp_trainer *tr,
     const size_t np = bp_net_n_params(m->net);
     const bp_real *best = bp_trainer_best_params(tr);
     if (best && !m->best_params &&
-        !(m->best_params = malloc(np * sizeof(bp_real))))
+        !(m->best_params = bp__alloc(&m->alloc, np * sizeof(bp_real))))
         return bp__fail_err(err, BP_ERR_NOMEM, "out of memory for the best "
                             "weights");
     if (best) {
         memcpy(m->best_params, best, np * sizeof(bp_real));
     } else {
-        free(m->best_params);
+        bp__free(&m->alloc, m->best_params);
         m->best_params = NULL;
     }
-    bp_trainer_get_state(tr, &m->train);
+    m->train = bp_trainer_state(tr);
     m->has_train_state = 1;
     return BP_OK;
 }
@@ -124,7 +130,7 @@ bp_status bp_model_set_scalers(bp_model *m, const bp_scaler *inputs,
                                 "the network's %d %s", want[k]->n, width[k],
                                 k ? "outputs" : "inputs");
         }
-        bp_status st = bp_scaler_copy(&copy[k], want[k], NULL, err);
+        bp_status st = bp_scaler_copy(&copy[k], want[k], &m->alloc, err);
         if (st) {
             bp_scaler_free(&copy[0]);
             return st;
@@ -149,7 +155,7 @@ bp_status bp_model_set_scaling(bp_model *m, bp_scaling kind,
         return bp__fail_err(err, BP_ERR_NULL, "model is NULL");
     bp_scaler s;
     bp_status st = bp_scaler_set(&s, kind, m->net->n_in, offset, factor,
-                                 NULL, err);
+                                 &m->alloc, err);
     if (st)
         return st;
     bp_scaler_free(&m->scaler);
@@ -172,14 +178,15 @@ bp_status bp_model_set_classes(bp_model *m, int n, const char *const *names,
         if (!names[i])
             return bp__fail_err(err, BP_ERR_NULL, "class name %d is NULL", i);
     int too_long;
-    char **copy = n ? copy_names(n, names, BP_MAX_NAME, &too_long) : NULL;
+    char **copy =
+        n ? copy_names(&m->alloc, n, names, BP_MAX_NAME, &too_long) : NULL;
     if (n && !copy)
         return too_long >= 0
                    ? bp__fail_err(err, BP_ERR_SIZE, "class name %d is %zu "
                                   "bytes long (at most %d)", too_long + 1,
                                   strlen(names[too_long]), BP_MAX_NAME)
                    : bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
-    free_names(m->class_names, m->n_classes);
+    free_names(&m->alloc, m->class_names, m->n_classes);
     m->n_classes = n;
     m->class_names = copy;
     return BP_OK;
@@ -206,11 +213,11 @@ bp_status bp_model_set_columns(bp_model *m, int n_columns, int n_targets,
             return bp__fail_err(err, BP_ERR_ARG, "target column %d: %d is not "
                                 "in 0..%d, after the one before", i + 1,
                                 cols[i], n_columns - 1);
-    int *c = malloc((size_t)n_targets * sizeof *c), too_long;
-    char **nm = copy_names(n_targets, names, -1, &too_long);
+    int *c = bp__alloc(&m->alloc, (size_t)n_targets * sizeof *c), too_long;
+    char **nm = copy_names(&m->alloc, n_targets, names, -1, &too_long);
     if (!c || !nm) {
-        free(c);
-        free_names(nm, n_targets);
+        bp__free(&m->alloc, c);
+        free_names(&m->alloc, nm, n_targets);
         return bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
     }
     memcpy(c, cols, (size_t)n_targets * sizeof *c);

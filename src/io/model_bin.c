@@ -312,12 +312,36 @@ typedef struct {
     const char *name;
     bp_error *err;
     size_t size; /* of the whole file */
+    const bp_allocator *alloc; /* the model's: every allocation */
 } ctx;
+
+static void *x_alloc(const ctx *x, size_t n) { return bp__alloc(x->alloc, n); }
+static void x_free(const ctx *x, void *p) { bp__free(x->alloc, p); }
+
+/* n zeroed pointers (or NULL). */
+static char **x_names(const ctx *x, size_t n)
+{
+    char **v = x_alloc(x, n * sizeof *v);
+    if (v)
+        memset(v, 0, n * sizeof *v);
+    return v;
+}
 
 static bp_status bad(ctx *x, const char *sect, const char *what)
 {
     return bp__fail_err(x->err, BP_ERR_FORMAT, "%s: section %s: %s", x->name,
                         sect, what);
+}
+
+/* A failure of a call the reader made: out of memory as itself, anything
+ * else as the section's fault. */
+static bp_status bad_call(ctx *x, const char *sect, bp_status st,
+                          const char *what)
+{
+    if (st == BP_ERR_NOMEM)
+        return bp__fail_err(x->err, BP_ERR_NOMEM, "%s: section %s: %s",
+                            x->name, sect, what);
+    return bad(x, sect, what);
 }
 
 static bp_status read_net(ctx *x, cursor *c, bp_net **out)
@@ -326,11 +350,11 @@ static bp_status read_net(ctx *x, cursor *c, bp_net **out)
     if (c->bad || n_layers == 0 || n_layers > 4096 ||
         (c->n - c->at) / 20 < n_layers)
         return bad(x, "NET", "layer count missing or impossible");
-    bp_layer_desc *d = malloc(n_layers * sizeof *d);
-    uint32_t *frozen = malloc(n_layers * sizeof *frozen);
+    bp_layer_desc *d = x_alloc(x, n_layers * sizeof *d);
+    uint32_t *frozen = x_alloc(x, n_layers * sizeof *frozen);
     if (!d || !frozen) {
-        free(d);
-        free(frozen);
+        x_free(x, d);
+        x_free(x, frozen);
         return bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory",
                             x->name);
     }
@@ -363,10 +387,10 @@ static bp_status read_net(ctx *x, cursor *c, bp_net **out)
         /* parameters alone: inference needs no gradient or optimizer
          * arrays (a checkpoint's come with its OPTM section) */
         st = bp__net_create(out, n_in > (1u << 24) ? -1 : (int)n_in,
-                            (int)n_layers, d, NULL, 0, &e2);
+                            (int)n_layers, d, x->alloc, 0, &e2);
         if (st) {
             snprintf(msg, sizeof msg, "%s", e2.msg);
-            st = bad(x, "NET", msg);
+            st = bad_call(x, "NET", st, msg);
         }
     }
     for (uint32_t l = 0; !st && l < n_layers; l++) {
@@ -383,8 +407,8 @@ static bp_status read_net(ctx *x, cursor *c, bp_net **out)
         bp_net_free(*out);
         *out = NULL;
     }
-    free(d);
-    free(frozen);
+    x_free(x, d);
+    x_free(x, frozen);
     return st;
 }
 
@@ -417,7 +441,7 @@ static bp_status read_scal(ctx *x, cursor *c, bp_model *m, int targets)
     if (c->bad || n != width || (c->n - c->at) / 16 < n)
         return bad(x, sect, targets ? "size does not match the outputs"
                                     : "size does not match the inputs");
-    double *o = malloc(n * sizeof *o), *f = malloc(n * sizeof *f);
+    double *o = x_alloc(x, n * sizeof *o), *f = x_alloc(x, n * sizeof *f);
     bp_status st = BP_OK;
     if (!o || !f)
         st = bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory", x->name);
@@ -428,24 +452,29 @@ static bp_status read_scal(ctx *x, cursor *c, bp_model *m, int targets)
     bp_scaler sc;
     if (!st && (kind == 0 || kind > BP_SCALING_STANDARD))
         st = bad(x, sect, "unknown scaling");
-    if (!st && bp_scaler_set(&sc, (bp_scaling)kind, (int)n, o, f, NULL, NULL))
-        st = bad(x, sect, "values are not finite (or a factor is 0)");
+    if (!st) {
+        st = bp_scaler_set(&sc, (bp_scaling)kind, (int)n, o, f, &m->alloc,
+                           NULL);
+        if (st)
+            st = bad_call(x, sect, st, st == BP_ERR_NOMEM ? "out of memory"
+                          : "values are not finite (or a factor is 0)");
+    }
     if (!st) {
         bp_scaler_free(targets ? &m->target_scaler : &m->scaler);
         *(targets ? &m->target_scaler : &m->scaler) = sc;
     }
-    free(o);
-    free(f);
+    x_free(x, o);
+    x_free(x, f);
     return st;
 }
 
-/* A name: u32 length, then its bytes, into *out (malloc'ed). */
+/* A name: u32 length, then its bytes, into *out (the model's memory). */
 static bp_status get_name(ctx *x, cursor *c, const char *sect, char **out)
 {
     uint32_t len = get_u32(c);
     if (c->bad || len > BP_MAX_NAME || c->n - c->at < len)
         return bad(x, sect, "name truncated or too long");
-    char *name = malloc(len + 1);
+    char *name = x_alloc(x, len + 1);
     if (!name)
         return bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory",
                             x->name);
@@ -453,7 +482,7 @@ static bp_status get_name(ctx *x, cursor *c, const char *sect, char **out)
     name[len] = '\0';
     c->at += len;
     if (strlen(name) != len) {
-        free(name);
+        x_free(x, name);
         return bad(x, sect, "a name holds a NUL byte");
     }
     *out = name;
@@ -466,8 +495,8 @@ static bp_status read_cols(ctx *x, cursor *c, bp_model *m)
     if (c->bad || n == 0 || n >= n_cols || n_cols > (1u << 24) ||
         (c->n - c->at) / 8 < n)
         return bad(x, "COLS", "column counts impossible");
-    int *cols = malloc(n * sizeof *cols);
-    char **names = calloc(n, sizeof *names);
+    int *cols = x_alloc(x, n * sizeof *cols);
+    char **names = x_names(x, n);
     bp_status st = cols && names ? BP_OK
                                  : bp__fail_err(x->err, BP_ERR_NOMEM,
                                                 "%s: out of memory", x->name);
@@ -478,14 +507,15 @@ static bp_status read_cols(ctx *x, cursor *c, bp_model *m)
     }
     if (!st) {
         bp_error e2;
-        if (bp_model_set_columns(m, (int)n_cols, (int)n, cols,
-                                 (const char *const *)names, &e2))
-            st = bad(x, "COLS", e2.msg);
+        st = bp_model_set_columns(m, (int)n_cols, (int)n, cols,
+                                  (const char *const *)names, &e2);
+        if (st)
+            st = bad_call(x, "COLS", st, e2.msg);
     }
     for (uint32_t i = 0; names && i < n; i++)
-        free(names[i]);
-    free(names);
-    free(cols);
+        x_free(x, names[i]);
+    x_free(x, names);
+    x_free(x, cols);
     return st;
 }
 
@@ -494,7 +524,7 @@ static bp_status read_clas(ctx *x, cursor *c, bp_model *m)
     uint32_t n = get_u32(c);
     if (c->bad || n == 0 || (c->n - c->at) / 4 < n)
         return bad(x, "CLAS", "class count impossible");
-    char **names = calloc(n, sizeof *names);
+    char **names = x_names(x, n);
     bp_status st = names ? BP_OK
                          : bp__fail_err(x->err, BP_ERR_NOMEM,
                                         "%s: out of memory", x->name);
@@ -502,18 +532,19 @@ static bp_status read_clas(ctx *x, cursor *c, bp_model *m)
         st = get_name(x, c, "CLAS", &names[i]);
     if (!st) {
         bp_error e2;
-        if (bp_model_set_classes(m, (int)n, (const char *const *)names, &e2))
-            st = bad(x, "CLAS", e2.msg);
+        st = bp_model_set_classes(m, (int)n, (const char *const *)names, &e2);
+        if (st)
+            st = bad_call(x, "CLAS", st, e2.msg);
     }
     for (uint32_t i = 0; names && i < n; i++)
-        free(names[i]);
-    free(names);
+        x_free(x, names[i]);
+    x_free(x, names);
     return st;
 }
 
 static bp_status read_optm(ctx *x, cursor *c, bp_model *m)
 {
-    bp_optim o = bp_net_get_optim(m->net); /* keeps what "REG " set */
+    bp_optim o = bp_net_optim(m->net); /* keeps what "REG " set */
     uint32_t kind = get_u32(c);
     o.kind = kind >= BP_OPT_COUNT_ ? BP_OPT_COUNT_ : (bp_optim_kind)kind;
     double *f[10] = {&o.lr, &o.momentum, &o.weight_decay, &o.beta1,
@@ -613,7 +644,7 @@ static bp_status read_best(ctx *x, cursor *c, bp_model *m)
     const size_t np = m->net->n_params;
     if (m->best_params)
         return bad(x, "BEST", "appears twice");
-    if (!(m->best_params = malloc(np * sizeof(bp_real))))
+    if (!(m->best_params = bp__alloc(&m->alloc, np * sizeof(bp_real))))
         return bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory",
                             x->name);
     return read_reals_block(x, c, "BEST", np, m->best_params, 1);
@@ -671,7 +702,7 @@ static bp_status read_section(reading *r, const char *tag, cursor *s,
         if (r->net)
             return bad(x, "NET", "appears twice");
         if (!(st = read_net(x, s, &r->net)) &&
-            (st = bp_model_new(&r->m, r->net, x->err))) {
+            (st = bp_model_new(r->net, &r->m, x->err))) {
             bp_net_free(r->net);
             r->net = NULL;
         }
@@ -718,14 +749,17 @@ static bp_status read_section(reading *r, const char *tag, cursor *s,
 }
 
 bp_status bp__model_decode_bin(const unsigned char *p, size_t n,
-                               const char *name, bp_model **out,
-                               bp_error *err)
+                               const char *name, const bp_allocator *alloc,
+                               bp_model **out, bp_error *err)
 {
+    static const bp_allocator plain = {NULL, NULL, NULL};
     uint32_t flags = 0;
     bp_status st = check_head(p, n, name, &flags, err);
+    if (!alloc)
+        alloc = &plain;
     if (st)
         return st;
-    reading r = {{name, err, n}, p, n, NULL, NULL, 0, 0, 0, 0};
+    reading r = {{name, err, n, alloc}, p, n, NULL, NULL, 0, 0, 0, 0};
     cursor c = {p, n, sizeof BP_MODEL_MAGIC + 8, 0};
     while (!st && c.at < n) {
         const size_t start = c.at;

@@ -13,11 +13,12 @@
 bp_status bp__model_encode_bin(const bp_model *m, int with_state, bp_buf *b,
                                bp_error *err);
 bp_status bp__model_decode_bin(const unsigned char *p, size_t n,
-                               const char *name, bp_model **out,
-                               bp_error *err);
+                               const char *name, const bp_allocator *alloc,
+                               bp_model **out, bp_error *err);
 bp_status bp__model_encode_text(const bp_model *m, bp_buf *b, bp_error *err);
 bp_status bp__model_decode_text(const char *p, size_t n, const char *name,
-                                bp_model **out, bp_error *err);
+                                const bp_allocator *alloc, bp_model **out,
+                                bp_error *err);
 
 /* What every writer checks before writing (model.c): nothing goes to a
  * file that its reader would refuse. */

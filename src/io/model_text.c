@@ -178,7 +178,11 @@ typedef struct {
     const char *name;
     int line;
     bp_error *err;
+    const bp_allocator *alloc; /* the model's: every allocation */
 } lexer;
+
+static void *x_alloc(const lexer *x, size_t n) { return bp__alloc(x->alloc, n); }
+static void x_free(const lexer *x, void *p) { bp__free(x->alloc, p); }
 
 static void skip_space(lexer *x, int newlines)
 {
@@ -294,11 +298,11 @@ static bp_status name(lexer *x, char **out)
     size_t n = 0;
     if (s < x->end && *s == '"') {
         const char *q = s + 1;
-        if (!(buf = malloc((size_t)(x->end - q) + 1)))
+        if (!(buf = x_alloc(x, (size_t)(x->end - q) + 1)))
             return fail(x, BP_ERR_NOMEM, "%s", "out of memory");
         for (;; q++) {
             if (q >= x->end || *q == '\n') {
-                free(buf);
+                x_free(x, buf);
                 return fail(x, BP_ERR_FORMAT, "%s", "a quoted name is never "
                             "closed");
             }
@@ -319,7 +323,7 @@ static bp_status name(lexer *x, char **out)
                 buf[n++] = (char)hex;
                 q += 2;
             } else {
-                free(buf);
+                x_free(x, buf);
                 return fail(x, BP_ERR_FORMAT, "%s", "a name holds an unknown "
                             "escape (use \\\" \\\\ \\n \\t \\xHH)");
             }
@@ -327,7 +331,7 @@ static bp_status name(lexer *x, char **out)
         x->p = q + 1;
         bp_status st = end_of_line(x);
         if (st) {
-            free(buf);
+            x_free(x, buf);
             return st;
         }
     } else {
@@ -337,17 +341,17 @@ static bp_status name(lexer *x, char **out)
         while (e > s && isspace((unsigned char)e[-1]))
             e--;
         n = (size_t)(e - s);
-        if (!(buf = malloc(n + 1)))
+        if (!(buf = x_alloc(x, n + 1)))
             return fail(x, BP_ERR_NOMEM, "%s", "out of memory");
         memcpy(buf, s, n);
     }
     buf[n] = '\0';
     if (strlen(buf) != n) {
-        free(buf);
+        x_free(x, buf);
         return fail(x, BP_ERR_FORMAT, "%s", "a name holds a NUL byte");
     }
     if (n > BP_MAX_NAME) {
-        free(buf);
+        x_free(x, buf);
         char msg[64];
         snprintf(msg, sizeof msg, "a name longer than %d bytes%%s", BP_MAX_NAME);
         return fail(x, BP_ERR_FORMAT, msg, "");
@@ -447,7 +451,7 @@ static bp_status read_scaling(lexer *x, bp_model *m, int targets)
         return fail(x, BP_ERR_FORMAT, "scaling '%s': use minmax or standard",
                     w);
     const int n = targets ? bp_net_n_out(m->net) : m->net->n_in;
-    double *scale = malloc(2 * (size_t)n * sizeof *scale);
+    double *scale = x_alloc(x, 2 * (size_t)n * sizeof *scale);
     if (!scale)
         return fail(x, BP_ERR_NOMEM, "%s", "out of memory");
     bp_status st = BP_OK;
@@ -461,14 +465,17 @@ static bp_status read_scaling(lexer *x, bp_model *m, int targets)
             st = number(x, &scale[part * n + i], want, 0);
     }
     bp_scaler sc;
-    if (!st && bp_scaler_set(&sc, kind, n, scale, scale + n, NULL, NULL))
-        st = fail(x, BP_ERR_FORMAT, "%s", "a scaling factor is 0");
+    if (!st && (st = bp_scaler_set(&sc, kind, n, scale, scale + n, &m->alloc,
+                                   NULL)))
+        st = st == BP_ERR_NOMEM
+                 ? fail(x, BP_ERR_NOMEM, "%s", "out of memory")
+                 : fail(x, BP_ERR_FORMAT, "%s", "a scaling factor is 0");
     if (!st) {
         bp_scaler *dst = targets ? &m->target_scaler : &m->scaler;
         bp_scaler_free(dst);
         *dst = sc;
     }
-    free(scale);
+    x_free(x, scale);
     return st;
 }
 
@@ -480,9 +487,10 @@ static bp_status read_classes(lexer *x, bp_model *m)
     if ((st = integer(x, &n, 1, 1 << 20, "class count")) ||
         (st = end_of_line(x)))
         return st;
-    char **names = calloc((size_t)n, sizeof *names);
+    char **names = x_alloc(x, (size_t)n * sizeof *names);
     if (!names)
         return fail(x, BP_ERR_NOMEM, "%s", "out of memory");
+    memset(names, 0, (size_t)n * sizeof *names);
     for (int i = 0; !st && i < n; i++) {
         /* blank lines and whole-line comments may come between names */
         skip_space(x, 1);
@@ -493,12 +501,14 @@ static bp_status read_classes(lexer *x, bp_model *m)
     }
     if (!st) {
         bp_error e2;
-        if (bp_model_set_classes(m, n, (const char *const *)names, &e2))
-            st = fail(x, BP_ERR_FORMAT, "%s", e2.msg);
+        if ((st = bp_model_set_classes(m, n, (const char *const *)names,
+                                       &e2)))
+            st = fail(x, st == BP_ERR_NOMEM ? st : BP_ERR_FORMAT, "%s",
+                      e2.msg);
     }
     for (int i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+        x_free(x, names[i]);
+    x_free(x, names);
     return st;
 }
 
@@ -596,13 +606,13 @@ static bp_status read_body(lexer *x, bp_model *m, char *kw, size_t cap)
     }
     if (!st && cols.n_columns) {
         bp_error e2;
-        if (bp_model_set_columns(m, cols.n_columns, cols.n, cols.cols,
-                                 (const char *const *)cols.names, &e2))
-            st = bp__fail_err(x->err, BP_ERR_FORMAT, "%s: columns: %s",
-                              x->name, e2.msg);
+        if ((st = bp_model_set_columns(m, cols.n_columns, cols.n, cols.cols,
+                                       (const char *const *)cols.names, &e2)))
+            st = bp__fail_err(x->err, st == BP_ERR_NOMEM ? st : BP_ERR_FORMAT,
+                              "%s: columns: %s", x->name, e2.msg);
     }
     for (int i = 0; i < cols.n; i++)
-        free(cols.names[i]);
+        x_free(x, cols.names[i]);
     if (!st) {
         skip_space(x, 1);
         if (x->p < x->end)
@@ -612,9 +622,11 @@ static bp_status read_body(lexer *x, bp_model *m, char *kw, size_t cap)
 }
 
 bp_status bp__model_decode_text(const char *p, size_t n, const char *name,
-                                bp_model **out, bp_error *err)
+                                const bp_allocator *alloc, bp_model **out,
+                                bp_error *err)
 {
-    lexer x = {p, p + n, name, 1, err};
+    static const bp_allocator plain = {NULL, NULL, NULL};
+    lexer x = {p, p + n, name, 1, err, alloc ? alloc : &plain};
     if (memchr(p, '\0', n))
         return bp__fail_err(err, BP_ERR_FORMAT, "%s: a text model holds a NUL "
                             "byte", name);
@@ -640,7 +652,7 @@ bp_status bp__model_decode_text(const char *p, size_t n, const char *name,
     bp_net *net;
     bp_error e2;
     /* parameters alone: the first training call adds the rest */
-    if ((st = bp__net_create(&net, h.n_in, h.n_layers, h.layers, NULL, 0,
+    if ((st = bp__net_create(&net, h.n_in, h.n_layers, h.layers, x.alloc, 0,
                              &e2)))
         return bp__fail_err(err, st, "%s: %s", name, e2.msg);
     if (h.have_loss && bp_net_set_loss(net, h.loss, h.red)) {
@@ -650,7 +662,7 @@ bp_status bp__model_decode_text(const char *p, size_t n, const char *name,
         return st;
     }
     bp_model *m;
-    if ((st = bp_model_new(&m, net, err))) {
+    if ((st = bp_model_new(net, &m, err))) {
         bp_net_free(net);
         return st;
     }

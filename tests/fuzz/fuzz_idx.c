@@ -22,8 +22,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         split = size;
     bp_dataset *ds = NULL;
     bp_error err;
-    if (bp_dataset_parse_idx(&ds, data, split, data + split, size - split,
-                             "fuzz", NULL, &err) == BP_OK) {
+    if (bp_dataset_parse_idx(data, split, data + split, size - split, "fuzz",
+                             NULL, &ds, &err) == BP_OK) {
         const bp_data d = bp_dataset_data(ds);
         for (int64_t i = 0; i < d.n; i++)
             if (d.label[i] < 0 || d.label[i] >= d.n_out)

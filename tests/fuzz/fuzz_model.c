@@ -49,7 +49,7 @@ static void parse(const unsigned char *data, size_t size)
 {
     bp_model *m = NULL;
     bp_error err;
-    bp_status st = bp_model_parse(data, size, "fuzz", &m, &err);
+    bp_status st = bp_model_parse(data, size, "fuzz", NULL, &m, &err);
     if (st != BP_OK) {
         if (m || err.msg[0] == '\0')
             abort(); /* a failure must leave no model and say why */
