@@ -490,7 +490,7 @@ static void test_bpd_bytes(void)
     bp_dataset_free(back);
     back = NULL;
     put_le(want + 28, 3, 4);
-    rc = bp_dataset_parse(&back, want, at, "k.bpd", NULL, &e);
+    rc = bp_dataset_parse(want, at, "k.bpd", NULL, &back, &e);
     CHECK(rc == BP_ERR_FORMAT && strstr(e.msg, "impossible"),
           "2 classes in 3 outputs refused: %s", e.msg);
     /* a carried scaling whose inverse is past float's range: rescaling
@@ -503,7 +503,7 @@ static void test_bpd_bytes(void)
     const double t = 1e-300;
     memcpy(&tiny, &t, 8);
     put_le(want + 64, tiny, 8); /* factor of input 1 */
-    CHECK_OK(bp_dataset_parse(&back, want, at, "r.bpd", NULL, &e));
+    CHECK_OK(bp_dataset_parse(want, at, "r.bpd", NULL, &back, &e));
     if (back) {
         rc = bp_dataset_scale(back, &s, NULL, &e);
         const bp_data d = bp_dataset_data(back);
