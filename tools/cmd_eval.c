@@ -89,7 +89,11 @@ static bp_status binary_as_softmax(bp_model *m, bp_error *err)
     bp_loss loss;
     bp_net_layer(net, L - 1, &top, NULL);
     bp_net_loss_kind(net, &loss, NULL);
-    if (m->n_classes != 2 || top.n_out != 1 || top.act != BP_ACT_SIGMOID ||
+    /* the logistic unit, found by the table: the one output activation
+     * binary cross-entropy pairs with (its canonical link) */
+    const bp_act_info *ai = bp_act_describe(top.act);
+    if (m->n_classes != 2 || top.n_out != 1 || !ai ||
+        ai->out_loss != BP_LOSS_BCE || (ai->flags & BP_ACTF_ROWWISE) ||
         loss != BP_LOSS_BCE)
         return BP_OK;
     bp_layer_desc *d = malloc((size_t)L * sizeof *d);

@@ -64,8 +64,15 @@ static bp_dataset *iris(bp_real **t)
     return ds;
 }
 
-static int make_net(lesson_net *ln, bp_act hidden, const char *name)
+/* The lesson's network with hidden layers of the activation called name
+ * (as the library's table names it). */
+static int make_net(lesson_net *ln, const char *name)
 {
+    bp_act hidden;
+    if (bp_act_parse(name, &hidden)) {
+        fprintf(stderr, "backprop explain: no activation '%s'\n", name);
+        return -1;
+    }
     bp_layer_desc d[LAYERS];
     for (int l = 0; l < LAYERS; l++)
         d[l] = (bp_layer_desc){WIDTH, hidden, 0};
@@ -245,8 +252,7 @@ int example_deep_sigmoid(const bp_explain_opts *o)
     bp_dataset *ds = iris(&t);
     lesson_net s = {0}, r = {0};
     int rc = CLI_ERR;
-    if (!ds || make_net(&s, BP_ACT_SIGMOID, "sigmoid") ||
-        make_net(&r, BP_ACT_RELU, "relu"))
+    if (!ds || make_net(&s, "sigmoid") || make_net(&r, "relu"))
         goto done;
     const bp_data d = bp_dataset_data(ds);
     bp_error err;
