@@ -67,6 +67,19 @@ typedef struct {
     int bad[BP_MAX_THREADS]; /* each thread's nonfinite flag */
 } job;
 
+/* n floats, n a panel's width: a constant size for the widths the
+ * kernels have, so the compiler copies with a few moves instead of
+ * calling memcpy for every 64 bytes (1.3% of an AVX2 epoch). */
+static inline void copy_row(float *dst, const float *src, int n)
+{
+    switch (n) {
+    case 12: memcpy(dst, src, 12 * sizeof *dst); break;
+    case 16: memcpy(dst, src, 16 * sizeof *dst); break;
+    case 32: memcpy(dst, src, 32 * sizeof *dst); break;
+    default: memcpy(dst, src, (size_t)n * sizeof *dst); break;
+    }
+}
+
 /* op(B) rows pc..pc+kc, columns j..j+cols of panel width NR into bp[p][NR],
  * zero-padded. */
 static void pack_panel(const job *g, int pc, int kc, int j, int cols, int NR,
@@ -77,7 +90,7 @@ static void pack_panel(const job *g, int pc, int kc, int j, int cols, int NR,
             const float *src = g->B + (size_t)(pc + p) * g->ldb + j;
             float *dst = bp + (size_t)p * NR;
             if (cols == NR) {
-                memcpy(dst, src, (size_t)NR * sizeof *dst);
+                copy_row(dst, src, NR);
                 continue;
             }
             for (int q = 0; q < NR; q++)
