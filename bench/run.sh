@@ -116,6 +116,8 @@ if command -v mpicc >/dev/null 2>&1 && make -s MPI=1 all >/dev/null 2>&1; then
         mpirun --allow-run-as-root --oversubscribe -np 2 "$B/allreduce" >"$B/allreduce.txt" 2>/dev/null
 fi
 
+load_end=$(cut -d' ' -f1 /proc/loadavg)
+
 # ---- the report ----
 isa_peak() { val "peak_$1" "$B/peak.txt"; }
 isa_peak2() { val "peak_$1_2t" "$B/peak.txt"; }
@@ -125,7 +127,9 @@ theirs() { val epoch_times "$B/torch-$1-$2.txt"; }
 echo "# Benchmark results"
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC') on $cpu${family:+ (family $family, model $model)}, $(nproc) cores;"
-echo "kernels this CPU runs: $(echo $kernels | sed 's/ /, /g') (best first); 1-minute load average $load at the start."
+echo "kernels this CPU runs: $(echo $kernels | sed 's/ /, /g') (best first); 1-minute load average $load at the start, $load_end at the end"
+echo "(above about 1, other processes shared the two cores: the wall times read slow, and the"
+echo "two-thread ones most)."
 echo "Rerun with \`make bench\`."
 echo
 echo "## FMA peak (bench/peak.c, this run)"
@@ -182,6 +186,13 @@ for k in $kernels; do
     echo "- $k, 2 threads >= 70% of both cores' peak: $(pct "$g2" "$pk2"), $(verdict "$e" ">=" 0.70)"
     echo "- $k, 2 threads never slower than 1: slowest 2-thread epoch $max2 s, fastest 1-thread epoch $min1 s, $(verdict "$min1" ">=" "$max2")"
 done
+# CPU seconds: what the process used, whatever else ran on the machine
+# (for one thread; for two, both threads' sum, spinning included)
+for k in $kernels; do
+    [ "$k" = portable ] && continue
+    oc=$(median "$(val epoch_cpu_times "$B/ours-$k-1.txt")"); pcpu=$(median "$(val epoch_cpu_times "$B/torch-$k-1.txt")")
+    echo "- $k, 1 thread, in CPU seconds (medians; less sensitive to other load than the wall times above): backprop $oc, PyTorch $pcpu ($(coretype $k)): $(ratio "$oc" "$pcpu")x"
+done
 u1=$(median "$(val epoch_times "$B/torch-unset-1.txt")"); u2=$(median "$(val epoch_times "$B/torch-unset-2.txt")")
 n1=$(median "$(theirs $native 1)"); n2=$(median "$(theirs $native 2)")
 best=$(printf '%s\n' "$u1" "$u2" "$n1" "$n2" | awk '$1 > 0' | sort -g | head -n 1)
@@ -206,7 +217,7 @@ echo '```'
 for k in $kernels; do
     for t in 1 2; do
         echo "backprop $k $t: $(ours $k $t)  (CPU seconds: $(val epoch_cpu_times "$B/ours-$k-$t.txt"))"
-        echo "PyTorch  $(coretype $k) $t: $(theirs $k $t)"
+        echo "PyTorch  $(coretype $k) $t: $(theirs $k $t)  (CPU seconds: $(val epoch_cpu_times "$B/torch-$k-$t.txt"))"
     done
 done
 for t in 1 2; do echo "PyTorch  unset $t: $(val epoch_times "$B/torch-unset-$t.txt")"; done

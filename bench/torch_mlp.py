@@ -69,13 +69,17 @@ def main():
             loss.backward()
             opt.step()
 
-    times = []
+    # wall seconds, and the process's CPU seconds (less sensitive to
+    # other load on a shared machine; for two threads, their sum)
+    times, cpu = [], []
     for _ in range(timed):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         epoch()
         times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
     print("epoch_s %.3f" % min(times))
     print("epoch_times " + " ".join("%.3f" % t for t in times))
+    print("epoch_cpu_times " + " ".join("%.3f" % t for t in cpu))
     for _ in range(epochs - timed):
         epoch()
     with torch.no_grad():
