@@ -102,6 +102,31 @@ int main(int argc, char **argv)
                             ? peak_avx2() : 0;
     printf("AVX2 FMA peak, one core: %.1f GFLOP/s\n", peak);
 #endif
+    /* the micro-kernel alone, on packed operands that stay in L1: what
+     * the products would reach if memory cost nothing */
+    {
+        const int kc = 256, MR = k->mr, NR = k->nr;
+        float *ap = rnd((size_t)MR * kc * 8, 7), *bp = rnd((size_t)NR * kc, 8),
+              *cp = rnd((size_t)MR * NR * 8, 9);
+        const bp_tile_ops plain = {0, NULL, NULL, NULL, NULL};
+        double best = 1e30;
+        for (int r = 0; k->gemm && r < 40; r++) {
+            double t = cpu_now();
+            for (int it = 0; it < 500; it++)
+                for (int s = 0; s < 8; s++)
+                    k->gemm(kc, ap + (size_t)s * MR * kc, MR, bp, NR,
+                            cp + (size_t)s * MR * NR, NR, MR, NR, &plain);
+            t = cpu_now() - t;
+            best = t < best ? t : best;
+        }
+        if (k->gemm)
+            printf("%-18s %8.1f us %7.1f GFLOP/s (%d x %d tiles, K %d, in L1)\n",
+                   "micro-kernel", best * 1e6 / 4000,
+                   2.0 * MR * NR * kc * 4000 / best / 1e9, MR, NR, kc);
+        free(ap);
+        free(bp);
+        free(cp);
+    }
     double total_s = 0, total_f = 0;
     for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
         const shape *sh = &shapes[s];
