@@ -827,75 +827,6 @@ static PyObject *core_parse(PyObject *mod, PyObject *args)
     return st ? raise_status(st, err.msg) : unpack_model(m);
 }
 
-/* save(path, text=False, state=False, classes=None, scaler=None,
- *      target_scaler=None): the model file the command line reads; with
- * state, a checkpoint (optimizer state too; binary only). */
-static PyObject *Net_save(NetObject *self, PyObject *args, PyObject *kw)
-{
-    static char *names[] = {"path", "text", "state", "classes", "scaler",
-                            "target_scaler", NULL};
-    PyObject *path, *classes = Py_None, *in = Py_None, *out = Py_None;
-    int text = 0, state = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|ppOOO", names,
-                                     PyUnicode_FSConverter, &path, &text,
-                                     &state, &classes, &in, &out))
-        return NULL;
-    PyObject *seq = NULL;
-    const char **cls = NULL;
-    bp_scaler sin, sout;
-    memset(&sin, 0, sizeof sin);
-    memset(&sout, 0, sizeof sout);
-    bp_model *m = NULL;
-    bp_error err = {BP_OK, ""};
-    bp_status st = BP_OK;
-    Py_ssize_t nc = 0;
-    if (claim(self)) {
-        Py_DECREF(path);
-        return NULL;
-    }
-    if (classes != Py_None) {
-        if (!(seq = PySequence_Fast(classes, "classes must be a sequence")))
-            goto out;
-        nc = PySequence_Fast_GET_SIZE(seq);
-        if (!(cls = PyMem_Calloc((size_t)nc + 1, sizeof *cls))) {
-            PyErr_NoMemory();
-            goto out;
-        }
-        for (Py_ssize_t i = 0; i < nc; i++)
-            if (!(cls[i] = PyUnicode_AsUTF8(PySequence_Fast_GET_ITEM(seq, i))))
-                goto out;
-    }
-    if (scaler_from_py(in, "scaler", bp_net_n_in(self->net), &sin) ||
-        scaler_from_py(out, "target_scaler", bp_net_n_out(self->net), &sout))
-        goto out;
-    /* a model around the network for the length of the call: it is
-     * handed back (m->net = NULL) before the model is freed */
-    if ((st = bp_model_new(self->net, &m, &err)) ||
-        (st = bp_model_set_scalers(m, &sin, &sout, &err)) ||
-        (nc > 0 && (st = bp_model_set_classes(m, (int)nc, cls, &err))))
-        goto out;
-    Py_BEGIN_ALLOW_THREADS
-    st = bp_model_save(m, PyBytes_AS_STRING(path),
-                       text ? BP_FORMAT_TEXT : BP_FORMAT_BINARY, state, &err);
-    Py_END_ALLOW_THREADS
-out:
-    if (m) {
-        m->net = NULL;
-        bp_model_free(m);
-    }
-    if (st && !PyErr_Occurred())
-        raise_status(st, err.msg);
-    bp_scaler_free(&sin);
-    bp_scaler_free(&sout);
-    PyMem_Free(cls);
-    Py_XDECREF(seq);
-    Py_DECREF(path);
-    release(self);
-    return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
-}
-
-/* -------------------------------------------------------------- explain */
-
 typedef struct {
     char *p;
     size_t len, cap;
@@ -922,6 +853,110 @@ static void text_write(void *ctx, const char *s, size_t n)
     memcpy(b->p + b->len, s, n);
     b->len += n;
 }
+
+/* The model file of the network with these classes and scalers: to path
+ * (atomically), or, with path NULL, as bytes through bp_model_write
+ * (returned; no file between). */
+static PyObject *write_model(NetObject *self, PyObject *path, int text,
+                             int state, PyObject *classes, PyObject *in,
+                             PyObject *out)
+{
+    PyObject *seq = NULL, *bytes = NULL;
+    const char **cls = NULL;
+    bp_scaler sin, sout;
+    memset(&sin, 0, sizeof sin);
+    memset(&sout, 0, sizeof sout);
+    bp_model *m = NULL;
+    bp_error err = {BP_OK, ""};
+    bp_status st = BP_OK;
+    text_buf b = {NULL, 0, 0, 0};
+    Py_ssize_t nc = 0;
+    if (claim(self))
+        return NULL;
+    if (classes != Py_None) {
+        if (!(seq = PySequence_Fast(classes, "classes must be a sequence")))
+            goto out;
+        nc = PySequence_Fast_GET_SIZE(seq);
+        if (!(cls = PyMem_Calloc((size_t)nc + 1, sizeof *cls))) {
+            PyErr_NoMemory();
+            goto out;
+        }
+        for (Py_ssize_t i = 0; i < nc; i++)
+            if (!(cls[i] = PyUnicode_AsUTF8(PySequence_Fast_GET_ITEM(seq, i))))
+                goto out;
+    }
+    if (scaler_from_py(in, "scaler", bp_net_n_in(self->net), &sin) ||
+        scaler_from_py(out, "target_scaler", bp_net_n_out(self->net), &sout))
+        goto out;
+    /* a model around the network for the length of the call: it is
+     * handed back (m->net = NULL) before the model is freed */
+    if ((st = bp_model_new(self->net, &m, &err)) ||
+        (st = bp_model_set_scalers(m, &sin, &sout, &err)) ||
+        (nc > 0 && (st = bp_model_set_classes(m, (int)nc, cls, &err))))
+        goto out;
+    const bp_model_format form = text ? BP_FORMAT_TEXT : BP_FORMAT_BINARY;
+    Py_BEGIN_ALLOW_THREADS
+    st = path ? bp_model_save(m, PyBytes_AS_STRING(path), form, state, &err)
+              : bp_model_write(m, form, state, text_write, &b, &err);
+    Py_END_ALLOW_THREADS
+    if (!st && b.nomem)
+        PyErr_NoMemory();
+    else if (!st && !path)
+        bytes = PyBytes_FromStringAndSize(b.p ? b.p : "", (Py_ssize_t)b.len);
+out:
+    if (m) {
+        m->net = NULL;
+        bp_model_free(m);
+    }
+    if (st && !PyErr_Occurred())
+        raise_status(st, err.msg);
+    PyMem_RawFree(b.p);
+    bp_scaler_free(&sin);
+    bp_scaler_free(&sout);
+    PyMem_Free(cls);
+    Py_XDECREF(seq);
+    release(self);
+    if (PyErr_Occurred()) {
+        Py_XDECREF(bytes);
+        return NULL;
+    }
+    return path ? Py_NewRef(Py_None) : bytes;
+}
+
+/* save(path, text=False, state=False, classes=None, scaler=None,
+ *      target_scaler=None): the model file the command line reads; with
+ * state, a checkpoint (optimizer state too; binary only). */
+static PyObject *Net_save(NetObject *self, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"path", "text", "state", "classes", "scaler",
+                            "target_scaler", NULL};
+    PyObject *path, *classes = Py_None, *in = Py_None, *out = Py_None;
+    int text = 0, state = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|ppOOO", names,
+                                     PyUnicode_FSConverter, &path, &text,
+                                     &state, &classes, &in, &out))
+        return NULL;
+    PyObject *r = write_model(self, path, text, state, classes, in, out);
+    Py_DECREF(path);
+    return r;
+}
+
+/* to_bytes(text=False, state=False, classes=None, scaler=None,
+ *          target_scaler=None) -> bytes: what save would put in the file
+ * (pickling; no file in between). */
+static PyObject *Net_to_bytes(NetObject *self, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"text", "state", "classes", "scaler",
+                            "target_scaler", NULL};
+    PyObject *classes = Py_None, *in = Py_None, *out = Py_None;
+    int text = 0, state = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|ppOOO", names, &text,
+                                     &state, &classes, &in, &out))
+        return NULL;
+    return write_model(self, NULL, text, state, classes, in, out);
+}
+
+/* -------------------------------------------------------------- explain */
 
 /* One sample x[n_in] and its target t[n_out]. */
 static int get_sample(NetObject *self, PyObject *xo, PyObject *to,
@@ -1133,6 +1168,10 @@ static PyMethodDef Net_methods[] = {
     {"save", (PyCFunction)(void (*)(void))Net_save,
      METH_VARARGS | METH_KEYWORDS,
      "save(path, text, state, classes, scaler, target_scaler)"},
+    {"to_bytes", (PyCFunction)(void (*)(void))Net_to_bytes,
+     METH_VARARGS | METH_KEYWORDS,
+     "to_bytes(text, state, classes, scaler, target_scaler) -> bytes: the "
+     "file save writes"},
     {"explain", (PyCFunction)(void (*)(void))Net_explain,
      METH_VARARGS | METH_KEYWORDS,
      "explain(x, t, lr, steps, order, check, markdown, max_weights) -> str"},

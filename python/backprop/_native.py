@@ -5,9 +5,6 @@ extension modules (python/_core.c); this module picks the one for a dtype
 and turns a network into bytes and back (for pickling), through the
 library's own model format.
 """
-import os
-import tempfile
-
 import numpy as np
 
 from . import _core32, _core64
@@ -40,12 +37,9 @@ def dtype_of_net(net):
 
 def to_bytes(net, **model):
     """A network as the bytes of a binary checkpoint: the model file with
-    the optimizer's state, so that training resumes exactly."""
-    with tempfile.TemporaryDirectory(prefix="backprop-") as tmp:
-        path = os.path.join(tmp, "net.bpm")
-        net.save(path, state=True, **model)
-        with open(path, "rb") as f:
-            return f.read()
+    the optimizer's state, so that training resumes exactly. The library
+    writes them through a callback (bp_model_write): no file between."""
+    return net.to_bytes(state=True, **model)
 
 
 def from_bytes(data, dtype, name="<pickle>"):

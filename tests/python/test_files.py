@@ -6,6 +6,7 @@ import copy
 import json
 import os
 import pickle
+import tempfile
 
 import numpy as np
 from sklearn.datasets import load_digits, load_iris
@@ -153,6 +154,34 @@ def test_pickle():
                   in zip(clf.coefs_, twin.coefs_, deep.coefs_)),
               "%s: training continues identically after pickling or "
               "deepcopy (the optimizer's state travels too)" % dtype)
+    # the pickled bytes are the checkpoint file's, written through the
+    # library's callback: no temporary file on the way
+    d = tmpdir()
+    path = os.path.join(d, "ckpt.bpm")
+    clf._net.save(path, state=True)
+    with open(path, "rb") as f:
+        on_disk = f.read()
+    data = clf._net.to_bytes(state=True)
+    check(data == on_disk, "to_bytes: the %d bytes save writes" % len(data))
+
+    def no_temporary(*args, **kw):
+        raise OSError("pickling made a temporary file")
+    saved = tempfile.mkstemp, tempfile.mkdtemp
+    tempfile.mkstemp = tempfile.mkdtemp = no_temporary
+    try:
+        twin = pickle.loads(pickle.dumps(clf))
+        check(np.array_equal(twin.predict_proba(X), clf.predict_proba(X)),
+              "pickling makes no temporary file")
+    except OSError as e:
+        check(False, str(e))
+    finally:
+        tempfile.mkstemp, tempfile.mkdtemp = saved
+    clf._net.save(os.path.join(d, "m.txt"), text=True)
+    with open(os.path.join(d, "m.txt"), "rb") as f:
+        check(clf._net.to_bytes(text=True) == f.read(),
+              "the text form too")
+    raises(ValueError, lambda: clf._net.to_bytes(text=True, state=True),
+           "a text checkpoint", "binary only")
     fresh = pickle.loads(pickle.dumps(backprop.MLPRegressor(alpha=0.5)))
     check(fresh.alpha == 0.5 and not hasattr(fresh, "n_iter_"),
           "an unfitted estimator pickles")
