@@ -73,17 +73,6 @@ static void usage(FILE *f)
         "                     files into the directory -o DIR (with index.html)\n");
 }
 
-int explain_print(bp_net *net, const bp_real *x, const bp_real *t,
-                  const bp_explain_opts *o)
-{
-    bp_error err;
-    if (bp_explain(net, x, t, o, cli_write_file, stdout, &err)) {
-        fprintf(stderr, "backprop explain: %s\n", err.msg);
-        return CLI_ERR;
-    }
-    return CLI_OK;
-}
-
 typedef struct {
     const char *model, *example, *input, *target;
     const char *data, *label, *header, *split, *output;

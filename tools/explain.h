@@ -10,7 +10,8 @@
 
 #include <stdio.h>
 
-/* bp_explain to standard output; CLI_ERR after a message. */
+/* bp_explain to standard output; CLI_ERR after a message
+ * (explain_examples.c). */
 int explain_print(bp_net *net, const bp_real *x, const bp_real *t,
                   const bp_explain_opts *o);
 

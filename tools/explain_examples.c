@@ -2,12 +2,24 @@
  * explain_examples.c - `backprop explain --example NAME`: the worked
  * examples' networks (Matt Mazur's 2-2-2 network, with squared error or
  * cross-entropy), the perceptron and XOR, and the lessons built on the
- * library's layer summary (deep-sigmoid).
+ * library's layer summary (deep-sigmoid); and explain_print, which the
+ * command and every example print through.
  */
 #include "explain.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+int explain_print(bp_net *net, const bp_real *x, const bp_real *t,
+                  const bp_explain_opts *o)
+{
+    bp_error err;
+    if (bp_explain(net, x, t, o, cli_write_file, stdout, &err)) {
+        fprintf(stderr, "backprop explain: %s\n", err.msg);
+        return CLI_ERR;
+    }
+    return CLI_OK;
+}
 
 /* The built-in examples' networks, as model texts (docs/FORMATS.md) a
  * reader can copy. Matt Mazur's worked 2-2-2 example (2015) is
