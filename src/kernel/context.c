@@ -10,23 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *bp__alloc(const bp_allocator *a, size_t size)
-{
-    if (size == 0)
-        size = 1;
-    return a->alloc ? a->alloc(a->ctx, size) : malloc(size);
-}
-
-void bp__free(const bp_allocator *a, void *p)
-{
-    if (!p)
-        return;
-    if (a->free)
-        a->free(a->ctx, p);
-    else
-        free(p);
-}
-
 void bp__kctx_init(bp_kctx *c, const bp_kernel *k, const bp_allocator *a)
 {
     memset(c, 0, sizeof *c);
