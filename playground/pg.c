@@ -47,6 +47,10 @@ typedef struct {
     bp_trainer *tr;
     long steps;           /* training steps so far */
     long epochs;          /* passes over the data begun so far */
+    /* each layer's |dE/dW| summed over the steps since pg_grad_norms
+     * last read them, and their mean when it did */
+    double grad_sum[PG_MAX_LAYERS], grad_mean[PG_MAX_LAYERS];
+    long grad_steps;
     bp_real *pred;        /* pg_predict's outputs */
     size_t pred_cap;      /* numbers pred has room for */
     double stats[PG_MAX_LAYERS * PG_STATS]; /* pg_layer_stats' numbers */
@@ -145,6 +149,7 @@ PG_API int pg_build(pg *p, int n_in, int n_layers, const int *widths,
     drop_trainer(p);
     bp_net_free(p->net);
     p->net = net;
+    p->grad_steps = 0;
     if ((st = bp_net_set_loss(net, (bp_loss)loss, BP_REDUCE_MEAN)))
         return fail(p, st, "loss");
     bp_optim o = bp_optim_defaults((bp_optim_kind)optim);
@@ -172,9 +177,16 @@ PG_API int pg_load_model(pg *p, const char *text, int len)
         snprintf(p->err, sizeof p->err, "%s", e.msg);
         return (int)st;
     }
+    if (bp_net_n_layers(m->net) > PG_MAX_LAYERS) { /* the page's arrays */
+        snprintf(p->err, sizeof p->err, "model: %d layers, more than the "
+                 "playground's %d", bp_net_n_layers(m->net), PG_MAX_LAYERS);
+        bp_model_free(m);
+        return BP_ERR_SIZE;
+    }
     drop_trainer(p);
     bp_net_free(p->net);
     p->net = m->net; /* take the network, leave the rest */
+    p->grad_steps = 0;
     m->net = NULL;
     bp_model_free(m);
     p->steps = p->epochs = 0;
@@ -284,6 +296,36 @@ static int ensure_trainer(pg *p)
     return 0;
 }
 
+/* Add each layer's |dE/dW| of the step just taken (bp_net_layer_norms:
+ * the gradient the update used, biases apart) to the sums. */
+static void grad_add(pg *p)
+{
+    double g[PG_MAX_LAYERS];
+    if (p->grad_steps == 0)
+        memset(p->grad_sum, 0, sizeof p->grad_sum);
+    if (bp_net_layer_norms(p->net, NULL, g) == BP_OK) {
+        for (int l = 0; l < bp_net_n_layers(p->net); l++)
+            p->grad_sum[l] += g[l];
+        p->grad_steps++;
+    }
+}
+
+/* Each layer's gradient norm |dE/dW| (biases apart), the mean over the
+ * training steps since the last call: n_layers numbers, owned by pg and
+ * valid until the next call; NULL when no step was taken since. What the
+ * page draws layer by layer over training, as `backprop train --plot`
+ * draws each layer's norms per epoch: a vanishing or exploding gradient
+ * as a picture. */
+PG_API const double *pg_grad_norms(pg *p)
+{
+    if (!p->net || p->grad_steps == 0)
+        return NULL;
+    for (int l = 0; l < bp_net_n_layers(p->net); l++)
+        p->grad_mean[l] = p->grad_sum[l] / (double)p->grad_steps;
+    p->grad_steps = 0;
+    return p->grad_mean;
+}
+
 /* Run `steps` mini-batch steps (forward, backward, update) of the
  * library's trainer. Returns 0 or a status; the mean batch loss of the
  * steps goes to *loss. */
@@ -306,6 +348,7 @@ PG_API int pg_train(pg *p, int steps, double *loss)
         sum += b.loss;
         p->steps++;
         p->epochs = b.epoch;
+        grad_add(p);
     }
     if (loss)
         *loss = steps ? sum / steps : 0;

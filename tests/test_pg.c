@@ -4,7 +4,8 @@
  * of bp_explain's summary, pg_layer_stats the numbers of
  * bp_explain_stats, pg_explain_neuron and pg_explain_weight the
  * drill-down's text, for the same network and sample; and
- * pg_explain_summarises is bp_explain's own choice of view. (The page
+ * pg_explain_summarises is bp_explain's own choice of view; and
+ * pg_grad_norms is bp_net_layer_norms' over training steps. (The page
  * itself is tested in a browser: tests/playground.) Compiled with the
  * warnings of every build, so a message buffer too small for the
  * library's messages (-Wformat-truncation) fails it under -Werror.
@@ -116,6 +117,72 @@ static void views(void)
           n_nets);
 }
 
+/* pg_grad_norms: each layer's |dE/dW| as bp_net_layer_norms gives it
+ * after a step, the mean over the steps since the last call, NULL when
+ * none was taken; and a model of more layers than the page's arrays is
+ * refused by name. */
+static void grads(void)
+{
+    static const int widths[] = {4, 3, 1};
+    const int acts[] = {BP_ACT_TANH, BP_ACT_TANH, BP_ACT_SIGMOID};
+    const double x[8] = {0.1, -0.4, 0.9, 0.3, -0.7, 0.2, 0.5, -0.5};
+    const double t[4] = {1, 0, 1, 0};
+    pg *a = pg_new(), *b = pg_new();
+    CHECK_OK(pg_build(a, 2, 3, widths, acts, BP_LOSS_BCE, BP_OPT_SGD, 0.3, 9));
+    CHECK_OK(pg_build(b, 2, 3, widths, acts, BP_LOSS_BCE, BP_OPT_SGD, 0.3, 9));
+    CHECK_OK(pg_set_training(a, 1, 0, 0.3));
+    CHECK_OK(pg_set_training(b, 1, 0, 0.3));
+    CHECK_OK(pg_set_data(a, x, t, 4, x, t, 4));
+    CHECK_OK(pg_set_data(b, x, t, 4, x, t, 4));
+    CHECK(pg_grad_norms(a) == NULL, "pg_grad_norms: NULL before a step");
+    /* b one step at a time, each step's norms from the library */
+    double each[3][3], lib[3];
+    int same = 1;
+    for (int s = 0; s < 3; s++) {
+        double loss;
+        CHECK_OK(pg_train(b, 1, &loss));
+        CHECK_OK(bp_net_layer_norms(b->net, NULL, lib));
+        const double *g = pg_grad_norms(b);
+        for (int l = 0; l < 3; l++) {
+            each[s][l] = g ? g[l] : -1;
+            same &= g && g[l] == lib[l] && g[l] > 0;
+        }
+    }
+    CHECK(same, "pg_grad_norms after a step: bp_net_layer_norms' numbers "
+          "(%.6g %.6g %.6g)", each[0][0], each[0][1], each[0][2]);
+    /* a three steps at once: their mean */
+    double loss;
+    CHECK_OK(pg_train(a, 3, &loss));
+    const double *m = pg_grad_norms(a);
+    int mean = m != NULL;
+    for (int l = 0; m && l < 3; l++) {
+        const double want = (each[0][l] + each[1][l] + each[2][l]) / 3;
+        mean &= fabs(m[l] - want) <= 1e-12 * want;
+    }
+    CHECK(mean && pg_grad_norms(a) == NULL,
+          "pg_grad_norms after 3 steps: their mean, then NULL until the next");
+    pg_delete(a);
+    pg_delete(b);
+
+    /* a model of 9 layers (written by pg_export_text from a network made
+     * directly) is refused */
+    bp_layer_desc d[9];
+    for (int l = 0; l < 9; l++)
+        d[l] = (bp_layer_desc){2, BP_ACT_TANH, 0};
+    bp_net *net = NULL;
+    bp_error err;
+    CHECK_OK(bp_net_create(2, 9, d, NULL, &net, &err));
+    pg *w = pg_new(), *r = pg_new();
+    w->net = net;
+    const char *text = pg_export_text(w);
+    const int st = text ? pg_load_model(r, text, (int)strlen(text)) : -1;
+    CHECK(st == BP_ERR_SIZE && strstr(pg_error(r), "9 layers") &&
+              r->net == NULL,
+          "a model of 9 layers: '%s'", pg_error(r));
+    pg_delete(w);
+    pg_delete(r);
+}
+
 int main(void)
 {
     /* the page's biggest kind of network: 8 layers of 8 tanh units */
@@ -179,5 +246,6 @@ int main(void)
     free(want.p);
     pg_delete(p);
     views();
+    grads();
     return tst_summary("test_pg");
 }
