@@ -9,7 +9,7 @@ import { DOMAIN, featureRow, featureRows, makePoints } from './data.js';
 import { DEFAULTS, copySettings, fromHash, toHash, problemOf } from './settings.js';
 import { readNames, outputFor, lossAllowed } from './menus.js';
 import { S, $ } from './state.js';
-import { drawHeatmap, drawLoss, drawLegend, shortNumber, cursorPoints, cursorPoint } from './draw.js';
+import { drawHeatmap, drawLoss, drawGrads, drawLegend, shortNumber, cursorPoints, cursorPoint } from './draw.js';
 import { drawNet, initNetwork, neuronName, selectionName, paramValue, layerIn } from './network.js';
 import { explain, layerStats } from './explain.js';
 import { showSettings, wireControls } from './controls.js';
@@ -207,13 +207,14 @@ function showBanner(msg) {
 /* Losses, accuracy, steps: evaluated by the library on the whole train
  * and test sets, and kept for the loss curve. */
 function record() {
-  const { C, P } = lib;
+  const { C, M, P } = lib;
   const tr = evaluate(0), te = S.test.length && !S.cfg.example ? evaluate(1) : [NaN, NaN];
   if (!S.diverged && !(Number.isFinite(tr[0]) && (Number.isFinite(te[0]) || !S.test.length || S.cfg.example)))
     diverged(new Error(`the ${Number.isFinite(tr[0]) ? 'test' : 'training'} loss is ${Number.isFinite(tr[0]) ? te[0] : tr[0]}`));
   S.last = { train: tr, test: te, penalty: C.penalty(P) };
   if (!S.diverged) {
-    S.history.push([C.steps(P), tr[0], te[0]]);
+    const gp = C.grad_norms(P);      /* the steps since the last record */
+    S.history.push([C.steps(P), tr[0], te[0], gp ? Array.from(M.HEAPF64.subarray(gp / 8, gp / 8 + C.n_layers(P))) : null]);
     if (S.history.length > 2000) S.history = S.history.filter((_, i) => i % 2 === 0);
   }
   showLosses();
@@ -301,6 +302,7 @@ function redraw(withExplain) {
   const reg = regression();
   drawHeatmap(reg);
   drawLoss();
+  drawGrads();
   drawNet();
   const still = !S.running && !S.job;
   if (withExplain || still || S.stats.frames % 15 === 0) explain();
@@ -326,6 +328,10 @@ function describe(reg) {
   $('losschart').setAttribute('aria-label', S.history.length < 2 ? 'Loss curve: not trained yet.'
     : `Loss curve over ${S.history[S.history.length - 1][0]} steps: training loss ${shortNumber(l.train[0])}` +
       (S.cfg.example ? '.' : `, test loss ${shortNumber(l.test[0])}.`));
+  const g = S.history.filter((h) => h[3]), gl = g.length ? g[g.length - 1] : null;
+  $('gradchart').setAttribute('aria-label', g.length < 2 ? 'Gradient norms by layer: not trained yet.'
+    : `Gradient norm |dE/dW| of each layer over ${gl[0]} steps, log scale; the latest: ` +
+      gl[3].map((v, i) => `layer ${i + 1} ${shortNumber(v)}`).join(', ') + '.');
 }
 
 /* ------------------------------------------------------------- explain */
@@ -464,7 +470,8 @@ window.playground = {
   setHidden(widths) { S.cfg.layers = widths.slice(); build(); },
   train(n) { trainSteps(n); record(); redraw(true); },
   trainOnly(n) { trainSteps(n); },                /* for bench/playground.mjs */
-  redrawOnly() { record(); drawHeatmap(regression()); drawLoss(); drawNet(); },
+  redrawOnly() { record(); drawHeatmap(regression()); drawLoss(); drawGrads(); drawNet(); },
+  gradHistory() { return S.history.filter((h) => h[3]).map((h) => [h[0], h[3]]); },  /* [step, |dE/dW| per layer] */
   explainOnly() { explain(); },
   layerStats,                                     /* the summary's numbers (pg_layer_stats) */
   losses() { return { train: evaluate(0)[0], test: evaluate(1)[0] }; },

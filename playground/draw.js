@@ -1,5 +1,6 @@
 /* The output side of the page: the heat map of the network's output over
- * the plane with the points on it, its colour legend, and the loss curve.
+ * the plane with the points on it, its colour legend, the loss curve and
+ * each layer's gradient norm over training.
  * Every value drawn comes from the library (pg_predict). */
 import { lib, heapF64 } from './lib.js';
 import { DOMAIN, featureRow } from './data.js';
@@ -160,6 +161,58 @@ export function drawLoss() {
   g.fillStyle = '#444';
   g.font = '12px sans-serif';
   g.fillText(`loss (max ${shortNumber(max)}): train grey, test black`, 4, 12);
+}
+
+/* Each layer's gradient norm over training on a log scale, a line per
+ * layer (dark blue at the input side to orange at the output, numbered
+ * at the right as the summary numbers them): the mean |dE/dW| of the steps between two points of the
+ * history (pg_grad_norms, as `backprop train --plot` draws them per
+ * epoch). Lines that fall apart downwards are a vanishing gradient. */
+export function drawGrads() {
+  const cv = $('gradchart'), g = cv.getContext('2d');
+  g.clearRect(0, 0, cv.width, cv.height);
+  const hs = S.history.filter((h) => h[3]);
+  if (hs.length < 2) return;
+  const L = hs[0][3].length;
+  let lo = Infinity, hi = -Infinity;
+  for (const h of hs)
+    for (const v of h[3]) if (v > 0 && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  if (!(hi >= lo)) return;
+  let a = Math.floor(Math.log10(lo)), b = Math.ceil(Math.log10(hi));
+  if (b <= a) b = a + 1;
+  const x0 = hs[0][0], x1 = Math.max(hs[hs.length - 1][0], x0 + 1), right = 16;
+  const yOf = (v) => cv.height - 2 - (Math.log10(v) - a) / (b - a) * (cv.height - 18);
+  const labels = [];
+  for (let l = 0; l < L; l++) {
+    const f = L > 1 ? l / (L - 1) : 0, dark = [8, 48, 107], warm = [217, 72, 1];
+    const style = `rgb(${dark.map((c, i) => Math.round(c + (warm[i] - c) * f)).join(', ')})`;
+    g.beginPath();
+    let started = false, last = null;
+    for (const h of hs) {
+      const v = h[3][l];
+      if (!(v > 0 && Number.isFinite(v))) continue;
+      const x = (h[0] - x0) / (x1 - x0) * (cv.width - 4 - right) + 2, y = yOf(v);
+      if (started) g.lineTo(x, y); else g.moveTo(x, y);
+      started = true;
+      last = [x, y];
+    }
+    g.strokeStyle = style;
+    g.lineWidth = 1.5;
+    g.stroke();
+    if (last) labels.push({ text: String(l + 1), style, x: last[0] + 3, y: last[1] + 4 });
+  }
+  /* the numbers at the lines' ends, 10 px apart at least, inside */
+  labels.sort((p, q) => p.y - q.y);
+  labels.forEach((t, i) => { t.y = Math.max(t.y, 22, i ? labels[i - 1].y + 10 : 0); });
+  const over = labels.length ? labels[labels.length - 1].y - (cv.height - 2) : 0;
+  g.font = '11px sans-serif';
+  for (const t of labels) {
+    g.fillStyle = t.style;
+    g.fillText(t.text, t.x, over > 0 ? Math.max(12, t.y - over) : t.y);
+  }
+  g.fillStyle = '#444';
+  g.font = '12px sans-serif';
+  g.fillText(`|dE/dW| per layer, log scale (1e${a} to 1e${b})`, 4, 12);
 }
 
 /* A loss for a box: four significant digits, exponent form for the very

@@ -26,6 +26,7 @@ const SIGNATURES = {
   set_data: ['number', ['number', 'number', 'number', 'number', 'number',
                         'number', 'number']],
   train: ['number', ['number', 'number', 'number']],
+  grad_norms: ['number', ['number']],
   steps: ['number', ['number']],
   epochs: ['number', ['number']],
   evaluate: ['number', ['number', 'number', 'number']],

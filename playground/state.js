@@ -12,7 +12,9 @@ export const S = {
   sample: null,        /* {x: [features], t: [targets], idx, set, at: [x, y]} */
   select: null,        /* {kind: 'neuron'|'weight', l, j, k} */
   cursor: -1,          /* the point the heat map's keyboard cursor is on */
-  history: [],         /* [step, train loss, test loss] */
+  history: [],         /* [step, train loss, test loss, each layer's mean
+                          |dE/dW| over the steps since the entry before,
+                          or null] */
   beforeExample: null, /* the settings the worked example replaced */
   diverged: null,      /* the message, once training has diverged */
   last: null,          /* the latest {train: [loss, acc], test: [loss, acc]} */

@@ -2,7 +2,8 @@
 // the library's 50 weights every number of the step (the full walk), above
 // them its one-screen summary, with the chain of a selected neuron or
 // weight from its drill-down; the summary's figures are bp_explain_stats',
-// and the drill-down's numbers are the full walk's.
+// and the drill-down's numbers are the full walk's. Over training, each
+// layer's gradient norm drawn (pg_grad_norms).
 import { ok, openPage, openWalk } from './harness.mjs';
 
 const text = (page, id) => page.textContent(`#${id}`);
@@ -112,6 +113,25 @@ export async function summary({ browser, url }) {
   await page.click('#net circle.neuron[data-l="0"][data-j="3"]');
   ok(/delta_h1\.4 = dE\/dout_h1\.4 \* dout_h1\.4\/dnet_h1\.4 = /.test(await text(page, 'explain-focus')),
      'and a neuron at the bottom of it still shows its chain');
+
+  // and over training: each layer's |dE/dW| drawn on a log scale
+  const blank = () => page.evaluate(() => {
+    const cv = document.getElementById('gradchart'), d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n;
+  });
+  ok((await blank()) === 0 && /not trained yet/.test(await page.getAttribute('#gradchart', 'aria-label')),
+     'the gradient chart is empty before training');
+  for (let i = 0; i < 5; i++) await page.evaluate(() => window.playground.train(40));
+  const gh = await page.evaluate(() => window.playground.gradHistory());
+  const lastG = gh.length ? gh[gh.length - 1][1] : [];
+  ok(gh.length === 5 && lastG.length === 7 && gh.every(([st], i) => st === 40 * (i + 1)) &&
+     lastG[0] < lastG[6] / 100, 'each layer\'s mean |dE/dW| per stretch of steps: layer 1\'s 100x under the output\'s',
+     lastG.map((v) => v.toPrecision(2)).join(' '));
+  const label = await page.getAttribute('#gradchart', 'aria-label');
+  ok((await blank()) > 300 && /over 200 steps, log scale; the latest: layer 1 \S+, .*layer 7 \S+\.$/.test(label),
+     'and drawn, with a text alternative that gives the numbers', label);
 
   // Matt Mazur's 2-2-2 network: every number, no summary
   await page.click('#mazur');
