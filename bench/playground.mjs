@@ -52,7 +52,7 @@ const timeIt = async (what, arg, runs) => median(await page.evaluate(([what, arg
 
 // one training step, alone (no drawing): 1000 at a time, in microseconds
 const stepUs = await timeIt('trainOnly', 1000, 20);
-// one redraw (heat map of 50x50 predictions, points, network, loss curve)
+// one redraw (heat map of 50x50 predictions, points, network, loss and gradient curves)
 const redrawMs = await timeIt('redrawOnly', undefined, 40);
 // explain of one sample with weight w37 selected: the summary and the
 // weight's chain (the pane as it opens), then with every number of the
@@ -85,7 +85,7 @@ console.log(`## Playground speed (${d} UTC, ${cpus()[0].model}, ${cpus().length}
 console.log('| what | figure |');
 console.log('|---|---|');
 console.log(`| one training step, 2-8-8-1, batch 10 | ${stepUs.toFixed(2)} us |`);
-console.log(`| one redraw (50x50 heat map, 500 points, network, loss curve) | ${redrawMs.toFixed(2)} ms |`);
+console.log(`| one redraw (50x50 heat map, 500 points, network, loss and gradient curves) | ${redrawMs.toFixed(2)} ms |`);
 console.log(`| explain pane (the summary and weight w37's chain) | ${explainMs.toFixed(2)} ms |`);
 console.log(`| explain pane with every number of one step (both orders) | ${walkMs.toFixed(2)} ms |`);
 console.log(`| steps that fit a 60 Hz frame beside one redraw | ${fit} (target >= 30) |`);
