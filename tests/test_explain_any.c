@@ -411,6 +411,43 @@ static void check_kernels(void)
     bp_net_free(net);
 }
 
+/* A saturated sigmoid output is harmless under binary cross-entropy (the
+ * derivatives cancel: delta = out - t) and not under squared error: the
+ * summary's words say which. */
+static void check_saturated_output(void)
+{
+    static const bp_layer_desc layers[] = {{2, BP_ACT_TANH, 0},
+                                           {1, BP_ACT_SIGMOID, 0}};
+    static const bp_loss loss[2] = {BP_LOSS_BCE, BP_LOSS_SSE};
+    static const char *const want[2] = {
+        "saturated, harmless with binary cross-entropy",
+        "1 of 1 units saturated: their derivative is near 0"};
+    const bp_real x[2] = {1, 1}, t[1] = {0};
+    for (int i = 0; i < 2; i++) {
+        bp_net *net = NULL;
+        bp_error err;
+        CHECK_OK(bp_net_create(2, 2, layers, NULL, &net, &err));
+        if (!net)
+            return;
+        bp_net_set_loss(net, loss[i], BP_REDUCE_SUM);
+        for (int j = 0; j < 2; j++)
+            for (int k = 0; k < 2; k++)
+                bp_net_set_weight(net, 0, j, k, j ? -3 : 3);
+        bp_net_set_weight(net, 1, 0, 0, 20);
+        bp_net_set_weight(net, 1, 0, 1, -20);
+        bp_explain_opts o = bp_explain_defaults();
+        o.view = BP_EXPLAIN_SUMMARY;
+        sink s = {0};
+        bp_explain(net, x, t, &o, collect, &s, &err);
+        const char *last = s.p ? strstr(s.p, "layer 2 (sigmoid)") : NULL;
+        CHECK(last && strstr(last, want[i]),
+              "a saturated sigmoid output with %s: '%s'",
+              bp_loss_name(loss[i]), want[i]);
+        free(s.p);
+        bp_net_free(net);
+    }
+}
+
 /* ------------------------------------------------------ refusals */
 
 static void check_refusals(void)
@@ -483,6 +520,7 @@ int main(void)
         }
     check_curves();
     check_kernels();
+    check_saturated_output();
     check_refusals();
     return tst_summary("test_explain_any");
 }

@@ -90,8 +90,9 @@ static void rest_line(out_t *o, int n, int m, double s)
     if (n <= m)
         return;
     bp__eq_begin(o);
-    bp__emit(o, o->md ? "\\text{the other %d terms} = %s"
-                      : "  the other %d terms = %s", n - m, bp__num(o, s));
+    bp__emit(o, o->md ? "\\text{the other %d term%s} = %s"
+                      : "  the other %d term%s = %s", n - m,
+             n - m == 1 ? "" : "s", bp__num(o, s));
     bp__eq_end(o);
 }
 
@@ -103,11 +104,12 @@ static void net_lines(out_t *o, int l, int j, int top, int *pick)
     const int m = largest(ly->n_in, top, net_term, net, l, j, pick);
     char netn[48];
     snprintf(netn, sizeof netn, "%s", bp__sym(o, S_NET, l, j, 0));
-    bp__emit(o, o->md ? "$%s$ is the sum of %d terms $w \\times out$ and "
+    bp__emit(o, o->md ? "$%s$ is the sum of %d term%s $w \\times out$ and "
                         "the bias; %s:\n\n"
-                      : "    %s = the sum of %d terms w * out, plus the bias; "
-                        "%s:\n",
-             netn, ly->n_in, which(o, m, ly->n_in));
+                      : "    %s = the sum of %d term%s w * out, plus the "
+                        "bias; %s:\n",
+             netn, ly->n_in, ly->n_in == 1 ? "" : "s",
+             which(o, m, ly->n_in));
     for (int q = 0; q < m; q++) {
         const int k = pick[q];
         bp__eq_begin(o);
@@ -169,12 +171,12 @@ static double dE_dout_lines(out_t *o, const bp_real *t, int l, int j,
     }
     const bp_layer *up = &net->layers[l + 1];
     const int m = largest(up->n_out, top, up_term, net, l, j, pick);
-    bp__emit(o, o->md ? "$%s$ is the sum of %d terms $\\delta \\times w$ from "
-                        "layer %d; %s:\n\n"
-                      : "    %s = the sum of %d terms delta * w from layer "
+    bp__emit(o, o->md ? "$%s$ is the sum of %d term%s $\\delta \\times w$ "
+                        "from layer %d; %s:\n\n"
+                      : "    %s = the sum of %d term%s delta * w from layer "
                         "%d; %s:\n",
-             bp__partial(o, "E", outn), up->n_out, l + 2,
-             which(o, m, up->n_out));
+             bp__partial(o, "E", outn), up->n_out,
+             up->n_out == 1 ? "" : "s", l + 2, which(o, m, up->n_out));
     for (int q = 0; q < m; q++) {
         const int i = pick[q];
         bp__eq_begin(o);

@@ -379,16 +379,27 @@ static void delta_words(phrases *ph, const bp_layer_stats *s, int l, int L)
 }
 
 /* What the units of layer l did with this sample. */
-static void unit_words(phrases *ph, const bp_layer_stats *s, int l)
+static void unit_words(phrases *ph, const bp_net *net,
+                       const bp_layer_stats *s, int l)
 {
     const int n = s[l].n_out;
+    /* an output trained with the loss its derivative cancels with
+     * (sigmoid and cross-entropy): saturation does not slow it */
+    const int cancels = l == net->n_layers - 1 &&
+                        bp_act_describe(s[l].act)->out_loss == net->loss &&
+                        (bp_loss_describe(net->loss)->flags &
+                         BP_LOSSF_CLOSED_FORM);
     if (bp_act_describe(s[l].act)->flags & BP_ACTF_NO_GRADIENT)
         say(ph, "%s units have no gradient: backpropagation cannot train "
                 "them", bp_act_name(s[l].act));
     if (s[l].dead > 0 && 2 * s[l].dead >= n)
         say(ph, "%d of %d units dead (%s at 0 here): no gradient through "
                 "them", s[l].dead, n, bp_act_describe(s[l].act)->label);
-    if (s[l].saturated > 0 && 4 * s[l].saturated >= n)
+    if (s[l].saturated > 0 && 4 * s[l].saturated >= n && cancels)
+        say(ph, "%d of %d units saturated, harmless with %s, whose "
+                "derivative cancels theirs", s[l].saturated, n,
+            bp_loss_describe(net->loss)->label);
+    else if (s[l].saturated > 0 && 4 * s[l].saturated >= n)
         say(ph, "%d of %d units saturated: their derivative is near 0",
             s[l].saturated, n);
 }
@@ -431,7 +442,7 @@ static void words(out_t *o, const bp_net *net, const bp_layer_stats *s,
                               "times dout/dnet");
         else
             delta_words(&ph, s, l, L);
-        unit_words(&ph, s, l);
+        unit_words(&ph, net, s, l);
         update_words(&ph, net, s, l, lr);
         bp__emit(o, "\n");
     }
