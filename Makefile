@@ -5,7 +5,8 @@
 #   make PRECISION=double check   the same in double, into build-double/
 #   make check-asan           the suite under ASan + UBSan, into build-asan/
 #   make check-all            float, double and sanitizers
-#   make demo                 build, then run the seed examples
+#   make demo                 build, train on Fashion-MNIST, then show every
+#                             number of Matt Mazur's worked example (2015)
 #   make python               the Python package into build/python/
 #   make install              header, libraries, command, backprop.pc and
 #                             man page under PREFIX (DESTDIR); make uninstall

@@ -21,9 +21,20 @@ typedef struct {
     int json, proba;
 } args;
 
+/* eval and predict read one option table; an option of the other
+ * command is refused, never ignored (eval -o would exit 0 with no file). */
+static int foreign(const char *cmd, const char *opt)
+{
+    const char *owner = strcmp(cmd, "eval") ? "eval" : "predict";
+    fprintf(stderr, "backprop %s: %s is an option of %s, not of %s (see "
+            "backprop %s --help)\n", cmd, opt, owner, cmd, cmd);
+    return -1;
+}
+
 static int parse(const char *cmd, int argc, char **argv, args *a,
                  void (*usage)(FILE *))
 {
+    const int predict = !strcmp(cmd, "predict");
     enum { O_MODEL = 256, O_DATA, O_LABEL, O_HEADER, O_OUT, O_JSON, O_HELP,
            O_PLOT, O_REGIONS, O_PROBA, O_KERNEL };
     static const struct option lo[] = {
@@ -44,11 +55,30 @@ static int parse(const char *cmd, int argc, char **argv, args *a,
         case O_LABEL: a->label = optarg; break;
         case O_HEADER: a->header = optarg; break;
         case 'o':
-        case O_OUT: a->output = optarg; break;
-        case O_JSON: a->json = 1; break;
-        case O_PLOT: a->plot = optarg; break;
-        case O_REGIONS: a->regions = optarg; break;
-        case O_PROBA: a->proba = 1; break;
+        case O_OUT:
+            if (!predict)
+                return foreign(cmd, c == 'o' ? "-o" : "--output");
+            a->output = optarg;
+            break;
+        case O_PROBA:
+            if (!predict)
+                return foreign(cmd, "--proba");
+            a->proba = 1;
+            break;
+        case O_JSON:
+        case O_PLOT:
+        case O_REGIONS:
+            if (predict)
+                return foreign(cmd, c == O_JSON   ? "--json"
+                                    : c == O_PLOT ? "--plot"
+                                                  : "--regions");
+            if (c == O_JSON)
+                a->json = 1;
+            else if (c == O_PLOT)
+                a->plot = optarg;
+            else
+                a->regions = optarg;
+            break;
         case O_KERNEL:
             if (cli_kernel(cmd, optarg))
                 return -1;
@@ -179,7 +209,8 @@ static int argmax(const bp_real *v, int n)
 static void eval_usage(FILE *f)
 {
     fprintf(f, "usage: backprop eval --model FILE --data FILE|DIR|- [--label COL] "
-               "[--json]\n                     [--plot CONFUSION.svg] "
+               "[--json]\n                     [--header auto|yes|no] "
+               "[--plot CONFUSION.svg]\n                     "
                "[--regions REGIONS.svg]\n\n"
                "Measure a model on labelled data (an IDX directory is read "
                "from its t10k\nsplit): the loss, and for classes the "

@@ -142,6 +142,14 @@ row 2 'loss bce needs a sigmoid output layer' $BP train --data "$TMP/ok.csv" --l
 row 2 '--data FILE is needed' $BP train
 row 2 '--model FILE and --data FILE are needed' $BP eval --data "$TMP/ok.csv"
 row 2 "unknown command 'trian'" $BP trian
+# eval and predict read one option table: the other command's options
+# are refused, never ignored (exit 0 with the file asked for missing)
+row 2 "eval: -o is an option of predict, not of eval" $BP eval --model "$TMP/model.bpm" --data "$TMP/ok.csv" -o "$TMP/new.out"
+row 2 "eval: --output is an option of predict" $BP eval --model "$TMP/model.bpm" --data "$TMP/ok.csv" --output "$TMP/new.out"
+row 2 "eval: --proba is an option of predict" $BP eval --model "$TMP/model.bpm" --data "$TMP/ok.csv" --proba
+row 2 "predict: --plot is an option of eval, not of predict" $BP predict --model "$TMP/model.bpm" --data "$TMP/ok.csv" --plot "$TMP/new.out"
+row 2 "predict: --regions is an option of eval" $BP predict --model "$TMP/model.bpm" --data "$TMP/ok.csv" --regions "$TMP/new.out"
+row 2 "predict: --json is an option of eval" $BP predict --model "$TMP/model.bpm" --data "$TMP/ok.csv" --json
 # kernels: a name the build lacks, or one this CPU lacks, is a usage
 # error naming the kernels it runs; BP_KERNEL likewise refuses
 expect_exit 2 "train --kernel sse9" $BP train --data "$TMP/ok.csv" --epochs 1 --kernel sse9 --quiet
