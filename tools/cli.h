@@ -45,6 +45,12 @@ int cli_list(const char *cmd, const char *opt, const char *s, bp_real *out,
  * is not a regular file, such as /dev/null. */
 int cli_check_output(const char *cmd, const char *opt, const char *path,
                      const char *const *inputs, int replace);
+/* Refuses (with "backprop CMD: OPT PATH: OTHER names the same file" and
+ * -1) two of the n outputs paths[] (NULL: not asked for) of one run that
+ * name one file, under any spelling, where one write would replace the
+ * other's; opts[] names their options. */
+int cli_check_distinct(const char *cmd, const char *const *opts,
+                       const char *const *paths, int n);
 /* s as a JSON string, quoted and escaped. */
 void cli_json_string(FILE *f, const char *s);
 /* The loss in words and its formula, for reports ("sse" is half the sum

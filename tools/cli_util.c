@@ -3,7 +3,7 @@
  * messages that name the option; checking output paths before any work;
  * JSON strings; the loss described in words.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath; POSIX 2008 besides */
 #include "cli.h"
 
 #include <errno.h>
@@ -202,6 +202,41 @@ int cli_check_output(const char *cmd, const char *opt, const char *path,
                 cmd, opt, path, dir, strerror(e));
         return -1;
     }
+    return 0;
+}
+
+/* Whether paths a and b name one file: the same inode where both exist,
+ * else the same name in the same (resolved) directory. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
+    ba = ba ? ba + 1 : a;
+    bb = bb ? bb + 1 : b;
+    if (strcmp(ba, bb) != 0)
+        return 0;
+    char da[4096], db[4096];
+    char *ra = realpath(dir_of(a, da, sizeof da), NULL);
+    char *rb = realpath(dir_of(b, db, sizeof db), NULL);
+    const int same = ra && rb ? strcmp(ra, rb) == 0 : strcmp(a, b) == 0;
+    free(ra);
+    free(rb);
+    return same;
+}
+
+int cli_check_distinct(const char *cmd, const char *const *opts,
+                       const char *const *paths, int n)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; paths[i] && j < i; j++)
+            if (paths[j] && same_file(paths[i], paths[j])) {
+                fprintf(stderr, "backprop %s: %s %s: %s names the same file; "
+                        "give each output its own name\n", cmd, opts[i],
+                        paths[i], opts[j]);
+                return -1;
+            }
     return 0;
 }
 

@@ -488,9 +488,12 @@ int cmd_eval(int argc, char **argv)
     if (rc)
         return rc > 0 ? CLI_OK : CLI_USAGE;
     const char *const inputs[] = {"--model", a.model, "--data", a.data, NULL};
+    const char *const opts[] = {"--plot", "--regions"};
+    const char *const outs[] = {a.plot, a.regions};
     if ((a.plot && cli_check_output("eval", "--plot", a.plot, inputs, 1)) ||
         (a.regions &&
-         cli_check_output("eval", "--regions", a.regions, inputs, 1)))
+         cli_check_output("eval", "--regions", a.regions, inputs, 1)) ||
+        cli_check_distinct("eval", opts, outs, 2))
         return CLI_ERR;
     bp_model *m = NULL;
     bp_dataset *ds = NULL;

@@ -514,7 +514,7 @@ static int check_outputs(const args *a)
         if (path[i] && cli_check_output("train", opt[i], path[i], inputs,
                                         i < 4 /* --log is appended to */))
             return -1;
-    return 0;
+    return cli_check_distinct("train", opt, path, 5);
 }
 
 /* What one run holds, freed by job_free. */

@@ -116,6 +116,14 @@ row 1 "--regions .*keep.bpm: that is the input file \(--model\)" $BP eval --mode
 row 1 "-o .*keep.csv: that is the input file \(--data\)" $BP convert --data "$TMP/keep.csv" -o "$TMP/keep.csv"
 row 1 "-o .*keep.bpm: that is the input file" $BP import --format fann "$TMP/keep.bpm" -o "$TMP/keep.bpm"
 [ "$(cksum <"$TMP/keep.csv")" = "$keepcsv" ] && ok "the data file is unchanged" || fail "the data file was overwritten"
+# two outputs of one run naming one file: the later write would replace
+# the earlier (a plot over the saved model), so neither is written
+before 1 "--plot .*two.bpm: --save names the same file" $BP train --data "$TMP/ok.csv" --epochs 1 --save "$TMP/two.bpm" --plot "$TMP/two.bpm"
+[ ! -e "$TMP/two.bpm" ] && ok "  no file written" || fail "  two.bpm was written"
+before 1 "--checkpoint .*keep.bpm: --save names the same file" $BP train --data "$TMP/ok.csv" --epochs 1 --save "$TMP/keep.bpm" --checkpoint "$TMP/./keep.bpm"
+before 1 "--plot-grads .*g.svg: --plot names the same file" $BP train --data "$TMP/ok.csv" --epochs 1 --plot "$TMP/g.svg" --plot-grads "$TMP/idx/../g.svg"
+before 1 "--log .*l.jsonl: --plot names the same file" $BP train --data "$TMP/ok.csv" --epochs 1 --plot "$TMP/l.jsonl" --log "$TMP/l.jsonl"
+row 1 "--regions .*r.svg: --plot names the same file" $BP eval --model "$TMP/model.bpm" --data "$TMP/ok.csv" --plot "$TMP/r.svg" --regions "$TMP/r.svg"
 echo "usage errors"
 row 2 "unknown option '--frobnicate'" $BP train --data "$TMP/ok.csv" --frobnicate
 row 2 "--epochs: 'ten' is not an integer" $BP train --data "$TMP/ok.csv" --epochs ten
