@@ -5,6 +5,7 @@
 #   make PRECISION=double check   the same in double, into build-double/
 #   make check-asan           the suite under ASan + UBSan, into build-asan/
 #   make check-all            float, double and sanitizers
+#   make check-cross          aarch64, s390x and i686 under qemu-user
 #   make demo                 build, train on Fashion-MNIST, then show every
 #                             number of Matt Mazur's worked example (2015)
 #   make python               the Python package into build/python/
@@ -183,6 +184,17 @@ check-mpi:
 	    echo "mpi: 0 passed, 0 failed, 1 skipped"; fi
 
 check-all: check check-double check-asan
+
+# Other CPUs: aarch64, s390x (big-endian) and i686 (32-bit, x87), each
+# cross-compiled into build-cross/TARGET with Debian's cross compiler and
+# run under qemu-user: the unit tests and examples under each of the
+# target's kernels, the golden outputs, model and data files both ways
+# (tests/cross.sh). Installs the compilers and qemu when it can.
+CROSS_TARGETS ?= aarch64 s390x i686
+.PHONY: check-cross
+check-cross: all
+	@sh tests/deps.sh cross
+	@sh tests/cross.sh $(BUILD) $(CROSS_TARGETS)
 
 demo: all
 	@sh tools/demo.sh $(BUILD)
@@ -390,17 +402,9 @@ bench-python: python
 golden:
 	$(MAKE) all
 	$(MAKE) PRECISION=double all
-	for ex in mazur cross-entropy perceptron-and xor deep-sigmoid; do \
-	    build/backprop explain --example $$ex > tests/golden/explain-$$ex.float.txt; \
-	    build-double/backprop explain --example $$ex > tests/golden/explain-$$ex.double.txt; \
-	done
-	for p in float double; do \
-	    b=build; [ $$p = double ] && b=build-double; \
-	    $$b/backprop explain --example mazur --summary > tests/golden/explain-mazur-summary.$$p.txt; \
-	    sh tests/golden/relu-model.sh > $$b/relu-model.txt; \
-	    BP_KERNEL=portable $$b/backprop explain --model $$b/relu-model.txt --target 0,0,1,0 \
-	        --input $$(awk 'BEGIN { for (i = 1; i <= 40; i++) printf "%s%.2f", (i > 1 ? "," : ""), sin(i) }') \
-	        > tests/golden/explain-relu-summary.$$p.txt; \
+	for n in $$(sh tests/golden/output.sh --list); do \
+	    sh tests/golden/output.sh build/backprop $$n > tests/golden/explain-$$n.float.txt; \
+	    sh tests/golden/output.sh build-double/backprop $$n > tests/golden/explain-$$n.double.txt; \
 	done
 	build-double/backprop explain --example mazur --steps 10000 --format markdown > docs/explain-mazur.md
 
@@ -445,4 +449,4 @@ bench-playground: playground $(BUILD)/backprop
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 clean:
-	rm -rf build build-double build-asan build-double-asan build-fuzz build-mpi build-blas
+	rm -rf build build-double build-asan build-double-asan build-fuzz build-mpi build-blas build-cross

@@ -275,7 +275,7 @@ static void test_idx(void)
           ds ? "ok" : e.msg);
     bp_dataset_free(ds);
 #else
-    printf("  SKIP gzip bomb: built without zlib\n");
+    SKIP("gzip bomb: built without zlib");
 #endif
     bp_dataset_load(dir, NULL, &ds, &e);
     CHECK(!ds && strstr(e.msg, "no train-images-idx3-ubyte"), "'%s'", e.msg);
