@@ -312,8 +312,10 @@ FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TOOLS := $(filter-out tools/main.c,$(CLI_SRC))
 FUZZ_EXTRA_fuzz_cli  := $(FUZZ_TOOLS)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+# The warnings of every build, and CFLAGS's warning options (CI's -Werror)
 FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-              -fno-sanitize-recover=undefined $(CPPFLAGS) -Itools
+              -fno-sanitize-recover=undefined $(CPPFLAGS) -Itools \
+              $(WARN) $(filter -W%,$(CFLAGS))
 
 build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(CLI_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -415,10 +417,14 @@ golden:
 PG_OUT    := build/playground
 PG_PAGE   := $(addprefix $(PG_OUT)/,index.html style.css $(notdir $(wildcard playground/*.js)))
 EMCC      ?= emcc
+# the warnings of every build, and CFLAGS's warning options (CI's -Werror);
+# pg.c's entry points are called from JavaScript and have no prototypes
+PG_WARN   := $(filter-out -Wmissing-prototypes,$(WARN))
 EMFLAGS   := -std=c11 -O2 -DBP_DOUBLE -Iinclude -Isrc -sENVIRONMENT=web \
              -sMODULARIZE=1 -sEXPORT_NAME=createBackprop -sALLOW_MEMORY_GROWTH=1 \
              -sEXPORTED_RUNTIME_METHODS=cwrap,UTF8ToString \
-             -sEXPORTED_FUNCTIONS=_malloc,_free
+             -sEXPORTED_FUNCTIONS=_malloc,_free \
+             $(PG_WARN) $(filter -W%,$(CFLAGS))
 .PHONY: playground check-playground bench-playground playground-screenshot
 playground: $(PG_OUT)/backprop.js $(PG_PAGE)
 $(PG_OUT)/backprop.js: $(LIB_SRC) playground/pg.c include/backprop.h $(wildcard src/*/*.h)
