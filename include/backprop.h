@@ -1104,7 +1104,12 @@ bp_status bp_model_parse(const void *data, size_t size, const char *name,
  *   detected or told), the target column(s) chosen by number or name;
  * - FANN training data (.data: "pairs inputs outputs", then the numbers);
  * - a .bpd file, the binary form of docs/FORMATS.md, memory-mapped when
- *   it is a regular file, so a set larger than memory trains;
+ *   it is a regular file, so a set larger than memory trains. A mapped
+ *   file must not shrink while its data set is in use: the pages cut off
+ *   are then read as a SIGBUS signal, which no status can report and the
+ *   library does not catch (the backprop command does: one line naming
+ *   the file, exit 1). Replace such a file by writing a new one and
+ *   renaming it over the old (bp_dataset_save does), never in place;
  * - an IDX directory, MNIST's layout ({train,t10k}-{images-idx3,
  *   labels-idx1}-ubyte, gzip-compressed or not);
  * and any text form gzip-compressed (with zlib). "-" is standard input,

@@ -62,6 +62,16 @@ int cli_choice(const char *cmd, const char *opt, const char *s,
 /* A bp_write_fn that writes to a FILE *. */
 void cli_write_file(void *file, const char *text, size_t len);
 
+/* bp_dataset_load, noting the file for cli_mapped_guard's message: a
+ * memory-mapped .bpd truncated while the command reads it then ends the
+ * command with "backprop CMD: PATH: the file shrank while in use" and
+ * exit 1, instead of SIGBUS (tools/mapped.c). */
+bp_status cli_data_load(const char *cmd, const char *path,
+                        const bp_data_opts *opts, bp_dataset **out,
+                        bp_error *err);
+/* Install that SIGBUS handler (main() does, before any command runs). */
+void cli_mapped_guard(void);
+
 /* The whole command: dispatches argv[1] (tools/cli.c); main() in
  * tools/main.c only calls it, so tests and fuzzers can too. */
 int cli_main(int argc, char **argv);

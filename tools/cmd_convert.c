@@ -137,7 +137,7 @@ int cmd_convert(int argc, char **argv)
         return CLI_ERR;
     bp_dataset *ds = NULL;
     bp_error err;
-    if (bp_dataset_load(a.data, &a.o, &ds, &err) ||
+    if (cli_data_load("convert", a.data, &a.o, &ds, &err) ||
         (a.scale != BP_SCALING_NONE && scale_inputs(ds, a.scale, &err)) ||
         bp_dataset_save(ds, a.out, a.bpd ? BP_DATA_BPD : BP_DATA_FANN,
                         a.repeat, &err)) {

@@ -175,7 +175,7 @@ static int load(const char *cmd, const args *a, bp_model **m, bp_dataset **ds,
     o.model = *m;
     if (cli_choice(cmd, "--header", a->header, &o.header))
         return -2;
-    if (bp_dataset_load(a->data, &o, ds, &err)) {
+    if (cli_data_load(cmd, a->data, &o, ds, &err)) {
         fprintf(stderr, "backprop %s: %s\n", cmd, err.msg);
         return -1;
     }

@@ -302,7 +302,7 @@ static int data_sample(const explain_args *a, const bp_model *m, bp_real *x,
         return CLI_USAGE;
     bp_dataset *ds;
     bp_error err;
-    if (bp_dataset_load(a->data, &o, &ds, &err)) {
+    if (cli_data_load("explain", a->data, &o, &ds, &err)) {
         fprintf(stderr, "backprop explain: %s\n", err.msg);
         return CLI_ERR;
     }

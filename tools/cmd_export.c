@@ -39,7 +39,7 @@ static void quant_report(const bp_model *m, const char *data)
     o.model = m;
     bp_dataset *ds = NULL;
     bp_error err;
-    if (bp_dataset_load(data, &o, &ds, &err) ||
+    if (cli_data_load("export", data, &o, &ds, &err) ||
         bp_dataset_scale(ds, &m->scaler, &m->target_scaler, &err)) {
         fprintf(stderr, "backprop export: %s\n", err.msg);
         bp_dataset_free(ds);

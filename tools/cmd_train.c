@@ -548,7 +548,7 @@ static int load_sets(const args *a, job *j)
     if (cli_choice("train", "--classes", a->classes, &dopt.classes) ||
         cli_choice("train", "--header", a->header, &dopt.header))
         return CLI_USAGE;
-    if (bp_dataset_load(a->data, &dopt, &j->train, &err)) {
+    if (cli_data_load("train", a->data, &dopt, &j->train, &err)) {
         fprintf(stderr, "backprop train: %s\n", err.msg);
         return CLI_ERR;
     }
@@ -562,7 +562,7 @@ static int load_sets(const args *a, job *j)
     if (a->test) {
         bp_data_opts topt = dopt;
         topt.split = "t10k";
-        if (bp_dataset_load(a->test, &topt, &j->val, &err) ||
+        if (cli_data_load("train", a->test, &topt, &j->val, &err) ||
             bp_dataset_match(j->val, j->train, &err)) {
             fprintf(stderr, "backprop train: %s\n", err.msg);
             return CLI_ERR;

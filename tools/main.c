@@ -12,6 +12,7 @@
 int main(int argc, char **argv)
 {
     par_init(&argc, &argv); /* MPI builds only; a no-op otherwise */
+    cli_mapped_guard(); /* a mapped data file truncated: a message, exit 1 */
     int rc = cli_main(argc, argv); /* flushes and checks stdout */
     par_finalize();
     /* the last error stdio can report: closing (e.g. on NFS) */
