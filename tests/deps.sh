@@ -10,8 +10,10 @@
 # Groups, and the targets that use them:
 #   check       make check: a C++ compiler (the exported C as C++), libfann
 #               (FANN files both ways), rsvg-convert (plots render), python3
-#               (CSV read back, server clients), Python's headers, NumPy and
-#               scikit-learn (the Python package), node + onnxruntime-node
+#               (CSV read back, server clients), Python's headers, NumPy,
+#               scikit-learn and pandas (the Python package; without pandas
+#               scikit-learn skips its checks of DataFrame input), node +
+#               onnxruntime-node
 #               (ONNX exports run), Fashion-MNIST (one epoch trained),
 #               pkg-config and binutils (the installed library)
 #   playground  make check-playground: emscripten, chromium, playwright-core
@@ -45,6 +47,7 @@ for group in "$@"; do
         want python3-dev sh -c 'ls /usr/include/python3*/Python.h'
         want python3-numpy /usr/bin/python3 -c 'import numpy'
         want python3-sklearn /usr/bin/python3 -c 'import sklearn'
+        want python3-pandas /usr/bin/python3 -c 'import pandas'
         want dataset-fashion-mnist test -d /usr/share/datasets/fashion-mnist
         want pkg-config have pkg-config
         want binutils have nm
