@@ -210,13 +210,15 @@ PYTHON    ?= /usr/bin/python3
 PY_DIR    := $(BUILD)/python
 PY_PKG    := $(PY_DIR)/backprop
 PY_FILES  := $(patsubst python/backprop/%,$(PY_PKG)/%,$(wildcard python/backprop/*.py))
+# (the other precision's build beside this one: build-double beside
+# build, build-asan beside build-double-asan, OUT-double beside OUT)
 ifeq ($(PRECISION),double)
-  PY_BUILD32 := $(patsubst build-double%,build%,$(BUILD))
+  PY_BUILD32 := $(if $(filter build-double%,$(BUILD)),$(patsubst build-double%,build%,$(BUILD)),$(BUILD)-float)
   PY_BUILD64 := $(BUILD)
   PY_OTHER   := float
 else
   PY_BUILD32 := $(BUILD)
-  PY_BUILD64 := $(patsubst build%,build-double%,$(BUILD))
+  PY_BUILD64 := $(if $(filter build%,$(BUILD)),$(patsubst build%,build-double%,$(BUILD)),$(BUILD)-double)
   PY_OTHER   := double
 endif
 # where Python.h and NumPy's headers are (empty when missing)
@@ -244,7 +246,7 @@ $(PY_PKG)/_core64.so: python/_core.c include/backprop.h $(PY_BUILD64)/libbackpro
 
 # the library of the other precision, built by a make of its own
 $(PY_BUILD$(if $(filter double,$(PY_OTHER)),64,32))/libbackprop.a: FORCE
-	$(MAKE) PRECISION=$(PY_OTHER) lib
+	$(MAKE) PRECISION=$(PY_OTHER) BUILD=$(@D) lib
 
 .PHONY: FORCE
 FORCE:
