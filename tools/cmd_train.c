@@ -135,7 +135,9 @@ static void usage(FILE *f)
         "  --save FILE          the trained model (text form if FILE ends in .txt)\n"
         "  --checkpoint FILE --checkpoint-every N   resumable state every N epochs\n"
         "  --checkpoint-batches N   also every N batches within an epoch\n"
-        "  --resume FILE        continue from a checkpoint\n"
+        "  --resume FILE        continue from a checkpoint, with its network,\n"
+        "                       scaling, optimizer and seed (the options that\n"
+        "                       set those are refused)\n"
         "  --log FILE.jsonl     one JSON object per epoch, with each layer's\n"
         "                       gradient and weight norms\n"
         "  --plot FILE.svg      loss and accuracy curves\n"
@@ -160,6 +162,7 @@ typedef struct {
     int batch, epochs, patience, threads, ckpt_every, ckpt_batches, quiet,
         verbose, debug_sync;
     uint64_t seed;
+    int seed_given;
     const char *save, *checkpoint, *resume, *log, *plot, *plot_grads;
 } args;
 
@@ -225,6 +228,7 @@ static int parse_number(args *a, int c, const char *v)
         if (cli_int(cmd, "--seed", v, 0, 2147483647L, &seed))
             return -1;
         a->seed = (uint64_t)seed;
+        a->seed_given = 1;
         return 0;
     case O_KERNEL:
         a->kernel = v;
@@ -257,6 +261,24 @@ static int check_args(args *a)
         fprintf(stderr, "backprop train: --optim, --lr, --momentum, "
                 "--weight-decay, --l1 and --l2 set up a new optimizer; a "
                 "resumed run continues with its checkpoint's\n");
+        return -1;
+    }
+    /* the same for what the checkpoint fixed when it was made: never
+     * accepted and then ignored */
+    const char *fixed = !a->resume       ? NULL
+                        : a->layers      ? "--layers"
+                        : a->hidden      ? "--hidden"
+                        : a->hidden_act  ? "--hidden-act"
+                        : a->output_act  ? "--output-act"
+                        : a->loss        ? "--loss"
+                        : a->init        ? "--init"
+                        : a->scale       ? "--scale"
+                        : a->scale_t     ? "--scale-targets"
+                        : a->seed_given  ? "--seed"
+                                         : NULL;
+    if (fixed) {
+        fprintf(stderr, "backprop train: %s with --resume: the network, its "
+                "scaling and its seed are the checkpoint's\n", fixed);
         return -1;
     }
     int w[64], n; /* the widths' syntax now; build_net matches them to the data */

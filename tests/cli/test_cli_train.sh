@@ -109,6 +109,15 @@ cmp -s "$TMP/reg3.bpm" "$TMP/regr.bpm" && ok "the rates travel in the checkpoint
 expect_exit 2 "--l2 with --resume" $BP train --data "$TMP/blobs.csv" --resume "$TMP/reg.ckpt" --l2 0.5
 grep -q "resumed run continues with its checkpoint.s" "$TMP/err" &&
     ok "and says the checkpoint's optimizer is kept" || fail "$(cat "$TMP/err")"
+# the network's shape, its scaling and its seed are the checkpoint's too:
+# a given one was silently ignored (the run said nothing and trained the
+# checkpoint's 2-100-2 on)
+for o in "--layers 2,5,3" "--hidden 7" "--hidden-act tanh" "--output-act sigmoid" \
+         "--loss sse" "--init he-normal" "--scale none" "--seed 9"; do
+    expect_exit 2 "$o with --resume" $BP train --data "$TMP/blobs.csv" --resume "$TMP/reg.ckpt" $o --save "$TMP/ignored.bpm"
+    grep -q -- "${o%% *} with --resume: .*the checkpoint's" "$TMP/err" || fail "  message: $(cat "$TMP/err")"
+done
+[ ! -e "$TMP/ignored.bpm" ] && ok "nothing trained or saved" || fail "a run with an ignored option saved a model"
 expect_exit 2 "--l1 -1" $BP train --data "$TMP/blobs.csv" --l1 -1
 
 echo "plots"
