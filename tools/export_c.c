@@ -221,12 +221,22 @@ int export_c(const bp_model *m, const char *c_path, const char *h_path,
                  "network learned them: out = y / factor + offset");
     c_layer_fn(&c, int8);
     c_predict_fn(&c, m, name, widest, int8);
+    /* a header new to the directory goes again if its .c cannot follow:
+     * never half of the pair (one that was there is already replaced) */
+    FILE *old_h = fopen(h_path, "rb");
+    const int h_existed = old_h != NULL;
+    if (old_h)
+        fclose(old_h);
     int rc = 0;
     if (c.oom || h.oom)
         rc = -1, snprintf(err->msg, sizeof err->msg, "out of memory");
-    else if (bp_write_file_atomic(h_path, h.p, h.len, err) ||
-             bp_write_file_atomic(c_path, c.p, c.len, err))
+    else if (bp_write_file_atomic(h_path, h.p, h.len, err))
         rc = -1;
+    else if (bp_write_file_atomic(c_path, c.p, c.len, err)) {
+        rc = -1;
+        if (!h_existed)
+            remove(h_path);
+    }
     if (max_weight_error)
         *max_weight_error = worst;
     text_free(&h);

@@ -54,6 +54,17 @@ for spec in "relu:softmax:ce" "sigmoid:softmax:ce" "leaky_relu:softmax:sse" "tan
         fail "$spec: export or compile failed: $(head -5 "$TMP/export.out")"
     fi
 done
+echo "a write that fails leaves neither half of the pair"
+# a file size limit (SIGXFSZ ignored: the write fails with EFBIG) that the
+# header fits in and the .c does not: the header was left behind alone
+$BP train --data "$TMP/d.csv" --hidden 400 --epochs 1 --save "$TMP/wide.bpm" --quiet || fail "train wide"
+(trap '' XFSZ; ulimit -f 8; exec $BP export --model "$TMP/wide.bpm" --format c -o "$TMP/pair.c") >/dev/null 2>"$TMP/err"
+rc=$?
+if [ $rc -eq 1 ] && [ ! -e "$TMP/pair.c" ] && [ ! -e "$TMP/pair.h" ]; then
+    ok "exit 1, no pair.c and no pair.h ($(head -n 1 "$TMP/err"))"
+else
+    fail "exit $rc; left: $(ls "$TMP" | grep '^pair' | tr '\n' ' ')"
+fi
 echo "ONNX, run by onnxruntime (onnxruntime-node)"
 if [ -d node_modules/onnxruntime-node ] && command -v node >/dev/null 2>&1; then
     for name in n_relu_softmax n_sigmoid_softmax n_leakyrelu_softmax n_tanh_identity; do
