@@ -372,19 +372,35 @@ static int given_sample(const explain_args *a, const bp_model *m, bp_real *x,
 
 /* ------------------------------------------------------ drill-downs */
 
+/* A count as the user writes one: 1 to 9 digits, nothing else (no sign,
+ * space or exponent; never wrapped), from s up to stop (or the end). The
+ * pointer past it, or NULL. */
+static const char *count_of(const char *s, char stop, int *v)
+{
+    int n = 0, digits = 0;
+    for (; *s >= '0' && *s <= '9'; s++, digits++)
+        if (digits < 9)
+            n = n * 10 + (*s - '0');
+    if (digits == 0 || digits > 9 || *s != stop)
+        return NULL;
+    *v = n;
+    return s;
+}
+
 /* A neuron by name (h2.3, h3, o1) or as L:J, 1-based, into 0-based l, j.
  * Range checks are bp_explain_neuron's. -1 after a message. */
 static int parse_neuron(const char *s, const bp_net *net, int *l, int *j)
 {
     const int L = bp_net_n_layers(net);
-    char tail;
-    if (sscanf(s, "%d:%d%c", l, j, &tail) == 2)
+    const char *p;
+    if ((p = count_of(s, ':', l)) && count_of(p + 1, '\0', j))
         ;
-    else if (s[0] == 'o' && sscanf(s + 1, "%d%c", j, &tail) == 1)
+    else if (s[0] == 'o' && count_of(s + 1, '\0', j))
         *l = L;
-    else if (s[0] == 'h' && sscanf(s + 1, "%d.%d%c", l, j, &tail) == 2)
+    else if (s[0] == 'h' && (p = count_of(s + 1, '.', l)) &&
+             count_of(p + 1, '\0', j))
         ;
-    else if (s[0] == 'h' && L == 2 && sscanf(s + 1, "%d%c", j, &tail) == 1)
+    else if (s[0] == 'h' && L == 2 && count_of(s + 1, '\0', j))
         *l = 1;
     else {
         fprintf(stderr, "backprop explain: --neuron %s: use L:J (layer, "
@@ -402,9 +418,10 @@ static int parse_neuron(const char *s, const bp_net *net, int *l, int *j)
 static int parse_weight(const char *s, const bp_net *net, int *l, int *j,
                         int *k)
 {
-    char tail;
-    long n;
-    if (sscanf(s, "%d:%d:%d%c", l, j, k, &tail) == 3) {
+    const char *p = count_of(s, ':', l);
+    if (p)
+        p = count_of(p + 1, ':', j);
+    if (p && count_of(p + 1, '\0', k)) {
         --*l, --*j, --*k;
         bp_layer_desc d;
         int n_in;
@@ -416,7 +433,7 @@ static int parse_weight(const char *s, const bp_net *net, int *l, int *j,
         }
         return 0;
     }
-    int bias = sscanf(s, "%d:%d:b%c", l, j, &tail) == 2;
+    int bias = p && strcmp(p + 1, "b") == 0;
     if (bias)
         --*l, --*j;
     else if (strncmp(s, "b_", 2) == 0 && s[2])
@@ -427,8 +444,12 @@ static int parse_weight(const char *s, const bp_net *net, int *l, int *j,
             *k = 0; /* no such layer: bp_explain_weight says so */
         return 0;
     }
-    if (s[0] == 'w' && sscanf(s + 1, "%ld%c", &n, &tail) == 1 && n >= 1) {
-        for (*l = 0; *l < bp_net_n_layers(net); ++*l) {
+    long n = 0;
+    int digits = 0;
+    for (p = s + 1; s[0] == 'w' && *p >= '0' && *p <= '9'; p++, digits++)
+        n = digits < 12 ? n * 10 + (*p - '0') : n;
+    if (s[0] == 'w' && digits && !*p && n >= 1) {
+        for (*l = 0; digits <= 12 && *l < bp_net_n_layers(net); ++*l) {
             int n_in;
             bp_layer_desc d;
             bp_net_layer(net, *l, &d, &n_in);

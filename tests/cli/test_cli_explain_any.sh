@@ -99,6 +99,14 @@ expect_exit 2 "--neuron i1 (an input)" $BP explain --model "$TMP/zoo.txt" --inpu
 expect_exit 2 "--weight 1:1:4" $BP explain --model "$TMP/zoo.txt" --input 1,2,3 --target 1,0,0 --weight 1:1:4
 expect_exit 2 "--weight w99" $BP explain --model "$TMP/zoo.txt" --input 1,2,3 --target 1,0,0 --weight w99
 expect_exit 2 "--top 0" $BP explain --model "$TMP/zoo.txt" --input 1,2,3 --target 1,0,0 --neuron o1 --top 0
+# a spelling with anything more, less or other is refused, never read as
+# some other parameter (1:1:1:1 and '1:1:1 ' were the bias of h1.1)
+for w in 1:1:1:1 "1:1:1 " 1:1 1:1:x 1:1:1x 1:-1:1 1:99999999999:1 w3x w99999999999999999999; do
+    expect_exit 2 "--weight '$w'" $BP explain --model "$TMP/zoo.txt" --input 1,2,3 --target 1,0,0 --weight "$w"
+done
+for n in 1:1:1 "1:1 " 1:1x 1 h1.1.1 o1x o99999999999 2:-1; do
+    expect_exit 2 "--neuron '$n'" $BP explain --model "$TMP/zoo.txt" --input 1,2,3 --target 1,0,0 --neuron "$n"
+done
 
 echo "--order layer-wise (the product's word for the other order)"
 $BP explain --example mazur --order layer-wise >"$TMP/lw" 2>&1
