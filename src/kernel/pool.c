@@ -15,8 +15,9 @@
  * than cores) still holds the caller up until it runs again, which can
  * be milliseconds. When the caller finds it waited on stragglers much
  * longer than the chunks take, it runs the next jobs alone (a number that
- * doubles while that keeps happening and halves while it does not), so
- * a busy machine costs two threads about what it costs one.
+ * doubles while that keeps happening, and halves only after as many
+ * shared jobs without one), so a busy machine costs two threads about
+ * what it costs one.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "kernel/pool.h"
@@ -64,6 +65,7 @@ struct bp_pool {
     uint32_t job;        /* the caller's count of jobs published */
     int solo;            /* jobs still to run on the caller alone */
     int backoff;         /* how many the next straggler earns */
+    int clean;           /* shared jobs since the last straggler */
     /* job number << 32 | next chunk to take */
     _Atomic uint64_t work;
     /* the current job (written before `work` publishes it) */
@@ -207,8 +209,12 @@ void bp__pool_run(bp_pool *p, int n_chunks,
     if (waited > own / 2 + 50000) { /* a straggler: go alone a while */
         p->solo = p->backoff;
         p->backoff = p->backoff < SOLO_MAX ? 2 * p->backoff : SOLO_MAX;
-    } else if (p->backoff > SOLO_MIN) {
+        p->clean = 0;
+    } else if (p->backoff > SOLO_MIN && ++p->clean >= p->backoff) {
+        /* as many clean shared jobs as the last solo spell was long: one
+         * lucky job on a busy machine does not halve it */
         p->backoff /= 2;
+        p->clean = 0;
     }
 }
 
