@@ -77,6 +77,11 @@ static int cmd_help(int argc, char **argv)
         fprintf(stderr, "backprop help: unknown command '%s'\n", argv[1]);
         return CLI_USAGE;
     }
+    if (argc > 2) {
+        fprintf(stderr, "backprop help: one command at a time ('%s' "
+                "after '%s')\n", argv[2], argv[1]);
+        return CLI_USAGE;
+    }
     char help[] = "--help";
     char *args[] = {argv[1], help, NULL};
     return c->run(2, args);

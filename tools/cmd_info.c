@@ -53,7 +53,7 @@ static int info_parse(int argc, char **argv, const char **path)
                                              {"model", required_argument, 0, 'm'},
                                              {"kernels", no_argument, 0, 'k'},
                                              {0, 0, 0, 0}};
-    int c;
+    int c, kernels = 0;
     *path = NULL;
     optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
     opterr = 0;
@@ -64,13 +64,21 @@ static int info_parse(int argc, char **argv, const char **path)
         } else if (c == 'm') {
             *path = optarg;
         } else if (c == 'k') {
-            list_kernels();
-            return 1;
+            kernels = 1;
         } else {
             fprintf(stderr, "backprop info: unknown option '%s'\n",
                     argv[optind - 1]);
             return -1;
         }
+    }
+    if (kernels && (*path || optind < argc)) { /* never one ignored */
+        fprintf(stderr, "backprop info: --kernels takes no model ('%s')\n",
+                *path ? *path : argv[optind]);
+        return -1;
+    }
+    if (kernels) {
+        list_kernels();
+        return 1;
     }
     if (!*path && optind < argc)
         *path = argv[optind++];

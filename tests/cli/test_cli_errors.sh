@@ -150,6 +150,10 @@ row 2 'loss bce needs a sigmoid output layer' $BP train --data "$TMP/ok.csv" --l
 row 2 '--data FILE is needed' $BP train
 row 2 '--model FILE and --data FILE are needed' $BP eval --data "$TMP/ok.csv"
 row 2 "unknown command 'trian'" $BP trian
+# extra words were ignored: info M --kernels listed kernels, not M
+row 2 "info: --kernels takes no model \('.*model.bpm'\)" $BP info "$TMP/model.bpm" --kernels
+row 2 "info: --kernels takes no model" $BP info --kernels "$TMP/model.bpm"
+row 2 "help: one command at a time \('eval' after 'train'\)" $BP help train eval
 # eval and predict read one option table: the other command's options
 # are refused, never ignored (exit 0 with the file asked for missing)
 row 2 "eval: -o is an option of predict, not of eval" $BP eval --model "$TMP/model.bpm" --data "$TMP/ok.csv" -o "$TMP/new.out"
