@@ -1048,7 +1048,8 @@ bp_status bp_model_set_columns(bp_model *m, int n_columns, int n_targets,
 void bp_model_scale(const bp_model *m, bp_real *x, int n);
 /* The model on raw inputs x[n][n_in] (not changed): scaled as trained,
  * run in chunks of the network's max_batch, the outputs out[n][n_out] in
- * the targets' units. Allocates one chunk of scaled inputs. */
+ * the targets' units. Allocates one chunk of scaled inputs. n = 0 does
+ * nothing; a negative n is BP_ERR_SIZE. */
 bp_status bp_model_predict(bp_model *m, const bp_real *x, int64_t n,
                            bp_real *out);
 

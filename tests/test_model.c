@@ -527,6 +527,12 @@ static void test_scalers_columns(void)
               fabs(out[1] - (raw[1] / 4 - 3)) < 1e-5,
           "bp_model_predict inverts the target scaling: %g -> %g, %g -> %g",
           (double)raw[0], (double)out[0], (double)raw[1], (double)out[1]);
+    /* a negative count is refused as bp_net_predict refuses it (it
+     * returned BP_OK having written nothing) */
+    CHECK_STATUS(bp_model_predict(m, x, -2, out), BP_ERR_SIZE);
+    CHECK(strstr(bp_net_errmsg(m->net), "-2") != NULL,
+          "the message names the count: '%s'", bp_net_errmsg(m->net));
+    CHECK_OK(bp_model_predict(m, x, 0, out));
     /* a scaler of the wrong width is refused */
     const double one[1] = {0}, f1[1] = {1};
     bp_scaler narrow;

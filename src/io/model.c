@@ -243,6 +243,8 @@ bp_status bp_model_predict(bp_model *m, const bp_real *x, int64_t n,
                                       x ? "out" : "x")
                            : BP_ERR_NULL;
     bp_net *net = m->net;
+    if (n < 0)
+        return bp__fail(net, BP_ERR_SIZE, "n: %lld is negative", (long long)n);
     const size_t n_in = (size_t)net->n_in, n_out = (size_t)bp_net_n_out(net);
     const int chunk = net->max_batch;
     bp_real *buf = bp__alloc(&net->alloc, (size_t)chunk * n_in * sizeof *buf);
