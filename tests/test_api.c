@@ -167,6 +167,16 @@ static void test_null_net(void)
           "size getters return 0 for a NULL net");
     CHECK(strlen(bp_net_errmsg(NULL)) > 0, "errmsg(NULL) says something");
     bp_net_reset_optim(NULL);
+    /* a NULL argument on a real network leaves its own message, not the
+     * last call's (set_kernel kept the one before) */
+    bp_net *net;
+    const bp_layer_desc one = {1, BP_ACT_SIGMOID, 0};
+    CHECK_OK(bp_net_create(2, 1, &one, NULL, &net, NULL));
+    bp_net_set_lr(net, -1);
+    CHECK_STATUS(bp_net_set_kernel(net, NULL), BP_ERR_NULL);
+    CHECK(strstr(bp_net_errmsg(net), "NULL") != NULL,
+          "set_kernel(net, NULL) says so: '%s'", bp_net_errmsg(net));
+    bp_net_free(net);
 }
 
 static void write_nothing(void *ctx, const char *text, size_t len)

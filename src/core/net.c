@@ -214,8 +214,10 @@ const char *bp_net_kernel(const bp_net *net)
 
 bp_status bp_net_set_kernel(bp_net *net, const char *name)
 {
-    if (!net || !name)
+    if (!net)
         return BP_ERR_NULL;
+    if (!name)
+        return bp__fail(net, BP_ERR_NULL, "kernel name is NULL");
     const bp_kernel *k;
     if (bp__kernel_choose(name, &k, net->err, sizeof net->err))
         return BP_ERR_ARG;
