@@ -26,7 +26,11 @@ static void usage(FILE *f)
                "standard input. The format follows OUT's extension unless given.\n\n"
                "  --scale S    write the inputs scaled (minmax or standard, fitted on\n"
                "               them); a .bpd keeps the scaling and training takes it\n"
-               "               from there, a .data file cannot hold it\n"
+               "               from there, a .data file cannot hold it; none\n"
+               "               writes them in their own units (a .bpd stored\n"
+               "               scaled, unscaled). Without --scale a .bpd keeps\n"
+               "               the scaling its input carries and a .data file\n"
+               "               gets the inputs in their own units\n"
                "  --repeat N   write the samples N times over (large test sets from\n"
                "               small ones)\n"
                "  --split S    an IDX directory's train (default) or t10k split\n\n"
@@ -39,6 +43,8 @@ typedef struct {
     const char *data, *out;
     int bpd, repeat;
     bp_scaling scale;
+    int unscale; /* write the inputs in their own units (a .bpd may carry
+                    a scaling) */
 } convert_args;
 
 /* 0, 1 after --help, -1 on a usage error. */
@@ -50,8 +56,8 @@ static int convert_parse(int argc, char **argv, convert_args *a)
         {"format", 1, 0, 'f'}, {"scale", 1, 0, 's'}, {"split", 1, 0, 'S'},
         {"repeat", 1, 0, 'r'},
         {0, 0, 0, 0}};
-    *a = (convert_args){bp_data_defaults(), NULL, NULL, 0, 1, BP_SCALING_NONE};
-    const char *format = NULL, *scale = "none", *classes = NULL, *header = NULL;
+    *a = (convert_args){bp_data_defaults(), NULL, NULL, 0, 1, BP_SCALING_NONE, 0};
+    const char *format = NULL, *scale = NULL, *classes = NULL, *header = NULL;
     int c;
     optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
     opterr = 0;
@@ -90,6 +96,9 @@ static int convert_parse(int argc, char **argv, convert_args *a)
         fprintf(stderr, "backprop convert: --format: use fann or bpd\n");
         return -1;
     }
+    /* unscaled: asked for, or a .data file, which cannot hold a scaling */
+    a->unscale = scale ? strcmp(scale, "none") == 0 : !a->bpd;
+    scale = scale ? scale : "none";
     a->scale = strcmp(scale, "minmax") == 0     ? BP_SCALING_MINMAX
                : strcmp(scale, "standard") == 0 ? BP_SCALING_STANDARD
                                                 : BP_SCALING_NONE;
@@ -137,8 +146,10 @@ int cmd_convert(int argc, char **argv)
         return CLI_ERR;
     bp_dataset *ds = NULL;
     bp_error err;
+    const bp_scaler none = {BP_SCALING_NONE, 0, NULL, NULL, {NULL, NULL, NULL}};
     if (cli_data_load("convert", a.data, &a.o, &ds, &err) ||
         (a.scale != BP_SCALING_NONE && scale_inputs(ds, a.scale, &err)) ||
+        (a.unscale && bp_dataset_scale(ds, &none, NULL, &err)) ||
         bp_dataset_save(ds, a.out, a.bpd ? BP_DATA_BPD : BP_DATA_FANN,
                         a.repeat, &err)) {
         fprintf(stderr, "backprop convert: %s\n", err.msg);

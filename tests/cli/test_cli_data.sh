@@ -24,6 +24,16 @@ $BP eval --model "$TMP/ms.bpm" --data "$TMP/ds.bpd" >"$TMP/bpd.out" 2>&1
 cmp -s "$TMP/csv.out" "$TMP/bpd.out" && ok "a .bpd scaled otherwise: brought to the model's scaling" ||
     fail "eval differs on the minmax .bpd: $(head -3 "$TMP/bpd.out")"
 cmp -s "$TMP/ds.bpd" "$TMP/ds.keep" && ok "the mapped file is not written" || fail "the .bpd changed"
+# a FANN .data file cannot hold a scaling: a scaled .bpd written as one
+# was written scaled and read back as other data (the model then scaled
+# it twice); it is written in the data's own units, as the CSV had them
+check "convert a scaled .bpd to .data" $BP convert --data "$TMP/ds.bpd" -o "$TMP/ds.data"
+check "convert the CSV to .data" $BP convert --data "$TMP/d.csv" -o "$TMP/d.data"
+cmp -s "$TMP/ds.data" "$TMP/d.data" && ok "the .data from the scaled .bpd is the CSV's numbers" ||
+    fail "the .data holds other numbers: $(sed -n 2p "$TMP/ds.data") vs $(sed -n 2p "$TMP/d.data")"
+# --scale none asks for the data unscaled, in a .bpd too
+check "convert a scaled .bpd --scale none" $BP convert --data "$TMP/ds.bpd" -o "$TMP/dn.bpd" --scale none
+cmp -s "$TMP/dn.bpd" "$TMP/d.bpd" && ok "--scale none: the unscaled .bpd" || fail "--scale none kept the scaling"
 # train --test on a .bpd validates on scaled data, as --test on the CSV
 $BP train --data "$TMP/d.csv" --test "$TMP/d.bpd" --epochs 2 --scale standard --log "$TMP/l1.jsonl" --quiet
 $BP train --data "$TMP/d.csv" --test "$TMP/d.csv" --epochs 2 --scale standard --log "$TMP/l2.jsonl" --quiet
