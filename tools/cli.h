@@ -38,6 +38,7 @@ int cli_list(const char *cmd, const char *opt, const char *s, bp_real *out,
              int max, int *n);
 /* Before any work is done: can the command write path, given to option
  * opt? Refuses (with "backprop CMD: OPT PATH: why" on stderr, and -1) a
+ * file named '-' (which would be taken for standard output), a
  * directory or a name ending in '/', a path that is one of the inputs
  * (pairs of option name and path, ending with NULL; the same file under
  * another name too), a directory that is missing or not writable, and,

@@ -168,6 +168,11 @@ int cli_check_output(const char *cmd, const char *opt, const char *path,
 {
     struct stat st, in;
     const size_t len = strlen(path);
+    if (strcmp(path, "-") == 0) { /* '-' reads standard input: never a file */
+        fprintf(stderr, "backprop %s: %s -: give a file name (this output "
+                "does not go to standard output)\n", cmd, opt);
+        return -1;
+    }
     if (len == 0 || path[len - 1] == '/' ||
         (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
         fprintf(stderr, "backprop %s: %s '%s': a directory, not a file name\n",

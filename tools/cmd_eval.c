@@ -58,7 +58,7 @@ static int parse(const char *cmd, int argc, char **argv, args *a,
         case O_OUT:
             if (!predict)
                 return foreign(cmd, c == 'o' ? "-o" : "--output");
-            a->output = optarg;
+            a->output = strcmp(optarg, "-") ? optarg : NULL; /* stdout */
             break;
         case O_PROBA:
             if (!predict)
@@ -558,8 +558,8 @@ static void predict_usage(FILE *f)
                "has\ntargets too, in the columns --label names (default: "
                "those the model was\ntrained with, found by header name or "
                "position; else the last). Regression\noutputs are named "
-               "after the training targets. --output\n(-o) writes the file atomically (default: "
-               "standard output). --kernel NAME\nruns it on that kernel (auto, "
+               "after the training targets. --output\n(-o) writes the file atomically (default, "
+               "or -: standard output). --kernel NAME\nruns it on that kernel (auto, "
                "or one `backprop info --kernels` lists).\n");
 }
 

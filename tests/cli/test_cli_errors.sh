@@ -116,6 +116,18 @@ row 1 "--regions .*keep.bpm: that is the input file \(--model\)" $BP eval --mode
 row 1 "-o .*keep.csv: that is the input file \(--data\)" $BP convert --data "$TMP/keep.csv" -o "$TMP/keep.csv"
 row 1 "-o .*keep.bpm: that is the input file" $BP import --format fann "$TMP/keep.bpm" -o "$TMP/keep.bpm"
 [ "$(cksum <"$TMP/keep.csv")" = "$keepcsv" ] && ok "the data file is unchanged" || fail "the data file was overwritten"
+# '-' is standard input to every reader; as an output it made a file
+# named '-' (exit 0): refused, except predict's, which is standard output
+BPA=$(cd "$(dirname "$BP")" && pwd)/backprop
+in_tmp() { (cd "$TMP" && exec "$@"); }
+row 1 "--save -: give a file name" in_tmp $BPA train --data ok.csv --epochs 1 --save -
+row 1 "convert: -o -: give a file name" in_tmp $BPA convert --data ok.csv -o -
+row 1 "export: -o -: give a file name" in_tmp $BPA export --model model.bpm --format onnx -o -
+row 1 "--log -: give a file name" in_tmp $BPA train --data ok.csv --epochs 1 --log -
+[ ! -e "$TMP/-" ] && ok "no file named '-'" || fail "a file named '-' was written"
+in_tmp $BPA predict --model model.bpm --data ok.csv -o - >"$TMP/p.out" &&
+    [ ! -e "$TMP/-" ] && [ "$(head -n 1 "$TMP/p.out")" = class ] &&
+    ok "predict -o -: standard output" || fail "predict -o - did not write standard output"
 # two outputs of one run naming one file: the later write would replace
 # the earlier (a plot over the saved model), so neither is written
 before 1 "--plot .*two.bpm: --save names the same file" $BP train --data "$TMP/ok.csv" --epochs 1 --save "$TMP/two.bpm" --plot "$TMP/two.bpm"
