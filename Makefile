@@ -309,19 +309,31 @@ uninstall:
 # committed). A crash leaves its input in build-fuzz/; commit it to
 # tests/fuzz/regress/NAME/ and `make fuzz-regress` replays them all.
 FUZZ_TIME ?= 30
+comma := ,
 FUZZ_CC   ?= clang
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TOOLS := $(filter-out tools/main.c,$(CLI_SRC))
-FUZZ_EXTRA_fuzz_cli  := $(FUZZ_TOOLS)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 # The warnings of every build, and CFLAGS's warning options (CI's -Werror)
 FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=undefined $(CPPFLAGS) -Itools \
               $(WARN) $(filter -W%,$(CFLAGS))
 
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(CLI_SRC) $(HEADERS)
+# The library (and, for fuzz_cli, the commands) compiled once for every
+# target: instrumented for coverage, linked with each target's libFuzzer.
+FUZZ_OBJ_FLAGS := $(subst -fsanitize=fuzzer$(comma),-fsanitize=fuzzer-no-link$(comma),$(FUZZ_FLAGS))
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build-fuzz/obj/%.o)
+FUZZ_OBJ_fuzz_cli := $(FUZZ_TOOLS:%.c=build-fuzz/obj/%.o)
+
+build-fuzz/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(LIB_SRC) $(FUZZ_EXTRA_$*) -o $@ $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_OBJ_FLAGS) -c $< -o $@
+
+.SECONDARY: $(FUZZ_LIB_OBJ) $(FUZZ_OBJ_fuzz_cli)
+.SECONDEXPANSION:
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ) $$(FUZZ_OBJ_fuzz_$$*) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(FUZZ_LIB_OBJ) $(FUZZ_OBJ_fuzz_$*) -o $@ $(LDLIBS)
 
 build-fuzz/canary: tests/fuzz/canary.c
 	@mkdir -p $(dir $@)
