@@ -150,6 +150,10 @@ static void index_entry(text *ix, const bp_act_info *f)
 int explain_activations(const char *dir)
 {
     struct stat st;
+    if (strcmp(dir, "-") == 0) { /* as every output: '-' is no file name */
+        fprintf(stderr, "backprop explain: -o -: give a directory name\n");
+        return CLI_ERR;
+    }
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "backprop explain: -o %s: cannot create the "
                 "directory: %s\n", dir, strerror(errno));

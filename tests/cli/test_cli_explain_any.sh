@@ -213,5 +213,10 @@ expect_exit 2 "--activations without -o" $BP explain --activations
 expect_exit 2 "-o without --activations" $BP explain --example mazur -o "$TMP/x"
 printf 'x' >"$TMP/file"
 expect_exit 1 "-o onto a file" $BP explain --activations -o "$TMP/file"
+# '-' is no directory name here: it made a directory called '-'
+BPA=$(cd "$(dirname "$BP")" && pwd)/backprop
+(cd "$TMP" && exec $BPA explain --activations -o -) >/dev/null 2>"$TMP/err"
+rc=$?
+[ $rc -eq 1 ] && [ ! -e "$TMP/-" ] && ok "-o - refused: $(cat "$TMP/err")" || fail "-o -: exit $rc, $(ls -d "$TMP/-" 2>/dev/null)"
 
 summary cli_explain_any
