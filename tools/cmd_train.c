@@ -245,6 +245,11 @@ static int check_args(args *a)
                 "train --help)\n");
         return -1;
     }
+    if (a->test && strcmp(a->data, "-") == 0 && strcmp(a->test, "-") == 0) {
+        fprintf(stderr, "backprop train: --data - and --test -: standard "
+                "input holds one data set; give the other as a file\n");
+        return -1;
+    }
     if ((a->ckpt_every || a->ckpt_batches) && !a->checkpoint) {
         fprintf(stderr, "backprop train: --checkpoint-every and "
                 "--checkpoint-batches need --checkpoint FILE\n");
