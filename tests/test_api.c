@@ -345,6 +345,14 @@ static void test_call_errors(void)
     CHECK_STATUS(bp_net_set_optim(net, NULL), BP_ERR_NULL);
     CHECK_STATUS(bp_net_set_lr(net, 0), BP_ERR_ARG);
     CHECK_STATUS(bp_net_set_lr(net, NAN), BP_ERR_ARG);
+    CHECK(strstr(bp_net_errmsg(net), "-nan") == NULL &&
+              strstr(bp_net_errmsg(net), "finite"),
+          "a NaN rate is called not finite: '%s'", bp_net_errmsg(net));
+    /* too large was 'lr: 1e+31 is not > 0' */
+    CHECK_STATUS(bp_net_set_lr(net, 1e31), BP_ERR_ARG);
+    CHECK(strstr(bp_net_errmsg(net), "not > 0") == NULL &&
+              strstr(bp_net_errmsg(net), "1e+30"),
+          "a rate too large names the limit: '%s'", bp_net_errmsg(net));
 
     /* a gradient that is NaN stops the update and leaves the weights */
     CHECK_STATUS(bp_net_forward(net, X, 2), BP_OK);

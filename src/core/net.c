@@ -590,7 +590,9 @@ bp_status bp_net_set_lr(bp_net *net, double lr)
     if (!net)
         return BP_ERR_NULL;
     if (!(lr > 0 && lr <= 1e30))
-        return bp__fail(net, BP_ERR_ARG, "lr: %g is not > 0", lr);
+        return bp__fail(net, BP_ERR_ARG, isnan(lr) ? "lr: not a finite number"
+                                                   : "lr: %g is not in (0, %g]",
+                        lr, 1e30);
     net->optim.lr = lr;
     return bp__ok(net);
 }
