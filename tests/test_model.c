@@ -258,6 +258,10 @@ static void test_damage(void)
     CHECK_STATUS(bp_model_load("/nonexistent/model.bpm", NULL, &got, &err),
                  BP_ERR_IO);
     CHECK(strstr(err.msg, "/nonexistent/model.bpm") != NULL, "'%s'", err.msg);
+    /* a directory: said so, not a bare 'read error' */
+    CHECK_STATUS(bp_model_load("examples", NULL, &got, &err), BP_ERR_IO);
+    CHECK(strstr(err.msg, "examples") && strstr(err.msg, "directory"),
+          "a directory is called one: '%s'", err.msg);
     bp_model_free(m);
 }
 

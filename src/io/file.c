@@ -229,13 +229,14 @@ bp_status bp__read_file(const char *path, size_t max,
         p = q;
         cap *= 2;
     }
-    int failed = ferror(f);
+    const int failed = ferror(f), why = errno; /* EISDIR for a directory */
     fclose(f);
     if (!p)
         return bp__fail_err(err, BP_ERR_NOMEM, "%s: out of memory", path);
     if (failed) {
         bp__free(a, p);
-        return bp__fail_err(err, BP_ERR_IO, "%s: read error", path);
+        return bp__fail_err(err, BP_ERR_IO, "%s: read error: %s", path,
+                            strerror(why));
     }
     *data = p;
     *n = len;
