@@ -468,5 +468,12 @@ bench-playground: playground $(BUILD)/backprop
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
+# The C layout (.clang-format), applied to every C file but the exported
+# example examples/embedded/xor_net.[ch], which is export's own output
+# (a test compares it byte for byte).
+.PHONY: format
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '^examples/embedded/xor_net')
+
 clean:
 	rm -rf build build-double build-asan build-double-asan build-fuzz build-mpi build-blas build-cross

@@ -21,7 +21,8 @@ int main(int argc, char **argv)
         MPI_Barrier(MPI_COMM_WORLD);
         const double t0 = MPI_Wtime();
         for (int i = 0; i < 469; i++)
-            MPI_Allreduce(MPI_IN_PLACE, g, n, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+            MPI_Allreduce(MPI_IN_PLACE, g, n, MPI_FLOAT, MPI_SUM,
+                          MPI_COMM_WORLD);
         const double t = (MPI_Wtime() - t0) / 469;
         best = t < best ? t : best;
     }

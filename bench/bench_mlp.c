@@ -30,8 +30,8 @@ static double now(void)
 
 static bp_net *fashion_net(int threads)
 {
-    const bp_layer_desc d[] = {{256, BP_ACT_RELU, 0}, {128, BP_ACT_RELU, 0},
-                               {10, BP_ACT_SOFTMAX, 0}};
+    const bp_layer_desc d[] = {
+        {256, BP_ACT_RELU, 0}, {128, BP_ACT_RELU, 0}, {10, BP_ACT_SOFTMAX, 0}};
     bp_net *net;
     if (bp_net_create(784, 3, d, NULL, &net, NULL))
         return NULL;
@@ -61,7 +61,8 @@ static void tiny(const char *name, int n_in, int hidden, int n_out)
     for (int r = 0; r < 3; r++) {
         double t0 = now();
         for (long i = 0; i < steps; i++)
-            bp_net_train_step(net, x[i & 3], t[i & 3], 1, BP_ORDER_STANDARD, NULL);
+            bp_net_train_step(net, x[i & 3], t[i & 3], 1, BP_ORDER_STANDARD,
+                              NULL);
         double ns = (now() - t0) / steps * 1e9;
         best = ns < best ? ns : best;
     }
@@ -102,9 +103,11 @@ static void inference(const bp_real *x, int n)
  * random data (the cost does not depend on the values). */
 static void sweep(void)
 {
-    static const int widths[] = {256, 1024, 4096}, batches[] = {1, 32, 128, 1024};
+    static const int widths[] = {256, 1024, 4096},
+                     batches[] = {1, 32, 128, 1024};
     const int n = 2048;
-    bp_real *x = malloc((size_t)n * 784 * sizeof *x), *t = calloc((size_t)n * 10, sizeof *t);
+    bp_real *x = malloc((size_t)n * 784 * sizeof *x),
+            *t = calloc((size_t)n * 10, sizeof *t);
     bp_rng r;
     bp_rng_seed(&r, 1);
     for (size_t i = 0; i < (size_t)n * 784; i++)
@@ -154,9 +157,9 @@ static bp_dataset *fashion(const char *dir, const char *split, int scale,
     }
     bp_scaler s = {BP_SCALING_NONE, 0, NULL, NULL, {NULL, NULL, NULL}};
     if (bp_dataset_load(dir, &o, &ds, &err) ||
-        (scale && (bp_scaler_set(&s, BP_SCALING_MINMAX, 784, off, fac, NULL,
-                                 &err) ||
-                   bp_dataset_scale(ds, &s, NULL, &err)))) {
+        (scale &&
+         (bp_scaler_set(&s, BP_SCALING_MINMAX, 784, off, fac, NULL, &err) ||
+          bp_dataset_scale(ds, &s, NULL, &err)))) {
         fprintf(stderr, "bench_mlp: %s\n", err.msg);
         bp_scaler_free(&s);
         bp_dataset_free(ds);
@@ -181,10 +184,11 @@ static int memory(const char *dir)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     const double data = (double)tr.n * tr.n_in * sizeof(bp_real) +
-                        (double)tr.n * sizeof(int32_t); /* the labels */
+        (double)tr.n * sizeof(int32_t); /* the labels */
     const double params = 4.0 * bp_net_n_params(net) * sizeof(bp_real);
-    const double work = 128.0 * (784 + 3 * (256 + 128 + 10) + 10) * sizeof(bp_real) +
-                        (12.0 * 256 + 256.0 * 512) * 4 + (double)tr.n * 8.0;
+    const double work =
+        128.0 * (784 + 3 * (256 + 128 + 10) + 10) * sizeof(bp_real) +
+        (12.0 * 256 + 256.0 * 512) * 4 + (double)tr.n * 8.0;
     printf("mem_peak_mb %.1f\nmem_needed_mb %.1f\nmem_ratio %.2f\n",
            ru.ru_maxrss / 1024.0, (data + params + work) / 1048576,
            ru.ru_maxrss * 1024.0 / (data + params + work));
@@ -206,7 +210,8 @@ static int print_epoch(void *ctx, const bp_epoch_report *r)
 static int steps(int batches, int epochs, int threads)
 {
     const int n = batches * 128;
-    bp_real *x = malloc((size_t)n * 784 * sizeof *x), *t = calloc((size_t)n * 10, sizeof *t);
+    bp_real *x = malloc((size_t)n * 784 * sizeof *x),
+            *t = calloc((size_t)n * 10, sizeof *t);
     if (!x || !t)
         return 1;
     bp_rng r;
@@ -274,7 +279,8 @@ static int epochs_run(const char *dir, int epochs, int threads)
 #ifdef BP_CBLAS
     printf("kernel_name cblas\nthreads %d\n", bp_net_threads(net));
 #else
-    printf("kernel_name %s\nthreads %d\n", bp_net_kernel(net), bp_net_threads(net));
+    printf("kernel_name %s\nthreads %d\n", bp_net_kernel(net),
+           bp_net_threads(net));
 #endif
     static times t;
     bp_train_opts to = bp_train_defaults();
@@ -282,7 +288,8 @@ static int epochs_run(const char *dir, int epochs, int threads)
     to.epochs = epochs;
     to.on_epoch = keep_epoch;
     to.ctx = &t;
-    t.cpu_at = cpu_now(); /* the first epoch's CPU time includes the data's check */
+    t.cpu_at =
+        cpu_now(); /* the first epoch's CPU time includes the data's check */
     bp_train(net, &tr, &to, NULL);
     printf("epoch_cpu_times");
     for (int i = 0; i < t.n; i++)
@@ -296,8 +303,8 @@ static int epochs_run(const char *dir, int epochs, int threads)
     const double flops = (6 * w - 2 * w0) * (double)tr.n;
     if (t.n > 0)
         printf("\nepoch_min %.3f\nepoch_median %.3f\nepoch_max %.3f\n"
-               "gflops_median %.1f\n", t.s[0], t.s[t.n / 2], t.s[t.n - 1],
-               flops / t.s[t.n / 2] / 1e9);
+               "gflops_median %.1f\n",
+               t.s[0], t.s[t.n / 2], t.s[t.n - 1], flops / t.s[t.n / 2] / 1e9);
     bp_net_free(net);
     bp_dataset_free(ds);
     return 0;

@@ -75,8 +75,9 @@ static double (*const isa_fn[])(long) = {peak512, peak256};
 static int isa_here(int i)
 {
     __builtin_cpu_init();
-    return i == 0 ? __builtin_cpu_supports("avx512f")
-                  : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return i == 0
+        ? __builtin_cpu_supports("avx512f")
+        : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 enum { N_ISA = 2 };
 
@@ -109,7 +110,11 @@ enum { N_ISA = 1 };
 #else
 static const char *const isa_name[] = {"none"};
 static double (*const isa_fn[])(long) = {NULL};
-static int isa_here(int i) { (void)i; return 0; }
+static int isa_here(int i)
+{
+    (void)i;
+    return 0;
+}
 enum { N_ISA = 1 };
 #endif
 
@@ -161,7 +166,8 @@ static double peak_two(long iters, int rounds, int isa)
             const double t0 = now();
             p.fn(iters);
             pthread_barrier_wait(&p.end);
-            const double g = 2 * iters * flops_per_iter(isa) / (now() - t0) / 1e9;
+            const double g =
+                2 * iters * flops_per_iter(isa) / (now() - t0) / 1e9;
             best = g > best ? g : best;
         }
         pthread_join(t, NULL);
@@ -176,7 +182,8 @@ static double peak_two(long iters, int rounds, int isa)
  * long one, and the best run is the closest to what the core can do. */
 int main(void)
 {
-    const long iters = getenv("PEAK_ITERS") ? atol(getenv("PEAK_ITERS")) : 5000000;
+    const long iters =
+        getenv("PEAK_ITERS") ? atol(getenv("PEAK_ITERS")) : 5000000;
     const int rounds = getenv("PEAK_ROUNDS") ? atoi(getenv("PEAK_ROUNDS")) : 40;
     double best = 0, best2 = 0;
     for (int i = 0; i < N_ISA; i++) {
@@ -188,8 +195,8 @@ int main(void)
             one = g > one ? g : one;
         }
         const double two = peak_two(iters, rounds, i);
-        printf("peak_%s %.1f\npeak_%s_2t %.1f\n", isa_name[i], one,
-               isa_name[i], two);
+        printf("peak_%s %.1f\npeak_%s_2t %.1f\n", isa_name[i], one, isa_name[i],
+               two);
         if (!best) {
             best = one;
             best2 = two;

@@ -76,10 +76,14 @@ typedef struct {
 int main(int argc, char **argv)
 {
     static const shape shapes[] = {
-        {"forward 784->256", 0, 128, 256, 784}, {"forward 256->128", 0, 128, 128, 256},
-        {"forward 128->10", 0, 128, 10, 128},   {"dE/dW 256x784", 1, 128, 256, 784},
-        {"dE/dW 128x256", 1, 128, 128, 256},    {"dE/dW 10x128", 1, 128, 10, 128},
-        {"delta 128->256", 2, 128, 128, 256},   {"delta 10->128", 2, 128, 10, 128},
+        {"forward 784->256", 0, 128, 256, 784},
+        {"forward 256->128", 0, 128, 128, 256},
+        {"forward 128->10", 0, 128, 10, 128},
+        {"dE/dW 256x784", 1, 128, 256, 784},
+        {"dE/dW 128x256", 1, 128, 128, 256},
+        {"dE/dW 10x128", 1, 128, 10, 128},
+        {"delta 128->256", 2, 128, 128, 256},
+        {"delta 10->128", 2, 128, 10, 128},
     };
     const bp_kernel *k;
     char msg[200];
@@ -93,13 +97,16 @@ int main(int argc, char **argv)
     if (bp__kctx_reserve(&c, 784, 784))
         return 1;
     float *x = rnd(128 * 784, 1), *w = rnd(256 * 784, 2), *b = rnd(784, 3),
-          *y = rnd(256 * 784, 4), *act = rnd(256 * 784, 5), *gate = rnd(256 * 784, 6);
+          *y = rnd(256 * 784, 4), *act = rnd(256 * 784, 5),
+          *gate = rnd(256 * 784, 6);
     int bad = 0;
     printf("kernel %s\n", k->name);
 #if defined(__x86_64__) && defined(__GNUC__)
     __builtin_cpu_init();
-    const double peak = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
-                            ? peak_avx2() : 0;
+    const double peak =
+        __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
+        ? peak_avx2()
+        : 0;
     printf("AVX2 FMA peak, one core: %.1f GFLOP/s\n", peak);
 #endif
     /* the micro-kernel alone, on packed operands that stay in L1: what
@@ -120,9 +127,10 @@ int main(int argc, char **argv)
             best = t < best ? t : best;
         }
         if (k->gemm)
-            printf("%-18s %8.1f us %7.1f GFLOP/s (%d x %d tiles, K %d, in L1)\n",
-                   "micro-kernel", best * 1e6 / 4000,
-                   2.0 * MR * NR * kc * 4000 / best / 1e9, MR, NR, kc);
+            printf(
+                "%-18s %8.1f us %7.1f GFLOP/s (%d x %d tiles, K %d, in L1)\n",
+                "micro-kernel", best * 1e6 / 4000,
+                2.0 * MR * NR * kc * 4000 / best / 1e9, MR, NR, kc);
         free(ap);
         free(bp);
         free(cp);

@@ -62,19 +62,18 @@ static void die(bp_net *net, bp_status st, const char *what)
     exit(2);
 }
 
-#define TRY(net, call)                                                       \
-    do {                                                                     \
-        bp_status st_ = (call);                                              \
-        if (st_)                                                             \
-            die(net, st_, #call);                                            \
+#define TRY(net, call)                                                         \
+    do {                                                                       \
+        bp_status st_ = (call);                                                \
+        if (st_)                                                               \
+            die(net, st_, #call);                                              \
     } while (0)
 
 static bp_net *build(void)
 {
     static const bp_layer_desc layers[] = {{2, BP_ACT_SIGMOID, 0},
                                            {2, BP_ACT_SIGMOID, 0}};
-    static const double w[8] = {0.15, 0.20, 0.25, 0.30,
-                                0.40, 0.45, 0.50, 0.55};
+    static const double w[8] = {0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55};
     bp_net *net;
     bp_error err;
     if (bp_net_create(2, 2, layers, NULL, &net, &err)) {
@@ -82,8 +81,8 @@ static bp_net *build(void)
         exit(2);
     }
     for (int i = 0; i < 8; i++)
-        TRY(net, bp_net_set_weight(net, i / 4, (i / 2) % 2, i % 2,
-                                   (bp_real)w[i]));
+        TRY(net,
+            bp_net_set_weight(net, i / 4, (i / 2) % 2, i % 2, (bp_real)w[i]));
     for (int j = 0; j < 2; j++) {
         TRY(net, bp_net_set_bias(net, 0, j, (bp_real)0.35));
         TRY(net, bp_net_set_bias(net, 1, j, (bp_real)0.60));
@@ -114,8 +113,10 @@ static void first_iteration(void)
     double e_total;
     TRY(net, bp_net_forward(net, x, 1));
     TRY(net, bp_net_backward(net, t, &e_total));
-    const bp_real *z_h = bp_net_layer_z(net, 0), *out_h = bp_net_layer_out(net, 0);
-    const bp_real *z_o = bp_net_layer_z(net, 1), *out_o = bp_net_layer_out(net, 1);
+    const bp_real *z_h = bp_net_layer_z(net, 0),
+                  *out_h = bp_net_layer_out(net, 0);
+    const bp_real *z_o = bp_net_layer_z(net, 1),
+                  *out_o = bp_net_layer_out(net, 1);
     const bp_real *delta_o = bp_net_layer_delta(net, 1);
 
     printf("Forward phase\n");
@@ -134,8 +135,8 @@ static void first_iteration(void)
     /* the worked example's chain-rule factors, read off the forward phase */
     row("dE/dout_o1", out_o[0] - t[0], 0.74136507);
     row("dout_o1/dnet_o1", out_o[0] * (1 - out_o[0]), 0.186815602);
-    static const double dw_out[4] = {0.082167041, 0.082667628,
-                                     -0.022602540, -0.022740242};
+    static const double dw_out[4] = {0.082167041, 0.082667628, -0.022602540,
+                                     -0.022740242};
     static const double dw_hid[4] = {0.000438568, 0.000877135, 0.000497713,
                                      0.000995425};
     char name[32];
@@ -194,16 +195,18 @@ int main(void)
     printf("Matt Mazur's worked 2-2-2 example, 2015 (%s precision)\n",
            bp_real_size() == 8 ? "double" : "float32");
     first_iteration();
-    static const double standard[4] = {0.291027774, 0.000035102,
-                                       0.015913620, 0.984064274};
-    static const double layerwise[4] = {0.291027924, 0.000035085,
-                                        0.015912196, 0.984065734};
+    static const double standard[4] = {0.291027774, 0.000035102, 0.015913620,
+                                       0.984064274};
+    static const double layerwise[4] = {0.291027924, 0.000035085, 0.015912196,
+                                        0.984065734};
     run(BP_ORDER_STANDARD,
         "Training, standard backward phase (all gradients at the forward "
-        "phase's weights)", standard);
+        "phase's weights)",
+        standard);
     run(BP_ORDER_LAYERWISE,
         "Training, the layer-wise order (output layer updated before delta "
-        "passes back; the published figures)", layerwise);
+        "passes back; the published figures)",
+        layerwise);
     printf("mazur: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -59,7 +59,8 @@ int main(void)
     bp_net *net = one_unit();
     if (!net)
         return 2;
-    if (bp_net_set_weight(net, 0, 0, 0, 1) || bp_net_set_weight(net, 0, 0, 1, 1) ||
+    if (bp_net_set_weight(net, 0, 0, 0, 1) ||
+        bp_net_set_weight(net, 0, 0, 1, 1) ||
         bp_net_set_bias(net, 0, 0, (bp_real)-1.5))
         return fail(net);
     if (truth_table(net, "AND by hand: y = step(x1 + x2 - 1.5)", t_and))
@@ -69,16 +70,17 @@ int main(void)
     bp_net_free(net);
     net = one_unit();
     int epochs, converged;
-    if (!net || bp_perceptron_train(net, &x[0][0], t_and, 4, 1.0, 100,
-                                    &epochs, &converged))
+    if (!net ||
+        bp_perceptron_train(net, &x[0][0], t_and, 4, 1.0, 100, &epochs,
+                            &converged))
         return net ? fail(net) : 2;
     bp_real w1, w2, b;
     bp_net_weight(net, 0, 0, 0, &w1);
     bp_net_weight(net, 0, 0, 1, &w2);
     bp_net_bias(net, 0, 0, &b);
     printf("perceptron rule on AND: %s after %d epochs (w1 %.1f, w2 %.1f, "
-           "b %.1f)\n", converged ? "converged" : "did NOT converge", epochs,
-           w1, w2, b);
+           "b %.1f)\n",
+           converged ? "converged" : "did NOT converge", epochs, w1, w2, b);
     converged ? passed++ : failed++;
     if (truth_table(net, "AND learned", t_and))
         return 2;
@@ -86,14 +88,14 @@ int main(void)
     /* 3. XOR: the rule cannot succeed with one layer */
     bp_net_free(net);
     net = one_unit();
-    if (!net || bp_perceptron_train(net, &x[0][0], t_xor, 4, 1.0, 1000,
-                                    &epochs, &converged))
+    if (!net ||
+        bp_perceptron_train(net, &x[0][0], t_xor, 4, 1.0, 1000, &epochs,
+                            &converged))
         return net ? fail(net) : 2;
     printf("perceptron rule on XOR: %s after %d epochs: one layer of step "
            "units cannot compute XOR\n",
-           converged ? "converged (impossible!)" : "did not converge",
-           epochs);
-    !converged && epochs == 1000 ? passed++ : failed++;
+           converged ? "converged (impossible!)" : "did not converge", epochs);
+    !converged &&epochs == 1000 ? passed++ : failed++;
     bp_net_free(net);
 
     /* 4. the hand-built two-layer XOR net */
@@ -112,11 +114,15 @@ int main(void)
     for (int j = 0; j < 3; j++) {
         for (int k = 0; k < 2 && !st; k++)
             st = bp_net_set_weight(net, 0, j, k, w_hidden[j][k]);
-        if (!st) st = bp_net_set_bias(net, 0, j, b_hidden[j]);
-        if (!st) st = bp_net_set_weight(net, 1, 0, j, w_out[j]);
+        if (!st)
+            st = bp_net_set_bias(net, 0, j, b_hidden[j]);
+        if (!st)
+            st = bp_net_set_weight(net, 1, 0, j, w_out[j]);
     }
-    if (!st) st = bp_net_set_bias(net, 1, 0, (bp_real)-0.5);
-    if (!st) st = bp_net_reserve(net, 4);
+    if (!st)
+        st = bp_net_set_bias(net, 1, 0, (bp_real)-0.5);
+    if (!st)
+        st = bp_net_reserve(net, 4);
     if (st)
         return fail(net);
     if (truth_table(net, "XOR by the hand-built two-layer net", t_xor))

@@ -27,9 +27,12 @@ int main(void)
     bp_optim sgd = bp_optim_defaults(BP_OPT_SGD);
     sgd.lr = 2.0;
     bp_status st = bp_net_init(net, BP_INIT_XAVIER_UNIFORM, 7);
-    if (!st) st = bp_net_set_loss(net, BP_LOSS_SSE, BP_REDUCE_SUM);
-    if (!st) st = bp_net_set_optim(net, &sgd);
-    if (!st) st = bp_net_reserve(net, 4);
+    if (!st)
+        st = bp_net_set_loss(net, BP_LOSS_SSE, BP_REDUCE_SUM);
+    if (!st)
+        st = bp_net_set_optim(net, &sgd);
+    if (!st)
+        st = bp_net_reserve(net, 4);
     double e = 0;
     for (int i = 0; !st && i < epochs; i++) {
         st = bp_net_train_step(net, &x[0][0], &t[0][0], 4, BP_ORDER_STANDARD,
@@ -37,8 +40,10 @@ int main(void)
         if (!st && (i % 1000 == 0))
             printf("epoch %5d  E = %.6f\n", i, e);
     }
-    if (!st) st = bp_net_forward(net, &x[0][0], 4);
-    if (!st) st = bp_net_loss(net, &t[0][0], &e);
+    if (!st)
+        st = bp_net_forward(net, &x[0][0], 4);
+    if (!st)
+        st = bp_net_loss(net, &t[0][0], &e);
     if (st) {
         fprintf(stderr, "xor: %s\n", bp_net_errmsg(net));
         bp_net_free(net);

@@ -231,8 +231,7 @@ typedef struct bp_net bp_net;
  * On success *out owns a network the caller frees with bp_net_free. On
  * failure *out is NULL. */
 bp_status bp_net_create(int n_in, int n_layers, const bp_layer_desc *layers,
-                        const bp_allocator *alloc,
-                        bp_net **out, bp_error *err);
+                        const bp_allocator *alloc, bp_net **out, bp_error *err);
 
 /* Free a network and everything it owns. NULL is allowed. */
 void bp_net_free(bp_net *net);
@@ -329,24 +328,22 @@ typedef struct {
     int n_in, n_out;
     bp_act act;
     double act_param;
-    const bp_real *w;     /* W[n_out][n_in], row-major: row j into neuron j */
-    const bp_real *b;     /* b[n_out] */
+    const bp_real *w; /* W[n_out][n_in], row-major: row j into neuron j */
+    const bp_real *b; /* b[n_out] */
 } bp_layer_view;
 
 bp_status bp_net_layer_view(const bp_net *net, int l, bp_layer_view *view);
 
 /* One weight: the weight from neuron (or input) k of the layer below into
  * neuron j of layer l. */
-bp_status bp_net_weight(const bp_net *net, int l, int j, int k,
-                            bp_real *value);
+bp_status bp_net_weight(const bp_net *net, int l, int j, int k, bp_real *value);
 bp_status bp_net_set_weight(bp_net *net, int l, int j, int k, bp_real value);
 bp_status bp_net_bias(const bp_net *net, int l, int j, bp_real *value);
 bp_status bp_net_set_bias(bp_net *net, int l, int j, bp_real value);
 /* dE/dw and dE/db from the last backward phase. */
 bp_status bp_net_weight_grad(const bp_net *net, int l, int j, int k,
-                                 bp_real *value);
-bp_status bp_net_bias_grad(const bp_net *net, int l, int j,
-                               bp_real *value);
+                             bp_real *value);
+bp_status bp_net_bias_grad(const bp_net *net, int l, int j, bp_real *value);
 
 typedef enum {
     BP_INIT_XAVIER_UNIFORM = 0, /* U(-a, a), a = sqrt(6 / (n_in + n_out)) */
@@ -407,7 +404,7 @@ bp_status bp_net_set_loss(bp_net *net, bp_loss loss, bp_reduction reduction);
 
 /* The loss and reduction in use. Either out pointer may be NULL. */
 bp_status bp_net_loss_kind(const bp_net *net, bp_loss *loss,
-                          bp_reduction *reduction);
+                           bp_reduction *reduction);
 
 /* ------------------------------------------------------------- optimizers */
 
@@ -444,14 +441,14 @@ typedef enum {
  * bp_net_penalty, and bp_epoch_report.penalty. */
 typedef struct {
     bp_optim_kind kind;
-    double lr;           /* learning rate (RPROP: initial step) */
-    double momentum;     /* MOMENTUM, NESTEROV */
-    double weight_decay; /* SGD/momentum: L2 added to the gradient of
+    double lr;                  /* learning rate (RPROP: initial step) */
+    double momentum;            /* MOMENTUM, NESTEROV */
+    double weight_decay;        /* SGD/momentum: L2 added to the gradient of
                             every parameter; ADAM: decoupled (AdamW) */
-    double beta1, beta2, eps;        /* ADAM */
-    double eta_plus, eta_minus;      /* RPROP */
-    double step_min, step_max;       /* RPROP */
-    double l1, l2;       /* every optimizer: L1 and L2 rates of the
+    double beta1, beta2, eps;   /* ADAM */
+    double eta_plus, eta_minus; /* RPROP */
+    double step_min, step_max;  /* RPROP */
+    double l1, l2;              /* every optimizer: L1 and L2 rates of the
                             penalty on the weights (>= 0; 0: none) */
 } bp_optim;
 
@@ -497,91 +494,98 @@ void bp_net_reset_optim(bp_net *net);
  */
 
 /* bp_act_info.flags */
-#define BP_ACTF_ROWWISE 1u     /* couples the outputs of a layer (softmax):
+#define BP_ACTF_ROWWISE                                                        \
+    1u /* couples the outputs of a layer (softmax):
                                   its derivative is a Jacobian, and
                                   `derivative` gives delta's formula */
-#define BP_ACTF_NO_GRADIENT 2u /* derivative 0 almost everywhere (step):
+#define BP_ACTF_NO_GRADIENT                                                    \
+    2u /* derivative 0 almost everywhere (step):
                                   backpropagation cannot train it */
-#define BP_ACTF_EXPAND 4u      /* explain writes the formula out with the
+#define BP_ACTF_EXPAND                                                         \
+    4u /* explain writes the formula out with the
                                   net input's value */
 
 typedef struct {
-    const char *name;           /* as parsed and printed: "leaky_relu" */
-    const char *label;          /* for people: "leaky ReLU" */
-    const char *symbol;         /* f as explain writes out = f(net):
+    const char *name;       /* as parsed and printed: "leaky_relu" */
+    const char *label;      /* for people: "leaky ReLU" */
+    const char *symbol;     /* f as explain writes out = f(net):
                                    "sigmoid" ("" for identity) */
-    const char *symbol_tex;     /* "\\sigma" */
-    const char *formula;        /* out in terms of net: "1 / (1 + e^-net)" */
+    const char *symbol_tex; /* "\\sigma" */
+    const char *formula;    /* out in terms of net: "1 / (1 + e^-net)" */
     const char *formula_tex;
-    const char *derivative;     /* dout/dnet in net and out: "out (1 - out)" */
+    const char *derivative; /* dout/dnet in net and out: "out (1 - out)" */
     const char *derivative_tex;
-    const char *param;          /* its parameter's name ("slope"), or NULL
+    const char *param;       /* its parameter's name ("slope"), or NULL
                                    when bp_layer_desc.act_param is ignored */
-    double param_default;       /* the parameter when a file gives none */
-    double out_min, out_max;    /* the range of out (+-HUGE_VAL: unbounded) */
-    unsigned flags;             /* BP_ACTF_* */
-    bp_loss out_loss;           /* as the output layer, the loss to train it
+    double param_default;    /* the parameter when a file gives none */
+    double out_min, out_max; /* the range of out (+-HUGE_VAL: unbounded) */
+    unsigned flags;          /* BP_ACTF_* */
+    bp_loss out_loss;        /* as the output layer, the loss to train it
                                    with: the one its derivative cancels
                                    with (sigmoid: bce, softmax: ce), else
                                    sse */
-    bp_init init;               /* the weight initialisation that suits it */
+    bp_init init;            /* the weight initialisation that suits it */
     /* other formats */
-    const char *onnx_op;        /* ONNX operator ("Sigmoid"); "" when none
+    const char *onnx_op;   /* ONNX operator ("Sigmoid"); "" when none
                                    is needed; NULL when ONNX cannot hold it */
-    const char *onnx_attr;      /* its attribute, or NULL: the parameter (a
+    const char *onnx_attr; /* its attribute, or NULL: the parameter (a
                                    float) if there is one, else the integer
                                    onnx_attr_int */
     int onnx_attr_int;
-    int fann;                   /* FANN's activation function number, -1
+    int fann;              /* FANN's activation function number, -1
                                    when FANN 2.2 has none */
-    double fann_steepness;      /* the steepness at which FANN's function
+    double fann_steepness; /* the steepness at which FANN's function
                                    is this one */
-    const char *c_code;         /* its case in the C that `backprop export`
+    const char *c_code;    /* its case in the C that `backprop export`
                                    writes (NULL: nothing to do) */
 } bp_act_info;
 
 const bp_act_info *bp_act_describe(bp_act act);
 
 /* bp_loss_info.flags */
-#define BP_LOSSF_CLOSED_FORM 1u /* needs the output activation whose
+#define BP_LOSSF_CLOSED_FORM                                                   \
+    1u /* needs the output activation whose
                                    out_loss it is; with it, delta = out - t */
-#define BP_LOSSF_EXPAND 2u      /* explain writes each output's term out
+#define BP_LOSSF_EXPAND                                                        \
+    2u /* explain writes each output's term out
                                    again with the numbers */
-#define BP_LOSSF_ARGMAX 4u      /* a classifier: a sample is right when its
+#define BP_LOSSF_ARGMAX                                                        \
+    4u /* a classifier: a sample is right when its
                                    largest output is its target's */
-#define BP_LOSSF_THRESHOLD 8u   /* a classifier: a sample is right when
+#define BP_LOSSF_THRESHOLD                                                     \
+    8u /* a classifier: a sample is right when
                                    every output is on its target's side of
                                    0.5 */
 
 typedef struct {
-    const char *name;           /* as parsed and printed: "sse" */
-    const char *aliases;        /* other names parsed, space-separated */
-    const char *label;          /* for people: "half squared error" */
-    const char *term;           /* one output's error, in t and out:
+    const char *name;    /* as parsed and printed: "sse" */
+    const char *aliases; /* other names parsed, space-separated */
+    const char *label;   /* for people: "half squared error" */
+    const char *term;    /* one output's error, in t and out:
                                    "1/2 (t - out)^2"; NULL when explain
                                    shows only the total */
     const char *term_tex;
-    const char *total;          /* E of a sample as explain heads it */
+    const char *total; /* E of a sample as explain heads it */
     const char *total_tex;
-    unsigned flags;             /* BP_LOSSF_* */
+    unsigned flags; /* BP_LOSSF_* */
 } bp_loss_info;
 
 const bp_loss_info *bp_loss_describe(bp_loss loss);
 
 /* bp_optim_info.flags: the bp_optim fields it reads besides lr and
  * weight_decay, and how it is meant to be used */
-#define BP_OPTF_MOMENTUM 1u     /* momentum */
-#define BP_OPTF_ADAM 2u         /* beta1, beta2, eps */
-#define BP_OPTF_RPROP 4u        /* eta_plus, eta_minus, step_min, step_max */
-#define BP_OPTF_FULL_BATCH 8u   /* made for full-batch gradients */
+#define BP_OPTF_MOMENTUM 1u   /* momentum */
+#define BP_OPTF_ADAM 2u       /* beta1, beta2, eps */
+#define BP_OPTF_RPROP 4u      /* eta_plus, eta_minus, step_min, step_max */
+#define BP_OPTF_FULL_BATCH 8u /* made for full-batch gradients */
 
 typedef struct {
-    const char *name;           /* as parsed and printed: "adam" */
-    const char *aliases;        /* other names parsed, space-separated */
-    const char *label;          /* for people: "Adam" */
-    const char *formula;        /* the update of one weight w with gradient g */
-    double lr;                  /* its default learning rate */
-    unsigned flags;             /* BP_OPTF_* */
+    const char *name;    /* as parsed and printed: "adam" */
+    const char *aliases; /* other names parsed, space-separated */
+    const char *label;   /* for people: "Adam" */
+    const char *formula; /* the update of one weight w with gradient g */
+    double lr;           /* its default learning rate */
+    unsigned flags;      /* BP_OPTF_* */
 } bp_optim_info;
 
 const bp_optim_info *bp_optim_describe(bp_optim_kind kind);
@@ -714,9 +718,9 @@ bp_status bp_data_gather(const bp_data *d, const int64_t *rows, int64_t first,
  * each output thresholded at 0.5). val_* are NaN without validation
  * data. */
 typedef struct {
-    int epoch;            /* 1-based */
-    int epochs;           /* the planned total */
-    double train_loss;    /* the loss (without the L1/L2 penalty, like
+    int epoch;         /* 1-based */
+    int epochs;        /* the planned total */
+    double train_loss; /* the loss (without the L1/L2 penalty, like
                              val_loss), mean over the epoch's samples, as
                              trained */
     double train_acc;
@@ -734,12 +738,12 @@ typedef struct {
 
 /* Where training is after a batch: enough to show progress. */
 typedef struct {
-    int epoch;            /* 1-based: the epoch this batch belongs to */
-    int done, total;      /* batches of this epoch done, and in all */
-    int64_t samples;      /* samples of this epoch done */
-    double loss_sum;      /* sum over those samples of their loss */
-    int64_t correct;      /* of those, classified right (classifiers) */
-    double loss;          /* this batch's loss, mean per sample */
+    int epoch;       /* 1-based: the epoch this batch belongs to */
+    int done, total; /* batches of this epoch done, and in all */
+    int64_t samples; /* samples of this epoch done */
+    double loss_sum; /* sum over those samples of their loss */
+    int64_t correct; /* of those, classified right (classifiers) */
+    double loss;     /* this batch's loss, mean per sample */
 } bp_batch_report;
 
 /* Called by bp_trainer_run (and bp_train) after each batch. Return
@@ -759,32 +763,32 @@ typedef int (*bp_grads_fn)(void *ctx, bp_real *grads, size_t n,
                            double stats[3]);
 
 typedef struct {
-    int epochs;            /* epochs in all, counting those a resumed run
+    int epochs;           /* epochs in all, counting those a resumed run
                               has done (>= 0) */
-    int batch;             /* mini-batch size (>= 1; clamped to n) */
-    bp_order order;        /* backward order; standard unless you know */
-    uint64_t seed;         /* shuffling: epoch e uses an order derived from
+    int batch;            /* mini-batch size (>= 1; clamped to n) */
+    bp_order order;       /* backward order; standard unless you know */
+    uint64_t seed;        /* shuffling: epoch e uses an order derived from
                               (seed, e) alone, so a resumed run shuffles
                               exactly like an uninterrupted one */
-    int shuffle;           /* 1: shuffle every epoch; 0: data order */
-    int shuffle_window;    /* > 0: shuffle blocks of this many consecutive
+    int shuffle;          /* 1: shuffle every epoch; 0: data order */
+    int shuffle_window;   /* > 0: shuffle blocks of this many consecutive
                               samples and within each block, instead of
                               the whole set: for data read from a file
                               larger than memory (0: the whole set) */
-    const bp_data *val;    /* optional validation set (the view is copied;
+    const bp_data *val;   /* optional validation set (the view is copied;
                               its arrays must outlive the trainer) */
-    int patience;          /* > 0: stop after this many epochs without a
+    int patience;         /* > 0: stop after this many epochs without a
                               new best validation loss (without val: the
                               epoch's training loss), and end with the
                               best epoch's weights; 0: run every epoch */
-    double min_delta;      /* a loss is a new best when it is below the
+    double min_delta;     /* a loss is a new best when it is below the
                               best so far by more than this (>= 0) */
-    double clip;           /* > 0: scale the gradient down to this global
+    double clip;          /* > 0: scale the gradient down to this global
                               L2 norm when it is larger; 0: off (standard
                               order only) */
-    bp_batch_fn on_batch;  /* optional */
-    bp_epoch_fn on_epoch;  /* optional */
-    void *ctx;             /* passed to all three callbacks */
+    bp_batch_fn on_batch; /* optional */
+    bp_epoch_fn on_epoch; /* optional */
+    void *ctx;            /* passed to all three callbacks */
     /* Data parallelism. With n_shards > 1 this process trains on shard
      * `shard` of every global batch (its slice of the same shuffled
      * order), scales its gradients so that summing them over the shards
@@ -854,15 +858,15 @@ bp_status bp_trainer_step(bp_trainer *tr, bp_batch_report *batch,
 bp_status bp_trainer_epoch(bp_trainer *tr, bp_epoch_report *report);
 
 typedef struct {
-    int epochs_run;        /* epochs completed, counting a resumed run's */
-    int best_epoch;        /* with validation (or patience): the best
+    int epochs_run;       /* epochs completed, counting a resumed run's */
+    int best_epoch;       /* with validation (or patience): the best
                               epoch (restored if patience stopped the
                               run) */
-    double best_val_loss;  /* its watched loss (bp_train_state's) */
+    double best_val_loss; /* its watched loss (bp_train_state's) */
     double last_train_loss;
-    int stopped_early;     /* patience ran out */
+    int stopped_early; /* patience ran out */
     int stopped_by_callback;
-    int stopped_batch;     /* stopped mid-epoch by on_batch: batches done
+    int stopped_batch; /* stopped mid-epoch by on_batch: batches done
                               of epoch epochs_run + 1 (else 0) */
     /* On BP_ERR_NONFINITE: where NaN or Inf first appeared. */
     int fault_epoch, fault_batch;
@@ -881,8 +885,8 @@ void bp_trainer_use_best(bp_trainer *tr);
 
 /* Loss and accuracy of the trainer's network on d, or on the validation
  * set when d is NULL (see bp_net_evaluate). */
-bp_status bp_trainer_evaluate(bp_trainer *tr, const bp_data *d,
-                              double *loss, double *acc);
+bp_status bp_trainer_evaluate(bp_trainer *tr, const bp_data *d, double *loss,
+                              double *acc);
 
 /* Where the trainer is, and its recipe (all zero for NULL). */
 bp_train_state bp_trainer_state(const bp_trainer *tr);
@@ -900,8 +904,8 @@ bp_status bp_trainer_set_state(bp_trainer *tr, const bp_train_state *state,
 /* A whole training in one call: bp_trainer_create, bp_trainer_run,
  * bp_trainer_free. The message of a failure is left in the network.
  * result may be NULL. */
-bp_status bp_train(bp_net *net, const bp_data *train,
-                   const bp_train_opts *opts, bp_train_result *result);
+bp_status bp_train(bp_net *net, const bp_data *train, const bp_train_opts *opts,
+                   bp_train_result *result);
 
 /* Loss and accuracy of the network on a whole data set, in chunks of
  * max_batch (class labels expanded in the network's workspace: no
@@ -924,16 +928,16 @@ bp_status bp_net_evaluate(bp_net *net, const bp_data *d, double *loss,
 
 typedef enum {
     BP_SCALING_NONE = 0,
-    BP_SCALING_MINMAX,   /* each column's range to [0, 1] */
-    BP_SCALING_STANDARD  /* each column to mean 0, standard deviation 1 */
+    BP_SCALING_MINMAX,  /* each column's range to [0, 1] */
+    BP_SCALING_STANDARD /* each column to mean 0, standard deviation 1 */
 } bp_scaling;
 
 typedef struct {
-    bp_scaling kind;     /* NONE: the identity (n and the arrays unused) */
-    int n;               /* columns */
-    double *offset;      /* [n] */
-    double *factor;      /* [n] */
-    bp_allocator alloc;  /* where the arrays came from */
+    bp_scaling kind;    /* NONE: the identity (n and the arrays unused) */
+    int n;              /* columns */
+    double *offset;     /* [n] */
+    double *factor;     /* [n] */
+    bp_allocator alloc; /* where the arrays came from */
 } bp_scaler;
 
 /* Fit s to x[n][width]: minmax takes each column's minimum and range,
@@ -991,30 +995,30 @@ typedef enum { BP_FORMAT_BINARY = 0, BP_FORMAT_TEXT } bp_model_format;
 #define BP_MAX_NAME 4096
 
 typedef struct {
-    bp_net *net;              /* owned by the model */
-    bp_allocator alloc;       /* of everything the model owns: its
+    bp_net *net;             /* owned by the model */
+    bp_allocator alloc;      /* of everything the model owns: its
                                  network's (bp_model_new), or the one given
                                  to bp_model_load, bp_model_parse */
-    bp_scaler scaler;         /* the inputs', applied before the network */
-    bp_scaler target_scaler;  /* regression targets as the network learned
+    bp_scaler scaler;        /* the inputs', applied before the network */
+    bp_scaler target_scaler; /* regression targets as the network learned
                                  them (NONE: as given); the outputs are
                                  inverted by it into the targets' units */
-    int n_classes;            /* 0: regression (or unnamed outputs) */
-    char **class_names;       /* [n_classes] NUL-terminated, or NULL */
+    int n_classes;           /* 0: regression (or unnamed outputs) */
+    char **class_names;      /* [n_classes] NUL-terminated, or NULL */
     /* The training file's columns (CSV/TSV), so that eval and predict on
      * a file like it find the targets without being told. */
-    int n_columns;            /* columns of the training file; 0: unknown */
-    int n_targets;            /* of those, the targets (label columns) */
-    int *target_cols;         /* [n_targets] 0-based positions */
-    char **target_names;      /* [n_targets] header names ("": none) */
+    int n_columns;       /* columns of the training file; 0: unknown */
+    int n_targets;       /* of those, the targets (label columns) */
+    int *target_cols;    /* [n_targets] 0-based positions */
+    char **target_names; /* [n_targets] header names ("": none) */
 
     /* training state, present in checkpoints (has_train_state = 1; see
      * bp_model_checkpoint and bp_trainer_set_state) */
     int has_train_state;
-    bp_train_state train;     /* the run's recipe and where it was */
-    bp_real *best_params;     /* [n_params] the best epoch's weights, or
+    bp_train_state train; /* the run's recipe and where it was */
+    bp_real *best_params; /* [n_params] the best epoch's weights, or
                                  NULL when none were kept */
-    double val_split;         /* the fraction of the data the run held out
+    double val_split;     /* the fraction of the data the run held out
                                  for validation (the command's
                                  --val-split), so a resumed run splits the
                                  same way */
@@ -1057,8 +1061,7 @@ bp_status bp_model_predict(bp_model *m, const bp_real *x, int64_t n,
  * state and best weights into m (has_train_state = 1), so that
  * bp_model_save with with_state writes them. Allocates the copy of the
  * best weights, once. */
-bp_status bp_model_checkpoint(bp_model *m, const bp_trainer *tr,
-                              bp_error *err);
+bp_status bp_model_checkpoint(bp_model *m, const bp_trainer *tr, bp_error *err);
 
 /* The model's file, in either form, handed to write(ctx, bytes, len) in
  * one piece instead of a path (a page's in-memory export, a socket, a
@@ -1074,8 +1077,7 @@ bp_status bp_model_write(const bp_model *m, bp_model_format format,
 /* Save to path. with_state also writes the optimizer state and the
  * training fields (a checkpoint; binary form only). */
 bp_status bp_model_save(const bp_model *m, const char *path,
-                        bp_model_format format, int with_state,
-                        bp_error *err);
+                        bp_model_format format, int with_state, bp_error *err);
 /* Load either form. The message names the file and, for text, the line.
  * alloc (NULL: malloc/free) makes the network and everything the model
  * owns, and the file's bytes while they are read. */
@@ -1135,21 +1137,21 @@ typedef struct bp_dataset bp_dataset;
 typedef enum { BP_AUTO = 0, BP_YES, BP_NO } bp_choice;
 
 typedef struct {
-    const char *label;   /* CSV/TSV: the target column(s), 1-based numbers
+    const char *label;     /* CSV/TSV: the target column(s), 1-based numbers
                             or header names, comma-separated; NULL: the
                             columns `model` was trained with, else the
                             last column */
-    bp_choice classes;   /* targets are class labels: AUTO (one target
+    bp_choice classes;     /* targets are class labels: AUTO (one target
                             column holding a non-number, or at most 100
                             distinct whole numbers 0..1000, fewer than the
                             rows; FANN: one-hot output rows), YES or NO */
-    bp_choice header;    /* CSV/TSV: the first row names the columns; AUTO:
+    bp_choice header;      /* CSV/TSV: the first row names the columns; AUTO:
                             it holds a non-number where the second row
                             holds a number (or, the only row, no number) */
-    const char *split;   /* IDX directories: "train" (NULL) or "t10k" */
-    int inputs_only;     /* > 0: a CSV/TSV of exactly this many columns is
+    const char *split;     /* IDX directories: "train" (NULL) or "t10k" */
+    int inputs_only;       /* > 0: a CSV/TSV of exactly this many columns is
                             inputs alone, without targets (to predict) */
-    int max_classes;     /* refuse more classes than this (0:
+    int max_classes;       /* refuse more classes than this (0:
                             BP_MAX_CLASSES) */
     const bp_model *model; /* optional: read the file for this model: the
                             target columns it was trained with (when label
@@ -1230,8 +1232,7 @@ bp_status bp_dataset_split(bp_dataset *ds, double fraction, uint64_t seed,
                            bp_dataset **val, bp_error *err);
 /* Store in m what reading files like this one again needs: the class
  * names and, for CSV/TSV, the columns that were the targets. */
-bp_status bp_dataset_describe(const bp_dataset *ds, bp_model *m,
-                              bp_error *err);
+bp_status bp_dataset_describe(const bp_dataset *ds, bp_model *m, bp_error *err);
 
 typedef enum { BP_DATA_BPD = 0, BP_DATA_FANN } bp_data_format;
 
@@ -1287,24 +1288,24 @@ typedef enum {
 
 typedef struct {
     bp_explain_format format;
-    double lr;           /* learning rate of the plain gradient-descent
+    double lr; /* learning rate of the plain gradient-descent
                             update shown (> 0) */
-    int steps;           /* also the error after this many updates (>= 1) */
+    int steps; /* also the error after this many updates (>= 1) */
     bp_explain_order order;
-    int check;           /* print central finite differences beside each
+    int check;       /* print central finite differences beside each
                             gradient */
-    int max_weights;     /* BP_EXPLAIN_AUTO: the full walk up to this
+    int max_weights; /* BP_EXPLAIN_AUTO: the full walk up to this
                             many weights, the summary above */
     bp_explain_view view;
-    int top;             /* bp_explain_neuron and bp_explain_weight: the
+    int top;       /* bp_explain_neuron and bp_explain_weight: the
                             terms of a sum shown one by one, largest
                             first (>= 1); the rest are summed */
-    int n_classes;       /* the outputs' classes, named class_names[0..
+    int n_classes; /* the outputs' classes, named class_names[0..
                             n_classes) (a model's: n_out, or 2 for one
                             sigmoid output), shown with the prediction
                             in the summary; 0 and NULL: unnamed */
     const char *const *class_names;
-    const char *sample;  /* where the sample came from, shown first ("17
+    const char *sample; /* where the sample came from, shown first ("17
                             of test.csv"); NULL: not shown */
 } bp_explain_opts;
 
@@ -1316,8 +1317,8 @@ bp_explain_opts bp_explain_defaults(void);
  * changed: the work is done on a copy). Frozen parameters are shown but
  * not updated. */
 bp_status bp_explain(const bp_net *net, const bp_real *x, const bp_real *t,
-                     const bp_explain_opts *opts, bp_write_fn write,
-                     void *ctx, bp_error *err);
+                     const bp_explain_opts *opts, bp_write_fn write, void *ctx,
+                     bp_error *err);
 
 /* One neuron's whole chain for the sample: its net input as its opts->top
  * largest terms w * out with the rest summed, its output, dE/dout as the
@@ -1345,19 +1346,19 @@ typedef struct {
     bp_act act;
     double net_min, net_mean, net_max; /* net inputs z */
     double out_min, out_mean, out_max; /* outputs f(z) */
-    int saturated;        /* units of a bounded activation (sigmoid,
+    int saturated;      /* units of a bounded activation (sigmoid,
                              tanh) whose output is within 2.5% of its
                              range from a limit, where the derivative is
                              about a tenth of its largest or less; -1 when
                              the activation has no such limits */
-    int dead;             /* units of an unbounded activation (ReLU) whose
+    int dead;           /* units of an unbounded activation (ReLU) whose
                              derivative is 0 here: no gradient passes
                              through them; -1 for others */
-    double delta_norm;    /* of the deltas dE/dnet */
-    double grad_norm;     /* of dE/dW, the weights' gradient (biases
+    double delta_norm;  /* of the deltas dE/dnet */
+    double grad_norm;   /* of dE/dW, the weights' gradient (biases
                              apart) */
-    double weight_norm;   /* of W */
-    double update_norm;   /* of plain gradient descent's step, lr *
+    double weight_norm; /* of W */
+    double update_norm; /* of plain gradient descent's step, lr *
                              dE/dW */
 } bp_layer_stats;
 
@@ -1366,9 +1367,8 @@ typedef struct {
  * library's forward and backward phase on a copy of net, and the error in
  * *loss (may be NULL). lr sizes update_norm (> 0). */
 bp_status bp_explain_stats(const bp_net *net, const bp_real *x,
-                           const bp_real *t, double lr,
-                           bp_layer_stats *stats, double *loss,
-                           bp_error *err);
+                           const bp_real *t, double lr, bp_layer_stats *stats,
+                           double *loss, bp_error *err);
 
 /* An activation's output and derivative at n points z[n]: out[i] = f(z[i])
  * and dout[i] = f'(z[i]), by the library's own functions (those of the

@@ -34,10 +34,10 @@
 
 typedef struct {
     bp_net *net;
-    int batch;            /* mini-batch size */
+    int batch; /* mini-batch size */
     bp_order order;
-    uint64_t seed;        /* the weights' and the shuffling's */
-    double l1, l2;        /* regularization, for every network built */
+    uint64_t seed; /* the weights' and the shuffling's */
+    double l1, l2; /* regularization, for every network built */
     /* the data: x[n][n_in], t[n][n_out]; test the same */
     bp_real *x, *t, *tx, *tt;
     int n, n_test;
@@ -45,18 +45,18 @@ typedef struct {
      * batch a step; remade (at the next epoch) when the batch size, the
      * order, the data or the network change */
     bp_trainer *tr;
-    long steps;           /* training steps so far */
-    long epochs;          /* passes over the data begun so far */
+    long steps;  /* training steps so far */
+    long epochs; /* passes over the data begun so far */
     /* each layer's |dE/dW| summed over the steps since pg_grad_norms
      * last read them, and their mean when it did */
     double grad_sum[PG_MAX_LAYERS], grad_mean[PG_MAX_LAYERS];
     long grad_steps;
-    bp_real *pred;        /* pg_predict's outputs */
-    size_t pred_cap;      /* numbers pred has room for */
+    bp_real *pred;                          /* pg_predict's outputs */
+    size_t pred_cap;                        /* numbers pred has room for */
     double stats[PG_MAX_LAYERS * PG_STATS]; /* pg_layer_stats' numbers */
-    bp_real *maps;        /* pg_neuron_maps' outputs */
+    bp_real *maps;                          /* pg_neuron_maps' outputs */
     size_t maps_cap;
-    char *text;           /* explain / export output */
+    char *text; /* explain / export output */
     size_t text_len, text_cap;
     char err[PG_ERR_SIZE];
 } pg;
@@ -72,7 +72,10 @@ static int fail(pg *p, bp_status st, const char *what)
 PG_API const char *pg_error(const pg *p) { return p->err; }
 PG_API int pg_layer_width(const pg *p, int l);
 
-PG_API void *pg_alloc(int bytes) { return malloc(bytes > 0 ? (size_t)bytes : 1); }
+PG_API void *pg_alloc(int bytes)
+{
+    return malloc(bytes > 0 ? (size_t)bytes : 1);
+}
 PG_API void pg_free_buf(void *ptr) { free(ptr); }
 
 PG_API pg *pg_new(void)
@@ -178,8 +181,10 @@ PG_API int pg_load_model(pg *p, const char *text, int len)
         return (int)st;
     }
     if (bp_net_n_layers(m->net) > PG_MAX_LAYERS) { /* the page's arrays */
-        snprintf(p->err, sizeof p->err, "model: %d layers, more than the "
-                 "playground's %d", bp_net_n_layers(m->net), PG_MAX_LAYERS);
+        snprintf(p->err, sizeof p->err,
+                 "model: %d layers, more than the "
+                 "playground's %d",
+                 bp_net_n_layers(m->net), PG_MAX_LAYERS);
         bp_model_free(m);
         return BP_ERR_SIZE;
     }
@@ -232,7 +237,10 @@ PG_API int pg_set_regularization(pg *p, double l1, double l2)
 
 /* The L1/L2 penalty of the current weights (0 without regularization),
  * the term the losses the page shows do not include. */
-PG_API double pg_penalty(const pg *p) { return p->net ? bp_net_penalty(p->net) : 0; }
+PG_API double pg_penalty(const pg *p)
+{
+    return p->net ? bp_net_penalty(p->net) : 0;
+}
 
 static bp_real *copy(const double *src, size_t n)
 {
@@ -276,8 +284,8 @@ static int ensure_trainer(pg *p)
     o.batch = p->batch;
     o.order = p->order;
     o.seed = p->seed;
-    const bp_data d = {p->n, bp_net_n_in(p->net), bp_net_n_out(p->net), p->x,
-                       p->t, NULL};
+    const bp_data d = {
+        p->n, bp_net_n_in(p->net), bp_net_n_out(p->net), p->x, p->t, NULL};
     bp_error e;
     bp_status st = bp_trainer_create(p->net, &d, &o, &p->tr, &e);
     if (st) {
@@ -367,7 +375,7 @@ PG_API int pg_evaluate(pg *p, int which, double *out)
     out[0] = out[1] = 0;
     if (!p->net || n < 1)
         return 0;
-    const bp_data d = {n, bp_net_n_in(p->net), bp_net_n_out(p->net), x, t,
+    const bp_data d = {n,   bp_net_n_in(p->net), bp_net_n_out(p->net), x, t,
                        NULL};
     bp_status st = bp_net_evaluate(p->net, &d, &out[0], &out[1]);
     return st ? fail(p, st, "evaluate") : 0;
@@ -453,7 +461,10 @@ PG_API int pg_set_param(pg *p, int l, int j, int k, double value)
 }
 
 /* The network, for drawing: layer l's width, input width, activation. */
-PG_API int pg_n_layers(const pg *p) { return p->net ? bp_net_n_layers(p->net) : 0; }
+PG_API int pg_n_layers(const pg *p)
+{
+    return p->net ? bp_net_n_layers(p->net) : 0;
+}
 PG_API int pg_n_in(const pg *p) { return p->net ? bp_net_n_in(p->net) : 0; }
 PG_API int pg_layer_width(const pg *p, int l)
 {
@@ -466,8 +477,14 @@ PG_API int pg_layer_act(const pg *p, int l)
     return bp_net_layer(p->net, l, &d, NULL) ? -1 : (int)d.act;
 }
 /* All weights and biases, layer after layer: W[n_out][n_in] then b. */
-PG_API bp_real *pg_params(pg *p) { return p->net ? bp_net_params(p->net) : NULL; }
-PG_API int pg_n_params(const pg *p) { return p->net ? (int)bp_net_n_params(p->net) : 0; }
+PG_API bp_real *pg_params(pg *p)
+{
+    return p->net ? bp_net_params(p->net) : NULL;
+}
+PG_API int pg_n_params(const pg *p)
+{
+    return p->net ? (int)bp_net_n_params(p->net) : 0;
+}
 /* The network's loss (a bp_loss), or -1 before there is a network. */
 PG_API int pg_loss_kind(const pg *p)
 {
@@ -575,7 +592,8 @@ static int sample(pg *p, const double *x, const double *t, bp_real *xs,
 {
     int ni = bp_net_n_in(p->net), no = bp_net_n_out(p->net);
     if (ni > 64 || no > 64) {
-        snprintf(p->err, sizeof p->err, "explain: at most 64 inputs and "
+        snprintf(p->err, sizeof p->err,
+                 "explain: at most 64 inputs and "
                  "outputs here");
         return -1;
     }
@@ -637,8 +655,8 @@ PG_API int pg_explain_summarises(const pg *p)
  * network too big to read weight by weight; the same text as `backprop
  * explain` prints for it (`--summary` for a smaller one). order as in
  * pg_explain. */
-PG_API const char *pg_explain_summary(pg *p, const double *x,
-                                      const double *t, double lr, int order)
+PG_API const char *pg_explain_summary(pg *p, const double *x, const double *t,
+                                      double lr, int order)
 {
     bp_real xs[64], ts[64];
     if (!p->net || sample(p, x, t, xs, ts))
@@ -698,8 +716,7 @@ PG_API const char *pg_explain_neuron(pg *p, const double *x, const double *t,
  * product of its factors, each factor's chain, with check the finite
  * difference, and the update at lr. NULL on failure (pg_error). */
 PG_API const char *pg_explain_weight(pg *p, const double *x, const double *t,
-                                     double lr, int l, int j, int k,
-                                     int check)
+                                     double lr, int l, int j, int k, int check)
 {
     bp_real xs[64], ts[64];
     bp_layer_desc d;
@@ -740,11 +757,13 @@ PG_API const double *pg_layer_stats(pg *p, const double *x, const double *t,
     }
     for (int l = 0; l < bp_net_n_layers(p->net); l++) {
         double *v = p->stats + l * PG_STATS;
-        const double f[PG_STATS] = {
-            s[l].net_min, s[l].net_mean, s[l].net_max, s[l].out_min,
-            s[l].out_mean, s[l].out_max, s[l].saturated, s[l].dead,
-            s[l].delta_norm, s[l].grad_norm, s[l].weight_norm,
-            s[l].update_norm, s[l].n_out, e};
+        const double f[PG_STATS] = {s[l].net_min,     s[l].net_mean,
+                                    s[l].net_max,     s[l].out_min,
+                                    s[l].out_mean,    s[l].out_max,
+                                    s[l].saturated,   s[l].dead,
+                                    s[l].delta_norm,  s[l].grad_norm,
+                                    s[l].weight_norm, s[l].update_norm,
+                                    s[l].n_out,       e};
         memcpy(v, f, sizeof f);
     }
     return p->stats;

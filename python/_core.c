@@ -55,8 +55,7 @@ static PyObject *Py_NewRef(PyObject *o)
 #endif
 
 typedef struct {
-    PyObject_HEAD
-    bp_net *net;
+    PyObject_HEAD bp_net *net;
     int busy; /* a call is using net with the GIL released */
 } NetObject;
 
@@ -92,7 +91,8 @@ static int claim(NetObject *self)
         return -1;
     }
     if (self->busy) {
-        PyErr_SetString(PyExc_RuntimeError, "the network is in use by "
+        PyErr_SetString(PyExc_RuntimeError,
+                        "the network is in use by "
                         "another thread (one network, one thread at a time)");
         return -1;
     }
@@ -122,8 +122,8 @@ static int get_matrix(PyObject *obj, const char *name, int cols,
     else if (view->ndim != 1 && view->ndim != 2)
         why = "a 2-D array";
     if (why) {
-        PyErr_Format(PyExc_TypeError, "%s: expected %s (" MODULE_NAME
-                     " takes %s)", name, why,
+        PyErr_Format(PyExc_TypeError,
+                     "%s: expected %s (" MODULE_NAME " takes %s)", name, why,
                      sizeof(bp_real) == 8 ? "float64" : "float32");
         PyBuffer_Release(view);
         return -1;
@@ -132,11 +132,13 @@ static int get_matrix(PyObject *obj, const char *name, int cols,
     Py_ssize_t c = view->ndim == 2 ? view->shape[1] : view->shape[0];
     if (r > INT_MAX || c > INT_MAX || (cols >= 0 && c != cols)) {
         if (r > INT_MAX || c > INT_MAX)
-            PyErr_Format(PyExc_ValueError, "%s: %zd x %zd is too large",
-                         name, r, c);
+            PyErr_Format(PyExc_ValueError, "%s: %zd x %zd is too large", name,
+                         r, c);
         else
-            PyErr_Format(PyExc_ValueError, "%s has %zd columns; the "
-                         "network expects %d", name, c, cols);
+            PyErr_Format(PyExc_ValueError,
+                         "%s has %zd columns; the "
+                         "network expects %d",
+                         name, c, cols);
         PyBuffer_Release(view);
         return -1;
     }
@@ -199,12 +201,14 @@ static int Net_init(NetObject *self, PyObject *args, PyObject *kw)
     int rc = -1;
     for (Py_ssize_t i = 0; i < n; i++) {
         const char *act;
-        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, i), "isd", &d[i].n_out,
-                              &act, &d[i].act_param))
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, i), "isd",
+                              &d[i].n_out, &act, &d[i].act_param))
             goto out;
         if (bp_act_parse(act, &d[i].act)) {
-            PyErr_Format(PyExc_ValueError, "layer %zd: unknown activation "
-                         "'%s'", i, act);
+            PyErr_Format(PyExc_ValueError,
+                         "layer %zd: unknown activation "
+                         "'%s'",
+                         i, act);
             goto out;
         }
     }
@@ -244,8 +248,8 @@ static PyObject *Net_init_weights(NetObject *self, PyObject *args)
     for (int i = 0; i < 4; i++)
         if (strcmp(kind, kinds[i]) == 0)
             k = i;
-    bp_status st = k < 0 ? BP_ERR_ARG
-                         : bp_net_init(self->net, (bp_init)k, (uint64_t)seed);
+    bp_status st =
+        k < 0 ? BP_ERR_ARG : bp_net_init(self->net, (bp_init)k, (uint64_t)seed);
     release(self);
     if (k < 0)
         return PyErr_Format(PyExc_ValueError, "unknown initialisation '%s'",
@@ -264,8 +268,8 @@ static PyObject *Net_set_loss(NetObject *self, PyObject *args)
         return PyErr_Format(PyExc_ValueError, "unknown loss '%s'", name);
     if (claim(self))
         return NULL;
-    bp_status st = bp_net_set_loss(self->net, loss,
-                                   sum ? BP_REDUCE_SUM : BP_REDUCE_MEAN);
+    bp_status st =
+        bp_net_set_loss(self->net, loss, sum ? BP_REDUCE_SUM : BP_REDUCE_MEAN);
     release(self);
     return st ? raise_net(self, st) : Py_NewRef(Py_None);
 }
@@ -274,8 +278,8 @@ static PyObject *Net_set_loss(NetObject *self, PyObject *args)
  * also resets the optimizer's state. */
 static PyObject *Net_set_optim(NetObject *self, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"kind", "lr", "momentum", "beta1", "beta2", "eps",
-                            NULL};
+    static char *names[] = {"kind",  "lr",  "momentum", "beta1",
+                            "beta2", "eps", NULL};
     const char *kind;
     bp_optim_kind k;
     double lr, mom = 0.9, b1 = 0.9, b2 = 0.999, eps = 1e-8;
@@ -357,8 +361,10 @@ static int parse_order(const char *name, bp_order *order)
     else if (strcmp(name, "layer-wise") == 0)
         *order = BP_ORDER_LAYERWISE;
     else {
-        PyErr_Format(PyExc_ValueError, "order: '%s': use 'standard' or "
-                     "'layer-wise'", name);
+        PyErr_Format(PyExc_ValueError,
+                     "order: '%s': use 'standard' or "
+                     "'layer-wise'",
+                     name);
         return -1;
     }
     return 0;
@@ -369,11 +375,10 @@ static int parse_order(const char *name, bp_order *order)
  * makes one and runs it epoch by epoch; partial_fit makes one for a
  * single epoch. */
 typedef struct {
-    PyObject_HEAD
-    NetObject *net;    /* a strong reference */
+    PyObject_HEAD NetObject *net; /* a strong reference */
     bp_trainer *tr;
-    Py_buffer x, t;    /* held while the trainer reads them */
-    int held;          /* bit 0: x, bit 1: t */
+    Py_buffer x, t; /* held while the trainer reads them */
+    int held;       /* bit 0: x, bit 1: t */
     l2_ctx l2;
 } TrainerObject;
 
@@ -401,7 +406,7 @@ static int get_targets(PyObject *obj, int n_out, Py_buffer *view, int *rows,
     if (*f == '@' || *f == '=' || *f == '<')
         f++;
     *labels = view->ndim == 1 && view->itemsize == 4 &&
-              (strcmp(f, "i") == 0 || strcmp(f, "l") == 0);
+        (strcmp(f, "i") == 0 || strcmp(f, "l") == 0);
     if (*labels) {
         if (view->shape[0] > INT_MAX) {
             PyErr_SetString(PyExc_ValueError, "y: too many samples");
@@ -422,8 +427,8 @@ static int get_targets(PyObject *obj, int n_out, Py_buffer *view, int *rows,
  * (seed, epoch) alone. */
 static PyObject *Net_trainer(NetObject *self, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"x", "t", "batch", "seed", "shuffle", "order",
-                            "alpha", "epoch", NULL};
+    static char *names[] = {"x",     "t",     "batch", "seed", "shuffle",
+                            "order", "alpha", "epoch", NULL};
     PyObject *xo, *to;
     int batch, shuffle = 1, epoch = 0, n, nt, labels;
     unsigned long long seed;
@@ -437,8 +442,10 @@ static PyObject *Net_trainer(NetObject *self, PyObject *args, PyObject *kw)
         return NULL;
     if (batch < 1 || epoch < 0 || epoch > (1 << 30) ||
         !(alpha >= 0 && alpha < INFINITY))
-        return PyErr_Format(PyExc_ValueError, "batch (%d) must be >= 1, "
-                            "epoch (%d) >= 0 and alpha >= 0", batch, epoch);
+        return PyErr_Format(PyExc_ValueError,
+                            "batch (%d) must be >= 1, "
+                            "epoch (%d) >= 0 and alpha >= 0",
+                            batch, epoch);
     if (claim(self))
         return NULL;
     TrainerObject *t = PyObject_New(TrainerObject, &TrainerType);
@@ -462,9 +469,8 @@ static PyObject *Net_trainer(NetObject *self, PyObject *args, PyObject *kw)
         PyErr_Format(PyExc_ValueError, "X has %d samples but y has %d", n, nt);
         goto fail;
     }
-    bp_data d = {n, bp_net_n_in(self->net), bp_net_n_out(self->net),
-                 t->x.buf, labels ? NULL : t->t.buf,
-                 labels ? t->t.buf : NULL};
+    bp_data d = {n,        bp_net_n_in(self->net),   bp_net_n_out(self->net),
+                 t->x.buf, labels ? NULL : t->t.buf, labels ? t->t.buf : NULL};
     bp_train_opts o = bp_train_defaults();
     o.epochs = 1 << 30; /* the caller decides when to stop */
     o.batch = batch;
@@ -475,8 +481,8 @@ static PyObject *Net_trainer(NetObject *self, PyObject *args, PyObject *kw)
         o.on_grads = add_l2;
         o.ctx = &t->l2;
     }
-    Py_BEGIN_ALLOW_THREADS
-    st = bp_trainer_create(self->net, &d, &o, &t->tr, &err);
+    Py_BEGIN_ALLOW_THREADS st =
+        bp_trainer_create(self->net, &d, &o, &t->tr, &err);
     if (!st && epoch > 0) {
         bp_train_state s;
         s = bp_trainer_state(t->tr);
@@ -486,11 +492,10 @@ static PyObject *Net_trainer(NetObject *self, PyObject *args, PyObject *kw)
         s.correct = 0;
         st = bp_trainer_set_state(t->tr, &s, NULL);
         if (st)
-            snprintf(err.msg, sizeof err.msg, "%s",
-                     bp_trainer_errmsg(t->tr));
+            snprintf(err.msg, sizeof err.msg, "%s", bp_trainer_errmsg(t->tr));
     }
-    Py_END_ALLOW_THREADS
-    if (st) {
+    Py_END_ALLOW_THREADS if (st)
+    {
         raise_status(st, err.msg);
         goto fail;
     }
@@ -513,10 +518,8 @@ static PyObject *Trainer_epoch(TrainerObject *self, PyObject *unused)
     bp_epoch_report rep;
     bp_status st;
     self->l2.penalty = 0;
-    Py_BEGIN_ALLOW_THREADS
-    st = bp_trainer_epoch(self->tr, &rep);
-    Py_END_ALLOW_THREADS
-    release(self->net);
+    Py_BEGIN_ALLOW_THREADS st = bp_trainer_epoch(self->tr, &rep);
+    Py_END_ALLOW_THREADS release(self->net);
     if (st)
         return raise_status(st, bp_trainer_errmsg(self->tr));
     return Py_BuildValue("dd", rep.train_loss,
@@ -529,8 +532,7 @@ static PyMethodDef Trainer_methods[] = {
     {NULL, NULL, 0, NULL}};
 
 static PyTypeObject TrainerType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "backprop." MODULE_NAME ".Trainer",
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "backprop." MODULE_NAME ".Trainer",
     .tp_basicsize = sizeof(TrainerObject),
     .tp_dealloc = (destructor)Trainer_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
@@ -564,12 +566,11 @@ static PyObject *Net_predict(NetObject *self, PyObject *x)
     bp_status st = BP_OK;
     if ((out = new_array(2, dims)) && n > 0) {
         bp_real *o = PyArray_DATA(out);
-        Py_BEGIN_ALLOW_THREADS
-        st = reserve_for(self->net, n);
+        Py_BEGIN_ALLOW_THREADS st = reserve_for(self->net, n);
         if (!st)
             st = bp_net_predict(self->net, xv.buf, n, o);
-        Py_END_ALLOW_THREADS
-        if (st) {
+        Py_END_ALLOW_THREADS if (st)
+        {
             Py_CLEAR(out);
             raise_net(self, st);
         }
@@ -626,8 +627,8 @@ static PyObject *Net_optim(NetObject *self, PyObject *unused)
         return NULL;
     bp_optim o = bp_net_optim(self->net);
     release(self);
-    return Py_BuildValue("{sssdsdsdsdsd}", "kind", bp_optim_name(o.kind),
-                         "lr", o.lr, "momentum", o.momentum, "beta1", o.beta1,
+    return Py_BuildValue("{sssdsdsdsdsd}", "kind", bp_optim_name(o.kind), "lr",
+                         o.lr, "momentum", o.momentum, "beta1", o.beta1,
                          "beta2", o.beta2, "eps", o.eps);
 }
 
@@ -674,8 +675,10 @@ static PyObject *Net_set_params(NetObject *self, PyObject *flat)
     if (ok)
         memcpy(bp_net_params(self->net), v.buf, np * sizeof(bp_real));
     else
-        PyErr_Format(PyExc_ValueError, "params: %zd numbers; the network has "
-                     "%zu", v.len / (Py_ssize_t)sizeof(bp_real), np);
+        PyErr_Format(PyExc_ValueError,
+                     "params: %zd numbers; the network has "
+                     "%zu",
+                     v.len / (Py_ssize_t)sizeof(bp_real), np);
     PyBuffer_Release(&v);
     release(self);
     return ok ? Py_NewRef(Py_None) : NULL;
@@ -690,8 +693,8 @@ static PyObject *Net_offsets(NetObject *self, PyObject *args)
         return NULL;
     bp_status st = bp_net_layer_offsets(self->net, l, &w, &b);
     release(self);
-    return st ? raise_net(self, st) : Py_BuildValue("nn", (Py_ssize_t)w,
-                                                    (Py_ssize_t)b);
+    return st ? raise_net(self, st)
+              : Py_BuildValue("nn", (Py_ssize_t)w, (Py_ssize_t)b);
 }
 
 /* ---------------------------------------------------------------- files */
@@ -714,8 +717,8 @@ static PyObject *scaler_to_py(const bp_scaler *s)
            (size_t)s->n * sizeof(double));
     memcpy(PyArray_DATA((PyArrayObject *)factor), s->factor,
            (size_t)s->n * sizeof(double));
-    return Py_BuildValue("(sNN)", s->kind == BP_SCALING_MINMAX ? "minmax"
-                                                               : "standard",
+    return Py_BuildValue("(sNN)",
+                         s->kind == BP_SCALING_MINMAX ? "minmax" : "standard",
                          offset, factor);
 }
 
@@ -730,25 +733,28 @@ static int scaler_from_py(PyObject *o, const char *what, int width,
     PyObject *oo, *fo;
     if (!PyArg_ParseTuple(o, "sOO", &kind, &oo, &fo))
         return -1;
-    bp_scaling k = strcmp(kind, "minmax") == 0     ? BP_SCALING_MINMAX
-                   : strcmp(kind, "standard") == 0 ? BP_SCALING_STANDARD
-                                                   : BP_SCALING_NONE;
+    bp_scaling k = strcmp(kind, "minmax") == 0 ? BP_SCALING_MINMAX
+        : strcmp(kind, "standard") == 0        ? BP_SCALING_STANDARD
+                                               : BP_SCALING_NONE;
     if (k == BP_SCALING_NONE) {
         PyErr_Format(PyExc_ValueError, "%s: unknown scaling '%s'", what, kind);
         return -1;
     }
-    PyArrayObject *off = (PyArrayObject *)PyArray_FROMANY(
-        oo, NPY_FLOAT64, 1, 1, NPY_ARRAY_IN_ARRAY);
+    PyArrayObject *off = (PyArrayObject *)PyArray_FROMANY(oo, NPY_FLOAT64, 1, 1,
+                                                          NPY_ARRAY_IN_ARRAY);
     PyArrayObject *fac = off ? (PyArrayObject *)PyArray_FROMANY(
-        fo, NPY_FLOAT64, 1, 1, NPY_ARRAY_IN_ARRAY) : NULL;
+                                   fo, NPY_FLOAT64, 1, 1, NPY_ARRAY_IN_ARRAY)
+                             : NULL;
     int rc = -1;
     bp_error err;
     bp_status st;
     if (!off || !fac)
         ;
     else if (PyArray_DIM(off, 0) != width || PyArray_DIM(fac, 0) != width)
-        PyErr_Format(PyExc_ValueError, "%s: offset and factor need %d "
-                     "numbers", what, width);
+        PyErr_Format(PyExc_ValueError,
+                     "%s: offset and factor need %d "
+                     "numbers",
+                     what, width);
     else if ((st = bp_scaler_set(s, k, width, PyArray_DATA(off),
                                  PyArray_DATA(fac), NULL, &err)))
         raise_status(st, err.msg);
@@ -769,9 +775,9 @@ static PyObject *unpack_model(bp_model *m)
         Py_DECREF(classes);
         classes = PyList_New(m->n_classes);
         for (int i = 0; classes && i < m->n_classes; i++) {
-            PyObject *s = PyUnicode_DecodeUTF8(m->class_names[i],
-                                               (Py_ssize_t)strlen(m->class_names[i]),
-                                               "replace");
+            PyObject *s = PyUnicode_DecodeUTF8(
+                m->class_names[i], (Py_ssize_t)strlen(m->class_names[i]),
+                "replace");
             if (!s)
                 Py_CLEAR(classes);
             else
@@ -785,8 +791,8 @@ static PyObject *unpack_model(bp_model *m)
     bp_model_free(m);
     PyObject *netobj = (PyObject *)wrap(net), *r = NULL;
     if (netobj && classes && in && out)
-        r = Py_BuildValue("(N{sOsOsO})", netobj, "classes", classes,
-                          "scaler", in, "target_scaler", out);
+        r = Py_BuildValue("(N{sOsOsO})", netobj, "classes", classes, "scaler",
+                          in, "target_scaler", out);
     else
         Py_XDECREF(netobj);
     Py_XDECREF(classes);
@@ -805,10 +811,9 @@ static PyObject *core_load(PyObject *mod, PyObject *args)
     bp_model *m = NULL;
     bp_error err;
     bp_status st;
-    Py_BEGIN_ALLOW_THREADS
-    st = bp_model_load(PyBytes_AS_STRING(path), NULL, &m, &err);
-    Py_END_ALLOW_THREADS
-    Py_DECREF(path);
+    Py_BEGIN_ALLOW_THREADS st =
+        bp_model_load(PyBytes_AS_STRING(path), NULL, &m, &err);
+    Py_END_ALLOW_THREADS Py_DECREF(path);
     return st ? raise_status(st, err.msg) : unpack_model(m);
 }
 
@@ -822,7 +827,8 @@ static PyObject *core_parse(PyObject *mod, PyObject *args)
         return NULL;
     bp_model *m = NULL;
     bp_error err;
-    bp_status st = bp_model_parse(data.buf, (size_t)data.len, name, NULL, &m, &err);
+    bp_status st =
+        bp_model_parse(data.buf, (size_t)data.len, name, NULL, &m, &err);
     PyBuffer_Release(&data);
     return st ? raise_status(st, err.msg) : unpack_model(m);
 }
@@ -895,14 +901,12 @@ static PyObject *write_model(NetObject *self, PyObject *path, int text,
         (nc > 0 && (st = bp_model_set_classes(m, (int)nc, cls, &err))))
         goto out;
     const bp_model_format form = text ? BP_FORMAT_TEXT : BP_FORMAT_BINARY;
-    Py_BEGIN_ALLOW_THREADS
-    st = path ? bp_model_save(m, PyBytes_AS_STRING(path), form, state, &err)
-              : bp_model_write(m, form, state, text_write, &b, &err);
-    Py_END_ALLOW_THREADS
-    if (!st && b.nomem)
-        PyErr_NoMemory();
-    else if (!st && !path)
-        bytes = PyBytes_FromStringAndSize(b.p ? b.p : "", (Py_ssize_t)b.len);
+    Py_BEGIN_ALLOW_THREADS st = path
+        ? bp_model_save(m, PyBytes_AS_STRING(path), form, state, &err)
+        : bp_model_write(m, form, state, text_write, &b, &err);
+    Py_END_ALLOW_THREADS if (!st && b.nomem) PyErr_NoMemory();
+    else if (!st && !path) bytes =
+        PyBytes_FromStringAndSize(b.p ? b.p : "", (Py_ssize_t)b.len);
 out:
     if (m) {
         m->net = NULL;
@@ -928,8 +932,8 @@ out:
  * state, a checkpoint (optimizer state too; binary only). */
 static PyObject *Net_save(NetObject *self, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"path", "text", "state", "classes", "scaler",
-                            "target_scaler", NULL};
+    static char *names[] = {"path",   "text",          "state", "classes",
+                            "scaler", "target_scaler", NULL};
     PyObject *path, *classes = Py_None, *in = Py_None, *out = Py_None;
     int text = 0, state = 0;
     if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|ppOOO", names,
@@ -946,12 +950,12 @@ static PyObject *Net_save(NetObject *self, PyObject *args, PyObject *kw)
  * (pickling; no file in between). */
 static PyObject *Net_to_bytes(NetObject *self, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"text", "state", "classes", "scaler",
-                            "target_scaler", NULL};
+    static char *names[] = {"text",   "state",         "classes",
+                            "scaler", "target_scaler", NULL};
     PyObject *classes = Py_None, *in = Py_None, *out = Py_None;
     int text = 0, state = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|ppOOO", names, &text,
-                                     &state, &classes, &in, &out))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|ppOOO", names, &text, &state,
+                                     &classes, &in, &out))
         return NULL;
     return write_model(self, NULL, text, state, classes, in, out);
 }
@@ -970,7 +974,8 @@ static int get_sample(NetObject *self, PyObject *xo, PyObject *to,
         return -1;
     }
     if (rx != 1 || rt != 1) {
-        PyErr_SetString(PyExc_ValueError, "explain takes one sample and its "
+        PyErr_SetString(PyExc_ValueError,
+                        "explain takes one sample and its "
                         "target");
         PyBuffer_Release(xv);
         PyBuffer_Release(tv);
@@ -983,7 +988,8 @@ static int get_sample(NetObject *self, PyObject *xo, PyObject *to,
  *         markdown=False, max_weights=50) -> bp_explain's text */
 static PyObject *Net_explain(NetObject *self, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"x", "t", "lr", "steps", "order", "check",
+    static char *names[] = {"x",        "t",           "lr",
+                            "steps",    "order",       "check",
                             "markdown", "max_weights", NULL};
     PyObject *xo, *to;
     bp_explain_opts o = bp_explain_defaults();
@@ -1000,8 +1006,10 @@ static PyObject *Net_explain(NetObject *self, PyObject *args, PyObject *kw)
     else if (strcmp(order, "layer-wise") == 0)
         o.order = BP_EXPLAIN_ORDER_LAYERWISE;
     else
-        return PyErr_Format(PyExc_ValueError, "order: '%s': use 'standard', "
-                            "'layer-wise' or 'both'", order);
+        return PyErr_Format(PyExc_ValueError,
+                            "order: '%s': use 'standard', "
+                            "'layer-wise' or 'both'",
+                            order);
     o.format = md ? BP_EXPLAIN_MARKDOWN : BP_EXPLAIN_TEXT;
     if (claim(self))
         return NULL;
@@ -1013,10 +1021,9 @@ static PyObject *Net_explain(NetObject *self, PyObject *args, PyObject *kw)
     text_buf b = {NULL, 0, 0, 0};
     bp_error err;
     bp_status st;
-    Py_BEGIN_ALLOW_THREADS
-    st = bp_explain(self->net, xv.buf, tv.buf, &o, text_write, &b, &err);
-    Py_END_ALLOW_THREADS
-    PyBuffer_Release(&xv);
+    Py_BEGIN_ALLOW_THREADS st =
+        bp_explain(self->net, xv.buf, tv.buf, &o, text_write, &b, &err);
+    Py_END_ALLOW_THREADS PyBuffer_Release(&xv);
     PyBuffer_Release(&tv);
     release(self);
     PyObject *r = NULL;
@@ -1059,8 +1066,8 @@ static PyObject *phases_of(bp_net *c, const bp_real *x, const bp_real *t)
         Py_XDECREF(g);
         return NULL;
     }
-    return Py_BuildValue("{sdsNsNsNsN}", "error", e, "z", z, "out", a,
-                         "delta", d, "grads", g);
+    return Py_BuildValue("{sdsNsNsNsN}", "error", e, "z", z, "out", a, "delta",
+                         d, "grads", g);
 }
 
 /* The parameters and the error after one plain gradient-descent step of
@@ -1087,10 +1094,10 @@ static PyObject *step_of(const bp_net *net, const bp_real *x, const bp_real *t,
     if (st)
         raise_status(st, c ? bp_net_errmsg(c) : "out of memory");
     else
-        r = Py_BuildValue("{sNsd}", "params",
-                          copy_array(bp_net_params(c),
-                                     (npy_intp)bp_net_n_params(c)),
-                          "error", e);
+        r = Py_BuildValue(
+            "{sNsd}", "params",
+            copy_array(bp_net_params(c), (npy_intp)bp_net_n_params(c)), "error",
+            e);
     bp_net_free(c);
     return r;
 }
@@ -1120,7 +1127,8 @@ static PyObject *Net_phases(NetObject *self, PyObject *args, PyObject *kw)
         raise_net(self, st);
     else if ((r = phases_of(c, xv.buf, tv.buf)) &&
              (s1 = step_of(self->net, xv.buf, tv.buf, lr, BP_ORDER_STANDARD)) &&
-             (s2 = step_of(self->net, xv.buf, tv.buf, lr, BP_ORDER_LAYERWISE)) &&
+             (s2 =
+                  step_of(self->net, xv.buf, tv.buf, lr, BP_ORDER_LAYERWISE)) &&
              PyDict_SetItemString(r, "standard", s1) == 0 &&
              PyDict_SetItemString(r, "layer-wise", s2) == 0)
         ;
@@ -1181,8 +1189,7 @@ static PyMethodDef Net_methods[] = {
     {NULL, NULL, 0, NULL}};
 
 static PyTypeObject NetType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "backprop." MODULE_NAME ".Net",
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "backprop." MODULE_NAME ".Net",
     .tp_basicsize = sizeof(NetObject),
     .tp_dealloc = (destructor)Net_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
@@ -1207,10 +1214,16 @@ static PyMethodDef core_methods[] = {
      "real_size() -> 4 or 8, the library's number size"},
     {NULL, NULL, 0, NULL}};
 
-static struct PyModuleDef core_module = {
-    PyModuleDef_HEAD_INIT, MODULE_NAME,
-    "libbackprop at " MODULE_NAME "'s precision (see backprop._native)", -1,
-    core_methods, NULL, NULL, NULL, NULL};
+static struct PyModuleDef core_module = {PyModuleDef_HEAD_INIT,
+                                         MODULE_NAME,
+                                         "libbackprop at " MODULE_NAME
+                                         "'s precision (see backprop._native)",
+                                         -1,
+                                         core_methods,
+                                         NULL,
+                                         NULL,
+                                         NULL,
+                                         NULL};
 
 PyMODINIT_FUNC MODULE_INIT(void)
 {

@@ -18,7 +18,8 @@
 static int tst_passed, tst_failed, tst_skipped;
 static int tst_verbose = 1;
 
-static inline void tst_report(int ok, const char *file, int line, const char *what)
+static inline void tst_report(int ok, const char *file, int line,
+                              const char *what)
 {
     if (ok) {
         tst_passed++;
@@ -31,40 +32,40 @@ static inline void tst_report(int ok, const char *file, int line, const char *wh
 }
 
 /* A boolean check. */
-#define CHECK(cond, ...)                                                     \
-    do {                                                                     \
-        char tst_buf_[1024];                                                  \
-        snprintf(tst_buf_, sizeof tst_buf_, __VA_ARGS__);                    \
-        tst_report(!!(cond), __FILE__, __LINE__, tst_buf_);                  \
+#define CHECK(cond, ...)                                                       \
+    do {                                                                       \
+        char tst_buf_[1024];                                                   \
+        snprintf(tst_buf_, sizeof tst_buf_, __VA_ARGS__);                      \
+        tst_report(!!(cond), __FILE__, __LINE__, tst_buf_);                    \
     } while (0)
 
 /* A check that cannot run here, with the reason: counted apart, never as
  * a pass. */
-#define SKIP(...)                                                            \
-    do {                                                                     \
-        char tst_buf_[1024];                                                  \
-        snprintf(tst_buf_, sizeof tst_buf_, __VA_ARGS__);                    \
-        tst_skipped++;                                                       \
-        printf("  SKIP %s\n", tst_buf_);                                     \
+#define SKIP(...)                                                              \
+    do {                                                                       \
+        char tst_buf_[1024];                                                   \
+        snprintf(tst_buf_, sizeof tst_buf_, __VA_ARGS__);                      \
+        tst_skipped++;                                                         \
+        printf("  SKIP %s\n", tst_buf_);                                       \
     } while (0)
 
 /* A status check: expr must return BP_OK. */
-#define CHECK_OK(expr)                                                       \
-    do {                                                                     \
-        int tst_st_ = (int)(expr);                                           \
-        char tst_buf_[1024];                                                  \
-        snprintf(tst_buf_, sizeof tst_buf_, "%s -> %d", #expr, tst_st_);     \
-        tst_report(tst_st_ == 0, __FILE__, __LINE__, tst_buf_);              \
+#define CHECK_OK(expr)                                                         \
+    do {                                                                       \
+        int tst_st_ = (int)(expr);                                             \
+        char tst_buf_[1024];                                                   \
+        snprintf(tst_buf_, sizeof tst_buf_, "%s -> %d", #expr, tst_st_);       \
+        tst_report(tst_st_ == 0, __FILE__, __LINE__, tst_buf_);                \
     } while (0)
 
 /* A status check: expr must return the given status. */
-#define CHECK_STATUS(expr, want)                                             \
-    do {                                                                     \
-        int tst_st_ = (int)(expr);                                           \
-        char tst_buf_[1024];                                                  \
-        snprintf(tst_buf_, sizeof tst_buf_, "%s -> %d (want %d)", #expr,     \
-                 tst_st_, (int)(want));                                      \
-        tst_report(tst_st_ == (int)(want), __FILE__, __LINE__, tst_buf_);    \
+#define CHECK_STATUS(expr, want)                                               \
+    do {                                                                       \
+        int tst_st_ = (int)(expr);                                             \
+        char tst_buf_[1024];                                                   \
+        snprintf(tst_buf_, sizeof tst_buf_, "%s -> %d (want %d)", #expr,       \
+                 tst_st_, (int)(want));                                        \
+        tst_report(tst_st_ == (int)(want), __FILE__, __LINE__, tst_buf_);      \
     } while (0)
 
 /* |got - want| <= tol * max(1, |want|): relative for large values,
@@ -75,15 +76,15 @@ static inline int tst_close(double got, double want, double tol)
     return isfinite(got) && fabs(got - want) <= tol * scale;
 }
 
-#define CHECK_CLOSE(got, want, tol, ...)                                     \
-    do {                                                                     \
-        double tst_g_ = (double)(got), tst_w_ = (double)(want);              \
-        char tst_name_[256], tst_buf_[512];                                  \
-        snprintf(tst_name_, sizeof tst_name_, __VA_ARGS__);                  \
-        snprintf(tst_buf_, sizeof tst_buf_, "%-28s got %.9f want %.9f",      \
-                 tst_name_, tst_g_, tst_w_);                                 \
-        tst_report(tst_close(tst_g_, tst_w_, (tol)), __FILE__, __LINE__,     \
-                   tst_buf_);                                                \
+#define CHECK_CLOSE(got, want, tol, ...)                                       \
+    do {                                                                       \
+        double tst_g_ = (double)(got), tst_w_ = (double)(want);                \
+        char tst_name_[256], tst_buf_[512];                                    \
+        snprintf(tst_name_, sizeof tst_name_, __VA_ARGS__);                    \
+        snprintf(tst_buf_, sizeof tst_buf_, "%-28s got %.9f want %.9f",        \
+                 tst_name_, tst_g_, tst_w_);                                   \
+        tst_report(tst_close(tst_g_, tst_w_, (tol)), __FILE__, __LINE__,       \
+                   tst_buf_);                                                  \
     } while (0)
 
 /* Relative agreement: |got - want| <= tol * |want| (or <= tol if want==0). */
@@ -93,15 +94,15 @@ static inline int tst_rel(double got, double want, double tol)
     return isfinite(got) && (want == 0.0 ? d <= tol : d <= tol * fabs(want));
 }
 
-#define CHECK_REL(got, want, tol, ...)                                       \
-    do {                                                                     \
-        double tst_g_ = (double)(got), tst_w_ = (double)(want);              \
-        char tst_name_[256], tst_buf_[512];                                  \
-        snprintf(tst_name_, sizeof tst_name_, __VA_ARGS__);                  \
-        snprintf(tst_buf_, sizeof tst_buf_, "%-28s got %.9g want %.9g",      \
-                 tst_name_, tst_g_, tst_w_);                                 \
-        tst_report(tst_rel(tst_g_, tst_w_, (tol)), __FILE__, __LINE__,       \
-                   tst_buf_);                                                \
+#define CHECK_REL(got, want, tol, ...)                                         \
+    do {                                                                       \
+        double tst_g_ = (double)(got), tst_w_ = (double)(want);                \
+        char tst_name_[256], tst_buf_[512];                                    \
+        snprintf(tst_name_, sizeof tst_name_, __VA_ARGS__);                    \
+        snprintf(tst_buf_, sizeof tst_buf_, "%-28s got %.9g want %.9g",        \
+                 tst_name_, tst_g_, tst_w_);                                   \
+        tst_report(tst_rel(tst_g_, tst_w_, (tol)), __FILE__, __LINE__,         \
+                   tst_buf_);                                                  \
     } while (0)
 
 static inline int tst_summary(const char *name)

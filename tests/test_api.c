@@ -39,9 +39,8 @@ static void count_free(void *ctx, void *p)
     free(p);
 }
 
-static const bp_layer_desc net3[] = {{4, BP_ACT_TANH, 0},
-                                     {3, BP_ACT_RELU, 0},
-                                     {2, BP_ACT_SOFTMAX, 0}};
+static const bp_layer_desc net3[] = {
+    {4, BP_ACT_TANH, 0}, {3, BP_ACT_RELU, 0}, {2, BP_ACT_SOFTMAX, 0}};
 
 static bp_net *make_net(void)
 {
@@ -56,10 +55,11 @@ static bp_net *make_net(void)
     return net;
 }
 
-static const bp_real X[8 * 3] = {0.1f, 0.2f, 0.3f,  -1, 0.5f, 2,   0, 0, 1,
-                                 0.3f, -0.2f, 0.9f, 1, 1, 1,       -2, 1, 0,
-                                 0.5f, 0.5f, -0.5f, 0.7f, -0.1f, 0.2f};
-static const bp_real T[8 * 2] = {1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1};
+static const bp_real X[8 * 3] = {0.1f, 0.2f,  0.3f,  -1,   0.5f,  2,   0,  0, 1,
+                                 0.3f, -0.2f, 0.9f,  1,    1,     1,   -2, 1, 0,
+                                 0.5f, 0.5f,  -0.5f, 0.7f, -0.1f, 0.2f};
+static const bp_real T[8 * 2] = {1, 0, 0, 1, 1, 0, 0, 1,
+                                 1, 0, 0, 1, 1, 0, 0, 1};
 
 /* ------------------------------------------------------------------ tests */
 
@@ -82,8 +82,7 @@ static void test_create_too_large(void)
     const bp_layer_desc d[2] = {{65536, BP_ACT_TANH, 0},
                                 {2, BP_ACT_SIGMOID, 0}};
     if (sizeof(size_t) < 8) {
-        CHECK_STATUS(bp_net_create(65536, 2, d, NULL, &net, &err),
-                     BP_ERR_SIZE);
+        CHECK_STATUS(bp_net_create(65536, 2, d, NULL, &net, &err), BP_ERR_SIZE);
         CHECK(net == NULL, "65536-65536-2 refused on a 32-bit machine: '%s'",
               err.msg);
     } else {
@@ -102,8 +101,7 @@ static void test_create_errors(void)
     CHECK_STATUS(bp_net_create(2, 1, NULL, NULL, &net, &err), BP_ERR_NULL);
     CHECK(net == NULL, "*out is NULL after a failed create");
     CHECK_STATUS(bp_net_create(0, 1, net3, NULL, &net, &err), BP_ERR_SIZE);
-    CHECK(strstr(err.msg, "n_in") != NULL, "message names n_in: '%s'",
-          err.msg);
+    CHECK(strstr(err.msg, "n_in") != NULL, "message names n_in: '%s'", err.msg);
     CHECK_STATUS(bp_net_create(-3, 1, net3, NULL, &net, &err), BP_ERR_SIZE);
     CHECK_STATUS(bp_net_create(2, 0, net3, NULL, &net, &err), BP_ERR_SIZE);
     CHECK_STATUS(bp_net_create(2, -1, net3, NULL, &net, &err), BP_ERR_SIZE);
@@ -115,11 +113,9 @@ static void test_create_errors(void)
     CHECK_STATUS(bp_net_create(2, 2, bad, NULL, &net, &err), BP_ERR_ARG);
     bad[1].act = BP_ACT_LEAKY_RELU;
     bad[1].act_param = NAN;
-    CHECK_STATUS(bp_net_create(2, 2, bad, NULL, &net, &err),
-                 BP_ERR_NONFINITE);
+    CHECK_STATUS(bp_net_create(2, 2, bad, NULL, &net, &err), BP_ERR_NONFINITE);
     bad[1].act_param = 0.01;
-    CHECK_STATUS(bp_net_create(1 << 30, 2, bad, NULL, &net, &err),
-                 BP_ERR_SIZE);
+    CHECK_STATUS(bp_net_create(1 << 30, 2, bad, NULL, &net, &err), BP_ERR_SIZE);
     test_create_too_large();
     bp_allocator half = {count_alloc, NULL, NULL};
     CHECK_STATUS(bp_net_create(2, 2, bad, &half, &net, &err), BP_ERR_ARG);
@@ -201,9 +197,11 @@ static void test_other_null_and_sizes(void)
     CHECK_STATUS(bp_model_parse(NULL, 5, "x", NULL, &m, &err), BP_ERR_NULL);
     CHECK(m == NULL, "a failed parse leaves *out NULL");
     CHECK_STATUS(bp_model_parse("", 0, NULL, NULL, NULL, &err), BP_ERR_NULL);
-    CHECK_STATUS(bp_model_save(NULL, "x", BP_FORMAT_TEXT, 0, &err), BP_ERR_NULL);
-    CHECK_STATUS(bp_model_set_scaling(NULL, BP_SCALING_MINMAX, NULL, NULL, &err),
+    CHECK_STATUS(bp_model_save(NULL, "x", BP_FORMAT_TEXT, 0, &err),
                  BP_ERR_NULL);
+    CHECK_STATUS(
+        bp_model_set_scaling(NULL, BP_SCALING_MINMAX, NULL, NULL, &err),
+        BP_ERR_NULL);
     CHECK_STATUS(bp_model_set_classes(NULL, 2, NULL, &err), BP_ERR_NULL);
     CHECK_STATUS(bp_write_file_atomic(NULL, "", 0, &err), BP_ERR_ARG);
     CHECK_STATUS(bp_write_file_atomic("x", NULL, 3, &err), BP_ERR_NULL);
@@ -218,10 +216,12 @@ static void test_other_null_and_sizes(void)
         const char *names[3] = {"a", "b", "c"};
         CHECK_STATUS(bp_model_set_scaling(mm, (bp_scaling)7, off, off, &err),
                      BP_ERR_ARG);
-        CHECK_STATUS(bp_model_set_scaling(mm, BP_SCALING_MINMAX, NULL, off, &err),
-                     BP_ERR_NULL);
-        CHECK_STATUS(bp_model_set_scaling(mm, BP_SCALING_MINMAX, off, bad, &err),
-                     BP_ERR_NONFINITE);
+        CHECK_STATUS(
+            bp_model_set_scaling(mm, BP_SCALING_MINMAX, NULL, off, &err),
+            BP_ERR_NULL);
+        CHECK_STATUS(
+            bp_model_set_scaling(mm, BP_SCALING_MINMAX, off, bad, &err),
+            BP_ERR_NONFINITE);
         CHECK_STATUS(bp_model_set_classes(mm, 3, names, &err), BP_ERR_SIZE);
         CHECK_STATUS(bp_model_set_classes(mm, -1, names, &err), BP_ERR_SIZE);
         CHECK_STATUS(bp_model_save(mm, "x", (bp_model_format)5, 0, &err),
@@ -248,13 +248,16 @@ static void test_other_null_and_sizes(void)
     set.n_in = 4;
     CHECK_STATUS(bp_net_evaluate(net, &set, &d, &d), BP_ERR_SIZE);
     bp_explain_opts e = bp_explain_defaults();
-    CHECK_STATUS(bp_explain(NULL, X, T, &e, write_nothing, NULL, &err), BP_ERR_NULL);
+    CHECK_STATUS(bp_explain(NULL, X, T, &e, write_nothing, NULL, &err),
+                 BP_ERR_NULL);
     CHECK_STATUS(bp_explain(net, X, T, &e, NULL, NULL, &err), BP_ERR_NULL);
     e.lr = 0;
-    CHECK_STATUS(bp_explain(net, X, T, &e, write_nothing, NULL, &err), BP_ERR_ARG);
+    CHECK_STATUS(bp_explain(net, X, T, &e, write_nothing, NULL, &err),
+                 BP_ERR_ARG);
     e = bp_explain_defaults();
     e.steps = 0;
-    CHECK_STATUS(bp_explain(net, X, T, &e, write_nothing, NULL, &err), BP_ERR_ARG);
+    CHECK_STATUS(bp_explain(net, X, T, &e, write_nothing, NULL, &err),
+                 BP_ERR_ARG);
     e = bp_explain_defaults();
     bp_real nan_x[3] = {NAN, 0, 0};
     CHECK_STATUS(bp_explain(net, nan_x, T, &e, write_nothing, NULL, &err),
@@ -280,12 +283,12 @@ static void test_call_errors(void)
     CHECK_STATUS(bp_net_forward(net, X, -1), BP_ERR_SIZE);
     CHECK_STATUS(bp_net_forward(net, X, 9), BP_ERR_SIZE);
     CHECK(strstr(bp_net_errmsg(net), "reserve") != NULL,
-          "too big a batch points at bp_net_reserve: '%s'",
-          bp_net_errmsg(net));
+          "too big a batch points at bp_net_reserve: '%s'", bp_net_errmsg(net));
     CHECK_STATUS(bp_net_forward(net, NULL, 1), BP_ERR_NULL);
     CHECK_STATUS(bp_net_forward(net, nan_x, 1), BP_ERR_NONFINITE);
     CHECK_STATUS(bp_net_forward(net, X, 1), BP_OK);
-    CHECK(bp_net_errmsg(net)[0] == '\0', "a successful call clears the message");
+    CHECK(bp_net_errmsg(net)[0] == '\0',
+          "a successful call clears the message");
     CHECK_STATUS(bp_net_backward(net, NULL, &e), BP_ERR_NULL);
     CHECK_STATUS(bp_net_backward(net, inf_t, &e), BP_ERR_NONFINITE);
     CHECK_STATUS(bp_net_loss(net, T, NULL), BP_ERR_NULL);
@@ -395,8 +398,7 @@ static void test_alloc_failures(void)
             break;
     }
     CHECK(fails_seen == k && k >= 5,
-          "every one of the %d allocations, failed in turn, gave a status",
-          k);
+          "every one of the %d allocations, failed in turn, gave a status", k);
     CHECK(leaks == 0, "no leak on any failure path (%d leaked)", leaks);
 }
 
@@ -421,10 +423,11 @@ static void test_no_alloc_in_step(void)
         int bad = 0;
         for (int i = 0; i < 50; i++) {
             bad |= bp_net_train_step(net, X, T, 1 + i % 8,
-                                     i % 2 ? BP_ORDER_LAYERWISE : BP_ORDER_STANDARD,
+                                     i % 2 ? BP_ORDER_LAYERWISE
+                                           : BP_ORDER_STANDARD,
                                      NULL) != BP_OK;
             bad |= bp_net_forward(net, X, 8) || bp_net_backward(net, T, NULL) ||
-                   bp_net_update(net);
+                bp_net_update(net);
         }
         bp_real out[8 * 2];
         bad |= bp_net_predict(net, X, 8, out) != BP_OK;
@@ -486,10 +489,11 @@ static void test_freeze_and_clone(void)
             bp_net_train_step(net, X, T, 8, BP_ORDER_STANDARD, &e1);
             bp_net_train_step(copy, X, T, 8, BP_ORDER_STANDARD, &e2);
         }
-        CHECK(e1 == e2 && memcmp(bp_net_params(net), bp_net_params(copy),
-                                 np * sizeof(bp_real)) == 0,
-              "a clone trains identically, freezing included (%.9g %.9g)",
-              e1, e2);
+        CHECK(e1 == e2 &&
+                  memcmp(bp_net_params(net), bp_net_params(copy),
+                         np * sizeof(bp_real)) == 0,
+              "a clone trains identically, freezing included (%.9g %.9g)", e1,
+              e2);
         bp_net_free(copy);
     }
     CHECK_OK(bp_net_freeze(net, -1, BP_PARAM_ALL, 0));
@@ -526,8 +530,7 @@ static void test_orders(void)
         }
         int same = memcmp(bp_net_params(a), bp_net_params(b),
                           bp_net_n_params(a) * sizeof(bp_real)) == 0;
-        CHECK(layers == 1 ? same : !same,
-              "%d layer(s): the orders %s", layers,
+        CHECK(layers == 1 ? same : !same, "%d layer(s): the orders %s", layers,
               same ? "agree" : "differ");
         bp_net_free(a);
         bp_net_free(b);
@@ -600,8 +603,7 @@ static void test_rng_and_init(void)
         int uniform = k == 0 || k == 2;
         CHECK(fabs(v / inits[k].var - 1) < 0.03 &&
                   (!uniform || maxabs <= sqrt(3 * inits[k].var)),
-              "%s: variance %.6f, want %.6f", inits[k].name, v,
-              inits[k].var);
+              "%s: variance %.6f, want %.6f", inits[k].name, v, inits[k].var);
         bp_real b;
         bp_net_bias(net, 0, 0, &b);
         CHECK(b == 0, "%s: biases 0", inits[k].name);
@@ -622,17 +624,18 @@ static void test_names(void)
     int ok = 1;
     for (int i = 0; i < BP_ACT_COUNT_; i++) {
         bp_act a;
-        ok &= bp_act_parse(bp_act_name((bp_act)i), &a) == BP_OK && a == (bp_act)i;
+        ok &=
+            bp_act_parse(bp_act_name((bp_act)i), &a) == BP_OK && a == (bp_act)i;
     }
     for (int i = 0; i < BP_LOSS_COUNT_; i++) {
         bp_loss l;
         ok &= bp_loss_parse(bp_loss_name((bp_loss)i), &l) == BP_OK &&
-              l == (bp_loss)i;
+            l == (bp_loss)i;
     }
     for (int i = 0; i < BP_OPT_COUNT_; i++) {
         bp_optim_kind k;
         ok &= bp_optim_parse(bp_optim_name((bp_optim_kind)i), &k) == BP_OK &&
-              k == (bp_optim_kind)i;
+            k == (bp_optim_kind)i;
     }
     CHECK(ok, "every activation, loss and optimizer name parses back");
     bp_act a;

@@ -43,7 +43,8 @@ static void test_csv(void)
 {
     printf("CSV: header, classes as sorted indices, numbers\n");
     bp_error e;
-    bp_dataset *ds = parse("x1,x2,kind\n0,1,red\n2,3,blue\n4,5,red\n", NULL, &e);
+    bp_dataset *ds =
+        parse("x1,x2,kind\n0,1,red\n2,3,blue\n4,5,red\n", NULL, &e);
     CHECK(ds != NULL, "reads (%s)", e.msg);
     if (ds) {
         bp_data d = bp_dataset_data(ds);
@@ -85,13 +86,15 @@ static void test_csv(void)
     bp_data_opts o = bp_data_defaults();
     o.label = "y2,y1";
     ds = parse("y1,a,y2,b\n1,2,3,4\n5,6,7,8\n", &o, &e);
-    CHECK(ds && bp_dataset_data(ds).n_out == 2 && bp_dataset_data(ds).n_in == 2 &&
-              bp_dataset_data(ds).t[0] == 1 && bp_dataset_data(ds).t[1] == 3 &&
-              bp_dataset_data(ds).x[1] == 4,
+    CHECK(ds && bp_dataset_data(ds).n_out == 2 &&
+              bp_dataset_data(ds).n_in == 2 && bp_dataset_data(ds).t[0] == 1 &&
+              bp_dataset_data(ds).t[1] == 3 && bp_dataset_data(ds).x[1] == 4,
           "--label y2,y1: targets y1, y2 in file order; inputs a, b");
     bp_dataset_free(ds);
     /* a UTF-8 byte-order mark does not turn the first row into a header */
-    ds = parse("\xef\xbb\xbf" "1,2,0\n3,4,1\n5,6,0\n7,8,1\n", NULL, &e);
+    ds = parse("\xef\xbb\xbf"
+               "1,2,0\n3,4,1\n5,6,0\n7,8,1\n",
+               NULL, &e);
     CHECK(ds && bp_dataset_data(ds).n == 4, "byte-order mark: %lld of 4 rows",
           ds ? (long long)bp_dataset_data(ds).n : -1LL);
     bp_dataset_free(ds);
@@ -120,7 +123,8 @@ static void test_csv_errors(void)
         const char *text, *want;
     } cases[] = {
         {"a,b,c\n1,2,x\n3,4\n", "d.csv:3: 2 fields, but the first row has 3"},
-        {"a,b,c\n1,2,x\n3,oops,y\n", "d.csv:3:2: 'oops' is not a finite number (column b)"},
+        {"a,b,c\n1,2,x\n3,oops,y\n",
+         "d.csv:3:2: 'oops' is not a finite number (column b)"},
         {"a,b,c\nnan,2,x\n", "d.csv:2:1: 'nan' is not a finite number"},
         {"a,b,c\n1,,x\n", "d.csv:2:2: missing value in column b"},
         {"a,b,c\n1,2,\n", "d.csv:2:3: the target is missing"},
@@ -135,10 +139,10 @@ static void test_csv_errors(void)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         bp_error e = {BP_OK, ""};
         bp_dataset *ds = NULL;
-        const size_t len = i + 1 == sizeof cases / sizeof *cases
-                               ? 3 : strlen(cases[i].text);
-        bp_status st = bp_dataset_parse(cases[i].text, len, "d.csv", NULL, &ds,
-                                        &e);
+        const size_t len =
+            i + 1 == sizeof cases / sizeof *cases ? 3 : strlen(cases[i].text);
+        bp_status st =
+            bp_dataset_parse(cases[i].text, len, "d.csv", NULL, &ds, &e);
         CHECK(st != BP_OK && !ds && strstr(e.msg, cases[i].want) &&
                   !strchr(e.msg, '\n'),
               "'%s'", e.msg);
@@ -208,9 +212,10 @@ static void test_fann(void)
           "sniffed by its first line; numeric outputs");
     bp_dataset_free(ds);
     t = "3 2 1\n0 0 0\n1 1\n";
-    const bp_status st = bp_dataset_parse(t, strlen(t), "s.data", NULL, &ds, &e);
-    CHECK(st && strstr(e.msg, "s.data:4: the file ends in pair 2 of 3"),
-          "'%s'", e.msg);
+    const bp_status st =
+        bp_dataset_parse(t, strlen(t), "s.data", NULL, &ds, &e);
+    CHECK(st && strstr(e.msg, "s.data:4: the file ends in pair 2 of 3"), "'%s'",
+          e.msg);
 }
 
 #ifdef BP_HAVE_ZLIB
@@ -238,8 +243,8 @@ static void test_idx(void)
     char sub[256], path[300];
     snprintf(sub, sizeof sub, "%s/idx", dir);
     mkdir(sub, 0700);
-    const unsigned char img[] = {0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0, 2,
-                                 10, 20, 30, 40, 50, 60};
+    const unsigned char img[] = {0, 0, 8, 3, 0, 0,  0,  3,  0,  0,  0,
+                                 1, 0, 0, 0, 2, 10, 20, 30, 40, 50, 60};
     const unsigned char lab[] = {0, 0, 8, 1, 0, 0, 0, 3, 2, 0, 1};
     snprintf(path, sizeof path, "%s/train-images-idx3-ubyte", sub);
     write_file(path, img, sizeof img);
@@ -249,13 +254,15 @@ static void test_idx(void)
     bp_dataset *ds = NULL;
     bp_dataset_load(sub, NULL, &ds, &e);
     CHECK(ds && bp_dataset_data(ds).n == 3 && bp_dataset_data(ds).n_in == 2 &&
-              bp_dataset_data(ds).x[5] == 60 && bp_dataset_data(ds).label[0] == 2 &&
+              bp_dataset_data(ds).x[5] == 60 &&
+              bp_dataset_data(ds).label[0] == 2 &&
               bp_dataset_n_classes(ds) == 3,
           "3 images of 1x2, labels 2 0 1 (%s)", ds ? "ok" : e.msg);
     bp_dataset_free(ds);
 #ifdef BP_HAVE_ZLIB
     /* a gzip bomb: the header says 1x1x1, the stream inflates to 64 MB */
-    const unsigned char bomb[] = {0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1};
+    const unsigned char bomb[] = {0, 0, 8, 3, 0, 0, 0, 1,
+                                  0, 0, 0, 1, 0, 0, 0, 1};
     snprintf(path, sizeof path, "%s/train-images-idx3-ubyte", sub);
     unlink(path);
     snprintf(path, sizeof path, "%s/train-images-idx3-ubyte.gz", sub);
@@ -263,8 +270,10 @@ static void test_idx(void)
     struct stat st;
     stat(path, &st);
     bp_dataset_load(sub, NULL, &ds, &e);
-    CHECK(!ds && strstr(e.msg, "decompresses to more than the 17 bytes its "
-                                "header declares"),
+    CHECK(!ds &&
+              strstr(e.msg,
+                     "decompresses to more than the 17 bytes its "
+                     "header declares"),
           "a %lld-byte gzip bomb stops at its header's size: '%s'",
           (long long)st.st_size, e.msg);
     bp_dataset_free(ds);
@@ -312,8 +321,9 @@ static void test_stdin(void)
     close(saved);
     waitpid(pid, NULL, 0);
     CHECK(ds && bp_dataset_data(ds).n == rows && bp_dataset_n_classes(ds) == 3,
-          "'-': %lld of %d rows (%s)", ds ? (long long)bp_dataset_data(ds).n : -1LL,
-          rows, ds ? "ok" : e.msg);
+          "'-': %lld of %d rows (%s)",
+          ds ? (long long)bp_dataset_data(ds).n : -1LL, rows,
+          ds ? "ok" : e.msg);
     if (ds)
         CHECK(bp_dataset_data(ds).x[0] == 0 && bp_dataset_data(ds).x[1] == 0.5f,
               "the first row is there");
@@ -335,7 +345,8 @@ static void test_bpd(void)
         return;
     bp_scaler s;
     bp_data d = bp_dataset_data(src);
-    CHECK_OK(bp_scaler_fit(&s, BP_SCALING_STANDARD, d.x, d.n, d.n_in, NULL, &e));
+    CHECK_OK(
+        bp_scaler_fit(&s, BP_SCALING_STANDARD, d.x, d.n, d.n_in, NULL, &e));
     CHECK_OK(bp_dataset_scale(src, &s, NULL, &e));
     CHECK_OK(bp_dataset_save(src, bpd, BP_DATA_BPD, 1, &e));
     CHECK_OK(bp_dataset_load(bpd, NULL, &ds, &e));
@@ -426,15 +437,15 @@ static void test_bpd_bytes(void)
     size_t at = 0;
     memcpy(want, "BPDATA\0\0", 8);
     at = 8;
-    at += put_le(want + at, 2, 4);                 /* version */
-    at += put_le(want + at, sizeof(bp_real), 4);   /* number size */
-    at += put_le(want + at, 2, 8);                 /* n */
-    at += put_le(want + at, 2, 4);                 /* n_in */
-    at += put_le(want + at, 2, 4);                 /* n_out */
-    at += put_le(want + at, 2, 4);                 /* n_classes */
+    at += put_le(want + at, 2, 4);               /* version */
+    at += put_le(want + at, sizeof(bp_real), 4); /* number size */
+    at += put_le(want + at, 2, 8);               /* n */
+    at += put_le(want + at, 2, 4);               /* n_in */
+    at += put_le(want + at, 2, 4);               /* n_out */
+    at += put_le(want + at, 2, 4);               /* n_classes */
     at += put_le(want + at, BP_SCALING_STANDARD, 4);
-    at += put_le(want + at, 1, 4);                 /* class indices */
-    at += put_le(want + at, 0, 4);                 /* no target scaling */
+    at += put_le(want + at, 1, 4); /* class indices */
+    at += put_le(want + at, 0, 4); /* no target scaling */
     for (int i = 0; i < 4; i++) {
         uint64_t u;
         memcpy(&u, i < 2 ? &off[i] : &fac[i - 2], 8);
@@ -457,8 +468,10 @@ static void test_bpd_bytes(void)
     size_t first = 0;
     while (first < at && first < n && got[first] == want[first])
         first++;
-    CHECK(n == at && first == at, "%zu bytes written, as the format's %zu "
-          "(first difference at byte %zu)", n, at, first);
+    CHECK(n == at && first == at,
+          "%zu bytes written, as the format's %zu "
+          "(first difference at byte %zu)",
+          n, at, first);
     CHECK_OK(bp_dataset_parse(want, at, "want.bpd", NULL, &back, &e));
     if (back) {
         const bp_data d = bp_dataset_data(back);
@@ -507,9 +520,11 @@ static void test_bpd_bytes(void)
     if (back) {
         rc = bp_dataset_scale(back, &s, NULL, &e);
         const bp_data d = bp_dataset_data(back);
-        CHECK(rc == BP_ERR_NONFINITE && strstr(e.msg, "row 2, inputs column 1") &&
-                  d.x[2] == (bp_real)1e10 && bp_scaler_equal(bp_dataset_scaler(back, 0), &s) == 0,
-              "a rescale past float's range refused, nothing changed: %s", e.msg);
+        CHECK(
+            rc == BP_ERR_NONFINITE && strstr(e.msg, "row 2, inputs column 1") &&
+                d.x[2] == (bp_real)1e10 &&
+                bp_scaler_equal(bp_dataset_scaler(back, 0), &s) == 0,
+            "a rescale past float's range refused, nothing changed: %s", e.msg);
     }
     bp_scaler_free(&s);
     bp_dataset_free(back);
@@ -535,8 +550,10 @@ static void test_split_match(void)
     int vb = 0;
     for (int64_t i = 0; i < v.n; i++)
         vb += v.label[i] == 1;
-    CHECK(t.n == 80 && v.n == 20 && vb == 2, "20 validation rows, 2 of class b "
-          "(got %lld, %d)", (long long)v.n, vb);
+    CHECK(t.n == 80 && v.n == 20 && vb == 2,
+          "20 validation rows, 2 of class b "
+          "(got %lld, %d)",
+          (long long)v.n, vb);
     int ordered = 1;
     for (int64_t i = 1; i < t.n; i++)
         ordered &= t.x[i] > t.x[i - 1];
@@ -546,7 +563,8 @@ static void test_split_match(void)
     bp_dataset *test = NULL;
     bp_dataset_parse("1,b\n2,b\n", 8, "t.csv", NULL, &test, &e);
     CHECK_OK(bp_dataset_match(test, ds, &e));
-    CHECK(bp_dataset_data(test).label[0] == 1 && bp_dataset_data(test).n_out == 2,
+    CHECK(bp_dataset_data(test).label[0] == 1 &&
+              bp_dataset_data(test).n_out == 2,
           "a test set of class b alone: class 1 of 2");
     bp_real x[2], oh[4];
     bp_data td = bp_dataset_data(test);
@@ -565,7 +583,8 @@ static void test_model_columns(void)
     printf("a model remembers its target columns\n");
     bp_error e;
     bp_dataset *ds = NULL;
-    const char *train = "price,rooms,area,zone\n100,2,50,n\n200,3,80,s\n150,2,60,n\n";
+    const char *train =
+        "price,rooms,area,zone\n100,2,50,n\n200,3,80,s\n150,2,60,n\n";
     bp_data_opts o = bp_data_defaults();
     o.label = "price";
     bp_dataset_parse(train, strlen(train), "h.csv", &o, &ds, &e);
@@ -574,8 +593,11 @@ static void test_model_columns(void)
     bp_model *m;
     bp_net_create(3, 1, l, NULL, &net, NULL);
     bp_model_new(net, &m, NULL);
-    CHECK(!ds && strstr(e.msg, "h.csv:2:4: 'n' is not a finite number (column "
-                        "zone)"), "a word among the inputs: '%s'", e.msg);
+    CHECK(!ds &&
+              strstr(e.msg,
+                     "h.csv:2:4: 'n' is not a finite number (column "
+                     "zone)"),
+          "a word among the inputs: '%s'", e.msg);
     /* numeric inputs only */
     train = "price,rooms,area\n100,2,50\n200,3,80\n150,2,60\n";
     bp_dataset_parse(train, strlen(train), "h.csv", &o, &ds, &e);
@@ -603,7 +625,8 @@ static void test_model_columns(void)
     bp_dataset_free(ds);
     /* inputs alone, to predict */
     bp_dataset_parse("rooms,area\n2,55\n", 16, "p.csv", &o, &ds, &e);
-    CHECK(ds && bp_dataset_data(ds).n_out == 0, "the input width: inputs alone");
+    CHECK(ds && bp_dataset_data(ds).n_out == 0,
+          "the input width: inputs alone");
     bp_dataset_free(ds);
     bp_model_free(m);
 }
@@ -638,8 +661,8 @@ static void test_allocator(void)
     bp_dataset_split(ds, 0.4, 1, &val, &e);
     bp_dataset_free(val);
     bp_dataset_free(ds);
-    CHECK(during > 0 && live == 0, "%ld allocations live while loaded, %ld after",
-          during, live);
+    CHECK(during > 0 && live == 0,
+          "%ld allocations live while loaded, %ld after", during, live);
     bp_dataset_parse("x", 1, "a.csv", &o, &ds, &e);
     CHECK(live == 0, "and after a failed read (%ld)", live);
 }

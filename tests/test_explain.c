@@ -98,8 +98,8 @@ static int check_lines(const char *text, int smooth, int *chains, int *fds)
     for (const char *line = text; line && *line;) {
         const char *eol = strchr(line, '\n');
         char buf[512];
-        snprintf(buf, sizeof buf, "%.*s", (int)(eol ? eol - line : (long)strlen(line)),
-                 line);
+        snprintf(buf, sizeof buf, "%.*s",
+                 (int)(eol ? eol - line : (long)strlen(line)), line);
         double g, f, d;
         const char *dot = strstr(buf, "/dnet_");
         const char *eq = dot ? strstr(dot, " = ") : NULL;
@@ -198,13 +198,14 @@ static void check_net(int n_in, int L, const int *widths, bp_act hidden,
             checked++;
             if (!same_printed(v, delta[j])) {
                 wrong++;
-                printf("    %s printed %.9g, library %.9g\n", prefix, v, delta[j]);
+                printf("    %s printed %.9g, library %.9g\n", prefix, v,
+                       delta[j]);
             }
         }
     }
     CHECK(st == BP_OK && wrong == 0 && checked > 0,
-          "%d-%d%s%s%s %-10s -> %-8s %s: %d numbers match the library",
-          n_in, widths[0], L > 1 ? "-" : "", L > 1 ? "..." : "", "",
+          "%d-%d%s%s%s %-10s -> %-8s %s: %d numbers match the library", n_in,
+          widths[0], L > 1 ? "-" : "", L > 1 ? "..." : "", "",
           bp_act_name(hidden), bp_act_name(out), bp_loss_name(loss),
           checked - wrong);
     /* the same network with --check: chain-rule lines and finite
@@ -220,8 +221,8 @@ static void check_net(int n_in, int L, const int *widths, bp_act hidden,
     CHECK(st == BP_OK && bad == 0 &&
               fds == (smooth ? (int)bp_net_n_params(net) : 0) &&
               (chains > 0 || L == 1), /* one layer in closed form: none */
-          "   and %d chain-rule products, %d finite differences agree",
-          chains, fds);
+          "   and %d chain-rule products, %d finite differences agree", chains,
+          fds);
     free(s.p);
     bp_net_free(net);
 }
@@ -263,9 +264,8 @@ static void check_markdown(void)
 
 int main(void)
 {
-    static const bp_act acts[] = {BP_ACT_IDENTITY, BP_ACT_SIGMOID,
-                                  BP_ACT_TANH, BP_ACT_RELU,
-                                  BP_ACT_LEAKY_RELU};
+    static const bp_act acts[] = {BP_ACT_IDENTITY, BP_ACT_SIGMOID, BP_ACT_TANH,
+                                  BP_ACT_RELU, BP_ACT_LEAKY_RELU};
     static const struct {
         bp_act out;
         bp_loss loss;

@@ -46,8 +46,8 @@ static int count_lines(const char *s)
 /* A network of widths w[0..L) (w[L-1] the output), hidden activation
  * `hidden`, output `out` with `loss`, drawn from seed, and a sample. */
 static bp_net *random_net(int n_in, int L, const int *w, bp_act hidden,
-                          bp_act out, bp_loss loss, uint64_t seed,
-                          bp_real *x, bp_real *t)
+                          bp_act out, bp_loss loss, uint64_t seed, bp_real *x,
+                          bp_real *t)
 {
     bp_layer_desc d[32];
     for (int l = 0; l < L; l++)
@@ -114,31 +114,30 @@ static void check_stats(bp_net *net, const bp_real *x, const bp_real *t,
             amin = fmin(amin, a[j]), amax = fmax(amax, a[j]);
             zs += z[j], as += a[j];
             sat += v.act == BP_ACT_SIGMOID ? a[j] < 0.025 || a[j] > 0.975
-                   : v.act == BP_ACT_TANH  ? fabs(a[j]) > 0.95
+                : v.act == BP_ACT_TANH     ? fabs(a[j]) > 0.95
                                            : 0;
             dead += v.act == BP_ACT_RELU && z[j] <= 0;
         }
         const int bounded = v.act == BP_ACT_SIGMOID || v.act == BP_ACT_TANH;
-        const int relu_like = v.act == BP_ACT_RELU ||
-                              v.act == BP_ACT_LEAKY_RELU;
+        const int relu_like =
+            v.act == BP_ACT_RELU || v.act == BP_ACT_LEAKY_RELU;
         const double gn = norm(bp_net_grads(c) + wo, nw);
         const double wn = norm(bp_net_params(c) + wo, nw);
         int ok = s[l].n_in == v.n_in && s[l].n_out == v.n_out &&
-                 s[l].act == v.act && s[l].net_min == zmin &&
-                 s[l].net_max == zmax && s[l].out_min == amin &&
-                 s[l].out_max == amax && s[l].net_mean == zs / v.n_out &&
-                 s[l].out_mean == as / v.n_out &&
-                 s[l].saturated == (bounded ? sat : -1) &&
-                 s[l].dead == (relu_like ? dead : -1) &&
-                 s[l].delta_norm == norm(d, (size_t)v.n_out) &&
-                 s[l].grad_norm == gn && s[l].weight_norm == wn &&
-                 s[l].update_norm == 0.25 * gn;
+            s[l].act == v.act && s[l].net_min == zmin && s[l].net_max == zmax &&
+            s[l].out_min == amin && s[l].out_max == amax &&
+            s[l].net_mean == zs / v.n_out && s[l].out_mean == as / v.n_out &&
+            s[l].saturated == (bounded ? sat : -1) &&
+            s[l].dead == (relu_like ? dead : -1) &&
+            s[l].delta_norm == norm(d, (size_t)v.n_out) &&
+            s[l].grad_norm == gn && s[l].weight_norm == wn &&
+            s[l].update_norm == 0.25 * gn;
         if (!ok) {
             wrong++;
             printf("    layer %d: |delta| %.9g vs %.9g, |dE/dW| %.9g vs %.9g, "
-                   "sat %d vs %d, dead %d vs %d\n", l + 1, s[l].delta_norm,
-                   norm(d, (size_t)v.n_out), s[l].grad_norm, gn,
-                   s[l].saturated, sat, s[l].dead, dead);
+                   "sat %d vs %d, dead %d vs %d\n",
+                   l + 1, s[l].delta_norm, norm(d, (size_t)v.n_out),
+                   s[l].grad_norm, gn, s[l].saturated, sat, s[l].dead, dead);
         }
     }
     double wn[32], gn[32];
@@ -146,8 +145,8 @@ static void check_stats(bp_net *net, const bp_real *x, const bp_real *t,
     for (int l = 0; l < L; l++)
         wrong += wn[l] != s[l].weight_norm || gn[l] != s[l].grad_norm;
     CHECK(wrong == 0 && loss == loss2,
-          "%s: every figure of %d layers is the library's (E %.9g, %.9g)",
-          what, L, loss, loss2);
+          "%s: every figure of %d layers is the library's (E %.9g, %.9g)", what,
+          L, loss, loss2);
     bp_net_free(c);
 }
 
@@ -173,7 +172,8 @@ static void check_screen(int n_in, int L, const int *w, bp_act hidden,
     }
     CHECK(lines <= 60 && named == L && s.p && strstr(s.p, must),
           "%s: summary of %d lines (at most 60), %d of %d layers named, "
-          "says '%s'", what, lines, named, L, must);
+          "says '%s'",
+          what, lines, named, L, must);
     check_stats(net, x, t, what);
     /* Markdown: every table row has its header's number of cells */
     o.format = BP_EXPLAIN_MARKDOWN;
@@ -185,7 +185,7 @@ static void check_screen(int n_in, int L, const int *w, bp_act hidden,
         int bars = 0, dollars = 0;
         for (char *c = line; c < (eol ? eol : line + strlen(line)); c++)
             bars += *c == '|' && (c == line || c[-1] != '\\'),
-            dollars += *c == '$';
+                dollars += *c == '$';
         if (*line == '|') {
             bad += cells >= 0 && bars != cells;
             cells = bars;
@@ -259,11 +259,9 @@ static void same_numbers(const char *drill, const char *full, int *checked,
             snprintf(lhs, sizeof lhs, "%.*s", (int)(eq - s), s);
             /* results, not the operands a drill-down lists (w1 = 0.15) */
             const int result = strncmp(lhs, "net_", 4) == 0 ||
-                               strncmp(lhs, "out_", 4) == 0 ||
-                               strncmp(lhs, "dout_", 5) == 0 ||
-                               strncmp(lhs, "delta_", 6) == 0 ||
-                               strncmp(lhs, "dE/d", 4) == 0 ||
-                               lhs[strlen(lhs) - 1] == '+';
+                strncmp(lhs, "out_", 4) == 0 || strncmp(lhs, "dout_", 5) == 0 ||
+                strncmp(lhs, "delta_", 6) == 0 ||
+                strncmp(lhs, "dE/d", 4) == 0 || lhs[strlen(lhs) - 1] == '+';
             if (result && !strchr(lhs, ' ') &&
                 printed(s, lhs, v1, f1, sizeof v1)) {
                 ++*checked;
@@ -305,8 +303,8 @@ static void check_drill(int n_in, int L, const int *w, bp_act hidden,
             calls++;
             for (int k = 0; k <= n_below; k++) {
                 sink e = {0};
-                failed += bp_explain_weight(net, x, t, l, j, k, &o, collect,
-                                            &e, &err) != BP_OK;
+                failed += bp_explain_weight(net, x, t, l, j, k, &o, collect, &e,
+                                            &err) != BP_OK;
                 same_numbers(e.p, full.p, &checked, &wrong);
                 free(e.p);
                 calls++;
@@ -315,9 +313,9 @@ static void check_drill(int n_in, int L, const int *w, bp_act hidden,
     }
     CHECK(st == BP_OK && !failed && wrong == 0 && checked > 4 * calls,
           "%d-%d-...-%d %-10s -> %-8s %-3s top %d: %d calls, %d numbers as "
-          "the full walk prints them", n_in, w[0], w[L - 1],
-          bp_act_name(hidden), bp_act_name(out), bp_loss_name(loss), top,
-          calls, checked - wrong);
+          "the full walk prints them",
+          n_in, w[0], w[L - 1], bp_act_name(hidden), bp_act_name(out),
+          bp_loss_name(loss), top, calls, checked - wrong);
     free(full.p);
     bp_net_free(net);
 }
@@ -355,7 +353,8 @@ static void check_curves(void)
         bp_net_free(net);
         CHECK(fwd == 0 && worst < (sizeof(bp_real) == 4 ? 2e-2 : 1e-5),
               "bp_act_eval %-10s: outputs as the forward phase's, derivative "
-              "within %.1e of the slope", f->name, worst);
+              "within %.1e of the slope",
+              f->name, worst);
     }
     CHECK(n >= 7, "%d activations in the table", n);
     CHECK_STATUS(bp_act_eval(BP_ACT_COUNT_, 0, z, N, out, dout), BP_ERR_ARG);
@@ -392,7 +391,8 @@ static void check_kernels(void)
     CHECK(kernels >= 1 && differ == 0 && first.p &&
               strstr(first.p, "vanishing"),
           "the summary of a 6-layer sigmoid net: the same text on %d "
-          "kernel(s), and the gradient is vanishing", kernels);
+          "kernel(s), and the gradient is vanishing",
+          kernels);
     /* threads: the work is done on a copy, which runs on one */
     static const int wide[] = {64, 64, 10};
     bp_real xw[300], tw[10];
@@ -441,8 +441,8 @@ static void check_saturated_output(void)
         bp_explain(net, x, t, &o, collect, &s, &err);
         const char *last = s.p ? strstr(s.p, "layer 2 (sigmoid)") : NULL;
         CHECK(last && strstr(last, want[i]),
-              "a saturated sigmoid output with %s: '%s'",
-              bp_loss_name(loss[i]), want[i]);
+              "a saturated sigmoid output with %s: '%s'", bp_loss_name(loss[i]),
+              want[i]);
         free(s.p);
         bp_net_free(net);
     }
@@ -454,8 +454,8 @@ static void check_refusals(void)
 {
     static const int w[] = {3, 2};
     bp_real x[2], t[2];
-    bp_net *net = random_net(2, 2, w, BP_ACT_TANH, BP_ACT_SIGMOID,
-                             BP_LOSS_BCE, 3, x, t);
+    bp_net *net =
+        random_net(2, 2, w, BP_ACT_TANH, BP_ACT_SIGMOID, BP_LOSS_BCE, 3, x, t);
     bp_explain_opts o = bp_explain_defaults();
     sink s = {0};
     bp_error err;
@@ -506,15 +506,16 @@ int main(void)
     static const struct {
         bp_act out;
         bp_loss loss;
-    } outs[] = {{BP_ACT_SIGMOID, BP_LOSS_SSE}, {BP_ACT_IDENTITY, BP_LOSS_SSE},
-                {BP_ACT_SIGMOID, BP_LOSS_BCE}, {BP_ACT_SOFTMAX, BP_LOSS_CE},
+    } outs[] = {{BP_ACT_SIGMOID, BP_LOSS_SSE},
+                {BP_ACT_IDENTITY, BP_LOSS_SSE},
+                {BP_ACT_SIGMOID, BP_LOSS_BCE},
+                {BP_ACT_SOFTMAX, BP_LOSS_CE},
                 {BP_ACT_SOFTMAX, BP_LOSS_SSE}};
     static const int w3[] = {5, 4, 3};
     uint64_t seed = 1;
     for (size_t a = 0; a < sizeof acts / sizeof *acts; a++)
         for (size_t o = 0; o < sizeof outs / sizeof *outs; o++) {
-            check_drill(4, 3, w3, acts[a], outs[o].out, outs[o].loss, seed,
-                        2);
+            check_drill(4, 3, w3, acts[a], outs[o].out, outs[o].loss, seed, 2);
             check_drill(4, 3, w3, acts[a], outs[o].out, outs[o].loss, seed++,
                         100);
         }

@@ -99,7 +99,8 @@ int main(void)
             t[i * 10 + i] = 1;
         double first = 0, last = 0;
         for (int s = 0; s < 20; s++)
-            bp_net_train_step(net, x, t, 8, BP_ORDER_STANDARD, s ? &last : &first);
+            bp_net_train_step(net, x, t, 8, BP_ORDER_STANDARD,
+                              s ? &last : &first);
         CHECK(isfinite(last) && last < first,
               "20 steps on 10^4 hidden units: loss %.4f -> %.4f", first, last);
         bp_net_free(net);

@@ -142,14 +142,14 @@ done:
 
 int main(void)
 {
-    static const bp_act hidden[] = {BP_ACT_IDENTITY, BP_ACT_SIGMOID,
-                                    BP_ACT_TANH, BP_ACT_RELU,
+    static const bp_act hidden[] = {BP_ACT_IDENTITY,   BP_ACT_SIGMOID,
+                                    BP_ACT_TANH,       BP_ACT_RELU,
                                     BP_ACT_LEAKY_RELU, BP_ACT_SOFTMAX};
     static const out_pair outs[] = {
-        {BP_ACT_IDENTITY, BP_LOSS_SSE}, {BP_ACT_SIGMOID, BP_LOSS_SSE},
-        {BP_ACT_TANH, BP_LOSS_SSE},     {BP_ACT_RELU, BP_LOSS_SSE},
+        {BP_ACT_IDENTITY, BP_LOSS_SSE},   {BP_ACT_SIGMOID, BP_LOSS_SSE},
+        {BP_ACT_TANH, BP_LOSS_SSE},       {BP_ACT_RELU, BP_LOSS_SSE},
         {BP_ACT_LEAKY_RELU, BP_LOSS_SSE}, {BP_ACT_SOFTMAX, BP_LOSS_SSE},
-        {BP_ACT_SIGMOID, BP_LOSS_BCE},  {BP_ACT_SOFTMAX, BP_LOSS_CE}};
+        {BP_ACT_SIGMOID, BP_LOSS_BCE},    {BP_ACT_SOFTMAX, BP_LOSS_CE}};
     static const struct {
         int n_in, n_layers, widths[3];
         const char *name;
@@ -169,21 +169,20 @@ int main(void)
                     /* hidden activation irrelevant for one layer */
                     if (shapes[s].n_layers == 1 && h > 0)
                         continue;
-                    bp_reduction red = seed % 2 ? BP_REDUCE_MEAN
-                                                : BP_REDUCE_SUM;
+                    bp_reduction red =
+                        seed % 2 ? BP_REDUCE_MEAN : BP_REDUCE_SUM;
                     size_t at = 0;
                     int kinked = 0;
                     double worst = check_net(
                         shapes[s].n_in, shapes[s].n_layers, shapes[s].widths,
-                        hidden[h], outs[o], batch, red, seed++, &at,
-                        &kinked);
+                        hidden[h], outs[o], batch, red, seed++, &at, &kinked);
                     CHECK(worst >= 0 && worst <= TOL && kinked <= 40,
                           "%-15s hidden %-10s out %-10s %s batch %d %s: "
                           "worst rel err %.2e (param %zu; %d across a kink)",
                           shapes[s].name, bp_act_name(hidden[h]),
                           bp_act_name(outs[o].act), bp_loss_name(outs[o].loss),
-                          batch, red == BP_REDUCE_MEAN ? "mean" : "sum ",
-                          worst, at, kinked);
+                          batch, red == BP_REDUCE_MEAN ? "mean" : "sum ", worst,
+                          at, kinked);
                 }
     return tst_summary("test_gradcheck");
 }

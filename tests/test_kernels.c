@@ -72,13 +72,16 @@ static void data(int n_in, int n_out, int batch, bp_real *x, bp_real *t)
  * tails included, refuses the update and leaves the weights alone. */
 static void test_finite_check(void)
 {
-    static const size_t pos[] = {0, 1, 7, 8, 15, 16, 31, 63, 64, 100, 320, 336, 337};
-    const bp_real poison[] = {(bp_real)NAN, (bp_real)INFINITY, -(bp_real)INFINITY};
+    static const size_t pos[] = {0,  1,  7,   8,   15,  16, 31,
+                                 63, 64, 100, 320, 336, 337};
+    const bp_real poison[] = {(bp_real)NAN, (bp_real)INFINITY,
+                              -(bp_real)INFINITY};
     int runs = 0, refused = 0, want = 0;
     for (int kk = 0; bp_kernel_name(kk); kk++) {
         if (!bp_kernel_available(bp_kernel_name(kk)))
             continue;
-        bp_net *net = make(3, 37, 5, 1, bp_kernel_name(kk), 1, NULL); /* 338 params */
+        bp_net *net =
+            make(3, 37, 5, 1, bp_kernel_name(kk), 1, NULL); /* 338 params */
         if (!net) {
             CHECK(0, "a network on kernel %s", bp_kernel_name(kk));
             continue;
@@ -95,7 +98,8 @@ static void test_finite_check(void)
                 bp_status st = bp_net_update(net);
                 want++;
                 refused += st == BP_ERR_NONFINITE &&
-                           memcmp(before, bp_net_params(net), np * sizeof *before) == 0;
+                    memcmp(before, bp_net_params(net), np * sizeof *before) ==
+                        0;
             }
         bp_net_forward(net, x, 1);
         bp_net_backward(net, t, NULL);
@@ -106,7 +110,8 @@ static void test_finite_check(void)
     }
     CHECK(refused == want && runs >= 1,
           "NaN, +Inf, -Inf at %zu positions: %d of %d updates refused, weights "
-          "untouched (%d kernels)", sizeof pos / sizeof *pos, refused, want, runs);
+          "untouched (%d kernels)",
+          sizeof pos / sizeof *pos, refused, want, runs);
 }
 
 /* A gradient that overflows inside the blocked product (inputs near the
@@ -140,17 +145,19 @@ static void test_overflow_in_product(void)
                 bp_net_params(net)[i] = (bp_real)tiny;
             bp_real *before = malloc(np * sizeof *before);
             memcpy(before, bp_net_params(net), np * sizeof *before);
-            bp_status st = bp_net_train_step(net, x, t, batch, BP_ORDER_STANDARD, NULL);
+            bp_status st =
+                bp_net_train_step(net, x, t, batch, BP_ORDER_STANDARD, NULL);
             runs++;
             refused += st == BP_ERR_NONFINITE &&
-                       memcmp(before, bp_net_params(net), np * sizeof *before) == 0;
+                memcmp(before, bp_net_params(net), np * sizeof *before) == 0;
             free(before);
             bp_net_free(net);
         }
     }
     CHECK(runs >= 2 && refused == runs,
           "a gradient overflowing inside the product: %d of %d steps refused, "
-          "weights untouched", refused, runs);
+          "weights untouched",
+          refused, runs);
     free(x);
     free(t);
 }
@@ -175,7 +182,8 @@ static void test_fused_relu(void)
         }
         bp_net_forward(net, x, batch);
         bp_net_backward(net, t, NULL);
-        const bp_real *z = bp_net_layer_z(net, 0), *a = bp_net_layer_out(net, 0),
+        const bp_real *z = bp_net_layer_z(net, 0),
+                      *a = bp_net_layer_out(net, 0),
                       *dl = bp_net_layer_delta(net, 0);
         long wrong = 0, zeros = 0, live = 0;
         for (size_t i = 0; i < (size_t)batch * h; i++) {
@@ -187,8 +195,8 @@ static void test_fused_relu(void)
         }
         CHECK(wrong == 0 && zeros + live > batch * h / 2,
               "%-8s fused ReLU: a = max(z, 0) everywhere (%ld wrong), delta 0 "
-              "where z <= 0 (%ld), nonzero elsewhere (%ld)", bp_kernel_name(kk),
-              wrong, zeros, live);
+              "where z <= 0 (%ld), nonzero elsewhere (%ld)",
+              bp_kernel_name(kk), wrong, zeros, live);
         bp_net_free(net);
     }
     hidden_act = BP_ACT_TANH;
@@ -233,7 +241,8 @@ static void test_registry(void)
     setenv("BP_KERNEL", "portable", 1);
     bp_status st = bp_net_create(2, 1, d, NULL, &net, &err);
     CHECK(st == BP_OK && strcmp(bp_net_kernel(net), "portable") == 0,
-          "BP_KERNEL=portable: the network runs '%s'", net ? bp_net_kernel(net) : "?");
+          "BP_KERNEL=portable: the network runs '%s'",
+          net ? bp_net_kernel(net) : "?");
     bp_net_free(net);
     net = NULL;
     setenv("BP_KERNEL", "sse9", 1);
@@ -259,7 +268,8 @@ static void test_registry(void)
             best = bp_kernel_name(i);
     st = bp_net_create(2, 1, d, NULL, &net, &err);
     CHECK(st == BP_OK && strcmp(bp_net_kernel(net), best) == 0,
-          "BP_KERNEL empty: the best kernel here (%s)", net ? bp_net_kernel(net) : "?");
+          "BP_KERNEL empty: the best kernel here (%s)",
+          net ? bp_net_kernel(net) : "?");
     if (net) {
         CHECK_STATUS(bp_net_set_kernel(net, "sse9"), BP_ERR_ARG);
         CHECK(strstr(bp_net_errmsg(net), "unknown kernel 'sse9'") != NULL,
@@ -276,14 +286,24 @@ int main(void)
 {
     static const int shapes[][4] = {
         /* n_in, hidden, n_out, batch */
-        {1, 1, 2, 1},     {3, 5, 2, 7},      {13, 33, 17, 12},
-        {64, 300, 10, 64}, {784, 256, 10, 128}, {257, 7, 3, 300},
-        {37, 600, 513, 37}, {5, 2000, 4, 3},  {600, 40, 33, 257},
+        {1, 1, 2, 1},
+        {3, 5, 2, 7},
+        {13, 33, 17, 12},
+        {64, 300, 10, 64},
+        {784, 256, 10, 128},
+        {257, 7, 3, 300},
+        {37, 600, 513, 37},
+        {5, 2000, 4, 3},
+        {600, 40, 33, 257},
         /* batches under 8: the matrix-vector kernels, with row and
          * vector tails of every kind */
-        {47, 45, 35, 1},  {784, 256, 10, 1}, {100, 67, 33, 5}, {33, 129, 2, 2},
+        {47, 45, 35, 1},
+        {784, 256, 10, 1},
+        {100, 67, 33, 5},
+        {33, 129, 2, 2},
         /* fewer outputs than a register tile has rows, and a K of 3 */
-        {50, 700, 5, 20}, {3, 40, 9, 64}};
+        {50, 700, 5, 20},
+        {3, 40, 9, 64}};
     /* every kernel this CPU has but the portable one, the reference */
     const char *kernels[8];
     int n_kernels = 0;
@@ -331,8 +351,8 @@ int main(void)
                                 bp_net_n_params(ref));
             CHECK(eo < 1e-4 && eg < 1e-4 && ep < 1e-5,
                   "%-6s %4d-%4d-%3d batch %3d: outputs %.1e, gradients %.1e, "
-                  "weights after 3 steps %.1e from portable", kernels[k],
-                  n_in, h, n_out, batch, eo, eg, ep);
+                  "weights after 3 steps %.1e from portable",
+                  kernels[k], n_in, h, n_out, batch, eo, eg, ep);
             bp_net_free(fast);
         }
         /* threads: bit for bit, and no allocation in a step; one
@@ -341,7 +361,8 @@ int main(void)
         bp_net *one = make(n_in, h, n_out, batch, "auto", 1, NULL);
         for (int step = 0; one && step < 3; step++)
             bp_net_train_step(one, x, t, batch, BP_ORDER_STANDARD, NULL);
-        for (int th = 2; th <= 7; th += th == 3 ? 4 : 1) { /* 7: more threads than cores */
+        for (int th = 2; th <= 7;
+             th += th == 3 ? 4 : 1) { /* 7: more threads than cores */
             counter c = {0};
             bp_allocator a = {count_alloc, count_free, &c};
             bp_net *many = make(n_in, h, n_out, batch, "auto", th, &a);
@@ -357,8 +378,8 @@ int main(void)
                          bp_net_n_params(many) * sizeof(bp_real)) == 0 &&
                       c.allocs == before,
                   "%d threads == 1 thread, bit for bit, %ld allocations in "
-                  "3 steps (%d-%d-%d, batch %d)", th, c.allocs - before, n_in,
-                  h, n_out, batch);
+                  "3 steps (%d-%d-%d, batch %d)",
+                  th, c.allocs - before, n_in, h, n_out, batch);
             bp_net_free(many);
         }
         bp_net_free(one);
@@ -368,11 +389,13 @@ int main(void)
     }
     /* every SIMD kernel this CPU runs was compared; an x86-64 or AArch64
      * CPU has one unless this is the double build */
-#if (defined(__x86_64__) || defined(__aarch64__)) && !defined(BP_DOUBLE) && \
+#if (defined(__x86_64__) || defined(__aarch64__)) && !defined(BP_DOUBLE) &&    \
     !defined(__EMSCRIPTEN__)
-    CHECK(n_kernels >= 1 && tried == n_kernels * (int)(sizeof shapes / sizeof *shapes),
+    CHECK(n_kernels >= 1 &&
+              tried == n_kernels * (int)(sizeof shapes / sizeof *shapes),
           "every SIMD kernel this CPU has (%d) was compared with the portable "
-          "one: %d runs", n_kernels, tried);
+          "one: %d runs",
+          n_kernels, tried);
 #else
     CHECK(tried == n_kernels * (int)(sizeof shapes / sizeof *shapes),
           "every SIMD kernel of this build (%d) was compared: %d runs",

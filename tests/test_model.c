@@ -174,8 +174,8 @@ static void test_checkpoint(void)
         const bp_train_state *s = &c->train;
         CHECK(c->has_train_state && s->epoch == 3 && s->epochs == 6 &&
                   s->batch_done == 3,
-              "training position restored (epoch %d of %d, batch %d)",
-              s->epoch, s->epochs, s->batch_done);
+              "training position restored (epoch %d of %d, batch %d)", s->epoch,
+              s->epochs, s->batch_done);
         CHECK(s->batch == 8 && s->seed == o.seed && s->patience == 100 &&
                   s->min_delta == 1e-6 && s->shuffle_window == 20 &&
                   s->shuffle == 1,
@@ -198,7 +198,8 @@ static void test_checkpoint(void)
             CHECK_OK(bp_trainer_run(tr, NULL));
         }
         bp_trainer_free(tr);
-        CHECK(same_model(a, c), "3 epochs + 3 batches, checkpoint, the rest "
+        CHECK(same_model(a, c),
+              "3 epochs + 3 batches, checkpoint, the rest "
               "== 6 epochs, bit for bit");
     }
     bp_model_free(a);
@@ -296,9 +297,12 @@ static void test_newer_version(void)
     uint32_t c = crc32_ieee(p, n - 16);
     for (int i = 0; i < 4; i++)
         p[n - 4 + i] = (unsigned char)(c >> (8 * i));
-    CHECK_STATUS(bp_model_parse(p, n, "new.bpm", NULL, &got, &err), BP_ERR_FORMAT);
-    CHECK(strstr(err.msg, "new.bpm: model version 2; this build reads "
-                          "version 1") != NULL, "'%s'", err.msg);
+    CHECK_STATUS(bp_model_parse(p, n, "new.bpm", NULL, &got, &err),
+                 BP_ERR_FORMAT);
+    CHECK(strstr(err.msg,
+                 "new.bpm: model version 2; this build reads "
+                 "version 1") != NULL,
+          "'%s'", err.msg);
     bp_model_free(got);
     free(p);
     bp_model_free(m);
@@ -310,19 +314,34 @@ static void test_text_errors(void)
     static const struct {
         const char *text, *want;
     } cases[] = {
-        {"backprop-model 1\ninput 2\nlayer 2 sigmoidd\n", ":3: unknown activation 'sigmoidd'"},
-        {"backprop-model 2\n", ":1: model version 2; this build reads version 1"},
+        {"backprop-model 1\ninput 2\nlayer 2 sigmoidd\n",
+         ":3: unknown activation 'sigmoidd'"},
+        {"backprop-model 2\n",
+         ":1: model version 2; this build reads version 1"},
         {"backprop-model 1\ninput 0\n", ":2: input width"},
-        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\nbiases 0\n x\nend\n", ":7: 'x' is not a number"},
-        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\nbiases 0\n 1e999\nend\n", ":7: '1e999' is not a finite number"},
-        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\n", "truncated"},
-        {"backprop-model 1\ninput 1\nlayer 1 identity\nbiases 0\n 1\nend\n", "layer 0 has no weights"},
-        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\nclasses 1\n\"open\nend\n", ":7: a quoted name is never closed"},
-        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\ncolumns 3\ntarget 4\nend\n", ":7: target column"},
-        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 3\n", ":4: layer"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\nbiases "
+         "0\n x\nend\n",
+         ":7: 'x' is not a number"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\nbiases "
+         "0\n 1e999\nend\n",
+         ":7: '1e999' is not a finite number"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\n",
+         "truncated"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nbiases 0\n 1\nend\n",
+         "layer 0 has no weights"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\nclasses "
+         "1\n\"open\nend\n",
+         ":7: a quoted name is never closed"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\ncolumns "
+         "3\ntarget 4\nend\n",
+         ":7: target column"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 3\n",
+         ":4: layer"},
         {"backprop-model 1\ninput 2\nlayer 2 identity\nloss bce\n", "sigmoid"},
-        {"backprop-model 1\ninput 1\nlayer 1 identity\nwieghts 0\n", ":4: unknown keyword 'wieghts'"},
-        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1 2\n", ":5: unexpected '2'"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nwieghts 0\n",
+         ":4: unknown keyword 'wieghts'"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1 2\n",
+         ":5: unexpected '2'"},
         {"hello\n", "not a backprop model"},
         {"", "not a backprop model"},
     };
@@ -337,7 +356,6 @@ static void test_text_errors(void)
         bp_model_free(m);
     }
 }
-
 
 /* Save in both forms; whatever a writer accepts, its reader must accept
  * and give back alike. Returns how many forms were written. */
@@ -383,9 +401,9 @@ static void test_writer_reader_pairs(void)
     bp_error err;
     /* names a text reader could mistake: comments, quotes, spaces at the
      * ends, line breaks, control characters, backslashes, UTF-8 */
-    const char *names[] = {"#1", "\"quoted\"", " lead", "trail ", "a\nb",
-                           "tab\there", "back\\slash", "caf\xc3\xa9",
-                           "bell\x07", "# x # y"};
+    const char *names[] = {
+        "#1",        "\"quoted\"",  " lead",       "trail ",   "a\nb",
+        "tab\there", "back\\slash", "caf\xc3\xa9", "bell\x07", "# x # y"};
     const int k = (int)(sizeof names / sizeof *names);
     bp_model *m = net_of(2, k, BP_ACT_SOFTMAX);
     CHECK_OK(bp_model_set_classes(m, k, names, &err));
@@ -436,7 +454,8 @@ static void test_text_numbers(void)
     char text[2048];
     const char *head = "backprop-model 1\ninput 1\nlayer 1 identity\n";
     /* 1e39 overflows a float */
-    snprintf(text, sizeof text, "%sweights 0\n 1e39\nbiases 0\n 0\nend\n", head);
+    snprintf(text, sizeof text, "%sweights 0\n 1e39\nbiases 0\n 0\nend\n",
+             head);
     bp_model *m = parse_text(text, &err);
     if (bp_real_size() == 4)
         CHECK(!m && strstr(err.msg, "t.txt:5") && strstr(err.msg, "1e39"),
@@ -466,14 +485,15 @@ static void test_text_numbers(void)
           "a 699-character number refused: '%s'", err.msg);
     bp_model_free(m);
     /* underflow reads as 0 */
-    snprintf(text, sizeof text, "%sweights 0\n 1e-400\nbiases 0\n 0\nend\n", head);
+    snprintf(text, sizeof text, "%sweights 0\n 1e-400\nbiases 0\n 0\nend\n",
+             head);
     m = parse_text(text, &err);
     CHECK(m && bp_net_params(m->net)[0] == 0, "1e-400 reads as 0 (%s)",
           m ? "ok" : err.msg);
     bp_model_free(m);
     /* a byte-order mark from a text editor */
-    snprintf(text, sizeof text, "\xef\xbb\xbf%sweights 0\n 2\nbiases 0\n 0\nend\n",
-             head);
+    snprintf(text, sizeof text,
+             "\xef\xbb\xbf%sweights 0\n 2\nbiases 0\n 0\nend\n", head);
     m = parse_text(text, &err);
     CHECK(m != NULL, "a UTF-8 byte-order mark is skipped (%s)",
           m ? "ok" : err.msg);
@@ -501,8 +521,10 @@ static void test_text_no_biases(void)
         bp_net_train_step(m->net, x, t, 1, BP_ORDER_STANDARD, NULL);
     bp_net_bias(m->net, 0, 0, &b0);
     bp_net_bias(m->net, 1, 0, &b1);
-    CHECK(b0 == 0 && b1 != (bp_real)0.5, "and frozen: training leaves them "
-          "(%g), moves the others (%g)", (double)b0, (double)b1);
+    CHECK(b0 == 0 && b1 != (bp_real)0.5,
+          "and frozen: training leaves them "
+          "(%g), moves the others (%g)",
+          (double)b0, (double)b1);
     CHECK(saved_and_loaded(m, "a layer without biases") == 2, "round trip");
     bp_model_free(m);
 }
@@ -566,20 +588,21 @@ static void test_inference_memory(void)
     bp_net_init(net, BP_INIT_HE_UNIFORM, 3);
     const double param_bytes = (double)bp_net_n_params(net) * sizeof(bp_real);
     CHECK_OK(bp_model_save(m, path_bin, BP_FORMAT_BINARY, 0, &err));
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+#if defined(__GLIBC__) &&                                                      \
+    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
     struct mallinfo2 a = mallinfo2();
     bp_status st = bp_model_load(path_bin, NULL, &back, &err);
     struct mallinfo2 b = mallinfo2();
-    const double used = (double)(b.uordblks + b.hblkhd) -
-                        (double)(a.uordblks + a.hblkhd);
+    const double used =
+        (double)(b.uordblks + b.hblkhd) - (double)(a.uordblks + a.hblkhd);
     if (used <= 0)
         printf("  SKIP the heap is not glibc's here (a sanitizer's?): "
                "cannot measure\n");
     else
         CHECK(st == BP_OK && used < 1.5 * param_bytes,
               "loading %.1f MB of parameters keeps %.1f MB (a trainable "
-              "network: %.1f MB)", param_bytes / 1e6, used / 1e6,
-              4 * param_bytes / 1e6);
+              "network: %.1f MB)",
+              param_bytes / 1e6, used / 1e6, 4 * param_bytes / 1e6);
 #else
     printf("  SKIP not glibc: no mallinfo2 to measure the heap with\n");
     bp_model_load(path_bin, NULL, &back, &err);
@@ -595,7 +618,8 @@ static void test_inference_memory(void)
         CHECK_OK(bp_net_weight_grad(back->net, 0, 0, 0, &g));
         CHECK(g == 0, "no gradient yet reads as 0");
         CHECK_OK(bp_net_train_step(m->net, x, t, 1, BP_ORDER_STANDARD, NULL));
-        CHECK_OK(bp_net_train_step(back->net, x, t, 1, BP_ORDER_STANDARD, NULL));
+        CHECK_OK(
+            bp_net_train_step(back->net, x, t, 1, BP_ORDER_STANDARD, NULL));
         CHECK(same_model(m, back), "the loaded model trains like the original");
     }
     bp_model_free(back);
@@ -620,8 +644,9 @@ static void test_atomic(void)
     unsigned char *after = slurp(path_bin, &n1);
     CHECK(before && after && n0 == n1 && memcmp(before, after, n0) == 0,
           "the old file is untouched");
-    CHECK_STATUS(bp_model_save(m, "/nonexistent-dir/m.bpm", BP_FORMAT_BINARY,
-                               0, &err), BP_ERR_IO);
+    CHECK_STATUS(
+        bp_model_save(m, "/nonexistent-dir/m.bpm", BP_FORMAT_BINARY, 0, &err),
+        BP_ERR_IO);
     CHECK(strstr(err.msg, "/nonexistent-dir/m.bpm") != NULL, "'%s'", err.msg);
     char cmd[256];
     snprintf(cmd, sizeof cmd, "ls %s | grep -c tmp", dir);
@@ -756,15 +781,16 @@ static void test_write_callback(void)
         size_t n = 0;
         CHECK_OK(bp_model_save(m, cases[i].path, cases[i].format,
                                cases[i].state, &err));
-        CHECK_OK(bp_model_write(m, cases[i].format, cases[i].state,
-                                sink_write, &s, &err));
+        CHECK_OK(bp_model_write(m, cases[i].format, cases[i].state, sink_write,
+                                &s, &err));
         unsigned char *file = slurp(cases[i].path, &n);
         CHECK(file && s.p && n == s.len && memcmp(file, s.p, n) == 0,
               "%s: the callback's %zu bytes are the file's %zu", cases[i].what,
               s.len, n);
         back = NULL;
-        CHECK(s.p && bp_model_parse(s.p, s.len, "written", NULL, &back,
-                                    &err) == BP_OK &&
+        CHECK(s.p &&
+                  bp_model_parse(s.p, s.len, "written", NULL, &back, &err) ==
+                      BP_OK &&
                   same_model(m, back),
               "%s: they read back as the same model", cases[i].what);
         bp_model_free(back);
@@ -778,10 +804,11 @@ static void test_write_callback(void)
           err.msg);
     CHECK_STATUS(bp_model_write(m, BP_FORMAT_BINARY, 0, NULL, &s, &err),
                  BP_ERR_NULL);
-    CHECK_STATUS(bp_model_write(NULL, BP_FORMAT_BINARY, 0, sink_write, &s,
-                                &err), BP_ERR_NULL);
-    CHECK_STATUS(bp_model_write(m, (bp_model_format)7, 0, sink_write, &s,
-                                &err), BP_ERR_ARG);
+    CHECK_STATUS(
+        bp_model_write(NULL, BP_FORMAT_BINARY, 0, sink_write, &s, &err),
+        BP_ERR_NULL);
+    CHECK_STATUS(bp_model_write(m, (bp_model_format)7, 0, sink_write, &s, &err),
+                 BP_ERR_ARG);
     CHECK(s.calls == 0, "nothing written on any refusal");
     bp_model_free(m);
 }
@@ -844,9 +871,9 @@ static void alloc_failures(const char *path, const char *what)
     }
     CHECK(seen == k && k > 5 && wrong == 0,
           "%s: each of its %ld allocations refused in turn is out of memory "
-          "(%d other statuses)", what, k, wrong);
-    CHECK(leaks == 0, "%s: nothing leaked on any path (%d leaks)", what,
-          leaks);
+          "(%d other statuses)",
+          what, k, wrong);
+    CHECK(leaks == 0, "%s: nothing leaked on any path (%d leaks)", what, leaks);
 }
 
 static void test_model_allocator(void)
@@ -867,7 +894,8 @@ static void test_model_allocator(void)
     /* a model made from a network takes the network's allocator */
     counter c = {0, 0, -1};
     bp_allocator a = {count_alloc, count_free, &c};
-    const bp_layer_desc layers[] = {{3, BP_ACT_TANH, 0}, {2, BP_ACT_SOFTMAX, 0}};
+    const bp_layer_desc layers[] = {{3, BP_ACT_TANH, 0},
+                                    {2, BP_ACT_SOFTMAX, 0}};
     bp_net *net = NULL;
     m = NULL;
     if (bp_net_create(2, 2, layers, &a, &net, &err) ||

@@ -121,13 +121,14 @@ static void test_finite_differences(void)
             if (skip[i])
                 continue;
             const double g = (double)w0[i] - (double)p[i]; /* lr = 1 */
-            const double err = fabs(g - fd[i]) /
-                               fmax(fmax(fabs(g), fabs(fd[i])), FLOOR);
+            const double err =
+                fabs(g - fd[i]) / fmax(fmax(fabs(g), fabs(fd[i])), FLOOR);
             worst = err > worst ? err : worst;
         }
-        CHECK(worst <= TOL, "l1 %g, l2 %g: worst relative error %.2e over %zu "
-              "parameters (%d by the kink skipped)", rates[c][0], rates[c][1],
-              worst, np, skipped);
+        CHECK(worst <= TOL,
+              "l1 %g, l2 %g: worst relative error %.2e over %zu "
+              "parameters (%d by the kink skipped)",
+              rates[c][0], rates[c][1], worst, np, skipped);
         free(fd);
         free(skip);
         free(w0);
@@ -189,7 +190,8 @@ static void test_weight_decay(void)
         else
             same_b &= eq;
     }
-    CHECK(same_w && !same_b, "one step: weights identical, biases not "
+    CHECK(same_w && !same_b,
+          "one step: weights identical, biases not "
           "(weight_decay reaches them)");
     bp_net_free(a);
     bp_net_free(b);
@@ -256,8 +258,7 @@ static void test_settings(void)
     bp_optim o = bp_net_optim(net);
     o.l1 = -1;
     CHECK_STATUS(bp_net_set_optim(net, &o), BP_ERR_ARG);
-    CHECK(strstr(bp_net_errmsg(net), "l1") != NULL, "'%s'",
-          bp_net_errmsg(net));
+    CHECK(strstr(bp_net_errmsg(net), "l1") != NULL, "'%s'", bp_net_errmsg(net));
     o.l1 = 0;
     o.l2 = NAN;
     CHECK_STATUS(bp_net_set_optim(net, &o), BP_ERR_ARG);
@@ -299,8 +300,10 @@ static void test_report(void)
     bp_net_forward(a, X, BATCH);
     bp_net_loss(a, T, &e0);
     CHECK_OK(bp_trainer_epoch(tr, &r));
-    CHECK(r.train_loss == e0, "train_loss is the loss before the step, "
-          "without the penalty (%.9g, %.9g)", r.train_loss, e0);
+    CHECK(r.train_loss == e0,
+          "train_loss is the loss before the step, "
+          "without the penalty (%.9g, %.9g)",
+          r.train_loss, e0);
     CHECK(r.penalty > 0 && r.penalty == bp_net_penalty(a),
           "penalty %.6f: the weights' at the epoch's end", r.penalty);
     bp_trainer_free(tr);

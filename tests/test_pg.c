@@ -49,24 +49,28 @@ static void collect(void *ctx, const char *text, size_t len)
  * with the library's message. p: 2 inputs, 8 layers of 8 and 1. */
 static void drill(pg *p, const double *x, const double *t)
 {
-    const bp_real xs[2] = {(bp_real)x[0], (bp_real)x[1]}, ts[1] = {(bp_real)t[0]};
+    const bp_real xs[2] = {(bp_real)x[0], (bp_real)x[1]},
+                  ts[1] = {(bp_real)t[0]};
     bp_explain_opts o = bp_explain_defaults();
     o.lr = 0.03;
     o.top = 64;
     o.check = 1;
     bp_error err;
     sink neuron = {0}, weight = {0}, bias = {0};
-    CHECK_OK(bp_explain_neuron(p->net, xs, ts, 3, 2, &o, collect, &neuron, &err));
-    CHECK_OK(bp_explain_weight(p->net, xs, ts, 3, 2, 5, &o, collect, &weight, &err));
-    CHECK_OK(bp_explain_weight(p->net, xs, ts, 3, 2, 8, &o, collect, &bias, &err));
+    CHECK_OK(
+        bp_explain_neuron(p->net, xs, ts, 3, 2, &o, collect, &neuron, &err));
+    CHECK_OK(
+        bp_explain_weight(p->net, xs, ts, 3, 2, 5, &o, collect, &weight, &err));
+    CHECK_OK(
+        bp_explain_weight(p->net, xs, ts, 3, 2, 8, &o, collect, &bias, &err));
     const char *n = pg_explain_neuron(p, x, t, 0.03, 3, 2, 1);
     CHECK(n && neuron.p && strcmp(n, neuron.p) == 0 &&
               strstr(n, "net_h4.3 = the sum of 8 terms") &&
               strstr(n, "largest first:") && strstr(n, "finite difference"),
           "pg_explain_neuron: bp_explain_neuron's text, all 8 terms listed");
     const char *w = pg_explain_weight(p, x, t, 0.03, 3, 2, 5, 1);
-    CHECK(w && weight.p && strcmp(w, weight.p) == 0 &&
-              strstr(w, "dE/dw") && strstr(w, "finite difference"),
+    CHECK(w && weight.p && strcmp(w, weight.p) == 0 && strstr(w, "dE/dw") &&
+              strstr(w, "finite difference"),
           "pg_explain_weight: bp_explain_weight's text");
     const char *b = pg_explain_weight(p, x, t, 0.03, 3, 2, -1, 1);
     CHECK(b && bias.p && strstr(b, "b_h4.3") && strcmp(b, bias.p) == 0,
@@ -85,8 +89,10 @@ static void views(void)
 {
     static const struct {
         int n_in, n_layers, widths[3], weights;
-    } nets[] = {{2, 3, {4, 8, 1}, 48},  {5, 2, {5, 5}, 50},
-                {2, 2, {17, 1}, 51},    {2, 3, {5, 7, 1}, 52},
+    } nets[] = {{2, 3, {4, 8, 1}, 48},
+                {5, 2, {5, 5}, 50},
+                {2, 2, {17, 1}, 51},
+                {2, 3, {5, 7, 1}, 52},
                 {2, 3, {8, 8, 1}, 88}};
     int agree = 0;
     const int n_nets = (int)(sizeof nets / sizeof nets[0]);
@@ -108,13 +114,14 @@ static void views(void)
         const char *s = pg_explain_summary(p, x, t, 0.5, 2);
         const int why = s && strstr(s, "weights, more than 50") != NULL;
         agree += pg_explain_summarises(p) == summarised && why == summarised &&
-                 summarised == (nets[i].weights > 50);
+            summarised == (nets[i].weights > 50);
         free(auto_text.p);
         pg_delete(p);
     }
-    CHECK(agree == n_nets, "pg_explain_summarises: bp_explain's own choice "
-          "for 48, 50, 51, 52 and 88 weights (%d of %d agree)", agree,
-          n_nets);
+    CHECK(agree == n_nets,
+          "pg_explain_summarises: bp_explain's own choice "
+          "for 48, 50, 51, 52 and 88 weights (%d of %d agree)",
+          agree, n_nets);
 }
 
 /* pg_grad_norms: each layer's |dE/dW| as bp_net_layer_norms gives it
@@ -148,8 +155,10 @@ static void grads(void)
             same &= g && g[l] == lib[l] && g[l] > 0;
         }
     }
-    CHECK(same, "pg_grad_norms after a step: bp_net_layer_norms' numbers "
-          "(%.6g %.6g %.6g)", each[0][0], each[0][1], each[0][2]);
+    CHECK(same,
+          "pg_grad_norms after a step: bp_net_layer_norms' numbers "
+          "(%.6g %.6g %.6g)",
+          each[0][0], each[0][1], each[0][2]);
     /* a three steps at once: their mean */
     double loss;
     CHECK_OK(pg_train(a, 3, &loss));
@@ -204,7 +213,8 @@ int main(void)
               strstr(text, "layer 8 (sigmoid)") &&
               strstr(text, "(408 weights, more than 50"),
           "pg_explain_summary: bp_explain's summary, as it chooses it for "
-          "408 weights (%zu bytes)", text ? strlen(text) : 0);
+          "408 weights (%zu bytes)",
+          text ? strlen(text) : 0);
 
     const double *v = pg_layer_stats(p, x, t, 0.03);
     bp_layer_stats s[8];
@@ -214,15 +224,17 @@ int main(void)
     for (int l = 0; v && l < 8; l++) {
         const double *r = v + l * PG_STATS;
         wrong += r[0] != s[l].net_min || r[1] != s[l].net_mean ||
-                 r[2] != s[l].net_max || r[3] != s[l].out_min ||
-                 r[4] != s[l].out_mean || r[5] != s[l].out_max ||
-                 r[6] != s[l].saturated || r[7] != s[l].dead ||
-                 r[8] != s[l].delta_norm || r[9] != s[l].grad_norm ||
-                 r[10] != s[l].weight_norm || r[11] != s[l].update_norm ||
-                 r[12] != s[l].n_out || r[13] != e;
+            r[2] != s[l].net_max || r[3] != s[l].out_min ||
+            r[4] != s[l].out_mean || r[5] != s[l].out_max ||
+            r[6] != s[l].saturated || r[7] != s[l].dead ||
+            r[8] != s[l].delta_norm || r[9] != s[l].grad_norm ||
+            r[10] != s[l].weight_norm || r[11] != s[l].update_norm ||
+            r[12] != s[l].n_out || r[13] != e;
     }
-    CHECK(wrong == 0, "pg_layer_stats: %d layers of %d numbers as "
-          "bp_explain_stats gives them (E %.9g)", 8, PG_STATS, e);
+    CHECK(wrong == 0,
+          "pg_layer_stats: %d layers of %d numbers as "
+          "bp_explain_stats gives them (E %.9g)",
+          8, PG_STATS, e);
 
     drill(p, x, t);
 

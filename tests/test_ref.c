@@ -109,8 +109,8 @@ static void compare(const char *file, const char *what, const bp_real *got,
         snprintf(one, sizeof one, " %.7g/%.7g", (double)got[i], want[i]);
         strncat(pairs, one, sizeof pairs - strlen(pairs) - 1);
     }
-    CHECK(worst <= TOL, "%-22s %-16s max diff %.1e at %d;%s", file, what,
-          worst, at, pairs);
+    CHECK(worst <= TOL, "%-22s %-16s max diff %.1e at %d;%s", file, what, worst,
+          at, pairs);
 }
 
 static int parse_layer(reader *r, bp_layer_desc *d)
@@ -157,8 +157,8 @@ static void check_file(const char *dir, const char *name)
         r.bad = 1;
     const int np = net ? (int)bp_net_n_params(net) : 0;
     const int n_out = net ? bp_net_n_out(net) : 0;
-    if (!r.bad && (bp_net_set_loss(net, loss, red) ||
-                   bp_net_reserve(net, batch)))
+    if (!r.bad &&
+        (bp_net_set_loss(net, loss, red) || bp_net_reserve(net, batch)))
         r.bad = 1;
     if (!r.bad && tensor(&r, "params", params, np) &&
         tensor(&r, "x", x, batch * n_in) && tensor(&r, "t", t, batch * n_out)) {
@@ -182,7 +182,8 @@ static void check_file(const char *dir, const char *name)
         if (tensor(&r, "grads", want, np))
             compare(name, "gradients", bp_net_grads(net), want, np);
         /* the optimizers: three steps each from the same weights */
-        while (!r.bad && next_word(&r, w, sizeof w) && strcmp(w, "optim") == 0) {
+        while (!r.bad && next_word(&r, w, sizeof w) &&
+               strcmp(w, "optim") == 0) {
             char oname[64], kind[64];
             next_word(&r, oname, sizeof oname);
             next_word(&r, kind, sizeof kind);

@@ -144,10 +144,13 @@ int main(void)
         double d = fabs(bp_net_params(w[0].net)[i] - bp_net_params(one.net)[i]);
         worst = d > worst ? d : worst;
         scale = fabs(bp_net_params(one.net)[i]) > scale
-                    ? fabs(bp_net_params(one.net)[i]) : scale;
+            ? fabs(bp_net_params(one.net)[i])
+            : scale;
     }
-    CHECK(worst <= 1e-4 * scale, "weights after %d epochs: 2 shards vs 1 "
-          "differ by %.2e (of %.2f)", EPOCHS, worst, scale);
+    CHECK(worst <= 1e-4 * scale,
+          "weights after %d epochs: 2 shards vs 1 "
+          "differ by %.2e (of %.2f)",
+          EPOCHS, worst, scale);
     bp_train_opts bad = recipe();
     bad.n_shards = 2;
     bad.shard = 2;

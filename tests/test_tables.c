@@ -28,8 +28,9 @@ static void act_entries(void)
         CHECK(f && bp_act_parse(f->name, &back) == BP_OK && back == (bp_act)i &&
                   bp_act_name((bp_act)i) == f->name,
               "%s parses back to %d", f ? f->name : "?", i);
-        CHECK(f && f->out_min < f->out_max && (unsigned)f->out_loss <
-                  BP_LOSS_COUNT_ && (unsigned)f->init < BP_INIT_COUNT_,
+        CHECK(f && f->out_min < f->out_max &&
+                  (unsigned)f->out_loss < BP_LOSS_COUNT_ &&
+                  (unsigned)f->init < BP_INIT_COUNT_,
               "%s: range [%g, %g], loss %d, init %d", f ? f->name : "?",
               f ? f->out_min : 0, f ? f->out_max : 0, f ? (int)f->out_loss : -1,
               f ? (int)f->init : -1);
@@ -40,8 +41,9 @@ static void act_entries(void)
               f && f->onnx_op ? f->onnx_op : "(none)");
     }
     bp_act a;
-    CHECK(bp_act_describe(BP_ACT_COUNT_) == NULL && bp_act_name(BP_ACT_COUNT_) ==
-              NULL && bp_act_describe((bp_act)-1) == NULL,
+    CHECK(bp_act_describe(BP_ACT_COUNT_) == NULL &&
+              bp_act_name(BP_ACT_COUNT_) == NULL &&
+              bp_act_describe((bp_act)-1) == NULL,
           "no description past the end");
     CHECK_STATUS(bp_act_parse("sigmoidal", &a), BP_ERR_ARG);
     CHECK_STATUS(bp_act_parse(NULL, &a), BP_ERR_NULL);
@@ -105,8 +107,9 @@ static void act_slopes(void)
             for (int j = 0; j < m; j++) {
                 /* d out_0 / d net_j: move net_j alone, by its bias */
                 const double x = xs[s];
-                double slope = (out_at(net, x, 0, j, h) -
-                                out_at(net, x, 0, j, -h)) / (2 * h);
+                double slope =
+                    (out_at(net, x, 0, j, h) - out_at(net, x, 0, j, -h)) /
+                    (2 * h);
                 if (f->flags & BP_ACTF_NO_GRADIENT)
                     slope = 0; /* flat almost everywhere, by definition */
                 const double got = delta_at(net, x, j, m);
@@ -117,11 +120,11 @@ static void act_slopes(void)
                 lo = o < lo ? o : lo;
                 hi = o > hi ? o : hi;
             }
-        CHECK(worst <= tol, "%s: delta vs slope, worst %.2e at x = %g",
-              f->name, worst, worst_x);
+        CHECK(worst <= tol, "%s: delta vs slope, worst %.2e at x = %g", f->name,
+              worst, worst_x);
         CHECK(lo >= f->out_min && hi <= f->out_max,
-              "%s: outputs %g..%g within [%g, %g]", f->name, lo, hi,
-              f->out_min, f->out_max);
+              "%s: outputs %g..%g within [%g, %g]", f->name, lo, hi, f->out_min,
+              f->out_max);
         bp_net_free(net);
     }
 }
@@ -146,8 +149,9 @@ static void loss_entries(void)
                   "alias %s parses to %s", word, e->name);
             p += n + (p[n] == ' ');
         }
-        CHECK(e && !((e->flags & BP_LOSSF_ARGMAX) &&
-                     (e->flags & BP_LOSSF_THRESHOLD)),
+        CHECK(e &&
+                  !((e->flags & BP_LOSSF_ARGMAX) &&
+                    (e->flags & BP_LOSSF_THRESHOLD)),
               "%s: one way to count right answers", e ? e->name : "?");
         /* with every output activation: accepted exactly when not in
          * closed form, or when it is the activation's own loss */
@@ -159,21 +163,23 @@ static void loss_entries(void)
             bp_net *net;
             if (bp_net_create(2, 1, &d, NULL, &net, NULL))
                 continue;
-            const int want = !(e->flags & BP_LOSSF_CLOSED_FORM) ||
-                             f->out_loss == (bp_loss)i;
-            const bp_status st = bp_net_set_loss(net, (bp_loss)i, BP_REDUCE_MEAN);
+            const int want =
+                !(e->flags & BP_LOSSF_CLOSED_FORM) || f->out_loss == (bp_loss)i;
+            const bp_status st =
+                bp_net_set_loss(net, (bp_loss)i, BP_REDUCE_MEAN);
             accepted += st == BP_OK;
-            if (want != (st == BP_OK) || (!want && !strstr(bp_net_errmsg(net),
-                                                            e->name))) {
+            if (want != (st == BP_OK) ||
+                (!want && !strstr(bp_net_errmsg(net), e->name))) {
                 wrong++;
                 printf("    %s with a %s output: status %d (%s)\n", e->name,
                        f->name, (int)st, bp_net_errmsg(net));
             }
             bp_net_free(net);
         }
-        CHECK(e && !wrong && accepted >= 1, "%s: accepted on %d of %d output "
-              "activations, as its flags say", e ? e->name : "?", accepted,
-              BP_ACT_COUNT_);
+        CHECK(e && !wrong && accepted >= 1,
+              "%s: accepted on %d of %d output "
+              "activations, as its flags say",
+              e ? e->name : "?", accepted, BP_ACT_COUNT_);
     }
     CHECK(bp_loss_describe(BP_LOSS_COUNT_) == NULL, "no loss past the end");
 }
@@ -204,7 +210,8 @@ static void optim_entries(void)
         static const struct {
             unsigned flag;
             const char *field;
-        } uses[] = {{BP_OPTF_MOMENTUM, "momentum"}, {BP_OPTF_ADAM, "beta1"},
+        } uses[] = {{BP_OPTF_MOMENTUM, "momentum"},
+                    {BP_OPTF_ADAM, "beta1"},
                     {BP_OPTF_RPROP, "eta_minus"}};
         for (int u = 0; u < 3; u++) {
             bp_optim bad = o;
@@ -224,7 +231,8 @@ static void optim_entries(void)
     CHECK(bp_optim_parse("adamw", &k) == BP_OK &&
               bp_optim_describe(k)->flags & BP_OPTF_ADAM,
           "adamw is Adam with decoupled weight decay");
-    CHECK(bp_optim_describe(BP_OPT_COUNT_) == NULL, "no optimizer past the end");
+    CHECK(bp_optim_describe(BP_OPT_COUNT_) == NULL,
+          "no optimizer past the end");
     bp_net_free(net);
 }
 

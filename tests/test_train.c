@@ -248,8 +248,10 @@ static void test_steps(void)
     double l1, l2, acc;
     CHECK_OK(bp_trainer_evaluate(tr, NULL, &l1, &acc));
     CHECK_OK(bp_net_evaluate(b, &VAL, &l2, NULL));
-    CHECK(l1 == l2 && l1 == er.val_loss, "evaluate: the validation set "
-          "(%.6f)", l1);
+    CHECK(l1 == l2 && l1 == er.val_loss,
+          "evaluate: the validation set "
+          "(%.6f)",
+          l1);
     bp_trainer_free(tr);
     bp_net_free(a);
     bp_net_free(b);
@@ -292,8 +294,7 @@ static void test_labels(void)
     bp_error err;
     bp_trainer *tr = NULL;
     CHECK_STATUS(bp_trainer_create(b, &tl, &o, &tr, &err), BP_ERR_ARG);
-    CHECK(tr == NULL && strstr(err.msg, "sample 8") != NULL, "'%s'",
-          err.msg);
+    CHECK(tr == NULL && strstr(err.msg, "sample 8") != NULL, "'%s'", err.msg);
     bp_net_free(a);
     bp_net_free(b);
 }
@@ -350,9 +351,10 @@ static void test_patience(void)
     o.min_delta = 1e9;
     CHECK_OK(bp_train(a, &TRAIN, &o, &r));
     CHECK(r.stopped_early && r.best_epoch == 1 && r.epochs_run == 5 &&
-          r.best_val_loss == r.best_val_loss && r.best_val_loss > 0,
+              r.best_val_loss == r.best_val_loss && r.best_val_loss > 0,
           "no validation: training loss %.4f of epoch %d watched, stopped "
-          "after %d", r.best_val_loss, r.best_epoch, r.epochs_run);
+          "after %d",
+          r.best_val_loss, r.best_epoch, r.epochs_run);
     o.epochs = 1;
     o.patience = 0;
     CHECK_OK(bp_train(b, &TRAIN, &o, NULL));
@@ -366,8 +368,8 @@ static void test_patience(void)
     o.min_delta = 0;
     CHECK_OK(bp_train(a, &TRAIN, &o, &r));
     CHECK(!r.stopped_early && r.epochs_run == 30 && r.best_epoch >= 25,
-          "training loss still falling: ran %d epochs, best %d",
-          r.epochs_run, r.best_epoch);
+          "training loss still falling: ran %d epochs, best %d", r.epochs_run,
+          r.best_epoch);
     bp_net_free(a);
     bp_net_free(b);
 }
@@ -381,7 +383,8 @@ static void test_patience(void)
  * same way. The general path is forward + backward + update. */
 static void test_small_step(void)
 {
-    printf("per-sample steps of small nets equal the general path, bit for bit\n");
+    printf(
+        "per-sample steps of small nets equal the general path, bit for bit\n");
     static const struct {
         int n_in, h, n_out;
         bp_act hid, out;
@@ -391,11 +394,15 @@ static void test_small_step(void)
     } cases[] = {
         {2, 2, 1, BP_ACT_SIGMOID, BP_ACT_SIGMOID, BP_LOSS_SSE, BP_OPT_SGD, 0},
         {2, 2, 2, BP_ACT_SIGMOID, BP_ACT_SIGMOID, BP_LOSS_BCE, BP_OPT_SGD, 0},
-        {3, 5, 2, BP_ACT_TANH, BP_ACT_IDENTITY, BP_LOSS_SSE, BP_OPT_MOMENTUM, 0},
+        {3, 5, 2, BP_ACT_TANH, BP_ACT_IDENTITY, BP_LOSS_SSE, BP_OPT_MOMENTUM,
+         0},
         {4, 8, 3, BP_ACT_RELU, BP_ACT_SOFTMAX, BP_LOSS_CE, BP_OPT_ADAM, 0.01},
-        {5, 7, 1, BP_ACT_LEAKY_RELU, BP_ACT_SIGMOID, BP_LOSS_BCE, BP_OPT_SGD, 0.1},
-        {15, 15, 4, BP_ACT_SIGMOID, BP_ACT_SOFTMAX, BP_LOSS_CE, BP_OPT_RPROP, 0},
-        {2, 3, 2, BP_ACT_IDENTITY, BP_ACT_TANH, BP_LOSS_SSE, BP_OPT_NESTEROV, 0},
+        {5, 7, 1, BP_ACT_LEAKY_RELU, BP_ACT_SIGMOID, BP_LOSS_BCE, BP_OPT_SGD,
+         0.1},
+        {15, 15, 4, BP_ACT_SIGMOID, BP_ACT_SOFTMAX, BP_LOSS_CE, BP_OPT_RPROP,
+         0},
+        {2, 3, 2, BP_ACT_IDENTITY, BP_ACT_TANH, BP_LOSS_SSE, BP_OPT_NESTEROV,
+         0},
     };
     int same = 0;
     const int n_cases = (int)(sizeof cases / sizeof *cases);
@@ -421,32 +428,38 @@ static void test_small_step(void)
             for (int i = 0; i < cases[c].n_out; i++)
                 t[i] = 0;
             t[(int)(bp_rng_uniform(&r) * cases[c].n_out)] = 1;
-            ok &= bp_net_train_step(a, x, t, 1, BP_ORDER_STANDARD, &la) == BP_OK;
+            ok &=
+                bp_net_train_step(a, x, t, 1, BP_ORDER_STANDARD, &la) == BP_OK;
             ok &= bp_net_forward(b, x, 1) == BP_OK &&
-                  bp_net_backward(b, t, &lb) == BP_OK && bp_net_update(b) == BP_OK;
+                bp_net_backward(b, t, &lb) == BP_OK &&
+                bp_net_update(b) == BP_OK;
             ok &= la == lb;
         }
         const size_t np = bp_net_n_params(a);
-        ok &= memcmp(bp_net_params(a), bp_net_params(b), np * sizeof(bp_real)) == 0 &&
-              memcmp(bp_net_grads(a), bp_net_grads(b), np * sizeof(bp_real)) == 0;
+        ok &= memcmp(bp_net_params(a), bp_net_params(b),
+                     np * sizeof(bp_real)) == 0 &&
+            memcmp(bp_net_grads(a), bp_net_grads(b), np * sizeof(bp_real)) == 0;
         /* bad input: the same status and message on both paths */
         bp_real x[16] = {0}, t[4] = {0};
         x[1] = (bp_real)NAN;
-        ok &= bp_net_train_step(a, x, t, 1, BP_ORDER_STANDARD, NULL) == BP_ERR_NONFINITE &&
-              bp_net_forward(b, x, 1) == BP_ERR_NONFINITE &&
-              strcmp(bp_net_errmsg(a), bp_net_errmsg(b)) == 0;
+        ok &= bp_net_train_step(a, x, t, 1, BP_ORDER_STANDARD, NULL) ==
+                BP_ERR_NONFINITE &&
+            bp_net_forward(b, x, 1) == BP_ERR_NONFINITE &&
+            strcmp(bp_net_errmsg(a), bp_net_errmsg(b)) == 0;
         x[1] = 0;
         t[0] = (bp_real)INFINITY;
-        ok &= bp_net_train_step(a, x, t, 1, BP_ORDER_STANDARD, NULL) == BP_ERR_NONFINITE &&
-              bp_net_forward(b, x, 1) == BP_OK &&
-              bp_net_backward(b, t, NULL) == BP_ERR_NONFINITE &&
-              strcmp(bp_net_errmsg(a), bp_net_errmsg(b)) == 0;
+        ok &= bp_net_train_step(a, x, t, 1, BP_ORDER_STANDARD, NULL) ==
+                BP_ERR_NONFINITE &&
+            bp_net_forward(b, x, 1) == BP_OK &&
+            bp_net_backward(b, t, NULL) == BP_ERR_NONFINITE &&
+            strcmp(bp_net_errmsg(a), bp_net_errmsg(b)) == 0;
         same += ok;
-        CHECK(ok, "%d-%d-%d %s/%s %s %s: 60 steps, losses, weights, gradients "
-              "and refusals identical", cases[c].n_in, cases[c].h,
-              cases[c].n_out, bp_act_name(cases[c].hid),
-              bp_act_name(cases[c].out), bp_loss_name(cases[c].loss),
-              bp_optim_name(cases[c].opt));
+        CHECK(ok,
+              "%d-%d-%d %s/%s %s %s: 60 steps, losses, weights, gradients "
+              "and refusals identical",
+              cases[c].n_in, cases[c].h, cases[c].n_out,
+              bp_act_name(cases[c].hid), bp_act_name(cases[c].out),
+              bp_loss_name(cases[c].loss), bp_optim_name(cases[c].opt));
         bp_net_free(a);
         bp_net_free(b);
     }
@@ -531,8 +544,7 @@ static void test_divergence(void)
         sq += d * d;
     }
     CHECK(sqrt(sq) <= 0.001 * 1.0 * 1.0001,
-          "a clipped step moves the weights by <= lr * clip (%.6g)",
-          sqrt(sq));
+          "a clipped step moves the weights by <= lr * clip (%.6g)", sqrt(sq));
     free(before);
     bp_net_free(net);
 }

@@ -13,30 +13,32 @@ static int cmd_version(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
 static const cli_command commands[] = {
-    {"help", "show this help, or a command's: backprop help COMMAND",
-     cmd_help},
+    {"help", "show this help, or a command's: backprop help COMMAND", cmd_help},
     {"train", "train a network on a data set and save the model", cmd_train},
     {"eval", "measure a model on labelled data", cmd_eval},
     {"predict", "a model's outputs for new data, as CSV", cmd_predict},
-    {"convert", "a data set as a FANN .data file or a .bpd file (binary, "
-                "memory-mapped by train)", cmd_convert},
-    {"export", "a model as standalone C, ONNX or a FANN .net file",
-     cmd_export},
+    {"convert",
+     "a data set as a FANN .data file or a .bpd file (binary, "
+     "memory-mapped by train)",
+     cmd_convert},
+    {"export", "a model as standalone C, ONNX or a FANN .net file", cmd_export},
     {"import", "a FANN .net file as a model", cmd_import},
-    {"explain", "every number of both phases for one sample; any network "
-                "on one screen", cmd_explain},
+    {"explain",
+     "every number of both phases for one sample; any network "
+     "on one screen",
+     cmd_explain},
     {"info", "what a model file holds", cmd_info},
-    {"playground", "serve the browser playground on 127.0.0.1",
-     cmd_playground},
+    {"playground", "serve the browser playground on 127.0.0.1", cmd_playground},
     {"version", "print the version and the number precision", cmd_version},
 };
 static const int n_commands = (int)(sizeof commands / sizeof *commands);
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: backprop COMMAND [OPTIONS]\n\n"
-               "Feed-forward neural networks trained by backpropagation.\n\n"
-               "commands:\n");
+    fprintf(f,
+            "usage: backprop COMMAND [OPTIONS]\n\n"
+            "Feed-forward neural networks trained by backpropagation.\n\n"
+            "commands:\n");
     for (int i = 0; i < n_commands; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n`backprop COMMAND --help` describes a command.\n");
@@ -78,8 +80,10 @@ static int cmd_help(int argc, char **argv)
         return CLI_USAGE;
     }
     if (argc > 2) {
-        fprintf(stderr, "backprop help: one command at a time ('%s' "
-                "after '%s')\n", argv[2], argv[1]);
+        fprintf(stderr,
+                "backprop help: one command at a time ('%s' "
+                "after '%s')\n",
+                argv[2], argv[1]);
         return CLI_USAGE;
     }
     char help[] = "--help";

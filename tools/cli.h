@@ -11,10 +11,9 @@ enum { CLI_OK = 0, CLI_ERR = 1, CLI_USAGE = 2 };
 
 typedef struct {
     const char *name;
-    const char *summary; /* one line for `backprop help` */
+    const char *summary;               /* one line for `backprop help` */
     int (*run)(int argc, char **argv); /* argv[0] is the command name */
 } cli_command;
-
 
 #include "backprop.h"
 
@@ -58,8 +57,7 @@ void cli_json_string(FILE *f, const char *s);
  * of squares), from the library's table; into buf[cap], returned. */
 const char *cli_loss_text(bp_loss loss, char *buf, size_t cap);
 /* "auto", "yes" or "no" (NULL: auto) for an option such as --header. */
-int cli_choice(const char *cmd, const char *opt, const char *s,
-               bp_choice *out);
+int cli_choice(const char *cmd, const char *opt, const char *s, bp_choice *out);
 /* A bp_write_fn that writes to a FILE *. */
 void cli_write_file(void *file, const char *text, size_t len);
 

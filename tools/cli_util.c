@@ -38,8 +38,8 @@ int cli_double(const char *cmd, const char *opt, const char *s, double lo,
 static int parse_long(const char *s, char stop, long *v, const char **end)
 {
     char *e;
-    if (!(*s >= '0' && *s <= '9') && !((*s == '-' || *s == '+') &&
-                                       s[1] >= '0' && s[1] <= '9'))
+    if (!(*s >= '0' && *s <= '9') &&
+        !((*s == '-' || *s == '+') && s[1] >= '0' && s[1] <= '9'))
         return -1;
     errno = 0;
     *v = strtol(s, &e, 10);
@@ -55,8 +55,8 @@ int cli_int(const char *cmd, const char *opt, const char *s, long lo, long hi,
     long v;
     const char *end;
     if (parse_long(s, '\0', &v, &end)) {
-        fprintf(stderr, "backprop %s: %s: '%s' is not an integer\n", cmd,
-                opt, s);
+        fprintf(stderr, "backprop %s: %s: '%s' is not an integer\n", cmd, opt,
+                s);
         return 1;
     }
     if (v < lo || v > hi) {
@@ -77,18 +77,20 @@ int cli_int_list(const char *cmd, const char *opt, const char *s, long lo,
         const char *end;
         if (parse_long(p, ',', &v, &end)) {
             const int len = (int)strcspn(p, ",");
-            fprintf(stderr, "backprop %s: %s %s: item %d, '%.*s', is not an "
-                    "integer\n", cmd, opt, s, *n + 1, len > 40 ? 40 : len, p);
+            fprintf(stderr,
+                    "backprop %s: %s %s: item %d, '%.*s', is not an "
+                    "integer\n",
+                    cmd, opt, s, *n + 1, len > 40 ? 40 : len, p);
             return 1;
         }
         if (v < lo || v > hi) {
-            fprintf(stderr, "backprop %s: %s %s: %ld is not in %ld..%ld\n",
-                    cmd, opt, s, v, lo, hi);
+            fprintf(stderr, "backprop %s: %s %s: %ld is not in %ld..%ld\n", cmd,
+                    opt, s, v, lo, hi);
             return 1;
         }
         if (*n == max) {
-            fprintf(stderr, "backprop %s: %s: more than %d numbers\n", cmd,
-                    opt, max);
+            fprintf(stderr, "backprop %s: %s: more than %d numbers\n", cmd, opt,
+                    max);
             return 1;
         }
         out[(*n)++] = (int)v;
@@ -128,13 +130,15 @@ int cli_list(const char *cmd, const char *opt, const char *s, bp_real *out,
         double v = strtod(p, &end);
         if (end == p || errno == ERANGE || !isfinite(v) ||
             (*end && *end != ',')) {
-            fprintf(stderr, "backprop %s: %s: item %d of '%s' is not a "
-                    "number\n", cmd, opt, *n + 1, s);
+            fprintf(stderr,
+                    "backprop %s: %s: item %d of '%s' is not a "
+                    "number\n",
+                    cmd, opt, *n + 1, s);
             return 1;
         }
         if (*n == max) {
-            fprintf(stderr, "backprop %s: %s: more than %d numbers\n", cmd,
-                    opt, max);
+            fprintf(stderr, "backprop %s: %s: more than %d numbers\n", cmd, opt,
+                    max);
             return 1;
         }
         out[(*n)++] = (bp_real)v;
@@ -169,8 +173,10 @@ int cli_check_output(const char *cmd, const char *opt, const char *path,
     struct stat st, in;
     const size_t len = strlen(path);
     if (strcmp(path, "-") == 0) { /* '-' reads standard input: never a file */
-        fprintf(stderr, "backprop %s: %s -: give a file name (this output "
-                "does not go to standard output)\n", cmd, opt);
+        fprintf(stderr,
+                "backprop %s: %s -: give a file name (this output "
+                "does not go to standard output)\n",
+                cmd, opt);
         return -1;
     }
     if (len == 0 || path[len - 1] == '/' ||
@@ -183,9 +189,10 @@ int cli_check_output(const char *cmd, const char *opt, const char *path,
         for (int i = 0; inputs && inputs[i]; i += 2)
             if (inputs[i + 1] && stat(inputs[i + 1], &in) == 0 &&
                 in.st_dev == st.st_dev && in.st_ino == st.st_ino) {
-                fprintf(stderr, "backprop %s: %s %s: that is the input "
-                        "file (%s); give another name\n", cmd, opt, path,
-                        inputs[i]);
+                fprintf(stderr,
+                        "backprop %s: %s %s: that is the input "
+                        "file (%s); give another name\n",
+                        cmd, opt, path, inputs[i]);
                 return -1;
             }
         /* a write by rename would replace a device or a pipe itself */
@@ -203,8 +210,8 @@ int cli_check_output(const char *cmd, const char *opt, const char *path,
     else if (!S_ISDIR(st.st_mode))
         e = ENOTDIR;
     if (e) {
-        fprintf(stderr, "backprop %s: %s %s: cannot write there: %s: %s\n",
-                cmd, opt, path, dir, strerror(e));
+        fprintf(stderr, "backprop %s: %s %s: cannot write there: %s: %s\n", cmd,
+                opt, path, dir, strerror(e));
         return -1;
     }
     return 0;
@@ -237,9 +244,10 @@ int cli_check_distinct(const char *cmd, const char *const *opts,
     for (int i = 0; i < n; i++)
         for (int j = 0; paths[i] && j < i; j++)
             if (paths[j] && same_file(paths[i], paths[j])) {
-                fprintf(stderr, "backprop %s: %s %s: %s names the same file; "
-                        "give each output its own name\n", cmd, opts[i],
-                        paths[i], opts[j]);
+                fprintf(stderr,
+                        "backprop %s: %s %s: %s names the same file; "
+                        "give each output its own name\n",
+                        cmd, opts[i], paths[i], opts[j]);
                 return -1;
             }
     return 0;
@@ -271,15 +279,13 @@ const char *cli_loss_text(bp_loss loss, char *buf, size_t cap)
     if (!d)
         snprintf(buf, cap, "?");
     else if (d->term)
-        snprintf(buf, cap, "%s, %s summed over the outputs", d->label,
-                 d->term);
+        snprintf(buf, cap, "%s, %s summed over the outputs", d->label, d->term);
     else
         snprintf(buf, cap, "%s, %s", d->label, d->total);
     return buf;
 }
 
-int cli_choice(const char *cmd, const char *opt, const char *s,
-               bp_choice *out)
+int cli_choice(const char *cmd, const char *opt, const char *s, bp_choice *out)
 {
     if (!s || strcmp(s, "auto") == 0)
         *out = BP_AUTO;

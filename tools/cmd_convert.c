@@ -13,29 +13,33 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: backprop convert --data FILE|DIR|- -o OUT [--format fann|bpd]\n"
-               "                        [--scale minmax|standard|none] [--repeat N]\n"
-               "                        [--split train|t10k] [--label COL]\n"
-               "                        [--classes auto|yes|no] [--header auto|yes|no]\n\n"
-               "Write a data set (CSV/TSV, FANN .data, .bpd, or an IDX directory)\n"
-               "as a FANN training-data file (.data: a line 'pairs inputs outputs',\n"
-               "then each sample's inputs on one line and its outputs on the next;\n"
-               "classes become one-hot outputs), or as a .bpd file, the binary\n"
-               "form that training maps into memory and reads batch by batch, so a\n"
-               "data set larger than memory trains (docs/FORMATS.md). '-' reads\n"
-               "standard input. The format follows OUT's extension unless given.\n\n"
-               "  --scale S    write the inputs scaled (minmax or standard, fitted on\n"
-               "               them); a .bpd keeps the scaling and training takes it\n"
-               "               from there, a .data file cannot hold it; none\n"
-               "               writes them in their own units (a .bpd stored\n"
-               "               scaled, unscaled). Without --scale a .bpd keeps\n"
-               "               the scaling its input carries and a .data file\n"
-               "               gets the inputs in their own units\n"
-               "  --repeat N   write the samples N times over (large test sets from\n"
-               "               small ones)\n"
-               "  --split S    an IDX directory's train (default) or t10k split\n\n"
-               "Written atomically; OUT may not be the --data file; what is written\n"
-               "reads back.\n");
+    fprintf(
+        f,
+        "usage: backprop convert --data FILE|DIR|- -o OUT [--format fann|bpd]\n"
+        "                        [--scale minmax|standard|none] [--repeat N]\n"
+        "                        [--split train|t10k] [--label COL]\n"
+        "                        [--classes auto|yes|no] [--header "
+        "auto|yes|no]\n\n"
+        "Write a data set (CSV/TSV, FANN .data, .bpd, or an IDX directory)\n"
+        "as a FANN training-data file (.data: a line 'pairs inputs outputs',\n"
+        "then each sample's inputs on one line and its outputs on the next;\n"
+        "classes become one-hot outputs), or as a .bpd file, the binary\n"
+        "form that training maps into memory and reads batch by batch, so a\n"
+        "data set larger than memory trains (docs/FORMATS.md). '-' reads\n"
+        "standard input. The format follows OUT's extension unless given.\n\n"
+        "  --scale S    write the inputs scaled (minmax or standard, fitted "
+        "on\n"
+        "               them); a .bpd keeps the scaling and training takes it\n"
+        "               from there, a .data file cannot hold it; none\n"
+        "               writes them in their own units (a .bpd stored\n"
+        "               scaled, unscaled). Without --scale a .bpd keeps\n"
+        "               the scaling its input carries and a .data file\n"
+        "               gets the inputs in their own units\n"
+        "  --repeat N   write the samples N times over (large test sets from\n"
+        "               small ones)\n"
+        "  --split S    an IDX directory's train (default) or t10k split\n\n"
+        "Written atomically; OUT may not be the --data file; what is written\n"
+        "reads back.\n");
 }
 
 typedef struct {
@@ -51,33 +55,52 @@ typedef struct {
 static int convert_parse(int argc, char **argv, convert_args *a)
 {
     static const struct option lo[] = {
-        {"data", 1, 0, 'd'}, {"output", 1, 0, 'o'}, {"label", 1, 0, 'l'},
+        {"data", 1, 0, 'd'},    {"output", 1, 0, 'o'}, {"label", 1, 0, 'l'},
         {"classes", 1, 0, 'c'}, {"header", 1, 0, 'H'}, {"help", 0, 0, 'h'},
-        {"format", 1, 0, 'f'}, {"scale", 1, 0, 's'}, {"split", 1, 0, 'S'},
-        {"repeat", 1, 0, 'r'},
-        {0, 0, 0, 0}};
-    *a = (convert_args){bp_data_defaults(), NULL, NULL, 0, 1, BP_SCALING_NONE, 0};
+        {"format", 1, 0, 'f'},  {"scale", 1, 0, 's'},  {"split", 1, 0, 'S'},
+        {"repeat", 1, 0, 'r'},  {0, 0, 0, 0}};
+    *a = (convert_args){bp_data_defaults(), NULL, NULL, 0, 1,
+                        BP_SCALING_NONE,    0};
     const char *format = NULL, *scale = NULL, *classes = NULL, *header = NULL;
     int c;
     optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:", lo, NULL)) != -1) {
         switch (c) {
-        case 'd': a->data = optarg; break;
-        case 'o': a->out = optarg; break;
-        case 'l': a->o.label = optarg; break;
-        case 'c': classes = optarg; break;
-        case 'H': header = optarg; break;
-        case 'f': format = optarg; break;
-        case 's': scale = optarg; break;
-        case 'S': a->o.split = optarg; break;
+        case 'd':
+            a->data = optarg;
+            break;
+        case 'o':
+            a->out = optarg;
+            break;
+        case 'l':
+            a->o.label = optarg;
+            break;
+        case 'c':
+            classes = optarg;
+            break;
+        case 'H':
+            header = optarg;
+            break;
+        case 'f':
+            format = optarg;
+            break;
+        case 's':
+            scale = optarg;
+            break;
+        case 'S':
+            a->o.split = optarg;
+            break;
         case 'r':
             if (cli_int("convert", "--repeat", optarg, 1, 1 << 20, &a->repeat))
                 return -1;
             break;
-        case 'h': usage(stdout); return 1;
+        case 'h':
+            usage(stdout);
+            return 1;
         case ':':
-            fprintf(stderr, "backprop convert: %s needs a value\n", argv[optind - 1]);
+            fprintf(stderr, "backprop convert: %s needs a value\n",
+                    argv[optind - 1]);
             return -1;
         default:
             fprintf(stderr, "backprop convert: unknown option '%s'\n",
@@ -99,11 +122,12 @@ static int convert_parse(int argc, char **argv, convert_args *a)
     /* unscaled: asked for, or a .data file, which cannot hold a scaling */
     a->unscale = scale ? strcmp(scale, "none") == 0 : !a->bpd;
     scale = scale ? scale : "none";
-    a->scale = strcmp(scale, "minmax") == 0     ? BP_SCALING_MINMAX
-               : strcmp(scale, "standard") == 0 ? BP_SCALING_STANDARD
-                                                : BP_SCALING_NONE;
+    a->scale = strcmp(scale, "minmax") == 0 ? BP_SCALING_MINMAX
+        : strcmp(scale, "standard") == 0    ? BP_SCALING_STANDARD
+                                            : BP_SCALING_NONE;
     if (a->scale == BP_SCALING_NONE && strcmp(scale, "none") != 0) {
-        fprintf(stderr, "backprop convert: --scale: use minmax, standard or "
+        fprintf(stderr,
+                "backprop convert: --scale: use minmax, standard or "
                 "none\n");
         return -1;
     }
@@ -150,8 +174,8 @@ int cmd_convert(int argc, char **argv)
     if (cli_data_load("convert", a.data, &a.o, &ds, &err) ||
         (a.scale != BP_SCALING_NONE && scale_inputs(ds, a.scale, &err)) ||
         (a.unscale && bp_dataset_scale(ds, &none, NULL, &err)) ||
-        bp_dataset_save(ds, a.out, a.bpd ? BP_DATA_BPD : BP_DATA_FANN,
-                        a.repeat, &err)) {
+        bp_dataset_save(ds, a.out, a.bpd ? BP_DATA_BPD : BP_DATA_FANN, a.repeat,
+                        &err)) {
         fprintf(stderr, "backprop convert: %s\n", err.msg);
         rc = CLI_ERR;
     }

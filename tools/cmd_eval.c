@@ -26,8 +26,10 @@ typedef struct {
 static int foreign(const char *cmd, const char *opt)
 {
     const char *owner = strcmp(cmd, "eval") ? "eval" : "predict";
-    fprintf(stderr, "backprop %s: %s is an option of %s, not of %s (see "
-            "backprop %s --help)\n", cmd, opt, owner, cmd, cmd);
+    fprintf(stderr,
+            "backprop %s: %s is an option of %s, not of %s (see "
+            "backprop %s --help)\n",
+            cmd, opt, owner, cmd, cmd);
     return -1;
 }
 
@@ -35,25 +37,50 @@ static int parse(const char *cmd, int argc, char **argv, args *a,
                  void (*usage)(FILE *))
 {
     const int predict = !strcmp(cmd, "predict");
-    enum { O_MODEL = 256, O_DATA, O_LABEL, O_HEADER, O_OUT, O_JSON, O_HELP,
-           O_PLOT, O_REGIONS, O_PROBA, O_KERNEL };
-    static const struct option lo[] = {
-        {"model", 1, 0, O_MODEL}, {"data", 1, 0, O_DATA},
-        {"test", 1, 0, O_DATA},   {"label", 1, 0, O_LABEL},
-        {"header", 1, 0, O_HEADER}, {"output", 1, 0, O_OUT},
-        {"json", 0, 0, O_JSON},   {"help", 0, 0, O_HELP},
-        {"plot", 1, 0, O_PLOT},   {"regions", 1, 0, O_REGIONS},
-        {"proba", 0, 0, O_PROBA}, {"kernel", 1, 0, O_KERNEL}, {0, 0, 0, 0}};
+    enum {
+        O_MODEL = 256,
+        O_DATA,
+        O_LABEL,
+        O_HEADER,
+        O_OUT,
+        O_JSON,
+        O_HELP,
+        O_PLOT,
+        O_REGIONS,
+        O_PROBA,
+        O_KERNEL
+    };
+    static const struct option lo[] = {{"model", 1, 0, O_MODEL},
+                                       {"data", 1, 0, O_DATA},
+                                       {"test", 1, 0, O_DATA},
+                                       {"label", 1, 0, O_LABEL},
+                                       {"header", 1, 0, O_HEADER},
+                                       {"output", 1, 0, O_OUT},
+                                       {"json", 0, 0, O_JSON},
+                                       {"help", 0, 0, O_HELP},
+                                       {"plot", 1, 0, O_PLOT},
+                                       {"regions", 1, 0, O_REGIONS},
+                                       {"proba", 0, 0, O_PROBA},
+                                       {"kernel", 1, 0, O_KERNEL},
+                                       {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":o:", lo, NULL)) != -1) {
         switch (c) {
-        case O_MODEL: a->model = optarg; break;
-        case O_DATA: a->data = optarg; break;
-        case O_LABEL: a->label = optarg; break;
-        case O_HEADER: a->header = optarg; break;
+        case O_MODEL:
+            a->model = optarg;
+            break;
+        case O_DATA:
+            a->data = optarg;
+            break;
+        case O_LABEL:
+            a->label = optarg;
+            break;
+        case O_HEADER:
+            a->header = optarg;
+            break;
         case 'o':
         case O_OUT:
             if (!predict)
@@ -69,9 +96,10 @@ static int parse(const char *cmd, int argc, char **argv, args *a,
         case O_PLOT:
         case O_REGIONS:
             if (predict)
-                return foreign(cmd, c == O_JSON   ? "--json"
-                                    : c == O_PLOT ? "--plot"
-                                                  : "--regions");
+                return foreign(cmd,
+                               c == O_JSON       ? "--json"
+                                   : c == O_PLOT ? "--plot"
+                                                 : "--regions");
             if (c == O_JSON)
                 a->json = 1;
             else if (c == O_PLOT)
@@ -84,23 +112,29 @@ static int parse(const char *cmd, int argc, char **argv, args *a,
                 return -1;
             a->kernel = optarg;
             break;
-        case O_HELP: usage(stdout); return 1;
+        case O_HELP:
+            usage(stdout);
+            return 1;
         case ':':
-            fprintf(stderr, "backprop %s: %s needs a value\n", cmd, argv[optind - 1]);
+            fprintf(stderr, "backprop %s: %s needs a value\n", cmd,
+                    argv[optind - 1]);
             return -1;
         default:
-            fprintf(stderr, "backprop %s: unknown option '%s' (see backprop %s "
-                    "--help)\n", cmd, argv[optind - 1], cmd);
+            fprintf(stderr,
+                    "backprop %s: unknown option '%s' (see backprop %s "
+                    "--help)\n",
+                    cmd, argv[optind - 1], cmd);
             return -1;
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "backprop %s: unexpected argument '%s'\n", cmd, argv[optind]);
+        fprintf(stderr, "backprop %s: unexpected argument '%s'\n", cmd,
+                argv[optind]);
         return -1;
     }
     if (!a->model || !a->data) {
-        fprintf(stderr, "backprop %s: --model FILE and --data FILE are needed\n",
-                cmd);
+        fprintf(stderr,
+                "backprop %s: --model FILE and --data FILE are needed\n", cmd);
         return -1;
     }
     return 0;
@@ -208,20 +242,21 @@ static int argmax(const bp_real *v, int n)
 
 static void eval_usage(FILE *f)
 {
-    fprintf(f, "usage: backprop eval --model FILE --data FILE|DIR|- [--label COL] "
-               "[--json]\n                     [--header auto|yes|no] "
-               "[--plot CONFUSION.svg]\n                     "
-               "[--regions REGIONS.svg]\n\n"
-               "Measure a model on labelled data (an IDX directory is read "
-               "from its t10k\nsplit): the loss, and for classes the "
-               "accuracy, each class's precision,\nrecall and F1 and the "
-               "confusion matrix; for numbers, each output's mean\nsquared "
-               "error, its root, the mean absolute error and R^2, in the "
-               "data's\nunits. --json prints the same as one JSON object. "
-               "--plot draws the\nconfusion matrix as a heat map; --regions, "
-               "for a model with two inputs,\nits decision regions with the "
-               "data points. --kernel NAME runs it on that\nkernel (auto, or "
-               "one `backprop info --kernels` lists).\n");
+    fprintf(f,
+            "usage: backprop eval --model FILE --data FILE|DIR|- [--label COL] "
+            "[--json]\n                     [--header auto|yes|no] "
+            "[--plot CONFUSION.svg]\n                     "
+            "[--regions REGIONS.svg]\n\n"
+            "Measure a model on labelled data (an IDX directory is read "
+            "from its t10k\nsplit): the loss, and for classes the "
+            "accuracy, each class's precision,\nrecall and F1 and the "
+            "confusion matrix; for numbers, each output's mean\nsquared "
+            "error, its root, the mean absolute error and R^2, in the "
+            "data's\nunits. --json prints the same as one JSON object. "
+            "--plot draws the\nconfusion matrix as a heat map; --regions, "
+            "for a model with two inputs,\nits decision regions with the "
+            "data points. --kernel NAME runs it on that\nkernel (auto, or "
+            "one `backprop info --kernels` lists).\n");
 }
 
 /* The loss as trained (on targets scaled as the network learned them)
@@ -241,7 +276,9 @@ static int measure(bp_model *m, const bp_data *d, bp_real *out, double *loss)
     }
     double acc;
     int rc = bp_net_evaluate(m->net, &scaled, loss, &acc) ||
-             bp_net_predict(m->net, d->x, (int)d->n, out) ? -1 : 0;
+            bp_net_predict(m->net, d->x, (int)d->n, out)
+        ? -1
+        : 0;
     bp_scaler_invert(ts, out, d->n);
     free(t);
     return rc;
@@ -260,10 +297,11 @@ static void print_loss(const bp_model *m, int n, double loss, int json)
         printf("{\"samples\":%d,\"loss\":%.9g,\"loss_name\":", n, loss);
         cli_json_string(stdout, bp_loss_name(lk));
         printf(",\"loss_reduction\":\"%s\",\"loss_on_scaled_targets\":%s",
-               red == BP_REDUCE_MEAN ? "mean" : "sum", scaled ? "true" : "false");
+               red == BP_REDUCE_MEAN ? "mean" : "sum",
+               scaled ? "true" : "false");
     } else {
-        printf("samples   %d\nloss      %.6f (%s, %s over the samples%s)\n",
-               n, loss, cli_loss_text(lk, words, sizeof words),
+        printf("samples   %d\nloss      %.6f (%s, %s over the samples%s)\n", n,
+               loss, cli_loss_text(lk, words, sizeof words),
                red == BP_REDUCE_MEAN ? "mean" : "summed",
                scaled ? ", on the targets scaled as in training" : "");
     }
@@ -315,7 +353,8 @@ static void print_class_metrics(const long *conf, int k, char *const *names,
             printf("%s{\"name\":", j ? "," : "");
             cli_json_string(stdout, names[j]);
             printf(",\"precision\":%.6g,\"recall\":%.6g,\"f1\":%.6g,"
-                   "\"support\":%ld}", p, r, f1, row);
+                   "\"support\":%ld}",
+                   p, r, f1, row);
         } else {
             put_name(names[j], w, 0);
             printf(" %9.4f %9.4f %9.4f %8ld\n", p, r, f1, row);
@@ -435,8 +474,10 @@ static void eval_regression(const bp_model *m, const bp_data *d,
             printf("mse %.6g  rmse %.6g  mae %.6g  r2 ", mse, sqrt(mse), mae);
         }
         printf(isfinite(r2) ? json ? "%.9g}" : "%.4f\n"
-                            : json ? "null}" : "n/a (the targets are all "
-                                                "the same)\n", r2);
+                   : json   ? "null}"
+                            : "n/a (the targets are all "
+                              "the same)\n",
+               r2);
     }
 }
 
@@ -446,8 +487,8 @@ static int eval_plots(const args *a, bp_model *m, const bp_data *d,
 {
     bp_error err;
     const int k = d->n_out;
-    if (a->plot && plot_confusion_svg(a->plot, a->data, conf, k,
-                                      m->class_names, &err)) {
+    if (a->plot &&
+        plot_confusion_svg(a->plot, a->data, conf, k, m->class_names, &err)) {
         fprintf(stderr, "backprop eval: %s\n", err.msg);
         return -1;
     }
@@ -457,8 +498,8 @@ static int eval_plots(const args *a, bp_model *m, const bp_data *d,
     if (m->n_classes && (labels = malloc((size_t)d->n * sizeof *labels)))
         for (int i = 0; i < d->n; i++)
             labels[i] = d->label[i];
-    int rc = plot_regions_svg(a->regions, a->data, m, NULL, raw, labels,
-                              d->n, &err);
+    int rc =
+        plot_regions_svg(a->regions, a->data, m, NULL, raw, labels, d->n, &err);
     if (rc)
         fprintf(stderr, "backprop eval: %s\n", err.msg);
     free(labels);
@@ -469,12 +510,15 @@ static int eval_plots(const args *a, bp_model *m, const bp_data *d,
 static int eval_check(const args *a, const bp_model *m)
 {
     if (a->regions && bp_net_n_in(m->net) != 2) {
-        fprintf(stderr, "backprop eval: --regions: the model has %d inputs; "
-                "decision regions need 2\n", bp_net_n_in(m->net));
+        fprintf(stderr,
+                "backprop eval: --regions: the model has %d inputs; "
+                "decision regions need 2\n",
+                bp_net_n_in(m->net));
         return -1;
     }
     if (a->plot && !m->n_classes) {
-        fprintf(stderr, "backprop eval: --plot: a confusion matrix needs "
+        fprintf(stderr,
+                "backprop eval: --plot: a confusion matrix needs "
                 "classes\n");
         return -1;
     }
@@ -511,15 +555,17 @@ int cmd_eval(int argc, char **argv)
     }
     const bp_data d = bp_dataset_data(ds);
     if (d.n_out == 0) {
-        fprintf(stderr, "backprop eval: %s: no targets to measure against "
-                "(its %d columns are the model's inputs)\n", a.data, d.n_in);
+        fprintf(stderr,
+                "backprop eval: %s: no targets to measure against "
+                "(its %d columns are the model's inputs)\n",
+                a.data, d.n_in);
         goto done;
     }
     double loss;
     out = malloc((size_t)d.n * (size_t)d.n_out * sizeof *out);
     if (!out || measure(m, &d, out, &loss)) {
-        fprintf(stderr, "backprop eval: %s\n", out ? bp_net_errmsg(m->net)
-                                                   : "out of memory");
+        fprintf(stderr, "backprop eval: %s\n",
+                out ? bp_net_errmsg(m->net) : "out of memory");
         goto done;
     }
     print_loss(m, (int)d.n, loss, a.json);
@@ -547,25 +593,28 @@ done:
 
 static void predict_usage(FILE *f)
 {
-    fprintf(f, "usage: backprop predict --model FILE --data FILE|DIR|- "
-               "[--label COL] [--header auto|yes|no]\n"
-               "                        [--output FILE] [--proba]\n\n"
-               "Run a model on data and write CSV (RFC 4180: a class name "
-               "with a comma,\nquote or line break is quoted): for classes, "
-               "the predicted class (and\nwith --proba the probability of "
-               "each); for numbers, the outputs. A CSV of\nexactly the "
-               "model's input width is read as inputs alone; a wider one "
-               "has\ntargets too, in the columns --label names (default: "
-               "those the model was\ntrained with, found by header name or "
-               "position; else the last). Regression\noutputs are named "
-               "after the training targets. --output\n(-o) writes the file atomically (default, "
-               "or -: standard output). --kernel NAME\nruns it on that kernel (auto, "
-               "or one `backprop info --kernels` lists).\n");
+    fprintf(
+        f,
+        "usage: backprop predict --model FILE --data FILE|DIR|- "
+        "[--label COL] [--header auto|yes|no]\n"
+        "                        [--output FILE] [--proba]\n\n"
+        "Run a model on data and write CSV (RFC 4180: a class name "
+        "with a comma,\nquote or line break is quoted): for classes, "
+        "the predicted class (and\nwith --proba the probability of "
+        "each); for numbers, the outputs. A CSV of\nexactly the "
+        "model's input width is read as inputs alone; a wider one "
+        "has\ntargets too, in the columns --label names (default: "
+        "those the model was\ntrained with, found by header name or "
+        "position; else the last). Regression\noutputs are named "
+        "after the training targets. --output\n(-o) writes the file atomically "
+        "(default, "
+        "or -: standard output). --kernel NAME\nruns it on that kernel (auto, "
+        "or one `backprop info --kernels` lists).\n");
 }
 
 /* The predictions as CSV: a header line, then one line per sample. */
-static void predict_csv(text *t, const bp_model *m, const bp_real *out,
-                        int n, int proba)
+static void predict_csv(text *t, const bp_model *m, const bp_real *out, int n,
+                        int proba)
 {
     const int k = bp_net_n_out(m->net);
     const int classes = m->n_classes == k;

@@ -17,13 +17,16 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-        "usage: backprop explain --model FILE (--input X --target T | --data FILE --sample K)\n"
+    fprintf(
+        f,
+        "usage: backprop explain --model FILE (--input X --target T | --data "
+        "FILE --sample K)\n"
         "                        [OPTIONS]\n"
         "       backprop explain --example NAME [OPTIONS]\n"
         "       backprop explain --activations -o DIR\n\n"
         "Print every number of the forward and backward phase for one sample:\n"
-        "each neuron's net input and output, the error, dE/dout, dout/dnet and\n"
+        "each neuron's net input and output, the error, dE/dout, dout/dnet "
+        "and\n"
         "delta of each neuron, every dE/dw as the product of its chain-rule\n"
         "factors, the update, and the error after it. A network of more than\n"
         "--max-weights weights is summarised on one screen instead: per layer\n"
@@ -32,37 +35,57 @@ static void usage(FILE *f)
         "and in words what stands out (a vanishing or exploding gradient).\n\n"
         "The sample\n"
         "  --model FILE       a model (text or binary form)\n"
-        "  --input X          the sample, comma-separated: 0.05,0.10 (raw: the\n"
+        "  --input X          the sample, comma-separated: 0.05,0.10 (raw: "
+        "the\n"
         "                     model's input scaling is applied)\n"
         "  --target T         its target, comma-separated: 0.01,0.99\n"
-        "  --data FILE        or a sample from a data file, in any form train reads\n"
-        "                     (CSV/TSV, FANN .data, .bpd, an IDX directory, gzip),\n"
-        "                     read as the model was trained: its target columns,\n"
+        "  --data FILE        or a sample from a data file, in any form train "
+        "reads\n"
+        "                     (CSV/TSV, FANN .data, .bpd, an IDX directory, "
+        "gzip),\n"
+        "                     read as the model was trained: its target "
+        "columns,\n"
         "                     its classes, its input scaling\n"
-        "  --sample K         which one: K counts from 1 (the file's first sample)\n"
-        "  --label COL        CSV/TSV: the target column(s), by number or name\n"
+        "  --sample K         which one: K counts from 1 (the file's first "
+        "sample)\n"
+        "  --label COL        CSV/TSV: the target column(s), by number or "
+        "name\n"
         "  --header H         CSV/TSV: auto, yes or no (default auto)\n"
         "  --split S          IDX directories: train or t10k (default t10k)\n"
         "  --example NAME     a built-in example instead of a model:\n"
-        "                       mazur          Matt Mazur's 2-2-2 network (2015)\n"
-        "                       cross-entropy  the same net with cross-entropy\n"
-        "                       perceptron-and step units and the perceptron rule\n"
-        "                       xor            the hand-built XOR net, then a sigmoid\n"
+        "                       mazur          Matt Mazur's 2-2-2 network "
+        "(2015)\n"
+        "                       cross-entropy  the same net with "
+        "cross-entropy\n"
+        "                       perceptron-and step units and the perceptron "
+        "rule\n"
+        "                       xor            the hand-built XOR net, then a "
+        "sigmoid\n"
         "                                      net learning XOR\n"
-        "                       deep-sigmoid   why deep sigmoid networks learn slowly:\n"
-        "                                      6 layers of sigmoid next to 6 of ReLU\n"
+        "                       deep-sigmoid   why deep sigmoid networks learn "
+        "slowly:\n"
+        "                                      6 layers of sigmoid next to 6 "
+        "of ReLU\n"
         "What is shown\n"
         "  --full             every number, however large the network\n"
-        "  --summary          the one-screen summary, however small the network\n"
+        "  --summary          the one-screen summary, however small the "
+        "network\n"
         "  --max-weights N    above N weights, the summary (default 50)\n"
-        "  --neuron L:J       one neuron's whole chain: its net input as its largest\n"
-        "                     terms, its output, dE/dout, dout/dnet and delta.\n"
-        "                     L is the layer (1 = the first hidden one), J the\n"
+        "  --neuron L:J       one neuron's whole chain: its net input as its "
+        "largest\n"
+        "                     terms, its output, dE/dout, dout/dnet and "
+        "delta.\n"
+        "                     L is the layer (1 = the first hidden one), J "
+        "the\n"
         "                     neuron, both from 1; or its name: h2.3, o1\n"
-        "  --weight L:J:I     one weight's dE/dw as the product of its factors,\n"
-        "                     and its update: the weight from input I of layer L\n"
-        "                     into neuron J (I = b: the bias); or its name: w12\n"
-        "                     (--neuron and --weight may be given up to 16 times)\n"
+        "  --weight L:J:I     one weight's dE/dw as the product of its "
+        "factors,\n"
+        "                     and its update: the weight from input I of layer "
+        "L\n"
+        "                     into neuron J (I = b: the bias); or its name: "
+        "w12\n"
+        "                     (--neuron and --weight may be given up to 16 "
+        "times)\n"
         "  --top N            terms of a sum shown one by one (default 5)\n"
         "  --lr R             learning rate of the update shown (default 0.5)\n"
         "  --steps N          also show the error after N updates (default 1)\n"
@@ -70,23 +93,34 @@ static void usage(FILE *f)
         "  --format F         text or markdown (Markdown with LaTeX math)\n"
         "  --check            show each gradient's central finite difference\n"
         "  --activations      draw every activation and its derivative as SVG\n"
-        "                     files into the directory -o DIR (with index.html)\n");
+        "                     files into the directory -o DIR (with "
+        "index.html)\n");
 }
 
 typedef struct {
     const char *model, *example, *input, *target;
     const char *data, *label, *header, *split, *output;
-    int sample;          /* 1-based; 0: none */
+    int sample; /* 1-based; 0: none */
     int activations;
     const char *neuron[MAX_DRILL], *weight[MAX_DRILL];
     int n_neuron, n_weight;
-    int view_set;        /* --full or --summary given */
+    int view_set; /* --full or --summary given */
     bp_explain_opts o;
 } explain_args;
 
 enum {
-    O_DATA = 256, O_SAMPLE, O_LABEL, O_HEADER, O_SPLIT, O_FULL, O_SUMMARY,
-    O_NEURON, O_WEIGHT, O_TOP, O_ACTIVATIONS, O_ORDER
+    O_DATA = 256,
+    O_SAMPLE,
+    O_LABEL,
+    O_HEADER,
+    O_SPLIT,
+    O_FULL,
+    O_SUMMARY,
+    O_NEURON,
+    O_WEIGHT,
+    O_TOP,
+    O_ACTIVATIONS,
+    O_ORDER
 };
 
 /* --order and --format. */
@@ -100,8 +134,10 @@ static int parse_choice(int c, const char *v, bp_explain_opts *o)
         else if (strcmp(v, "both") == 0)
             o->order = BP_EXPLAIN_ORDER_BOTH;
         else {
-            fprintf(stderr, "backprop explain: --order: '%s': use "
-                    "standard, layer-wise or both\n", v);
+            fprintf(stderr,
+                    "backprop explain: --order: '%s': use "
+                    "standard, layer-wise or both\n",
+                    v);
             return -1;
         }
     } else if (strcmp(v, "text") == 0) {
@@ -109,8 +145,10 @@ static int parse_choice(int c, const char *v, bp_explain_opts *o)
     } else if (strcmp(v, "markdown") == 0 || strcmp(v, "md") == 0) {
         o->format = BP_EXPLAIN_MARKDOWN;
     } else {
-        fprintf(stderr, "backprop explain: --format: '%s': use text "
-                "or markdown\n", v);
+        fprintf(stderr,
+                "backprop explain: --format: '%s': use text "
+                "or markdown\n",
+                v);
         return -1;
     }
     return 0;
@@ -132,45 +170,79 @@ static int add_drill(const char *opt, const char *v, const char **list, int *n)
 static int explain_option(int c, char **argv, explain_args *a)
 {
     switch (c) {
-    case 'm': a->model = optarg; return 0;
-    case 'e': a->example = optarg; return 0;
-    case 'i': a->input = optarg; return 0;
-    case 't': a->target = optarg; return 0;
-    case O_DATA: a->data = optarg; return 0;
-    case O_LABEL: a->label = optarg; return 0;
-    case O_HEADER: a->header = optarg; return 0;
-    case O_SPLIT: a->split = optarg; return 0;
-    case 'o': a->output = optarg; return 0;
-    case O_ACTIVATIONS: a->activations = 1; return 0;
+    case 'm':
+        a->model = optarg;
+        return 0;
+    case 'e':
+        a->example = optarg;
+        return 0;
+    case 'i':
+        a->input = optarg;
+        return 0;
+    case 't':
+        a->target = optarg;
+        return 0;
+    case O_DATA:
+        a->data = optarg;
+        return 0;
+    case O_LABEL:
+        a->label = optarg;
+        return 0;
+    case O_HEADER:
+        a->header = optarg;
+        return 0;
+    case O_SPLIT:
+        a->split = optarg;
+        return 0;
+    case 'o':
+        a->output = optarg;
+        return 0;
+    case O_ACTIVATIONS:
+        a->activations = 1;
+        return 0;
     case O_SAMPLE:
         return cli_int("explain", "--sample", optarg, 1, INT_MAX, &a->sample)
-                   ? -1 : 0;
+            ? -1
+            : 0;
     case O_FULL:
     case O_SUMMARY:
         a->o.view = c == O_FULL ? BP_EXPLAIN_FULL : BP_EXPLAIN_SUMMARY;
         a->view_set++;
         return 0;
-    case O_NEURON: return add_drill("--neuron", optarg, a->neuron, &a->n_neuron);
-    case O_WEIGHT: return add_drill("--weight", optarg, a->weight, &a->n_weight);
+    case O_NEURON:
+        return add_drill("--neuron", optarg, a->neuron, &a->n_neuron);
+    case O_WEIGHT:
+        return add_drill("--weight", optarg, a->weight, &a->n_weight);
     case O_TOP:
-        return cli_int("explain", "--top", optarg, 1, 100000, &a->o.top) ? -1 : 0;
+        return cli_int("explain", "--top", optarg, 1, 100000, &a->o.top) ? -1
+                                                                         : 0;
     case 'l':
-        return cli_double("explain", "--lr", optarg, 1e-12, 1e6, &a->o.lr) ? -1 : 0;
+        return cli_double("explain", "--lr", optarg, 1e-12, 1e6, &a->o.lr) ? -1
+                                                                           : 0;
     case 's':
         return cli_int("explain", "--steps", optarg, 1, 10000000, &a->o.steps)
-                   ? -1 : 0;
+            ? -1
+            : 0;
     case 'w':
         return cli_int("explain", "--max-weights", optarg, 0, 1000000,
-                       &a->o.max_weights) ? -1 : 0;
+                       &a->o.max_weights)
+            ? -1
+            : 0;
     case O_ORDER:
-    case 'f': return parse_choice(c, optarg, &a->o);
-    case 'c': a->o.check = 1; return 0;
+    case 'f':
+        return parse_choice(c, optarg, &a->o);
+    case 'c':
+        a->o.check = 1;
+        return 0;
     case ':':
-        fprintf(stderr, "backprop explain: %s needs a value\n", argv[optind - 1]);
+        fprintf(stderr, "backprop explain: %s needs a value\n",
+                argv[optind - 1]);
         return -1;
     default:
-        fprintf(stderr, "backprop explain: unknown option '%s' (see "
-                "backprop explain --help)\n", argv[optind - 1]);
+        fprintf(stderr,
+                "backprop explain: unknown option '%s' (see "
+                "backprop explain --help)\n",
+                argv[optind - 1]);
         return -1;
     }
 }
@@ -180,10 +252,10 @@ static int explain_check(const explain_args *a)
 {
     const char *why = NULL;
     if (a->activations)
-        why = !a->output ? "--activations needs -o DIR"
-              : a->model || a->example ? "--activations draws on its own: "
-                                         "no --model or --example with it"
-                                       : NULL;
+        why = !a->output             ? "--activations needs -o DIR"
+            : a->model || a->example ? "--activations draws on its own: "
+                                       "no --model or --example with it"
+                                     : NULL;
     else if (a->output)
         why = "-o DIR goes with --activations";
     else if (!a->model == !a->example)
@@ -267,9 +339,11 @@ static int binary_class(const bp_dataset *ds, const bp_data *d, int64_t row,
     for (int c = 0; name && c < m->n_classes; c++)
         if (strcmp(name, m->class_names[c]) == 0)
             return c;
-    fprintf(stderr, "backprop explain: %s: sample %lld's class '%s' is not one "
-            "of the model's ('%s', '%s')\n", path, (long long)row + 1,
-            name ? name : "?", m->class_names[0], m->class_names[1]);
+    fprintf(stderr,
+            "backprop explain: %s: sample %lld's class '%s' is not one "
+            "of the model's ('%s', '%s')\n",
+            path, (long long)row + 1, name ? name : "?", m->class_names[0],
+            m->class_names[1]);
     return -1;
 }
 
@@ -309,17 +383,21 @@ static int data_sample(const explain_args *a, const bp_model *m, bp_real *x,
     const bp_data d = bp_dataset_data(ds);
     int rc = CLI_ERR;
     if (d.n_out == 0)
-        fprintf(stderr, "backprop explain: %s: no targets: explain needs the "
-                "sample's target (--label COL names its column)\n", a->data);
+        fprintf(stderr,
+                "backprop explain: %s: no targets: explain needs the "
+                "sample's target (--label COL names its column)\n",
+                a->data);
     else if (a->sample > d.n) {
-        fprintf(stderr, "backprop explain: --sample %d: %s has %lld samples "
-                "(--sample 1 to %lld)\n", a->sample, a->data,
-                (long long)d.n, (long long)d.n);
+        fprintf(stderr,
+                "backprop explain: --sample %d: %s has %lld samples "
+                "(--sample 1 to %lld)\n",
+                a->sample, a->data, (long long)d.n, (long long)d.n);
         rc = CLI_USAGE;
     } else if (binary && (d.n_in != n_in || !d.label || d.n_out != 2))
-        fprintf(stderr, "backprop explain: %s: %d inputs and %d classes, but "
-                "the model takes %d inputs and has 2 classes\n", a->data,
-                d.n_in, d.label ? d.n_out : 0, n_in);
+        fprintf(stderr,
+                "backprop explain: %s: %d inputs and %d classes, but "
+                "the model takes %d inputs and has 2 classes\n",
+                a->data, d.n_in, d.label ? d.n_out : 0, n_in);
     else {
         const int64_t row = a->sample - 1;
         int c = 0;
@@ -332,8 +410,8 @@ static int data_sample(const explain_args *a, const bp_model *m, bp_real *x,
             bp_data_gather(&d, NULL, row, 1, x, t);
         }
         to_network_units(ds, m, x, t, !d.label);
-        const char *split = strcmp(bp_dataset_format(ds), "idx") == 0
-                                ? o.split : NULL;
+        const char *split =
+            strcmp(bp_dataset_format(ds), "idx") == 0 ? o.split : NULL;
         snprintf(name, cap, "%d of %s%s%s%s", a->sample, a->data,
                  split ? " (" : "", split ? split : "", split ? ")" : "");
         rc = CLI_OK;
@@ -350,7 +428,8 @@ static int given_sample(const explain_args *a, const bp_model *m, bp_real *x,
     const int n_in = bp_net_n_in(m->net), n_out = bp_net_n_out(m->net);
     int nx = 0, nt = 0;
     if (!a->input || !a->target) {
-        fprintf(stderr, "backprop explain: give the sample: --input and "
+        fprintf(stderr,
+                "backprop explain: give the sample: --input and "
                 "--target, or --data FILE --sample K\n");
         return CLI_USAGE;
     }
@@ -358,7 +437,8 @@ static int given_sample(const explain_args *a, const bp_model *m, bp_real *x,
         cli_list("explain", "--target", a->target, t, n_out + 1, &nt))
         return CLI_USAGE;
     if (nx != n_in || nt != n_out) {
-        fprintf(stderr, "backprop explain: the model takes %d inputs and "
+        fprintf(stderr,
+                "backprop explain: the model takes %d inputs and "
                 "gives %d outputs; --input has %d%s and --target %d%s\n",
                 n_in, n_out, nx, nx > n_in ? " or more" : "", nt,
                 nt > n_out ? " or more" : "");
@@ -403,9 +483,10 @@ static int parse_neuron(const char *s, const bp_net *net, int *l, int *j)
     else if (s[0] == 'h' && L == 2 && count_of(s + 1, '\0', j))
         *l = 1;
     else {
-        fprintf(stderr, "backprop explain: --neuron %s: use L:J (layer, "
-                "neuron, from 1) or a name: %s, o1\n", s,
-                L == 2 ? "h1" : "h1.1");
+        fprintf(stderr,
+                "backprop explain: --neuron %s: use L:J (layer, "
+                "neuron, from 1) or a name: %s, o1\n",
+                s, L == 2 ? "h1" : "h1.1");
         return -1;
     }
     --*l, --*j;
@@ -426,9 +507,10 @@ static int parse_weight(const char *s, const bp_net *net, int *l, int *j,
         bp_layer_desc d;
         int n_in;
         if (bp_net_layer(net, *l, &d, &n_in) == BP_OK && *k == n_in) {
-            fprintf(stderr, "backprop explain: --weight %s: layer %d has %d "
-                    "inputs (%d:%d:b is the bias)\n", s, *l + 1, n_in,
-                    *l + 1, *j + 1);
+            fprintf(stderr,
+                    "backprop explain: --weight %s: layer %d has %d "
+                    "inputs (%d:%d:b is the bias)\n",
+                    s, *l + 1, n_in, *l + 1, *j + 1);
             return -1;
         }
         return 0;
@@ -460,12 +542,16 @@ static int parse_weight(const char *s, const bp_net *net, int *l, int *j,
             }
             n -= (long)d.n_out * n_in;
         }
-        fprintf(stderr, "backprop explain: --weight %s: there is no such "
-                "weight (w counts the weights, not the biases)\n", s);
+        fprintf(stderr,
+                "backprop explain: --weight %s: there is no such "
+                "weight (w counts the weights, not the biases)\n",
+                s);
         return -1;
     }
-    fprintf(stderr, "backprop explain: --weight %s: use L:J:I (layer, neuron, "
-            "input, from 1; I = b for the bias) or a name: w12, b_o1\n", s);
+    fprintf(stderr,
+            "backprop explain: --weight %s: use L:J:I (layer, neuron, "
+            "input, from 1; I = b for the bias) or a name: w12, b_o1\n",
+            s);
     return -1;
 }
 

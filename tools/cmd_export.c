@@ -13,21 +13,30 @@
 
 static void export_usage(FILE *f)
 {
-    fprintf(f, "usage: backprop export --model M --format c|onnx|fann -o OUT\n"
-               "                       [--name NAME] [--quantize int8 --data FILE]\n\n"
-               "--format c writes OUT (a .c file) and the matching .h: the weights as\n"
-               "static const arrays and int NAME_predict(const float *in, float *out),\n"
-               "which applies the model's input scaling; C99 that compiles as C++ too\n"
-               "(the header declares extern \"C\"), float arithmetic only, no\n"
-               "allocation, libm only. NAME (default net) must be a C identifier.\n"
-               "--quantize int8 stores the weights as int8 with one scale per layer and\n"
-               "prints how much the outputs (and, with --data, the accuracy) change.\n"
-               "--format onnx writes an ONNX model (Gemm and activation nodes, the\n"
-               "scaling as Sub and Mul) taking raw inputs x [N, n_in].\n"
-               "--format fann writes a FANN float .net file (sigmoid, tanh, identity and\n"
-               "step layers) that fann_create_from_file loads; scaling is folded into\n"
-               "the first layer.\n"
-               "Files are written atomically; OUT may not be the model or --data file.\n");
+    fprintf(
+        f,
+        "usage: backprop export --model M --format c|onnx|fann -o OUT\n"
+        "                       [--name NAME] [--quantize int8 --data FILE]\n\n"
+        "--format c writes OUT (a .c file) and the matching .h: the weights "
+        "as\n"
+        "static const arrays and int NAME_predict(const float *in, float "
+        "*out),\n"
+        "which applies the model's input scaling; C99 that compiles as C++ "
+        "too\n"
+        "(the header declares extern \"C\"), float arithmetic only, no\n"
+        "allocation, libm only. NAME (default net) must be a C identifier.\n"
+        "--quantize int8 stores the weights as int8 with one scale per layer "
+        "and\n"
+        "prints how much the outputs (and, with --data, the accuracy) change.\n"
+        "--format onnx writes an ONNX model (Gemm and activation nodes, the\n"
+        "scaling as Sub and Mul) taking raw inputs x [N, n_in].\n"
+        "--format fann writes a FANN float .net file (sigmoid, tanh, identity "
+        "and\n"
+        "step layers) that fann_create_from_file loads; scaling is folded "
+        "into\n"
+        "the first layer.\n"
+        "Files are written atomically; OUT may not be the model or --data "
+        "file.\n");
 }
 
 /* Outputs of a model whose weights went through int8 and back, against
@@ -85,29 +94,46 @@ typedef struct {
 static int export_parse(int argc, char **argv, export_args *a)
 {
     static const struct option lo[] = {
-        {"model", 1, 0, 'm'}, {"format", 1, 0, 'f'}, {"output", 1, 0, 'o'},
-        {"name", 1, 0, 'n'}, {"quantize", 1, 0, 'q'}, {"data", 1, 0, 'd'},
-        {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+        {"model", 1, 0, 'm'},    {"format", 1, 0, 'f'},
+        {"output", 1, 0, 'o'},   {"name", 1, 0, 'n'},
+        {"quantize", 1, 0, 'q'}, {"data", 1, 0, 'd'},
+        {"help", 0, 0, 'h'},     {0, 0, 0, 0}};
     *a = (export_args){NULL, NULL, NULL, "net", NULL, NULL};
     int c;
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:", lo, NULL)) != -1) {
         switch (c) {
-        case 'm': a->model = optarg; break;
-        case 'f': a->format = optarg; break;
-        case 'o': a->out = optarg; break;
-        case 'n': a->name = optarg; break;
-        case 'q': a->quant = optarg; break;
-        case 'd': a->data = optarg; break;
-        case 'h': export_usage(stdout); return 1;
+        case 'm':
+            a->model = optarg;
+            break;
+        case 'f':
+            a->format = optarg;
+            break;
+        case 'o':
+            a->out = optarg;
+            break;
+        case 'n':
+            a->name = optarg;
+            break;
+        case 'q':
+            a->quant = optarg;
+            break;
+        case 'd':
+            a->data = optarg;
+            break;
+        case 'h':
+            export_usage(stdout);
+            return 1;
         case ':':
             fprintf(stderr, "backprop export: %s needs a value\n",
                     argv[optind - 1]);
             return -1;
         default:
-            fprintf(stderr, "backprop export: unknown option '%s' (see "
-                    "backprop export --help)\n", argv[optind - 1]);
+            fprintf(stderr,
+                    "backprop export: unknown option '%s' (see "
+                    "backprop export --help)\n",
+                    argv[optind - 1]);
             return -1;
         }
     }
@@ -117,8 +143,10 @@ static int export_parse(int argc, char **argv, export_args *a)
     }
     if (strcmp(a->format, "c") && strcmp(a->format, "onnx") &&
         strcmp(a->format, "fann")) {
-        fprintf(stderr, "backprop export: --format: '%s': use c, onnx or "
-                "fann\n", a->format);
+        fprintf(stderr,
+                "backprop export: --format: '%s': use c, onnx or "
+                "fann\n",
+                a->format);
         return -1;
     }
     if (a->quant && strcmp(a->quant, "int8") != 0) {
@@ -137,13 +165,14 @@ static int export_parse(int argc, char **argv, export_args *a)
 static int check_name(const char *name)
 {
     int ok = (*name >= 'a' && *name <= 'z') || (*name >= 'A' && *name <= 'Z') ||
-             *name == '_';
+        *name == '_';
     for (const char *p = name; ok && *p; p++)
         ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-             (*p >= '0' && *p <= '9') || *p == '_';
+            (*p >= '0' && *p <= '9') || *p == '_';
     if (ok && strlen(name) <= 64)
         return 0;
-    fprintf(stderr, "backprop export: --name '%s': not a C identifier "
+    fprintf(stderr,
+            "backprop export: --name '%s': not a C identifier "
             "(letters, digits and _, not starting with a digit, at most 64)\n",
             name);
     return -1;
@@ -158,11 +187,14 @@ static int check_c_file_name(const char *path)
     for (const unsigned char *p = (const unsigned char *)base; *p; p++)
         if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\' ||
             (*p == '?' && p[1] == '?')) {
-            fprintf(stderr, "backprop export: -o: the file name '%s' has a "
+            fprintf(stderr,
+                    "backprop export: -o: the file name '%s' has a "
                     "%s, which #include \"...\" cannot hold; choose another\n",
-                    base, *p == '"' ? "quote" : *p == '\\' ? "backslash"
-                                        : *p == '?' ? "trigraph (two question marks)"
-                                                    : "control character");
+                    base,
+                    *p == '"'        ? "quote"
+                        : *p == '\\' ? "backslash"
+                        : *p == '?'  ? "trigraph (two question marks)"
+                                     : "control character");
             return -1;
         }
     return 0;
@@ -244,17 +276,22 @@ int cmd_export(int argc, char **argv)
 
 int cmd_import(int argc, char **argv)
 {
-    static const struct option lo[] = {
-        {"format", 1, 0, 'f'}, {"output", 1, 0, 'o'}, {"help", 0, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option lo[] = {{"format", 1, 0, 'f'},
+                                       {"output", 1, 0, 'o'},
+                                       {"help", 0, 0, 'h'},
+                                       {0, 0, 0, 0}};
     const char *format = "fann", *out = NULL;
     int c;
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:", lo, NULL)) != -1) {
         switch (c) {
-        case 'f': format = optarg; break;
-        case 'o': out = optarg; break;
+        case 'f':
+            format = optarg;
+            break;
+        case 'o':
+            out = optarg;
+            break;
         case 'h':
             printf("usage: backprop import --format fann NET.net -o MODEL\n\n"
                    "Read a FANN float network file (layered, fully connected; "
@@ -264,12 +301,14 @@ int cmd_import(int argc, char **argv)
                    ".txt, else the binary form. Written atomically.\n");
             return CLI_OK;
         default:
-            fprintf(stderr, "backprop import: bad option '%s'\n", argv[optind - 1]);
+            fprintf(stderr, "backprop import: bad option '%s'\n",
+                    argv[optind - 1]);
             return CLI_USAGE;
         }
     }
     if (!out || optind != argc - 1 || strcmp(format, "fann") != 0) {
-        fprintf(stderr, "usage: backprop import --format fann NET.net -o MODEL\n");
+        fprintf(stderr,
+                "usage: backprop import --format fann NET.net -o MODEL\n");
         return CLI_USAGE;
     }
     const char *const inputs[] = {"the .net file", argv[optind], NULL};
@@ -284,7 +323,8 @@ int cmd_import(int argc, char **argv)
     size_t len = strlen(out);
     int text = len > 4 && strcmp(out + len - 4, ".txt") == 0;
     int rc = CLI_OK;
-    if (bp_model_save(m, out, text ? BP_FORMAT_TEXT : BP_FORMAT_BINARY, 0, &err)) {
+    if (bp_model_save(m, out, text ? BP_FORMAT_TEXT : BP_FORMAT_BINARY, 0,
+                      &err)) {
         fprintf(stderr, "backprop import: %s\n", err.msg);
         rc = CLI_ERR;
     }

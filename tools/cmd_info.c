@@ -10,16 +10,17 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: backprop info MODEL\n"
-               "       backprop info --kernels\n\n"
-               "Show a model's architecture, parameter count, loss, each "
-               "layer's weights\nand which of them are frozen, the input "
-               "and target scaling, the classes,\nthe training file's "
-               "columns, what export can make of it, for a\n"
-               "checkpoint where training stopped, and the kernel that runs "
-               "it here.\n--kernels lists the kernels this CPU runs, best "
-               "first, one a line\n(BP_KERNEL=NAME or --kernel NAME chooses "
-               "one).\n");
+    fprintf(f,
+            "usage: backprop info MODEL\n"
+            "       backprop info --kernels\n\n"
+            "Show a model's architecture, parameter count, loss, each "
+            "layer's weights\nand which of them are frozen, the input "
+            "and target scaling, the classes,\nthe training file's "
+            "columns, what export can make of it, for a\n"
+            "checkpoint where training stopped, and the kernel that runs "
+            "it here.\n--kernels lists the kernels this CPU runs, best "
+            "first, one a line\n(BP_KERNEL=NAME or --kernel NAME chooses "
+            "one).\n");
 }
 
 /* The kernels this CPU runs, best first, one a line. */
@@ -49,10 +50,11 @@ static void info_kernel(const bp_net *net)
  * --kernels, -1 on a usage error. */
 static int info_parse(int argc, char **argv, const char **path)
 {
-    static const struct option longopts[] = {{"help", no_argument, 0, 'h'},
-                                             {"model", required_argument, 0, 'm'},
-                                             {"kernels", no_argument, 0, 'k'},
-                                             {0, 0, 0, 0}};
+    static const struct option longopts[] = {
+        {"help", no_argument, 0, 'h'},
+        {"model", required_argument, 0, 'm'},
+        {"kernels", no_argument, 0, 'k'},
+        {0, 0, 0, 0}};
     int c, kernels = 0;
     *path = NULL;
     optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
@@ -136,7 +138,8 @@ static void info_layers(const bp_net *net)
             mx = fabs(v.w[i]) > mx ? fabs(v.w[i]) : mx;
         }
         printf("  layer %d  %d x %d weights + %d biases, |w| max %.4g, "
-               "rms %.4g%s\n", l + 1, v.n_out, v.n_in, v.n_out, mx,
+               "rms %.4g%s\n",
+               l + 1, v.n_out, v.n_in, v.n_out, mx,
                nw ? sqrt(sq / (double)nw) : 0.0,
                frozen[bp_net_frozen(net, l) & 3]);
     }
@@ -144,9 +147,9 @@ static void info_layers(const bp_net *net)
 
 static const char *scaling_name(bp_scaling kind)
 {
-    return kind == BP_SCALING_MINMAX     ? "minmax"
-           : kind == BP_SCALING_STANDARD ? "standard"
-                                         : "none";
+    return kind == BP_SCALING_MINMAX  ? "minmax"
+        : kind == BP_SCALING_STANDARD ? "standard"
+                                      : "none";
 }
 
 /* What using the model on raw data needs: scalings, classes, columns. */
@@ -155,7 +158,8 @@ static void info_data(const bp_model *m)
     printf("scaling    %s\n", scaling_name(m->scaler.kind));
     if (m->target_scaler.kind != BP_SCALING_NONE)
         printf("targets    %s scaling, undone by eval, predict and the "
-               "exports\n", scaling_name(m->target_scaler.kind));
+               "exports\n",
+               scaling_name(m->target_scaler.kind));
     if (m->n_classes > 0) {
         printf("classes    %d:", m->n_classes);
         for (int i = 0; i < m->n_classes; i++) {
@@ -231,8 +235,8 @@ int cmd_info(int argc, char **argv)
     info_data(m);
     if (m->has_train_state)
         printf("checkpoint epoch %d of %d%s, best epoch %d (validation loss "
-               "%.6g), optimizer %s, seed %llu\n", m->train.epoch,
-               m->train.epochs,
+               "%.6g), optimizer %s, seed %llu\n",
+               m->train.epoch, m->train.epochs,
                m->train.batch_done ? " and part of the next" : "",
                m->train.best_epoch, m->train.best_val_loss,
                bp_optim_name(bp_net_optim(m->net).kind),

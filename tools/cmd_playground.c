@@ -38,19 +38,20 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: backprop playground [--port N] [--host ADDR] [--dir DIR]\n"
-            "                           [--max-connections N] [--timeout S]\n\n"
-            "Serve the browser playground (the library compiled to WebAssembly;\n"
-            "build it with `make playground`) and print its address.\n\n"
-            "  --port N     port to listen on (default 8000; 0 picks a free one)\n"
-            "  --host ADDR  address to listen on (default 127.0.0.1)\n"
-            "  --dir DIR    the built page (default: the playground directory\n"
-            "               beside this program, e.g. build/playground)\n"
-            "  --max-connections N   connections served at once (default 32);\n"
-            "               more get 503 at once\n"
-            "  --timeout S  seconds a client has to send its whole request\n"
-            "               (default 10); it has 6 times that to take the reply\n");
+    fprintf(
+        f,
+        "usage: backprop playground [--port N] [--host ADDR] [--dir DIR]\n"
+        "                           [--max-connections N] [--timeout S]\n\n"
+        "Serve the browser playground (the library compiled to WebAssembly;\n"
+        "build it with `make playground`) and print its address.\n\n"
+        "  --port N     port to listen on (default 8000; 0 picks a free one)\n"
+        "  --host ADDR  address to listen on (default 127.0.0.1)\n"
+        "  --dir DIR    the built page (default: the playground directory\n"
+        "               beside this program, e.g. build/playground)\n"
+        "  --max-connections N   connections served at once (default 32);\n"
+        "               more get 503 at once\n"
+        "  --timeout S  seconds a client has to send its whole request\n"
+        "               (default 10); it has 6 times that to take the reply\n");
 }
 
 /* ------------------------------------------------------------ the server */
@@ -59,9 +60,9 @@ typedef struct {
     char root[PATH_MAX]; /* the page directory, resolved */
     size_t root_len;
     int max_conn;
-    double timeout;      /* seconds for the request */
+    double timeout; /* seconds for the request */
     pthread_mutex_t lock;
-    int active;          /* connections being served */
+    int active; /* connections being served */
 } server;
 
 typedef struct {
@@ -310,8 +311,10 @@ static int serve_forever(server *s, int listener)
         const int e = errno;
         if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
             if (delay == 0)
-                fprintf(stderr, "backprop playground: accept: %s; waiting "
-                        "for connections to end\n", strerror(e));
+                fprintf(stderr,
+                        "backprop playground: accept: %s; waiting "
+                        "for connections to end\n",
+                        strerror(e));
             delay = delay == 0 ? 0.01 : delay * 2 > 1 ? 1 : delay * 2;
             struct timespec ts = {0, (long)(delay * 1e9)};
             if (delay >= 1)
@@ -337,17 +340,22 @@ typedef struct {
 static int pg_parse(int argc, char **argv, pg_args *a)
 {
     static const struct option longopts[] = {
-        {"help", no_argument, 0, 'h'}, {"port", required_argument, 0, 'p'},
-        {"host", required_argument, 0, 'H'}, {"dir", required_argument, 0, 'd'},
+        {"help", no_argument, 0, 'h'},
+        {"port", required_argument, 0, 'p'},
+        {"host", required_argument, 0, 'H'},
+        {"dir", required_argument, 0, 'd'},
         {"max-connections", required_argument, 0, 'm'},
-        {"timeout", required_argument, 0, 't'}, {0, 0, 0, 0}};
+        {"timeout", required_argument, 0, 't'},
+        {0, 0, 0, 0}};
     *a = (pg_args){"127.0.0.1", NULL, 8000, 32, 10};
     int c;
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
         switch (c) {
-        case 'h': usage(stdout); return 1;
+        case 'h':
+            usage(stdout);
+            return 1;
         case 'p':
             if (cli_int("playground", "--port", optarg, 0, 65535, &a->port))
                 return -1;
@@ -362,8 +370,12 @@ static int pg_parse(int argc, char **argv, pg_args *a)
                         &a->timeout))
                 return -1;
             break;
-        case 'H': a->host = optarg; break;
-        case 'd': a->dir = optarg; break;
+        case 'H':
+            a->host = optarg;
+            break;
+        case 'd':
+            a->dir = optarg;
+            break;
         case ':':
             fprintf(stderr, "backprop playground: %s needs a value\n",
                     argv[optind - 1]);
@@ -392,7 +404,8 @@ static int page_dir(const char *dir_opt, server *s)
         ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 16);
         char *slash = n > 0 ? (dir[n] = '\0', strrchr(dir, '/')) : NULL;
         if (!slash) {
-            fprintf(stderr, "backprop playground: cannot find the page: give "
+            fprintf(stderr,
+                    "backprop playground: cannot find the page: give "
                     "--dir\n");
             return -1;
         }
@@ -400,8 +413,10 @@ static int page_dir(const char *dir_opt, server *s)
     }
     snprintf(index, sizeof index, "%s/backprop.wasm", dir);
     if (access(index, R_OK) != 0 || !realpath(dir, s->root)) {
-        fprintf(stderr, "backprop playground: %s: not found (build the page "
-                "with `make playground`, or give --dir)\n", index);
+        fprintf(stderr,
+                "backprop playground: %s: not found (build the page "
+                "with `make playground`, or give --dir)\n",
+                index);
         return -1;
     }
     s->root_len = strlen(s->root);
@@ -417,8 +432,10 @@ static int listen_on(const char *host, int *port)
     addr.sin_family = AF_INET;
     addr.sin_port = htons((unsigned short)*port);
     if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) {
-        fprintf(stderr, "backprop playground: --host: '%s' is not an IPv4 "
-                "address\n", host);
+        fprintf(stderr,
+                "backprop playground: --host: '%s' is not an IPv4 "
+                "address\n",
+                host);
         return -2;
     }
     int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;

@@ -51,10 +51,10 @@ static const char *names(char kind, unsigned skip, const char *sep, char *s,
     s[0] = '\0';
     for (int i = 0; n + 1 < cap; i++) {
         const bp_act_info *a = kind == 'a' ? bp_act_describe((bp_act)i) : NULL;
-        const char *name = a                ? a->name
-                           : kind == 'l'    ? bp_loss_name((bp_loss)i)
-                           : kind == 'o'    ? bp_optim_name((bp_optim_kind)i)
-                                            : NULL;
+        const char *name = a ? a->name
+            : kind == 'l'    ? bp_loss_name((bp_loss)i)
+            : kind == 'o'    ? bp_optim_name((bp_optim_kind)i)
+                             : NULL;
         if (!name)
             break;
         if (!a || !(a->flags & skip))
@@ -71,69 +71,91 @@ static void usage(FILE *f)
     names('a', BP_ACTF_ROWWISE | BP_ACTF_NO_GRADIENT, " ", acts, sizeof acts);
     names('l', 0, " ", losses, sizeof losses);
     names('o', 0, " ", optims, sizeof optims);
-    fprintf(f,
+    fprintf(
+        f,
         "usage: backprop train --data FILE [OPTIONS]\n\n"
         "Train a network on a data set and save it. Widths, output and loss\n"
-        "come from the data unless given: classes get softmax + cross-entropy,\n"
+        "come from the data unless given: classes get softmax + "
+        "cross-entropy,\n"
         "numbers identity + squared error. With no other option it holds out\n"
         "%g%% for validation (stratified by class) and trains until the\n"
         "validation loss stops improving, keeping the best epoch's weights.\n\n"
         "data\n"
-        "  --data FILE|DIR|-    CSV/TSV, FANN .data, .bpd (mapped), an IDX (MNIST)\n"
-        "                       directory, any of them gzip'ed; - standard input\n"
-        "  --test FILE|DIR      evaluate on it after every epoch (IDX: t10k split)\n"
-        "  --val-split F        hold out this fraction for validation, stratified\n"
-        "                       by class (default %g from %d samples up; 0 with\n"
+        "  --data FILE|DIR|-    CSV/TSV, FANN .data, .bpd (mapped), an IDX "
+        "(MNIST)\n"
+        "                       directory, any of them gzip'ed; - standard "
+        "input\n"
+        "  --test FILE|DIR      evaluate on it after every epoch (IDX: t10k "
+        "split)\n"
+        "  --val-split F        hold out this fraction for validation, "
+        "stratified\n"
+        "                       by class (default %g from %d samples up; 0 "
+        "with\n"
         "                       --test, which is then the validation data)\n"
-        "  --label COL          CSV label column, name or 1-based index (default\n"
-        "                       last); several: --label a,b for regression; the\n"
+        "  --label COL          CSV label column, name or 1-based index "
+        "(default\n"
+        "                       last); several: --label a,b for regression; "
+        "the\n"
         "                       model remembers it for eval and predict\n"
         "  --classes auto|yes|no  treat CSV labels as classes (default auto)\n"
         "  --header auto|yes|no   CSV header line (default auto)\n"
         "  --scale minmax|standard|none   input scaling (default standard)\n"
-        "  --scale-targets standard|minmax|none   numeric targets' scaling, undone\n"
-        "                       by eval, predict and exports (default standard\n"
+        "  --scale-targets standard|minmax|none   numeric targets' scaling, "
+        "undone\n"
+        "                       by eval, predict and exports (default "
+        "standard\n"
         "                       under an unbounded output such as identity)\n"
         "network\n"
         "  --layers 784,256,10  all widths, input to output\n"
-        "  --hidden 256,128     hidden widths only (default: one layer of half\n"
+        "  --hidden 256,128     hidden widths only (default: one layer of "
+        "half\n"
         "                       the inputs and outputs, from 100 up to 256)\n"
         "  --hidden-act A       %s (default relu)\n"
         "  --output-act A       default softmax (classes), identity (numbers)\n"
         "  --loss L             %s (default from the data)\n"
-        "  --init I             xavier-uniform (default) xavier-normal he-uniform\n"
+        "  --init I             xavier-uniform (default) xavier-normal "
+        "he-uniform\n"
         "                       he-normal\n",
         100 * DEFAULT_VAL_SPLIT, DEFAULT_VAL_SPLIT, VAL_SPLIT_MIN_ROWS, acts,
         losses);
     /* in two parts: C99 promises string literals of 4095 bytes, no more */
-    fprintf(f,
+    fprintf(
+        f,
         "training\n"
         "  --optim O            %s (default adam)\n"
         "  --lr R  --momentum M  --weight-decay W  --clip C\n"
-        "  --l1 R  --l2 R       L1/L2 penalty on the weights, R sum|w| + R/2 sum\n"
+        "  --l1 R  --l2 R       L1/L2 penalty on the weights, R sum|w| + R/2 "
+        "sum\n"
         "                       w^2 (any optimizer; the losses shown are the\n"
         "                       data's, the epoch line adds the penalty)\n"
-        "  --batch N            samples per step (default: a tenth of the training\n"
+        "  --batch N            samples per step (default: a tenth of the "
+        "training\n"
         "                       samples, from %d up to %d)\n"
         "  --seed N (default 1)\n"
-        "  --order standard|layer-wise   layer-wise: each layer updated before\n"
+        "  --order standard|layer-wise   layer-wise: each layer updated "
+        "before\n"
         "                       delta passes down through it (the worked\n"
         "                       example's published figures)\n"
-        "  --epochs N           exactly N epochs (default: until the validation\n"
+        "  --epochs N           exactly N epochs (default: until the "
+        "validation\n"
         "                       loss stops improving, at most %d)\n"
-        "  --patience N         stop after N epochs without a better validation\n"
+        "  --patience N         stop after N epochs without a better "
+        "validation\n"
         "                       loss (without validation data: training loss)\n"
         "                       and keep the best epoch's weights (default %d\n"
         "                       without --epochs, else off)\n"
-        "  --min-delta D        a better loss is lower by more than D (default %g)\n"
+        "  --min-delta D        a better loss is lower by more than D (default "
+        "%g)\n"
         "  --threads N          threads for the larger products (default: the\n"
         "                       cores, shared by MPI ranks); results are\n"
         "                       bit-identical for any N\n"
         "  --kernel NAME        auto (default), or a kernel `backprop info\n"
         "                       --kernels` lists (also BP_KERNEL=NAME)\n"
         "files\n"
-        "  --save FILE          the trained model (text form if FILE ends in .txt)\n"
-        "  --checkpoint FILE --checkpoint-every N   resumable state every N epochs\n"
+        "  --save FILE          the trained model (text form if FILE ends in "
+        ".txt)\n"
+        "  --checkpoint FILE --checkpoint-every N   resumable state every N "
+        "epochs\n"
         "  --checkpoint-batches N   also every N batches within an epoch\n"
         "  --resume FILE        continue from a checkpoint, with its network,\n"
         "                       scaling, optimizer and seed (the options that\n"
@@ -147,10 +169,10 @@ static void usage(FILE *f)
         "parallel (mpirun -np N build-mpi/backprop train ...)\n"
         "  every rank trains on its share of each global batch; one allreduce\n"
         "  sums the gradients; rank 0 alone prints and writes files\n"
-        "  --debug-sync N       every N steps, check all ranks hold the same weights\n",
-        optims, DEFAULT_MIN_BATCH, DEFAULT_MAX_BATCH,
-        DEFAULT_MAX_EPOCHS, DEFAULT_PATIENCE,
-        DEFAULT_MIN_DELTA);
+        "  --debug-sync N       every N steps, check all ranks hold the same "
+        "weights\n",
+        optims, DEFAULT_MIN_BATCH, DEFAULT_MAX_BATCH, DEFAULT_MAX_EPOCHS,
+        DEFAULT_PATIENCE, DEFAULT_MIN_DELTA);
 }
 
 typedef struct {
@@ -169,27 +191,64 @@ typedef struct {
 /* -------------------------------------------------------------- options */
 
 enum {
-    O_DATA = 256, O_TEST, O_VAL, O_LABEL, O_CLASSES, O_HEADER, O_SCALE,
-    O_LAYERS, O_HIDDEN, O_HACT, O_OACT, O_LOSS, O_INIT, O_OPTIM, O_LR,
-    O_MOM, O_WD, O_CLIP, O_BATCH, O_EPOCHS, O_SEED, O_ORDER, O_PAT,
-    O_THREADS, O_SAVE, O_CKPT, O_CKPT_N, O_RESUME, O_LOG, O_PLOT, O_QUIET,
-    O_VERBOSE, O_HELP, O_CKPT_B, O_DSYNC, O_KERNEL, O_PLOT_G, O_L1, O_L2,
-    O_SCALE_T, O_MIN_DELTA
+    O_DATA = 256,
+    O_TEST,
+    O_VAL,
+    O_LABEL,
+    O_CLASSES,
+    O_HEADER,
+    O_SCALE,
+    O_LAYERS,
+    O_HIDDEN,
+    O_HACT,
+    O_OACT,
+    O_LOSS,
+    O_INIT,
+    O_OPTIM,
+    O_LR,
+    O_MOM,
+    O_WD,
+    O_CLIP,
+    O_BATCH,
+    O_EPOCHS,
+    O_SEED,
+    O_ORDER,
+    O_PAT,
+    O_THREADS,
+    O_SAVE,
+    O_CKPT,
+    O_CKPT_N,
+    O_RESUME,
+    O_LOG,
+    O_PLOT,
+    O_QUIET,
+    O_VERBOSE,
+    O_HELP,
+    O_CKPT_B,
+    O_DSYNC,
+    O_KERNEL,
+    O_PLOT_G,
+    O_L1,
+    O_L2,
+    O_SCALE_T,
+    O_MIN_DELTA
 };
 
 /* An option that names something: kept as given, checked later. */
 static int parse_name(args *a, int c, const char *v)
 {
     const char **slot[] = {
-        [O_DATA] = &a->data, [O_TEST] = &a->test, [O_LABEL] = &a->label,
-        [O_CLASSES] = &a->classes, [O_HEADER] = &a->header,
-        [O_SCALE] = &a->scale, [O_SCALE_T] = &a->scale_t,
-        [O_LAYERS] = &a->layers,
-        [O_HIDDEN] = &a->hidden, [O_HACT] = &a->hidden_act,
-        [O_OACT] = &a->output_act, [O_LOSS] = &a->loss, [O_INIT] = &a->init,
-        [O_OPTIM] = &a->optim, [O_ORDER] = &a->order, [O_SAVE] = &a->save,
-        [O_CKPT] = &a->checkpoint, [O_RESUME] = &a->resume, [O_LOG] = &a->log,
-        [O_PLOT] = &a->plot, [O_PLOT_G] = &a->plot_grads, [O_KERNEL] = NULL};
+        [O_DATA] = &a->data,         [O_TEST] = &a->test,
+        [O_LABEL] = &a->label,       [O_CLASSES] = &a->classes,
+        [O_HEADER] = &a->header,     [O_SCALE] = &a->scale,
+        [O_SCALE_T] = &a->scale_t,   [O_LAYERS] = &a->layers,
+        [O_HIDDEN] = &a->hidden,     [O_HACT] = &a->hidden_act,
+        [O_OACT] = &a->output_act,   [O_LOSS] = &a->loss,
+        [O_INIT] = &a->init,         [O_OPTIM] = &a->optim,
+        [O_ORDER] = &a->order,       [O_SAVE] = &a->save,
+        [O_CKPT] = &a->checkpoint,   [O_RESUME] = &a->resume,
+        [O_LOG] = &a->log,           [O_PLOT] = &a->plot,
+        [O_PLOT_G] = &a->plot_grads, [O_KERNEL] = NULL};
     if (c < O_DATA || c >= (int)(sizeof slot / sizeof *slot) || !slot[c])
         return 0;
     *slot[c] = v;
@@ -202,23 +261,33 @@ static int parse_number(args *a, int c, const char *v)
     const char *cmd = "train";
     int seed;
     switch (c) {
-    case O_VAL: return cli_double(cmd, "--val-split", v, 0, 0.9, &a->val_split);
-    case O_LR: return cli_double(cmd, "--lr", v, 1e-12, 1e6, &a->lr);
+    case O_VAL:
+        return cli_double(cmd, "--val-split", v, 0, 0.9, &a->val_split);
+    case O_LR:
+        return cli_double(cmd, "--lr", v, 1e-12, 1e6, &a->lr);
     case O_MOM:
         return cli_double(cmd, "--momentum", v, 0, 0.999999, &a->momentum);
     case O_WD:
         return cli_double(cmd, "--weight-decay", v, 0, 1e3, &a->weight_decay);
-    case O_L1: return cli_double(cmd, "--l1", v, 0, 1e3, &a->l1);
-    case O_L2: return cli_double(cmd, "--l2", v, 0, 1e3, &a->l2);
-    case O_CLIP: return cli_double(cmd, "--clip", v, 0, 1e30, &a->clip);
-    case O_BATCH: return cli_int(cmd, "--batch", v, 1, 1 << 20, &a->batch);
-    case O_EPOCHS: return cli_int(cmd, "--epochs", v, 0, 1 << 24, &a->epochs);
-    case O_PAT: return cli_int(cmd, "--patience", v, 0, 1 << 24, &a->patience);
+    case O_L1:
+        return cli_double(cmd, "--l1", v, 0, 1e3, &a->l1);
+    case O_L2:
+        return cli_double(cmd, "--l2", v, 0, 1e3, &a->l2);
+    case O_CLIP:
+        return cli_double(cmd, "--clip", v, 0, 1e30, &a->clip);
+    case O_BATCH:
+        return cli_int(cmd, "--batch", v, 1, 1 << 20, &a->batch);
+    case O_EPOCHS:
+        return cli_int(cmd, "--epochs", v, 0, 1 << 24, &a->epochs);
+    case O_PAT:
+        return cli_int(cmd, "--patience", v, 0, 1 << 24, &a->patience);
     case O_MIN_DELTA:
         return cli_double(cmd, "--min-delta", v, 0, 1e30, &a->min_delta);
-    case O_THREADS: return cli_int(cmd, "--threads", v, 1, 256, &a->threads);
+    case O_THREADS:
+        return cli_int(cmd, "--threads", v, 1, 256, &a->threads);
     case O_CKPT_N:
-        return cli_int(cmd, "--checkpoint-every", v, 1, 1 << 24, &a->ckpt_every);
+        return cli_int(cmd, "--checkpoint-every", v, 1, 1 << 24,
+                       &a->ckpt_every);
     case O_CKPT_B:
         return cli_int(cmd, "--checkpoint-batches", v, 1, 1 << 30,
                        &a->ckpt_batches);
@@ -241,54 +310,63 @@ static int parse_number(args *a, int c, const char *v)
 static int check_args(args *a)
 {
     if (!a->data) {
-        fprintf(stderr, "backprop train: --data FILE is needed (see backprop "
+        fprintf(stderr,
+                "backprop train: --data FILE is needed (see backprop "
                 "train --help)\n");
         return -1;
     }
     if (a->test && strcmp(a->data, "-") == 0 && strcmp(a->test, "-") == 0) {
-        fprintf(stderr, "backprop train: --data - and --test -: standard "
+        fprintf(stderr,
+                "backprop train: --data - and --test -: standard "
                 "input holds one data set; give the other as a file\n");
         return -1;
     }
     if ((a->ckpt_every || a->ckpt_batches) && !a->checkpoint) {
-        fprintf(stderr, "backprop train: --checkpoint-every and "
+        fprintf(stderr,
+                "backprop train: --checkpoint-every and "
                 "--checkpoint-batches need --checkpoint FILE\n");
         return -1;
     }
     if (a->checkpoint && !a->ckpt_every)
         a->ckpt_every = 1;
     if (a->layers && a->hidden) {
-        fprintf(stderr, "backprop train: give --layers or --hidden, not both\n");
+        fprintf(stderr,
+                "backprop train: give --layers or --hidden, not both\n");
         return -1;
     }
-    if (a->resume && (a->optim || a->lr >= 0 || a->momentum >= 0 ||
-                      a->weight_decay >= 0 || a->l1 >= 0 || a->l2 >= 0)) {
-        fprintf(stderr, "backprop train: --optim, --lr, --momentum, "
+    if (a->resume &&
+        (a->optim || a->lr >= 0 || a->momentum >= 0 || a->weight_decay >= 0 ||
+         a->l1 >= 0 || a->l2 >= 0)) {
+        fprintf(stderr,
+                "backprop train: --optim, --lr, --momentum, "
                 "--weight-decay, --l1 and --l2 set up a new optimizer; a "
                 "resumed run continues with its checkpoint's\n");
         return -1;
     }
     /* the same for what the checkpoint fixed when it was made: never
      * accepted and then ignored */
-    const char *fixed = !a->resume       ? NULL
-                        : a->layers      ? "--layers"
-                        : a->hidden      ? "--hidden"
-                        : a->hidden_act  ? "--hidden-act"
-                        : a->output_act  ? "--output-act"
-                        : a->loss        ? "--loss"
-                        : a->init        ? "--init"
-                        : a->scale       ? "--scale"
-                        : a->scale_t     ? "--scale-targets"
-                        : a->seed_given  ? "--seed"
-                                         : NULL;
+    const char *fixed = !a->resume ? NULL
+        : a->layers                ? "--layers"
+        : a->hidden                ? "--hidden"
+        : a->hidden_act            ? "--hidden-act"
+        : a->output_act            ? "--output-act"
+        : a->loss                  ? "--loss"
+        : a->init                  ? "--init"
+        : a->scale                 ? "--scale"
+        : a->scale_t               ? "--scale-targets"
+        : a->seed_given            ? "--seed"
+                                   : NULL;
     if (fixed) {
-        fprintf(stderr, "backprop train: %s with --resume: the network, its "
-                "scaling and its seed are the checkpoint's\n", fixed);
+        fprintf(stderr,
+                "backprop train: %s with --resume: the network, its "
+                "scaling and its seed are the checkpoint's\n",
+                fixed);
         return -1;
     }
-    int w[64], n; /* the widths' syntax now; build_net matches them to the data */
-    if ((a->layers && cli_int_list("train", "--layers", a->layers, 1, 1 << 24,
-                                   w, 64, &n)) ||
+    int w[64],
+        n; /* the widths' syntax now; build_net matches them to the data */
+    if ((a->layers &&
+         cli_int_list("train", "--layers", a->layers, 1, 1 << 24, w, 64, &n)) ||
         (a->hidden && strcmp(a->hidden, "none") != 0 &&
          cli_int_list("train", "--hidden", a->hidden, 1, 1 << 24, w, 62, &n)))
         return -1;
@@ -298,45 +376,63 @@ static int check_args(args *a)
 /* 0: go on; 1: --help was shown; -1: a usage error was reported. */
 static int parse(int argc, char **argv, args *a)
 {
-    static const struct option lo[] = {
-        {"data", 1, 0, O_DATA}, {"test", 1, 0, O_TEST},
-        {"val-split", 1, 0, O_VAL}, {"label", 1, 0, O_LABEL},
-        {"classes", 1, 0, O_CLASSES}, {"header", 1, 0, O_HEADER},
-        {"scale", 1, 0, O_SCALE}, {"scale-targets", 1, 0, O_SCALE_T},
-        {"layers", 1, 0, O_LAYERS},
-        {"hidden", 1, 0, O_HIDDEN}, {"hidden-act", 1, 0, O_HACT},
-        {"output-act", 1, 0, O_OACT}, {"loss", 1, 0, O_LOSS},
-        {"init", 1, 0, O_INIT}, {"optim", 1, 0, O_OPTIM}, {"lr", 1, 0, O_LR},
-        {"momentum", 1, 0, O_MOM}, {"weight-decay", 1, 0, O_WD},
-        {"l1", 1, 0, O_L1}, {"l2", 1, 0, O_L2},
-        {"clip", 1, 0, O_CLIP}, {"batch", 1, 0, O_BATCH},
-        {"epochs", 1, 0, O_EPOCHS}, {"seed", 1, 0, O_SEED},
-        {"order", 1, 0, O_ORDER}, {"patience", 1, 0, O_PAT},
-        {"min-delta", 1, 0, O_MIN_DELTA},
-        {"threads", 1, 0, O_THREADS}, {"kernel", 1, 0, O_KERNEL},
-        {"save", 1, 0, O_SAVE},
-        {"checkpoint", 1, 0, O_CKPT}, {"checkpoint-every", 1, 0, O_CKPT_N},
-        {"checkpoint-batches", 1, 0, O_CKPT_B},
-        {"debug-sync", 1, 0, O_DSYNC},
-        {"resume", 1, 0, O_RESUME}, {"log", 1, 0, O_LOG},
-        {"plot", 1, 0, O_PLOT}, {"plot-grads", 1, 0, O_PLOT_G},
-        {"quiet", 0, 0, O_QUIET},
-        {"verbose", 0, 0, O_VERBOSE}, {"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
+    static const struct option lo[] = {{"data", 1, 0, O_DATA},
+                                       {"test", 1, 0, O_TEST},
+                                       {"val-split", 1, 0, O_VAL},
+                                       {"label", 1, 0, O_LABEL},
+                                       {"classes", 1, 0, O_CLASSES},
+                                       {"header", 1, 0, O_HEADER},
+                                       {"scale", 1, 0, O_SCALE},
+                                       {"scale-targets", 1, 0, O_SCALE_T},
+                                       {"layers", 1, 0, O_LAYERS},
+                                       {"hidden", 1, 0, O_HIDDEN},
+                                       {"hidden-act", 1, 0, O_HACT},
+                                       {"output-act", 1, 0, O_OACT},
+                                       {"loss", 1, 0, O_LOSS},
+                                       {"init", 1, 0, O_INIT},
+                                       {"optim", 1, 0, O_OPTIM},
+                                       {"lr", 1, 0, O_LR},
+                                       {"momentum", 1, 0, O_MOM},
+                                       {"weight-decay", 1, 0, O_WD},
+                                       {"l1", 1, 0, O_L1},
+                                       {"l2", 1, 0, O_L2},
+                                       {"clip", 1, 0, O_CLIP},
+                                       {"batch", 1, 0, O_BATCH},
+                                       {"epochs", 1, 0, O_EPOCHS},
+                                       {"seed", 1, 0, O_SEED},
+                                       {"order", 1, 0, O_ORDER},
+                                       {"patience", 1, 0, O_PAT},
+                                       {"min-delta", 1, 0, O_MIN_DELTA},
+                                       {"threads", 1, 0, O_THREADS},
+                                       {"kernel", 1, 0, O_KERNEL},
+                                       {"save", 1, 0, O_SAVE},
+                                       {"checkpoint", 1, 0, O_CKPT},
+                                       {"checkpoint-every", 1, 0, O_CKPT_N},
+                                       {"checkpoint-batches", 1, 0, O_CKPT_B},
+                                       {"debug-sync", 1, 0, O_DSYNC},
+                                       {"resume", 1, 0, O_RESUME},
+                                       {"log", 1, 0, O_LOG},
+                                       {"plot", 1, 0, O_PLOT},
+                                       {"plot-grads", 1, 0, O_PLOT_G},
+                                       {"quiet", 0, 0, O_QUIET},
+                                       {"verbose", 0, 0, O_VERBOSE},
+                                       {"help", 0, 0, O_HELP},
+                                       {0, 0, 0, 0}};
     memset(a, 0, sizeof *a);
     a->val_split = -1;
-    a->lr = -1;          /* the optimizer's settings: -1 unset */
+    a->lr = -1; /* the optimizer's settings: -1 unset */
     a->momentum = -1;
     a->weight_decay = -1;
     a->l1 = -1;
     a->l2 = -1;
-    a->batch = -1;     /* unset: 32, or the checkpoint's */
+    a->batch = -1; /* unset: 32, or the checkpoint's */
     a->patience = -1;
     a->clip = -1;
     a->min_delta = -1;
     a->epochs = -1;
     a->seed = 1;
     a->threads = 0; /* unset: the cores */
-    optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
+    optind = 0;     /* 0, not 1: glibc then forgets the last argv completely */
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
@@ -350,15 +446,18 @@ static int parse(int argc, char **argv, args *a)
                     argv[optind - 1]);
             return -1;
         } else if (c == '?') {
-            fprintf(stderr, "backprop train: unknown option '%s' (see "
-                    "backprop train --help)\n", argv[optind - 1]);
+            fprintf(stderr,
+                    "backprop train: unknown option '%s' (see "
+                    "backprop train --help)\n",
+                    argv[optind - 1]);
             return -1;
         } else if (!parse_name(a, c, optarg) && parse_number(a, c, optarg)) {
             return -1;
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "backprop train: unexpected argument '%s'\n", argv[optind]);
+        fprintf(stderr, "backprop train: unexpected argument '%s'\n",
+                argv[optind]);
         return -1;
     }
     return check_args(a);
@@ -385,8 +484,10 @@ static int parse_init(const char *name, bp_init *init)
             *init = (bp_init)i;
             return 0;
         }
-    fprintf(stderr, "backprop train: --init: unknown '%s' (xavier-uniform, "
-            "xavier-normal, he-uniform, he-normal)\n", name);
+    fprintf(stderr,
+            "backprop train: --init: unknown '%s' (xavier-uniform, "
+            "xavier-normal, he-uniform, he-normal)\n",
+            name);
     return -1;
 }
 
@@ -400,31 +501,31 @@ static bp_net *build_net(const args *a, const bp_data *d, int n_classes,
     *bad_input = 0;
     bp_layer_desc layers[64];
     if (a->layers) {
-        if (cli_int_list("train", "--layers", a->layers, 1, 1 << 24, w, 64,
-                         &n))
+        if (cli_int_list("train", "--layers", a->layers, 1, 1 << 24, w, 64, &n))
             return NULL;
         if (n < 2 || w[0] != n_in || w[n - 1] != n_out) {
-            fprintf(stderr, "backprop train: --layers %s: the data has %d "
+            fprintf(stderr,
+                    "backprop train: --layers %s: the data has %d "
                     "inputs and %d outputs, so the list must start with %d "
-                    "and end with %d\n", a->layers, n_in, n_out, n_in, n_out);
+                    "and end with %d\n",
+                    a->layers, n_in, n_out, n_in, n_out);
             return NULL;
         }
         n -= 2;
         memmove(w, w + 1, (size_t)n * sizeof *w);
     } else if (a->hidden) {
         if (strcmp(a->hidden, "none") != 0 &&
-            cli_int_list("train", "--hidden", a->hidden, 1, 1 << 24, w, 62,
-                         &n))
+            cli_int_list("train", "--hidden", a->hidden, 1, 1 << 24, w, 62, &n))
             return NULL;
     } else { /* one hidden layer between the input and output widths */
         int h = (n_in + n_out + 1) / 2;
-        w[0] = h < DEFAULT_MIN_WIDTH   ? DEFAULT_MIN_WIDTH
-               : h > DEFAULT_MAX_WIDTH ? DEFAULT_MAX_WIDTH
-                                       : h;
+        w[0] = h < DEFAULT_MIN_WIDTH ? DEFAULT_MIN_WIDTH
+            : h > DEFAULT_MAX_WIDTH  ? DEFAULT_MAX_WIDTH
+                                     : h;
         n = 1;
     }
-    bp_act hidden = BP_ACT_RELU, out = n_classes ? BP_ACT_SOFTMAX
-                                                 : BP_ACT_IDENTITY;
+    bp_act hidden = BP_ACT_RELU,
+           out = n_classes ? BP_ACT_SOFTMAX : BP_ACT_IDENTITY;
     if (a->hidden_act && parse_act("--hidden-act", a->hidden_act, &hidden))
         return NULL;
     if (a->output_act && parse_act("--output-act", a->output_act, &out))
@@ -441,8 +542,8 @@ static bp_net *build_net(const args *a, const bp_data *d, int n_classes,
      * sigmoid: bce); numbers: squared error, unless the outputs form a
      * distribution (softmax) */
     const bp_act_info *fo = bp_act_describe(out);
-    bp_loss loss = n_classes || (fo->flags & BP_ACTF_ROWWISE) ? fo->out_loss
-                                                            : BP_LOSS_SSE;
+    bp_loss loss =
+        n_classes || (fo->flags & BP_ACTF_ROWWISE) ? fo->out_loss : BP_LOSS_SSE;
     if (a->loss && bp_loss_parse(a->loss, &loss)) {
         char known[80];
         fprintf(stderr, "backprop train: --loss: unknown '%s' (%s)\n", a->loss,
@@ -510,9 +611,9 @@ static int has_suffix(const char *s, const char *suffix)
 
 static const char *scaling_name(bp_scaling k)
 {
-    return k == BP_SCALING_MINMAX     ? "minmax"
-           : k == BP_SCALING_STANDARD ? "standard"
-                                      : "none";
+    return k == BP_SCALING_MINMAX  ? "minmax"
+        : k == BP_SCALING_STANDARD ? "standard"
+                                   : "none";
 }
 
 static bp_scaling parse_scaling(const char *s, int *bad)
@@ -535,11 +636,12 @@ static int check_outputs(const args *a)
     const char *const inputs[] = {"--data", a->data, "--test", a->test, NULL};
     const char *const opt[] = {"--save", "--checkpoint", "--plot",
                                "--plot-grads", "--log"};
-    const char *const path[] = {a->save, a->checkpoint, a->plot,
-                                a->plot_grads, a->log};
+    const char *const path[] = {a->save, a->checkpoint, a->plot, a->plot_grads,
+                                a->log};
     for (int i = 0; i < 5; i++)
-        if (path[i] && cli_check_output("train", opt[i], path[i], inputs,
-                                        i < 4 /* --log is appended to */))
+        if (path[i] &&
+            cli_check_output("train", opt[i], path[i], inputs,
+                             i < 4 /* --log is appended to */))
             return -1;
     return cli_check_distinct("train", opt, path, 5);
 }
@@ -547,7 +649,7 @@ static int check_outputs(const args *a)
 /* What one run holds, freed by job_free. */
 typedef struct {
     bp_dataset *train, *val;
-    bp_data td, vd;          /* their views, as trained on */
+    bp_data td, vd; /* their views, as trained on */
     bp_model *model;
     bp_order order;
     bp_scaling scaling, scaling_t; /* --scale, --scale-targets */
@@ -581,9 +683,10 @@ static int load_sets(const args *a, job *j)
     }
     j->td = bp_dataset_data(j->train);
     if (bp_dataset_n_classes(j->train) == 1) {
-        fprintf(stderr, "backprop train: %s: every sample is of class '%s': "
-                "with one class there is nothing to learn\n", a->data,
-                bp_dataset_class_name(j->train, 0));
+        fprintf(stderr,
+                "backprop train: %s: every sample is of class '%s': "
+                "with one class there is nothing to learn\n",
+                a->data, bp_dataset_class_name(j->train, 0));
         return CLI_ERR;
     }
     if (a->test) {
@@ -608,15 +711,18 @@ static int resume_model(args *a, job *j)
     }
     bp_net *net = j->model->net;
     if (!j->model->has_train_state) {
-        fprintf(stderr, "backprop train: %s: a model, not a checkpoint "
-                "(no training state to resume)\n", a->resume);
+        fprintf(stderr,
+                "backprop train: %s: a model, not a checkpoint "
+                "(no training state to resume)\n",
+                a->resume);
         return CLI_ERR;
     }
     if (bp_net_n_in(net) != j->td.n_in || bp_net_n_out(net) != j->td.n_out) {
-        fprintf(stderr, "backprop train: %s: the checkpoint takes %d inputs "
-                "and %d outputs; %s has %d and %d\n", a->resume,
-                bp_net_n_in(net), bp_net_n_out(net), a->data, j->td.n_in,
-                j->td.n_out);
+        fprintf(stderr,
+                "backprop train: %s: the checkpoint takes %d inputs "
+                "and %d outputs; %s has %d and %d\n",
+                a->resume, bp_net_n_in(net), bp_net_n_out(net), a->data,
+                j->td.n_in, j->td.n_out);
         return CLI_ERR;
     }
     if (bp_dataset_match_model(j->train, j->model, &err)) {
@@ -633,8 +739,8 @@ static int new_model(const args *a, job *j)
 {
     int bad_input;
     bp_error err;
-    bp_net *net = build_net(a, &j->td, bp_dataset_n_classes(j->train),
-                            &bad_input);
+    bp_net *net =
+        build_net(a, &j->td, bp_dataset_n_classes(j->train), &bad_input);
     if (!net)
         return bad_input ? CLI_ERR : CLI_USAGE;
     if (bp_model_new(net, &j->model, &err)) {
@@ -656,9 +762,9 @@ static int new_model(const args *a, job *j)
 static int default_batch(int64_t n, double val_split)
 {
     const int64_t b = (int64_t)((double)n * (1 - val_split)) / 10;
-    return b < DEFAULT_MIN_BATCH   ? DEFAULT_MIN_BATCH
-           : b > DEFAULT_MAX_BATCH ? DEFAULT_MAX_BATCH
-                                   : (int)b;
+    return b < DEFAULT_MIN_BATCH ? DEFAULT_MIN_BATCH
+        : b > DEFAULT_MAX_BATCH  ? DEFAULT_MAX_BATCH
+                                 : (int)b;
 }
 
 /* The recipe: what was given, else the checkpoint's, else the defaults. */
@@ -698,10 +804,10 @@ static void fill_recipe(args *a, job *j)
     if (a->val_split < 0 && a->test)
         a->val_split = 0;
     if (a->val_split < 0)
-        a->val_split = j->td.n >= VAL_SPLIT_MIN_ROWS &&
-                               !bp_dataset_is_mapped(j->train)
-                           ? DEFAULT_VAL_SPLIT
-                           : 0;
+        a->val_split =
+            j->td.n >= VAL_SPLIT_MIN_ROWS && !bp_dataset_is_mapped(j->train)
+            ? DEFAULT_VAL_SPLIT
+            : 0;
     if (a->batch < 0)
         a->batch = default_batch(j->td.n, a->val_split);
     j->model->val_split = a->val_split;
@@ -717,12 +823,11 @@ static bp_scaling target_scaling(const args *a, const job *j)
     if (a->scale_t)
         return j->scaling_t;
     bp_layer_desc out;
-    bp_net_layer(j->model->net, bp_net_n_layers(j->model->net) - 1, &out,
-                 NULL);
+    bp_net_layer(j->model->net, bp_net_n_layers(j->model->net) - 1, &out, NULL);
     const bp_act_info *ai = bp_act_describe(out.act);
     return ai->out_min == -HUGE_VAL && ai->out_max == HUGE_VAL
-               ? BP_SCALING_STANDARD
-               : BP_SCALING_NONE;
+        ? BP_SCALING_STANDARD
+        : BP_SCALING_NONE;
 }
 
 /* Fit the model's scalers to the training part: the inputs' (--scale),
@@ -733,8 +838,8 @@ static bp_status fit_scalers(const args *a, const job *j, bp_error *err)
     const bp_scaling tk = td.t ? target_scaling(a, j) : BP_SCALING_NONE;
     bp_scaler in = {BP_SCALING_NONE, 0, NULL, NULL, {NULL, NULL, NULL}};
     bp_scaler out = in;
-    bp_status st = bp_scaler_fit(&in, j->scaling, td.x, td.n, td.n_in, NULL,
-                                 err);
+    bp_status st =
+        bp_scaler_fit(&in, j->scaling, td.x, td.n, td.n_in, NULL, err);
     if (!st && tk != BP_SCALING_NONE)
         st = bp_scaler_fit(&out, tk, td.t, td.n, td.n_out, NULL, err);
     if (!st)
@@ -752,17 +857,21 @@ static int fit_scaling(const args *a, job *j)
     bp_model *m = j->model;
     const int scale_t = a->scale_t && j->scaling_t != BP_SCALING_NONE;
     if (scale_t && !j->td.t) {
-        fprintf(stderr, "backprop train: --scale-targets: the targets of %s "
-                "are classes, not numbers\n", a->data);
+        fprintf(stderr,
+                "backprop train: --scale-targets: the targets of %s "
+                "are classes, not numbers\n",
+                a->data);
         return CLI_USAGE;
     }
     if (bp_dataset_is_mapped(j->train)) {
         /* a memory-mapped set is used as stored, scaled or not when it
          * was converted; the model takes its scaling from the file */
         if ((a->scale && strcmp(a->scale, "none") != 0) || scale_t) {
-            fprintf(stderr, "backprop train: %s: memory-mapped data is used "
+            fprintf(stderr,
+                    "backprop train: %s: memory-mapped data is used "
                     "as stored; scale it when converting (backprop convert "
-                    "--scale %s)\n", a->data, a->scale ? a->scale : a->scale_t);
+                    "--scale %s)\n",
+                    a->data, a->scale ? a->scale : a->scale_t);
             return CLI_USAGE;
         }
         if (!a->resume &&
@@ -820,15 +929,16 @@ static void print_setup(const args *a, const job *j)
     }
     fprintf(stderr, "\nkernel    %s, %d thread%s", bp_net_kernel(net),
             bp_net_threads(net), bp_net_threads(net) > 1 ? "s" : "");
-    fprintf(stderr, "\nloss      %s (%s over the batch)\n"
+    fprintf(stderr,
+            "\nloss      %s (%s over the batch)\n"
             "optimizer %s, lr %g, momentum %g, weight decay %g, l1 %g, "
             "l2 %g\n"
             "training  %d epochs%s, batch %d, seed %llu, %s order, "
             "patience %d, min delta %g, clip %g\n"
-            "scaling   inputs %s, targets %s\n", bp_loss_name(lk),
-            red == BP_REDUCE_MEAN ? "mean" : "sum",
-            bp_optim_name(op.kind), op.lr, op.momentum, op.weight_decay,
-            op.l1, op.l2, a->epochs, a->resume ? " in all (resuming)" : "", a->batch,
+            "scaling   inputs %s, targets %s\n",
+            bp_loss_name(lk), red == BP_REDUCE_MEAN ? "mean" : "sum",
+            bp_optim_name(op.kind), op.lr, op.momentum, op.weight_decay, op.l1,
+            op.l2, a->epochs, a->resume ? " in all (resuming)" : "", a->batch,
             (unsigned long long)a->seed,
             j->order == BP_ORDER_LAYERWISE ? "layer-wise" : "standard",
             a->patience, a->min_delta, a->clip,
@@ -840,8 +950,8 @@ static void print_setup(const args *a, const job *j)
  * and when training will stop. */
 static void print_plan(const args *a, const job *j)
 {
-    fprintf(stderr, "training on %d samples (%d inputs, %d %s), ",
-            (int)j->td.n, j->td.n_in, j->td.n_out,
+    fprintf(stderr, "training on %d samples (%d inputs, %d %s), ", (int)j->td.n,
+            j->td.n_in, j->td.n_out,
             bp_dataset_n_classes(j->train) ? "classes" : "outputs");
     if (!j->val)
         fprintf(stderr, "no validation");
@@ -853,10 +963,12 @@ static void print_plan(const args *a, const job *j)
                 bp_dataset_n_classes(j->train) ? ", stratified" : "");
     fprintf(stderr, "; %zu parameters\n", bp_net_n_params(j->model->net));
     if (a->patience > 0)
-        fprintf(stderr, "training until the %s loss has not improved by %g "
+        fprintf(stderr,
+                "training until the %s loss has not improved by %g "
                 "for %d epochs (at most %d epochs); the best epoch's weights "
-                "are kept\n", j->val ? "validation" : "training",
-                a->min_delta, a->patience, a->epochs);
+                "are kept\n",
+                j->val ? "validation" : "training", a->min_delta, a->patience,
+                a->epochs);
 }
 
 /* The cores this process may run on (its affinity mask: what taskset or
@@ -913,9 +1025,10 @@ static int make_trainer(const args *a, job *j)
     o.min_delta = a->min_delta;
     o.clip = a->clip;
     if (bp_dataset_is_mapped(j->train)) /* read it in blocks of about 4 MB */
-        o.shuffle_window = (int)((4 << 20) / ((size_t)(j->td.n_in +
-                                                       j->td.n_out) *
-                                              sizeof(bp_real))) + 1;
+        o.shuffle_window =
+            (int)((4 << 20) /
+                  ((size_t)(j->td.n_in + j->td.n_out) * sizeof(bp_real))) +
+            1;
     if (j->loop.size > 1) {
         o.shard = j->loop.rank;
         o.n_shards = j->loop.size;
@@ -970,8 +1083,10 @@ static int run(const args *a, job *j)
     if (st) {
         fprintf(stderr, "backprop train: %s\n", bp_trainer_errmsg(j->tr));
         if (a->checkpoint)
-            fprintf(stderr, "backprop train: the last checkpoint, %s, is "
-                    "intact\n", a->checkpoint);
+            fprintf(stderr,
+                    "backprop train: the last checkpoint, %s, is "
+                    "intact\n",
+                    a->checkpoint);
         return CLI_ERR;
     }
     if (L->failed)
@@ -980,7 +1095,8 @@ static int run(const args *a, job *j)
     t = bp_trainer_state(j->tr);
     if (!a->quiet && a->patience > 0 && bp_trainer_finished(j->tr) &&
         t.epoch < t.epochs)
-        fprintf(stderr, "early stop: no better %s loss for %d epochs; "
+        fprintf(stderr,
+                "early stop: no better %s loss for %d epochs; "
                 "keeping epoch %d (%s %.4f)\n",
                 j->val ? "validation" : "training", a->patience, t.best_epoch,
                 j->val ? "val_loss" : "loss", t.best_val_loss);
@@ -993,7 +1109,7 @@ static int plot_norms(const args *a, const job *j)
     const train_loop *L = &j->loop;
     if (L->n_history == 0 || !L->norms)
         return CLI_OK;
-    char (*names)[48] = calloc((size_t)L->n_layers, sizeof *names);
+    char(*names)[48] = calloc((size_t)L->n_layers, sizeof *names);
     const char **np = calloc((size_t)L->n_layers, sizeof *np);
     bp_error err;
     int rc = CLI_ERR;
@@ -1009,7 +1125,8 @@ static int plot_norms(const args *a, const job *j)
         snprintf(title, sizeof title, "each layer's norms: %s", a->data);
         rc = plot_grads_svg(a->plot_grads, title, L->norms, L->n_history,
                             L->history[0].epoch, L->n_layers, np, &err)
-                 ? CLI_ERR : CLI_OK;
+            ? CLI_ERR
+            : CLI_OK;
         if (rc)
             fprintf(stderr, "backprop train: %s\n", err.msg);
     } else {
@@ -1025,8 +1142,8 @@ static int save_outputs(const args *a, job *j)
 {
     bp_error err;
     if (a->save) {
-        bp_model_format fmt = has_suffix(a->save, ".txt") ? BP_FORMAT_TEXT
-                                                          : BP_FORMAT_BINARY;
+        bp_model_format fmt =
+            has_suffix(a->save, ".txt") ? BP_FORMAT_TEXT : BP_FORMAT_BINARY;
         if (bp_model_save(j->model, a->save, fmt, 0, &err)) {
             fprintf(stderr, "backprop train: %s\n", err.msg);
             return CLI_ERR;
@@ -1050,8 +1167,10 @@ static int parse_choices(const args *a, job *j)
     j->scaling = parse_scaling(a->scale, &bad_scale);
     j->scaling_t = parse_scaling(a->scale_t, &bad_scale_t);
     if (bad_scale || bad_scale_t) {
-        fprintf(stderr, "backprop train: %s: unknown '%s' (minmax, "
-                "standard, none)\n", bad_scale ? "--scale" : "--scale-targets",
+        fprintf(stderr,
+                "backprop train: %s: unknown '%s' (minmax, "
+                "standard, none)\n",
+                bad_scale ? "--scale" : "--scale-targets",
                 bad_scale ? a->scale : a->scale_t);
         return CLI_USAGE;
     }
@@ -1059,8 +1178,10 @@ static int parse_choices(const args *a, job *j)
     if (a->order && strcmp(a->order, "standard") != 0) {
         if (strcmp(a->order, "layer-wise") != 0 &&
             strcmp(a->order, "layerwise") != 0) {
-            fprintf(stderr, "backprop train: --order: '%s': use standard or "
-                    "layer-wise\n", a->order);
+            fprintf(stderr,
+                    "backprop train: --order: '%s': use standard or "
+                    "layer-wise\n",
+                    a->order);
             return CLI_USAGE;
         }
         j->order = BP_ORDER_LAYERWISE;

@@ -25,24 +25,22 @@ int explain_print(bp_net *net, const bp_real *x, const bp_real *t,
  * reader can copy. Matt Mazur's worked 2-2-2 example (2015) is
  * examples/mazur.model (a test checks that both explain the same); %s is
  * its loss: sse, or bce for the cross-entropy example. */
-static const char mazur_model[] =
-    "backprop-model 1\n"
-    "input 2\n"
-    "layer 2 sigmoid\n"
-    "layer 2 sigmoid\n"
-    "loss %s sum\n"
-    "freeze 0 biases\n"
-    "freeze 1 biases\n"
-    "weights 0\n 0.15 0.20\n 0.25 0.30\n"
-    "biases 0\n 0.35 0.35\n"
-    "weights 1\n 0.40 0.45\n 0.50 0.55\n"
-    "biases 1\n 0.60 0.60\n"
-    "end\n";
+static const char mazur_model[] = "backprop-model 1\n"
+                                  "input 2\n"
+                                  "layer 2 sigmoid\n"
+                                  "layer 2 sigmoid\n"
+                                  "loss %s sum\n"
+                                  "freeze 0 biases\n"
+                                  "freeze 1 biases\n"
+                                  "weights 0\n 0.15 0.20\n 0.25 0.30\n"
+                                  "biases 0\n 0.35 0.35\n"
+                                  "weights 1\n 0.40 0.45\n 0.50 0.55\n"
+                                  "biases 1\n 0.60 0.60\n"
+                                  "end\n";
 
 /* A step unit computing AND: w1 = w2 = 1, theta = 1.5 (bias -1.5). */
-static const char and_model[] =
-    "backprop-model 1\ninput 2\nlayer 1 step\n"
-    "weights 0\n 1 1\nbiases 0\n -1.5\nend\n";
+static const char and_model[] = "backprop-model 1\ninput 2\nlayer 1 step\n"
+                                "weights 0\n 1 1\nbiases 0\n -1.5\nend\n";
 
 /* The hand-built XOR net: y' = step(x1 + x2 - 1.5),
  * y = step(x1 + x2 - 2 y' - 0.5); x1 and x2 reach the output through
@@ -102,12 +100,13 @@ int example_perceptron(int md)
     if (!m)
         return CLI_ERR;
     bp_net *net = m->net;
-    printf(md ? "# The perceptron (Rosenblatt, 1958)\n\nA step unit: $y = 1$ if "
-                "$w_1 x_1 + w_2 x_2 \\ge \\theta$, else 0. With $w_1 = w_2 = 1$, "
-                "$\\theta = 1.5$ (bias $-1.5$) it computes AND:\n"
-              : "The perceptron (Rosenblatt, 1958)\n  a step unit: y = 1 if "
-                "w1 x1 + w2 x2 >= theta else 0; w1 = w2 = 1, theta = 1.5 "
-                "(bias -1.5) computes AND:\n");
+    printf(
+        md ? "# The perceptron (Rosenblatt, 1958)\n\nA step unit: $y = 1$ if "
+             "$w_1 x_1 + w_2 x_2 \\ge \\theta$, else 0. With $w_1 = w_2 = 1$, "
+             "$\\theta = 1.5$ (bias $-1.5$) it computes AND:\n"
+           : "The perceptron (Rosenblatt, 1958)\n  a step unit: y = 1 if "
+             "w1 x1 + w2 x2 >= theta else 0; w1 = w2 = 1, theta = 1.5 "
+             "(bias -1.5) computes AND:\n");
     truth_table(net, and_t, md);
 
     printf(md ? "\nThe perceptron rule learns it from zero weights: after each "
@@ -161,7 +160,8 @@ int example_xor(const bp_explain_opts *o)
     if (!m)
         return CLI_ERR;
     printf(md ? "# XOR\n\nThe hand-built two-layer net: "
-                "$y' = step(x_1 + x_2 - 1.5)$, $y = step(x_1 + x_2 - 2y' - 0.5)$.\n"
+                "$y' = step(x_1 + x_2 - 1.5)$, $y = step(x_1 + x_2 - 2y' - "
+                "0.5)$.\n"
               : "XOR\n  the hand-built two-layer net: "
                 "y' = step(x1 + x2 - 1.5), y = step(x1 + x2 - 2 y' - 0.5)\n");
     truth_table(m->net, xor_t, md);
@@ -195,7 +195,8 @@ int example_xor(const bp_explain_opts *o)
     printf(md ? "\nAfter %d full-batch updates (learning rate 2), E = %.6f:\n\n"
                 "| x1 | x2 | out | want |\n|---|---|---|---|\n"
               : "\n  after %d full-batch updates (learning rate 2), E = %.6f:\n"
-                "    x1 x2   out      want\n", epochs, e);
+                "    x1 x2   out      want\n",
+           epochs, e);
     int right = 0;
     for (int i = 0; i < 4; i++) {
         right += (y[i] > 0.5) == (xor_t[i] > 0.5);
@@ -214,8 +215,10 @@ int example_mazur(const char *name, bp_model **m, const char **input,
 {
     bp_error err;
     if (strcmp(name, "mazur") != 0 && strcmp(name, "cross-entropy") != 0) {
-        fprintf(stderr, "backprop explain: --example: unknown '%s' (mazur, "
-                "cross-entropy, perceptron-and, xor, deep-sigmoid)\n", name);
+        fprintf(stderr,
+                "backprop explain: --example: unknown '%s' (mazur, "
+                "cross-entropy, perceptron-and, xor, deep-sigmoid)\n",
+                name);
         return CLI_USAGE;
     }
     char text[sizeof mazur_model + 8];

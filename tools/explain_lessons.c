@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LAYERS 6      /* 5 hidden of WIDTH, and the output */
+#define LAYERS 6 /* 5 hidden of WIDTH, and the output */
 #define WIDTH 16
 #define EPOCHS 100
 #define BATCH 10
@@ -153,19 +153,20 @@ static int train(lesson_net *ln, const bp_data *d, const bp_real *t)
  * layer above, under sigmoid and under ReLU. */
 static void delta_table(const lesson_net *s, const lesson_net *r, int md)
 {
-    printf(md ? "\n| layer | sigmoid: \\|delta\\| | vs the layer above | "
-                "ReLU: \\|delta\\| | vs the layer above |\n|---|---|---|---|---|\n"
-              : "    layer          sigmoid: |delta|  vs above      "
-                "relu: |delta|  vs above\n");
+    printf(
+        md ? "\n| layer | sigmoid: \\|delta\\| | vs the layer above | "
+             "ReLU: \\|delta\\| | vs the layer above |\n|---|---|---|---|---|\n"
+           : "    layer          sigmoid: |delta|  vs above      "
+             "relu: |delta|  vs above\n");
     for (int l = LAYERS - 1; l >= 0; l--) {
         char label[32], rs[32] = "", rr[32] = "";
         snprintf(label, sizeof label, "%d%s", l + 1,
                  l == LAYERS - 1 ? " (output)" : "");
         if (l < LAYERS - 1) {
-            snprintf(rs, sizeof rs, "%.3fx", s->stats[l].delta_norm /
-                                                 s->stats[l + 1].delta_norm);
-            snprintf(rr, sizeof rr, "%.3fx", r->stats[l].delta_norm /
-                                                 r->stats[l + 1].delta_norm);
+            snprintf(rs, sizeof rs, "%.3fx",
+                     s->stats[l].delta_norm / s->stats[l + 1].delta_norm);
+            snprintf(rr, sizeof rr, "%.3fx",
+                     r->stats[l].delta_norm / r->stats[l + 1].delta_norm);
         }
         printf(md ? "| %s | %.3g | %s | %.3g | %s |\n"
                   : "    %-12s %17.3g  %-9s %17.3g  %s\n",
@@ -193,8 +194,10 @@ static void training_table(const lesson_net *s, const lesson_net *r, int md)
 static void lesson_text(const lesson_net *s, const lesson_net *r,
                         const bp_data *d, int md)
 {
-    const double first = s->stats[0].delta_norm / s->stats[LAYERS - 1].delta_norm;
-    const double first_r = r->stats[0].delta_norm / r->stats[LAYERS - 1].delta_norm;
+    const double first =
+        s->stats[0].delta_norm / s->stats[LAYERS - 1].delta_norm;
+    const double first_r =
+        r->stats[0].delta_norm / r->stats[LAYERS - 1].delta_norm;
     printf(md ? "# Why deep sigmoid networks learn slowly\n\n"
               : "Why deep sigmoid networks learn slowly\n");
     printf(md ? "Fisher's iris data: %lld flowers, 4 measurements each "

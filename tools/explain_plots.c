@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define POINTS 161         /* z from -4 to 4 in steps of 0.05 */
+#define POINTS 161 /* z from -4 to 4 in steps of 0.05 */
 #define Z_MAX 4.0
 enum { W = 360, H = 250, L = 40, R = 16, T = 34, B = 58 };
 
@@ -23,11 +23,20 @@ static void put_text(text *b, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '<': text_printf(b, "&lt;"); break;
-        case '>': text_printf(b, "&gt;"); break;
-        case '&': text_printf(b, "&amp;"); break;
-        case '"': text_printf(b, "&quot;"); break;
-        default: text_printf(b, "%c", *s);
+        case '<':
+            text_printf(b, "&lt;");
+            break;
+        case '>':
+            text_printf(b, "&gt;");
+            break;
+        case '&':
+            text_printf(b, "&amp;");
+            break;
+        case '"':
+            text_printf(b, "&quot;");
+            break;
+        default:
+            text_printf(b, "%c", *s);
         }
     }
 }
@@ -58,16 +67,18 @@ static void frame(text *b, double lo, double hi)
     for (int y = (int)ceil(lo); y <= (int)floor(hi); y++)
         text_printf(b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>\n",
                     L, ymap(y, lo, hi), W - R, ymap(y, lo, hi));
-    text_printf(b, "</g>\n<g stroke=\"#888\" stroke-width=\"1\">\n"
+    text_printf(b,
+                "</g>\n<g stroke=\"#888\" stroke-width=\"1\">\n"
                 "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>\n"
                 "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n</g>\n",
-                L, ymap(0, lo, hi), W - R, ymap(0, lo, hi), xmap(0), T,
-                xmap(0), H - B);
+                L, ymap(0, lo, hi), W - R, ymap(0, lo, hi), xmap(0), T, xmap(0),
+                H - B);
     text_printf(b, "<g font-size=\"11\" fill=\"#555\" text-anchor=\"end\">\n");
     for (int y = (int)ceil(lo); y <= (int)floor(hi); y++)
         text_printf(b, "<text x=\"%d\" y=\"%.1f\">%d</text>\n", L - 4,
                     ymap(y, lo, hi) + 4, y);
-    text_printf(b, "</g>\n<g font-size=\"11\" fill=\"#555\" "
+    text_printf(b,
+                "</g>\n<g font-size=\"11\" fill=\"#555\" "
                 "text-anchor=\"middle\">\n");
     for (int z = -4; z <= 4; z += 2)
         text_printf(b, "<text x=\"%.1f\" y=\"%d\">%d</text>\n", xmap(z),
@@ -86,30 +97,39 @@ static void chart(text *b, const bp_act_info *f, const double *z,
         hi = fmax(hi, fmax(out[i], dout[i]));
     }
     lo = floor(lo) - 0.1, hi = ceil(hi) + 0.1;
-    text_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-                "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n"
-                "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
-                W, H, W, H);
-    text_printf(b, "<text x=\"%d\" y=\"20\" font-size=\"15\" "
-                "font-weight=\"bold\">", L);
+    text_printf(
+        b,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+        "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n"
+        "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+        W, H, W, H);
+    text_printf(b,
+                "<text x=\"%d\" y=\"20\" font-size=\"15\" "
+                "font-weight=\"bold\">",
+                L);
     put_text(b, f->label);
     text_printf(b, "</text>\n");
     frame(b, lo, hi);
     curve(b, z, out, lo, hi, "stroke=\"#1f77b4\" stroke-width=\"2.5\"");
     curve(b, z, dout, lo, hi,
           "stroke=\"#d62728\" stroke-width=\"2\" stroke-dasharray=\"6 4\"");
-    text_printf(b, "<g font-size=\"12\">\n<line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+    text_printf(b,
+                "<g font-size=\"12\">\n<line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
                 "y2=\"%d\" stroke=\"#1f77b4\" stroke-width=\"2.5\"/>"
-                "<text x=\"%d\" y=\"%d\">out = ", L, H - 26, L + 22, H - 26,
-                L + 28, H - 22);
-    put_text(b, f->flags & BP_ACTF_ROWWISE ? "e^net / (e^net + 1): row (net, 0)"
-                                           : f->formula);
-    text_printf(b, "</text>\n<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+                "<text x=\"%d\" y=\"%d\">out = ",
+                L, H - 26, L + 22, H - 26, L + 28, H - 22);
+    put_text(b,
+             f->flags & BP_ACTF_ROWWISE ? "e^net / (e^net + 1): row (net, 0)"
+                                        : f->formula);
+    text_printf(b,
+                "</text>\n<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
                 "stroke=\"#d62728\" stroke-width=\"2\" "
                 "stroke-dasharray=\"6 4\"/><text x=\"%d\" y=\"%d\">"
-                "dout/dnet = ", L, H - 8, L + 22, H - 8, L + 28, H - 4);
-    put_text(b, f->flags & BP_ACTF_ROWWISE ? "out (1 - out) on the diagonal"
-                                           : f->derivative);
+                "dout/dnet = ",
+                L, H - 8, L + 22, H - 8, L + 28, H - 4);
+    put_text(b,
+             f->flags & BP_ACTF_ROWWISE ? "out (1 - out) on the diagonal"
+                                        : f->derivative);
     text_printf(b, "</text>\n</g>\n</svg>\n");
 }
 
@@ -155,8 +175,10 @@ int explain_activations(const char *dir)
         return CLI_ERR;
     }
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "backprop explain: -o %s: cannot create the "
-                "directory: %s\n", dir, strerror(errno));
+        fprintf(stderr,
+                "backprop explain: -o %s: cannot create the "
+                "directory: %s\n",
+                dir, strerror(errno));
         return CLI_ERR;
     }
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -167,7 +189,8 @@ int explain_activations(const char *dir)
     for (int i = 0; i < POINTS; i++)
         z[i] = -Z_MAX + 2 * Z_MAX * i / (POINTS - 1);
     text ix = {0}, b = {0};
-    text_printf(&ix, "<!doctype html>\n<html lang=\"en\"><meta charset=\"utf-8\">"
+    text_printf(&ix,
+                "<!doctype html>\n<html lang=\"en\"><meta charset=\"utf-8\">"
                 "<title>Activations and their derivatives</title>\n<style>"
                 "body{font-family:sans-serif;max-width:1200px;margin:1em auto}"
                 "figure{display:inline-block;margin:.5em;width:360px;"
@@ -197,6 +220,7 @@ int explain_activations(const char *dir)
     text_printf(&ix, "</html>\n");
     if (save(&ix, dir, "index.html"))
         return CLI_ERR;
-    printf("%d activations drawn into %s (index.html shows them all)\n", n, dir);
+    printf("%d activations drawn into %s (index.html shows them all)\n", n,
+           dir);
     return CLI_OK;
 }

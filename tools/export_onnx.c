@@ -55,8 +55,15 @@ static void varint(pb *b, uint64_t v)
     raw(b, s, (size_t)n);
 }
 
-static void key(pb *b, int field, int wire) { varint(b, (uint64_t)field << 3 | wire); }
-static void int_field(pb *b, int field, int64_t v) { key(b, field, 0); varint(b, (uint64_t)v); }
+static void key(pb *b, int field, int wire)
+{
+    varint(b, (uint64_t)field << 3 | wire);
+}
+static void int_field(pb *b, int field, int64_t v)
+{
+    key(b, field, 0);
+    varint(b, (uint64_t)v);
+}
 
 static void bytes_field(pb *b, int field, const void *d, size_t n)
 {
@@ -65,7 +72,10 @@ static void bytes_field(pb *b, int field, const void *d, size_t n)
     raw(b, d, n);
 }
 
-static void str_field(pb *b, int field, const char *s) { bytes_field(b, field, s, strlen(s)); }
+static void str_field(pb *b, int field, const char *s)
+{
+    bytes_field(b, field, s, strlen(s));
+}
 
 /* Append a finished sub-message as a field, and free it. */
 static void msg_field(pb *b, int field, pb *sub)
@@ -77,8 +87,7 @@ static void msg_field(pb *b, int field, pb *sub)
 }
 
 /* TensorProto: float32 [d0] or [d0, d1], little-endian raw data. */
-static void tensor(pb *graph, const char *name, int d0, int d1,
-                   const float *v)
+static void tensor(pb *graph, const char *name, int d0, int d1, const float *v)
 {
     pb t = {0};
     int_field(&t, 1, d0);
@@ -126,7 +135,8 @@ static void node(pb *graph, const char *op, const char *in0, const char *in1,
             uint32_t u;
             memcpy(&u, &f, 4);
             unsigned char s[4] = {(unsigned char)u, (unsigned char)(u >> 8),
-                                  (unsigned char)(u >> 16), (unsigned char)(u >> 24)};
+                                  (unsigned char)(u >> 16),
+                                  (unsigned char)(u >> 24)};
             key(&a, 2, 5);
             raw(&a, s, 4);
         } else {
@@ -218,8 +228,8 @@ static void layer_nodes(pb *g, const bp_net *net, int l, char cur[32],
     else
         snprintf(next, sizeof next, "a%d", l);
     /* the attribute: the parameter as a FLOAT (1), else an INT (2) */
-    node(g, f->onnx_op, cur, NULL, NULL, next, f->onnx_attr,
-         f->param ? 1 : 2, f->param ? v.act_param : f->onnx_attr_int);
+    node(g, f->onnx_op, cur, NULL, NULL, next, f->onnx_attr, f->param ? 1 : 2,
+         f->param ? v.act_param : f->onnx_attr_int);
     strcpy(cur, next);
 }
 
@@ -231,7 +241,8 @@ int onnx_export(const bp_model *m, const char *path, bp_error *err)
         bp_layer_desc d;
         bp_net_layer(net, l, &d, NULL);
         if (!bp_act_describe(d.act)->onnx_op) {
-            snprintf(err->msg, sizeof err->msg, "%s: layer %d is a %s "
+            snprintf(err->msg, sizeof err->msg,
+                     "%s: layer %d is a %s "
                      "layer, which this exporter does not write to ONNX",
                      path, l + 1, bp_act_name(d.act));
             return -1;

@@ -47,27 +47,30 @@ static int fann_act(bp_act act, double *steep)
 static void fann_head(FILE *f, const bp_net *net)
 {
     const int L = bp_net_n_layers(net);
-    fprintf(f, "FANN_FLO_2.1\nnum_layers=%d\nlearning_rate=0.700000\n"
-               "connection_rate=1.000000\nnetwork_type=0\n"
-               "learning_momentum=0.000000\ntraining_algorithm=2\n"
-               "train_error_function=1\ntrain_stop_function=0\n"
-               "cascade_output_change_fraction=0.010000\nquickprop_decay=-0.000100\n"
-               "quickprop_mu=1.750000\nrprop_increase_factor=1.200000\n"
-               "rprop_decrease_factor=0.500000\nrprop_delta_min=0.000000\n"
-               "rprop_delta_max=50.000000\nrprop_delta_zero=0.100000\n"
-               "cascade_output_stagnation_epochs=12\n"
-               "cascade_candidate_change_fraction=0.010000\n"
-               "cascade_candidate_stagnation_epochs=12\ncascade_max_out_epochs=150\n"
-               "cascade_min_out_epochs=50\ncascade_max_cand_epochs=150\n"
-               "cascade_min_cand_epochs=50\ncascade_num_candidate_groups=2\n"
-               "bit_fail_limit=3.49999994039535522461e-01\n"
-               "cascade_candidate_limit=1.00000000000000000000e+03\n"
-               "cascade_weight_multiplier=4.00000005960464477539e-01\n"
-               "cascade_activation_functions_count=10\n"
-               "cascade_activation_functions=3 5 7 8 10 11 14 15 16 17 \n"
-               "cascade_activation_steepnesses_count=4\n"
-               "cascade_activation_steepnesses=2.5e-01 5.0e-01 7.5e-01 1.0e+00 \n"
-               "layer_sizes=%d", L + 1, bp_net_n_in(net) + 1);
+    fprintf(
+        f,
+        "FANN_FLO_2.1\nnum_layers=%d\nlearning_rate=0.700000\n"
+        "connection_rate=1.000000\nnetwork_type=0\n"
+        "learning_momentum=0.000000\ntraining_algorithm=2\n"
+        "train_error_function=1\ntrain_stop_function=0\n"
+        "cascade_output_change_fraction=0.010000\nquickprop_decay=-0.000100\n"
+        "quickprop_mu=1.750000\nrprop_increase_factor=1.200000\n"
+        "rprop_decrease_factor=0.500000\nrprop_delta_min=0.000000\n"
+        "rprop_delta_max=50.000000\nrprop_delta_zero=0.100000\n"
+        "cascade_output_stagnation_epochs=12\n"
+        "cascade_candidate_change_fraction=0.010000\n"
+        "cascade_candidate_stagnation_epochs=12\ncascade_max_out_epochs=150\n"
+        "cascade_min_out_epochs=50\ncascade_max_cand_epochs=150\n"
+        "cascade_min_cand_epochs=50\ncascade_num_candidate_groups=2\n"
+        "bit_fail_limit=3.49999994039535522461e-01\n"
+        "cascade_candidate_limit=1.00000000000000000000e+03\n"
+        "cascade_weight_multiplier=4.00000005960464477539e-01\n"
+        "cascade_activation_functions_count=10\n"
+        "cascade_activation_functions=3 5 7 8 10 11 14 15 16 17 \n"
+        "cascade_activation_steepnesses_count=4\n"
+        "cascade_activation_steepnesses=2.5e-01 5.0e-01 7.5e-01 1.0e+00 \n"
+        "layer_sizes=%d",
+        L + 1, bp_net_n_in(net) + 1);
     for (int l = 0; l < L; l++) {
         bp_layer_desc d;
         bp_net_layer(net, l, &d, NULL);
@@ -81,8 +84,9 @@ static void fann_head(FILE *f, const bp_net *net)
 static void fann_neurons(FILE *f, const bp_net *net, double out_steep)
 {
     const int n_in = bp_net_n_in(net);
-    fprintf(f, "neurons (num_inputs, activation_function, "
-               "activation_steepness)=");
+    fprintf(f,
+            "neurons (num_inputs, activation_function, "
+            "activation_steepness)=");
     for (int i = 0; i <= n_in; i++)
         fprintf(f, "(0, 0, 0.00000000000000000000e+00) ");
     int below = n_in;
@@ -129,9 +133,9 @@ static void fann_connections(FILE *f, const bp_model *m, double out_steep)
                         unscale ? w / out->factor[j] / out_steep : w);
             }
             fprintf(f, "(%d, %.20e) ", first_below + k,
-                    unscale ? (bias / out->factor[j] + out->offset[j]) /
-                                  out_steep
-                            : bias);
+                    unscale
+                        ? (bias / out->factor[j] + out->offset[j]) / out_steep
+                        : bias);
         }
         first_below += k + 1;
     }
@@ -147,14 +151,17 @@ int fann_export(const bp_model *m, const char *path, bp_error *err)
         double steep;
         bp_net_layer(net, l, &d, NULL);
         if (fann_act(d.act, &steep) < 0)
-            return fail(err, "%s: layer %d is %s, which FANN 2.2 does not have "
-                        "(it has sigmoid, tanh, linear and threshold)", path,
-                        l + 1, bp_act_name(d.act));
+            return fail(err,
+                        "%s: layer %d is %s, which FANN 2.2 does not have "
+                        "(it has sigmoid, tanh, linear and threshold)",
+                        path, l + 1, bp_act_name(d.act));
         if (l == L - 1 && fann_act(d.act, &steep) != F_LINEAR &&
             m->target_scaler.kind != BP_SCALING_NONE)
-            return fail(err, "%s: the model scales its targets, which a FANN "
+            return fail(err,
+                        "%s: the model scales its targets, which a FANN "
                         "file can hold only for a linear (identity) output "
-                        "layer", path);
+                        "layer",
+                        path);
     }
     /* the text is built in memory, then written atomically */
     size_t len = 0;
@@ -169,7 +176,8 @@ int fann_export(const bp_model *m, const char *path, bp_error *err)
     double out_steep = 1;
     const bp_scaler *ts = &m->target_scaler;
     for (int j = 0; ts->kind != BP_SCALING_NONE && j < ts->n; j++) {
-        const double reach = 1e3 * (fabs(ts->offset[j]) + 1 / fabs(ts->factor[j]));
+        const double reach =
+            1e3 * (fabs(ts->offset[j]) + 1 / fabs(ts->factor[j]));
         out_steep = 150 / reach < out_steep ? 150 / reach : out_steep;
     }
     fann_head(f, net);
@@ -229,10 +237,10 @@ static const char *field(const char *text, const char *key)
  * its bias neuron) and each neuron's inputs, activation and steepness. */
 typedef struct {
     int n_layers;
-    int *sizes;        /* [n_layers] */
-    long total;        /* neurons */
+    int *sizes; /* [n_layers] */
+    long total; /* neurons */
     int *n_inputs, *acts;
-    double *steep;     /* [total] */
+    double *steep; /* [total] */
 } fann_file;
 
 static void fann_file_free(fann_file *f)
@@ -250,21 +258,29 @@ static int read_layout(const char *text, const char *path, fann_file *f,
 {
     if (strncmp(text, "FANN_FLO_2.1", 12) != 0)
         return fail(err, "%s: not a FANN float network file (FANN_FLO_2.1)%s",
-                    path, strncmp(text, "FANN_FIX", 8) == 0
-                              ? "; fixed-point files are not read" : "");
+                    path,
+                    strncmp(text, "FANN_FIX", 8) == 0
+                        ? "; fixed-point files are not read"
+                        : "");
     const char *v;
     f->n_layers = (v = field(text, "num_layers")) ? atoi(v) : 0;
     if (f->n_layers < 2 || f->n_layers > 4096)
         return fail(err, "%s: num_layers missing or impossible", path);
     if ((v = field(text, "network_type")) && atoi(v) != 0)
-        return fail(err, "%s: a shortcut network (network_type=%d): not a "
-                    "layered network", path, atoi(v));
+        return fail(err,
+                    "%s: a shortcut network (network_type=%d): not a "
+                    "layered network",
+                    path, atoi(v));
     if ((v = field(text, "connection_rate")) && strtod(v, NULL) != 1.0)
-        return fail(err, "%s: a sparse network (connection_rate=%.20s): only "
-                    "fully connected networks are read", path, v);
+        return fail(err,
+                    "%s: a sparse network (connection_rate=%.20s): only "
+                    "fully connected networks are read",
+                    path, v);
     if ((v = field(text, "scale_included")) && atoi(v) != 0)
-        return fail(err, "%s: includes FANN's scaling parameters, which are "
-                    "not read", path);
+        return fail(err,
+                    "%s: includes FANN's scaling parameters, which are "
+                    "not read",
+                    path);
     f->sizes = calloc((size_t)f->n_layers, sizeof *f->sizes);
     const char *ls = field(text, "layer_sizes");
     for (int l = 0; l < f->n_layers && ls && f->sizes; l++) {
@@ -290,8 +306,9 @@ static int read_neurons(const char *text, const char *path, fann_file *f,
     f->n_inputs = malloc((size_t)f->total * sizeof *f->n_inputs);
     f->acts = malloc((size_t)f->total * sizeof *f->acts);
     f->steep = malloc((size_t)f->total * sizeof *f->steep);
-    const char *np = strstr(text, "neurons (num_inputs, activation_function, "
-                                  "activation_steepness)=");
+    const char *np = strstr(text,
+                            "neurons (num_inputs, activation_function, "
+                            "activation_steepness)=");
     if (!f->n_inputs || !f->acts || !f->steep)
         return fail(err, "%s: out of memory", path);
     if (!np)
@@ -300,12 +317,15 @@ static int read_neurons(const char *text, const char *path, fann_file *f,
     for (long i = 0; i < f->total; i++) {
         int used = 0;
         if (sscanf(np, " (%d, %d, %lf)%n", &f->n_inputs[i], &f->acts[i],
-                   &f->steep[i], &used) != 3 || !used)
+                   &f->steep[i], &used) != 3 ||
+            !used)
             return fail(err, "%s: neuron %ld of %ld is missing or malformed",
                         path, i + 1, f->total);
         if (!isfinite(f->steep[i]) || fabs(f->steep[i]) > 1e30)
-            return fail(err, "%s: neuron %ld: steepness %g is not a usable "
-                        "number", path, i + 1, f->steep[i]);
+            return fail(err,
+                        "%s: neuron %ld: steepness %g is not a usable "
+                        "number",
+                        path, i + 1, f->steep[i]);
         np += used;
     }
     return 0;
@@ -323,21 +343,26 @@ static int to_layers(const fann_file *f, const char *path, bp_layer_desc *d,
         const int fa = f->acts[at];
         for (int j = 0; j < f->sizes[l] - 1; j++) {
             if (f->acts[at + j] != fa)
-                return fail(err, "%s: layer %d mixes activation functions %d "
-                            "and %d", path, l, fa, f->acts[at + j]);
+                return fail(err,
+                            "%s: layer %d mixes activation functions %d "
+                            "and %d",
+                            path, l, fa, f->acts[at + j]);
             if (f->n_inputs[at + j] != f->sizes[l - 1])
-                return fail(err, "%s: neuron %ld has %d inputs, not the %d of "
-                            "a fully connected layer", path, at + j,
-                            f->n_inputs[at + j], f->sizes[l - 1]);
+                return fail(err,
+                            "%s: neuron %ld has %d inputs, not the %d of "
+                            "a fully connected layer",
+                            path, at + j, f->n_inputs[at + j], f->sizes[l - 1]);
         }
         d[l - 1].act = BP_ACT_COUNT_; /* the one FANN calls fa */
         for (int a = 0; a < BP_ACT_COUNT_; a++)
             if (bp_act_describe((bp_act)a)->fann == fa)
                 d[l - 1].act = (bp_act)a;
         if (d[l - 1].act == BP_ACT_COUNT_)
-            return fail(err, "%s: layer %d uses FANN activation %d; sigmoid "
+            return fail(err,
+                        "%s: layer %d uses FANN activation %d; sigmoid "
                         "(3), symmetric sigmoid (5), linear (0) and threshold "
-                        "(1) are read", path, l, fa);
+                        "(1) are read",
+                        path, l, fa);
         at += f->sizes[l];
     }
     return 0;
@@ -347,8 +372,8 @@ static int to_layers(const fann_file *f, const char *path, bp_layer_desc *d,
  * folded into the weights: the library's function is FANN's at
  * bp_act_info.fann_steepness, so s over that (2s for its sigmoid, s for
  * the others; a threshold ignores a positive steepness). */
-static int read_weights(const char *text, const char *path,
-                        const fann_file *f, bp_net *net, bp_error *err)
+static int read_weights(const char *text, const char *path, const fann_file *f,
+                        bp_net *net, bp_error *err)
 {
     const char *cp = strstr(text, "connections (connected_to_neuron, weight)=");
     if (!cp)
@@ -371,13 +396,15 @@ static int read_weights(const char *text, const char *path,
                 double w;
                 if (sscanf(cp, " (%d, %lf)%n", &to, &w, &used) != 2 || !used ||
                     to != first_below + q)
-                    return fail(err, "%s: connection %d of neuron %ld is "
-                                "missing or not in layer order", path, q + 1,
-                                at + j);
+                    return fail(err,
+                                "%s: connection %d of neuron %ld is "
+                                "missing or not in layer order",
+                                path, q + 1, at + j);
                 cp += used;
                 const bp_real folded = (bp_real)(w * fold);
                 if (!isfinite(w) || !isfinite(folded))
-                    return fail(err, "%s: connection %d of neuron %ld: weight "
+                    return fail(err,
+                                "%s: connection %d of neuron %ld: weight "
                                 "%g times steepness %g is not a finite number",
                                 path, q + 1, at + j, w, fold);
                 if (q < k)

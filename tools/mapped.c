@@ -33,7 +33,7 @@ typedef struct {
 } note;
 
 static note notes[MAX_NOTES];
-static volatile sig_atomic_t n_notes;  /* notes[0..n_notes) are complete */
+static volatile sig_atomic_t n_notes;      /* notes[0..n_notes) are complete */
 static volatile sig_atomic_t loading = -1; /* the note of a load under way */
 
 static void on_sigbus(int sig, siginfo_t *si, void *uc)

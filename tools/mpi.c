@@ -61,8 +61,10 @@ int par_same_everywhere(const bp_real *params, size_t n)
     for (size_t i = 0; i < n * sizeof *params; i++)
         h = (h ^ p[i]) * 1099511628211ULL;
     unsigned long long mine = h, lo, hi;
-    MPI_Allreduce(&mine, &lo, 1, MPI_UNSIGNED_LONG_LONG, MPI_MIN, MPI_COMM_WORLD);
-    MPI_Allreduce(&mine, &hi, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, MPI_COMM_WORLD);
+    MPI_Allreduce(&mine, &lo, 1, MPI_UNSIGNED_LONG_LONG, MPI_MIN,
+                  MPI_COMM_WORLD);
+    MPI_Allreduce(&mine, &hi, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX,
+                  MPI_COMM_WORLD);
     return lo == hi;
 }
 

@@ -12,18 +12,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-
-
 /* XML-escape a short string. */
 static void put_text(text *b, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '<': text_printf(b, "&lt;"); break;
-        case '>': text_printf(b, "&gt;"); break;
-        case '&': text_printf(b, "&amp;"); break;
-        case '"': text_printf(b, "&quot;"); break;
-        default: text_printf(b, "%c", *s);
+        case '<':
+            text_printf(b, "&lt;");
+            break;
+        case '>':
+            text_printf(b, "&gt;");
+            break;
+        case '&':
+            text_printf(b, "&amp;");
+            break;
+        case '"':
+            text_printf(b, "&quot;");
+            break;
+        default:
+            text_printf(b, "%c", *s);
         }
     }
 }
@@ -57,8 +64,9 @@ typedef struct {
 
 static double ymap(const axis *a, double v)
 {
-    double f = a->log ? (log10(v) - log10(a->lo)) / (log10(a->hi) - log10(a->lo))
-                      : (v - a->lo) / (a->hi - a->lo);
+    double f = a->log
+        ? (log10(v) - log10(a->lo)) / (log10(a->hi) - log10(a->lo))
+        : (v - a->lo) / (a->hi - a->lo);
     return T + (1 - f) * (H - T - B);
 }
 
@@ -80,8 +88,11 @@ static void polyline(text *b, const bp_epoch_report *r, int n, const axis *a,
             continue;
         }
         if (!open)
-            text_printf(b, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s "
-                   "points=\"", colour, dash);
+            text_printf(
+                b,
+                "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s "
+                "points=\"",
+                colour, dash);
         text_printf(b, "%.1f,%.1f ", xmap(i + 1, n), ymap(a, v));
         open = 1;
     }
@@ -113,8 +124,10 @@ static axis loss_axis(const bp_epoch_report *r, int n, int *ticks)
         *ticks = (int)lround(log10(ya.hi / ya.lo));
     } else { /* a round step: 1, 2 or 5 times a power of ten */
         double raw = (hi > 0 ? hi : 1) / 5, mag = pow(10, floor(log10(raw)));
-        double step = raw / mag <= 1 ? mag : raw / mag <= 2 ? 2 * mag
-                      : raw / mag <= 5 ? 5 * mag : 10 * mag;
+        double step = raw / mag <= 1 ? mag
+            : raw / mag <= 2         ? 2 * mag
+            : raw / mag <= 5         ? 5 * mag
+                                     : 10 * mag;
         ya.lo = 0;
         *ticks = (int)ceil((hi > 0 ? hi : 1) / step);
         ya.hi = step * *ticks;
@@ -130,31 +143,42 @@ static void curve_axes(text *b, const axis *ya, int ticks, int have_acc, int n)
         double v = ya->log ? ya->lo * pow(10, i)
                            : ya->lo + (ya->hi - ya->lo) * i / ticks;
         double y = ymap(ya, v);
-        text_printf(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n"
-                "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.3g</text>\n",
+        text_printf(
+            b,
+            "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
+            "stroke=\"#ddd\"/>\n"
+            "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.3g</text>\n",
             L, W - R, y, y, L - 6, y + 4, v);
     }
     if (have_acc)
         for (int i = 0; i <= 5; i++) {
             double v = i / 5.0, y = ymap(&acc, v);
-            text_printf(b, "<text x=\"%d\" y=\"%.1f\" fill=\"#2a7\">%.0f%%</text>\n",
+            text_printf(
+                b, "<text x=\"%d\" y=\"%.1f\" fill=\"#2a7\">%.0f%%</text>\n",
                 W - R + 6, y + 4, 100 * v);
         }
     int step = n > 8 ? (n + 7) / 8 : 1; /* about 8 epochs labelled */
     for (int e = 1; e <= n; e += step)
-        text_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>\n",
+        text_printf(
+            b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>\n",
             xmap(e, n), H - B + 18, e);
-    text_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
-            "stroke=\"#444\"/>\n", L, T, W - L - R, H - T - B);
-    text_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">epoch</text>\n",
-        (L + W - R) / 2, H - B + 36);
-    text_printf(b, "<text transform=\"translate(18 %d) rotate(-90)\" "
-            "text-anchor=\"middle\">loss%s</text>\n", (T + H - B) / 2,
-        ya->log ? " (log scale)" : "");
+    text_printf(
+        b,
+        "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
+        "stroke=\"#444\"/>\n",
+        L, T, W - L - R, H - T - B);
+    text_printf(b,
+                "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">epoch</text>\n",
+                (L + W - R) / 2, H - B + 36);
+    text_printf(b,
+                "<text transform=\"translate(18 %d) rotate(-90)\" "
+                "text-anchor=\"middle\">loss%s</text>\n",
+                (T + H - B) / 2, ya->log ? " (log scale)" : "");
     if (have_acc)
-        text_printf(b, "<text transform=\"translate(%d %d) rotate(90)\" "
-                "text-anchor=\"middle\" fill=\"#2a7\">accuracy</text>\n",
-            W - 18, (T + H - B) / 2);
+        text_printf(b,
+                    "<text transform=\"translate(%d %d) rotate(90)\" "
+                    "text-anchor=\"middle\" fill=\"#2a7\">accuracy</text>\n",
+                    W - 18, (T + H - B) / 2);
 }
 
 /* One legend entry at x, on the legend row; the x after it. */
@@ -162,8 +186,10 @@ static int legend_item(text *b, int x, const char *colour, const char *dash,
                        const char *what, const char *set)
 {
     const int y = H - 20;
-    text_printf(b, "<g><line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" "
-            "stroke-width=\"2\"%s/><text x=\"%d\" y=\"%d\">%s %s</text></g>\n",
+    text_printf(
+        b,
+        "<g><line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" "
+        "stroke-width=\"2\"%s/><text x=\"%d\" y=\"%d\">%s %s</text></g>\n",
         x, x + 20, y, y, colour, dash, x + 26, y + 4, set, what);
     return x + 26 + 7 * (int)(strlen(set) + strlen(what) + 1) + 24;
 }
@@ -181,19 +207,26 @@ int plot_svg(const char *path, const char *title, const char *val_name,
     if (!val_name)
         val_name = "validation";
     text b = {0};
-    text_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-            "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n"
-            "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n", W, H, W, H);
-    text_printf(&b, "<text x=\"%d\" y=\"28\" font-size=\"16\" text-anchor=\"middle\">", W / 2);
+    text_printf(
+        &b,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+        "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+        W, H, W, H);
+    text_printf(
+        &b, "<text x=\"%d\" y=\"28\" font-size=\"16\" text-anchor=\"middle\">",
+        W / 2);
     put_text(&b, title ? title : "training");
     text_printf(&b, "</text>\n");
     curve_axes(&b, &ya, ticks, have_acc, n);
     polyline(&b, r, n, &ya, offsetof(bp_epoch_report, train_loss), "#36c", "");
     if (have_val)
-        polyline(&b, r, n, &ya, offsetof(bp_epoch_report, val_loss), "#c33", "");
+        polyline(&b, r, n, &ya, offsetof(bp_epoch_report, val_loss), "#c33",
+                 "");
     if (have_acc)
-        polyline(&b, r, n, &acc, offsetof(bp_epoch_report, val_acc), "#2a7", dash);
+        polyline(&b, r, n, &acc, offsetof(bp_epoch_report, val_acc), "#2a7",
+                 dash);
     int x = legend_item(&b, L, "#36c", "", "loss", "training");
     if (have_val)
         x = legend_item(&b, x, "#c33", "", "loss", val_name);
@@ -226,8 +259,10 @@ static void norm_line(text *b, const double *v, size_t stride, int n,
             continue;
         }
         if (!open)
-            text_printf(b, "<polyline fill=\"none\" stroke=\"%s\" "
-                        "stroke-width=\"2\"%s points=\"", colour, dash);
+            text_printf(b,
+                        "<polyline fill=\"none\" stroke=\"%s\" "
+                        "stroke-width=\"2\"%s points=\"",
+                        colour, dash);
         text_printf(b, "%.1f,%.1f ", gxmap(e, n), ymap(ya, x));
         open = 1;
     }
@@ -240,19 +275,24 @@ static void norm_axes(text *b, const axis *ya, int first, int n)
 {
     for (double v = ya->lo; v <= ya->hi * 1.0001; v *= 10) {
         const double y = ymap(ya, v);
-        text_printf(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
+        text_printf(b,
+                    "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
                     "stroke=\"#ddd\"/>\n<text x=\"%d\" y=\"%.1f\" "
-                    "text-anchor=\"end\">%g</text>\n", L, W - GR, y, y, L - 6,
-                    y + 4, v);
+                    "text-anchor=\"end\">%g</text>\n",
+                    L, W - GR, y, y, L - 6, y + 4, v);
     }
     const int step = n > 8 ? (n + 7) / 8 : 1;
     for (int e = 0; e < n; e += step)
-        text_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d"
-                    "</text>\n", gxmap(e, n), H - B + 18, first + e);
-    text_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-                "fill=\"none\" stroke=\"#444\"/>\n", L, T, W - L - GR,
-                H - T - B);
-    text_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">epoch"
+        text_printf(b,
+                    "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d"
+                    "</text>\n",
+                    gxmap(e, n), H - B + 18, first + e);
+    text_printf(b,
+                "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+                "fill=\"none\" stroke=\"#444\"/>\n",
+                L, T, W - L - GR, H - T - B);
+    text_printf(b,
+                "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">epoch"
                 "</text>\n<text transform=\"translate(18 %d) rotate(-90)\" "
                 "text-anchor=\"middle\">norm (log scale)</text>\n",
                 (L + W - GR) / 2, H - B + 36, (T + H - B) / 2);
@@ -278,12 +318,15 @@ int plot_grads_svg(const char *path, const char *title, const double *norms,
     if (ya.hi <= ya.lo)
         ya.hi = 10 * ya.lo;
     text b = {0};
-    text_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-                "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
-                "font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" "
-                "fill=\"white\"/>\n<text x=\"%d\" y=\"28\" font-size=\"16\" "
-                "text-anchor=\"middle\">", W, H, W, H, (L + W - GR) / 2);
+    text_printf(
+        &b,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+        "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
+        "font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" "
+        "fill=\"white\"/>\n<text x=\"%d\" y=\"28\" font-size=\"16\" "
+        "text-anchor=\"middle\">",
+        W, H, W, H, (L + W - GR) / 2);
     put_text(&b, title ? title : "each layer's norms");
     text_printf(&b, "</text>\n");
     norm_axes(&b, &ya, first, n);
@@ -295,10 +338,11 @@ int plot_grads_svg(const char *path, const char *title, const double *norms,
                   " stroke-dasharray=\"6 4\" stroke-opacity=\"0.6\"");
         if (l < rows) {
             const int y = T + 10 + 18 * l;
-            text_printf(&b, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
+            text_printf(&b,
+                        "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
                         "stroke=\"%s\" stroke-width=\"2\"/><text x=\"%d\" "
-                        "y=\"%d\">", W - GR + 14, W - GR + 34, y, y, c,
-                        W - GR + 40, y + 4);
+                        "y=\"%d\">",
+                        W - GR + 14, W - GR + 34, y, y, c, W - GR + 40, y + 4);
             put_text(&b, names[l]);
             text_printf(&b, "</text>\n");
         }
@@ -306,9 +350,11 @@ int plot_grads_svg(const char *path, const char *title, const double *norms,
     if (n_layers > rows)
         text_printf(&b, "<text x=\"%d\" y=\"%d\">and %d more</text>\n",
                     W - GR + 40, T + 14 + 18 * rows, n_layers - rows);
-    text_printf(&b, "<text x=\"%d\" y=\"%d\">solid: the weights' gradient "
+    text_printf(&b,
+                "<text x=\"%d\" y=\"%d\">solid: the weights' gradient "
                 "|dE/dW| (mean over the epoch's batches); dashed: the weights "
-                "|W|</text>\n", L, H - 20);
+                "|W|</text>\n",
+                L, H - 20);
     return finish(&b, path, err);
 }
 
@@ -327,41 +373,51 @@ int plot_confusion_svg(const char *path, const char *title, const long *counts,
     const int cell = k <= 10 ? 44 : k <= 20 ? 26 : 12, left = 110, top = 70;
     const int w = left + k * cell + 30, h = top + k * cell + 60;
     text b = {0};
-    text_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-            "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
-            "font-size=\"11\">\n<rect width=\"100%%\" height=\"100%%\" "
-            "fill=\"white\"/>\n", w, h, w, h);
-    text_printf(&b, "<text x=\"%d\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">",
+    text_printf(
+        &b,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+        "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
+        "font-size=\"11\">\n<rect width=\"100%%\" height=\"100%%\" "
+        "fill=\"white\"/>\n",
+        w, h, w, h);
+    text_printf(
+        &b, "<text x=\"%d\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">",
         w / 2);
     put_text(&b, title ? title : "confusion matrix");
-    text_printf(&b, "</text>\n<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">predicted"
-            "</text>\n<text transform=\"translate(16 %d) rotate(-90)\" "
-            "text-anchor=\"middle\">true class</text>\n",
+    text_printf(
+        &b,
+        "</text>\n<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">predicted"
+        "</text>\n<text transform=\"translate(16 %d) rotate(-90)\" "
+        "text-anchor=\"middle\">true class</text>\n",
         left + k * cell / 2, top - 26, top + k * cell / 2);
     for (int i = 0; i < k; i++) {
         long row = 0;
         for (int j = 0; j < k; j++)
             row += counts[i * k + j];
-        text_printf(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", left - 6,
-            top + i * cell + cell / 2 + 4);
+        text_printf(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
+                    left - 6, top + i * cell + cell / 2 + 4);
         put_text(&b, names[i]);
-        text_printf(&b, "</text>\n<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
-            left + i * cell + cell / 2, top - 8);
+        text_printf(&b,
+                    "</text>\n<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
+                    left + i * cell + cell / 2, top - 8);
         put_text(&b, names[i]);
         text_printf(&b, "</text>\n");
         for (int j = 0; j < k; j++) {
             double f = row ? (double)counts[i * k + j] / row : 0;
             char col[32];
             shade(f, col, sizeof col);
-            text_printf(&b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-                    "fill=\"%s\" stroke=\"#eee\"/>\n",
-                left + j * cell, top + i * cell, cell, cell, col);
+            text_printf(&b,
+                        "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+                        "fill=\"%s\" stroke=\"#eee\"/>\n",
+                        left + j * cell, top + i * cell, cell, cell, col);
             if (cell >= 26)
-                text_printf(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
-                        "fill=\"%s\">%ld</text>\n",
-                    left + j * cell + cell / 2, top + i * cell + cell / 2 + 4,
-                    f > 0.5 ? "white" : "black", counts[i * k + j]);
+                text_printf(&b,
+                            "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
+                            "fill=\"%s\">%ld</text>\n",
+                            left + j * cell + cell / 2,
+                            top + i * cell + cell / 2 + 4,
+                            f > 0.5 ? "white" : "black", counts[i * k + j]);
         }
     }
     return finish(&b, path, err);
@@ -376,9 +432,8 @@ static const char *const palette[] = {"#4477aa", "#ee6677", "#228833",
                                       "#bbbbbb", "#000000"};
 /* the same colours mixed with white, opaque: overlapping cells of a
  * translucent colour would show seams */
-static const char *const light[] = {"#c1d1e5", "#f9d1d6", "#bddbc2",
-                                    "#efeac7", "#d1f0f8", "#e5c1d6",
-                                    "#eaeaea", "#b3b3b3"};
+static const char *const light[] = {"#c1d1e5", "#f9d1d6", "#bddbc2", "#efeac7",
+                                    "#d1f0f8", "#e5c1d6", "#eaeaea", "#b3b3b3"};
 
 /* The plane's extent: the points' range and a tenth more each side. */
 static void region_bounds(const bp_real *x, int n, double lo[2], double hi[2])
@@ -425,8 +480,8 @@ static void region_cells(text *b, const bp_real *out, int k)
     for (int r = 0; r < GRID; r++) {
         int start = 0, prev = -1;
         for (int c = 0; c <= GRID; c++) {
-            int key = c < GRID ? cell_key(out + (size_t)(r * GRID + c) * k, k)
-                               : -2;
+            int key =
+                c < GRID ? cell_key(out + (size_t)(r * GRID + c) * k, k) : -2;
             if (key == prev)
                 continue;
             if (prev >= 0) {
@@ -435,10 +490,11 @@ static void region_cells(text *b, const bp_real *out, int k)
                     shade((prev + 0.5) / 16, col, sizeof col);
                 else
                     snprintf(col, sizeof col, "%s", light[prev % 8]);
-                text_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" "
-                        "height=\"%.2f\" fill=\"%s\"/>\n",
-                    PAD + start * cs, PAD + r * cs, (c - start) * cs + 0.3,
-                    cs + 0.3, col);
+                text_printf(b,
+                            "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" "
+                            "height=\"%.2f\" fill=\"%s\"/>\n",
+                            PAD + start * cs, PAD + r * cs,
+                            (c - start) * cs + 0.3, cs + 0.3, col);
             }
             start = c;
             prev = key;
@@ -450,18 +506,24 @@ static void region_cells(text *b, const bp_real *out, int k)
 static void region_axes(text *b, const double lo[2], const double hi[2],
                         const char *const names[2])
 {
-    text_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-            "fill=\"none\" stroke=\"#444\"/>\n<text x=\"%d\" y=\"%d\">%.3g"
-            "</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3g</text>\n"
-            "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3g</text>"
-            "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3g</text>\n",
+    text_printf(
+        b,
+        "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+        "fill=\"none\" stroke=\"#444\"/>\n<text x=\"%d\" y=\"%d\">%.3g"
+        "</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3g</text>\n"
+        "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3g</text>"
+        "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3g</text>\n",
         PAD, PAD, S, S, PAD, PAD + S + 16, lo[0], PAD + S, PAD + S + 16, hi[0],
         PAD - 4, PAD + S, lo[1], PAD - 4, PAD + 8, hi[1]);
-    text_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
-            "font-size=\"12\">", PAD + S / 2, PAD + S + 34);
+    text_printf(b,
+                "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
+                "font-size=\"12\">",
+                PAD + S / 2, PAD + S + 34);
     put_text(b, names && names[0] ? names[0] : "input 1");
-    text_printf(b, "</text>\n<text transform=\"translate(%d %d) rotate(-90)\" "
-            "text-anchor=\"middle\" font-size=\"12\">", 16, PAD + S / 2);
+    text_printf(b,
+                "</text>\n<text transform=\"translate(%d %d) rotate(-90)\" "
+                "text-anchor=\"middle\" font-size=\"12\">",
+                16, PAD + S / 2);
     put_text(b, names && names[1] ? names[1] : "input 2");
     text_printf(b, "</text>\n");
 }
@@ -485,25 +547,35 @@ static void region_legend(text *b, const bp_model *m, int k, int labelled)
 {
     const int x = PAD + S + 20;
     int y = PAD + 10, shown = 0;
-    const int classes = k > 1 ? k : labelled ? (m->n_classes ? m->n_classes : 2) : 0;
+    const int classes = k > 1 ? k
+        : labelled            ? (m->n_classes ? m->n_classes : 2)
+                              : 0;
     if (k == 1) {
         text_printf(b, "<text x=\"%d\" y=\"%d\">output</text>\n", x, y);
         for (int i = 0; i < 16; i++) {
             char col[32];
             shade((15 - i + 0.5) / 16, col, sizeof col);
-            text_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"16\" height=\"8\" "
-                    "fill=\"%s\"/>\n", x, y + 8 + 8 * i, col);
+            text_printf(b,
+                        "<rect x=\"%d\" y=\"%d\" width=\"16\" height=\"8\" "
+                        "fill=\"%s\"/>\n",
+                        x, y + 8 + 8 * i, col);
         }
-        text_printf(b, "<text x=\"%d\" y=\"%d\">1</text><text x=\"%d\" "
-                "y=\"%d\">0</text>\n", x + 22, y + 17, x + 22, y + 8 + 128);
+        text_printf(b,
+                    "<text x=\"%d\" y=\"%d\">1</text><text x=\"%d\" "
+                    "y=\"%d\">0</text>\n",
+                    x + 22, y + 17, x + 22, y + 8 + 128);
         y += 160;
     }
     for (int c = 0; c < classes && y < PAD + S - 10; c++, shown++, y += 20) {
         if (k > 1)
-            text_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"16\" height=\"14\" "
-                    "fill=\"%s\" stroke=\"#999\"/>\n", x, y - 11, light[c % 8]);
-        text_printf(b, "<circle cx=\"%d\" cy=\"%d\" r=\"3.5\" fill=\"%s\" "
-                "stroke=\"black\" stroke-width=\"0.7\"/><text x=\"%d\" y=\"%d\">",
+            text_printf(b,
+                        "<rect x=\"%d\" y=\"%d\" width=\"16\" height=\"14\" "
+                        "fill=\"%s\" stroke=\"#999\"/>\n",
+                        x, y - 11, light[c % 8]);
+        text_printf(
+            b,
+            "<circle cx=\"%d\" cy=\"%d\" r=\"3.5\" fill=\"%s\" "
+            "stroke=\"black\" stroke-width=\"0.7\"/><text x=\"%d\" y=\"%d\">",
             x + 8, y - 4, palette[c % 8], x + 24, y);
         if (m->class_names && c < m->n_classes)
             put_short(b, m->class_names[c]);
@@ -534,19 +606,24 @@ int plot_regions_svg(const char *path, const char *title, bp_model *m,
     }
     for (int r = 0; r < GRID; r++)
         for (int c = 0; c < GRID; c++) {
-            grid[2 * (r * GRID + c)] = (bp_real)(lo[0] + (c + 0.5) * (hi[0] - lo[0]) / GRID);
-            grid[2 * (r * GRID + c) + 1] = (bp_real)(hi[1] - (r + 0.5) * (hi[1] - lo[1]) / GRID);
+            grid[2 * (r * GRID + c)] =
+                (bp_real)(lo[0] + (c + 0.5) * (hi[0] - lo[0]) / GRID);
+            grid[2 * (r * GRID + c) + 1] =
+                (bp_real)(hi[1] - (r + 0.5) * (hi[1] - lo[1]) / GRID);
         }
     bp_model_scale(m, grid, GRID * GRID);
     int st = bp_net_predict(m->net, grid, GRID * GRID, out);
     text b = {0};
     const int w = S + 2 * PAD + LEGEND, h = S + 2 * PAD + 10;
-    text_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-            "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
-            "font-size=\"11\">\n<rect width=\"100%%\" height=\"100%%\" "
-            "fill=\"white\"/>\n<text x=\"%d\" y=\"28\" font-size=\"15\" "
-            "text-anchor=\"middle\">", w, h, w, h, PAD + S / 2);
+    text_printf(
+        &b,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+        "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
+        "font-size=\"11\">\n<rect width=\"100%%\" height=\"100%%\" "
+        "fill=\"white\"/>\n<text x=\"%d\" y=\"28\" font-size=\"15\" "
+        "text-anchor=\"middle\">",
+        w, h, w, h, PAD + S / 2);
     put_text(&b, title ? title : "decision regions");
     text_printf(&b, "</text>\n");
     if (!st)
@@ -554,9 +631,12 @@ int plot_regions_svg(const char *path, const char *title, bp_model *m,
     for (int i = 0; i < n; i++) {
         double px = PAD + (x[2 * i] - lo[0]) / (hi[0] - lo[0]) * S;
         double py = PAD + (hi[1] - x[2 * i + 1]) / (hi[1] - lo[1]) * S;
-        const char *col = label && label[i] >= 0 ? palette[label[i] % 8] : "#333";
-        text_printf(&b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\" "
-                "stroke=\"black\" stroke-width=\"0.7\"/>\n", px, py, col);
+        const char *col =
+            label && label[i] >= 0 ? palette[label[i] % 8] : "#333";
+        text_printf(&b,
+                    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\" "
+                    "stroke=\"black\" stroke-width=\"0.7\"/>\n",
+                    px, py, col);
     }
     region_axes(&b, lo, hi, names);
     region_legend(&b, m, k, label != NULL);

@@ -17,8 +17,7 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-void progress_init(progress *p, FILE *bar, int quiet, int n_samples,
-                   int batch)
+void progress_init(progress *p, FILE *bar, int quiet, int n_samples, int batch)
 {
     memset(p, 0, sizeof *p);
     p->bar = bar;
@@ -52,9 +51,10 @@ void progress_batch(void *ctx, int epoch, int done, int total,
     for (int i = 0; i < 30; i++)
         bar[i] = i < fill ? '=' : i == fill ? '>' : ' ';
     bar[30] = '\0';
-    fprintf(p->bar, "\r epoch %d [%s] %3.0f%%  %7.0f samples/s  ETA %4.0fs  "
-                    "loss %.4f ", epoch, bar, 100 * frac, rate, eta,
-            running_loss);
+    fprintf(p->bar,
+            "\r epoch %d [%s] %3.0f%%  %7.0f samples/s  ETA %4.0fs  "
+            "loss %.4f ",
+            epoch, bar, 100 * frac, rate, eta, running_loss);
     fflush(p->bar);
 }
 
@@ -66,8 +66,8 @@ void progress_epoch(progress *p, FILE *out, const bp_epoch_report *r)
     }
     if (p->quiet)
         return;
-    fprintf(out, "epoch %*d/%d  loss %.4f", r->epochs >= 100 ? 3 : 2,
-            r->epoch, r->epochs, r->train_loss);
+    fprintf(out, "epoch %*d/%d  loss %.4f", r->epochs >= 100 ? 3 : 2, r->epoch,
+            r->epochs, r->train_loss);
     if (r->penalty > 0) /* the loss is the data's; the objective adds this */
         fprintf(out, "  penalty %.4f", r->penalty);
     if (isfinite(r->train_acc))

@@ -9,15 +9,14 @@
 #include <stdio.h>
 
 typedef struct {
-    FILE *bar;        /* where the bar goes (stderr) */
-    int tty;          /* draw the bar: bar is a terminal and not quiet */
-    int quiet;        /* no epoch lines either */
+    FILE *bar; /* where the bar goes (stderr) */
+    int tty;   /* draw the bar: bar is a terminal and not quiet */
+    int quiet; /* no epoch lines either */
     int n_samples, batch;
     double epoch_start, last_draw;
 } progress;
 
-void progress_init(progress *p, FILE *bar, int quiet, int n_samples,
-                   int batch);
+void progress_init(progress *p, FILE *bar, int quiet, int n_samples, int batch);
 /* A bp_batch_fn: redraws the bar (terminals only). */
 void progress_batch(void *ctx, int epoch, int done, int total,
                     double running_loss);

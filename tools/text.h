@@ -9,9 +9,9 @@
 #include <stddef.h>
 
 typedef struct {
-    char *p;     /* NUL-terminated once anything was added */
+    char *p; /* NUL-terminated once anything was added */
     size_t len, cap;
-    int oom;     /* an append failed: the text is incomplete */
+    int oom; /* an append failed: the text is incomplete */
 } text;
 
 /* Append printf-style; any length. */

@@ -50,8 +50,10 @@ int train_loop_grads(void *ctx, bp_real *grads, size_t n, double stats[3])
     bp_net *net = L->model->net;
     if (L->debug_sync && L->steps % L->debug_sync == 0 &&
         !par_same_everywhere(bp_net_params(net), bp_net_n_params(net))) {
-        fprintf(stderr, "backprop train: rank %d: the ranks' weights differ "
-                "at step %ld\n", L->rank, L->steps);
+        fprintf(stderr,
+                "backprop train: rank %d: the ranks' weights differ "
+                "at step %ld\n",
+                L->rank, L->steps);
         return 1;
     }
     L->steps++;
@@ -133,15 +135,14 @@ static int log_epoch(train_loop *L, const bp_epoch_report *r,
 
 /* The epoch's figures, for the plot (a plot without them is still a
  * plot: a failed allocation only shortens it). */
-static void keep(train_loop *L, const bp_epoch_report *r,
-                 const double *norms)
+static void keep(train_loop *L, const bp_epoch_report *r, const double *norms)
 {
     const size_t per = 2 * (size_t)L->n_layers;
     if (L->n_history == L->cap_history) {
         int cap = L->cap_history ? 2 * L->cap_history : 64;
         bp_epoch_report *h = realloc(L->history, (size_t)cap * sizeof *h);
-        double *nm = per ? realloc(L->norms, (size_t)cap * per * sizeof *nm)
-                         : NULL;
+        double *nm =
+            per ? realloc(L->norms, (size_t)cap * per * sizeof *nm) : NULL;
         if (nm)
             L->norms = nm;
         if (h && (nm || !per)) {
@@ -172,9 +173,10 @@ static int after_batch(train_loop *L, const bp_batch_report *r)
         if (save_checkpoint(L))
             return 1;
         if (stop)
-            fprintf(stderr, "\nbackprop train: interrupted in epoch %d after "
-                    "batch %d; checkpoint %s written\n", r->epoch, r->done,
-                    L->checkpoint);
+            fprintf(stderr,
+                    "\nbackprop train: interrupted in epoch %d after "
+                    "batch %d; checkpoint %s written\n",
+                    r->epoch, r->done, L->checkpoint);
     }
     return stop;
 }

@@ -14,7 +14,7 @@
 
 typedef struct {
     /* set by the caller */
-    bp_model *model;        /* its network is the trainer's; checkpoints
+    bp_model *model; /* its network is the trainer's; checkpoints
                                are written from it */
     bp_trainer *tr;
     const char *checkpoint; /* NULL: none */
@@ -30,16 +30,16 @@ typedef struct {
     /* kept by the loop */
     bp_epoch_report *history; /* every epoch's figures, for the plot */
     int n_history, cap_history;
-    double *norms;          /* with n_layers, beside each epoch of history:
+    double *norms;    /* with n_layers, beside each epoch of history:
                                each layer's gradient norm (the mean over the
                                epoch's batches), then its weights' norm at
                                the epoch's end: [n_history][2][n_layers] */
-    double *norm_sum;       /* [4][n_layers]: this epoch's sums, a step's
+    double *norm_sum; /* [4][n_layers]: this epoch's sums, a step's
                                norms, the epoch's two rows of norms */
     int norm_batches;
     long steps;
-    int failed;             /* a checkpoint or the log could not be written */
-    int interrupted;        /* Ctrl-C stopped the run */
+    int failed;      /* a checkpoint or the log could not be written */
+    int interrupted; /* Ctrl-C stopped the run */
 } train_loop;
 
 /* A bp_grads_fn for bp_train_opts.on_grads with ctx = the loop: sums

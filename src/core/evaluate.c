@@ -65,17 +65,20 @@ static bp_status check_set(bp_net *net, const bp_data *d)
         return bp__fail(net, BP_ERR_SIZE, "n: %lld is not >= 1",
                         (long long)d->n);
     if (d->n_in != net->n_in || d->n_out != m)
-        return bp__fail(net, BP_ERR_SIZE, "data of %d inputs and %d "
-                        "outputs; the network has %d and %d", d->n_in,
-                        d->n_out, net->n_in, m);
+        return bp__fail(net, BP_ERR_SIZE,
+                        "data of %d inputs and %d "
+                        "outputs; the network has %d and %d",
+                        d->n_in, d->n_out, net->n_in, m);
     if (!d->x || !d->t == !d->label)
-        return bp__fail(net, BP_ERR_NULL, "data needs x and exactly one of "
+        return bp__fail(net, BP_ERR_NULL,
+                        "data needs x and exactly one of "
                         "t and label");
     for (int64_t i = 0; d->label && i < d->n; i++)
         if (d->label[i] < 0 || d->label[i] >= m)
-            return bp__fail(net, BP_ERR_ARG, "sample %lld has class %d; the "
-                            "network has %d outputs", (long long)i + 1,
-                            (int)d->label[i], m);
+            return bp__fail(net, BP_ERR_ARG,
+                            "sample %lld has class %d; the "
+                            "network has %d outputs",
+                            (long long)i + 1, (int)d->label[i], m);
     return BP_OK;
 }
 
@@ -90,8 +93,8 @@ bp_status bp_net_evaluate(bp_net *net, const bp_data *d, double *loss,
     double sum = 0;
     int64_t right = 0;
     for (int64_t done = 0; done < d->n;) {
-        const int chunk = d->n - done < net->max_batch ? (int)(d->n - done)
-                                                       : net->max_batch;
+        const int chunk =
+            d->n - done < net->max_batch ? (int)(d->n - done) : net->max_batch;
         double e;
         st = bp_net_forward(net, d->x + (size_t)done * d->n_in, chunk);
         const bp_real *tc = targets(net, d, done, chunk);

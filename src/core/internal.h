@@ -43,7 +43,7 @@ typedef struct {
     int n_in, n_out;
     bp_act act;
     bp_real act_param;
-    size_t w_off, b_off;  /* offsets into params / grads */
+    size_t w_off, b_off; /* offsets into params / grads */
     int freeze_w, freeze_b;
     bp_real *z, *a, *delta; /* [max_batch][n_out], into the workspace */
 } bp_layer;
@@ -55,19 +55,19 @@ struct bp_net {
     size_t n_params;
     bp_real *params, *grads;
     bp_real *opt_a, *opt_b;
-    int max_widest;   /* widest layer (or input) */
+    int max_widest; /* widest layer (or input) */
 
     /* workspace */
     int max_batch;
-    bp_real *ws;      /* one block for x, z, a, delta of every layer */
-    bp_real *x;       /* [max_batch][n_in] */
-    bp_real *t;       /* [max_batch][n_out of the last layer] */
-    int batch;        /* rows of the last forward phase; 0 before any */
-    int small;        /* at most 8 layers, each under 16 inputs: a
+    bp_real *ws;          /* one block for x, z, a, delta of every layer */
+    bp_real *x;           /* [max_batch][n_in] */
+    bp_real *t;           /* [max_batch][n_out of the last layer] */
+    int batch;            /* rows of the last forward phase; 0 before any */
+    int small;            /* at most 8 layers, each under 16 inputs: a
                          per-sample step may take the lean path (phases.c) */
-    int have_delta;   /* a backward phase ran on the current forward */
+    int have_delta;       /* a backward phase ran on the current forward */
     int update_nonfinite; /* the last update wrote a NaN or Inf weight */
-    int grads_finite; /* the last backward phase found every gradient
+    int grads_finite;     /* the last backward phase found every gradient
                        * finite as the products stored them; trusted only
                        * by the library's own steps, where nothing can
                        * change the gradients in between */
@@ -78,11 +78,11 @@ struct bp_net {
 
     bp_loss loss;
     bp_reduction reduction;
-    bp_optim optim;   /* set through bp__optim_set alone, which keeps: */
-    int penalty;      /* optim has L1 or L2 terms */
-    int plain_sgd;    /* optim is SGD without decay or penalty (the lean
+    bp_optim optim; /* set through bp__optim_set alone, which keeps: */
+    int penalty;    /* optim has L1 or L2 terms */
+    int plain_sgd;  /* optim is SGD without decay or penalty (the lean
                          per-sample update, phases.c) */
-    long step;        /* optimizer steps taken since the last reset */
+    long step;      /* optimizer steps taken since the last reset */
 
     char err[256];
 };
@@ -91,9 +91,8 @@ struct bp_net {
  * bp_net_create) or its parameters alone (0: a network read from a model
  * file, for inference; the arrays come with its first training call). */
 bp_status bp__net_create(bp_net **out, int n_in, int n_layers,
-                         const bp_layer_desc *layers,
-                         const bp_allocator *alloc, int train_arrays,
-                         bp_error *err);
+                         const bp_layer_desc *layers, const bp_allocator *alloc,
+                         int train_arrays, bp_error *err);
 /* The gradient and optimizer arrays, allocated (zeroed) if the network
  * has none yet: called before any step, never inside one. */
 bp_status bp__net_train_arrays(bp_net *net);
@@ -147,14 +146,14 @@ int bp__count_correct(const bp_net *net, const bp_real *t, int n);
 /* ---- activations (act.c) ---- */
 
 /* a = f(z) for a [n][m] block, row by row (softmax is per row). */
-void bp__act_forward(bp_act act, bp_real param, const bp_real *z,
-                     bp_real *a, int n, int m);
+void bp__act_forward(bp_act act, bp_real param, const bp_real *z, bp_real *a,
+                     int n, int m);
 /* delta = g * f'(z) elementwise given z and a = f(z); for softmax the
  * Jacobian product delta_j = a_j (g_j - sum_k g_k a_k) per row. g and delta
  * may be the same array. */
 void bp__act_backward(bp_act act, bp_real param, const bp_real *z,
-                      const bp_real *a, const bp_real *g, bp_real *delta,
-                      int n, int m);
+                      const bp_real *a, const bp_real *g, bp_real *delta, int n,
+                      int m);
 
 /* dout/dnet of one neuron with net input z and output a, in double (for
  * explain); 1 for a row-wise activation. */
@@ -181,9 +180,9 @@ double bp__loss_value(bp_loss loss, bp_reduction red, const bp_real *z,
 /* dE/dz of the output layer into delta [n][m], including the 1/n of the
  * mean reduction. Uses the closed form a - t for BCE (sigmoid) and CE
  * (softmax); for SSE (t - a)' = a - t times f'(z). */
-void bp__loss_delta(bp_loss loss, bp_reduction red, bp_act act,
-                    bp_real param, const bp_real *z, const bp_real *a,
-                    const bp_real *t, bp_real *delta, int n, int m);
+void bp__loss_delta(bp_loss loss, bp_reduction red, bp_act act, bp_real param,
+                    const bp_real *z, const bp_real *a, const bp_real *t,
+                    bp_real *delta, int n, int m);
 
 /* 1 / (1 + e^-z) for z >= 0 and e^z / (1 + e^z) below: the exponential
  * never overflows. Written with one exponential of -|z| and a select, not
@@ -205,8 +204,7 @@ void bp__optim_set(bp_net *net, const bp_optim *o);
  * gradients at the same place; step t >= 1 (Adam's bias correction).
  * weights: the range holds weights, whose gradients get the L1/L2 terms
  * (biases do not). Returns non-zero if a weight it wrote is NaN or Inf. */
-int bp__optim_apply(bp_net *net, size_t off, size_t count, long t,
-                    int weights);
+int bp__optim_apply(bp_net *net, size_t off, size_t count, long t, int weights);
 
 /* ---- the library's own logarithm (rng.c), for portable normals ---- */
 double bp__ln(double x);

@@ -95,9 +95,9 @@ static void bce_delta(bp_real scale, bp_act act, bp_real param,
 
 /* softmax output: a_j sum_k t_k - t_j, which is a - t for a one-hot (or
  * any normalised) t and exact for any t */
-static void ce_delta(bp_real scale, bp_act act, bp_real param,
-                     const bp_real *z, const bp_real *a, const bp_real *t,
-                     bp_real *delta, int n, int m)
+static void ce_delta(bp_real scale, bp_act act, bp_real param, const bp_real *z,
+                     const bp_real *a, const bp_real *t, bp_real *delta, int n,
+                     int m)
 {
     (void)act, (void)param, (void)z;
     for (int i = 0; i < n; i++) {
@@ -152,8 +152,8 @@ static double ce_double(double *z, const bp_real *t, int m, bp_act act,
 typedef struct {
     bp_loss_info info;
     /* the sum of E over n rows of m outputs */
-    double (*rows)(const bp_real *z, const bp_real *a, const bp_real *t,
-                   int n, int m);
+    double (*rows)(const bp_real *z, const bp_real *a, const bp_real *t, int n,
+                   int m);
     void (*delta)(bp_real scale, bp_act act, bp_real param, const bp_real *z,
                   const bp_real *a, const bp_real *t, bp_real *delta, int n,
                   int m);
@@ -164,36 +164,49 @@ typedef struct {
 } loss_entry;
 
 static const loss_entry losses[] = {
-    [BP_LOSS_SSE] = {
-        .info = {
-            .name = "sse", .aliases = "mse", .label = "squared error",
-            .term = "1/2 (t - out)^2", .term_tex = "\\frac{1}{2}(t - out)^2",
-            .total = "E_total", .total_tex = "E_{total} = \\sum_j E_{oj}",
-            .flags = BP_LOSSF_EXPAND,
-        },
-        .rows = sse_rows, .delta = sse_delta,
-        .sample_double = sse_double},
-    [BP_LOSS_BCE] = {
-        .info = {
-            .name = "bce", .aliases = NULL, .label = "binary cross-entropy",
-            .term = "-(t log out + (1 - t) log(1 - out))",
-            .term_tex = "-(t \\log out + (1 - t) \\log(1 - out))",
-            .total = "E_total", .total_tex = "E_{total} = \\sum_j E_{oj}",
-            .flags = BP_LOSSF_CLOSED_FORM | BP_LOSSF_THRESHOLD,
-        },
-        .rows = bce_rows, .delta = bce_delta,
-        .sample_double = bce_double},
-    [BP_LOSS_CE] = {
-        .info = {
-            .name = "ce", .aliases = "cross-entropy xent",
-            .label = "softmax cross-entropy",
-            .term = NULL, .term_tex = NULL,
-            .total = "E = -sum_j t_j log out_oj",
-            .total_tex = "E = -\\sum_j t_j \\log out_{oj}",
-            .flags = BP_LOSSF_CLOSED_FORM | BP_LOSSF_ARGMAX,
-        },
-        .rows = ce_rows, .delta = ce_delta,
-        .sample_double = ce_double},
+    [BP_LOSS_SSE] = {.info =
+                         {
+                             .name = "sse",
+                             .aliases = "mse",
+                             .label = "squared error",
+                             .term = "1/2 (t - out)^2",
+                             .term_tex = "\\frac{1}{2}(t - out)^2",
+                             .total = "E_total",
+                             .total_tex = "E_{total} = \\sum_j E_{oj}",
+                             .flags = BP_LOSSF_EXPAND,
+                         },
+                     .rows = sse_rows,
+                     .delta = sse_delta,
+                     .sample_double = sse_double},
+    [BP_LOSS_BCE] = {.info =
+                         {
+                             .name = "bce",
+                             .aliases = NULL,
+                             .label = "binary cross-entropy",
+                             .term = "-(t log out + (1 - t) log(1 - out))",
+                             .term_tex =
+                                 "-(t \\log out + (1 - t) \\log(1 - out))",
+                             .total = "E_total",
+                             .total_tex = "E_{total} = \\sum_j E_{oj}",
+                             .flags = BP_LOSSF_CLOSED_FORM | BP_LOSSF_THRESHOLD,
+                         },
+                     .rows = bce_rows,
+                     .delta = bce_delta,
+                     .sample_double = bce_double},
+    [BP_LOSS_CE] = {.info =
+                        {
+                            .name = "ce",
+                            .aliases = "cross-entropy xent",
+                            .label = "softmax cross-entropy",
+                            .term = NULL,
+                            .term_tex = NULL,
+                            .total = "E = -sum_j t_j log out_oj",
+                            .total_tex = "E = -\\sum_j t_j \\log out_{oj}",
+                            .flags = BP_LOSSF_CLOSED_FORM | BP_LOSSF_ARGMAX,
+                        },
+                    .rows = ce_rows,
+                    .delta = ce_delta,
+                    .sample_double = ce_double},
 };
 _Static_assert(sizeof losses / sizeof losses[0] == BP_LOSS_COUNT_,
                "one table entry per loss");
@@ -242,9 +255,9 @@ double bp__loss_value(bp_loss loss, bp_reduction red, const bp_real *z,
     return red == BP_REDUCE_MEAN ? e / n : e;
 }
 
-void bp__loss_delta(bp_loss loss, bp_reduction red, bp_act act,
-                    bp_real param, const bp_real *z, const bp_real *a,
-                    const bp_real *t, bp_real *delta, int n, int m)
+void bp__loss_delta(bp_loss loss, bp_reduction red, bp_act act, bp_real param,
+                    const bp_real *z, const bp_real *a, const bp_real *t,
+                    bp_real *delta, int n, int m)
 {
     const bp_real scale = red == BP_REDUCE_MEAN ? (bp_real)1 / n : 1;
     if ((unsigned)loss < BP_LOSS_COUNT_)
@@ -255,5 +268,6 @@ double bp__loss_double(bp_loss loss, bp_act act, double param, double *z,
                        const bp_real *t, int m)
 {
     return (unsigned)loss < BP_LOSS_COUNT_
-               ? losses[loss].sample_double(z, t, m, act, param) : 0;
+        ? losses[loss].sample_double(z, t, m, act, param)
+        : 0;
 }

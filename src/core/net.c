@@ -27,12 +27,11 @@ static bp_status check_layers(int n_in, int n_layers,
     if (!layers)
         return bp__fail_err(err, BP_ERR_NULL, "layers is NULL");
     if (n_in < 1 || n_in > MAX_WIDTH)
-        return bp__fail_err(err, BP_ERR_SIZE, "n_in: %d is not in 1..%d",
-                            n_in, MAX_WIDTH);
+        return bp__fail_err(err, BP_ERR_SIZE, "n_in: %d is not in 1..%d", n_in,
+                            MAX_WIDTH);
     if (n_layers < 1 || n_layers > MAX_LAYERS)
-        return bp__fail_err(err, BP_ERR_SIZE,
-                            "n_layers: %d is not in 1..%d", n_layers,
-                            MAX_LAYERS);
+        return bp__fail_err(err, BP_ERR_SIZE, "n_layers: %d is not in 1..%d",
+                            n_layers, MAX_LAYERS);
     /* counted in 64 bits: on a 32-bit machine one 65536x65536 layer
      * already wraps size_t (4,295,032,832 parameters become 65,536) */
     uint64_t total = 0;
@@ -50,7 +49,8 @@ static bp_status check_layers(int n_in, int n_layers,
         if (!(d->act_param >= -1e30 && d->act_param <= 1e30))
             return bp__fail_err(err, BP_ERR_NONFINITE,
                                 "layer %d: activation parameter is not "
-                                "finite", l);
+                                "finite",
+                                l);
         total += (uint64_t)d->n_out * (uint64_t)below + (uint64_t)d->n_out;
         below = d->n_out;
     }
@@ -77,8 +77,10 @@ bp_status bp__net_train_arrays(bp_net *net)
     const size_t n = net->n_params;
     bp_real *block = bp__alloc(&net->alloc, 3 * n * sizeof(bp_real));
     if (!block)
-        return bp__fail(net, BP_ERR_NOMEM, "out of memory for the gradients "
-                        "and optimizer state of %zu parameters", n);
+        return bp__fail(net, BP_ERR_NOMEM,
+                        "out of memory for the gradients "
+                        "and optimizer state of %zu parameters",
+                        n);
     memset(block, 0, 3 * n * sizeof(bp_real));
     net->grads = block;
     net->opt_a = block + n;
@@ -87,16 +89,14 @@ bp_status bp__net_train_arrays(bp_net *net)
 }
 
 bp_status bp_net_create(int n_in, int n_layers, const bp_layer_desc *layers,
-                        const bp_allocator *alloc,
-                        bp_net **out, bp_error *err)
+                        const bp_allocator *alloc, bp_net **out, bp_error *err)
 {
     return bp__net_create(out, n_in, n_layers, layers, alloc, 1, err);
 }
 
 bp_status bp__net_create(bp_net **out, int n_in, int n_layers,
-                         const bp_layer_desc *layers,
-                         const bp_allocator *alloc, int train_arrays,
-                         bp_error *err)
+                         const bp_layer_desc *layers, const bp_allocator *alloc,
+                         int train_arrays, bp_error *err)
 {
     if (!out)
         return bp__fail_err(err, BP_ERR_NULL, "out is NULL");
@@ -243,8 +243,8 @@ bp_status bp_net_reserve(bp_net *net, int max_batch)
     if ((size_t)max_batch > SIZE_MAX / sizeof(bp_real) / per_row)
         return bp__fail(net, BP_ERR_SIZE, "max_batch: %d is too large",
                         max_batch);
-    bp_real *ws = bp__alloc(&net->alloc,
-                            (size_t)max_batch * per_row * sizeof(bp_real));
+    bp_real *ws =
+        bp__alloc(&net->alloc, (size_t)max_batch * per_row * sizeof(bp_real));
     if (!ws)
         return bp__fail(net, BP_ERR_NOMEM,
                         "out of memory reserving a batch of %d", max_batch);
@@ -328,8 +328,7 @@ int bp_net_n_out(const bp_net *net)
     return net ? net->layers[net->n_layers - 1].n_out : 0;
 }
 
-bp_status bp_net_layer(const bp_net *net, int l, bp_layer_desc *desc,
-                       int *n_in)
+bp_status bp_net_layer(const bp_net *net, int l, bp_layer_desc *desc, int *n_in)
 {
     if (!net)
         return BP_ERR_NULL;
@@ -424,8 +423,8 @@ static bp_status set_at(bp_net *net, int l, int j, int k, bp_real value)
     if (st == BP_ERR_NULL)
         return st;
     if (st)
-        return bp__fail(net, st, "no parameter at layer %d, neuron %d%s%d",
-                        l, j, k < 0 ? "" : ", input ", k < 0 ? 0 : k);
+        return bp__fail(net, st, "no parameter at layer %d, neuron %d%s%d", l,
+                        j, k < 0 ? "" : ", input ", k < 0 ? 0 : k);
     if (!bp__all_finite(&value, 1))
         return bp__fail(net, BP_ERR_NONFINITE,
                         "value for layer %d, neuron %d is not finite", l, j);
@@ -433,8 +432,7 @@ static bp_status set_at(bp_net *net, int l, int j, int k, bp_real value)
     return bp__ok(net);
 }
 
-bp_status bp_net_weight(const bp_net *net, int l, int j, int k,
-                            bp_real *value)
+bp_status bp_net_weight(const bp_net *net, int l, int j, int k, bp_real *value)
 {
     if (k < 0)
         return net ? BP_ERR_SIZE : BP_ERR_NULL;
@@ -459,15 +457,14 @@ bp_status bp_net_set_bias(bp_net *net, int l, int j, bp_real value)
 }
 
 bp_status bp_net_weight_grad(const bp_net *net, int l, int j, int k,
-                                 bp_real *value)
+                             bp_real *value)
 {
     if (k < 0)
         return net ? BP_ERR_SIZE : BP_ERR_NULL;
     return get_at(net, net ? net->grads : NULL, l, j, k, value);
 }
 
-bp_status bp_net_bias_grad(const bp_net *net, int l, int j,
-                               bp_real *value)
+bp_status bp_net_bias_grad(const bp_net *net, int l, int j, bp_real *value)
 {
     return get_at(net, net ? net->grads : NULL, l, j, -1, value);
 }
@@ -483,10 +480,9 @@ bp_status bp_net_init(bp_net *net, bp_init init, uint64_t seed)
     bp_rng_seed(&rng, seed);
     for (int l = 0; l < net->n_layers; l++) {
         bp_layer *ly = &net->layers[l];
-        int xavier = init == BP_INIT_XAVIER_UNIFORM ||
-                     init == BP_INIT_XAVIER_NORMAL;
-        int normal = init == BP_INIT_XAVIER_NORMAL ||
-                     init == BP_INIT_HE_NORMAL;
+        int xavier =
+            init == BP_INIT_XAVIER_UNIFORM || init == BP_INIT_XAVIER_NORMAL;
+        int normal = init == BP_INIT_XAVIER_NORMAL || init == BP_INIT_HE_NORMAL;
         /* Glorot: variance 2 / (fan_in + fan_out); He: 2 / fan_in */
         double fan = xavier ? (double)ly->n_in + ly->n_out : ly->n_in;
         double var = 2.0 / fan;
@@ -527,7 +523,7 @@ int bp_net_frozen(const bp_net *net, int l)
     if (!net || l < 0 || l >= net->n_layers)
         return 0;
     return (net->layers[l].freeze_w ? BP_PARAM_WEIGHTS : 0) |
-           (net->layers[l].freeze_b ? BP_PARAM_BIASES : 0);
+        (net->layers[l].freeze_b ? BP_PARAM_BIASES : 0);
 }
 
 /* -------------------------------------------------------------- settings */
@@ -546,8 +542,8 @@ bp_status bp_net_set_loss(bp_net *net, bp_loss loss, bp_reduction reduction)
         bp_act_describe(out)->out_loss != loss)
         return bp__fail(net, BP_ERR_ARG,
                         "loss %s needs a %s output layer, not %s",
-                        bp_loss_name(loss),
-                        bp_act_name(bp__act_for_loss(loss)), bp_act_name(out));
+                        bp_loss_name(loss), bp_act_name(bp__act_for_loss(loss)),
+                        bp_act_name(out));
     net->loss = loss;
     net->reduction = reduction;
     net->have_delta = 0;
@@ -555,7 +551,7 @@ bp_status bp_net_set_loss(bp_net *net, bp_loss loss, bp_reduction reduction)
 }
 
 bp_status bp_net_loss_kind(const bp_net *net, bp_loss *loss,
-                          bp_reduction *reduction)
+                           bp_reduction *reduction)
 {
     if (!net)
         return BP_ERR_NULL;
@@ -590,8 +586,9 @@ bp_status bp_net_set_lr(bp_net *net, double lr)
     if (!net)
         return BP_ERR_NULL;
     if (!(lr > 0 && lr <= 1e30))
-        return bp__fail(net, BP_ERR_ARG, isnan(lr) ? "lr: not a finite number"
-                                                   : "lr: %g is not in (0, %g]",
+        return bp__fail(net, BP_ERR_ARG,
+                        isnan(lr) ? "lr: not a finite number"
+                                  : "lr: %g is not in (0, %g]",
                         lr, 1e30);
     net->optim.lr = lr;
     return bp__ok(net);
@@ -602,8 +599,8 @@ bp_status bp_net_set_penalty(bp_net *net, double l1, double l2)
     if (!net)
         return BP_ERR_NULL;
     if (!(l1 >= 0 && l1 <= 1e30 && l2 >= 0 && l2 <= 1e30))
-        return bp__fail(net, BP_ERR_ARG, "l1 (%g) and l2 (%g) must be >= 0",
-                        l1, l2);
+        return bp__fail(net, BP_ERR_ARG, "l1 (%g) and l2 (%g) must be >= 0", l1,
+                        l2);
     bp_optim o = net->optim;
     o.l1 = l1;
     o.l2 = l2;

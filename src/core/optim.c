@@ -43,14 +43,12 @@ static const char *bad_setting(const bp_optim *o, unsigned flags)
           o->eta_minus < 1))
         return "eta_plus >= 1 and 0 < eta_minus < 1 required";
     if ((flags & BP_OPTF_RPROP) &&
-        !(o->step_min >= 0 && o->step_max >= o->step_min &&
-          o->step_max <= big))
+        !(o->step_min >= 0 && o->step_max >= o->step_min && o->step_max <= big))
         return "step_min, step_max: need 0 <= step_min <= step_max";
     return NULL;
 }
 
-static void sgd(bp_real *w, const bp_real *g, size_t n, bp_real lr,
-                bp_real wd)
+static void sgd(bp_real *w, const bp_real *g, size_t n, bp_real lr, bp_real wd)
 {
     if (wd != 0)
         for (size_t i = 0; i < n; i++)
@@ -70,8 +68,8 @@ static void momentum(bp_real *w, const bp_real *g, bp_real *v, size_t n,
     }
 }
 
-static void adam(bp_real *w, const bp_real *g, bp_real *m, bp_real *v,
-                 size_t n, const bp_optim *o, long t)
+static void adam(bp_real *w, const bp_real *g, bp_real *m, bp_real *v, size_t n,
+                 const bp_optim *o, long t)
 {
     const bp_real b1 = (bp_real)o->beta1, b2 = (bp_real)o->beta2;
     const double bc1 = 1 - pow(o->beta1, (double)t);
@@ -155,37 +153,47 @@ typedef struct {
 } optim_entry;
 
 static const optim_entry optims[] = {
-    [BP_OPT_SGD] = {
-        .info = {.name = "sgd", .label = "SGD",
-                 .formula = "w -= lr * (g + weight_decay * w)", .lr = 0.1},
-        .step = sgd_step},
-    [BP_OPT_MOMENTUM] = {
-        .info = {.name = "momentum", .label = "momentum",
-                 .formula = "v = momentum * v + g';  w -= lr * v   "
-                            "(g' = g + weight_decay * w)",
-                 .lr = 0.1, .flags = BP_OPTF_MOMENTUM},
-        .step = momentum_step},
-    [BP_OPT_NESTEROV] = {
-        .info = {.name = "nesterov", .label = "Nesterov",
-                 .formula = "v = momentum * v + g';  w -= lr * (g' + "
-                            "momentum * v)   (g' = g + weight_decay * w)",
-                 .lr = 0.1, .flags = BP_OPTF_MOMENTUM},
-        .step = nesterov_step},
-    [BP_OPT_ADAM] = {
-        .info = {.name = "adam", .aliases = "adamw", .label = "Adam",
-                 .formula = "m = beta1 m + (1 - beta1) g;  v = beta2 v + "
-                            "(1 - beta2) g^2;  w -= lr m^ / (sqrt(v^) + "
-                            "eps)   (m^, v^ bias-corrected; weight_decay: "
-                            "AdamW's w -= lr * weight_decay * w first)",
-                 .lr = 0.001, .flags = BP_OPTF_ADAM},
-        .step = adam},
-    [BP_OPT_RPROP] = {
-        .info = {.name = "rprop", .label = "iRprop-",
-                 .formula = "w -= sign(g) * step;  step *= eta_plus while g "
-                            "keeps its sign, *= eta_minus (and no update) "
-                            "when it flips",
-                 .lr = 0.1, .flags = BP_OPTF_RPROP | BP_OPTF_FULL_BATCH},
-        .step = rprop},
+    [BP_OPT_SGD] = {.info = {.name = "sgd",
+                             .label = "SGD",
+                             .formula = "w -= lr * (g + weight_decay * w)",
+                             .lr = 0.1},
+                    .step = sgd_step},
+    [BP_OPT_MOMENTUM] = {.info = {.name = "momentum",
+                                  .label = "momentum",
+                                  .formula =
+                                      "v = momentum * v + g';  w -= lr * v   "
+                                      "(g' = g + weight_decay * w)",
+                                  .lr = 0.1,
+                                  .flags = BP_OPTF_MOMENTUM},
+                         .step = momentum_step},
+    [BP_OPT_NESTEROV] =
+        {.info = {.name = "nesterov",
+                  .label = "Nesterov",
+                  .formula = "v = momentum * v + g';  w -= lr * (g' + "
+                             "momentum * v)   (g' = g + weight_decay * w)",
+                  .lr = 0.1,
+                  .flags = BP_OPTF_MOMENTUM},
+         .step = nesterov_step},
+    [BP_OPT_ADAM] =
+        {.info = {.name = "adam",
+                  .aliases = "adamw",
+                  .label = "Adam",
+                  .formula = "m = beta1 m + (1 - beta1) g;  v = beta2 v + "
+                             "(1 - beta2) g^2;  w -= lr m^ / (sqrt(v^) + "
+                             "eps)   (m^, v^ bias-corrected; weight_decay: "
+                             "AdamW's w -= lr * weight_decay * w first)",
+                  .lr = 0.001,
+                  .flags = BP_OPTF_ADAM},
+         .step = adam},
+    [BP_OPT_RPROP] =
+        {.info = {.name = "rprop",
+                  .label = "iRprop-",
+                  .formula = "w -= sign(g) * step;  step *= eta_plus while g "
+                             "keeps its sign, *= eta_minus (and no update) "
+                             "when it flips",
+                  .lr = 0.1,
+                  .flags = BP_OPTF_RPROP | BP_OPTF_FULL_BATCH},
+         .step = rprop},
 };
 _Static_assert(sizeof optims / sizeof optims[0] == BP_OPT_COUNT_,
                "one table entry per optimizer");
@@ -248,8 +256,8 @@ bp_status bp__optim_check(const bp_optim *o, char *msg, size_t len)
 enum { CHUNK = 2048 };
 
 /* g + l1 * sign(w) + l2 * w into out, for the penalised weights. */
-static void penalised(const bp_real *w, const bp_real *g, size_t n,
-                      bp_real l1, bp_real l2, bp_real *out)
+static void penalised(const bp_real *w, const bp_real *g, size_t n, bp_real l1,
+                      bp_real l2, bp_real *out)
 {
     for (size_t i = 0; i < n; i++) {
         const bp_real s = w[i] > 0 ? 1 : w[i] < 0 ? -1 : 0;
@@ -257,8 +265,7 @@ static void penalised(const bp_real *w, const bp_real *g, size_t n,
     }
 }
 
-static void apply(bp_net *net, size_t off, size_t count, long t,
-                  int weights)
+static void apply(bp_net *net, size_t off, size_t count, long t, int weights)
 {
     const bp_optim *o = &net->optim;
     const bp_real *g = net->grads + off;
@@ -266,16 +273,15 @@ static void apply(bp_net *net, size_t off, size_t count, long t,
     if ((unsigned)o->kind >= BP_OPT_COUNT_)
         return;
     if (weights && (o->l1 != 0 || o->l2 != 0)) {
-        penalised(net->params + off, g, count, (bp_real)o->l1,
-                  (bp_real)o->l2, pg);
+        penalised(net->params + off, g, count, (bp_real)o->l1, (bp_real)o->l2,
+                  pg);
         g = pg;
     }
     optims[o->kind].step(net->params + off, g, net->opt_a + off,
                          net->opt_b + off, count, o, t);
 }
 
-int bp__optim_apply(bp_net *net, size_t off, size_t count, long t,
-                    int weights)
+int bp__optim_apply(bp_net *net, size_t off, size_t count, long t, int weights)
 {
     /* each chunk checked as soon as it is written: the check of the new
      * weights then costs no extra pass over memory (a separate pass was
@@ -293,8 +299,8 @@ void bp__optim_set(bp_net *net, const bp_optim *o)
 {
     net->optim = *o;
     net->penalty = o->l1 != 0 || o->l2 != 0;
-    net->plain_sgd = o->kind == BP_OPT_SGD && o->weight_decay == 0 &&
-                     !net->penalty;
+    net->plain_sgd =
+        o->kind == BP_OPT_SGD && o->weight_decay == 0 && !net->penalty;
 }
 
 double bp_net_penalty(const bp_net *net)

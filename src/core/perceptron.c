@@ -17,11 +17,14 @@ bp_status bp_perceptron_train(bp_net *net, const bp_real *x, const bp_real *t,
         return bp__fail(net, BP_ERR_ARG,
                         "the perceptron rule needs one layer of step units");
     if (n < 1 || max_epochs < 0)
-        return bp__fail(net, BP_ERR_SIZE, "n (%d) must be >= 1 and "
-                        "max_epochs (%d) >= 0", n, max_epochs);
+        return bp__fail(net, BP_ERR_SIZE,
+                        "n (%d) must be >= 1 and "
+                        "max_epochs (%d) >= 0",
+                        n, max_epochs);
     if (!(lr > 0 && lr < 1e30))
-        return bp__fail(net, BP_ERR_ARG, isnan(lr) ? "lr: not a finite number"
-                                                   : "lr: %g is not in (0, %g]",
+        return bp__fail(net, BP_ERR_ARG,
+                        isnan(lr) ? "lr: not a finite number"
+                                  : "lr: %g is not in (0, %g]",
                         lr, 1e30);
     bp_layer *ly = &net->layers[0];
     const int n_in = ly->n_in, n_out = ly->n_out;

@@ -56,8 +56,8 @@ typedef struct {
 static void optim_part(void *arg, size_t lo, size_t hi, int tid)
 {
     optim_job *j = arg;
-    j->bad[tid] |= bp__optim_apply(j->net, j->off + lo, hi - lo, j->net->step,
-                                   j->weights);
+    j->bad[tid] |=
+        bp__optim_apply(j->net, j->off + lo, hi - lo, j->net->step, j->weights);
 }
 
 /* One optimizer step on params[off..off+count), weights (with the L1/L2
@@ -110,8 +110,7 @@ static inline void act_rows(bp_net *net, const bp_layer *ly, int n,
             bp__act_backward(ly->act, ly->act_param, ly->z, ly->a, ly->delta,
                              ly->delta, n, ly->n_out);
         else
-            bp__act_forward(ly->act, ly->act_param, ly->z, ly->a, n,
-                            ly->n_out);
+            bp__act_forward(ly->act, ly->act_param, ly->z, ly->a, n, ly->n_out);
         return;
     }
     act_job j = {ly, backward};
@@ -243,21 +242,21 @@ SPECIALISED void output_delta(bp_net *net, const bp_real *t, double *loss,
     bp_layer *out = &net->layers[net->n_layers - 1];
     const int n = net->batch, m = out->n_out;
     if (loss)
-        *loss = bp__loss_value(net->loss, net->reduction, out->z, out->a, t,
-                               n, m);
+        *loss =
+            bp__loss_value(net->loss, net->reduction, out->z, out->a, t, n, m);
     if (lean && out->act == BP_ACT_SIGMOID &&
         (net->loss == BP_LOSS_BCE || net->loss == BP_LOSS_SSE)) {
         /* loss.c's deltas for one sample (its scale is 1): a - t, and for
          * SSE times the sigmoid's out (1 - out) */
         for (int j = 0; j < m; j++) {
             const bp_real d = out->a[j] - t[j];
-            out->delta[j] = net->loss == BP_LOSS_BCE
-                                ? d : d * out->a[j] * (1 - out->a[j]);
+            out->delta[j] =
+                net->loss == BP_LOSS_BCE ? d : d * out->a[j] * (1 - out->a[j]);
         }
         return;
     }
-    bp__loss_delta(net->loss, net->reduction, out->act, out->act_param,
-                   out->z, out->a, t, out->delta, n, m);
+    bp__loss_delta(net->loss, net->reduction, out->act, out->act_param, out->z,
+                   out->a, t, out->delta, n, m);
 }
 
 /* dE/dW = delta^T a_below and dE/db = column sums of delta, layer l. */
@@ -390,10 +389,10 @@ static inline int sgd_lean(bp_net *net)
  * unless one of them is NaN or Inf (trusted: see bp__step_update). */
 SPECIALISED bp_status update_phase(bp_net *net, const int lean, int trusted)
 {
-    if (!(lean      ? finite_lean(net->grads, net->n_params)
-          : trusted && net->grads_finite
-                    ? 1
-                    : bp__finite_par(&net->kc, net->grads, net->n_params)))
+    if (!(lean ? finite_lean(net->grads, net->n_params)
+              : trusted && net->grads_finite
+              ? 1
+              : bp__finite_par(&net->kc, net->grads, net->n_params)))
         return bp__fail(net, BP_ERR_NONFINITE, "%s", msg_grad_nonfinite);
     net->step++;
     if (lean && net->plain_sgd) {
@@ -421,19 +420,18 @@ SPECIALISED bp_status train_step(bp_net *net, const bp_real *x,
     forward_phase(net, n, lean);
     if ((st = backward_phase(net, t, order, loss, lean)))
         return st;
-    return order == BP_ORDER_LAYERWISE ? bp__ok(net) : update_phase(net, lean, 1);
+    return order == BP_ORDER_LAYERWISE ? bp__ok(net)
+                                       : update_phase(net, lean, 1);
 }
 
 static bp_status train_step_lean(bp_net *net, const bp_real *x,
-                                 const bp_real *t, bp_order order,
-                                 double *loss)
+                                 const bp_real *t, bp_order order, double *loss)
 {
     return train_step(net, x, t, 1, order, loss, 1);
 }
 
-static bp_status train_step_any(bp_net *net, const bp_real *x,
-                                const bp_real *t, int n, bp_order order,
-                                double *loss)
+static bp_status train_step_any(bp_net *net, const bp_real *x, const bp_real *t,
+                                int n, bp_order order, double *loss)
 {
     return train_step(net, x, t, n, order, loss, 0);
 }
@@ -458,7 +456,8 @@ bp_status bp__step_backward(bp_net *net, const bp_real *t, bp_order order,
 
 bp_status bp__step_update(bp_net *net, int trusted)
 {
-    return lean_net(net) ? update_phase(net, 1, 0) : update_phase(net, 0, trusted);
+    return lean_net(net) ? update_phase(net, 1, 0)
+                         : update_phase(net, 0, trusted);
 }
 
 /* ------------------------------------------------------- the public calls */
@@ -513,8 +512,7 @@ bp_status bp_net_predict(bp_net *net, const bp_real *x, int n, bp_real *out)
     const int n_out = net->layers[net->n_layers - 1].n_out;
     for (int done = 0; done < n;) {
         int chunk = n - done < net->max_batch ? n - done : net->max_batch;
-        bp_status st = bp_net_forward(net, x + (size_t)done * net->n_in,
-                                      chunk);
+        bp_status st = bp_net_forward(net, x + (size_t)done * net->n_in, chunk);
         if (st)
             return st;
         memcpy(out + (size_t)done * n_out, bp_net_output(net),

@@ -12,15 +12,24 @@
 const char *bp_status_str(bp_status status)
 {
     switch (status) {
-    case BP_OK: return "ok";
-    case BP_ERR_NULL: return "NULL pointer";
-    case BP_ERR_SIZE: return "bad size";
-    case BP_ERR_ARG: return "invalid argument";
-    case BP_ERR_NOMEM: return "out of memory";
-    case BP_ERR_NONFINITE: return "NaN or Inf value";
-    case BP_ERR_STATE: return "call out of order";
-    case BP_ERR_IO: return "input/output error";
-    case BP_ERR_FORMAT: return "malformed data";
+    case BP_OK:
+        return "ok";
+    case BP_ERR_NULL:
+        return "NULL pointer";
+    case BP_ERR_SIZE:
+        return "bad size";
+    case BP_ERR_ARG:
+        return "invalid argument";
+    case BP_ERR_NOMEM:
+        return "out of memory";
+    case BP_ERR_NONFINITE:
+        return "NaN or Inf value";
+    case BP_ERR_STATE:
+        return "call out of order";
+    case BP_ERR_IO:
+        return "input/output error";
+    case BP_ERR_FORMAT:
+        return "malformed data";
     }
     return "unknown status";
 }

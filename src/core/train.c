@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-bp_status bp_train(bp_net *net, const bp_data *train,
-                   const bp_train_opts *opts, bp_train_result *result)
+bp_status bp_train(bp_net *net, const bp_data *train, const bp_train_opts *opts,
+                   bp_train_result *result)
 {
     if (!net)
         return BP_ERR_NULL;

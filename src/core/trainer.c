@@ -90,21 +90,24 @@ static bp_status check_opts(const bp_train_opts *o, bp_error *err)
         return bp__fail_err(err, BP_ERR_SIZE, "batch: %d is not >= 1",
                             o->batch);
     if (o->order != BP_ORDER_STANDARD && o->order != BP_ORDER_LAYERWISE)
-        return bp__fail_err(err, BP_ERR_ARG, "unknown order %d",
-                            (int)o->order);
+        return bp__fail_err(err, BP_ERR_ARG, "unknown order %d", (int)o->order);
     if (o->shuffle_window < 0)
-        return bp__fail_err(err, BP_ERR_ARG, "shuffle_window: %d is "
-                            "negative", o->shuffle_window);
+        return bp__fail_err(err, BP_ERR_ARG,
+                            "shuffle_window: %d is "
+                            "negative",
+                            o->shuffle_window);
     if (o->patience < 0 || !(o->clip >= 0 && o->clip <= 1e30) ||
         !(o->min_delta >= 0 && o->min_delta <= 1e30))
-        return bp__fail_err(err, BP_ERR_ARG, "patience, min_delta and clip "
+        return bp__fail_err(err, BP_ERR_ARG,
+                            "patience, min_delta and clip "
                             "must be >= 0");
     if (o->n_shards < 0 || o->shard < 0 ||
         (o->n_shards > 0 && o->shard >= o->n_shards))
         return bp__fail_err(err, BP_ERR_ARG, "shard %d of %d", o->shard,
                             o->n_shards);
     if (o->order == BP_ORDER_LAYERWISE && (o->n_shards > 1 || o->clip > 0))
-        return bp__fail_err(err, BP_ERR_ARG, "the layer-wise order updates "
+        return bp__fail_err(err, BP_ERR_ARG,
+                            "the layer-wise order updates "
                             "each layer inside the backward phase: it can "
                             "be neither data-parallel nor clipped");
     return BP_OK;
@@ -116,20 +119,27 @@ static bp_status check_data(const bp_net *net, const bp_data *d,
 {
     const int n_out = net->layers[net->n_layers - 1].n_out;
     if (d->n < 0 || d->n > 0x7fffffff)
-        return bp__fail_err(err, BP_ERR_SIZE, "%s: %lld samples (at most "
-                            "2^31 - 1)", what, (long long)d->n);
+        return bp__fail_err(err, BP_ERR_SIZE,
+                            "%s: %lld samples (at most "
+                            "2^31 - 1)",
+                            what, (long long)d->n);
     if (d->n_in != net->n_in || d->n_out != n_out)
-        return bp__fail_err(err, BP_ERR_SIZE, "%s: %d inputs and %d outputs; "
-                            "the network has %d and %d", what, d->n_in,
-                            d->n_out, net->n_in, n_out);
+        return bp__fail_err(err, BP_ERR_SIZE,
+                            "%s: %d inputs and %d outputs; "
+                            "the network has %d and %d",
+                            what, d->n_in, d->n_out, net->n_in, n_out);
     if (d->n > 0 && (!d->x || (!d->t == !d->label)))
-        return bp__fail_err(err, BP_ERR_NULL, "%s: needs x and exactly one "
-                            "of t and label", what);
+        return bp__fail_err(err, BP_ERR_NULL,
+                            "%s: needs x and exactly one "
+                            "of t and label",
+                            what);
     for (int64_t i = 0; d->label && i < d->n; i++)
         if (d->label[i] < 0 || d->label[i] >= n_out)
-            return bp__fail_err(err, BP_ERR_ARG, "%s: sample %lld has class "
-                                "%d; the network has %d outputs", what,
-                                (long long)i + 1, (int)d->label[i], n_out);
+            return bp__fail_err(err, BP_ERR_ARG,
+                                "%s: sample %lld has class "
+                                "%d; the network has %d outputs",
+                                what, (long long)i + 1, (int)d->label[i],
+                                n_out);
     return BP_OK;
 }
 
@@ -183,8 +193,10 @@ bp_status bp_trainer_create(bp_net *net, const bp_data *train,
     if (!tr->idx || (opts->patience > 0 && !tr->best)) {
         tr->net = net;
         bp_trainer_free(tr);
-        return bp__fail_err(err, BP_ERR_NOMEM, "out of memory for training "
-                            "buffers (%d samples)", n);
+        return bp__fail_err(err, BP_ERR_NOMEM,
+                            "out of memory for training "
+                            "buffers (%d samples)",
+                            n);
     }
     tr->net = net;
     tr->train = *train;
@@ -230,8 +242,7 @@ int bp_trainer_finished(const bp_trainer *tr)
 void bp_trainer_use_best(bp_trainer *tr)
 {
     if (tr && tr->have_best)
-        memcpy(tr->net->params, tr->best,
-               tr->net->n_params * sizeof(bp_real));
+        memcpy(tr->net->params, tr->best, tr->net->n_params * sizeof(bp_real));
 }
 
 /* ---------------------------------------------------------------- order */
@@ -241,8 +252,8 @@ void bp_trainer_use_best(bp_trainer *tr)
  * and shuffles within each block: data read from a file (a memory-mapped
  * .bpd) is then read block by block instead of a page at a time all over
  * it. */
-static void epoch_order(int *idx, int n, uint64_t seed, int epoch,
-                        int shuffle, int window)
+static void epoch_order(int *idx, int n, uint64_t seed, int epoch, int shuffle,
+                        int window)
 {
     for (int i = 0; i < n; i++)
         idx[i] = i;
@@ -334,9 +345,10 @@ static bp_status before_update(bp_trainer *tr, double stats[3])
     bp_net *net = tr->net;
     if (tr->o.on_grads &&
         tr->o.on_grads(tr->o.ctx, net->grads, net->n_params, stats))
-        return tr_fail(tr, BP_ERR_STATE, "epoch %d, batch %d: the gradient "
-                       "exchange failed", tr->s.epoch + 1,
-                       tr->s.batch_done + 1);
+        return tr_fail(tr, BP_ERR_STATE,
+                       "epoch %d, batch %d: the gradient "
+                       "exchange failed",
+                       tr->s.epoch + 1, tr->s.batch_done + 1);
     /* a NaN loss or gradient stops before the update, so the weights
      * stay those of before the batch */
     if (!isfinite(stats[0]))
@@ -402,10 +414,11 @@ static bp_status run_batch(bp_trainer *tr, double stats[3], int *k_out)
     if (st == BP_ERR_NONFINITE) {
         tr->fault_epoch = tr->s.epoch + 1;
         tr->fault_batch = bi + 1;
-        tr_fail(tr, st, "epoch %d, batch %d: the loss, a gradient or a "
+        tr_fail(tr, st,
+                "epoch %d, batch %d: the loss, a gradient or a "
                 "weight became NaN or Inf; training stopped (try a smaller "
-                "learning rate, or gradient clipping)", tr->fault_epoch,
-                tr->fault_batch);
+                "learning rate, or gradient clipping)",
+                tr->fault_epoch, tr->fault_batch);
     }
     return st;
 }
@@ -424,18 +437,19 @@ static bp_status close_epoch(bp_trainer *tr, bp_epoch_report *rep)
     rep->epochs = tr->o.epochs;
     rep->train_loss = tr->s.loss_sum / (double)tr->train.n;
     rep->train_acc = bp__is_classifier(net)
-                         ? (double)tr->s.correct / (double)tr->train.n : NAN;
+        ? (double)tr->s.correct / (double)tr->train.n
+        : NAN;
     rep->val_loss = rep->val_acc = NAN;
     rep->penalty = bp_net_penalty(net);
     if (tr->val.n > 0) {
-        bp_status st = bp_net_evaluate(net, &tr->val, &rep->val_loss,
-                                       &rep->val_acc);
+        bp_status st =
+            bp_net_evaluate(net, &tr->val, &rep->val_loss, &rep->val_acc);
         if (st)
             return tr_net_fail(tr, st);
     }
-    const double watched = tr->val.n > 0        ? rep->val_loss
-                           : tr->o.patience > 0 ? rep->train_loss
-                                                : NAN;
+    const double watched = tr->val.n > 0 ? rep->val_loss
+        : tr->o.patience > 0             ? rep->train_loss
+                                         : NAN;
     if (watched < tr->s.best_val_loss - tr->o.min_delta) { /* NaN: never */
         tr->s.best_val_loss = watched;
         tr->s.best_epoch = epoch;
@@ -463,13 +477,15 @@ bp_status bp_trainer_step(bp_trainer *tr, bp_batch_report *batch,
     if (!tr)
         return BP_ERR_NULL;
     if (bp_trainer_finished(tr))
-        return tr_fail(tr, BP_ERR_STATE, "training is finished (epoch %d of "
-                       "%d%s)", tr->s.epoch, tr->o.epochs,
+        return tr_fail(tr, BP_ERR_STATE,
+                       "training is finished (epoch %d of "
+                       "%d%s)",
+                       tr->s.epoch, tr->o.epochs,
                        tr->stopped_early ? ", stopped early" : "");
     const int next = tr->s.epoch + 1;
     if (tr->order_of != next) {
-        epoch_order(tr->idx, (int)tr->train.n, tr->o.seed, next,
-                    tr->o.shuffle, tr->o.shuffle_window);
+        epoch_order(tr->idx, (int)tr->train.n, tr->o.seed, next, tr->o.shuffle,
+                    tr->o.shuffle_window);
         tr->order_of = next;
     }
     if (tr->s.batch_done == 0 || tr->t0 == 0)
@@ -608,12 +624,15 @@ bp_status bp_trainer_set_state(bp_trainer *tr, const bp_train_state *state,
     if (s->epoch < 0 || s->batch_done < 0 || s->best_epoch < 0 ||
         s->best_epoch > s->epoch || isnan(s->best_val_loss) ||
         !(s->loss_sum >= 0) || s->correct < 0)
-        return tr_fail(tr, BP_ERR_ARG, "training state: impossible position "
-                       "(epoch %d, batch %d, best epoch %d)", s->epoch,
-                       s->batch_done, s->best_epoch);
+        return tr_fail(tr, BP_ERR_ARG,
+                       "training state: impossible position "
+                       "(epoch %d, batch %d, best epoch %d)",
+                       s->epoch, s->batch_done, s->best_epoch);
     if (s->batch_done >= tr->n_batches)
-        return tr_fail(tr, BP_ERR_SIZE, "training state: %d batches done of "
-                       "an epoch that has %d", s->batch_done, tr->n_batches);
+        return tr_fail(tr, BP_ERR_SIZE,
+                       "training state: %d batches done of "
+                       "an epoch that has %d",
+                       s->batch_done, tr->n_batches);
     tr->s.epoch = s->epoch;
     tr->s.batch_done = s->batch_done;
     tr->s.loss_sum = s->loss_sum;
@@ -626,8 +645,7 @@ bp_status bp_trainer_set_state(bp_trainer *tr, const bp_train_state *state,
         tr->have_best = 1;
     }
     tr->stopped_early = tr->o.patience > 0 && s->best_epoch > 0 &&
-                        s->epoch - s->best_epoch >= tr->o.patience &&
-                        s->batch_done == 0;
+        s->epoch - s->best_epoch >= tr->o.patience && s->batch_done == 0;
     tr->t0 = 0;
     return tr_ok(tr);
 }

@@ -12,8 +12,8 @@
  * library's own forward phase, so the finite differences it gives check
  * the gradients to as many digits as they are shown, in the float32
  * build too. buf holds 2 x widest doubles. */
-static double loss_double(const bp_net *net, const double *p,
-                          const bp_real *x, const bp_real *t, double *buf)
+static double loss_double(const bp_net *net, const double *p, const bp_real *x,
+                          const bp_real *t, double *buf)
 {
     const int L = net->n_layers, w = net->max_widest;
     double *in = buf, *z = buf + w;
@@ -42,9 +42,8 @@ static double loss_double(const bp_net *net, const double *p,
 
 double *bp__fd_params(const bp_net *net)
 {
-    double *p = bp__alloc(&net->alloc, (net->n_params +
-                                        2 * (size_t)net->max_widest) *
-                                           sizeof *p);
+    double *p = bp__alloc(
+        &net->alloc, (net->n_params + 2 * (size_t)net->max_widest) * sizeof *p);
     if (p)
         for (size_t i = 0; i < net->n_params; i++)
             p[i] = net->params[i];

@@ -26,8 +26,8 @@ static const char *operand(out_t *o, int l, double v)
 
 /* The indices of the `top` largest of |term(i)|, i < n, largest first,
  * the lower index first among equals. Returns how many (at most top). */
-static int largest(int n, int top, double (*term)(const bp_net *, int, int,
-                                                  int),
+static int largest(int n, int top,
+                   double (*term)(const bp_net *, int, int, int),
                    const bp_net *net, int l, int j, int *pick)
 {
     int m = 0;
@@ -51,7 +51,7 @@ static double net_term(const bp_net *net, int l, int j, int k)
 {
     const bp_layer *ly = &net->layers[l];
     return (double)net->params[ly->w_off + (size_t)j * ly->n_in + k] *
-           below(net, l, k);
+        below(net, l, k);
 }
 
 /* Term i of neuron (l, j)'s dE/dout: delta_i of the layer above * w_ij. */
@@ -59,7 +59,7 @@ static double up_term(const bp_net *net, int l, int j, int i)
 {
     const bp_layer *up = &net->layers[l + 1];
     return (double)up->delta[i] *
-           net->params[up->w_off + (size_t)i * up->n_in + j];
+        net->params[up->w_off + (size_t)i * up->n_in + j];
 }
 
 /* The sum of n terms but those in pick[0..m), in order. */
@@ -90,9 +90,10 @@ static void rest_line(out_t *o, int n, int m, double s)
     if (n <= m)
         return;
     bp__eq_begin(o);
-    bp__emit(o, o->md ? "\\text{the other %d term%s} = %s"
-                      : "  the other %d term%s = %s", n - m,
-             n - m == 1 ? "" : "s", bp__num(o, s));
+    bp__emit(o,
+             o->md ? "\\text{the other %d term%s} = %s"
+                   : "  the other %d term%s = %s",
+             n - m, n - m == 1 ? "" : "s", bp__num(o, s));
     bp__eq_end(o);
 }
 
@@ -104,21 +105,22 @@ static void net_lines(out_t *o, int l, int j, int top, int *pick)
     const int m = largest(ly->n_in, top, net_term, net, l, j, pick);
     char netn[48];
     snprintf(netn, sizeof netn, "%s", bp__sym(o, S_NET, l, j, 0));
-    bp__emit(o, o->md ? "$%s$ is the sum of %d term%s $w \\times out$ and "
-                        "the bias; %s:\n\n"
-                      : "    %s = the sum of %d term%s w * out, plus the "
-                        "bias; %s:\n",
-             netn, ly->n_in, ly->n_in == 1 ? "" : "s",
-             which(o, m, ly->n_in));
+    bp__emit(o,
+             o->md ? "$%s$ is the sum of %d term%s $w \\times out$ and "
+                     "the bias; %s:\n\n"
+                   : "    %s = the sum of %d term%s w * out, plus the "
+                     "bias; %s:\n",
+             netn, ly->n_in, ly->n_in == 1 ? "" : "s", which(o, m, ly->n_in));
     for (int q = 0; q < m; q++) {
         const int k = pick[q];
         bp__eq_begin(o);
-        bp__emit(o, "%s%s%s%s = %s%s%s = %s", o->md ? "" : "  ",
-                 bp__sym(o, S_W, l, j, k), bp__times(o),
-                 bp__sym(o, S_OUT, l - 1, k, 0),
-                 bp__given(o, net->params[ly->w_off + (size_t)j * ly->n_in + k]),
-                 bp__times(o), operand(o, l, below(net, l, k)),
-                 bp__num(o, net_term(net, l, j, k)));
+        bp__emit(
+            o, "%s%s%s%s = %s%s%s = %s", o->md ? "" : "  ",
+            bp__sym(o, S_W, l, j, k), bp__times(o),
+            bp__sym(o, S_OUT, l - 1, k, 0),
+            bp__given(o, net->params[ly->w_off + (size_t)j * ly->n_in + k]),
+            bp__times(o), operand(o, l, below(net, l, k)),
+            bp__num(o, net_term(net, l, j, k)));
         bp__eq_end(o);
     }
     rest_line(o, ly->n_in, m, rest(ly->n_in, net_term, net, l, j, pick, m));
@@ -151,8 +153,8 @@ static void out_line(out_t *o, int l, int j)
 /* dE/dout of neuron (l, j), printed and returned: out - t at the output
  * (squared error), else the sum over the layer above of delta * w as its
  * largest terms and the rest, summed in order as the full walk sums it. */
-static double dE_dout_lines(out_t *o, const bp_real *t, int l, int j,
-                            int top, int *pick)
+static double dE_dout_lines(out_t *o, const bp_real *t, int l, int j, int top,
+                            int *pick)
 {
     const bp_net *net = o->net;
     const int L = net->n_layers;
@@ -171,21 +173,23 @@ static double dE_dout_lines(out_t *o, const bp_real *t, int l, int j,
     }
     const bp_layer *up = &net->layers[l + 1];
     const int m = largest(up->n_out, top, up_term, net, l, j, pick);
-    bp__emit(o, o->md ? "$%s$ is the sum of %d term%s $\\delta \\times w$ "
-                        "from layer %d; %s:\n\n"
-                      : "    %s = the sum of %d term%s delta * w from layer "
-                        "%d; %s:\n",
-             bp__partial(o, "E", outn), up->n_out,
-             up->n_out == 1 ? "" : "s", l + 2, which(o, m, up->n_out));
+    bp__emit(o,
+             o->md ? "$%s$ is the sum of %d term%s $\\delta \\times w$ "
+                     "from layer %d; %s:\n\n"
+                   : "    %s = the sum of %d term%s delta * w from layer "
+                     "%d; %s:\n",
+             bp__partial(o, "E", outn), up->n_out, up->n_out == 1 ? "" : "s",
+             l + 2, which(o, m, up->n_out));
     for (int q = 0; q < m; q++) {
         const int i = pick[q];
         bp__eq_begin(o);
-        bp__emit(o, "%s%s%s%s = %s%s%s = %s", o->md ? "" : "  ",
-                 bp__sym(o, S_DELTA, l + 1, i, 0), bp__times(o),
-                 bp__sym(o, S_W, l + 1, i, j), bp__num(o, up->delta[i]),
-                 bp__times(o),
-                 bp__given(o, net->params[up->w_off + (size_t)i * up->n_in + j]),
-                 bp__num(o, up_term(net, l, j, i)));
+        bp__emit(
+            o, "%s%s%s%s = %s%s%s = %s", o->md ? "" : "  ",
+            bp__sym(o, S_DELTA, l + 1, i, 0), bp__times(o),
+            bp__sym(o, S_W, l + 1, i, j), bp__num(o, up->delta[i]),
+            bp__times(o),
+            bp__given(o, net->params[up->w_off + (size_t)i * up->n_in + j]),
+            bp__num(o, up_term(net, l, j, i)));
         bp__eq_end(o);
     }
     rest_line(o, up->n_out, m, rest(up->n_out, up_term, net, l, j, pick, m));
@@ -215,10 +219,11 @@ static void delta_lines(out_t *o, const bp_real *t, int l, int j, int top,
                  bp__sym(o, S_T, l, j, 0), bp__num(o, ly->a[j]),
                  bp__given(o, t[j]), bp__num(o, ly->delta[j]));
         bp__eq_end(o);
-        bp__emit(o, o->md ? "(%s and cross-entropy: the derivatives cancel "
-                            "to $out - t$.)\n\n"
-                          : "    (%s + cross-entropy: dE/dout * dout/dnet "
-                            "cancels to out - t)\n",
+        bp__emit(o,
+                 o->md ? "(%s and cross-entropy: the derivatives cancel "
+                         "to $out - t$.)\n\n"
+                       : "    (%s + cross-entropy: dE/dout * dout/dnet "
+                         "cancels to out - t)\n",
                  bp_act_name(ly->act));
         return;
     }
@@ -231,12 +236,12 @@ static void delta_lines(out_t *o, const bp_real *t, int l, int j, int top,
         bp__eq_end(o);
         return;
     }
-    const double fd = bp__act_deriv_at(ly->act, ly->act_param, ly->z[j],
-                                       ly->a[j]);
+    const double fd =
+        bp__act_deriv_at(ly->act, ly->act_param, ly->z[j], ly->a[j]);
     bp__eq_begin(o);
     bp__emit(o, "%s = %s = %s", bp__partial(o, outn, netn),
-             bp__subst(o, o->md ? f->derivative_tex : f->derivative, netn,
-                       outn, NULL),
+             bp__subst(o, o->md ? f->derivative_tex : f->derivative, netn, outn,
+                       NULL),
              bp__num(o, fd));
     bp__eq_end(o);
     bp__eq_begin(o);
@@ -253,8 +258,9 @@ static bp_status fd_note(out_t *o, const bp_real *x, const bp_real *t,
     double *p = bp__fd_params(o->net);
     if (!p)
         return BP_ERR_NOMEM;
-    bp__emit(o, o->md ? "\\quad \\text{(finite difference: %s)}"
-                      : "   [finite difference %s]",
+    bp__emit(o,
+             o->md ? "\\quad \\text{(finite difference: %s)}"
+                   : "   [finite difference %s]",
              bp__num(o, bp__fd_at(o->net, p, x, t, idx)));
     bp__free(&o->net->alloc, p);
     return BP_OK;
@@ -264,8 +270,7 @@ static bp_status fd_note(out_t *o, const bp_real *x, const bp_real *t,
 static void sample_line(out_t *o, const bp_explain_opts *opts)
 {
     if (opts->sample)
-        bp__emit(o, o->md ? "\nSample: %s.\n" : "  sample: %s\n",
-                 opts->sample);
+        bp__emit(o, o->md ? "\nSample: %s.\n" : "  sample: %s\n", opts->sample);
 }
 
 static const char *where(const bp_net *net, int l)
@@ -281,19 +286,24 @@ static bp_status start(const bp_net *net, const bp_real *x, const bp_real *t,
 {
     if (!net || !x || !t || !opts || !write)
         return bp__fail_err(err, BP_ERR_NULL, "explain: %s is NULL",
-                            !net ? "net" : !x ? "x" : !t ? "t"
-                                       : !opts ? "opts" : "write");
+                            !net        ? "net"
+                                : !x    ? "x"
+                                : !t    ? "t"
+                                : !opts ? "opts"
+                                        : "write");
     bp_status st = bp__explain_check_opts(opts, err);
     if (st)
         return st;
     if (l < 0 || l >= net->n_layers)
-        return bp__fail_err(err, BP_ERR_ARG, "explain: no layer %d: the "
-                            "network has %d (1 to %d)", l + 1, net->n_layers,
-                            net->n_layers);
+        return bp__fail_err(err, BP_ERR_ARG,
+                            "explain: no layer %d: the "
+                            "network has %d (1 to %d)",
+                            l + 1, net->n_layers, net->n_layers);
     if (j < 0 || j >= net->layers[l].n_out)
-        return bp__fail_err(err, BP_ERR_ARG, "explain: no neuron %d in layer "
-                            "%d: it has %d", j + 1, l + 1,
-                            net->layers[l].n_out);
+        return bp__fail_err(err, BP_ERR_ARG,
+                            "explain: no neuron %d in layer "
+                            "%d: it has %d",
+                            j + 1, l + 1, net->layers[l].n_out);
     if ((st = bp__explained_copy(net, x, t, copy, NULL, err)))
         return st;
     if (!(*pick = bp__alloc(&net->alloc, (size_t)opts->top * sizeof **pick))) {
@@ -326,7 +336,8 @@ bp_status bp_explain_neuron(const bp_net *src, const bp_real *x,
     bp__heading(&o, "Backward phase");
     delta_lines(&o, t, l, j, opts->top, pick);
     bp__eq_begin(&o);
-    bp__emit(&o, "%s = %s = %s", bp__partial(&o, "E", bp__sym(&o, S_B, l, j, 0)),
+    bp__emit(&o, "%s = %s = %s",
+             bp__partial(&o, "E", bp__sym(&o, S_B, l, j, 0)),
              bp__sym(&o, S_DELTA, l, j, 0),
              bp__num(&o, net->grads[net->layers[l].b_off + j]));
     if (opts->check)
@@ -348,8 +359,9 @@ static bp_status update_line(out_t *o, const bp_real *x, const bp_real *t,
     const bp_layer *ly = &o->net->layers[l];
     const int is_b = idx >= ly->b_off;
     if ((is_b && ly->freeze_b) || (!is_b && ly->freeze_w)) {
-        bp__emit(o, o->md ? "%s is frozen: not updated.\n\n"
-                          : "    (%s is frozen: not updated)\n",
+        bp__emit(o,
+                 o->md ? "%s is frozen: not updated.\n\n"
+                       : "    (%s is frozen: not updated)\n",
                  name);
         return BP_OK;
     }
@@ -363,8 +375,9 @@ static bp_status update_line(out_t *o, const bp_real *x, const bp_real *t,
         st = bp_net_train_step(after, x, t, 1, BP_ORDER_STANDARD, NULL);
     if (!st) {
         bp__eq_begin(o);
-        bp__emit(o, o->md ? "%s^{+} = %s - \\eta %s = %s - %s%s%s = %s"
-                          : "%s+ = %s - lr * %s = %s - %s%s%s = %s",
+        bp__emit(o,
+                 o->md ? "%s^{+} = %s - \\eta %s = %s - %s%s%s = %s"
+                       : "%s+ = %s - lr * %s = %s - %s%s%s = %s",
                  name, name, bp__partial(o, "E", name),
                  bp__given(o, o->net->params[idx]), bp__given(o, opts->lr),
                  bp__times(o), bp__num(o, o->net->grads[idx]),
@@ -383,8 +396,8 @@ static void weight_chain(out_t *o, const bp_real *t, int l, int j, int k,
     const bp_net *net = o->net;
     const bp_layer *ly = &net->layers[l];
     const int is_b = k == ly->n_in;
-    const size_t idx = is_b ? ly->b_off + j
-                            : ly->w_off + (size_t)j * ly->n_in + k;
+    const size_t idx =
+        is_b ? ly->b_off + j : ly->w_off + (size_t)j * ly->n_in + k;
     char d[48], netn[48], in[48];
     snprintf(d, sizeof d, "%s", bp__sym(o, S_DELTA, l, j, 0));
     snprintf(netn, sizeof netn, "%s", bp__sym(o, S_NET, l, j, 0));
@@ -398,8 +411,9 @@ static void weight_chain(out_t *o, const bp_real *t, int l, int j, int k,
                  bp__times(o), in, bp__num(o, ly->delta[j]), bp__times(o),
                  operand(o, l, below(net, l, k)), bp__num(o, net->grads[idx]));
     bp__eq_end(o);
-    bp__emit(o, o->md ? "\nwhere $%s = %s$ (what the %s multiplies), and\n\n"
-                      : "  where %s = %s (what the %s multiplies), and\n",
+    bp__emit(o,
+             o->md ? "\nwhere $%s = %s$ (what the %s multiplies), and\n\n"
+                   : "  where %s = %s (what the %s multiplies), and\n",
              bp__partial(o, netn, name), is_b ? "1" : in,
              is_b ? "bias" : "weight");
     delta_lines(o, t, l, j, top, pick);
@@ -420,26 +434,28 @@ bp_status bp_explain_weight(const bp_net *src, const bp_real *x,
         const int n_in = ly->n_in; /* ly goes with the copy */
         bp__free(&src->alloc, pick);
         bp_net_free(net);
-        return bp__fail_err(err, BP_ERR_ARG, "explain: no input %d of layer "
-                            "%d (it has %d, and the bias)", k + 1, l + 1,
-                            n_in);
+        return bp__fail_err(err, BP_ERR_ARG,
+                            "explain: no input %d of layer "
+                            "%d (it has %d, and the bias)",
+                            k + 1, l + 1, n_in);
     }
     out_t o = {write, ctx, opts->format == BP_EXPLAIN_MARKDOWN, net, {{0}}, 0};
     const int is_b = k == ly->n_in;
-    const size_t idx = is_b ? ly->b_off + j
-                            : ly->w_off + (size_t)j * ly->n_in + k;
+    const size_t idx =
+        is_b ? ly->b_off + j : ly->w_off + (size_t)j * ly->n_in + k;
     char name[48], to[24], from[24];
-    snprintf(name, sizeof name, "%s",
-             bp__sym(&o, is_b ? S_B : S_W, l, j, k));
+    snprintf(name, sizeof name, "%s", bp__sym(&o, is_b ? S_B : S_W, l, j, k));
     bp__neuron_name(net, l, j, to, sizeof to);
     bp__neuron_name(net, l - 1, k, from, sizeof from);
     if (is_b)
-        bp__emit(&o, o.md ? "# The bias of %s (layer %d, %s)\n"
-                          : "The bias of %s (layer %d, %s)\n",
+        bp__emit(&o,
+                 o.md ? "# The bias of %s (layer %d, %s)\n"
+                      : "The bias of %s (layer %d, %s)\n",
                  to, l + 1, where(net, l));
     else
-        bp__emit(&o, o.md ? "# Weight w%ld, from %s into %s (layer %d, %s)\n"
-                          : "Weight w%ld, from %s into %s (layer %d, %s)\n",
+        bp__emit(&o,
+                 o.md ? "# Weight w%ld, from %s into %s (layer %d, %s)\n"
+                      : "Weight w%ld, from %s into %s (layer %d, %s)\n",
                  bp__weight_number(net, l, j, k), from, to, l + 1,
                  where(net, l));
     sample_line(&o, opts);

@@ -60,11 +60,12 @@ static void output_line(out_t *o, int l, int j)
     const bp_act_info *f = bp_act_describe(ly->act);
     bp__eq_begin(o);
     bp__emit(o, "%s = %s(%s) = ", bp__sym(o, S_OUT, l, j, 0),
-         o->md ? f->symbol_tex : f->symbol, bp__sym(o, S_NET, l, j, 0));
+             o->md ? f->symbol_tex : f->symbol, bp__sym(o, S_NET, l, j, 0));
     if (f->flags & BP_ACTF_EXPAND) /* e^-net with one sign: e^0.02 */
-        bp__emit(o, "%s = ", bp__subst_neg(o, o->md ? f->formula_tex : f->formula,
-                                   bp__num(o, ly->z[j]), bp__negated(o, ly->z[j]),
-                                   NULL, NULL));
+        bp__emit(o, "%s = ",
+                 bp__subst_neg(o, o->md ? f->formula_tex : f->formula,
+                               bp__num(o, ly->z[j]), bp__negated(o, ly->z[j]),
+                               NULL, NULL));
     bp__emit(o, "%s", bp__num(o, ly->a[j]));
     bp__eq_end(o);
 }
@@ -86,12 +87,13 @@ static void forward_detail(out_t *o, const bp_net *net)
             bp__emit(o, "%s = ", bp__sym(o, S_NET, l, j, 0));
             for (int k = 0; k < ly->n_in; k++)
                 bp__emit(o, "%s%s%s + ", bp__sym(o, S_W, l, j, k), bp__times(o),
-                     bp__sym(o, S_OUT, l - 1, k, 0));
+                         bp__sym(o, S_OUT, l - 1, k, 0));
             bp__emit(o, "%s = ", bp__sym(o, S_B, l, j, 0));
             for (int k = 0; k < ly->n_in; k++)
-                bp__emit(o, "%s%s%s + ", bp__given(o, w[k]), bp__times(o), operand(o, l, in[k]));
+                bp__emit(o, "%s%s%s + ", bp__given(o, w[k]), bp__times(o),
+                         operand(o, l, in[k]));
             bp__emit(o, "%s = %s", bp__given(o, net->params[ly->b_off + j]),
-                 bp__num(o, ly->z[j]));
+                     bp__num(o, ly->z[j]));
             bp__eq_end(o);
             output_line(o, l, j);
         }
@@ -100,8 +102,7 @@ static void forward_detail(out_t *o, const bp_net *net)
 
 /* E of output j: its term of the loss in symbols, then (where the table
  * asks) in numbers, then its value (the library's loss of that output). */
-static void error_term(out_t *o, const bp_loss_info *e, const bp_real *t,
-                       int j)
+static void error_term(out_t *o, const bp_loss_info *e, const bp_real *t, int j)
 {
     const int L = o->net->n_layers;
     const bp_layer *top = &o->net->layers[L - 1];
@@ -110,11 +111,12 @@ static void error_term(out_t *o, const bp_loss_info *e, const bp_real *t,
                               top->a + j, t + j, 1, 1);
     bp__eq_begin(o);
     bp__emit(o, o->md ? "E_{o%d} = %s" : "E_o%d = %s", j + 1,
-         bp__subst(o, term, NULL, bp__sym(o, S_OUT, L - 1, j, 0),
-               bp__sym(o, S_T, L - 1, j, 0)));
+             bp__subst(o, term, NULL, bp__sym(o, S_OUT, L - 1, j, 0),
+                       bp__sym(o, S_T, L - 1, j, 0)));
     if (e->flags & BP_LOSSF_EXPAND)
-        bp__emit(o, " = %s", bp__subst(o, term, NULL, bp__num(o, top->a[j]),
-                               bp__given(o, t[j])));
+        bp__emit(o, " = %s",
+                 bp__subst(o, term, NULL, bp__num(o, top->a[j]),
+                           bp__given(o, t[j])));
     bp__emit(o, " = %s", bp__num(o, v));
     bp__eq_end(o);
 }
@@ -127,7 +129,8 @@ static void error_detail(out_t *o, const bp_net *net, const bp_real *t,
     for (int j = 0; e->term && j < net->layers[net->n_layers - 1].n_out; j++)
         error_term(o, e, t, j);
     bp__eq_begin(o);
-    bp__emit(o, "%s = %s", o->md ? e->total_tex : e->total, bp__num(o, e_total));
+    bp__emit(o, "%s = %s", o->md ? e->total_tex : e->total,
+             bp__num(o, e_total));
     bp__eq_end(o);
 }
 
@@ -146,17 +149,19 @@ static double dE_dout(out_t *o, const bp_net *net, const bp_real *t, int l,
         const bp_layer *ly = &net->layers[l];
         g = (double)ly->a[j] - t[j];
         bp__emit(o, "%s - %s = %s - %s = %s", outn, bp__sym(o, S_T, l, j, 0),
-             bp__num(o, ly->a[j]), bp__given(o, t[j]), bp__num(o, g));
+                 bp__num(o, ly->a[j]), bp__given(o, t[j]), bp__num(o, g));
     } else {
         const bp_layer *up = &net->layers[l + 1];
         for (int i = 0; i < up->n_out; i++)
-            bp__emit(o, "%s%s%s%s", i ? " + " : "", bp__sym(o, S_DELTA, l + 1, i, 0),
-                 bp__times(o), bp__sym(o, S_W, l + 1, i, j));
+            bp__emit(o, "%s%s%s%s", i ? " + " : "",
+                     bp__sym(o, S_DELTA, l + 1, i, 0), bp__times(o),
+                     bp__sym(o, S_W, l + 1, i, j));
         bp__emit(o, " = ");
         for (int i = 0; i < up->n_out; i++) {
-            double d = up->delta[i], w = net->params[up->w_off +
-                                                     (size_t)i * up->n_in + j];
-            bp__emit(o, "%s%s%s%s", i ? " + " : "", bp__num(o, d), bp__times(o), bp__given(o, w));
+            double d = up->delta[i],
+                   w = net->params[up->w_off + (size_t)i * up->n_in + j];
+            bp__emit(o, "%s%s%s%s", i ? " + " : "", bp__num(o, d), bp__times(o),
+                     bp__given(o, w));
             g += d * w;
         }
         bp__emit(o, " = %s", bp__num(o, g));
@@ -173,21 +178,21 @@ static void delta_closed(out_t *o, const bp_real *t, int l, int j,
     const bp_layer *ly = &o->net->layers[l];
     bp__eq_begin(o);
     bp__emit(o, "%s = %s - %s = %s - %s = %s", d, bp__sym(o, S_OUT, l, j, 0),
-         bp__sym(o, S_T, l, j, 0), bp__num(o, ly->a[j]), bp__given(o, t[j]),
-         bp__num(o, ly->delta[j]));
+             bp__sym(o, S_T, l, j, 0), bp__num(o, ly->a[j]), bp__given(o, t[j]),
+             bp__num(o, ly->delta[j]));
     bp__eq_end(o);
-    bp__emit(o, o->md ? "(%s and cross-entropy: $\\frac{\\partial E}"
-                    "{\\partial out} \\cdot \\frac{\\partial out}"
-                    "{\\partial net}$ cancels to $out - t$.)\n\n"
-                  : "    (%s + cross-entropy: dE/dout * dout/dnet "
-                    "cancels to out - t)\n",
-         bp_act_name(ly->act));
+    bp__emit(o,
+             o->md ? "(%s and cross-entropy: $\\frac{\\partial E}"
+                     "{\\partial out} \\cdot \\frac{\\partial out}"
+                     "{\\partial net}$ cancels to $out - t$.)\n\n"
+                   : "    (%s + cross-entropy: dE/dout * dout/dnet "
+                     "cancels to out - t)\n",
+             bp_act_name(ly->act));
 }
 
 /* delta of neuron j of layer l by the chain rule: dE/dout, then dout/dnet
  * from the activation's formula, then their product. */
-static void delta_chain(out_t *o, const bp_real *t, int l, int j,
-                        const char *d)
+static void delta_chain(out_t *o, const bp_real *t, int l, int j, const char *d)
 {
     const bp_layer *ly = &o->net->layers[l];
     const bp_act_info *f = bp_act_describe(ly->act);
@@ -197,21 +202,23 @@ static void delta_chain(out_t *o, const bp_real *t, int l, int j,
     snprintf(netn, sizeof netn, "%s", bp__sym(o, S_NET, l, j, 0));
     if (f->flags & BP_ACTF_ROWWISE) { /* the Jacobian's product, as a whole */
         bp__eq_begin(o);
-        bp__emit(o, "%s = %s = %s", d, o->md ? f->derivative_tex : f->derivative,
-             bp__num(o, ly->delta[j]));
+        bp__emit(o, "%s = %s = %s", d,
+                 o->md ? f->derivative_tex : f->derivative,
+                 bp__num(o, ly->delta[j]));
         bp__eq_end(o);
         return;
     }
     double fd = bp__act_deriv_at(ly->act, ly->act_param, ly->z[j], ly->a[j]);
     bp__eq_begin(o);
     bp__emit(o, "%s = %s = %s", bp__partial(o, outn, netn),
-         bp__subst(o, o->md ? f->derivative_tex : f->derivative, netn, outn, NULL),
-         bp__num(o, fd));
+             bp__subst(o, o->md ? f->derivative_tex : f->derivative, netn, outn,
+                       NULL),
+             bp__num(o, fd));
     bp__eq_end(o);
     bp__eq_begin(o);
-    bp__emit(o, "%s = %s%s%s = %s%s%s = %s", d, bp__partial(o, "E", outn), bp__times(o),
-         bp__partial(o, outn, netn), bp__num(o, g), bp__times(o), bp__num(o, fd),
-         bp__num(o, ly->delta[j]));
+    bp__emit(o, "%s = %s%s%s = %s%s%s = %s", d, bp__partial(o, "E", outn),
+             bp__times(o), bp__partial(o, outn, netn), bp__num(o, g),
+             bp__times(o), bp__num(o, fd), bp__num(o, ly->delta[j]));
     bp__eq_end(o);
 }
 
@@ -225,32 +232,35 @@ static void gradient_lines(out_t *o, int l, int j, const char *d,
     const bp_real *in = below_out(net, l);
     for (int k = 0; k <= ly->n_in; k++) {
         const int is_b = k == ly->n_in;
-        size_t idx = is_b ? ly->b_off + j : ly->w_off + (size_t)j * ly->n_in + k;
+        size_t idx =
+            is_b ? ly->b_off + j : ly->w_off + (size_t)j * ly->n_in + k;
         bp__eq_begin(o);
         if (is_b)
-            bp__emit(o, "%s = %s = %s", bp__partial(o, "E", bp__sym(o, S_B, l, j, 0)),
-                 d, bp__num(o, net->grads[idx]));
+            bp__emit(o, "%s = %s = %s",
+                     bp__partial(o, "E", bp__sym(o, S_B, l, j, 0)), d,
+                     bp__num(o, net->grads[idx]));
         else
             bp__emit(o, "%s = %s%s%s = %s%s%s = %s",
-                 bp__partial(o, "E", bp__sym(o, S_W, l, j, k)), d, bp__times(o),
-                 bp__sym(o, S_OUT, l - 1, k, 0), bp__num(o, ly->delta[j]), bp__times(o),
-                 operand(o, l, in[k]), bp__num(o, net->grads[idx]));
+                     bp__partial(o, "E", bp__sym(o, S_W, l, j, k)), d,
+                     bp__times(o), bp__sym(o, S_OUT, l - 1, k, 0),
+                     bp__num(o, ly->delta[j]), bp__times(o),
+                     operand(o, l, in[k]), bp__num(o, net->grads[idx]));
         if (fd)
-            bp__emit(o, o->md ? "\\quad \\text{(finite difference: %s)}"
-                          : "   [finite difference %s]", bp__num(o, fd[idx]));
+            bp__emit(o,
+                     o->md ? "\\quad \\text{(finite difference: %s)}"
+                           : "   [finite difference %s]",
+                     bp__num(o, fd[idx]));
         if ((is_b && ly->freeze_b) || (!is_b && ly->freeze_w))
             bp__emit(o, o->md ? "\\quad \\text{(frozen)}" : "   (frozen)");
         bp__eq_end(o);
     }
 }
 
-static void backward_layer(out_t *o, const bp_real *t, int l,
-                           const double *fd)
+static void backward_layer(out_t *o, const bp_real *t, int l, const double *fd)
 {
     const bp_net *net = o->net;
     const int closed = l == net->n_layers - 1 &&
-                       (bp_loss_describe(net->loss)->flags &
-                        BP_LOSSF_CLOSED_FORM);
+        (bp_loss_describe(net->loss)->flags & BP_LOSSF_CLOSED_FORM);
     for (int j = 0; j < net->layers[l].n_out; j++) {
         char d[48]; /* held across many formatting calls: a copy */
         snprintf(d, sizeof d, "%s", bp__sym(o, S_DELTA, l, j, 0));
@@ -289,24 +299,29 @@ static void update_detail(out_t *o, const bp_net *before, const bp_net *after,
                 const int is_b = k == ly->n_in;
                 if ((is_b && ly->freeze_b) || (!is_b && ly->freeze_w))
                     continue;
-                size_t idx = is_b ? ly->b_off + j
-                                  : ly->w_off + (size_t)j * ly->n_in + k;
-                const char *name = is_b ? bp__sym(o, S_B, l, j, 0)
-                                        : bp__sym(o, S_W, l, j, k);
+                size_t idx =
+                    is_b ? ly->b_off + j : ly->w_off + (size_t)j * ly->n_in + k;
+                const char *name =
+                    is_b ? bp__sym(o, S_B, l, j, 0) : bp__sym(o, S_W, l, j, k);
                 bp__eq_begin(o);
-                bp__emit(o, o->md ? "%s^{+} = %s - \\eta %s = %s - %s%s%s = %s"
-                              : "%s+ = %s - lr * %s = %s - %s%s%s = %s",
-                     name, name, bp__partial(o, "E", name),
-                     bp__given(o, before->params[idx]), bp__given(o, lr), bp__times(o),
-                     bp__num(o, before->grads[idx]), bp__num(o, after->params[idx]));
+                bp__emit(o,
+                         o->md ? "%s^{+} = %s - \\eta %s = %s - %s%s%s = %s"
+                               : "%s+ = %s - lr * %s = %s - %s%s%s = %s",
+                         name, name, bp__partial(o, "E", name),
+                         bp__given(o, before->params[idx]), bp__given(o, lr),
+                         bp__times(o), bp__num(o, before->grads[idx]),
+                         bp__num(o, after->params[idx]));
                 bp__eq_end(o);
             }
         int frozen = ly->freeze_w + ly->freeze_b;
         if (frozen)
-            bp__emit(o, o->md ? "Layer %d: %s frozen, not updated.\n\n"
-                          : "    (layer %d: %s frozen, not updated)\n",
-                 l + 1, frozen == 2 ? "weights and biases"
-                        : ly->freeze_w ? "weights" : "biases");
+            bp__emit(o,
+                     o->md ? "Layer %d: %s frozen, not updated.\n\n"
+                           : "    (layer %d: %s frozen, not updated)\n",
+                     l + 1,
+                     frozen == 2        ? "weights and biases"
+                         : ly->freeze_w ? "weights"
+                                        : "biases");
     }
 }
 
@@ -315,8 +330,8 @@ static void update_detail(out_t *o, const bp_net *before, const bp_net *after,
 typedef struct {
     bp_net *net;
     double e_after1, e_after_n;
-    const bp_real *out_n;      /* outputs after n steps */
-    bp_real *first_grads;      /* gradients of the first update */
+    const bp_real *out_n; /* outputs after n steps */
+    bp_real *first_grads; /* gradients of the first update */
 } run_t;
 
 /* Train a copy for `steps` updates in one order; record errors. */
@@ -349,8 +364,9 @@ static void hidden_grads_both(out_t *o, const bp_net *net,
                               const bp_real *layerwise_grads)
 {
     if (o->md)
-        bp__emit(o, "\nThe hidden layers' gradients in both orders:\n\n"
-                    "| | standard order | layer-wise order |\n|---|---|---|\n");
+        bp__emit(o,
+                 "\nThe hidden layers' gradients in both orders:\n\n"
+                 "| | standard order | layer-wise order |\n|---|---|---|\n");
     else
         bp__emit(o, "\n    %-22s %16s %16s\n", "hidden gradients",
                  "standard order", "layer-wise order");
@@ -362,9 +378,10 @@ static void hidden_grads_both(out_t *o, const bp_net *net,
                 char name[64];
                 snprintf(name, sizeof name, "%s",
                          bp__partial(o, "E", bp__sym(o, S_W, l, j, k)));
-                bp__emit(o, o->md ? "| $%s$ | %s | %s |\n"
-                              : "    %-22s %16s %16s\n",
-                     name, bp__num(o, net->grads[idx]), bp__num(o, layerwise_grads[idx]));
+                bp__emit(
+                    o, o->md ? "| $%s$ | %s | %s |\n" : "    %-22s %16s %16s\n",
+                    name, bp__num(o, net->grads[idx]),
+                    bp__num(o, layerwise_grads[idx]));
             }
     }
 }
@@ -377,35 +394,41 @@ static void orders_detail(out_t *o, const bp_explain_opts *opts,
     bp__heading(o, "After the update");
     const int both = opts->order == BP_EXPLAIN_ORDER_BOTH;
     if (both)
-        bp__emit(o, o->md ? "| | standard order | layer-wise order |\n"
-                            "|---|---|---|\n"
-                      : "    %-28s %16s %16s\n", "", "standard order",
-             "layer-wise order");
-    const run_t *one = opts->order == BP_EXPLAIN_ORDER_LAYERWISE ? layerwise : std;
+        bp__emit(o,
+                 o->md ? "| | standard order | layer-wise order |\n"
+                         "|---|---|---|\n"
+                       : "    %-28s %16s %16s\n",
+                 "", "standard order", "layer-wise order");
+    const run_t *one =
+        opts->order == BP_EXPLAIN_ORDER_LAYERWISE ? layerwise : std;
     snprintf(title, sizeof title, "E_total after 1 update");
     if (both)
-        bp__emit(o, o->md ? "| %s | %s | %s |\n" : "    %-28s %16s %16s\n", title,
-             bp__num(o, std->e_after1), bp__num(o, layerwise->e_after1));
+        bp__emit(o, o->md ? "| %s | %s | %s |\n" : "    %-28s %16s %16s\n",
+                 title, bp__num(o, std->e_after1),
+                 bp__num(o, layerwise->e_after1));
     else
         bp__emit(o, o->md ? "%s: %s\n\n" : "    %s: %s\n", title,
-             bp__num(o, one->e_after1));
+                 bp__num(o, one->e_after1));
     if (opts->steps > 1) {
         snprintf(title, sizeof title, "E_total after %d updates", opts->steps);
         if (both)
             bp__emit(o, o->md ? "| %s | %s | %s |\n" : "    %-28s %16s %16s\n",
-                 title, bp__num(o, std->e_after_n), bp__num(o, layerwise->e_after_n));
+                     title, bp__num(o, std->e_after_n),
+                     bp__num(o, layerwise->e_after_n));
         else
             bp__emit(o, o->md ? "%s: %s\n\n" : "    %s: %s\n", title,
-                 bp__num(o, one->e_after_n));
+                     bp__num(o, one->e_after_n));
         for (int j = 0; j < n_out; j++) {
             snprintf(title, sizeof title, "out_o%d after %d", j + 1,
                      opts->steps);
             if (both)
-                bp__emit(o, o->md ? "| %s | %s | %s |\n" : "    %-28s %16s %16s\n",
-                     title, bp__num(o, std->out_n[j]), bp__num(o, layerwise->out_n[j]));
+                bp__emit(o,
+                         o->md ? "| %s | %s | %s |\n" : "    %-28s %16s %16s\n",
+                         title, bp__num(o, std->out_n[j]),
+                         bp__num(o, layerwise->out_n[j]));
             else
                 bp__emit(o, o->md ? "%s: %s\n\n" : "    %s: %s\n", title,
-                     bp__num(o, one->out_n[j]));
+                         bp__num(o, one->out_n[j]));
         }
     }
     if (both) {
@@ -414,18 +437,20 @@ static void orders_detail(out_t *o, const bp_explain_opts *opts,
             hidden_grads_both(o, o->net, layerwise->first_grads);
         bp__emit(o, "\n");
         if (L > 1)
-            bp__emit(o, "%sThe standard order takes every gradient at the weights "
-                    "of the forward phase. The layer-wise order updates the "
-                    "output layer first and then passes delta back through "
-                    "the already-updated output weights, so the hidden "
-                    "layers' gradients (and so the error after the update) "
-                    "differ slightly; it is how Matt Mazur's worked example "
-                    "(2015) computed its published figures.\n",
-                 o->md ? "" : "    ");
+            bp__emit(o,
+                     "%sThe standard order takes every gradient at the weights "
+                     "of the forward phase. The layer-wise order updates the "
+                     "output layer first and then passes delta back through "
+                     "the already-updated output weights, so the hidden "
+                     "layers' gradients (and so the error after the update) "
+                     "differ slightly; it is how Matt Mazur's worked example "
+                     "(2015) computed its published figures.\n",
+                     o->md ? "" : "    ");
         else
-            bp__emit(o, "%sWith one layer nothing passes back through updated "
-                    "weights: the two orders are the same.\n",
-                 o->md ? "" : "    ");
+            bp__emit(o,
+                     "%sWith one layer nothing passes back through updated "
+                     "weights: the two orders are the same.\n",
+                     o->md ? "" : "    ");
     }
 }
 
@@ -439,9 +464,8 @@ typedef struct {
     bp_allocator alloc; /* the network's: every allocation */
 } work_t;
 
-static bp_status compute(const bp_net *src, const bp_real *x,
-                         const bp_real *t, const bp_explain_opts *opts,
-                         int full, work_t *w)
+static bp_status compute(const bp_net *src, const bp_real *x, const bp_real *t,
+                         const bp_explain_opts *opts, int full, work_t *w)
 {
     bp_optim sgd = bp_optim_defaults(BP_OPT_SGD);
     sgd.lr = opts->lr;
@@ -458,13 +482,15 @@ static bp_status compute(const bp_net *src, const bp_real *x,
         st = bp_net_forward(net, x, 1);
     if (!st)
         st = bp_net_backward(net, t, &w->e_total);
-    if (!st && !(w->layerwise.first_grads =
-                     bp__alloc(&w->alloc, net->n_params * sizeof(bp_real))))
+    if (!st &&
+        !(w->layerwise.first_grads =
+              bp__alloc(&w->alloc, net->n_params * sizeof(bp_real))))
         st = BP_ERR_NOMEM;
     if (!st)
         st = run_order(net, x, t, opts->steps, BP_ORDER_STANDARD, &w->std);
     if (!st)
-        st = run_order(net, x, t, opts->steps, BP_ORDER_LAYERWISE, &w->layerwise);
+        st = run_order(net, x, t, opts->steps, BP_ORDER_LAYERWISE,
+                       &w->layerwise);
     return st;
 }
 
@@ -483,24 +509,27 @@ static void intro(out_t *o, const bp_real *x, const bp_real *t,
 {
     const bp_net *net = o->net;
     const int L = net->n_layers;
-    bp__emit(o, o->md ? "# Backpropagation, number by number\n\n"
-                  : "Backpropagation, number by number\n");
-    bp__emit(o, o->md ? "Network: %d inputs" : "  network: %d inputs", net->n_in);
+    bp__emit(o,
+             o->md ? "# Backpropagation, number by number\n\n"
+                   : "Backpropagation, number by number\n");
+    bp__emit(o, o->md ? "Network: %d inputs" : "  network: %d inputs",
+             net->n_in);
     for (int l = 0; l < L; l++)
         bp__emit(o, ", %d %s", net->layers[l].n_out,
-             bp_act_name(net->layers[l].act));
+                 bp_act_name(net->layers[l].act));
     bp__emit(o, o->md ? "; loss %s; %s precision.\n" : "; loss %s; %s\n",
-         bp_loss_name(net->loss), sizeof(bp_real) == 8 ? "double" : "float32");
+             bp_loss_name(net->loss),
+             sizeof(bp_real) == 8 ? "double" : "float32");
     if (sample)
         bp__emit(o, o->md ? "\nSample: %s.\n" : "  sample: %s\n", sample);
     bp__emit(o, o->md ? "\nInput:" : "  input:");
     for (int k = 0; k < net->n_in; k++)
         bp__emit(o, o->md ? "%s $%s = %s$" : "%s %s = %s", k ? "," : "",
-             bp__sym(o, S_OUT, -1, k, 0), bp__given(o, x[k]));
+                 bp__sym(o, S_OUT, -1, k, 0), bp__given(o, x[k]));
     bp__emit(o, "; target:");
     for (int j = 0; j < net->layers[L - 1].n_out; j++)
         bp__emit(o, o->md ? "%s $%s = %s$" : "%s %s = %s", j ? "," : "",
-             bp__sym(o, S_T, L - 1, j, 0), bp__given(o, t[j]));
+                 bp__sym(o, S_T, L - 1, j, 0), bp__given(o, t[j]));
     bp__emit(o, "\n");
 }
 
@@ -521,7 +550,8 @@ static void update_shown(out_t *o, const bp_real *x, const bp_real *t,
     bp_net *after;
     if (!bp_net_clone(net, &after)) {
         bp_net_train_step(after, x, t, 1,
-                          layerwise ? BP_ORDER_LAYERWISE : BP_ORDER_STANDARD, NULL);
+                          layerwise ? BP_ORDER_LAYERWISE : BP_ORDER_STANDARD,
+                          NULL);
         update_detail(o, net, after, opts->lr);
         bp_net_free(after);
     }
@@ -535,33 +565,36 @@ static void update_shown(out_t *o, const bp_real *x, const bp_real *t,
 static int full_walk(const bp_net *net, const bp_explain_opts *opts)
 {
     return opts->view == BP_EXPLAIN_FULL ||
-           (opts->view == BP_EXPLAIN_AUTO &&
-            count_weights(net) <= opts->max_weights);
+        (opts->view == BP_EXPLAIN_AUTO &&
+         count_weights(net) <= opts->max_weights);
 }
 
 bp_status bp__explain_check_opts(const bp_explain_opts *opts, bp_error *err)
 {
     const char *why = !(opts->lr > 0 && opts->lr < 1e30) ? "lr must be > 0"
         : opts->steps < 1 || opts->steps > 100000000
-            ? "steps must be 1 to 100000000"
-        : (unsigned)opts->order > 2 ? "unknown order"
+        ? "steps must be 1 to 100000000"
+        : (unsigned)opts->order > 2  ? "unknown order"
         : (unsigned)opts->format > 1 ? "unknown format"
-        : (unsigned)opts->view > 2 ? "unknown view"
-        : opts->top < 1 ? "top must be >= 1"
+        : (unsigned)opts->view > 2   ? "unknown view"
+        : opts->top < 1              ? "top must be >= 1"
         : opts->n_classes < 0 || (opts->n_classes > 0 && !opts->class_names)
-            ? "n_classes needs as many class_names"
-            : NULL;
+        ? "n_classes needs as many class_names"
+        : NULL;
     return why ? bp__fail_err(err, BP_ERR_ARG, "explain: %s", why) : BP_OK;
 }
 
 bp_status bp_explain(const bp_net *src, const bp_real *x, const bp_real *t,
-                     const bp_explain_opts *opts, bp_write_fn write,
-                     void *ctx, bp_error *err)
+                     const bp_explain_opts *opts, bp_write_fn write, void *ctx,
+                     bp_error *err)
 {
     if (!src || !x || !t || !opts || !write)
         return bp__fail_err(err, BP_ERR_NULL, "explain: %s is NULL",
-                            !src ? "net" : !x ? "x" : !t ? "t"
-                                       : !opts ? "opts" : "write");
+                            !src        ? "net"
+                                : !x    ? "x"
+                                : !t    ? "t"
+                                : !opts ? "opts"
+                                        : "write");
     bp_status st = bp__explain_check_opts(opts, err);
     if (st)
         return st;

@@ -96,13 +96,15 @@ bp_status bp__explained_copy(const bp_net *src, const bp_real *x,
 }
 
 bp_status bp_explain_stats(const bp_net *net, const bp_real *x,
-                           const bp_real *t, double lr,
-                           bp_layer_stats *stats, double *loss,
-                           bp_error *err)
+                           const bp_real *t, double lr, bp_layer_stats *stats,
+                           double *loss, bp_error *err)
 {
     if (!net || !x || !t || !stats)
         return bp__fail_err(err, BP_ERR_NULL, "explain: %s is NULL",
-                            !net ? "net" : !x ? "x" : !t ? "t" : "stats");
+                            !net     ? "net"
+                                : !x ? "x"
+                                : !t ? "t"
+                                     : "stats");
     if (!(lr > 0 && lr < 1e30))
         return bp__fail_err(err, BP_ERR_ARG, "explain: lr must be > 0");
     bp_net *copy;

@@ -85,8 +85,8 @@ static const char *layer_label(out_t *o, const bp_net *net, int l)
 /* ------------------------------------------------------- the sample */
 
 /* Output j as a reader knows it: its class name, or o<j>. */
-static const char *output_name(out_t *o, const bp_explain_opts *opts,
-                               int n_out, int j)
+static const char *output_name(out_t *o, const bp_explain_opts *opts, int n_out,
+                               int j)
 {
     char *s = bp__slot(o);
     if (opts->class_names && opts->n_classes == n_out)
@@ -146,8 +146,9 @@ static void argmax_lines(out_t *o, const bp_net *net, const bp_real *t,
         pick[n] = largest(top->a, m, pick, n);
         n++;
     }
-    bp__emit(o, o->md ? "- prediction: %s with %s (%s)"
-                      : "  prediction: %s with %s (%s)",
+    bp__emit(o,
+             o->md ? "- prediction: %s with %s (%s)"
+                   : "  prediction: %s with %s (%s)",
              output_name(o, opts, m, pick[0]), fig(o, top->a[pick[0]]),
              pick[0] == want ? "right" : "wrong");
     for (int i = 1; i < n; i++)
@@ -163,14 +164,15 @@ static void output_lines(out_t *o, const bp_net *net, const bp_real *t,
 {
     const bp_layer *top = &net->layers[net->n_layers - 1];
     const int m = top->n_out;
-    const int threshold = bp_loss_describe(net->loss)->flags &
-                          BP_LOSSF_THRESHOLD;
+    const int threshold =
+        bp_loss_describe(net->loss)->flags & BP_LOSSF_THRESHOLD;
     if (threshold && m == 1 && opts->class_names && opts->n_classes == 2) {
         const int c = top->a[0] > 0.5, want = t[0] > 0.5;
-        bp__emit(o, o->md ? "- target: %s\n- prediction: %s (out_o1 = %s)"
-                            " (%s)\n"
-                          : "  target: %s\n  prediction: %s (out_o1 = %s)"
-                            " (%s)\n",
+        bp__emit(o,
+                 o->md ? "- target: %s\n- prediction: %s (out_o1 = %s)"
+                         " (%s)\n"
+                       : "  target: %s\n  prediction: %s (out_o1 = %s)"
+                         " (%s)\n",
                  opts->class_names[want], opts->class_names[c],
                  fig(o, top->a[0]), c == want ? "right" : "wrong");
         return;
@@ -183,28 +185,29 @@ static void output_lines(out_t *o, const bp_net *net, const bp_real *t,
             if (fabs((double)top->a[j] - t[j]) >
                 fabs((double)top->a[worst] - t[worst]))
                 worst = j;
-        bp__emit(o, o->md ? "- largest |out - t|: %s at o%d\n"
-                          : "  largest |out - t|: %s at o%d\n",
+        bp__emit(o,
+                 o->md ? "- largest |out - t|: %s at o%d\n"
+                       : "  largest |out - t|: %s at o%d\n",
                  fig(o, fabs((double)top->a[worst] - t[worst])), worst + 1);
     }
 }
 
 static void intro(out_t *o, const bp_net *net, const bp_real *x,
-                  const bp_real *t, const bp_explain_opts *opts,
-                  double e_total)
+                  const bp_real *t, const bp_explain_opts *opts, double e_total)
 {
     const int L = net->n_layers;
     long weights = 0;
     for (int l = 0; l < L; l++)
         weights += (long)net->layers[l].n_out * net->layers[l].n_in;
-    bp__emit(o, o->md ? "# Backpropagation, layer by layer\n\n"
-                      : "Backpropagation, layer by layer\n");
+    bp__emit(o,
+             o->md ? "# Backpropagation, layer by layer\n\n"
+                   : "Backpropagation, layer by layer\n");
     bp__emit(o, o->md ? "- network: %d inputs" : "  network: %d inputs",
              net->n_in);
     for (int l = 0, run; l < L; l += run) { /* 5 x 16 sigmoid */
         const bp_layer *ly = &net->layers[l];
         for (run = 1; l + run < L && net->layers[l + run].n_out == ly->n_out &&
-                      net->layers[l + run].act == ly->act;
+             net->layers[l + run].act == ly->act;
              run++)
             ;
         if (run > 1)
@@ -226,31 +229,30 @@ static void intro(out_t *o, const bp_net *net, const bp_real *x,
     bp__emit(o, o->md ? "- error: E = %s\n" : "  error: E = %s\n",
              bp__num(o, e_total));
     if (opts->view == BP_EXPLAIN_AUTO)
-        bp__emit(o, o->md ? "\nThis network has %ld weights, more than %d: "
-                            "each layer is summarised instead of shown "
-                            "weight by weight.\n"
-                          : "  (%ld weights, more than %d: each layer is "
-                            "summarised instead of shown weight by weight)\n",
+        bp__emit(o,
+                 o->md ? "\nThis network has %ld weights, more than %d: "
+                         "each layer is summarised instead of shown "
+                         "weight by weight.\n"
+                       : "  (%ld weights, more than %d: each layer is "
+                         "summarised instead of shown weight by weight)\n",
                  weights, opts->max_weights);
 }
 
 /* ------------------------------------------------------ the figures */
 
-static void forward_table(out_t *o, const bp_net *net,
-                          const bp_layer_stats *s)
+static void forward_table(out_t *o, const bp_net *net, const bp_layer_stats *s)
 {
     static const int w[] = {12, 5, 9, 9, 9, 9, 9, 9, 9, 5};
-    static const char *const head[] = {"layer", "units", "net min",
-                                       "net mean", "net max", "out min",
-                                       "out mean", "out max", "saturated",
-                                       "dead"};
+    static const char *const head[] = {
+        "layer",   "units",    "net min", "net mean",  "net max",
+        "out min", "out mean", "out max", "saturated", "dead"};
     bp__heading(o, "Forward phase: each layer's net inputs and outputs");
     row(o, head, 10, w);
     for (int l = 0; l < net->n_layers; l++) {
-        const char *c[10] = {layer_label(o, net, l), count(o, s[l].n_out),
-                             fig(o, s[l].net_min), fig(o, s[l].net_mean),
-                             fig(o, s[l].net_max), fig(o, s[l].out_min),
-                             fig(o, s[l].out_mean), fig(o, s[l].out_max),
+        const char *c[10] = {layer_label(o, net, l),   count(o, s[l].n_out),
+                             fig(o, s[l].net_min),     fig(o, s[l].net_mean),
+                             fig(o, s[l].net_max),     fig(o, s[l].out_min),
+                             fig(o, s[l].out_mean),    fig(o, s[l].out_max),
                              count(o, s[l].saturated), count(o, s[l].dead)};
         row(o, c, 10, w);
     }
@@ -258,8 +260,8 @@ static void forward_table(out_t *o, const bp_net *net,
 
 /* With --check: how closely the finite differences of layer l's CHECKED
  * largest weight gradients agree with them (relative, floor 1e-3). */
-static double check_layer(const bp_net *net, const bp_real *x,
-                          const bp_real *t, int l, double *p)
+static double check_layer(const bp_net *net, const bp_real *x, const bp_real *t,
+                          int l, double *p)
 {
     const bp_layer *ly = &net->layers[l];
     const size_t nw = (size_t)ly->n_out * ly->n_in;
@@ -287,43 +289,47 @@ static double check_layer(const bp_net *net, const bp_real *x,
     return worst;
 }
 
-static bp_status backward_table(out_t *o, const bp_net *net,
-                                const bp_real *x, const bp_real *t,
-                                const bp_explain_opts *opts,
+static bp_status backward_table(out_t *o, const bp_net *net, const bp_real *x,
+                                const bp_real *t, const bp_explain_opts *opts,
                                 const bp_layer_stats *s)
 {
     static const int w[] = {12, 9, 9, 9, 11, 9, 11};
-    static const char *const head[] = {"layer", "|delta|", "|dE/dW|",
-                                       "|W|", "|dE/dW|/|W|", "|update|",
+    static const char *const head[] = {"layer", "|delta|",     "|dE/dW|",
+                                       "|W|",   "|dE/dW|/|W|", "|update|",
                                        "check"};
     double *p = NULL;
     if (opts->check && !(p = bp__fd_params(net)))
         return BP_ERR_NOMEM;
     char title[128];
-    snprintf(title, sizeof title, "Backward phase: norms of the gradients, "
-             "and the update at learning rate %s", bp__given(o, opts->lr));
+    snprintf(title, sizeof title,
+             "Backward phase: norms of the gradients, "
+             "and the update at learning rate %s",
+             bp__given(o, opts->lr));
     bp__heading(o, title);
     row(o, head, opts->check ? 7 : 6, w);
     for (int l = net->n_layers - 1; l >= 0; l--) {
         char agree[24] = "";
         if (p)
-            snprintf(agree, sizeof agree, "%.1e",
-                     check_layer(net, x, t, l, p));
-        const char *c[7] = {layer_label(o, net, l), fig(o, s[l].delta_norm),
-                            fig(o, s[l].grad_norm), fig(o, s[l].weight_norm),
+            snprintf(agree, sizeof agree, "%.1e", check_layer(net, x, t, l, p));
+        const char *c[7] = {layer_label(o, net, l),
+                            fig(o, s[l].delta_norm),
+                            fig(o, s[l].grad_norm),
+                            fig(o, s[l].weight_norm),
                             s[l].weight_norm > 0
                                 ? fig(o, s[l].grad_norm / s[l].weight_norm)
                                 : "-",
-                            fig(o, s[l].update_norm), agree};
+                            fig(o, s[l].update_norm),
+                            agree};
         row(o, c, opts->check ? 7 : 6, w);
     }
     if (p)
-        bp__emit(o, o->md ? "\n*check*: how closely the finite differences "
-                            "of each layer's %d largest weight gradients "
-                            "agree with them (relative).\n"
-                          : "  check: how closely the finite differences of "
-                            "each layer's %d largest weight gradients agree "
-                            "with them (relative)\n",
+        bp__emit(o,
+                 o->md ? "\n*check*: how closely the finite differences "
+                         "of each layer's %d largest weight gradients "
+                         "agree with them (relative).\n"
+                       : "  check: how closely the finite differences of "
+                         "each layer's %d largest weight gradients agree "
+                         "with them (relative)\n",
                  CHECKED);
     bp__free(&net->alloc, p);
     return BP_OK;
@@ -340,7 +346,8 @@ typedef struct {
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static void say(phrases *ph, const char *fmt, ...)
+static void
+say(phrases *ph, const char *fmt, ...)
 {
     char buf[512];
     va_list ap;
@@ -365,13 +372,17 @@ static void delta_words(phrases *ph, const bp_layer_stats *s, int l, int L)
     }
     const double r = d / up, total = d / s[L - 1].delta_norm;
     if (r < 1 / VANISH) {
-        say(ph, "deltas %sx smaller than the layer above: the gradient is "
-                "vanishing here", factor(o, 1 / r));
+        say(ph,
+            "deltas %sx smaller than the layer above: the gradient is "
+            "vanishing here",
+            factor(o, 1 / r));
         if (l + 1 < L - 1 && total < 1 / (VANISH * VANISH))
             say(ph, "%sx smaller than at the output", factor(o, 1 / total));
     } else if (r > VANISH) {
-        say(ph, "deltas %sx larger than the layer above: the gradient is "
-                "exploding here", factor(o, r));
+        say(ph,
+            "deltas %sx larger than the layer above: the gradient is "
+            "exploding here",
+            factor(o, r));
     } else {
         say(ph, "deltas %sx the layer above's: the gradient passes through",
             factor(o, r));
@@ -379,26 +390,30 @@ static void delta_words(phrases *ph, const bp_layer_stats *s, int l, int L)
 }
 
 /* What the units of layer l did with this sample. */
-static void unit_words(phrases *ph, const bp_net *net,
-                       const bp_layer_stats *s, int l)
+static void unit_words(phrases *ph, const bp_net *net, const bp_layer_stats *s,
+                       int l)
 {
     const int n = s[l].n_out;
     /* an output trained with the loss its derivative cancels with
      * (sigmoid and cross-entropy): saturation does not slow it */
     const int cancels = l == net->n_layers - 1 &&
-                        bp_act_describe(s[l].act)->out_loss == net->loss &&
-                        (bp_loss_describe(net->loss)->flags &
-                         BP_LOSSF_CLOSED_FORM);
+        bp_act_describe(s[l].act)->out_loss == net->loss &&
+        (bp_loss_describe(net->loss)->flags & BP_LOSSF_CLOSED_FORM);
     if (bp_act_describe(s[l].act)->flags & BP_ACTF_NO_GRADIENT)
-        say(ph, "%s units have no gradient: backpropagation cannot train "
-                "them", bp_act_name(s[l].act));
+        say(ph,
+            "%s units have no gradient: backpropagation cannot train "
+            "them",
+            bp_act_name(s[l].act));
     if (s[l].dead > 0 && 2 * s[l].dead >= n)
-        say(ph, "%d of %d units dead (%s at 0 here): no gradient through "
-                "them", s[l].dead, n, bp_act_describe(s[l].act)->label);
+        say(ph,
+            "%d of %d units dead (%s at 0 here): no gradient through "
+            "them",
+            s[l].dead, n, bp_act_describe(s[l].act)->label);
     if (s[l].saturated > 0 && 4 * s[l].saturated >= n && cancels)
-        say(ph, "%d of %d units saturated, harmless with %s, whose "
-                "derivative cancels theirs", s[l].saturated, n,
-            bp_loss_describe(net->loss)->label);
+        say(ph,
+            "%d of %d units saturated, harmless with %s, whose "
+            "derivative cancels theirs",
+            s[l].saturated, n, bp_loss_describe(net->loss)->label);
     else if (s[l].saturated > 0 && 4 * s[l].saturated >= n)
         say(ph, "%d of %d units saturated: their derivative is near 0",
             s[l].saturated, n);
@@ -421,25 +436,28 @@ static void update_words(phrases *ph, const bp_net *net,
         say(ph, "a step at learning rate %s is %.0f%% of |W|: a large one",
             bp__given(o, lr), 100 * u);
     else if (s[l].grad_norm > 0 && u < TINY)
-        say(ph, "a step at learning rate %s is %s of |W|: this layer barely "
-                "learns", bp__given(o, lr), fig(o, u));
+        say(ph,
+            "a step at learning rate %s is %s of |W|: this layer barely "
+            "learns",
+            bp__given(o, lr), fig(o, u));
 }
 
 static void words(out_t *o, const bp_net *net, const bp_layer_stats *s,
                   double lr)
 {
     const int L = net->n_layers;
-    const int closed = bp_loss_describe(net->loss)->flags &
-                       BP_LOSSF_CLOSED_FORM;
+    const int closed =
+        bp_loss_describe(net->loss)->flags & BP_LOSSF_CLOSED_FORM;
     bp__heading(o, "What stands out");
     for (int l = L - 1; l >= 0; l--) {
         phrases ph = {o, 0};
         bp__emit(o, o->md ? "- layer %d (%s): " : "  layer %d (%s): ", l + 1,
                  bp_act_name(s[l].act));
         if (l == L - 1)
-            say(&ph, closed ? "the error enters here: delta = out - t"
-                            : "the error enters here: delta = (out - t) "
-                              "times dout/dnet");
+            say(&ph,
+                closed ? "the error enters here: delta = out - t"
+                       : "the error enters here: delta = (out - t) "
+                         "times dout/dnet");
         else
             delta_words(&ph, s, l, L);
         unit_words(&ph, net, s, l);
@@ -458,13 +476,16 @@ static void after_lines(out_t *o, const bp_explain_opts *opts,
     bp__emit(o, "\n");
     for (int n = 0; n < (opts->steps > 1 ? 2 : 1); n++) {
         if (n)
-            bp__emit(o, o->md ? "\nAfter %d updates: E =" : "  after %d updates: E =",
+            bp__emit(o,
+                     o->md ? "\nAfter %d updates: E ="
+                           : "  after %d updates: E =",
                      opts->steps);
         else
-            bp__emit(o, o->md ? "After one update of plain gradient descent "
-                                "at learning rate %s: E ="
-                              : "  after one update of plain gradient descent "
-                                "at learning rate %s: E =",
+            bp__emit(o,
+                     o->md ? "After one update of plain gradient descent "
+                             "at learning rate %s: E ="
+                           : "  after one update of plain gradient descent "
+                             "at learning rate %s: E =",
                      bp__given(o, opts->lr));
         for (int i = first; i <= last; i++)
             bp__emit(o, "%s %s (%s)", i > first ? "," : "",
@@ -477,8 +498,8 @@ bp_status bp__summary(out_t *o, const bp_net *net, const bp_real *x,
                       const bp_real *t, const bp_explain_opts *opts,
                       double e_total, const double e1[2], const double en[2])
 {
-    bp_layer_stats *s = bp__alloc(&net->alloc,
-                                  (size_t)net->n_layers * sizeof *s);
+    bp_layer_stats *s =
+        bp__alloc(&net->alloc, (size_t)net->n_layers * sizeof *s);
     if (!s)
         return BP_ERR_NOMEM;
     bp__layer_stats(net, opts->lr, s);

@@ -14,10 +14,7 @@
 #include <string.h>
 
 /* The next formatting buffer. 32 of them: no emit call formats more. */
-char *bp__slot(out_t *o)
-{
-    return o->ring[o->next++ & 31];
-}
+char *bp__slot(out_t *o) { return o->ring[o->next++ & 31]; }
 
 void bp__emit(out_t *o, const char *fmt, ...)
 {
@@ -27,7 +24,8 @@ void bp__emit(out_t *o, const char *fmt, ...)
     int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     if (n > 0)
-        o->write(o->ctx, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+        o->write(o->ctx, buf,
+                 (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
 /* A result: 9 decimals like the worked example's tables, or exponent
@@ -158,8 +156,7 @@ static void append(char *s, size_t cap, size_t *n, const char *p, size_t len)
  * given text (a neuron's symbol or a number); NULL leaves the word. With
  * neg_net, "-net" becomes it whole (a number's negation: one sign). */
 const char *bp__subst_neg(out_t *o, const char *formula, const char *net,
-                             const char *neg_net, const char *out,
-                             const char *t)
+                          const char *neg_net, const char *out, const char *t)
 {
     char *s = bp__slot(o);
     size_t n = 0;
@@ -174,10 +171,10 @@ const char *bp__subst_neg(out_t *o, const char *formula, const char *net,
         size_t w = 0;
         while (isalnum((unsigned char)p[w]) || p[w] == '_')
             w++;
-        const char *with = w == 3 && strncmp(p, "net", 3) == 0   ? net
-                           : w == 3 && strncmp(p, "out", 3) == 0 ? out
-                           : w == 1 && *p == 't'                 ? t
-                                                                 : NULL;
+        const char *with = w == 3 && strncmp(p, "net", 3) == 0 ? net
+            : w == 3 && strncmp(p, "out", 3) == 0              ? out
+            : w == 1 && *p == 't'                              ? t
+                                                               : NULL;
         w = w ? w : 1; /* a word, or one other character */
         if (with)
             append(s, sizeof o->ring[0], &n, with, strlen(with));
@@ -189,7 +186,7 @@ const char *bp__subst_neg(out_t *o, const char *formula, const char *net,
 }
 
 const char *bp__subst(out_t *o, const char *formula, const char *net,
-                         const char *out, const char *t)
+                      const char *out, const char *t)
 {
     return bp__subst_neg(o, formula, net, NULL, out, t);
 }

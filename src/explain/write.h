@@ -13,10 +13,10 @@
 typedef struct {
     bp_write_fn write;
     void *ctx;
-    int md;              /* Markdown + LaTeX */
-    const bp_net *net;   /* for names */
-    char ring[32][192];  /* formatted numbers and names: several are */
-    int next;            /* alive in one emit call, so they rotate */
+    int md;             /* Markdown + LaTeX */
+    const bp_net *net;  /* for names */
+    char ring[32][192]; /* formatted numbers and names: several are */
+    int next;           /* alive in one emit call, so they rotate */
 } out_t;
 
 /* The next of the 32 formatting buffers (192 bytes each). */
@@ -60,8 +60,7 @@ void bp__subheading(out_t *o, const char *title);
 /* A formula from the tables with the words net, out and t replaced by the
  * given texts (NULL leaves a word); with neg_net, "-net" becomes it whole. */
 const char *bp__subst_neg(out_t *o, const char *formula, const char *net,
-                          const char *neg_net, const char *out,
-                          const char *t);
+                          const char *neg_net, const char *out, const char *t);
 const char *bp__subst(out_t *o, const char *formula, const char *net,
                       const char *out, const char *t);
 

@@ -12,7 +12,7 @@
 typedef struct {
     unsigned char *p;
     size_t len, cap;
-    int oom; /* an append failed: the buffer is incomplete */
+    int oom;                   /* an append failed: the buffer is incomplete */
     const bp_allocator *alloc; /* whose memory (NULL: malloc's) */
 } bp_buf;
 

@@ -31,10 +31,12 @@ static const bp__data_format formats[] = {
 static bp_status check_opts(const bp_data_opts *o, bp__rd *r, bp_error *err)
 {
     if ((unsigned)o->classes > BP_NO || (unsigned)o->header > BP_NO)
-        return bp__fail_err(err, BP_ERR_ARG, "classes and header: use "
+        return bp__fail_err(err, BP_ERR_ARG,
+                            "classes and header: use "
                             "BP_AUTO, BP_YES or BP_NO");
     if (o->max_classes < 0 || o->inputs_only < 0)
-        return bp__fail_err(err, BP_ERR_ARG, "max_classes and inputs_only "
+        return bp__fail_err(err, BP_ERR_ARG,
+                            "max_classes and inputs_only "
                             "cannot be negative");
     if (o->split && strcmp(o->split, "train") != 0 &&
         strcmp(o->split, "t10k") != 0)
@@ -46,8 +48,8 @@ static bp_status check_opts(const bp_data_opts *o, bp__rd *r, bp_error *err)
 }
 
 /* A whole file's bytes (p[n] == 0): the format that sniffs surest. */
-static bp_status parse_bytes(const bp__rd *r, unsigned char *p,
-                             size_t n, bp_dataset *ds)
+static bp_status parse_bytes(const bp__rd *r, unsigned char *p, size_t n,
+                             bp_dataset *ds)
 {
     int best = -1, score = 0;
     for (int i = 0; i < (int)(sizeof formats / sizeof *formats); i++) {
@@ -58,7 +60,8 @@ static bp_status parse_bytes(const bp__rd *r, unsigned char *p,
         }
     }
     if (best < 0)
-        return bp__rd_fail(r, BP_ERR_FORMAT, ": binary data, not a CSV, TSV, "
+        return bp__rd_fail(r, BP_ERR_FORMAT,
+                           ": binary data, not a CSV, TSV, "
                            "FANN or .bpd file");
     ds->format = formats[best].name;
     return formats[best].parse(r, p, n, ds);
@@ -72,9 +75,10 @@ static bp_status finish(const bp__rd *r, bp_dataset *ds)
         return BP_OK;
     if (ds->n_out == 0) {
         if (ds->n_in != bp_net_n_in(m->net))
-            return bp__rd_fail(r, BP_ERR_FORMAT, ": %d columns, but the model "
-                               "takes %d inputs", ds->n_in,
-                               bp_net_n_in(m->net));
+            return bp__rd_fail(r, BP_ERR_FORMAT,
+                               ": %d columns, but the model "
+                               "takes %d inputs",
+                               ds->n_in, bp_net_n_in(m->net));
         return BP_OK;
     }
     return bp_dataset_match_model(ds, m, r->err);
@@ -123,7 +127,8 @@ bp_status bp_dataset_load(const char *path, const bp_data_opts *opts,
                           bp_dataset **out, bp_error *err)
 {
     if (!out || !path)
-        return bp__fail_err(err, BP_ERR_NULL, "%s is NULL", out ? "path" : "out");
+        return bp__fail_err(err, BP_ERR_NULL, "%s is NULL",
+                            out ? "path" : "out");
     *out = NULL;
     const bp_data_opts o = opts ? *opts : bp_data_defaults();
     bp__rd r;
@@ -149,7 +154,8 @@ bp_status bp_dataset_parse(const void *data, size_t size, const char *name,
                            bp_error *err)
 {
     if (!out || (!data && size))
-        return bp__fail_err(err, BP_ERR_NULL, "%s is NULL", out ? "data" : "out");
+        return bp__fail_err(err, BP_ERR_NULL, "%s is NULL",
+                            out ? "data" : "out");
     *out = NULL;
     const bp_data_opts o = opts ? *opts : bp_data_defaults();
     bp__rd r;
@@ -208,4 +214,3 @@ bp_status bp_dataset_parse_idx(const void *images, size_t n_images,
     *out = ds;
     return BP_OK;
 }
-

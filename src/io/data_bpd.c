@@ -16,7 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define BPD_MAGIC "BPDATA\0"   /* 8 bytes with its NUL */
+#define BPD_MAGIC "BPDATA\0" /* 8 bytes with its NUL */
 #define BPD_VERSION 2
 #define BPD_ALIGN 4096
 #define BPD_HEAD 48
@@ -34,7 +34,7 @@ static int host_le(void)
 static uint32_t rd32(const unsigned char *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
+        (uint32_t)p[3] << 24;
 }
 
 static uint64_t rd64(const unsigned char *p)
@@ -118,7 +118,7 @@ static int get(const bytes *b, uint64_t at, void *out, size_t n)
 typedef struct {
     uint32_t version, rs, n_in, n_out, n_classes, x_kind, labels, t_kind;
     uint64_t n;
-    uint64_t body;      /* where x starts */
+    uint64_t body; /* where x starts */
     uint64_t x_bytes, t_bytes;
 } head;
 
@@ -130,14 +130,14 @@ static bp_status get_scaler(const bp__rd *r, const bytes *b, uint64_t *at,
     const size_t half = (size_t)width * 8;
     unsigned char *buf = bp__alloc(a, 2 * half);
     double *v = bp__alloc(a, (size_t)width * 2 * sizeof *v);
-    bp_status st = buf && v ? BP_OK
-                            : bp__rd_fail(r, BP_ERR_NOMEM, ": out of memory");
+    bp_status st =
+        buf && v ? BP_OK : bp__rd_fail(r, BP_ERR_NOMEM, ": out of memory");
     if (!st && get(b, *at, buf, 2 * half))
         st = bp__rd_fail(r, BP_ERR_FORMAT, ": truncated in its scaling");
     for (uint32_t j = 0; !st && j < 2 * width; j++)
         v[j] = rdf64(buf + 8 * (size_t)j);
-    if (!st && bp_scaler_set(s, (bp_scaling)kind, (int)width, v, v + width, a,
-                             NULL))
+    if (!st &&
+        bp_scaler_set(s, (bp_scaling)kind, (int)width, v, v + width, a, NULL))
         st = bp__rd_fail(r, BP_ERR_FORMAT, ": its scaling is not finite");
     *at += 2 * half;
     bp__free(a, buf);
@@ -156,19 +156,23 @@ static bp_status get_names(const bp__rd *r, const bytes *b, uint64_t *at,
     for (uint32_t j = 0; j < k; j++) {
         unsigned char len4[4];
         if (get(b, *at, len4, 4))
-            return bp__rd_fail(r, BP_ERR_FORMAT, ": truncated in its class "
+            return bp__rd_fail(r, BP_ERR_FORMAT,
+                               ": truncated in its class "
                                "names");
         const uint32_t len = rd32(len4);
-        char *name = len <= BP_MAX_NAME ? bp__dalloc(ds, (size_t)len + 1) : NULL;
+        char *name =
+            len <= BP_MAX_NAME ? bp__dalloc(ds, (size_t)len + 1) : NULL;
         if (len > BP_MAX_NAME || get(b, *at + 4, name, len)) {
             bp__dfree(ds, name);
-            return bp__rd_fail(r, BP_ERR_FORMAT, ": truncated in its class "
+            return bp__rd_fail(r, BP_ERR_FORMAT,
+                               ": truncated in its class "
                                "names");
         }
         name[len] = '\0';
         ds->class_names[j] = name;
         if (strlen(name) != len)
-            return bp__rd_fail(r, BP_ERR_FORMAT, ": a class name holds a NUL "
+            return bp__rd_fail(r, BP_ERR_FORMAT,
+                               ": a class name holds a NUL "
                                "byte");
         *at += 4 + (uint64_t)len;
     }
@@ -194,22 +198,25 @@ static bp_status read_head(const bp__rd *r, const bytes *b, head *h,
     h->labels = h->version >= 2 ? rd32(p + 40) : 0;
     h->t_kind = h->version >= 2 ? rd32(p + 44) : 0;
     if (h->version < 1 || h->version > BPD_VERSION)
-        return bp__rd_fail(r, BP_ERR_FORMAT, ": a .bpd file of version %u; "
-                           "this build reads 1 and 2", h->version);
+        return bp__rd_fail(r, BP_ERR_FORMAT,
+                           ": a .bpd file of version %u; "
+                           "this build reads 1 and 2",
+                           h->version);
     if ((h->rs != 4 && h->rs != 8) || h->n < 1 || h->n > INT32_MAX ||
         h->n_in < 1 || h->n_in > (1u << 24) || h->n_out < 1 ||
         h->n_out > (1u << 24) || (h->n_classes && h->n_classes != h->n_out) ||
         h->x_kind > BP_SCALING_STANDARD || h->t_kind > BP_SCALING_STANDARD ||
         h->labels > 1 || (h->labels && !h->n_classes) ||
-        (h->t_kind && h->labels) ||
-        (h->n_classes > (uint32_t)r->max_classes))
+        (h->t_kind && h->labels) || (h->n_classes > (uint32_t)r->max_classes))
         return bp__rd_fail(r, BP_ERR_FORMAT, ": impossible .bpd header");
     uint64_t at = BPD_HEAD;
     bp_status st = BP_OK;
     if (h->x_kind)
-        st = get_scaler(r, b, &at, h->x_kind, h->n_in, &ds->x_scale, &ds->alloc);
+        st =
+            get_scaler(r, b, &at, h->x_kind, h->n_in, &ds->x_scale, &ds->alloc);
     if (!st && h->t_kind)
-        st = get_scaler(r, b, &at, h->t_kind, h->n_out, &ds->t_scale, &ds->alloc);
+        st = get_scaler(r, b, &at, h->t_kind, h->n_out, &ds->t_scale,
+                        &ds->alloc);
     if (!st && h->n_classes)
         st = get_names(r, b, &at, ds, h->n_classes);
     if (st)
@@ -219,8 +226,10 @@ static bp_status read_head(const bp__rd *r, const bytes *b, head *h,
     h->t_bytes = h->labels ? h->n * 4 : h->n * h->n_out * h->rs;
     const uint64_t need = h->body + h->x_bytes + h->t_bytes;
     if (b->size != need)
-        return bp__rd_fail(r, BP_ERR_FORMAT, ": %llu bytes, but its header "
-                           "says %llu (%s)", (unsigned long long)b->size,
+        return bp__rd_fail(r, BP_ERR_FORMAT,
+                           ": %llu bytes, but its header "
+                           "says %llu (%s)",
+                           (unsigned long long)b->size,
                            (unsigned long long)need,
                            b->size < need ? "truncated" : "data after the end");
     ds->n = (int64_t)h->n;
@@ -266,9 +275,10 @@ static bp_status check_finite(const bp__rd *r, const bp_real *v, int64_t n,
         for (int j = 0; j < width; j++) {
             const bp_real x = v[(size_t)i * (size_t)width + (size_t)j];
             if (!(x - x == 0))
-                return bp__rd_fail(r, BP_ERR_FORMAT, ": row %lld, %s %d is "
-                                   "not a finite number", (long long)i + 1,
-                                   what, j + 1);
+                return bp__rd_fail(r, BP_ERR_FORMAT,
+                                   ": row %lld, %s %d is "
+                                   "not a finite number",
+                                   (long long)i + 1, what, j + 1);
         }
     return BP_OK;
 }
@@ -432,9 +442,10 @@ bp_status bp__bpd_save(const bp_dataset *ds, const char *path, int repeat,
 {
     for (int j = 0; j < ds->n_classes; j++)
         if (strlen(ds->class_names[j]) > BP_MAX_NAME)
-            return bp__fail_err(err, BP_ERR_SIZE, "%s: class %d's name is "
-                                "longer than %d bytes", path, j + 1,
-                                BP_MAX_NAME);
+            return bp__fail_err(err, BP_ERR_SIZE,
+                                "%s: class %d's name is "
+                                "longer than %d bytes",
+                                path, j + 1, BP_MAX_NAME);
     bp__atomic w;
     bp_status st = bp__atomic_open(&w, path, &ds->alloc, err);
     if (st)

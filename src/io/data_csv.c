@@ -14,12 +14,12 @@
 /* ---------------------------------------------------------------- rows */
 
 typedef struct {
-    char *s;             /* the text, s[n] == '\0'; fields unquoted in place */
+    char *s; /* the text, s[n] == '\0'; fields unquoted in place */
     size_t n, at;
     char delim;
-    int line;            /* line of the next character */
-    int row_line;        /* line where the current row starts */
-    const char **f;      /* the current row's fields */
+    int line;       /* line of the next character */
+    int row_line;   /* line where the current row starts */
+    const char **f; /* the current row's fields */
     int count, cap;
     const bp_allocator *a;
 } lexer;
@@ -63,8 +63,10 @@ static bp_status field(lexer *x, const bp__rd *r, size_t *i, char *term)
         const int opened = x->line;
         for (k++;; k++) {
             if (k >= x->n)
-                return bp__rd_fail(r, BP_ERR_FORMAT, ":%d: a quoted field is "
-                                   "never closed", opened);
+                return bp__rd_fail(r, BP_ERR_FORMAT,
+                                   ":%d: a quoted field is "
+                                   "never closed",
+                                   opened);
             if (s[k] == '"') {
                 if (s[k + 1] != '"')
                     break;
@@ -73,8 +75,8 @@ static bp_status field(lexer *x, const bp__rd *r, size_t *i, char *term)
             x->line += s[k] == '\n';
             *w++ = s[k];
         }
-        for (k++; k < x->n && (s[k] == ' ' || s[k] == '\t') &&
-                  s[k] != x->delim;)
+        for (k++;
+             k < x->n && (s[k] == ' ' || s[k] == '\t') && s[k] != x->delim;)
             k++;
     } else {
         while (k < x->n && s[k] != x->delim && s[k] != '\n' && s[k] != '\r')
@@ -117,8 +119,10 @@ static bp_status next_row(lexer *x, const bp__rd *r, int *got)
                 return st;
             term = i < x->n ? s[i] : '\0';
         } else if (term != '\n' && term != '\r' && term != '\0') {
-            return bp__rd_fail(r, BP_ERR_FORMAT, ":%d: text after a closing "
-                               "quote", x->line);
+            return bp__rd_fail(r, BP_ERR_FORMAT,
+                               ":%d: text after a closing "
+                               "quote",
+                               x->line);
         }
         break;
     }
@@ -142,15 +146,15 @@ typedef struct {
     const bp__rd *r;
     bp_dataset *ds;
     int cols, header;
-    const char **names;        /* [cols] header names, or NULL */
-    unsigned char *is_target;  /* [cols] */
+    const char **names;       /* [cols] header names, or NULL */
+    unsigned char *is_target; /* [cols] */
     int n_targets;
     int64_t rows, cap;
-    bp_choice classes;         /* for one target column */
+    bp_choice classes; /* for one target column */
     bp__labels labels;
-    int32_t *ids;              /* [cap] label index of each row */
+    int32_t *ids; /* [cap] label index of each row */
     int hashing, too_many, all_numeric, small_ints;
-    int long_line, long_col;   /* a label too long for a class name */
+    int long_line, long_col; /* a label too long for a class name */
 } csv;
 
 static const char *col_name(const csv *c, int col)
@@ -172,11 +176,13 @@ static bp_status targets_by_spec(csv *c, const char *spec)
                 col = (int)k - 1;
         } else if (c->header) {
             for (int j = 0; j < c->cols && col < 0; j++)
-                if (strlen(c->names[j]) == len && memcmp(c->names[j], p, len) == 0)
+                if (strlen(c->names[j]) == len &&
+                    memcmp(c->names[j], p, len) == 0)
                     col = j;
         }
         if (col < 0)
-            return bp__rd_fail(r, BP_ERR_FORMAT, ": no column '%s' to take as "
+            return bp__rd_fail(r, BP_ERR_FORMAT,
+                               ": no column '%s' to take as "
                                "the target (%d columns%s)",
                                bp__clip(name, p, len), c->cols,
                                c->header ? "" : ", no header line");
@@ -196,7 +202,8 @@ static bp_status targets_by_model(csv *c, const bp_model *m)
     for (int k = 0; found && k < m->n_targets; k++) {
         int col = -1;
         for (int j = 0; j < c->cols && col < 0; j++)
-            if (m->target_names[k][0] && strcmp(c->names[j], m->target_names[k]) == 0)
+            if (m->target_names[k][0] &&
+                strcmp(c->names[j], m->target_names[k]) == 0)
                 col = j;
         found = col >= 0;
         if (found && !c->is_target[col]++)
@@ -217,12 +224,14 @@ static bp_status targets_by_model(csv *c, const bp_model *m)
     if (m->n_targets > 0) {
         char shown[BP_CLIP_CAP];
         const char *t0 = m->target_names[0];
-        return bp__rd_fail(c->r, BP_ERR_FORMAT, ": %d columns, but the model "
-                           "takes %d inputs and was trained on %d columns%s%s%s%s",
-                           c->cols, bp_net_n_in(m->net), m->n_columns,
-                           *t0 ? ", with target column '" : "",
-                           bp__clip(shown, t0, strlen(t0)), *t0 ? "'" : "",
-                           m->n_targets > 1 ? " and more" : "");
+        return bp__rd_fail(
+            c->r, BP_ERR_FORMAT,
+            ": %d columns, but the model "
+            "takes %d inputs and was trained on %d columns%s%s%s%s",
+            c->cols, bp_net_n_in(m->net), m->n_columns,
+            *t0 ? ", with target column '" : "",
+            bp__clip(shown, t0, strlen(t0)), *t0 ? "'" : "",
+            m->n_targets > 1 ? " and more" : "");
     }
     c->is_target[c->cols - 1] = 1; /* an older model: the last column */
     c->n_targets = 1;
@@ -249,15 +258,19 @@ static bp_status choose_targets(csv *c)
     if (c->n_targets == 0 && c->cols >= 1)
         return BP_OK;
     if (c->cols == 1)
-        return bp__rd_fail(r, BP_ERR_FORMAT, ": one column: a data set needs "
+        return bp__rd_fail(r, BP_ERR_FORMAT,
+                           ": one column: a data set needs "
                            "input columns and a target column");
     if (c->n_targets >= c->cols)
-        return bp__rd_fail(r, BP_ERR_FORMAT, ": every column is a target; no "
+        return bp__rd_fail(r, BP_ERR_FORMAT,
+                           ": every column is a target; no "
                            "inputs are left");
     c->classes = bp__classes_wanted(r);
     if (c->classes == BP_YES && c->n_targets > 1)
-        return bp__rd_fail(r, BP_ERR_FORMAT, ": classes need exactly one "
-                           "target column, not %d", c->n_targets);
+        return bp__rd_fail(r, BP_ERR_FORMAT,
+                           ": classes need exactly one "
+                           "target column, not %d",
+                           c->n_targets);
     if (c->n_targets > 1)
         c->classes = BP_NO;
     return BP_OK;
@@ -281,7 +294,8 @@ static bp_status keep_columns(csv *c)
             continue;
         const char *name = col_name(c, j);
         ds->target_cols[k] = j;
-        if (!(ds->target_names[k++] = bp__strdup(&ds->alloc, name, strlen(name))))
+        if (!(ds->target_names[k++] =
+                  bp__strdup(&ds->alloc, name, strlen(name))))
             return bp__rd_fail(c->r, BP_ERR_NOMEM, ": out of memory");
     }
     return BP_OK;
@@ -295,11 +309,13 @@ static bp_status alloc_rows(csv *c, int64_t cap)
     const int n_in = c->cols - c->n_targets;
     ds->n_in = n_in;
     c->cap = cap;
-    ds->x = bp__dalloc(ds, bp__bytes((uint64_t)cap * (uint64_t)n_in, sizeof(bp_real)));
+    ds->x = bp__dalloc(
+        ds, bp__bytes((uint64_t)cap * (uint64_t)n_in, sizeof(bp_real)));
     int ok = ds->x != NULL;
     if (c->n_targets && c->classes != BP_YES) {
-        ds->t = bp__dalloc(ds, bp__bytes((uint64_t)cap * (uint64_t)c->n_targets,
-                                         sizeof(bp_real)));
+        ds->t = bp__dalloc(
+            ds,
+            bp__bytes((uint64_t)cap * (uint64_t)c->n_targets, sizeof(bp_real)));
         ok &= ds->t != NULL;
     }
     if (c->n_targets == 1 && c->classes != BP_NO) {
@@ -309,19 +325,22 @@ static bp_status alloc_rows(csv *c, int64_t cap)
     }
     c->all_numeric = c->small_ints = 1;
     return ok ? BP_OK
-              : bp__rd_fail(c->r, BP_ERR_NOMEM, ": out of memory for %lld rows "
-                            "of %d columns", (long long)cap, c->cols);
+              : bp__rd_fail(c->r, BP_ERR_NOMEM,
+                            ": out of memory for %lld rows "
+                            "of %d columns",
+                            (long long)cap, c->cols);
 }
 
 static bp_status not_a_number(const csv *c, int line, int col, const char *f)
 {
     char shown[BP_CLIP_CAP], shown_name[BP_CLIP_CAP];
     const char *name = col_name(c, col);
-    return bp__rd_fail(c->r, BP_ERR_FORMAT, ":%d:%d: '%s' is not a finite "
-                       "number%s%s%s", line, col + 1,
-                       bp__clip(shown, f, strlen(f)), *name ? " (column " : "",
-                       bp__clip(shown_name, name, strlen(name)),
-                       *name ? ")" : "");
+    return bp__rd_fail(
+        c->r, BP_ERR_FORMAT,
+        ":%d:%d: '%s' is not a finite "
+        "number%s%s%s",
+        line, col + 1, bp__clip(shown, f, strlen(f)), *name ? " (column " : "",
+        bp__clip(shown_name, name, strlen(name)), *name ? ")" : "");
 }
 
 /* The one target column's label: hashed (while it may be classes) and,
@@ -368,8 +387,10 @@ static bp_status take_row(csv *c, const char *const *f, int line)
         char shown[BP_CLIP_CAP];
         if (!*f[col])
             return bp__rd_fail(c->r, BP_ERR_FORMAT, ":%d:%d: %s%s%s", line,
-                               col + 1, c->is_target[col] ? "the target is "
-                               "missing" : "missing value",
+                               col + 1,
+                               c->is_target[col] ? "the target is "
+                                                   "missing"
+                                                 : "missing value",
                                *name ? " in column " : "",
                                bp__clip(shown, name, strlen(name)));
         if (c->is_target[col] && c->n_targets == 1) {
@@ -381,7 +402,8 @@ static bp_status take_row(csv *c, const char *const *f, int line)
         if (!bp__number(f[col], &v))
             return not_a_number(c, line, col, f[col]);
         if (c->is_target[col])
-            ds->t[(size_t)row * (size_t)c->n_targets + (size_t)ti++] = (bp_real)v;
+            ds->t[(size_t)row * (size_t)c->n_targets + (size_t)ti++] =
+                (bp_real)v;
         else
             ds->x[(size_t)row * (size_t)ds->n_in + (size_t)xi++] = (bp_real)v;
     }
@@ -399,28 +421,31 @@ static bp_status settle_targets(csv *c)
     int classify = c->classes == BP_YES;
     if (c->classes == BP_AUTO)
         classify = !c->all_numeric ||
-                   (c->small_ints && !c->too_many && c->labels.count <= 100 &&
-                    c->labels.count < c->rows);
+            (c->small_ints && !c->too_many && c->labels.count <= 100 &&
+             c->labels.count < c->rows);
     const char *name = col_name(c, ds->target_cols[0]);
     char shown[BP_CLIP_CAP];
     if (classify && c->too_many)
-        return bp__rd_fail(r, BP_ERR_FORMAT, ": the target column%s%s%s holds "
+        return bp__rd_fail(r, BP_ERR_FORMAT,
+                           ": the target column%s%s%s holds "
                            "more than %d distinct labels: too many classes "
-                           "(is it the target column?)", *name ? " '" : "",
+                           "(is it the target column?)",
+                           *name ? " '" : "",
                            bp__clip(shown, name, strlen(name)),
                            *name ? "'" : "", r->max_classes);
     if (classify && c->long_line)
-        return bp__rd_fail(r, BP_ERR_FORMAT, ":%d:%d: a class label longer "
-                           "than %d bytes", c->long_line, c->long_col,
-                           BP_MAX_NAME);
+        return bp__rd_fail(r, BP_ERR_FORMAT,
+                           ":%d:%d: a class label longer "
+                           "than %d bytes",
+                           c->long_line, c->long_col, BP_MAX_NAME);
     if (!classify) {
         ds->n_out = 1;
         bp__dfree(ds, c->ids);
         c->ids = NULL;
         return BP_OK;
     }
-    int32_t *remap = bp__dalloc(ds, bp__bytes((uint64_t)c->labels.count,
-                                              sizeof *remap));
+    int32_t *remap =
+        bp__dalloc(ds, bp__bytes((uint64_t)c->labels.count, sizeof *remap));
     if (!remap || bp__labels_sort(&c->labels, c->all_numeric, remap)) {
         bp__dfree(ds, remap);
         return bp__rd_fail(r, BP_ERR_NOMEM, ": out of memory");
@@ -465,17 +490,18 @@ static int is_header(const bp__rd *r, const char *const *row1,
 
 /* Every row after the first (and the first too unless it is the
  * header); x holds the second row, if any, on entry. */
-static bp_status read_rows(csv *c, lexer *x, const char *const *row1,
-                           int line1, int got)
+static bp_status read_rows(csv *c, lexer *x, const char *const *row1, int line1,
+                           int got)
 {
     bp_status st = BP_OK;
     if (!c->header)
         st = take_row(c, row1, line1);
     while (!st && got) {
         if (x->count != c->cols)
-            return bp__rd_fail(c->r, BP_ERR_FORMAT, ":%d: %d fields, but the "
-                               "first row has %d", x->row_line, x->count,
-                               c->cols);
+            return bp__rd_fail(c->r, BP_ERR_FORMAT,
+                               ":%d: %d fields, but the "
+                               "first row has %d",
+                               x->row_line, x->count, c->cols);
         if (c->rows == c->cap)
             return bp__rd_fail(c->r, BP_ERR_FORMAT, ": more than %lld rows",
                                (long long)c->cap);

@@ -63,8 +63,10 @@ static bp_status read_head(const bp__rd *r, cursor *c, long head[3])
         errno = 0;
         head[k] = strtol(c->s, &e, 10);
         if (e == c->s || errno || head[k] < 1 || head[k] > (1L << 24))
-            return bp__rd_fail(r, BP_ERR_FORMAT, ":%d: expected 'pairs inputs "
-                               "outputs' (three positive integers)", c->line);
+            return bp__rd_fail(r, BP_ERR_FORMAT,
+                               ":%d: expected 'pairs inputs "
+                               "outputs' (three positive integers)",
+                               c->line);
         c->s = e;
     }
     return BP_OK;
@@ -77,9 +79,10 @@ static bp_status read_numbers(const bp__rd *r, cursor *c, bp_dataset *ds)
         for (int k = 0; k < width; k++) {
             skip_space(c);
             if (c->s >= c->end)
-                return bp__rd_fail(r, BP_ERR_FORMAT, ":%d: the file ends in "
-                                   "pair %lld of %lld", c->line,
-                                   (long long)i + 1, (long long)ds->n);
+                return bp__rd_fail(r, BP_ERR_FORMAT,
+                                   ":%d: the file ends in "
+                                   "pair %lld of %lld",
+                                   c->line, (long long)i + 1, (long long)ds->n);
             const char *w = c->s;
             while (c->s < c->end && !isspace((unsigned char)*c->s))
                 c->s++;
@@ -91,9 +94,10 @@ static bp_status read_numbers(const bp__rd *r, cursor *c, bp_dataset *ds)
                 word[len] = '\0';
             }
             if (len >= sizeof word || !bp__number(word, &v))
-                return bp__rd_fail(r, BP_ERR_FORMAT, ":%d: '%s' is not a "
-                                   "finite number", c->line,
-                                   bp__clip(shown, w, len));
+                return bp__rd_fail(r, BP_ERR_FORMAT,
+                                   ":%d: '%s' is not a "
+                                   "finite number",
+                                   c->line, bp__clip(shown, w, len));
             if (k < ds->n_in)
                 ds->x[(size_t)i * (size_t)ds->n_in + (size_t)k] = (bp_real)v;
             else
@@ -102,8 +106,10 @@ static bp_status read_numbers(const bp__rd *r, cursor *c, bp_dataset *ds)
         }
     skip_space(c);
     if (c->s < c->end)
-        return bp__rd_fail(r, BP_ERR_FORMAT, ":%d: more numbers than the %lld "
-                           "pairs declared", c->line, (long long)ds->n);
+        return bp__rd_fail(r, BP_ERR_FORMAT,
+                           ":%d: more numbers than the %lld "
+                           "pairs declared",
+                           c->line, (long long)ds->n);
     return BP_OK;
 }
 
@@ -123,7 +129,8 @@ static bp_status to_classes(const bp__rd *r, bp_dataset *ds)
     }
     const bp_choice want = bp__classes_wanted(r);
     if (want == BP_YES && !onehot)
-        return bp__rd_fail(r, BP_ERR_FORMAT, ": classes asked for, but the "
+        return bp__rd_fail(r, BP_ERR_FORMAT,
+                           ": classes asked for, but the "
                            "outputs are not one-hot rows");
     if (want == BP_NO || !onehot)
         return BP_OK;
@@ -157,13 +164,14 @@ bp_status bp__fann_parse(const bp__rd *r, unsigned char *p, size_t n,
     ds->n_out = (int)head[2];
     /* each number takes a byte at least: refuse before allocating */
     if ((double)ds->n * (ds->n_in + ds->n_out) > (double)n)
-        return bp__rd_fail(r, BP_ERR_FORMAT, ": declares %lld pairs of %d + %d "
+        return bp__rd_fail(r, BP_ERR_FORMAT,
+                           ": declares %lld pairs of %d + %d "
                            "numbers, more than the file holds",
                            (long long)ds->n, ds->n_in, ds->n_out);
-    ds->x = bp__dalloc(ds, bp__bytes((uint64_t)ds->n * (uint64_t)ds->n_in,
-                                     sizeof(bp_real)));
-    ds->t = bp__dalloc(ds, bp__bytes((uint64_t)ds->n * (uint64_t)ds->n_out,
-                                     sizeof(bp_real)));
+    ds->x = bp__dalloc(
+        ds, bp__bytes((uint64_t)ds->n * (uint64_t)ds->n_in, sizeof(bp_real)));
+    ds->t = bp__dalloc(
+        ds, bp__bytes((uint64_t)ds->n * (uint64_t)ds->n_out, sizeof(bp_real)));
     if (!ds->x || !ds->t)
         return bp__rd_fail(r, BP_ERR_NOMEM, ": out of memory");
     if ((st = read_numbers(r, &c, ds)))
@@ -176,8 +184,8 @@ bp_status bp__fann_parse(const bp__rd *r, unsigned char *p, size_t n,
 static void put_number(bp__atomic *w, double v, const char *sep)
 {
     char s[40];
-    int len = snprintf(s, sizeof s, "%s%.*g", sep, sizeof(bp_real) == 8 ? 17 : 9,
-                       v);
+    int len =
+        snprintf(s, sizeof s, "%s%.*g", sep, sizeof(bp_real) == 8 ? 17 : 9, v);
     bp__atomic_put(w, s, (size_t)len);
 }
 
@@ -199,9 +207,13 @@ bp_status bp__fann_save(const bp_dataset *ds, const char *path, int repeat,
                 put_number(&w, x[k], k ? " " : "");
             bp__atomic_put(&w, "\n", 1);
             for (int j = 0; j < ds->n_out; j++)
-                put_number(&w, ds->label ? (double)(ds->label[i] == j)
-                                         : (double)ds->t[(size_t)i * (size_t)ds->n_out + (size_t)j],
-                           j ? " " : "");
+                put_number(
+                    &w,
+                    ds->label
+                        ? (double)(ds->label[i] == j)
+                        : (double)
+                              ds->t[(size_t)i * (size_t)ds->n_out + (size_t)j],
+                    j ? " " : "");
             bp__atomic_put(&w, "\n", 1);
         }
     return bp__atomic_commit(&w, err);

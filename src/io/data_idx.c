@@ -17,7 +17,8 @@
 
 static uint32_t be32(const unsigned char *p)
 {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+        p[3];
 }
 
 int bp__idx_sniff(const char *name, const unsigned char *p, size_t n)
@@ -32,7 +33,8 @@ bp_status bp__idx_parse_one(const bp__rd *r, unsigned char *p, size_t n,
     (void)p;
     (void)n;
     (void)ds;
-    return bp__rd_fail(r, BP_ERR_FORMAT, ": an IDX file; give the directory "
+    return bp__rd_fail(r, BP_ERR_FORMAT,
+                       ": an IDX file; give the directory "
                        "holding the images and labels files");
 }
 
@@ -59,13 +61,14 @@ static uint64_t idx_size(const unsigned char *p, size_t n)
 
 /* An IDX file of unsigned bytes in memory: its dimensions and data. */
 static bp_status idx_parse(const bp__rd *r, const char *name, int want_dims,
-                           const unsigned char *buf, size_t n,
-                           uint32_t dims[3], const unsigned char **data)
+                           const unsigned char *buf, size_t n, uint32_t dims[3],
+                           const unsigned char **data)
 {
     bp__rd named = *r;
     named.name = name;
     if (n < 4 || buf[0] || buf[1] || buf[2] != 0x08 || buf[3] != want_dims)
-        return bp__rd_fail(&named, BP_ERR_FORMAT, ": not an IDX file of unsigned "
+        return bp__rd_fail(&named, BP_ERR_FORMAT,
+                           ": not an IDX file of unsigned "
                            "bytes with %d dimensions (bad magic number)",
                            want_dims);
     if (n < 4 + 4u * (size_t)want_dims)
@@ -79,15 +82,16 @@ static bp_status idx_parse(const bp__rd *r, const char *name, int want_dims,
         (want_dims == 3 && (double)dims[1] * dims[2] > (1 << 24)))
         return bp__rd_fail(&named, BP_ERR_FORMAT, ": impossible dimensions");
     if ((double)(n - 4 - 4u * (size_t)want_dims) != total)
-        return bp__rd_fail(&named, BP_ERR_FORMAT, ": %zu data bytes, but the "
-                           "header says %.0f", n - 4 - 4u * (size_t)want_dims,
-                           total);
+        return bp__rd_fail(&named, BP_ERR_FORMAT,
+                           ": %zu data bytes, but the "
+                           "header says %.0f",
+                           n - 4 - 4u * (size_t)want_dims, total);
     *data = buf + 4 + 4 * want_dims;
     return BP_OK;
 }
 
-bp_status bp__idx_pair(const bp__rd *r, const unsigned char *img,
-                       size_t n_img, const unsigned char *lab, size_t n_lab,
+bp_status bp__idx_pair(const bp__rd *r, const unsigned char *img, size_t n_img,
+                       const unsigned char *lab, size_t n_lab,
                        const char *lab_name, bp_dataset *ds)
 {
     uint32_t idim[3], ldim[3];
@@ -98,8 +102,10 @@ bp_status bp__idx_pair(const bp__rd *r, const unsigned char *img,
     if (st)
         return st;
     if (idim[0] != ldim[0])
-        return bp__rd_fail(r, BP_ERR_FORMAT, ": %u images but %s has %u "
-                           "labels", idim[0], lab_name, ldim[0]);
+        return bp__rd_fail(r, BP_ERR_FORMAT,
+                           ": %u images but %s has %u "
+                           "labels",
+                           idim[0], lab_name, ldim[0]);
     ds->n = idim[0];
     ds->n_in = (int)(idim[1] * idim[2]);
     if (ds->n_in < 1)
@@ -111,8 +117,8 @@ bp_status bp__idx_pair(const bp__rd *r, const unsigned char *img,
     if (k > r->max_classes)
         return bp__rd_fail(r, BP_ERR_FORMAT, ": %d classes, more than %d", k,
                            r->max_classes);
-    ds->x = bp__dalloc(ds, bp__bytes((uint64_t)ds->n * (uint64_t)ds->n_in,
-                                     sizeof(bp_real)));
+    ds->x = bp__dalloc(
+        ds, bp__bytes((uint64_t)ds->n * (uint64_t)ds->n_in, sizeof(bp_real)));
     ds->label = bp__dalloc(ds, bp__bytes((uint64_t)ds->n, sizeof(int32_t)));
     if (!ds->x || !ds->label)
         return bp__rd_fail(r, BP_ERR_NOMEM, ": out of memory");
@@ -139,8 +145,7 @@ static int find(const char *dir, const char *split, const char *kind,
 }
 
 static bp_status read_file(const bp__rd *r, const char *path,
-                           const bp_allocator *a, unsigned char **p,
-                           size_t *n)
+                           const bp_allocator *a, unsigned char **p, size_t *n)
 {
     bp__rd named = *r;
     named.name = path;
@@ -160,13 +165,16 @@ bp_status bp__idx_dir(const bp__rd *r, const char *dir, bp_dataset *ds)
     char *img = bp__dalloc(ds, cap), *lab = bp__dalloc(ds, cap);
     unsigned char *ib = NULL, *lb = NULL;
     size_t in = 0, ln = 0;
-    bp_status st = img && lab ? BP_OK
-                              : bp__rd_fail(r, BP_ERR_NOMEM, ": out of memory");
-    if (!st && (find(dir, split, "images-idx3", img, cap) ||
-                find(dir, split, "labels-idx1", lab, cap)))
-        st = bp__rd_fail(r, BP_ERR_IO, ": no %s-images-idx3-ubyte[.gz] and "
+    bp_status st =
+        img && lab ? BP_OK : bp__rd_fail(r, BP_ERR_NOMEM, ": out of memory");
+    if (!st &&
+        (find(dir, split, "images-idx3", img, cap) ||
+         find(dir, split, "labels-idx1", lab, cap)))
+        st = bp__rd_fail(r, BP_ERR_IO,
+                         ": no %s-images-idx3-ubyte[.gz] and "
                          "%s-labels-idx1-ubyte[.gz] here (an IDX directory "
-                         "like Fashion-MNIST's)", split, split);
+                         "like Fashion-MNIST's)",
+                         split, split);
     if (!st)
         st = read_file(r, img, &ds->alloc, &ib, &in);
     if (!st)

@@ -31,27 +31,31 @@ static bp_status check_rescale(const bp_dataset *ds, const bp_real *arr,
 {
     for (int64_t i = 0; i < ds->n; i++)
         for (size_t j = 0; j < (size_t)width; j++) {
-            const bp_real v = rescaled(arr[(size_t)i * (size_t)width + j],
-                                       from, to, j);
+            const bp_real v =
+                rescaled(arr[(size_t)i * (size_t)width + j], from, to, j);
             if (!(v - v == 0))
-                return bp__fail_err(err, BP_ERR_NONFINITE, "%s: row %lld, "
+                return bp__fail_err(err, BP_ERR_NONFINITE,
+                                    "%s: row %lld, "
                                     "%s column %d is not finite once "
-                                    "rescaled", ds->name, (long long)i + 1,
-                                    what, (int)j + 1);
+                                    "rescaled",
+                                    ds->name, (long long)i + 1, what,
+                                    (int)j + 1);
         }
     return BP_OK;
 }
 
 /* Bring one array from the scaling it carries to want. */
 static bp_status rescale(bp_dataset *ds, bp_real **arr, int *in_map,
-                         bp_scaler *carried, const bp_scaler *want,
-                         int width, const char *what, bp_error *err)
+                         bp_scaler *carried, const bp_scaler *want, int width,
+                         const char *what, bp_error *err)
 {
     if (!want || bp_scaler_equal(carried, want))
         return BP_OK;
     if (want->kind != BP_SCALING_NONE && want->n != width)
-        return bp__fail_err(err, BP_ERR_SIZE, "%s: a scaler of %d columns for "
-                            "%d %s", ds->name, want->n, width, what);
+        return bp__fail_err(err, BP_ERR_SIZE,
+                            "%s: a scaler of %d columns for "
+                            "%d %s",
+                            ds->name, want->n, width, what);
     if (!*arr)
         return bp__fail_err(err, BP_ERR_STATE, "%s: no %s to scale", ds->name,
                             what);
@@ -63,13 +67,15 @@ static bp_status rescale(bp_dataset *ds, bp_real **arr, int *in_map,
     if (st)
         return st;
     if (*in_map) { /* the file stays as it is: scale a copy */
-        const size_t bytes = bp__bytes((uint64_t)ds->n * (uint64_t)width,
-                                       sizeof(bp_real));
+        const size_t bytes =
+            bp__bytes((uint64_t)ds->n * (uint64_t)width, sizeof(bp_real));
         bp_real *mem = bp__dalloc(ds, bytes);
         if (!mem) {
             bp_scaler_free(&copy);
-            return bp__fail_err(err, BP_ERR_NOMEM, "%s: out of memory for a "
-                                "scaled copy of its %s", ds->name, what);
+            return bp__fail_err(err, BP_ERR_NOMEM,
+                                "%s: out of memory for a "
+                                "scaled copy of its %s",
+                                ds->name, what);
         }
         memcpy(mem, *arr, bytes);
         *arr = mem;
@@ -88,8 +94,10 @@ bp_status bp_dataset_scale(bp_dataset *ds, const bp_scaler *inputs,
     if (!ds)
         return bp__fail_err(err, BP_ERR_NULL, "data set is NULL");
     if (targets && targets->kind != BP_SCALING_NONE && !ds->t)
-        return bp__fail_err(err, BP_ERR_STATE, "%s: only numeric targets are "
-                            "scaled", ds->name);
+        return bp__fail_err(err, BP_ERR_STATE,
+                            "%s: only numeric targets are "
+                            "scaled",
+                            ds->name);
     bp_status st = rescale(ds, &ds->x, &ds->x_in_map, &ds->x_scale, inputs,
                            ds->n_in, "inputs", err);
     if (!st && ds->t)
@@ -134,8 +142,10 @@ static bp_status renumber(bp_dataset *ds, int k, const char *const *names,
         /* classes without names of their own are positions: only the
          * count has to fit */
         if (ds->n_classes > k)
-            return bp__fail_err(err, BP_ERR_FORMAT, "%s: %d classes, but %s "
-                                "has %d", ds->name, ds->n_classes, what, k);
+            return bp__fail_err(err, BP_ERR_FORMAT,
+                                "%s: %d classes, but %s "
+                                "has %d",
+                                ds->name, ds->n_classes, what, k);
         bp_status st = copy_names(ds, k, names, err);
         ds->positional = 0;
         return st;
@@ -143,7 +153,8 @@ static bp_status renumber(bp_dataset *ds, int k, const char *const *names,
     bp__labels L;
     bp__labels_init(&L, &ds->alloc, k);
     int32_t *map = bp__dalloc(ds, (size_t)ds->n_classes * sizeof *map);
-    bp_status st = map ? BP_OK : bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
+    bp_status st =
+        map ? BP_OK : bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
     for (int j = 0; !st && j < k; j++)
         if (bp__labels_add(&L, names[j], strlen(names[j])) < 0)
             st = bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
@@ -152,10 +163,13 @@ static bp_status renumber(bp_dataset *ds, int k, const char *const *names,
         map[j] = bp__labels_find(&L, ds->class_names[j]);
         same &= map[j] == j;
         if (map[j] < 0)
-            st = bp__fail_err(err, BP_ERR_FORMAT, "%s: class '%s' is not one "
-                              "of %s's %d classes", ds->name,
-                              bp__clip(shown, ds->class_names[j],
-                                       strlen(ds->class_names[j])), what, k);
+            st = bp__fail_err(
+                err, BP_ERR_FORMAT,
+                "%s: class '%s' is not one "
+                "of %s's %d classes",
+                ds->name,
+                bp__clip(shown, ds->class_names[j], strlen(ds->class_names[j])),
+                what, k);
     }
     if (!st && !same && ds->t_in_map) { /* the file stays as it is */
         int32_t *mem = bp__dalloc(ds, bp__bytes((uint64_t)ds->n, sizeof *mem));
@@ -176,26 +190,27 @@ static bp_status renumber(bp_dataset *ds, int k, const char *const *names,
     return st;
 }
 
-bp_status bp_dataset_match(bp_dataset *ds, const bp_dataset *ref,
-                           bp_error *err)
+bp_status bp_dataset_match(bp_dataset *ds, const bp_dataset *ref, bp_error *err)
 {
     if (!ds || !ref)
         return bp__fail_err(err, BP_ERR_NULL, "data set is NULL");
     if (ds->n_in != ref->n_in)
-        return bp__fail_err(err, BP_ERR_FORMAT, "%s: %d inputs, but the "
-                            "training data has %d", ds->name, ds->n_in,
-                            ref->n_in);
+        return bp__fail_err(err, BP_ERR_FORMAT,
+                            "%s: %d inputs, but the "
+                            "training data has %d",
+                            ds->name, ds->n_in, ref->n_in);
     if (ds->n_classes || ref->n_classes) {
-        bp_status st = renumber(ds, ref->n_classes,
-                                (const char *const *)ref->class_names,
-                                ref->positional, "the training data", err);
+        bp_status st =
+            renumber(ds, ref->n_classes, (const char *const *)ref->class_names,
+                     ref->positional, "the training data", err);
         if (st)
             return st;
     }
     if (ds->n_out != ref->n_out)
-        return bp__fail_err(err, BP_ERR_FORMAT, "%s: %d outputs, but the "
-                            "training data has %d", ds->name, ds->n_out,
-                            ref->n_out);
+        return bp__fail_err(err, BP_ERR_FORMAT,
+                            "%s: %d outputs, but the "
+                            "training data has %d",
+                            ds->name, ds->n_out, ref->n_out);
     return BP_OK;
 }
 
@@ -206,18 +221,22 @@ bp_status bp_dataset_match_model(bp_dataset *ds, const bp_model *m,
         return bp__fail_err(err, BP_ERR_NULL, "data set or model is NULL");
     const int n_in = bp_net_n_in(m->net), n_out = bp_net_n_out(m->net);
     if (ds->n_in != n_in)
-        return bp__fail_err(err, BP_ERR_FORMAT, "%s: %d inputs, but the model "
-                            "takes %d", ds->name, ds->n_in, n_in);
+        return bp__fail_err(err, BP_ERR_FORMAT,
+                            "%s: %d inputs, but the model "
+                            "takes %d",
+                            ds->name, ds->n_in, n_in);
     if ((ds->n_classes || m->n_classes)) {
-        bp_status st = renumber(ds, m->n_classes,
-                                (const char *const *)m->class_names, 0,
-                                "the model", err);
+        bp_status st =
+            renumber(ds, m->n_classes, (const char *const *)m->class_names, 0,
+                     "the model", err);
         if (st)
             return st;
     }
     if (ds->n_out != n_out)
-        return bp__fail_err(err, BP_ERR_FORMAT, "%s: %d outputs, but the model "
-                            "gives %d", ds->name, ds->n_out, n_out);
+        return bp__fail_err(err, BP_ERR_FORMAT,
+                            "%s: %d outputs, but the model "
+                            "gives %d",
+                            ds->name, ds->n_out, n_out);
     return BP_OK;
 }
 
@@ -225,9 +244,8 @@ bp_status bp_dataset_describe(const bp_dataset *ds, bp_model *m, bp_error *err)
 {
     if (!ds || !m)
         return bp__fail_err(err, BP_ERR_NULL, "data set or model is NULL");
-    bp_status st = bp_model_set_classes(m, ds->n_classes,
-                                        (const char *const *)ds->class_names,
-                                        err);
+    bp_status st = bp_model_set_classes(
+        m, ds->n_classes, (const char *const *)ds->class_names, err);
     if (!st)
         st = bp_model_set_columns(m, ds->n_targets ? ds->n_columns : 0,
                                   ds->n_targets, ds->target_cols,

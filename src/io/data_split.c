@@ -96,11 +96,11 @@ static bp_status make_like(const bp_dataset *ds, int64_t n, bp_dataset **out,
     v->n_out = ds->n_out;
     v->positional = ds->positional;
     v->name = bp__strdup(&ds->alloc, ds->name, strlen(ds->name));
-    v->x = bp__dalloc(ds, bp__bytes((uint64_t)n * (uint64_t)ds->n_in,
-                                    sizeof(bp_real)));
+    v->x = bp__dalloc(
+        ds, bp__bytes((uint64_t)n * (uint64_t)ds->n_in, sizeof(bp_real)));
     if (ds->t)
-        v->t = bp__dalloc(ds, bp__bytes((uint64_t)n * (uint64_t)ds->n_out,
-                                        sizeof(bp_real)));
+        v->t = bp__dalloc(
+            ds, bp__bytes((uint64_t)n * (uint64_t)ds->n_out, sizeof(bp_real)));
     if (ds->label)
         v->label = bp__dalloc(ds, bp__bytes((uint64_t)n, sizeof(int32_t)));
     int ok = v->name && v->x && (!ds->t || v->t) && (!ds->label || v->label);
@@ -116,7 +116,8 @@ static bp_status make_like(const bp_dataset *ds, int64_t n, bp_dataset **out,
     }
     if (ok && ds->n_targets) {
         v->target_cols = bp__dalloc(ds, (size_t)ds->n_targets * sizeof(int));
-        v->target_names = bp__dalloc(ds, (size_t)ds->n_targets * sizeof(char *));
+        v->target_names =
+            bp__dalloc(ds, (size_t)ds->n_targets * sizeof(char *));
         ok = v->target_cols && v->target_names;
         for (int j = 0; ok && j < ds->n_targets; j++) {
             v->target_cols[j] = ds->target_cols[j];
@@ -127,8 +128,9 @@ static bp_status make_like(const bp_dataset *ds, int64_t n, bp_dataset **out,
         }
         v->n_columns = ds->n_columns;
     }
-    if (ok && (bp_scaler_copy(&v->x_scale, &ds->x_scale, &ds->alloc, NULL) ||
-               bp_scaler_copy(&v->t_scale, &ds->t_scale, &ds->alloc, NULL)))
+    if (ok &&
+        (bp_scaler_copy(&v->x_scale, &ds->x_scale, &ds->alloc, NULL) ||
+         bp_scaler_copy(&v->t_scale, &ds->t_scale, &ds->alloc, NULL)))
         ok = 0;
     if (!ok) {
         bp_dataset_free(v);
@@ -139,11 +141,11 @@ static bp_status make_like(const bp_dataset *ds, int64_t n, bp_dataset **out,
 }
 
 /* Row i of ds into row j of v. */
-static void copy_row(const bp_dataset *ds, int64_t i, bp_dataset *v,
-                     int64_t j)
+static void copy_row(const bp_dataset *ds, int64_t i, bp_dataset *v, int64_t j)
 {
     const size_t ni = (size_t)ds->n_in, no = (size_t)ds->n_out;
-    memmove(v->x + (size_t)j * ni, ds->x + (size_t)i * ni, ni * sizeof(bp_real));
+    memmove(v->x + (size_t)j * ni, ds->x + (size_t)i * ni,
+            ni * sizeof(bp_real));
     if (ds->t)
         memmove(v->t + (size_t)j * no, ds->t + (size_t)i * no,
                 no * sizeof(bp_real));
@@ -161,9 +163,11 @@ bp_status bp_dataset_split(bp_dataset *ds, double fraction, uint64_t seed,
         return bp__fail_err(err, BP_ERR_ARG, "split fraction %g: not in (0, 1)",
                             fraction);
     if (ds->map)
-        return bp__fail_err(err, BP_ERR_STATE, "%s: a memory-mapped data set "
+        return bp__fail_err(err, BP_ERR_STATE,
+                            "%s: a memory-mapped data set "
                             "is not split (that would copy it into memory): "
-                            "validate on another file", ds->name);
+                            "validate on another file",
+                            ds->name);
     const int64_t n_val = (int64_t)((double)ds->n * fraction);
     if (n_val < 1 || n_val >= ds->n)
         return BP_OK; /* too small to split: no validation */
@@ -196,12 +200,15 @@ bp_status bp_dataset_save(const bp_dataset *ds, const char *path,
         return bp__fail_err(err, BP_ERR_NULL, "%s is NULL", ds ? "path" : "ds");
     if (repeat < 1 || repeat > (1 << 20) ||
         (double)ds->n * repeat > (double)INT32_MAX)
-        return bp__fail_err(err, BP_ERR_SIZE, "%s: %lld rows %d times over: "
-                            "more than %d rows", path, (long long)ds->n,
-                            repeat, INT32_MAX);
+        return bp__fail_err(err, BP_ERR_SIZE,
+                            "%s: %lld rows %d times over: "
+                            "more than %d rows",
+                            path, (long long)ds->n, repeat, INT32_MAX);
     if (ds->n_out == 0)
-        return bp__fail_err(err, BP_ERR_STATE, "%s: %s has no targets: a data "
-                            "file holds inputs and targets", path, ds->name);
+        return bp__fail_err(err, BP_ERR_STATE,
+                            "%s: %s has no targets: a data "
+                            "file holds inputs and targets",
+                            path, ds->name);
     if (format == BP_DATA_BPD)
         return bp__bpd_save(ds, path, repeat, err);
     if (format == BP_DATA_FANN)

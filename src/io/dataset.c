@@ -169,14 +169,20 @@ const char *bp_dataset_format(const bp_dataset *ds)
     return ds && ds->format ? ds->format : "";
 }
 
-int bp_dataset_n_classes(const bp_dataset *ds) { return ds ? ds->n_classes : 0; }
+int bp_dataset_n_classes(const bp_dataset *ds)
+{
+    return ds ? ds->n_classes : 0;
+}
 
 const char *bp_dataset_class_name(const bp_dataset *ds, int j)
 {
     return ds && j >= 0 && j < ds->n_classes ? ds->class_names[j] : NULL;
 }
 
-int bp_dataset_n_targets(const bp_dataset *ds) { return ds ? ds->n_targets : 0; }
+int bp_dataset_n_targets(const bp_dataset *ds)
+{
+    return ds ? ds->n_targets : 0;
+}
 
 const char *bp_dataset_target_name(const bp_dataset *ds, int j)
 {

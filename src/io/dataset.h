@@ -12,24 +12,24 @@
 
 struct bp_dataset {
     bp_allocator alloc;
-    char *name;             /* the file's, for messages */
-    const char *format;     /* "csv", "tsv", "fann", "idx", "bpd" */
+    char *name;         /* the file's, for messages */
+    const char *format; /* "csv", "tsv", "fann", "idx", "bpd" */
     int64_t n;
     int n_in, n_out;
-    bp_real *x;             /* [n][n_in] */
-    bp_real *t;             /* [n][n_out] dense targets, or NULL */
-    int32_t *label;         /* [n] class indices, or NULL */
-    int n_classes;          /* 0: numeric targets (or none) */
-    char **class_names;     /* [n_classes] */
-    int positional;         /* classes without names of their own (FANN,
+    bp_real *x;         /* [n][n_in] */
+    bp_real *t;         /* [n][n_out] dense targets, or NULL */
+    int32_t *label;     /* [n] class indices, or NULL */
+    int n_classes;      /* 0: numeric targets (or none) */
+    char **class_names; /* [n_classes] */
+    int positional;     /* classes without names of their own (FANN,
                                IDX): "0".."k-1", matched by position */
-    int n_columns;          /* CSV/TSV: the file's columns, and of them */
-    int n_targets;          /* the targets: their positions (0-based, */
-    int *target_cols;       /* ascending) and header names ("": none) */
+    int n_columns;      /* CSV/TSV: the file's columns, and of them */
+    int n_targets;      /* the targets: their positions (0-based, */
+    int *target_cols;   /* ascending) and header names ("": none) */
     char **target_names;
-    bp_scaler x_scale;      /* the scaling x carries now */
-    bp_scaler t_scale;      /* and dense t */
-    void *map;              /* a memory-mapped .bpd, or NULL */
+    bp_scaler x_scale; /* the scaling x carries now */
+    bp_scaler t_scale; /* and dense t */
+    void *map;         /* a memory-mapped .bpd, or NULL */
     size_t map_len;
     int x_in_map, t_in_map; /* x, and t or label, point into the map */
 };
@@ -62,17 +62,16 @@ int bp__fann_sniff(const char *name, const unsigned char *p, size_t n);
 bp_status bp__fann_parse(const bp__rd *r, unsigned char *p, size_t n,
                          bp_dataset *ds);
 int bp__idx_sniff(const char *name, const unsigned char *p, size_t n);
-bp_status bp__idx_parse_one(const bp__rd *r, unsigned char *p,
-                            size_t n, bp_dataset *ds);
-bp_status bp__idx_pair(const bp__rd *r, const unsigned char *img,
-                       size_t n_img, const unsigned char *lab, size_t n_lab,
+bp_status bp__idx_parse_one(const bp__rd *r, unsigned char *p, size_t n,
+                            bp_dataset *ds);
+bp_status bp__idx_pair(const bp__rd *r, const unsigned char *img, size_t n_img,
+                       const unsigned char *lab, size_t n_lab,
                        const char *lab_name, bp_dataset *ds);
 bp_status bp__idx_dir(const bp__rd *r, const char *dir, bp_dataset *ds);
 int bp__bpd_sniff(const char *name, const unsigned char *p, size_t n);
 bp_status bp__bpd_parse(const bp__rd *r, unsigned char *p, size_t n,
                         bp_dataset *ds);
-bp_status bp__bpd_map(const bp__rd *r, int fd, uint64_t size,
-                      bp_dataset *ds);
+bp_status bp__bpd_map(const bp__rd *r, int fd, uint64_t size, bp_dataset *ds);
 /* The writers. */
 bp_status bp__bpd_save(const bp_dataset *ds, const char *path, int repeat,
                        bp_error *err);
@@ -96,9 +95,8 @@ typedef uint64_t (*bp__limit_fn)(const unsigned char *p, size_t n);
  * with gzip's magic number, and at most max bytes, or what limit says.
  * name is for messages. */
 bp_status bp__read_all(int fd, const void *mem, size_t size, const char *name,
-                       uint64_t max, bp__limit_fn limit,
-                       const bp_allocator *a, unsigned char **out,
-                       size_t *n, bp_error *err);
+                       uint64_t max, bp__limit_fn limit, const bp_allocator *a,
+                       unsigned char **out, size_t *n, bp_error *err);
 
 /* ---- class labels (labels.c) ---- */
 
@@ -106,10 +104,10 @@ bp_status bp__read_all(int fd, const void *mem, size_t size, const char *name,
  * seen; hashed, so adding n labels costs O(n), not O(n * classes). */
 typedef struct {
     const bp_allocator *a;
-    char **names;      /* [count] */
-    uint32_t *hash;    /* [count] */
-    int32_t *slot;     /* [cap] index + 1, or 0 for empty */
-    size_t cap;        /* a power of two, at least twice count */
+    char **names;   /* [count] */
+    uint32_t *hash; /* [count] */
+    int32_t *slot;  /* [cap] index + 1, or 0 for empty */
+    size_t cap;     /* a power of two, at least twice count */
     int count, max;
 } bp__labels;
 

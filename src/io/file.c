@@ -17,7 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 static const bp_allocator plain = {NULL, NULL, NULL};
 
 /* A copy of s in a's memory, or NULL. */
@@ -35,8 +34,7 @@ static char *copy_str(const bp_allocator *a, const char *s)
  * w->real then owns that name, in w->alloc's memory). Anything that
  * exists and is not a regular file is refused: renaming over /dev/null
  * or a FIFO would replace the device, not write to it. */
-static bp_status resolve_target(bp__atomic *w, const char *path,
-                                 bp_error *err)
+static bp_status resolve_target(bp__atomic *w, const char *path, bp_error *err)
 {
     struct stat st;
     if (lstat(path, &st) != 0)
@@ -44,9 +42,10 @@ static bp_status resolve_target(bp__atomic *w, const char *path,
     if (S_ISLNK(st.st_mode)) {
         char *real = realpath(path, NULL); /* the C library's memory */
         if (!real) /* a dangling link: write the file it names */
-            return bp__fail_err(err, BP_ERR_IO, "%s: a symbolic link to "
-                                "nothing that can be written (%s)", path,
-                                strerror(errno));
+            return bp__fail_err(err, BP_ERR_IO,
+                                "%s: a symbolic link to "
+                                "nothing that can be written (%s)",
+                                path, strerror(errno));
         w->real = copy_str(w->alloc, real);
         free(real);
         if (!w->real)
@@ -57,9 +56,11 @@ static bp_status resolve_target(bp__atomic *w, const char *path,
     if (!S_ISREG(st.st_mode)) {
         bp__free(w->alloc, w->real);
         w->real = NULL;
-        return bp__fail_err(err, BP_ERR_IO, "%s: not a regular file (a "
+        return bp__fail_err(err, BP_ERR_IO,
+                            "%s: not a regular file (a "
                             "directory, device or pipe); refusing to "
-                            "replace it", path);
+                            "replace it",
+                            path);
     }
     return BP_OK;
 }
@@ -87,8 +88,10 @@ bp_status bp__atomic_open(bp__atomic *w, const char *path,
     memcpy(w->tmp + len, ".tmp.XXXXXX", 12);
     w->fd = mkstemp(w->tmp);
     if (w->fd < 0) {
-        st = bp__fail_err(err, BP_ERR_IO, "%s: cannot create a temporary "
-                          "file beside it: %s", path, strerror(errno));
+        st = bp__fail_err(err, BP_ERR_IO,
+                          "%s: cannot create a temporary "
+                          "file beside it: %s",
+                          path, strerror(errno));
         bp__atomic_abort(w);
         return st;
     }
@@ -201,9 +204,8 @@ bp_status bp_write_file_atomic(const char *path, const void *data, size_t n,
     return bp__write_atomic(path, data ? data : "", n, NULL, err);
 }
 
-bp_status bp__read_file(const char *path, size_t max,
-                        const bp_allocator *a, unsigned char **data,
-                        size_t *n, bp_error *err)
+bp_status bp__read_file(const char *path, size_t max, const bp_allocator *a,
+                        unsigned char **data, size_t *n, bp_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -218,8 +220,10 @@ bp_status bp__read_file(const char *path, size_t max,
         if (cap >= max) {
             bp__free(a, p);
             fclose(f);
-            return bp__fail_err(err, BP_ERR_FORMAT, "%s: larger than %zu "
-                                "bytes", path, max);
+            return bp__fail_err(err, BP_ERR_FORMAT,
+                                "%s: larger than %zu "
+                                "bytes",
+                                path, max);
         }
         unsigned char *q = bp__alloc(a, cap * 2); /* the allocator has no
                                                      realloc: a copy */
@@ -242,4 +246,3 @@ bp_status bp__read_file(const char *path, size_t max,
     *n = len;
     return BP_OK;
 }
-

@@ -36,8 +36,7 @@ void bp__atomic_abort(bp__atomic *w);
 
 /* Read a whole file (at most max bytes) into a buffer from a; the caller
  * frees it with bp__free(a, ...). */
-bp_status bp__read_file(const char *path, size_t max,
-                        const bp_allocator *a, unsigned char **data,
-                        size_t *n, bp_error *err);
+bp_status bp__read_file(const char *path, size_t max, const bp_allocator *a,
+                        unsigned char **data, size_t *n, bp_error *err);
 
 #endif

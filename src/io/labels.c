@@ -74,8 +74,7 @@ static int make_room(bp__labels *L)
 }
 
 /* The slot where s is, or the empty one where it would go. */
-static size_t probe(const bp__labels *L, const char *s, size_t len,
-                    uint32_t h)
+static size_t probe(const bp__labels *L, const char *s, size_t len, uint32_t h)
 {
     size_t k = h & (L->cap - 1);
     while (L->slot[k]) {

@@ -13,7 +13,8 @@
 bp_status bp_model_new(bp_net *net, bp_model **out, bp_error *err)
 {
     if (!out || !net)
-        return bp__fail_err(err, BP_ERR_NULL, "%s is NULL", out ? "net" : "out");
+        return bp__fail_err(err, BP_ERR_NULL, "%s is NULL",
+                            out ? "net" : "out");
     bp_model *m = bp__alloc(&net->alloc, sizeof *m);
     if (!m)
         return bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
@@ -38,8 +39,8 @@ static void free_names(const bp_allocator *a, char **names, int n)
 /* Copies of n names (NULL entries become ""), or NULL for lack of
  * memory. A name over max bytes is refused (*too_long = its index) or,
  * with max < 0, kept as "". */
-static char **copy_names(const bp_allocator *a, int n,
-                         const char *const *names, long max, int *too_long)
+static char **copy_names(const bp_allocator *a, int n, const char *const *names,
+                         long max, int *too_long)
 {
     char **copy = bp__alloc(a, (size_t)n * sizeof *copy);
     *too_long = -1;
@@ -89,8 +90,7 @@ void bp_model_free(bp_model *m)
     bp__free(&a, m);
 }
 
-bp_status bp_model_checkpoint(bp_model *m, const bp_trainer *tr,
-                              bp_error *err)
+bp_status bp_model_checkpoint(bp_model *m, const bp_trainer *tr, bp_error *err)
 {
     if (!m || !m->net || !tr)
         return bp__fail_err(err, BP_ERR_NULL, "%s is NULL",
@@ -99,7 +99,8 @@ bp_status bp_model_checkpoint(bp_model *m, const bp_trainer *tr,
     const bp_real *best = bp_trainer_best_params(tr);
     if (best && !m->best_params &&
         !(m->best_params = bp__alloc(&m->alloc, np * sizeof(bp_real))))
-        return bp__fail_err(err, BP_ERR_NOMEM, "out of memory for the best "
+        return bp__fail_err(err, BP_ERR_NOMEM,
+                            "out of memory for the best "
                             "weights");
     if (best) {
         memcpy(m->best_params, best, np * sizeof(bp_real));
@@ -126,9 +127,10 @@ bp_status bp_model_set_scalers(bp_model *m, const bp_scaler *inputs,
             continue;
         if (want[k]->n != width[k]) {
             bp_scaler_free(&copy[0]);
-            return bp__fail_err(err, BP_ERR_SIZE, "a scaler of %d columns for "
-                                "the network's %d %s", want[k]->n, width[k],
-                                k ? "outputs" : "inputs");
+            return bp__fail_err(err, BP_ERR_SIZE,
+                                "a scaler of %d columns for "
+                                "the network's %d %s",
+                                want[k]->n, width[k], k ? "outputs" : "inputs");
         }
         bp_status st = bp_scaler_copy(&copy[k], want[k], &m->alloc, err);
         if (st) {
@@ -154,8 +156,8 @@ bp_status bp_model_set_scaling(bp_model *m, bp_scaling kind,
     if (!m || !m->net)
         return bp__fail_err(err, BP_ERR_NULL, "model is NULL");
     bp_scaler s;
-    bp_status st = bp_scaler_set(&s, kind, m->net->n_in, offset, factor,
-                                 &m->alloc, err);
+    bp_status st =
+        bp_scaler_set(&s, kind, m->net->n_in, offset, factor, &m->alloc, err);
     if (st)
         return st;
     bp_scaler_free(&m->scaler);
@@ -170,8 +172,8 @@ bp_status bp_model_set_classes(bp_model *m, int n, const char *const *names,
         return bp__fail_err(err, BP_ERR_NULL, "model is NULL");
     const int n_out = bp_net_n_out(m->net);
     if (n < 0 || (n > 0 && n != n_out && !(n == 2 && n_out == 1)))
-        return bp__fail_err(err, BP_ERR_SIZE,
-                            "%d class names for %d outputs", n, n_out);
+        return bp__fail_err(err, BP_ERR_SIZE, "%d class names for %d outputs",
+                            n, n_out);
     if (n > 0 && !names)
         return bp__fail_err(err, BP_ERR_NULL, "names is NULL");
     for (int i = 0; i < n; i++)
@@ -182,10 +184,11 @@ bp_status bp_model_set_classes(bp_model *m, int n, const char *const *names,
         n ? copy_names(&m->alloc, n, names, BP_MAX_NAME, &too_long) : NULL;
     if (n && !copy)
         return too_long >= 0
-                   ? bp__fail_err(err, BP_ERR_SIZE, "class name %d is %zu "
-                                  "bytes long (at most %d)", too_long + 1,
-                                  strlen(names[too_long]), BP_MAX_NAME)
-                   : bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
+            ? bp__fail_err(err, BP_ERR_SIZE,
+                           "class name %d is %zu "
+                           "bytes long (at most %d)",
+                           too_long + 1, strlen(names[too_long]), BP_MAX_NAME)
+            : bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
     free_names(&m->alloc, m->class_names, m->n_classes);
     m->n_classes = n;
     m->class_names = copy;
@@ -210,9 +213,10 @@ bp_status bp_model_set_columns(bp_model *m, int n_columns, int n_targets,
     for (int i = 0; i < n_targets; i++)
         if (cols[i] < 0 || cols[i] >= n_columns ||
             (i > 0 && cols[i] <= cols[i - 1]))
-            return bp__fail_err(err, BP_ERR_ARG, "target column %d: %d is not "
-                                "in 0..%d, after the one before", i + 1,
-                                cols[i], n_columns - 1);
+            return bp__fail_err(err, BP_ERR_ARG,
+                                "target column %d: %d is not "
+                                "in 0..%d, after the one before",
+                                i + 1, cols[i], n_columns - 1);
     int *c = bp__alloc(&m->alloc, (size_t)n_targets * sizeof *c), too_long;
     char **nm = copy_names(&m->alloc, n_targets, names, -1, &too_long);
     if (!c || !nm) {
@@ -239,9 +243,9 @@ bp_status bp_model_predict(bp_model *m, const bp_real *x, int64_t n,
                            bp_real *out)
 {
     if (!m || !m->net || !x || !out)
-        return m && m->net ? bp__fail(m->net, BP_ERR_NULL, "%s is NULL",
-                                      x ? "out" : "x")
-                           : BP_ERR_NULL;
+        return m && m->net
+            ? bp__fail(m->net, BP_ERR_NULL, "%s is NULL", x ? "out" : "x")
+            : BP_ERR_NULL;
     bp_net *net = m->net;
     if (n < 0)
         return bp__fail(net, BP_ERR_SIZE, "n: %lld is negative", (long long)n);
@@ -249,8 +253,10 @@ bp_status bp_model_predict(bp_model *m, const bp_real *x, int64_t n,
     const int chunk = net->max_batch;
     bp_real *buf = bp__alloc(&net->alloc, (size_t)chunk * n_in * sizeof *buf);
     if (!buf)
-        return bp__fail(net, BP_ERR_NOMEM, "out of memory for %d scaled "
-                        "inputs", chunk);
+        return bp__fail(net, BP_ERR_NOMEM,
+                        "out of memory for %d scaled "
+                        "inputs",
+                        chunk);
     bp_status st = BP_OK;
     for (int64_t i = 0; !st && i < n; i += chunk) {
         const int k = n - i < chunk ? (int)(n - i) : chunk;
@@ -276,12 +282,15 @@ static bp_status check_scaler(const bp_scaler *s, int width, const char *what,
         return BP_OK;
     if ((s->kind != BP_SCALING_MINMAX && s->kind != BP_SCALING_STANDARD) ||
         s->n != width || !s->offset || !s->factor)
-        return bp__fail_err(err, BP_ERR_ARG, "the %s scaler does not fit the "
-                            "network's %d columns", what, width);
+        return bp__fail_err(err, BP_ERR_ARG,
+                            "the %s scaler does not fit the "
+                            "network's %d columns",
+                            what, width);
     for (int j = 0; j < width; j++)
         if (!isfinite(s->offset[j]) || !isfinite(s->factor[j]) ||
             s->factor[j] == 0)
-            return bp__fail_err(err, BP_ERR_NONFINITE, "the %s scaling of "
+            return bp__fail_err(err, BP_ERR_NONFINITE,
+                                "the %s scaling of "
                                 "column %d is not finite (or its factor is 0)",
                                 what, j + 1);
     return BP_OK;
@@ -294,11 +303,15 @@ bp_status bp__model_check(const bp_model *m, bp_error *err)
         const bp_layer *ly = &net->layers[l];
         const size_t n = (size_t)ly->n_out * (size_t)(ly->n_in + 1);
         if (!bp__all_finite(net->params + ly->w_off, n))
-            return bp__fail_err(err, BP_ERR_NONFINITE, "layer %d holds NaN or "
-                                "Inf weights or biases: not saved", l);
+            return bp__fail_err(err, BP_ERR_NONFINITE,
+                                "layer %d holds NaN or "
+                                "Inf weights or biases: not saved",
+                                l);
         if (!(ly->act_param >= -1e30 && ly->act_param <= 1e30))
-            return bp__fail_err(err, BP_ERR_NONFINITE, "layer %d: activation "
-                                "parameter is not finite: not saved", l);
+            return bp__fail_err(err, BP_ERR_NONFINITE,
+                                "layer %d: activation "
+                                "parameter is not finite: not saved",
+                                l);
     }
     bp_status st = check_scaler(&m->scaler, net->n_in, "input", err);
     if (!st)
@@ -318,20 +331,23 @@ bp_status bp__model_check(const bp_model *m, bp_error *err)
                                 i + 1);
         const size_t len = strlen(m->class_names[i]);
         if (len > BP_MAX_NAME)
-            return bp__fail_err(err, BP_ERR_SIZE, "class name %d is %zu bytes "
-                                "long (at most %d): not saved", i + 1, len,
-                                BP_MAX_NAME);
+            return bp__fail_err(err, BP_ERR_SIZE,
+                                "class name %d is %zu bytes "
+                                "long (at most %d): not saved",
+                                i + 1, len, BP_MAX_NAME);
     }
     if (m->n_targets < 0 || m->n_columns < 0 ||
-        (m->n_targets > 0 && (m->n_columns <= m->n_targets ||
-                              !m->target_cols || !m->target_names)))
+        (m->n_targets > 0 &&
+         (m->n_columns <= m->n_targets || !m->target_cols || !m->target_names)))
         return bp__fail_err(err, BP_ERR_SIZE, "%d target columns of %d",
                             m->n_targets, m->n_columns);
     for (int i = 0; i < m->n_targets; i++)
         if (m->target_cols[i] < 0 || m->target_cols[i] >= m->n_columns ||
             (i && m->target_cols[i] <= m->target_cols[i - 1]) ||
             !m->target_names[i] || strlen(m->target_names[i]) > BP_MAX_NAME)
-            return bp__fail_err(err, BP_ERR_ARG, "target column %d cannot be "
-                                "saved", i + 1);
+            return bp__fail_err(err, BP_ERR_ARG,
+                                "target column %d cannot be "
+                                "saved",
+                                i + 1);
     return BP_OK;
 }

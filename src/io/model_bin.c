@@ -187,9 +187,9 @@ static void put_train_state(bp_buf *b, const bp_model *m)
     const bp_optim *o = &net->optim;
     size_t s = begin_section(b, "OPTM");
     put_u32(b, (uint32_t)o->kind);
-    const double f[10] = {o->lr, o->momentum, o->weight_decay,
-                          o->beta1, o->beta2, o->eps, o->eta_plus,
-                          o->eta_minus, o->step_min, o->step_max};
+    const double f[10] = {
+        o->lr,  o->momentum, o->weight_decay, o->beta1,    o->beta2,
+        o->eps, o->eta_plus, o->eta_minus,    o->step_min, o->step_max};
     for (int i = 0; i < 10; i++)
         put_f64(b, f[i]);
     put_u64(b, (uint64_t)net->step);
@@ -272,7 +272,7 @@ static uint32_t get_u32(cursor *c)
     const unsigned char *q = c->p + c->at;
     c->at += 4;
     return (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 |
-           (uint32_t)q[3] << 24;
+        (uint32_t)q[3] << 24;
 }
 
 static uint64_t get_u64(cursor *c)
@@ -311,7 +311,7 @@ static void get_reals(cursor *c, uint32_t rs, bp_real *v, size_t n)
 typedef struct {
     const char *name;
     bp_error *err;
-    size_t size; /* of the whole file */
+    size_t size;               /* of the whole file */
     const bp_allocator *alloc; /* the model's: every allocation */
 } ctx;
 
@@ -339,8 +339,8 @@ static bp_status bad_call(ctx *x, const char *sect, bp_status st,
                           const char *what)
 {
     if (st == BP_ERR_NOMEM)
-        return bp__fail_err(x->err, BP_ERR_NOMEM, "%s: section %s: %s",
-                            x->name, sect, what);
+        return bp__fail_err(x->err, BP_ERR_NOMEM, "%s: section %s: %s", x->name,
+                            sect, what);
     return bad(x, sect, what);
 }
 
@@ -355,8 +355,7 @@ static bp_status read_net(ctx *x, cursor *c, bp_net **out)
     if (!d || !frozen) {
         x_free(x, d);
         x_free(x, frozen);
-        return bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory",
-                            x->name);
+        return bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory", x->name);
     }
     for (uint32_t l = 0; l < n_layers; l++) {
         uint32_t w = get_u32(c), act = get_u32(c);
@@ -378,8 +377,10 @@ static bp_status read_net(ctx *x, cursor *c, bp_net **out)
         below = d[l].n_out;
     }
     if (!st && n_params * 4 > (double)x->size) {
-        snprintf(msg, sizeof msg, "declares %.0f parameters, more than the "
-                 "file's %zu bytes can hold", n_params, x->size);
+        snprintf(msg, sizeof msg,
+                 "declares %.0f parameters, more than the "
+                 "file's %zu bytes can hold",
+                 n_params, x->size);
         st = bad(x, "NET", msg);
     }
     if (!st) {
@@ -397,9 +398,10 @@ static bp_status read_net(ctx *x, cursor *c, bp_net **out)
         (*out)->layers[l].freeze_w = frozen[l] & 1;
         (*out)->layers[l].freeze_b = (frozen[l] >> 1) & 1;
     }
-    if (!st && bp_net_set_loss(*out, loss >= BP_LOSS_COUNT_ ? BP_LOSS_COUNT_
-                                                            : (bp_loss)loss,
-                               (bp_reduction)red)) {
+    if (!st &&
+        bp_net_set_loss(*out,
+                        loss >= BP_LOSS_COUNT_ ? BP_LOSS_COUNT_ : (bp_loss)loss,
+                        (bp_reduction)red)) {
         snprintf(msg, sizeof msg, "%s", bp_net_errmsg(*out));
         st = bad(x, "NET", msg);
     }
@@ -435,12 +437,13 @@ static bp_status read_reals_block(ctx *x, cursor *c, const char *sect,
 static bp_status read_scal(ctx *x, cursor *c, bp_model *m, int targets)
 {
     const char *sect = targets ? "TSCL" : "SCAL";
-    const uint32_t width = targets ? (uint32_t)bp_net_n_out(m->net)
-                                   : (uint32_t)m->net->n_in;
+    const uint32_t width =
+        targets ? (uint32_t)bp_net_n_out(m->net) : (uint32_t)m->net->n_in;
     uint32_t kind = get_u32(c), n = get_u32(c);
     if (c->bad || n != width || (c->n - c->at) / 16 < n)
-        return bad(x, sect, targets ? "size does not match the outputs"
-                                    : "size does not match the inputs");
+        return bad(x, sect,
+                   targets ? "size does not match the outputs"
+                           : "size does not match the inputs");
     double *o = x_alloc(x, n * sizeof *o), *f = x_alloc(x, n * sizeof *f);
     bp_status st = BP_OK;
     if (!o || !f)
@@ -453,11 +456,13 @@ static bp_status read_scal(ctx *x, cursor *c, bp_model *m, int targets)
     if (!st && (kind == 0 || kind > BP_SCALING_STANDARD))
         st = bad(x, sect, "unknown scaling");
     if (!st) {
-        st = bp_scaler_set(&sc, (bp_scaling)kind, (int)n, o, f, &m->alloc,
-                           NULL);
+        st =
+            bp_scaler_set(&sc, (bp_scaling)kind, (int)n, o, f, &m->alloc, NULL);
         if (st)
-            st = bad_call(x, sect, st, st == BP_ERR_NOMEM ? "out of memory"
-                          : "values are not finite (or a factor is 0)");
+            st = bad_call(x, sect, st,
+                          st == BP_ERR_NOMEM
+                              ? "out of memory"
+                              : "values are not finite (or a factor is 0)");
     }
     if (!st) {
         bp_scaler_free(targets ? &m->target_scaler : &m->scaler);
@@ -476,8 +481,7 @@ static bp_status get_name(ctx *x, cursor *c, const char *sect, char **out)
         return bad(x, sect, "name truncated or too long");
     char *name = x_alloc(x, len + 1);
     if (!name)
-        return bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory",
-                            x->name);
+        return bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory", x->name);
     memcpy(name, c->p + c->at, len);
     name[len] = '\0';
     c->at += len;
@@ -497,9 +501,9 @@ static bp_status read_cols(ctx *x, cursor *c, bp_model *m)
         return bad(x, "COLS", "column counts impossible");
     int *cols = x_alloc(x, n * sizeof *cols);
     char **names = x_names(x, n);
-    bp_status st = cols && names ? BP_OK
-                                 : bp__fail_err(x->err, BP_ERR_NOMEM,
-                                                "%s: out of memory", x->name);
+    bp_status st = cols && names
+        ? BP_OK
+        : bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory", x->name);
     for (uint32_t i = 0; !st && i < n; i++) {
         uint32_t col = get_u32(c);
         cols[i] = col >= n_cols ? -1 : (int)col;
@@ -525,9 +529,9 @@ static bp_status read_clas(ctx *x, cursor *c, bp_model *m)
     if (c->bad || n == 0 || (c->n - c->at) / 4 < n)
         return bad(x, "CLAS", "class count impossible");
     char **names = x_names(x, n);
-    bp_status st = names ? BP_OK
-                         : bp__fail_err(x->err, BP_ERR_NOMEM,
-                                        "%s: out of memory", x->name);
+    bp_status st = names
+        ? BP_OK
+        : bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory", x->name);
     for (uint32_t i = 0; !st && i < n; i++)
         st = get_name(x, c, "CLAS", &names[i]);
     if (!st) {
@@ -547,8 +551,8 @@ static bp_status read_optm(ctx *x, cursor *c, bp_model *m)
     bp_optim o = bp_net_optim(m->net); /* keeps what "REG " set */
     uint32_t kind = get_u32(c);
     o.kind = kind >= BP_OPT_COUNT_ ? BP_OPT_COUNT_ : (bp_optim_kind)kind;
-    double *f[10] = {&o.lr, &o.momentum, &o.weight_decay, &o.beta1,
-                     &o.beta2, &o.eps, &o.eta_plus, &o.eta_minus,
+    double *f[10] = {&o.lr,       &o.momentum, &o.weight_decay, &o.beta1,
+                     &o.beta2,    &o.eps,      &o.eta_plus,     &o.eta_minus,
                      &o.step_min, &o.step_max};
     for (int i = 0; i < 10; i++)
         *f[i] = get_f64(c);
@@ -645,33 +649,38 @@ static bp_status read_best(ctx *x, cursor *c, bp_model *m)
     if (m->best_params)
         return bad(x, "BEST", "appears twice");
     if (!(m->best_params = bp__alloc(&m->alloc, np * sizeof(bp_real))))
-        return bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory",
-                            x->name);
+        return bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory", x->name);
     return read_reals_block(x, c, "BEST", np, m->best_params, 1);
 }
 
 /* The checksum (first: a damaged file is reported as damaged, not as
  * whatever its first broken field looks like), then the header. */
-static bp_status check_head(const unsigned char *p, size_t n,
-                            const char *name, uint32_t *flags, bp_error *err)
+static bp_status check_head(const unsigned char *p, size_t n, const char *name,
+                            uint32_t *flags, bp_error *err)
 {
     static const unsigned char crc_head[12] = {'C', 'R', 'C', ' ', 4};
     if (n < sizeof BP_MODEL_MAGIC + 8 + 16 ||
         memcmp(p + n - 16, crc_head, 12) != 0)
-        return bp__fail_err(err, BP_ERR_FORMAT, "%s: no checksum at the end: "
-                            "the file is truncated", name);
+        return bp__fail_err(err, BP_ERR_FORMAT,
+                            "%s: no checksum at the end: "
+                            "the file is truncated",
+                            name);
     cursor tail = {p, n, n - 4, 0};
     if (crc32(p, n - 16) != get_u32(&tail))
-        return bp__fail_err(err, BP_ERR_FORMAT, "%s: checksum mismatch: the "
-                            "file is damaged", name);
+        return bp__fail_err(err, BP_ERR_FORMAT,
+                            "%s: checksum mismatch: the "
+                            "file is damaged",
+                            name);
     cursor c = {p, n, sizeof BP_MODEL_MAGIC, 0};
     uint32_t version = get_u32(&c);
     *flags = get_u32(&c);
     if (c.bad)
         return bp__fail_err(err, BP_ERR_FORMAT, "%s: truncated header", name);
     if (version != VERSION)
-        return bp__fail_err(err, BP_ERR_FORMAT, "%s: model version %u; this "
-                            "build reads version %d", name, version, VERSION);
+        return bp__fail_err(err, BP_ERR_FORMAT,
+                            "%s: model version %u; this "
+                            "build reads version %d",
+                            name, version, VERSION);
     return BP_OK;
 }
 
@@ -685,9 +694,9 @@ typedef struct {
     int have_params, have_crc, have_optm, have_trst;
 } reading;
 
-static const char *const known[] = {"NET ", "PARM", "SCAL", "TSCL", "CLAS",
-                                    "COLS", "OPTM", "REG ", "TRST", "TREC",
-                                    "BEST"};
+static const char *const known[] = {"NET ", "PARM", "SCAL", "TSCL",
+                                    "CLAS", "COLS", "OPTM", "REG ",
+                                    "TRST", "TREC", "BEST"};
 
 /* One section, tag, its payload in s (starting at byte start). */
 static bp_status read_section(reading *r, const char *tag, cursor *s,
@@ -696,8 +705,10 @@ static bp_status read_section(reading *r, const char *tag, cursor *s,
     ctx *x = &r->x;
     bp_status st = BP_OK;
     if (!r->net && strcmp(tag, "NET ") != 0 && strcmp(tag, "CRC ") != 0)
-        return bp__fail_err(x->err, BP_ERR_FORMAT, "%s: section '%s' before "
-                            "the network", x->name, tag);
+        return bp__fail_err(x->err, BP_ERR_FORMAT,
+                            "%s: section '%s' before "
+                            "the network",
+                            x->name, tag);
     if (strcmp(tag, "NET ") == 0) {
         if (r->net)
             return bad(x, "NET", "appears twice");
@@ -707,7 +718,8 @@ static bp_status read_section(reading *r, const char *tag, cursor *s,
             r->net = NULL;
         }
     } else if (strcmp(tag, "PARM") == 0) {
-        st = read_reals_block(x, s, "PARM", r->net->n_params, r->net->params, 1);
+        st =
+            read_reals_block(x, s, "PARM", r->net->n_params, r->net->params, 1);
         r->have_params = 1;
     } else if (strcmp(tag, "SCAL") == 0 || strcmp(tag, "TSCL") == 0) {
         st = read_scal(x, s, r->m, tag[0] == 'T');
@@ -732,19 +744,24 @@ static bp_status read_section(reading *r, const char *tag, cursor *s,
         if (s->bad || s->n - start != 16)
             st = bad(x, "CRC", "malformed");
         else if (crc32(r->p, start) != want)
-            st = bp__fail_err(x->err, BP_ERR_FORMAT, "%s: checksum mismatch: "
-                              "the file is damaged", x->name);
+            st = bp__fail_err(x->err, BP_ERR_FORMAT,
+                              "%s: checksum mismatch: "
+                              "the file is damaged",
+                              x->name);
         else if (start + 12 + 4 != r->n)
-            st = bp__fail_err(x->err, BP_ERR_FORMAT, "%s: data after the "
-                              "checksum", x->name);
+            st = bp__fail_err(x->err, BP_ERR_FORMAT,
+                              "%s: data after the "
+                              "checksum",
+                              x->name);
         r->have_crc = 1;
         return st;
     } /* else: a section from a later version; skipped */
     for (size_t k = 0; !st && k < sizeof known / sizeof *known; k++)
         if (strcmp(tag, known[k]) == 0 && s->at != s->n)
-            st = bp__fail_err(x->err, BP_ERR_FORMAT, "%s: section '%s' has "
-                              "%zu bytes more than it uses", x->name, tag,
-                              s->n - s->at);
+            st = bp__fail_err(x->err, BP_ERR_FORMAT,
+                              "%s: section '%s' has "
+                              "%zu bytes more than it uses",
+                              x->name, tag, s->n - s->at);
     return st;
 }
 
@@ -773,9 +790,10 @@ bp_status bp__model_decode_bin(const unsigned char *p, size_t n,
         c.at += 4;
         uint64_t len = get_u64(&c);
         if (len > n - c.at) {
-            st = bp__fail_err(err, BP_ERR_FORMAT, "%s: section '%s' at byte "
-                              "%zu runs past the end of the file", name, tag,
-                              start);
+            st = bp__fail_err(err, BP_ERR_FORMAT,
+                              "%s: section '%s' at byte "
+                              "%zu runs past the end of the file",
+                              name, tag, start);
             break;
         }
         cursor s = {p, c.at + (size_t)len, c.at, 0};
@@ -786,11 +804,15 @@ bp_status bp__model_decode_bin(const unsigned char *p, size_t n,
         st = bp__fail_err(err, BP_ERR_FORMAT, "%s: no %s", name,
                           r.net ? "parameters" : "network");
     if (!st && !r.have_crc)
-        st = bp__fail_err(err, BP_ERR_FORMAT, "%s: no checksum: the file is "
-                          "truncated", name);
+        st = bp__fail_err(err, BP_ERR_FORMAT,
+                          "%s: no checksum: the file is "
+                          "truncated",
+                          name);
     if (!st && (flags & FLAG_STATE) && !(r.have_optm && r.have_trst))
-        st = bp__fail_err(err, BP_ERR_FORMAT, "%s: checkpoint without its "
-                          "training state", name);
+        st = bp__fail_err(err, BP_ERR_FORMAT,
+                          "%s: checkpoint without its "
+                          "training state",
+                          name);
     if (st) {
         if (r.m)
             bp_model_free(r.m);

@@ -31,8 +31,8 @@ static bp_status encode(const bp_model *m, const char *dest,
         return bp__fail_err(err, BP_ERR_ARG, "unknown model format %d",
                             (int)format);
     if (with_state && format == BP_FORMAT_TEXT)
-        return bp__fail_err(err, BP_ERR_ARG,
-                            "%s: checkpoints are binary only", dest);
+        return bp__fail_err(err, BP_ERR_ARG, "%s: checkpoints are binary only",
+                            dest);
     bp_status st = bp__model_check(m, err);
     if (st) {
         if (err) { /* name the file the save was for */
@@ -44,16 +44,15 @@ static bp_status encode(const bp_model *m, const char *dest,
     }
     b->alloc = &m->alloc;
     st = format == BP_FORMAT_BINARY
-                       ? bp__model_encode_bin(m, with_state, b, err)
-                       : bp__model_encode_text(m, b, err);
+        ? bp__model_encode_bin(m, with_state, b, err)
+        : bp__model_encode_text(m, b, err);
     if (!st && b->oom)
         st = bp__fail_err(err, BP_ERR_NOMEM, "%s: out of memory", dest);
     return st;
 }
 
 bp_status bp_model_save(const bp_model *m, const char *path,
-                        bp_model_format format, int with_state,
-                        bp_error *err)
+                        bp_model_format format, int with_state, bp_error *err)
 {
     if (!path)
         return bp__fail_err(err, BP_ERR_NULL, "path is NULL");
@@ -102,8 +101,9 @@ bp_status bp_model_parse(const void *data, size_t size, const char *name,
     }
     /* the text form may start with comment lines */
     size_t i = 0;
-    while (i < size && (s[i] == '#' || s[i] == '\n' || s[i] == '\r' ||
-                        s[i] == ' ' || s[i] == '\t')) {
+    while (i < size &&
+           (s[i] == '#' || s[i] == '\n' || s[i] == '\r' || s[i] == ' ' ||
+            s[i] == '\t')) {
         if (s[i] == '#')
             while (i < size && s[i] != '\n')
                 i++;
@@ -114,7 +114,8 @@ bp_status bp_model_parse(const void *data, size_t size, const char *name,
         return bp__model_decode_text(s, size, name, alloc, out, err);
     return bp__fail_err(err, BP_ERR_FORMAT,
                         "%s: not a backprop model (neither the binary nor "
-                        "the text form)", name);
+                        "the text form)",
+                        name);
 }
 
 bp_status bp_model_load(const char *path, const bp_allocator *alloc,

@@ -24,7 +24,7 @@ bp_status bp__model_decode_text(const char *p, size_t n, const char *name,
  * file that its reader would refuse. */
 bp_status bp__model_check(const bp_model *m, bp_error *err);
 
-#define BP_MODEL_MAGIC "BPMODEL"  /* 8 bytes with its NUL */
+#define BP_MODEL_MAGIC "BPMODEL" /* 8 bytes with its NUL */
 #define BP_MODEL_TEXT_MAGIC "backprop-model"
 
 #endif

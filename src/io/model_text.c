@@ -134,8 +134,8 @@ bp_status bp__model_encode_text(const bp_model *m, bp_buf *b, bp_error *err)
         if (ly->freeze_w || ly->freeze_b)
             bp__buf_printf(b, "freeze %d %s\n", l,
                            ly->freeze_w && ly->freeze_b ? "all"
-                           : ly->freeze_w             ? "weights"
-                                                      : "biases");
+                               : ly->freeze_w           ? "weights"
+                                                        : "biases");
     }
     for (int l = 0; l < net->n_layers; l++) {
         bp_layer_view v;
@@ -181,7 +181,10 @@ typedef struct {
     const bp_allocator *alloc; /* the model's: every allocation */
 } lexer;
 
-static void *x_alloc(const lexer *x, size_t n) { return bp__alloc(x->alloc, n); }
+static void *x_alloc(const lexer *x, size_t n)
+{
+    return bp__alloc(x->alloc, n);
+}
 static void x_free(const lexer *x, void *p) { bp__free(x->alloc, p); }
 
 static void skip_space(lexer *x, int newlines)
@@ -239,8 +242,10 @@ static bp_status number(lexer *x, double *v, const char *what, int real)
         return fail(x, BP_ERR_FORMAT, "the file ends where %s should be", what);
     if (len >= sizeof w) {
         char msg[80];
-        snprintf(msg, sizeof msg, "a number of %zu characters (at most %zu): "
-                 "'%%s'", len, sizeof w - 1);
+        snprintf(msg, sizeof msg,
+                 "a number of %zu characters (at most %zu): "
+                 "'%%s'",
+                 len, sizeof w - 1);
         return fail(x, BP_ERR_FORMAT, msg, w);
     }
     char *end;
@@ -251,9 +256,11 @@ static bp_status number(lexer *x, double *v, const char *what, int real)
     if (!isfinite(*v))
         return fail(x, BP_ERR_NONFINITE, "'%s' is not a finite number", w);
     if ((errno == ERANGE && fabs(*v) > 1) || (real && !isfinite((bp_real)*v)))
-        return fail(x, BP_ERR_NONFINITE, sizeof(bp_real) == 4
-                    ? "'%s' is too large for the model's float numbers"
-                    : "'%s' is too large for a double", w);
+        return fail(x, BP_ERR_NONFINITE,
+                    sizeof(bp_real) == 4
+                        ? "'%s' is too large for the model's float numbers"
+                        : "'%s' is too large for a double",
+                    w);
     return BP_OK;
 }
 
@@ -267,8 +274,8 @@ static bp_status integer(lexer *x, int *v, int lo, int hi, const char *what)
     long n = strtol(w, &end, 10);
     if (*end || end == w || errno || n < lo || n > hi) {
         char msg[128];
-        snprintf(msg, sizeof msg, "%s: '%%s' is not an integer in %d..%d",
-                 what, lo, hi);
+        snprintf(msg, sizeof msg, "%s: '%%s' is not an integer in %d..%d", what,
+                 lo, hi);
         return fail(x, BP_ERR_FORMAT, msg, w);
     }
     *v = (int)n;
@@ -303,7 +310,8 @@ static bp_status name(lexer *x, char **out)
         for (;; q++) {
             if (q >= x->end || *q == '\n') {
                 x_free(x, buf);
-                return fail(x, BP_ERR_FORMAT, "%s", "a quoted name is never "
+                return fail(x, BP_ERR_FORMAT, "%s",
+                            "a quoted name is never "
                             "closed");
             }
             if (*q == '"')
@@ -324,7 +332,8 @@ static bp_status name(lexer *x, char **out)
                 q += 2;
             } else {
                 x_free(x, buf);
-                return fail(x, BP_ERR_FORMAT, "%s", "a name holds an unknown "
+                return fail(x, BP_ERR_FORMAT, "%s",
+                            "a name holds an unknown "
                             "escape (use \\\" \\\\ \\n \\t \\xHH)");
             }
         }
@@ -353,7 +362,8 @@ static bp_status name(lexer *x, char **out)
     if (n > BP_MAX_NAME) {
         x_free(x, buf);
         char msg[64];
-        snprintf(msg, sizeof msg, "a name longer than %d bytes%%s", BP_MAX_NAME);
+        snprintf(msg, sizeof msg, "a name longer than %d bytes%%s",
+                 BP_MAX_NAME);
         return fail(x, BP_ERR_FORMAT, msg, "");
     }
     *out = buf;
@@ -381,9 +391,10 @@ static bp_status read_header(lexer *x, header *h, char *kw, size_t cap)
     if ((st = integer(x, &version, 1, 1 << 30, "version")))
         return st;
     if (version != 1)
-        return bp__fail_err(x->err, BP_ERR_FORMAT, "%s:%d: model version %d; "
-                            "this build reads version 1", x->name, x->line,
-                            version);
+        return bp__fail_err(x->err, BP_ERR_FORMAT,
+                            "%s:%d: model version %d; "
+                            "this build reads version 1",
+                            x->name, x->line, version);
     if ((st = end_of_line(x)))
         return st;
     memset(h, 0, sizeof *h);
@@ -445,9 +456,9 @@ static bp_status read_scaling(lexer *x, bp_model *m, int targets)
     char w[64];
     bp_scaling kind;
     if (!word(x, w, sizeof w, 0) ||
-        (strcmp(w, "minmax") == 0     ? (kind = BP_SCALING_MINMAX, 0)
-         : strcmp(w, "standard") == 0 ? (kind = BP_SCALING_STANDARD, 0)
-                                      : 1))
+        (strcmp(w, "minmax") == 0         ? (kind = BP_SCALING_MINMAX, 0)
+             : strcmp(w, "standard") == 0 ? (kind = BP_SCALING_STANDARD, 0)
+                                          : 1))
         return fail(x, BP_ERR_FORMAT, "scaling '%s': use minmax or standard",
                     w);
     const int n = targets ? bp_net_n_out(m->net) : m->net->n_in;
@@ -465,11 +476,11 @@ static bp_status read_scaling(lexer *x, bp_model *m, int targets)
             st = number(x, &scale[part * n + i], want, 0);
     }
     bp_scaler sc;
-    if (!st && (st = bp_scaler_set(&sc, kind, n, scale, scale + n, &m->alloc,
-                                   NULL)))
+    if (!st &&
+        (st = bp_scaler_set(&sc, kind, n, scale, scale + n, &m->alloc, NULL)))
         st = st == BP_ERR_NOMEM
-                 ? fail(x, BP_ERR_NOMEM, "%s", "out of memory")
-                 : fail(x, BP_ERR_FORMAT, "%s", "a scaling factor is 0");
+            ? fail(x, BP_ERR_NOMEM, "%s", "out of memory")
+            : fail(x, BP_ERR_FORMAT, "%s", "a scaling factor is 0");
     if (!st) {
         bp_scaler *dst = targets ? &m->target_scaler : &m->scaler;
         bp_scaler_free(dst);
@@ -501,10 +512,8 @@ static bp_status read_classes(lexer *x, bp_model *m)
     }
     if (!st) {
         bp_error e2;
-        if ((st = bp_model_set_classes(m, n, (const char *const *)names,
-                                       &e2)))
-            st = fail(x, st == BP_ERR_NOMEM ? st : BP_ERR_FORMAT, "%s",
-                      e2.msg);
+        if ((st = bp_model_set_classes(m, n, (const char *const *)names, &e2)))
+            st = fail(x, st == BP_ERR_NOMEM ? st : BP_ERR_FORMAT, "%s", e2.msg);
     }
     for (int i = 0; i < n; i++)
         x_free(x, names[i]);
@@ -552,10 +561,12 @@ static bp_status read_body(lexer *x, bp_model *m, char *kw, size_t cap)
             break;
         } else if (strcmp(kw, "weights") == 0 || strcmp(kw, "biases") == 0) {
             int is_w = kw[0] == 'w';
-            if ((st = integer(x, &l, 0, L - 1, "layer")) || (st = end_of_line(x)))
+            if ((st = integer(x, &l, 0, L - 1, "layer")) ||
+                (st = end_of_line(x)))
                 break;
             if (seen[is_w][l]++) {
-                st = fail(x, BP_ERR_FORMAT, "%s given twice for this layer", kw);
+                st =
+                    fail(x, BP_ERR_FORMAT, "%s given twice for this layer", kw);
                 break;
             }
             const bp_layer *ly = &net->layers[l];
@@ -568,10 +579,10 @@ static bp_status read_body(lexer *x, bp_model *m, char *kw, size_t cap)
                 break;
             bp_param_group g = BP_PARAM_ALL;
             if (!word(x, w, sizeof w, 0) ||
-                (strcmp(w, "weights") == 0   ? (g = BP_PARAM_WEIGHTS, 0)
-                 : strcmp(w, "biases") == 0  ? (g = BP_PARAM_BIASES, 0)
-                 : strcmp(w, "all") == 0     ? 0
-                                             : 1)) {
+                (strcmp(w, "weights") == 0      ? (g = BP_PARAM_WEIGHTS, 0)
+                     : strcmp(w, "biases") == 0 ? (g = BP_PARAM_BIASES, 0)
+                     : strcmp(w, "all") == 0    ? 0
+                                                : 1)) {
                 st = fail(x, BP_ERR_FORMAT,
                           "freeze '%s': use weights, biases or all", w);
                 break;
@@ -595,12 +606,15 @@ static bp_status read_body(lexer *x, bp_model *m, char *kw, size_t cap)
             kw[0] = '\0';
     }
     if (!st && !ended)
-        st = fail(x, BP_ERR_FORMAT, "%s", "the file ends without 'end': "
+        st = fail(x, BP_ERR_FORMAT, "%s",
+                  "the file ends without 'end': "
                   "it is truncated");
     for (l = 0; !st && l < L; l++) {
         if (!seen[1][l])
-            st = bp__fail_err(x->err, BP_ERR_FORMAT, "%s: layer %d has no "
-                              "weights", x->name, l);
+            st = bp__fail_err(x->err, BP_ERR_FORMAT,
+                              "%s: layer %d has no "
+                              "weights",
+                              x->name, l);
         else if (!seen[0][l]) /* no biases: zero (as created), frozen */
             bp_net_freeze(net, l, BP_PARAM_BIASES, 1);
     }
@@ -628,16 +642,20 @@ bp_status bp__model_decode_text(const char *p, size_t n, const char *name,
     static const bp_allocator plain = {NULL, NULL, NULL};
     lexer x = {p, p + n, name, 1, err, alloc ? alloc : &plain};
     if (memchr(p, '\0', n))
-        return bp__fail_err(err, BP_ERR_FORMAT, "%s: a text model holds a NUL "
-                            "byte", name);
+        return bp__fail_err(err, BP_ERR_FORMAT,
+                            "%s: a text model holds a NUL "
+                            "byte",
+                            name);
     header h;
     char kw[64];
     bp_status st = read_header(&x, &h, kw, sizeof kw);
     if (st)
         return st;
     if (h.n_in == 0 || h.n_layers == 0)
-        return bp__fail_err(err, BP_ERR_FORMAT, "%s: the model needs an "
-                            "'input' line and at least one 'layer' line", name);
+        return bp__fail_err(err, BP_ERR_FORMAT,
+                            "%s: the model needs an "
+                            "'input' line and at least one 'layer' line",
+                            name);
     /* every number takes at least two characters: refuse a network the
      * text cannot hold before allocating it */
     double n_params = 0, below = h.n_in;
@@ -646,9 +664,11 @@ bp_status bp__model_decode_text(const char *p, size_t n, const char *name,
         below = h.layers[l].n_out;
     }
     if (n_params * 2 > (double)n)
-        return bp__fail_err(err, BP_ERR_FORMAT, "%s: the layers declare %.0f "
+        return bp__fail_err(err, BP_ERR_FORMAT,
+                            "%s: the layers declare %.0f "
                             "parameters, more than the file's %zu bytes can "
-                            "hold", name, n_params, n);
+                            "hold",
+                            name, n_params, n);
     bp_net *net;
     bp_error e2;
     /* parameters alone: the first training call adds the rest */

@@ -33,8 +33,10 @@ static bp_status make(bp_scaler *s, bp_scaling kind, int n,
     s->factor = bp__alloc(&a, (size_t)n * sizeof *s->factor);
     if (!s->offset || !s->factor) {
         bp_scaler_free(s);
-        return bp__fail_err(err, BP_ERR_NOMEM, "out of memory for a "
-                            "scaler of %d columns", n);
+        return bp__fail_err(err, BP_ERR_NOMEM,
+                            "out of memory for a "
+                            "scaler of %d columns",
+                            n);
     }
     s->kind = kind;
     s->n = n;
@@ -65,7 +67,8 @@ bp_status bp_scaler_set(bp_scaler *s, bp_scaling kind, int n,
             return bp__fail_err(err, BP_ERR_NULL, "scaling arrays are NULL");
         for (int i = 0; i < n; i++)
             if (!isfinite(offset[i]) || !isfinite(factor[i]) || factor[i] == 0)
-                return bp__fail_err(err, BP_ERR_NONFINITE, "scaling of column "
+                return bp__fail_err(err, BP_ERR_NONFINITE,
+                                    "scaling of column "
                                     "%d is not finite (or its factor is 0)",
                                     i + 1);
     }
@@ -99,8 +102,10 @@ bp_status bp_scaler_fit(bp_scaler *s, bp_scaling kind, const bp_real *x,
     if (st)
         return st;
     if (kind != BP_SCALING_NONE && (n < 1 || width < 1))
-        return bp__fail_err(err, BP_ERR_SIZE, "fitting a scaler to %lld rows "
-                            "of %d columns", (long long)n, width);
+        return bp__fail_err(err, BP_ERR_SIZE,
+                            "fitting a scaler to %lld rows "
+                            "of %d columns",
+                            (long long)n, width);
     bp_scaler t;
     if ((st = make(&t, kind, width, alloc, err)))
         return st;

@@ -19,7 +19,7 @@ typedef struct {
     int fd;                   /* >= 0: read from it */
     const unsigned char *mem; /* else from here */
     size_t size, at;
-    int error;                /* errno of a failed read */
+    int error; /* errno of a failed read */
 } src;
 
 /* Up to cap bytes into p: the count, 0 at the end, -1 on an error. */
@@ -89,11 +89,12 @@ static bp_status check_bound(out_buf *o, uint64_t *max, bp__limit_fn limit,
     if (*limited == 2)
         return BP_OK;
     if (o->len > *max)
-        return bp__fail_err(err, BP_ERR_FORMAT, *limited
-                            ? "%s: %s than the %llu bytes its header declares"
-                            : "%s: %s than %llu bytes", name,
-                            gz ? "decompresses to more" : "more",
-                            (unsigned long long)*max);
+        return bp__fail_err(
+            err, BP_ERR_FORMAT,
+            *limited ? "%s: %s than the %llu bytes its header declares"
+                     : "%s: %s than %llu bytes",
+            name, gz ? "decompresses to more" : "more",
+            (unsigned long long)*max);
     return BP_OK;
 }
 
@@ -157,11 +158,15 @@ static bp_status inflate_all(src *s, const unsigned char *head, size_t have,
             else
                 inflateReset(&z);
         } else if (zr == Z_BUF_ERROR && z.avail_in == 0 && eof) {
-            st = bp__fail_err(err, BP_ERR_FORMAT, "%s: the gzip stream is "
-                              "truncated", name);
+            st = bp__fail_err(err, BP_ERR_FORMAT,
+                              "%s: the gzip stream is "
+                              "truncated",
+                              name);
         } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
-            st = bp__fail_err(err, BP_ERR_FORMAT, "%s: not valid gzip data "
-                              "(%s)", name, z.msg ? z.msg : "inflate failed");
+            st = bp__fail_err(err, BP_ERR_FORMAT,
+                              "%s: not valid gzip data "
+                              "(%s)",
+                              name, z.msg ? z.msg : "inflate failed");
         }
         if (!st)
             st = check_bound(o, &max, limit, &limited, name, 1, err);
@@ -172,9 +177,8 @@ static bp_status inflate_all(src *s, const unsigned char *head, size_t have,
 #endif
 
 bp_status bp__read_all(int fd, const void *mem, size_t size, const char *name,
-                       uint64_t max, bp__limit_fn limit,
-                       const bp_allocator *a, unsigned char **out,
-                       size_t *n, bp_error *err)
+                       uint64_t max, bp__limit_fn limit, const bp_allocator *a,
+                       unsigned char **out, size_t *n, bp_error *err)
 {
     src s = {fd, mem, size, 0, 0};
     out_buf o = {a, NULL, 0, 0};
@@ -190,8 +194,10 @@ bp_status bp__read_all(int fd, const void *mem, size_t size, const char *name,
 #ifdef BP_HAVE_ZLIB
         st = inflate_all(&s, head, 2, &o, max, limit, name, err);
 #else
-        st = bp__fail_err(err, BP_ERR_FORMAT, "%s: gzip-compressed, but this "
-                          "build has no zlib", name);
+        st = bp__fail_err(err, BP_ERR_FORMAT,
+                          "%s: gzip-compressed, but this "
+                          "build has no zlib",
+                          name);
 #endif
     } else if (grow(&o, (size_t)have + (size < max ? size : (size_t)max))) {
         st = bp__fail_err(err, BP_ERR_NOMEM, "%s: out of memory", name);

@@ -36,7 +36,8 @@ static bp_status alloc_pack(bp_kctx *c, const bp_kernel *k, int threads,
     const size_t per = (bp__gemm_pack_floats(k, max_k, max_n) + 15) / 16 * 16;
     if (per > (SIZE_MAX - 64) / sizeof(float) / (size_t)threads)
         return BP_ERR_NOMEM;
-    void *mem = bp__alloc(&c->alloc, (size_t)threads * per * sizeof(float) + 64);
+    void *mem =
+        bp__alloc(&c->alloc, (size_t)threads * per * sizeof(float) + 64);
     if (!mem)
         return BP_ERR_NOMEM;
     bp__free(&c->alloc, c->pack_mem);

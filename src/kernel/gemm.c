@@ -73,10 +73,18 @@ typedef struct {
 static inline void copy_row(float *dst, const float *src, int n)
 {
     switch (n) {
-    case 12: memcpy(dst, src, 12 * sizeof *dst); break;
-    case 16: memcpy(dst, src, 16 * sizeof *dst); break;
-    case 32: memcpy(dst, src, 32 * sizeof *dst); break;
-    default: memcpy(dst, src, (size_t)n * sizeof *dst); break;
+    case 12:
+        memcpy(dst, src, 12 * sizeof *dst);
+        break;
+    case 16:
+        memcpy(dst, src, 16 * sizeof *dst);
+        break;
+    case 32:
+        memcpy(dst, src, 32 * sizeof *dst);
+        break;
+    default:
+        memcpy(dst, src, (size_t)n * sizeof *dst);
+        break;
     }
 }
 
@@ -99,7 +107,8 @@ static void pack_panel(const job *g, int pc, int kc, int j, int cols, int NR,
         return;
     }
     /* B[j][p]: each column of op(B) is a row of B */
-    g->c->k->transpose(g->B + (size_t)j * g->ldb + pc, g->ldb, cols, kc, bp, NR);
+    g->c->k->transpose(g->B + (size_t)j * g->ldb + pc, g->ldb, cols, kc, bp,
+                       NR);
     for (int p = 0; p < kc && cols < NR; p++)
         for (int q = cols; q < NR; q++)
             bp[(size_t)p * NR + q] = 0;
@@ -111,10 +120,9 @@ static void pack_strip(const job *g, int pc, int kc, int MR, float *ap)
 {
     for (int p = 0; p < kc; p++)
         for (int i = 0; i < MR; i++)
-            ap[(size_t)p * MR + i] =
-                i >= g->M ? 0
-                : g->ta   ? g->A[(size_t)(pc + p) * g->lda + i]
-                          : g->A[(size_t)i * g->lda + pc + p];
+            ap[(size_t)p * MR + i] = i >= g->M ? 0
+                : g->ta ? g->A[(size_t)(pc + p) * g->lda + i]
+                        : g->A[(size_t)i * g->lda + pc + p];
 }
 
 /* The ops of the tile at rows i.., columns j.. of C in K slice pc..pc+kc:
@@ -151,11 +159,11 @@ static void panel(job *g, int pc, int kc, int j, int nr, int skip,
     static const bp_tile_ops plain = {0, NULL, NULL, NULL, NULL};
     float t[BP_TILE_FLOATS];
     bp_tile_ops o;
-#define STRIP(ic, c, ldc, mr, nr, ops)                                          \
-    (g->ta ? k->gemm(kc, g->A + (size_t)pc * g->lda + (ic), g->lda, bs, sb, c,  \
+#define STRIP(ic, c, ldc, mr, nr, ops)                                         \
+    (g->ta ? k->gemm(kc, g->A + (size_t)pc * g->lda + (ic), g->lda, bs, sb, c, \
                      ldc, mr, nr, ops)                                         \
-           : k->gemm_rows(kc, g->A + (size_t)(ic) * g->lda + pc, g->lda, bs,   \
-                          sb, c, ldc, mr, nr, ops))
+           : k->gemm_rows(kc, g->A + (size_t)(ic)*g->lda + pc, g->lda, bs, sb, \
+                          c, ldc, mr, nr, ops))
     if (M < MR) {
         k->gemm(kc, ap, MR, bs, sb, t, NR, MR, NR, &plain);
         o = tile_ops(g, 0, j, pc, kc, tid);
@@ -210,9 +218,9 @@ static void run_chunk(void *arg, int chunk, int tid)
     }
 }
 
-void bp__sgemm(bp_kctx *c, int ta, int tb, int M, int N, int K,
-               const float *A, int lda, const float *B, int ldb, float *C,
-               int ldc, const bp_tile_ops *ops)
+void bp__sgemm(bp_kctx *c, int ta, int tb, int M, int N, int K, const float *A,
+               int lda, const float *B, int ldb, float *C, int ldc,
+               const bp_tile_ops *ops)
 {
     job g;
     g.c = c;

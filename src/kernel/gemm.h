@@ -12,7 +12,7 @@
  * or clang (per-function target attributes, no -march needed), and
  * AArch64 (Advanced SIMD is part of the architecture). The WebAssembly
  * build has neither. */
-#if (defined(__x86_64__) || defined(__i386__)) && \
+#if (defined(__x86_64__) || defined(__i386__)) &&                              \
     (defined(__GNUC__) || defined(__clang__)) && !defined(__EMSCRIPTEN__)
 #define BP_KERNEL_X86 1
 #else
@@ -52,9 +52,9 @@ size_t bp__gemm_pack_floats(const bp_kernel *k, int max_k, int max_n);
  * pointers for the whole of C: bias[N], gate and relu [M][ldc]), where
  * op(A)[i][p] = ta ? A[p lda + i] : A[i lda + p] and likewise for B, on
  * the context's kernel (which must have a blocked product) and threads. */
-void bp__sgemm(bp_kctx *c, int ta, int tb, int M, int N, int K,
-               const float *A, int lda, const float *B, int ldb, float *C,
-               int ldc, const bp_tile_ops *ops);
+void bp__sgemm(bp_kctx *c, int ta, int tb, int M, int N, int K, const float *A,
+               int lda, const float *B, int ldb, float *C, int ldc,
+               const bp_tile_ops *ops);
 
 /* The stores of bp_tile_ops for t[mr][nr] (row stride ldt) into C, one
  * element at a time: the kernels' partial tiles and gemm.c's edges. The

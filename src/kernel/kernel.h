@@ -56,24 +56,24 @@ typedef bp_ukernel bp_ukernel_rows;
  * does that job (the portable kernel has no blocked product at all: its
  * products are the plain loops of products.c). */
 typedef struct bp_kernel {
-    const char *name;  /* "portable", "avx2", "avx512", "neon" */
-    const char *needs; /* what the CPU must have, for messages */
-    int (*runs_here)(void); /* this CPU has it (cpuid, hwcaps) */
-    bp_ukernel gemm;        /* the blocked product's micro-kernel */
+    const char *name;          /* "portable", "avx2", "avx512", "neon" */
+    const char *needs;         /* what the CPU must have, for messages */
+    int (*runs_here)(void);    /* this CPU has it (cpuid, hwcaps) */
+    bp_ukernel gemm;           /* the blocked product's micro-kernel */
     bp_ukernel_rows gemm_rows; /* the same reading A's rows in place */
     int mr, nr;                /* its register tile */
     /* y[j] = b[j] + sum_p w[j][p] x[p], j < m: one sample through a
      * layer (w is [m][k]) */
-    void (*gemv)(int m, int k, const float *x, const float *w,
-                 const float *b, float *y);
+    void (*gemv)(int m, int k, const float *x, const float *w, const float *b,
+                 float *y);
     /* p[q] = sum_j d[j] w[j][q], q < k, j ascending: one sample's delta
      * back through a layer */
     void (*gemvt)(int m, int k, const float *d, const float *w, float *p);
     /* 1 if no value of v[n] is NaN or Inf */
     int (*finite)(const float *v, size_t n);
     /* dst[c * ldd + r] = src[r * lds + c], r < rows, c < cols */
-    void (*transpose)(const float *src, int lds, int rows, int cols,
-                      float *dst, int ldd);
+    void (*transpose)(const float *src, int lds, int rows, int cols, float *dst,
+                      int ldd);
 } bp_kernel;
 
 /* The kernels this build knows, best first: bp__kernel_at(0), (1), ...
@@ -84,8 +84,8 @@ const bp_kernel *bp__kernel_best(void);
 /* The kernel `want` names: NULL, "" or "auto" mean the best. On failure
  * (an unknown name, a kernel this CPU or build lacks) a one-line reason
  * goes to msg and the result is BP_ERR_ARG. */
-bp_status bp__kernel_choose(const char *want, const bp_kernel **out,
-                            char *msg, size_t len);
+bp_status bp__kernel_choose(const char *want, const bp_kernel **out, char *msg,
+                            size_t len);
 
 /* ---- the context: what a product runs with ---- */
 

@@ -60,19 +60,19 @@ static inline void relax(void)
 
 struct bp_pool {
     bp_allocator alloc;
-    int n;               /* threads, counting the caller */
-    pthread_t *workers;  /* [n - 1] */
-    uint32_t job;        /* the caller's count of jobs published */
-    int solo;            /* jobs still to run on the caller alone */
-    int backoff;         /* how many the next straggler earns */
-    int clean;           /* shared jobs since the last straggler */
+    int n;              /* threads, counting the caller */
+    pthread_t *workers; /* [n - 1] */
+    uint32_t job;       /* the caller's count of jobs published */
+    int solo;           /* jobs still to run on the caller alone */
+    int backoff;        /* how many the next straggler earns */
+    int clean;          /* shared jobs since the last straggler */
     /* job number << 32 | next chunk to take */
     _Atomic uint64_t work;
     /* the current job (written before `work` publishes it) */
     _Atomic(chunk_fn) fn;
     _Atomic(void *) arg;
     atomic_int n_chunks;
-    atomic_int done;     /* chunks of the current job finished */
+    atomic_int done; /* chunks of the current job finished */
     atomic_int quit;
     atomic_int sleepers; /* workers asleep on `wake` */
     atomic_int waiting;  /* the caller is asleep on `finished` */
@@ -116,7 +116,8 @@ static void await_job(bp_pool *p, uint32_t seen)
 {
     /* sequentially consistent loads: with the caller's store of `work`
      * and load of `sleepers`, one side always sees the other */
-#define FRESH() ((uint32_t)(atomic_load(&p->work) >> 32) != seen || atomic_load(&p->quit))
+#define FRESH()                                                                \
+    ((uint32_t)(atomic_load(&p->work) >> 32) != seen || atomic_load(&p->quit))
     const int64_t t0 = now_ns();
     for (int s = 1;; s++) {
         if (FRESH())

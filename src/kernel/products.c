@@ -59,7 +59,7 @@ static bp_real dot(const bp_real *a, const bp_real *b, int k)
     for (int l = 0; p < k; p++, l++)
         lane[l] += a[p] * b[p];
     return ((lane[0] + lane[1]) + (lane[2] + lane[3])) +
-           ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+        ((lane[4] + lane[5]) + (lane[6] + lane[7]));
 }
 
 /* The stores a fused product does (bp_tile_ops), as a pass of their own
@@ -86,8 +86,8 @@ void bp__gemm_xwt_bias(bp_kctx *c, int n, int m, int k, const bp_real *x,
     if (use_blocked(c, n, m, k)) {
         for (int i = 0; i < n; i++)
             memcpy(y + (size_t)i * m, b, (size_t)m * sizeof *y);
-        bp_cblas_gemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, m, k, 1, x,
-                      k, w, k, 1, y, m);
+        bp_cblas_gemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, m, k, 1, x, k,
+                      w, k, 1, y, m);
         if (relu)
             relu_pass(y, relu, (size_t)n * m);
         return;

@@ -37,8 +37,8 @@ const bp_kernel *bp__kernel_best(void)
     return &bp__kernel_portable;
 }
 
-bp_status bp__kernel_choose(const char *want, const bp_kernel **out,
-                            char *msg, size_t len)
+bp_status bp__kernel_choose(const char *want, const bp_kernel **out, char *msg,
+                            size_t len)
 {
     if (!want || !*want || strcmp(want, "auto") == 0) {
         *out = bp__kernel_best();
@@ -47,9 +47,10 @@ bp_status bp__kernel_choose(const char *want, const bp_kernel **out,
     for (int i = 0; i < N_TABLE; i++)
         if (strcmp(table[i]->name, want) == 0) {
             if (!table[i]->runs_here()) {
-                snprintf(msg, len, "kernel '%s' needs %s, which this CPU "
-                         "lacks (it runs '%s')", want, table[i]->needs,
-                         bp__kernel_best()->name);
+                snprintf(msg, len,
+                         "kernel '%s' needs %s, which this CPU "
+                         "lacks (it runs '%s')",
+                         want, table[i]->needs, bp__kernel_best()->name);
                 return BP_ERR_ARG;
             }
             *out = table[i];
@@ -57,17 +58,21 @@ bp_status bp__kernel_choose(const char *want, const bp_kernel **out,
         }
     for (size_t i = 0; i < sizeof all_names / sizeof *all_names; i++)
         if (strcmp(all_names[i], want) == 0) {
-            snprintf(msg, len, "kernel '%s' is not in this build "
+            snprintf(msg, len,
+                     "kernel '%s' is not in this build "
 #ifdef BP_DOUBLE
                      "(double precision runs the portable one only)"
 #else
                      "(it is for another CPU family)"
 #endif
-                     , want);
+                     ,
+                     want);
             return BP_ERR_ARG;
         }
-    snprintf(msg, len, "unknown kernel '%.40s' (auto, portable, avx2, "
-             "avx512, neon)", want);
+    snprintf(msg, len,
+             "unknown kernel '%.40s' (auto, portable, avx2, "
+             "avx512, neon)",
+             want);
     return BP_ERR_ARG;
 }
 

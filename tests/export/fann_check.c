@@ -23,7 +23,8 @@ int main(int argc, char **argv)
         fann_set_activation_steepness_output(a, 0.6f);
         srand(7);
         fann_randomize_weights(a, -2, 2);
-        fann_type x[4][2] = {{0, 0}, {0, 1}, {1, 0}, {1, 1}}, y[4][1] = {{0}, {1}, {1}, {0}};
+        fann_type x[4][2] = {{0, 0}, {0, 1}, {1, 0}, {1, 1}},
+                  y[4][1] = {{0}, {1}, {1}, {0}};
         for (int e = 0; e < 3000; e++)
             for (int i = 0; i < 4; i++)
                 fann_train(a, x[i], y[i]);

@@ -64,8 +64,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     o.max_classes = (c & 0x40) ? 3 : 0;
     bp_dataset *ds = NULL;
     bp_error err;
-    if (bp_dataset_parse(data + 1, size - 1, (c & 0x80) ? "fuzz.data" : "fuzz.csv",
-                         &o, &ds,
+    if (bp_dataset_parse(data + 1, size - 1,
+                         (c & 0x80) ? "fuzz.data" : "fuzz.csv", &o, &ds,
                          &err) == BP_OK) {
         check_whole(ds);
         exercise(ds, c);

@@ -41,8 +41,8 @@ static bp_status load_stdin(const unsigned char *p, size_t n, bp_dataset **ds,
     int saved = dup(0);
     dup2(fds[0], 0);
     close(fds[0]);
-    bp_status st = w == (ssize_t)n ? bp_dataset_load("-", NULL, ds, err)
-                                   : BP_ERR_IO;
+    bp_status st =
+        w == (ssize_t)n ? bp_dataset_load("-", NULL, ds, err) : BP_ERR_IO;
     dup2(saved, 0);
     close(saved);
     return st;
@@ -68,7 +68,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     n += size - 1;
     bp_dataset *mem = NULL, *ds = NULL;
     bp_error err;
-    const int ok_mem = bp_dataset_parse(p, n, "fuzz", NULL, &mem, &err) == BP_OK;
+    const int ok_mem =
+        bp_dataset_parse(p, n, "fuzz", NULL, &mem, &err) == BP_OK;
     bp_status st;
     if (c & 1) {
         st = load_stdin(p, n, &ds, &err);

@@ -23,8 +23,8 @@ enum { MR = 8, NR = 12 };
 
 /* Store the tile acc[i][v] (row i, columns 4v..4v+3) as ops says
  * (bp_tile_ops). */
-static inline void store_tile(float32x4_t acc[MR][3], float *c, int ldc,
-                              int mr, int nr, const bp_tile_ops *o)
+static inline void store_tile(float32x4_t acc[MR][3], float *c, int ldc, int mr,
+                              int nr, const bp_tile_ops *o)
 {
     if (mr < MR || nr < NR) {
         float tile[MR][NR];
@@ -58,16 +58,17 @@ static inline void store_tile(float32x4_t acc[MR][3], float *c, int ldc,
             else if (add_bias)
                 x = vaddq_f32(x, bias[v]);
             if (gate) /* gate > 0 ? v : 0, as a mask */
-                x = vreinterpretq_f32_u32(vandq_u32(
-                    vcgtq_f32(vld1q_f32(gate + at + 4 * v), zero),
-                    vreinterpretq_u32_f32(x)));
+                x = vreinterpretq_f32_u32(
+                    vandq_u32(vcgtq_f32(vld1q_f32(gate + at + 4 * v), zero),
+                              vreinterpretq_u32_f32(x)));
             vst1q_f32(c + at + 4 * v, x);
             if (relu) /* v > 0 ? v : 0 (0 for NaN and -0) */
                 vst1q_f32(relu + at + 4 * v,
-                          vreinterpretq_f32_u32(vandq_u32(vcgtq_f32(x, zero),
-                                                          vreinterpretq_u32_f32(x))));
+                          vreinterpretq_f32_u32(vandq_u32(
+                              vcgtq_f32(x, zero), vreinterpretq_u32_f32(x))));
             if (check) /* exponent bits all ones: NaN or Inf */
-                bad = vorrq_u32(bad, vceqq_u32(vandq_u32(vreinterpretq_u32_f32(x), e), e));
+                bad = vorrq_u32(
+                    bad, vceqq_u32(vandq_u32(vreinterpretq_u32_f32(x), e), e));
         }
     }
     if (check && vmaxvq_u32(bad))
@@ -75,32 +76,32 @@ static inline void store_tile(float32x4_t acc[MR][3], float *c, int ldc,
 }
 
 /* One step: the tile += a[0..8) (outer) b[0..12). */
-#define STEP(a_lo, a_hi, bv0, bv1, bv2)                                      \
-    do {                                                                     \
-        acc[0][0] = vfmaq_laneq_f32(acc[0][0], bv0, a_lo, 0);                \
-        acc[0][1] = vfmaq_laneq_f32(acc[0][1], bv1, a_lo, 0);                \
-        acc[0][2] = vfmaq_laneq_f32(acc[0][2], bv2, a_lo, 0);                \
-        acc[1][0] = vfmaq_laneq_f32(acc[1][0], bv0, a_lo, 1);                \
-        acc[1][1] = vfmaq_laneq_f32(acc[1][1], bv1, a_lo, 1);                \
-        acc[1][2] = vfmaq_laneq_f32(acc[1][2], bv2, a_lo, 1);                \
-        acc[2][0] = vfmaq_laneq_f32(acc[2][0], bv0, a_lo, 2);                \
-        acc[2][1] = vfmaq_laneq_f32(acc[2][1], bv1, a_lo, 2);                \
-        acc[2][2] = vfmaq_laneq_f32(acc[2][2], bv2, a_lo, 2);                \
-        acc[3][0] = vfmaq_laneq_f32(acc[3][0], bv0, a_lo, 3);                \
-        acc[3][1] = vfmaq_laneq_f32(acc[3][1], bv1, a_lo, 3);                \
-        acc[3][2] = vfmaq_laneq_f32(acc[3][2], bv2, a_lo, 3);                \
-        acc[4][0] = vfmaq_laneq_f32(acc[4][0], bv0, a_hi, 0);                \
-        acc[4][1] = vfmaq_laneq_f32(acc[4][1], bv1, a_hi, 0);                \
-        acc[4][2] = vfmaq_laneq_f32(acc[4][2], bv2, a_hi, 0);                \
-        acc[5][0] = vfmaq_laneq_f32(acc[5][0], bv0, a_hi, 1);                \
-        acc[5][1] = vfmaq_laneq_f32(acc[5][1], bv1, a_hi, 1);                \
-        acc[5][2] = vfmaq_laneq_f32(acc[5][2], bv2, a_hi, 1);                \
-        acc[6][0] = vfmaq_laneq_f32(acc[6][0], bv0, a_hi, 2);                \
-        acc[6][1] = vfmaq_laneq_f32(acc[6][1], bv1, a_hi, 2);                \
-        acc[6][2] = vfmaq_laneq_f32(acc[6][2], bv2, a_hi, 2);                \
-        acc[7][0] = vfmaq_laneq_f32(acc[7][0], bv0, a_hi, 3);                \
-        acc[7][1] = vfmaq_laneq_f32(acc[7][1], bv1, a_hi, 3);                \
-        acc[7][2] = vfmaq_laneq_f32(acc[7][2], bv2, a_hi, 3);                \
+#define STEP(a_lo, a_hi, bv0, bv1, bv2)                                        \
+    do {                                                                       \
+        acc[0][0] = vfmaq_laneq_f32(acc[0][0], bv0, a_lo, 0);                  \
+        acc[0][1] = vfmaq_laneq_f32(acc[0][1], bv1, a_lo, 0);                  \
+        acc[0][2] = vfmaq_laneq_f32(acc[0][2], bv2, a_lo, 0);                  \
+        acc[1][0] = vfmaq_laneq_f32(acc[1][0], bv0, a_lo, 1);                  \
+        acc[1][1] = vfmaq_laneq_f32(acc[1][1], bv1, a_lo, 1);                  \
+        acc[1][2] = vfmaq_laneq_f32(acc[1][2], bv2, a_lo, 1);                  \
+        acc[2][0] = vfmaq_laneq_f32(acc[2][0], bv0, a_lo, 2);                  \
+        acc[2][1] = vfmaq_laneq_f32(acc[2][1], bv1, a_lo, 2);                  \
+        acc[2][2] = vfmaq_laneq_f32(acc[2][2], bv2, a_lo, 2);                  \
+        acc[3][0] = vfmaq_laneq_f32(acc[3][0], bv0, a_lo, 3);                  \
+        acc[3][1] = vfmaq_laneq_f32(acc[3][1], bv1, a_lo, 3);                  \
+        acc[3][2] = vfmaq_laneq_f32(acc[3][2], bv2, a_lo, 3);                  \
+        acc[4][0] = vfmaq_laneq_f32(acc[4][0], bv0, a_hi, 0);                  \
+        acc[4][1] = vfmaq_laneq_f32(acc[4][1], bv1, a_hi, 0);                  \
+        acc[4][2] = vfmaq_laneq_f32(acc[4][2], bv2, a_hi, 0);                  \
+        acc[5][0] = vfmaq_laneq_f32(acc[5][0], bv0, a_hi, 1);                  \
+        acc[5][1] = vfmaq_laneq_f32(acc[5][1], bv1, a_hi, 1);                  \
+        acc[5][2] = vfmaq_laneq_f32(acc[5][2], bv2, a_hi, 1);                  \
+        acc[6][0] = vfmaq_laneq_f32(acc[6][0], bv0, a_hi, 2);                  \
+        acc[6][1] = vfmaq_laneq_f32(acc[6][1], bv1, a_hi, 2);                  \
+        acc[6][2] = vfmaq_laneq_f32(acc[6][2], bv2, a_hi, 2);                  \
+        acc[7][0] = vfmaq_laneq_f32(acc[7][0], bv0, a_hi, 3);                  \
+        acc[7][1] = vfmaq_laneq_f32(acc[7][1], bv1, a_hi, 3);                  \
+        acc[7][2] = vfmaq_laneq_f32(acc[7][2], bv2, a_hi, 3);                  \
     } while (0)
 
 /* A's element (i, p) at a[p * sa + i]. */
@@ -137,24 +138,35 @@ static void uk_neon_rows(int kc, const float *a, int lda, const float *b,
         float32x4_t lo[4], hi[4]; /* lo[s]: rows 0-3 at step p + s */
         {
             const float32x4_t r0 = vld1q_f32(a + p), r1 = vld1q_f32(a + L + p),
-                              r2 = vld1q_f32(a + 2 * L + p), r3 = vld1q_f32(a + 3 * L + p);
+                              r2 = vld1q_f32(a + 2 * L + p),
+                              r3 = vld1q_f32(a + 3 * L + p);
             const float32x4_t t0 = vtrn1q_f32(r0, r1), t1 = vtrn2q_f32(r0, r1),
                               t2 = vtrn1q_f32(r2, r3), t3 = vtrn2q_f32(r2, r3);
-            lo[0] = vreinterpretq_f32_f64(vtrn1q_f64(vreinterpretq_f64_f32(t0), vreinterpretq_f64_f32(t2)));
-            lo[1] = vreinterpretq_f32_f64(vtrn1q_f64(vreinterpretq_f64_f32(t1), vreinterpretq_f64_f32(t3)));
-            lo[2] = vreinterpretq_f32_f64(vtrn2q_f64(vreinterpretq_f64_f32(t0), vreinterpretq_f64_f32(t2)));
-            lo[3] = vreinterpretq_f32_f64(vtrn2q_f64(vreinterpretq_f64_f32(t1), vreinterpretq_f64_f32(t3)));
+            lo[0] = vreinterpretq_f32_f64(vtrn1q_f64(
+                vreinterpretq_f64_f32(t0), vreinterpretq_f64_f32(t2)));
+            lo[1] = vreinterpretq_f32_f64(vtrn1q_f64(
+                vreinterpretq_f64_f32(t1), vreinterpretq_f64_f32(t3)));
+            lo[2] = vreinterpretq_f32_f64(vtrn2q_f64(
+                vreinterpretq_f64_f32(t0), vreinterpretq_f64_f32(t2)));
+            lo[3] = vreinterpretq_f32_f64(vtrn2q_f64(
+                vreinterpretq_f64_f32(t1), vreinterpretq_f64_f32(t3)));
         }
         {
             const float *a4 = a + 4 * L;
-            const float32x4_t r0 = vld1q_f32(a4 + p), r1 = vld1q_f32(a4 + L + p),
-                              r2 = vld1q_f32(a4 + 2 * L + p), r3 = vld1q_f32(a4 + 3 * L + p);
+            const float32x4_t r0 = vld1q_f32(a4 + p),
+                              r1 = vld1q_f32(a4 + L + p),
+                              r2 = vld1q_f32(a4 + 2 * L + p),
+                              r3 = vld1q_f32(a4 + 3 * L + p);
             const float32x4_t t0 = vtrn1q_f32(r0, r1), t1 = vtrn2q_f32(r0, r1),
                               t2 = vtrn1q_f32(r2, r3), t3 = vtrn2q_f32(r2, r3);
-            hi[0] = vreinterpretq_f32_f64(vtrn1q_f64(vreinterpretq_f64_f32(t0), vreinterpretq_f64_f32(t2)));
-            hi[1] = vreinterpretq_f32_f64(vtrn1q_f64(vreinterpretq_f64_f32(t1), vreinterpretq_f64_f32(t3)));
-            hi[2] = vreinterpretq_f32_f64(vtrn2q_f64(vreinterpretq_f64_f32(t0), vreinterpretq_f64_f32(t2)));
-            hi[3] = vreinterpretq_f32_f64(vtrn2q_f64(vreinterpretq_f64_f32(t1), vreinterpretq_f64_f32(t3)));
+            hi[0] = vreinterpretq_f32_f64(vtrn1q_f64(
+                vreinterpretq_f64_f32(t0), vreinterpretq_f64_f32(t2)));
+            hi[1] = vreinterpretq_f32_f64(vtrn1q_f64(
+                vreinterpretq_f64_f32(t1), vreinterpretq_f64_f32(t3)));
+            hi[2] = vreinterpretq_f32_f64(vtrn2q_f64(
+                vreinterpretq_f64_f32(t0), vreinterpretq_f64_f32(t2)));
+            hi[3] = vreinterpretq_f32_f64(vtrn2q_f64(
+                vreinterpretq_f64_f32(t1), vreinterpretq_f64_f32(t3)));
         }
         for (int s = 0; s < 4; s++) {
             const float *bp = b + (size_t)(p + s) * sb;
@@ -192,10 +204,22 @@ static void transpose_neon(const float *src, int lds, int rows, int cols,
             const float32x4_t t0 = vtrn1q_f32(r0, r1), t1 = vtrn2q_f32(r0, r1),
                               t2 = vtrn1q_f32(r2, r3), t3 = vtrn2q_f32(r2, r3);
             float *d = dst + (size_t)c * ldd + r;
-            vst1q_f32(d, vreinterpretq_f32_f64(vtrn1q_f64(vreinterpretq_f64_f32(t0), vreinterpretq_f64_f32(t2))));
-            vst1q_f32(d + ldd, vreinterpretq_f32_f64(vtrn1q_f64(vreinterpretq_f64_f32(t1), vreinterpretq_f64_f32(t3))));
-            vst1q_f32(d + 2 * (size_t)ldd, vreinterpretq_f32_f64(vtrn2q_f64(vreinterpretq_f64_f32(t0), vreinterpretq_f64_f32(t2))));
-            vst1q_f32(d + 3 * (size_t)ldd, vreinterpretq_f32_f64(vtrn2q_f64(vreinterpretq_f64_f32(t1), vreinterpretq_f64_f32(t3))));
+            vst1q_f32(
+                d,
+                vreinterpretq_f32_f64(vtrn1q_f64(vreinterpretq_f64_f32(t0),
+                                                 vreinterpretq_f64_f32(t2))));
+            vst1q_f32(
+                d + ldd,
+                vreinterpretq_f32_f64(vtrn1q_f64(vreinterpretq_f64_f32(t1),
+                                                 vreinterpretq_f64_f32(t3))));
+            vst1q_f32(
+                d + 2 * (size_t)ldd,
+                vreinterpretq_f32_f64(vtrn2q_f64(vreinterpretq_f64_f32(t0),
+                                                 vreinterpretq_f64_f32(t2))));
+            vst1q_f32(
+                d + 3 * (size_t)ldd,
+                vreinterpretq_f32_f64(vtrn2q_f64(vreinterpretq_f64_f32(t1),
+                                                 vreinterpretq_f64_f32(t3))));
         }
         for (; c < cols; c++)
             for (int i = 0; i < 4; i++)
@@ -214,11 +238,15 @@ static int finite_neon(const float *v, size_t n)
     size_t i = 0;
     for (; i + 16 <= n; i += 16) {
         const uint32x4_t a = vandq_u32(vld1q_u32((const uint32_t *)(v + i)), e);
-        const uint32x4_t b = vandq_u32(vld1q_u32((const uint32_t *)(v + i + 4)), e);
-        const uint32x4_t c = vandq_u32(vld1q_u32((const uint32_t *)(v + i + 8)), e);
-        const uint32x4_t d = vandq_u32(vld1q_u32((const uint32_t *)(v + i + 12)), e);
-        bad = vorrq_u32(bad, vorrq_u32(vorrq_u32(vceqq_u32(a, e), vceqq_u32(b, e)),
-                                       vorrq_u32(vceqq_u32(c, e), vceqq_u32(d, e))));
+        const uint32x4_t b =
+            vandq_u32(vld1q_u32((const uint32_t *)(v + i + 4)), e);
+        const uint32x4_t c =
+            vandq_u32(vld1q_u32((const uint32_t *)(v + i + 8)), e);
+        const uint32x4_t d =
+            vandq_u32(vld1q_u32((const uint32_t *)(v + i + 12)), e);
+        bad = vorrq_u32(bad,
+                        vorrq_u32(vorrq_u32(vceqq_u32(a, e), vceqq_u32(b, e)),
+                                  vorrq_u32(vceqq_u32(c, e), vceqq_u32(d, e))));
     }
     int ok = vmaxvq_u32(bad) == 0;
     for (; i < n; i++) {
@@ -308,8 +336,17 @@ static int runs_here(void)
 }
 
 const bp_kernel bp__kernel_neon = {
-    "neon", "Advanced SIMD (ASIMD)", runs_here, uk_neon, uk_neon_rows, MR, NR,
-    gemv_neon, gemvt_neon, finite_neon, transpose_neon,
+    "neon",
+    "Advanced SIMD (ASIMD)",
+    runs_here,
+    uk_neon,
+    uk_neon_rows,
+    MR,
+    NR,
+    gemv_neon,
+    gemvt_neon,
+    finite_neon,
+    transpose_neon,
 };
 
 #endif

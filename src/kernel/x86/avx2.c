@@ -16,9 +16,9 @@
 #include <string.h>
 
 /* Store the 6 x 16 tile held in c0, c1 as ops says (bp_tile_ops). */
-__attribute__((target("avx2,fma"), always_inline))
-static inline void store_tile(__m256 *c0, __m256 *c1, float *c, int ldc,
-                              int mr, int nr, const bp_tile_ops *o)
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+store_tile(__m256 *c0, __m256 *c1, float *c, int ldc, int mr, int nr,
+           const bp_tile_ops *o)
 {
     if (mr < 6 || nr < 16) {
         float tile[6][16];
@@ -53,8 +53,12 @@ static inline void store_tile(__m256 *c0, __m256 *c1, float *c, int ldc,
             c1[i] = _mm256_add_ps(c1[i], bias1);
         }
         if (gate) { /* gate > 0 ? v : 0, as a mask */
-            c0[i] = _mm256_and_ps(_mm256_cmp_ps(_mm256_loadu_ps(gate + at), zero, _CMP_GT_OQ), c0[i]);
-            c1[i] = _mm256_and_ps(_mm256_cmp_ps(_mm256_loadu_ps(gate + at + 8), zero, _CMP_GT_OQ), c1[i]);
+            c0[i] = _mm256_and_ps(
+                _mm256_cmp_ps(_mm256_loadu_ps(gate + at), zero, _CMP_GT_OQ),
+                c0[i]);
+            c1[i] = _mm256_and_ps(
+                _mm256_cmp_ps(_mm256_loadu_ps(gate + at + 8), zero, _CMP_GT_OQ),
+                c1[i]);
         }
         _mm256_storeu_ps(ci, c0[i]);
         _mm256_storeu_ps(ci + 8, c1[i]);
@@ -65,8 +69,9 @@ static inline void store_tile(__m256 *c0, __m256 *c1, float *c, int ldc,
         if (check) { /* exponent bits all ones: NaN or Inf */
             const __m256i x0 = _mm256_and_si256(_mm256_castps_si256(c0[i]), e);
             const __m256i x1 = _mm256_and_si256(_mm256_castps_si256(c1[i]), e);
-            bad = _mm256_or_si256(bad, _mm256_or_si256(_mm256_cmpeq_epi32(x0, e),
-                                                       _mm256_cmpeq_epi32(x1, e)));
+            bad = _mm256_or_si256(bad,
+                                  _mm256_or_si256(_mm256_cmpeq_epi32(x0, e),
+                                                  _mm256_cmpeq_epi32(x1, e)));
         }
     }
     if (check && !_mm256_testz_si256(bad, bad))
@@ -77,9 +82,9 @@ static inline void store_tile(__m256 *c0, __m256 *c1, float *c, int ldc,
  * broadcasts of A's column p, twelve fused multiply-adds into twelve
  * accumulators (the other four registers hold the operands). A's element
  * (i, p) at a[p * sa + i]. */
-__attribute__((target("avx2,fma")))
-static void uk_avx2(int kc, const float *a, int sa, const float *b, int sb,
-                    float *c, int ldc, int mr, int nr, const bp_tile_ops *ops)
+__attribute__((target("avx2,fma"))) static void
+uk_avx2(int kc, const float *a, int sa, const float *b, int sb, float *c,
+        int ldc, int mr, int nr, const bp_tile_ops *ops)
 {
     __m256 c0[6], c1[6];
 #pragma GCC unroll 6
@@ -105,10 +110,9 @@ static void uk_avx2(int kc, const float *a, int sa, const float *b, int sb,
  * (element (i, p) at a[i * lda + p]): no packing of A. Each row is a
  * stream the prefetchers follow; the broadcasts are loads either way.
  * The same multiply-adds in the same order, so the same numbers. */
-__attribute__((target("avx2,fma")))
-static void uk_avx2_rows(int kc, const float *a, int lda, const float *b,
-                         int sb, float *c, int ldc, int mr, int nr,
-                         const bp_tile_ops *ops)
+__attribute__((target("avx2,fma"))) static void
+uk_avx2_rows(int kc, const float *a, int lda, const float *b, int sb, float *c,
+             int ldc, int mr, int nr, const bp_tile_ops *ops)
 {
     __m256 c0[6], c1[6];
 #pragma GCC unroll 6
@@ -141,9 +145,10 @@ static void uk_avx2_rows(int kc, const float *a, int lda, const float *b,
  * of an operand whose rows run across the tile (W for the forward phase's
  * product). Blocks of 8 x 8 are transposed in registers (unpack, shuffle,
  * lane permute), the edges element by element. */
-__attribute__((target("avx2")))
-void bp__transpose_avx2(const float *src, int lds, int rows, int cols,
-                        float *dst, int ldd)
+__attribute__((target("avx2"))) void bp__transpose_avx2(const float *src,
+                                                        int lds, int rows,
+                                                        int cols, float *dst,
+                                                        int ldd)
 {
     int r = 0;
     for (; r + 8 <= rows; r += 8) {
@@ -158,23 +163,38 @@ void bp__transpose_avx2(const float *src, int lds, int rows, int cols,
             __m256 a5 = _mm256_loadu_ps(s0 + (size_t)5 * lds);
             __m256 a6 = _mm256_loadu_ps(s0 + (size_t)6 * lds);
             __m256 a7 = _mm256_loadu_ps(s0 + (size_t)7 * lds);
-            __m256 t0 = _mm256_unpacklo_ps(a0, a1), t1 = _mm256_unpackhi_ps(a0, a1);
-            __m256 t2 = _mm256_unpacklo_ps(a2, a3), t3 = _mm256_unpackhi_ps(a2, a3);
-            __m256 t4 = _mm256_unpacklo_ps(a4, a5), t5 = _mm256_unpackhi_ps(a4, a5);
-            __m256 t6 = _mm256_unpacklo_ps(a6, a7), t7 = _mm256_unpackhi_ps(a6, a7);
-            __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xee);
-            __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xee);
-            __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xee);
-            __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xee);
+            __m256 t0 = _mm256_unpacklo_ps(a0, a1),
+                   t1 = _mm256_unpackhi_ps(a0, a1);
+            __m256 t2 = _mm256_unpacklo_ps(a2, a3),
+                   t3 = _mm256_unpackhi_ps(a2, a3);
+            __m256 t4 = _mm256_unpacklo_ps(a4, a5),
+                   t5 = _mm256_unpackhi_ps(a4, a5);
+            __m256 t6 = _mm256_unpacklo_ps(a6, a7),
+                   t7 = _mm256_unpackhi_ps(a6, a7);
+            __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44),
+                   u1 = _mm256_shuffle_ps(t0, t2, 0xee);
+            __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44),
+                   u3 = _mm256_shuffle_ps(t1, t3, 0xee);
+            __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44),
+                   u5 = _mm256_shuffle_ps(t4, t6, 0xee);
+            __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44),
+                   u7 = _mm256_shuffle_ps(t5, t7, 0xee);
             float *d0 = dst + (size_t)c * ldd + r;
             _mm256_storeu_ps(d0, _mm256_permute2f128_ps(u0, u4, 0x20));
-            _mm256_storeu_ps(d0 + (size_t)ldd, _mm256_permute2f128_ps(u1, u5, 0x20));
-            _mm256_storeu_ps(d0 + (size_t)2 * ldd, _mm256_permute2f128_ps(u2, u6, 0x20));
-            _mm256_storeu_ps(d0 + (size_t)3 * ldd, _mm256_permute2f128_ps(u3, u7, 0x20));
-            _mm256_storeu_ps(d0 + (size_t)4 * ldd, _mm256_permute2f128_ps(u0, u4, 0x31));
-            _mm256_storeu_ps(d0 + (size_t)5 * ldd, _mm256_permute2f128_ps(u1, u5, 0x31));
-            _mm256_storeu_ps(d0 + (size_t)6 * ldd, _mm256_permute2f128_ps(u2, u6, 0x31));
-            _mm256_storeu_ps(d0 + (size_t)7 * ldd, _mm256_permute2f128_ps(u3, u7, 0x31));
+            _mm256_storeu_ps(d0 + (size_t)ldd,
+                             _mm256_permute2f128_ps(u1, u5, 0x20));
+            _mm256_storeu_ps(d0 + (size_t)2 * ldd,
+                             _mm256_permute2f128_ps(u2, u6, 0x20));
+            _mm256_storeu_ps(d0 + (size_t)3 * ldd,
+                             _mm256_permute2f128_ps(u3, u7, 0x20));
+            _mm256_storeu_ps(d0 + (size_t)4 * ldd,
+                             _mm256_permute2f128_ps(u0, u4, 0x31));
+            _mm256_storeu_ps(d0 + (size_t)5 * ldd,
+                             _mm256_permute2f128_ps(u1, u5, 0x31));
+            _mm256_storeu_ps(d0 + (size_t)6 * ldd,
+                             _mm256_permute2f128_ps(u2, u6, 0x31));
+            _mm256_storeu_ps(d0 + (size_t)7 * ldd,
+                             _mm256_permute2f128_ps(u3, u7, 0x31));
         }
         for (; c < cols; c++)
             for (int i = 0; i < 8; i++)
@@ -185,20 +205,26 @@ void bp__transpose_avx2(const float *src, int lds, int rows, int cols,
             dst[(size_t)c * ldd + r] = src[(size_t)r * lds + c];
 }
 
-__attribute__((target("avx2")))
-static int finite_avx2(const float *v, size_t n)
+__attribute__((target("avx2"))) static int finite_avx2(const float *v, size_t n)
 {
     const __m256i e = _mm256_set1_epi32(0x7f800000);
     __m256i bad = _mm256_setzero_si256();
     size_t i = 0;
     for (; i + 32 <= n; i += 32) {
-        const __m256i a = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(v + i)), e);
-        const __m256i b = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(v + i + 8)), e);
-        const __m256i c = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(v + i + 16)), e);
-        const __m256i d = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(v + i + 24)), e);
-        bad = _mm256_or_si256(bad, _mm256_or_si256(
-            _mm256_or_si256(_mm256_cmpeq_epi32(a, e), _mm256_cmpeq_epi32(b, e)),
-            _mm256_or_si256(_mm256_cmpeq_epi32(c, e), _mm256_cmpeq_epi32(d, e))));
+        const __m256i a =
+            _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(v + i)), e);
+        const __m256i b = _mm256_and_si256(
+            _mm256_loadu_si256((const __m256i *)(v + i + 8)), e);
+        const __m256i c = _mm256_and_si256(
+            _mm256_loadu_si256((const __m256i *)(v + i + 16)), e);
+        const __m256i d = _mm256_and_si256(
+            _mm256_loadu_si256((const __m256i *)(v + i + 24)), e);
+        bad = _mm256_or_si256(
+            bad,
+            _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi32(a, e),
+                                            _mm256_cmpeq_epi32(b, e)),
+                            _mm256_or_si256(_mm256_cmpeq_epi32(c, e),
+                                            _mm256_cmpeq_epi32(d, e))));
     }
     int ok = _mm256_testz_si256(bad, bad);
     for (; i < n; i++) {
@@ -218,18 +244,18 @@ static int finite_avx2(const float *v, size_t n)
  * (AVX-512) or by a scalar loop (AVX2). */
 
 /* Horizontal sum of eight lanes. */
-__attribute__((target("avx2,fma")))
-static inline float hsum8(__m256 v)
+__attribute__((target("avx2,fma"))) static inline float hsum8(__m256 v)
 {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    __m128 s =
+        _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
     s = _mm_add_ss(s, _mm_movehdup_ps(s));
     return _mm_cvtss_f32(s);
 }
 
-__attribute__((target("avx2,fma")))
-static void gemv_avx2(int m, int k, const float *x, const float *w,
-                   const float *b, float *y)
+__attribute__((target("avx2,fma"))) static void
+gemv_avx2(int m, int k, const float *x, const float *w, const float *b,
+          float *y)
 {
     const int kv = k & ~7;
     int j = 0;
@@ -260,7 +286,8 @@ static void gemv_avx2(int m, int k, const float *x, const float *w,
         const float *wj = w + (size_t)j * k;
         __m256 a = _mm256_setzero_ps();
         for (int p = 0; p < kv; p += 8)
-            a = _mm256_fmadd_ps(_mm256_loadu_ps(wj + p), _mm256_loadu_ps(x + p), a);
+            a = _mm256_fmadd_ps(_mm256_loadu_ps(wj + p), _mm256_loadu_ps(x + p),
+                                a);
         float s = hsum8(a);
         for (int p = kv; p < k; p++)
             s += wj[p] * x[p];
@@ -268,8 +295,8 @@ static void gemv_avx2(int m, int k, const float *x, const float *w,
     }
 }
 
-__attribute__((target("avx2,fma")))
-static void gemvt_avx2(int m, int k, const float *d, const float *w, float *p)
+__attribute__((target("avx2,fma"))) static void
+gemvt_avx2(int m, int k, const float *d, const float *w, float *p)
 {
     int q = 0;
     for (; q + 32 <= k; q += 32) {
@@ -295,12 +322,11 @@ static void gemvt_avx2(int m, int k, const float *d, const float *w, float *p)
     }
 }
 
-
 static int runs_here(void) { return bp__x86_has("avx2"); }
 
 const bp_kernel bp__kernel_avx2 = {
-    "avx2", "AVX2 and FMA", runs_here, uk_avx2, uk_avx2_rows, 6, 16,
-    gemv_avx2, gemvt_avx2, finite_avx2, bp__transpose_avx2,
+    "avx2", "AVX2 and FMA", runs_here,  uk_avx2,     uk_avx2_rows,       6,
+    16,     gemv_avx2,      gemvt_avx2, finite_avx2, bp__transpose_avx2,
 };
 
 #endif

@@ -15,9 +15,9 @@
 #include <immintrin.h>
 
 /* Store the 12 x 32 tile held in c0, c1 as ops says (bp_tile_ops). */
-__attribute__((target("avx512f"), always_inline))
-static inline void store512(__m512 *c0, __m512 *c1, float *c, int ldc, int mr,
-                            int nr, const bp_tile_ops *o)
+__attribute__((target("avx512f"), always_inline)) static inline void
+store512(__m512 *c0, __m512 *c1, float *c, int ldc, int mr, int nr,
+         const bp_tile_ops *o)
 {
     if (mr < 12 || nr < 32) {
         float tile[12][32];
@@ -52,26 +52,40 @@ static inline void store512(__m512 *c0, __m512 *c1, float *c, int ldc, int mr,
             c1[i] = _mm512_add_ps(c1[i], bias1);
         }
         if (gate) { /* gate > 0 ? v : 0: v where the mask is set, else +0 */
-            c0[i] = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(_mm512_loadu_ps(gate + at), zero, _CMP_GT_OQ), c0[i]);
-            c1[i] = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(_mm512_loadu_ps(gate + at + 16), zero, _CMP_GT_OQ), c1[i]);
+            c0[i] = _mm512_maskz_mov_ps(
+                _mm512_cmp_ps_mask(_mm512_loadu_ps(gate + at), zero,
+                                   _CMP_GT_OQ),
+                c0[i]);
+            c1[i] = _mm512_maskz_mov_ps(
+                _mm512_cmp_ps_mask(_mm512_loadu_ps(gate + at + 16), zero,
+                                   _CMP_GT_OQ),
+                c1[i]);
         }
         _mm512_storeu_ps(ci, c0[i]);
         _mm512_storeu_ps(ci + 16, c1[i]);
         if (relu) { /* v > 0 ? v : 0 (0 for NaN and -0) */
-            _mm512_storeu_ps(relu + at, _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(c0[i], zero, _CMP_GT_OQ), c0[i]));
-            _mm512_storeu_ps(relu + at + 16, _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(c1[i], zero, _CMP_GT_OQ), c1[i]));
+            _mm512_storeu_ps(
+                relu + at,
+                _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(c0[i], zero, _CMP_GT_OQ),
+                                    c0[i]));
+            _mm512_storeu_ps(
+                relu + at + 16,
+                _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(c1[i], zero, _CMP_GT_OQ),
+                                    c1[i]));
         }
         if (check) /* exponent bits all ones: NaN or Inf */
-            bad |= _mm512_cmpeq_epi32_mask(_mm512_and_si512(_mm512_castps_si512(c0[i]), e), e) |
-                   _mm512_cmpeq_epi32_mask(_mm512_and_si512(_mm512_castps_si512(c1[i]), e), e);
+            bad |= _mm512_cmpeq_epi32_mask(
+                       _mm512_and_si512(_mm512_castps_si512(c0[i]), e), e) |
+                _mm512_cmpeq_epi32_mask(
+                       _mm512_and_si512(_mm512_castps_si512(c1[i]), e), e);
     }
     if (check && bad)
         *o->nonfinite = 1;
 }
 
-__attribute__((target("avx512f")))
-static void uk_avx512(int kc, const float *a, int sa, const float *b, int sb,
-                      float *c, int ldc, int mr, int nr, const bp_tile_ops *ops)
+__attribute__((target("avx512f"))) static void
+uk_avx512(int kc, const float *a, int sa, const float *b, int sb, float *c,
+          int ldc, int mr, int nr, const bp_tile_ops *ops)
 {
     __m512 c0[12], c1[12];
 #pragma GCC unroll 12
@@ -97,10 +111,9 @@ static void uk_avx512(int kc, const float *a, int sa, const float *b, int sb,
  * (element (i, p) at a[i * lda + p]): no packing of A at all. Each row is
  * a stream the prefetchers follow; the broadcasts are loads either way.
  * Same multiply-adds in the same order, so the same numbers. */
-__attribute__((target("avx512f")))
-static void uk_avx512_rows(int kc, const float *a, int lda, const float *b,
-                           int sb, float *c, int ldc, int mr, int nr,
-                           const bp_tile_ops *ops)
+__attribute__((target("avx512f"))) static void
+uk_avx512_rows(int kc, const float *a, int lda, const float *b, int sb,
+               float *c, int ldc, int mr, int nr, const bp_tile_ops *ops)
 {
     __m512 c0[12], c1[12];
 #pragma GCC unroll 12
@@ -132,8 +145,8 @@ static void uk_avx512_rows(int kc, const float *a, int lda, const float *b,
  * 1 if no element of v is NaN or Inf (exponent bits all ones), in full
  * vectors: the check of every gradient before an update reads a block as
  * large as the weights. */
-__attribute__((target("avx512f")))
-static int finite_avx512(const float *v, size_t n)
+__attribute__((target("avx512f"))) static int finite_avx512(const float *v,
+                                                            size_t n)
 {
     const __m512i e = _mm512_set1_epi32(0x7f800000);
     __mmask16 bad = 0;
@@ -144,20 +157,21 @@ static int finite_avx512(const float *v, size_t n)
         const __m512i c = _mm512_and_si512(_mm512_loadu_si512(v + i + 32), e);
         const __m512i d = _mm512_and_si512(_mm512_loadu_si512(v + i + 48), e);
         bad |= _mm512_cmpeq_epi32_mask(a, e) | _mm512_cmpeq_epi32_mask(b, e) |
-               _mm512_cmpeq_epi32_mask(c, e) | _mm512_cmpeq_epi32_mask(d, e);
+            _mm512_cmpeq_epi32_mask(c, e) | _mm512_cmpeq_epi32_mask(d, e);
     }
     for (; i < n; i += 16) {
-        const __mmask16 k = n - i >= 16 ? (__mmask16)0xffff
-                                        : (__mmask16)((1u << (n - i)) - 1);
-        const __m512i a = _mm512_and_si512(_mm512_maskz_loadu_epi32(k, v + i), e);
+        const __mmask16 k =
+            n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1);
+        const __m512i a =
+            _mm512_and_si512(_mm512_maskz_loadu_epi32(k, v + i), e);
         bad |= _mm512_mask_cmpeq_epi32_mask(k, a, e);
     }
     return bad == 0;
 }
 
-__attribute__((target("avx512f")))
-static void gemv_avx512(int m, int k, const float *x, const float *w,
-                     const float *b, float *y)
+__attribute__((target("avx512f"))) static void
+gemv_avx512(int m, int k, const float *x, const float *w, const float *b,
+            float *y)
 {
     const int kv = k & ~15;
     const __mmask16 tail = (__mmask16)((1u << (k & 15)) - 1);
@@ -189,7 +203,8 @@ static void gemv_avx512(int m, int k, const float *x, const float *w,
         const float *wj = w + (size_t)j * k;
         __m512 a = _mm512_setzero_ps();
         for (int p = 0; p < kv; p += 16)
-            a = _mm512_fmadd_ps(_mm512_loadu_ps(wj + p), _mm512_loadu_ps(x + p), a);
+            a = _mm512_fmadd_ps(_mm512_loadu_ps(wj + p), _mm512_loadu_ps(x + p),
+                                a);
         if (tail)
             a = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, wj + kv),
                                 _mm512_maskz_loadu_ps(tail, x + kv), a);
@@ -197,8 +212,8 @@ static void gemv_avx512(int m, int k, const float *x, const float *w,
     }
 }
 
-__attribute__((target("avx512f")))
-static void gemvt_avx512(int m, int k, const float *d, const float *w, float *p)
+__attribute__((target("avx512f"))) static void
+gemvt_avx512(int m, int k, const float *d, const float *w, float *p)
 {
     int q = 0;
     for (; q + 64 <= k; q += 64) {
@@ -217,22 +232,22 @@ static void gemvt_avx512(int m, int k, const float *d, const float *w, float *p)
         _mm512_storeu_ps(p + q + 48, a3);
     }
     for (; q < k; q += 16) {
-        const __mmask16 mk = k - q >= 16 ? (__mmask16)0xffff
-                                         : (__mmask16)((1u << (k - q)) - 1);
+        const __mmask16 mk =
+            k - q >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (k - q)) - 1);
         __m512 a = _mm512_setzero_ps();
         for (int j = 0; j < m; j++)
-            a = _mm512_fmadd_ps(_mm512_set1_ps(d[j]),
-                                _mm512_maskz_loadu_ps(mk, w + (size_t)j * k + q), a);
+            a = _mm512_fmadd_ps(
+                _mm512_set1_ps(d[j]),
+                _mm512_maskz_loadu_ps(mk, w + (size_t)j * k + q), a);
         _mm512_mask_storeu_ps(p + q, mk, a);
     }
 }
 
-
 static int runs_here(void) { return bp__x86_has("avx512f"); }
 
 const bp_kernel bp__kernel_avx512 = {
-    "avx512", "AVX-512F", runs_here, uk_avx512, uk_avx512_rows, 12, 32,
-    gemv_avx512, gemvt_avx512, finite_avx512, bp__transpose_avx2,
+    "avx512", "AVX-512F",  runs_here,    uk_avx512,     uk_avx512_rows,     12,
+    32,       gemv_avx512, gemvt_avx512, finite_avx512, bp__transpose_avx2,
 };
 
 #endif
