@@ -13,6 +13,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tst_passed, tst_failed, tst_skipped;
@@ -104,6 +105,31 @@ static inline int tst_rel(double got, double want, double tol)
         tst_report(tst_rel(tst_g_, tst_w_, (tol)), __FILE__, __LINE__,         \
                    tst_buf_);                                                  \
     } while (0)
+
+/* Text a library call writes through a bp_write_fn, gathered in memory
+ * (NUL-terminated; free s.p). */
+typedef struct {
+    char *p;
+    size_t len, cap;
+} tst_text;
+
+static inline void tst_collect(void *ctx, const char *text, size_t len)
+{
+    tst_text *s = ctx;
+    if (s->len + len + 1 > s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 4096;
+        while (cap < s->len + len + 1)
+            cap *= 2;
+        char *q = realloc(s->p, cap);
+        if (!q)
+            return;
+        s->p = q;
+        s->cap = cap;
+    }
+    memcpy(s->p + s->len, text, len);
+    s->len += len;
+    s->p[s->len] = '\0';
+}
 
 static inline int tst_summary(const char *name)
 {

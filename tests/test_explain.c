@@ -13,29 +13,6 @@
 
 #include <stdlib.h>
 
-typedef struct {
-    char *p;
-    size_t len, cap;
-} sink;
-
-static void collect(void *ctx, const char *text, size_t len)
-{
-    sink *s = ctx;
-    if (s->len + len + 1 > s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 4096;
-        while (cap < s->len + len + 1)
-            cap *= 2;
-        char *q = realloc(s->p, cap);
-        if (!q)
-            return;
-        s->p = q;
-        s->cap = cap;
-    }
-    memcpy(s->p + s->len, text, len);
-    s->len += len;
-    s->p[s->len] = '\0';
-}
-
 /* The last number on the line of `text` that starts (after spaces) with
  * `prefix`; NAN if there is no such line. */
 static double value_of(const char *text, const char *prefix)
@@ -157,11 +134,11 @@ static void check_net(int n_in, int L, const int *widths, bp_act hidden,
     for (int j = 0; j < m; j++)
         t[j] = loss == BP_LOSS_CE ? (bp_real)(j == 0)
                                   : (bp_real)(0.1 + 0.8 * bp_rng_uniform(&r));
-    sink s = {0};
+    tst_text s = {0};
     bp_explain_opts o = bp_explain_defaults();
     o.max_weights = 1000;
     bp_error err;
-    bp_status st = bp_explain(net, x, t, &o, collect, &s, &err);
+    bp_status st = bp_explain(net, x, t, &o, tst_collect, &s, &err);
     /* the library's own numbers, on the same network */
     bp_net_forward(net, x, 1);
     bp_net_backward(net, t, NULL);
@@ -214,7 +191,7 @@ static void check_net(int n_in, int L, const int *widths, bp_act hidden,
     memset(&s, 0, sizeof s);
     o.check = 1;
     int chains = 0, fds = 0, bad = 0;
-    st = bp_explain(net, x, t, &o, collect, &s, &err);
+    st = bp_explain(net, x, t, &o, tst_collect, &s, &err);
     const int smooth = hidden != BP_ACT_RELU && hidden != BP_ACT_LEAKY_RELU;
     if (!st)
         bad = check_lines(s.p, smooth, &chains, &fds);
@@ -236,12 +213,12 @@ static void check_markdown(void)
     bp_net_init(net, BP_INIT_XAVIER_UNIFORM, 1);
     bp_net_set_loss(net, BP_LOSS_CE, BP_REDUCE_SUM);
     const bp_real x[2] = {0.5f, -1}, t[2] = {0, 1};
-    sink s = {0};
+    tst_text s = {0};
     bp_explain_opts o = bp_explain_defaults();
     o.format = BP_EXPLAIN_MARKDOWN;
     o.check = 1;
     bp_error err;
-    CHECK_OK(bp_explain(net, x, t, &o, collect, &s, &err));
+    CHECK_OK(bp_explain(net, x, t, &o, tst_collect, &s, &err));
     int bad_lines = 0, lines = 0;
     for (char *line = s.p; line && *line;) {
         char *eol = strchr(line, '\n');

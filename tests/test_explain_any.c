@@ -12,29 +12,6 @@
 
 #include <stdlib.h>
 
-typedef struct {
-    char *p;
-    size_t len, cap;
-} sink;
-
-static void collect(void *ctx, const char *text, size_t len)
-{
-    sink *s = ctx;
-    if (s->len + len + 1 > s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 4096;
-        while (cap < s->len + len + 1)
-            cap *= 2;
-        char *q = realloc(s->p, cap);
-        if (!q)
-            return;
-        s->p = q;
-        s->cap = cap;
-    }
-    memcpy(s->p + s->len, text, len);
-    s->len += len;
-    s->p[s->len] = '\0';
-}
-
 static int count_lines(const char *s)
 {
     int n = 0;
@@ -158,10 +135,10 @@ static void check_screen(int n_in, int L, const int *w, bp_act hidden,
 {
     bp_real *x = malloc(sizeof *x * (size_t)n_in), t[16];
     bp_net *net = random_net(n_in, L, w, hidden, out, loss, 7, x, t);
-    sink s = {0};
+    tst_text s = {0};
     bp_error err;
     bp_explain_opts o = bp_explain_defaults();
-    CHECK_OK(bp_explain(net, x, t, &o, collect, &s, &err));
+    CHECK_OK(bp_explain(net, x, t, &o, tst_collect, &s, &err));
     const int lines = count_lines(s.p);
     int named = 0;
     for (int l = 0; l < L; l++) {
@@ -177,8 +154,8 @@ static void check_screen(int n_in, int L, const int *w, bp_act hidden,
     check_stats(net, x, t, what);
     /* Markdown: every table row has its header's number of cells */
     o.format = BP_EXPLAIN_MARKDOWN;
-    sink md = {0};
-    CHECK_OK(bp_explain(net, x, t, &o, collect, &md, &err));
+    tst_text md = {0};
+    CHECK_OK(bp_explain(net, x, t, &o, tst_collect, &md, &err));
     int bad = 0, rows = 0, cells = -1;
     for (char *line = md.p; line && *line;) {
         char *eol = strchr(line, '\n');
@@ -288,23 +265,23 @@ static void check_drill(int n_in, int L, const int *w, bp_act hidden,
     o.order = BP_EXPLAIN_ORDER_STANDARD;
     o.top = top;
     bp_net_freeze(net, 0, BP_PARAM_BIASES, 1);
-    sink full = {0};
+    tst_text full = {0};
     bp_error err;
-    bp_status st = bp_explain(net, x, t, &o, collect, &full, &err);
+    bp_status st = bp_explain(net, x, t, &o, tst_collect, &full, &err);
     int checked = 0, wrong = 0, calls = 0, failed = 0;
     for (int l = 0; l < L && !st; l++) {
         int n_below = l ? w[l - 1] : n_in;
         for (int j = 0; j < w[l]; j++) {
-            sink d = {0};
-            failed += bp_explain_neuron(net, x, t, l, j, &o, collect, &d,
+            tst_text d = {0};
+            failed += bp_explain_neuron(net, x, t, l, j, &o, tst_collect, &d,
                                         &err) != BP_OK;
             same_numbers(d.p, full.p, &checked, &wrong);
             free(d.p);
             calls++;
             for (int k = 0; k <= n_below; k++) {
-                sink e = {0};
-                failed += bp_explain_weight(net, x, t, l, j, k, &o, collect, &e,
-                                            &err) != BP_OK;
+                tst_text e = {0};
+                failed += bp_explain_weight(net, x, t, l, j, k, &o, tst_collect,
+                                            &e, &err) != BP_OK;
                 same_numbers(e.p, full.p, &checked, &wrong);
                 free(e.p);
                 calls++;
@@ -375,15 +352,15 @@ static void check_kernels(void)
                              BP_LOSS_CE, 11, x, t);
     bp_explain_opts o = bp_explain_defaults();
     o.view = BP_EXPLAIN_SUMMARY;
-    sink first = {0};
+    tst_text first = {0};
     bp_error err;
     int kernels = 0, differ = 0;
     for (int i = 0; bp_kernel_name(i); i++) {
         if (!bp_kernel_available(bp_kernel_name(i)) ||
             bp_net_set_kernel(net, bp_kernel_name(i)))
             continue;
-        sink s = {0};
-        bp_explain(net, x, t, &o, collect, kernels ? &s : &first, &err);
+        tst_text s = {0};
+        bp_explain(net, x, t, &o, tst_collect, kernels ? &s : &first, &err);
         differ += kernels && (!s.p || strcmp(s.p, first.p) != 0);
         kernels++;
         free(s.p);
@@ -398,10 +375,10 @@ static void check_kernels(void)
     bp_real xw[300], tw[10];
     bp_net *big = random_net(300, 3, wide, BP_ACT_RELU, BP_ACT_SOFTMAX,
                              BP_LOSS_CE, 12, xw, tw);
-    sink one = {0}, two = {0};
-    bp_explain(big, xw, tw, &o, collect, &one, &err);
+    tst_text one = {0}, two = {0};
+    bp_explain(big, xw, tw, &o, tst_collect, &one, &err);
     CHECK_OK(bp_net_set_threads(big, 2));
-    bp_explain(big, xw, tw, &o, collect, &two, &err);
+    bp_explain(big, xw, tw, &o, tst_collect, &two, &err);
     CHECK(one.p && two.p && strcmp(one.p, two.p) == 0,
           "300-64-64-10: the same summary with 1 and 2 threads");
     free(one.p);
@@ -437,8 +414,8 @@ static void check_saturated_output(void)
         bp_net_set_weight(net, 1, 0, 1, -20);
         bp_explain_opts o = bp_explain_defaults();
         o.view = BP_EXPLAIN_SUMMARY;
-        sink s = {0};
-        bp_explain(net, x, t, &o, collect, &s, &err);
+        tst_text s = {0};
+        bp_explain(net, x, t, &o, tst_collect, &s, &err);
         const char *last = s.p ? strstr(s.p, "layer 2 (sigmoid)") : NULL;
         CHECK(last && strstr(last, want[i]),
               "a saturated sigmoid output with %s: '%s'", bp_loss_name(loss[i]),
@@ -457,29 +434,32 @@ static void check_refusals(void)
     bp_net *net =
         random_net(2, 2, w, BP_ACT_TANH, BP_ACT_SIGMOID, BP_LOSS_BCE, 3, x, t);
     bp_explain_opts o = bp_explain_defaults();
-    sink s = {0};
+    tst_text s = {0};
     bp_error err;
-    CHECK_STATUS(bp_explain_neuron(net, x, t, 2, 0, &o, collect, &s, &err),
+    CHECK_STATUS(bp_explain_neuron(net, x, t, 2, 0, &o, tst_collect, &s, &err),
                  BP_ERR_ARG);
     CHECK(strstr(err.msg, "layer 3") != NULL, "no layer 3: '%s'", err.msg);
-    CHECK_STATUS(bp_explain_neuron(net, x, t, 1, 2, &o, collect, &s, &err),
+    CHECK_STATUS(bp_explain_neuron(net, x, t, 1, 2, &o, tst_collect, &s, &err),
                  BP_ERR_ARG);
-    CHECK_STATUS(bp_explain_weight(net, x, t, 1, 0, 4, &o, collect, &s, &err),
-                 BP_ERR_ARG);
+    CHECK_STATUS(
+        bp_explain_weight(net, x, t, 1, 0, 4, &o, tst_collect, &s, &err),
+        BP_ERR_ARG);
     CHECK(strstr(err.msg, "input 5") != NULL, "no input 5: '%s'", err.msg);
-    CHECK_STATUS(bp_explain_weight(net, x, t, 0, 0, -1, &o, collect, &s, &err),
-                 BP_ERR_ARG);
-    CHECK_STATUS(bp_explain_neuron(net, NULL, t, 0, 0, &o, collect, &s, &err),
-                 BP_ERR_NULL);
+    CHECK_STATUS(
+        bp_explain_weight(net, x, t, 0, 0, -1, &o, tst_collect, &s, &err),
+        BP_ERR_ARG);
+    CHECK_STATUS(
+        bp_explain_neuron(net, NULL, t, 0, 0, &o, tst_collect, &s, &err),
+        BP_ERR_NULL);
     o.top = 0;
-    CHECK_STATUS(bp_explain_neuron(net, x, t, 0, 0, &o, collect, &s, &err),
+    CHECK_STATUS(bp_explain_neuron(net, x, t, 0, 0, &o, tst_collect, &s, &err),
                  BP_ERR_ARG);
     o = bp_explain_defaults();
     o.view = (bp_explain_view)3;
-    CHECK_STATUS(bp_explain(net, x, t, &o, collect, &s, &err), BP_ERR_ARG);
+    CHECK_STATUS(bp_explain(net, x, t, &o, tst_collect, &s, &err), BP_ERR_ARG);
     o = bp_explain_defaults();
     o.n_classes = 2;
-    CHECK_STATUS(bp_explain(net, x, t, &o, collect, &s, &err), BP_ERR_ARG);
+    CHECK_STATUS(bp_explain(net, x, t, &o, tst_collect, &s, &err), BP_ERR_ARG);
     bp_layer_stats st[2];
     CHECK_STATUS(bp_explain_stats(net, x, t, 0, st, NULL, &err), BP_ERR_ARG);
     CHECK_STATUS(bp_explain_stats(net, x, t, 0.1, NULL, NULL, &err),

@@ -20,29 +20,6 @@
 #include "../playground/pg.c"
 #include "test.h"
 
-typedef struct {
-    char *p;
-    size_t len, cap;
-} sink;
-
-static void collect(void *ctx, const char *text, size_t len)
-{
-    sink *s = ctx;
-    if (s->len + len + 1 > s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 4096;
-        while (cap < s->len + len + 1)
-            cap *= 2;
-        char *q = realloc(s->p, cap);
-        if (!q)
-            return;
-        s->p = q;
-        s->cap = cap;
-    }
-    memcpy(s->p + s->len, text, len);
-    s->len += len;
-    s->p[s->len] = '\0';
-}
-
 /* The drill-down: pg_explain_neuron and pg_explain_weight are
  * bp_explain_neuron's and bp_explain_weight's text with every term of a
  * sum listed; k < 0 is the bias; a neuron that is not there is refused
@@ -56,13 +33,13 @@ static void drill(pg *p, const double *x, const double *t)
     o.top = 64;
     o.check = 1;
     bp_error err;
-    sink neuron = {0}, weight = {0}, bias = {0};
-    CHECK_OK(
-        bp_explain_neuron(p->net, xs, ts, 3, 2, &o, collect, &neuron, &err));
-    CHECK_OK(
-        bp_explain_weight(p->net, xs, ts, 3, 2, 5, &o, collect, &weight, &err));
-    CHECK_OK(
-        bp_explain_weight(p->net, xs, ts, 3, 2, 8, &o, collect, &bias, &err));
+    tst_text neuron = {0}, weight = {0}, bias = {0};
+    CHECK_OK(bp_explain_neuron(p->net, xs, ts, 3, 2, &o, tst_collect, &neuron,
+                               &err));
+    CHECK_OK(bp_explain_weight(p->net, xs, ts, 3, 2, 5, &o, tst_collect,
+                               &weight, &err));
+    CHECK_OK(bp_explain_weight(p->net, xs, ts, 3, 2, 8, &o, tst_collect, &bias,
+                               &err));
     const char *n = pg_explain_neuron(p, x, t, 0.03, 3, 2, 1);
     CHECK(n && neuron.p && strcmp(n, neuron.p) == 0 &&
               strstr(n, "net_h4.3 = the sum of 8 terms") &&
@@ -106,9 +83,9 @@ static void views(void)
         for (int k = 0; k < 5; k++)
             xs[k] = (bp_real)x[k];
         bp_explain_opts o = bp_explain_defaults();
-        sink auto_text = {0};
+        tst_text auto_text = {0};
         bp_error err;
-        CHECK_OK(bp_explain(p->net, xs, ts, &o, collect, &auto_text, &err));
+        CHECK_OK(bp_explain(p->net, xs, ts, &o, tst_collect, &auto_text, &err));
         const int summarised = auto_text.p &&
             strstr(auto_text.p, "Backpropagation, layer by layer") != NULL;
         const char *s = pg_explain_summary(p, x, t, 0.5, 2);
@@ -206,9 +183,9 @@ int main(void)
     const bp_real xs[2] = {(bp_real)x[0], (bp_real)x[1]}, ts[1] = {1};
     bp_explain_opts o = bp_explain_defaults(); /* AUTO: the summary here */
     o.lr = 0.03;
-    sink want = {0};
+    tst_text want = {0};
     bp_error err;
-    CHECK_OK(bp_explain(p->net, xs, ts, &o, collect, &want, &err));
+    CHECK_OK(bp_explain(p->net, xs, ts, &o, tst_collect, &want, &err));
     CHECK(text && want.p && strcmp(text, want.p) == 0 &&
               strstr(text, "layer 8 (sigmoid)") &&
               strstr(text, "(408 weights, more than 50"),

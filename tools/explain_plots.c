@@ -18,29 +18,6 @@
 #define Z_MAX 4.0
 enum { W = 360, H = 250, L = 40, R = 16, T = 34, B = 58 };
 
-/* XML-escape a short string. */
-static void put_text(text *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
-            text_printf(b, "&lt;");
-            break;
-        case '>':
-            text_printf(b, "&gt;");
-            break;
-        case '&':
-            text_printf(b, "&amp;");
-            break;
-        case '"':
-            text_printf(b, "&quot;");
-            break;
-        default:
-            text_printf(b, "%c", *s);
-        }
-    }
-}
-
 static double xmap(double z)
 {
     return L + (z + Z_MAX) / (2 * Z_MAX) * (W - L - R);
@@ -107,7 +84,7 @@ static void chart(text *b, const bp_act_info *f, const double *z,
                 "<text x=\"%d\" y=\"20\" font-size=\"15\" "
                 "font-weight=\"bold\">",
                 L);
-    put_text(b, f->label);
+    text_xml(b, f->label);
     text_printf(b, "</text>\n");
     frame(b, lo, hi);
     curve(b, z, out, lo, hi, "stroke=\"#1f77b4\" stroke-width=\"2.5\"");
@@ -118,7 +95,7 @@ static void chart(text *b, const bp_act_info *f, const double *z,
                 "y2=\"%d\" stroke=\"#1f77b4\" stroke-width=\"2.5\"/>"
                 "<text x=\"%d\" y=\"%d\">out = ",
                 L, H - 26, L + 22, H - 26, L + 28, H - 22);
-    put_text(b,
+    text_xml(b,
              f->flags & BP_ACTF_ROWWISE ? "e^net / (e^net + 1): row (net, 0)"
                                         : f->formula);
     text_printf(b,
@@ -127,7 +104,7 @@ static void chart(text *b, const bp_act_info *f, const double *z,
                 "stroke-dasharray=\"6 4\"/><text x=\"%d\" y=\"%d\">"
                 "dout/dnet = ",
                 L, H - 8, L + 22, H - 8, L + 28, H - 4);
-    put_text(b,
+    text_xml(b,
              f->flags & BP_ACTF_ROWWISE ? "out (1 - out) on the diagonal"
                                         : f->derivative);
     text_printf(b, "</text>\n</g>\n</svg>\n");
@@ -155,13 +132,13 @@ static int save(text *b, const char *dir, const char *name)
 static void index_entry(text *ix, const bp_act_info *f)
 {
     text_printf(ix, "<figure><img src=\"%s.svg\" alt=\"", f->name);
-    put_text(ix, f->label);
+    text_xml(ix, f->label);
     text_printf(ix, " and its derivative\"><figcaption><b>");
-    put_text(ix, f->label);
+    text_xml(ix, f->label);
     text_printf(ix, "</b> (%s): out = ", f->name);
-    put_text(ix, f->formula);
+    text_xml(ix, f->formula);
     text_printf(ix, "; dout/dnet = ");
-    put_text(ix, f->derivative);
+    text_xml(ix, f->derivative);
     if (f->flags & BP_ACTF_NO_GRADIENT)
         text_printf(ix, " (no gradient: backpropagation cannot train it)");
     text_printf(ix, "</figcaption></figure>\n");

@@ -12,29 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* XML-escape a short string. */
-static void put_text(text *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
-            text_printf(b, "&lt;");
-            break;
-        case '>':
-            text_printf(b, "&gt;");
-            break;
-        case '&':
-            text_printf(b, "&amp;");
-            break;
-        case '"':
-            text_printf(b, "&quot;");
-            break;
-        default:
-            text_printf(b, "%c", *s);
-        }
-    }
-}
-
 /* Close the SVG and write it atomically. */
 static int finish(text *b, const char *path, bp_error *err)
 {
@@ -217,7 +194,7 @@ int plot_svg(const char *path, const char *title, const char *val_name,
     text_printf(
         &b, "<text x=\"%d\" y=\"28\" font-size=\"16\" text-anchor=\"middle\">",
         W / 2);
-    put_text(&b, title ? title : "training");
+    text_xml(&b, title ? title : "training");
     text_printf(&b, "</text>\n");
     curve_axes(&b, &ya, ticks, have_acc, n);
     polyline(&b, r, n, &ya, offsetof(bp_epoch_report, train_loss), "#36c", "");
@@ -327,7 +304,7 @@ int plot_grads_svg(const char *path, const char *title, const double *norms,
         "fill=\"white\"/>\n<text x=\"%d\" y=\"28\" font-size=\"16\" "
         "text-anchor=\"middle\">",
         W, H, W, H, (L + W - GR) / 2);
-    put_text(&b, title ? title : "each layer's norms");
+    text_xml(&b, title ? title : "each layer's norms");
     text_printf(&b, "</text>\n");
     norm_axes(&b, &ya, first, n);
     const int rows = (H - T - 40) / 18; /* legend rows that fit */
@@ -343,7 +320,7 @@ int plot_grads_svg(const char *path, const char *title, const double *norms,
                         "stroke=\"%s\" stroke-width=\"2\"/><text x=\"%d\" "
                         "y=\"%d\">",
                         W - GR + 14, W - GR + 34, y, y, c, W - GR + 40, y + 4);
-            put_text(&b, names[l]);
+            text_xml(&b, names[l]);
             text_printf(&b, "</text>\n");
         }
     }
@@ -384,7 +361,7 @@ int plot_confusion_svg(const char *path, const char *title, const long *counts,
     text_printf(
         &b, "<text x=\"%d\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">",
         w / 2);
-    put_text(&b, title ? title : "confusion matrix");
+    text_xml(&b, title ? title : "confusion matrix");
     text_printf(
         &b,
         "</text>\n<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">predicted"
@@ -397,11 +374,11 @@ int plot_confusion_svg(const char *path, const char *title, const long *counts,
             row += counts[i * k + j];
         text_printf(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
                     left - 6, top + i * cell + cell / 2 + 4);
-        put_text(&b, names[i]);
+        text_xml(&b, names[i]);
         text_printf(&b,
                     "</text>\n<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
                     left + i * cell + cell / 2, top - 8);
-        put_text(&b, names[i]);
+        text_xml(&b, names[i]);
         text_printf(&b, "</text>\n");
         for (int j = 0; j < k; j++) {
             double f = row ? (double)counts[i * k + j] / row : 0;
@@ -519,12 +496,12 @@ static void region_axes(text *b, const double lo[2], const double hi[2],
                 "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
                 "font-size=\"12\">",
                 PAD + S / 2, PAD + S + 34);
-    put_text(b, names && names[0] ? names[0] : "input 1");
+    text_xml(b, names && names[0] ? names[0] : "input 1");
     text_printf(b,
                 "</text>\n<text transform=\"translate(%d %d) rotate(-90)\" "
                 "text-anchor=\"middle\" font-size=\"12\">",
                 16, PAD + S / 2);
-    put_text(b, names && names[1] ? names[1] : "input 2");
+    text_xml(b, names && names[1] ? names[1] : "input 2");
     text_printf(b, "</text>\n");
 }
 
@@ -538,7 +515,7 @@ static void put_short(text *b, const char *s)
     for (char *p = buf; *p; p++)
         if ((unsigned char)*p < 0x20)
             *p = '?';
-    put_text(b, buf);
+    text_xml(b, buf);
 }
 
 /* The key: each class's region and point colour (k classes), or for one
@@ -624,7 +601,7 @@ int plot_regions_svg(const char *path, const char *title, bp_model *m,
         "fill=\"white\"/>\n<text x=\"%d\" y=\"28\" font-size=\"15\" "
         "text-anchor=\"middle\">",
         w, h, w, h, PAD + S / 2);
-    put_text(&b, title ? title : "decision regions");
+    text_xml(&b, title ? title : "decision regions");
     text_printf(&b, "</text>\n");
     if (!st)
         region_cells(&b, out, k);

@@ -63,3 +63,25 @@ void text_csv_field(text *t, const char *prefix, const char *s)
     put_doubled(t, s);
     text_printf(t, "\"");
 }
+
+void text_xml(text *t, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<':
+            text_printf(t, "&lt;");
+            break;
+        case '>':
+            text_printf(t, "&gt;");
+            break;
+        case '&':
+            text_printf(t, "&amp;");
+            break;
+        case '"':
+            text_printf(t, "&quot;");
+            break;
+        default:
+            text_printf(t, "%c", *s);
+        }
+    }
+}

@@ -27,4 +27,8 @@ void text_free(text *t);
  * a line break or space at either end. */
 void text_csv_field(text *t, const char *prefix, const char *s);
 
+/* Append s with XML's special characters escaped (&lt; &gt; &amp;
+ * &quot;): text in an SVG file. */
+void text_xml(text *t, const char *s);
+
 #endif
