@@ -284,14 +284,7 @@ static bp_status start(const bp_net *net, const bp_real *x, const bp_real *t,
                        bp_write_fn write, bp_net **copy, int **pick,
                        bp_error *err)
 {
-    if (!net || !x || !t || !opts || !write)
-        return bp__fail_err(err, BP_ERR_NULL, "explain: %s is NULL",
-                            !net        ? "net"
-                                : !x    ? "x"
-                                : !t    ? "t"
-                                : !opts ? "opts"
-                                        : "write");
-    bp_status st = bp__explain_check_opts(opts, err);
+    bp_status st = bp__explain_check_args(net, x, t, opts, write, err);
     if (st)
         return st;
     if (l < 0 || l >= net->n_layers)

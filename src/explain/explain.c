@@ -569,8 +569,17 @@ static int full_walk(const bp_net *net, const bp_explain_opts *opts)
          count_weights(net) <= opts->max_weights);
 }
 
-bp_status bp__explain_check_opts(const bp_explain_opts *opts, bp_error *err)
+bp_status bp__explain_check_args(const bp_net *net, const bp_real *x,
+                                 const bp_real *t, const bp_explain_opts *opts,
+                                 bp_write_fn write, bp_error *err)
 {
+    if (!net || !x || !t || !opts || !write)
+        return bp__fail_err(err, BP_ERR_NULL, "explain: %s is NULL",
+                            !net        ? "net"
+                                : !x    ? "x"
+                                : !t    ? "t"
+                                : !opts ? "opts"
+                                        : "write");
     const char *why = !(opts->lr > 0 && opts->lr < 1e30) ? "lr must be > 0"
         : opts->steps < 1 || opts->steps > 100000000
         ? "steps must be 1 to 100000000"
@@ -588,14 +597,7 @@ bp_status bp_explain(const bp_net *src, const bp_real *x, const bp_real *t,
                      const bp_explain_opts *opts, bp_write_fn write, void *ctx,
                      bp_error *err)
 {
-    if (!src || !x || !t || !opts || !write)
-        return bp__fail_err(err, BP_ERR_NULL, "explain: %s is NULL",
-                            !src        ? "net"
-                                : !x    ? "x"
-                                : !t    ? "t"
-                                : !opts ? "opts"
-                                        : "write");
-    bp_status st = bp__explain_check_opts(opts, err);
+    bp_status st = bp__explain_check_args(src, x, t, opts, write, err);
     if (st)
         return st;
     const int full = full_walk(src, opts);

@@ -64,7 +64,10 @@ const char *bp__subst_neg(out_t *o, const char *formula, const char *net,
 const char *bp__subst(out_t *o, const char *formula, const char *net,
                       const char *out, const char *t);
 
-/* BP_ERR_ARG with a message unless opts are valid (explain.c). */
-bp_status bp__explain_check_opts(const bp_explain_opts *opts, bp_error *err);
+/* An explain call's arguments: BP_ERR_NULL for a NULL one, BP_ERR_ARG
+ * unless opts are valid; with a message (explain.c). */
+bp_status bp__explain_check_args(const bp_net *net, const bp_real *x,
+                                 const bp_real *t, const bp_explain_opts *opts,
+                                 bp_write_fn write, bp_error *err);
 
 #endif
