@@ -17,14 +17,18 @@ static void export_usage(FILE *f)
         f,
         "usage: backprop export --model M --format c|onnx|fann -o OUT\n"
         "                       [--name NAME] [--quantize int8 --data FILE]\n\n"
-        "--format c writes OUT (a .c file) and the matching .h: the weights "
-        "as\n"
-        "static const arrays and int NAME_predict(const float *in, float "
-        "*out),\n"
-        "which applies the model's input scaling; C99 that compiles as C++ "
-        "too\n"
-        "(the header declares extern \"C\"), float arithmetic only, no\n"
-        "allocation, libm only. NAME (default net) must be a C identifier.\n"
+        "--format c writes a .c file and its .h; -o names either one: X.c "
+        "or X.h\n"
+        "writes X.c and X.h, any other OUT is the .c file and OUT.h its "
+        "header.\n"
+        "The .c holds the weights as static const arrays and\n"
+        "int NAME_predict(const float *in, float *out), which applies the\n"
+        "model's input scaling; C99 that compiles as C++ too (the header\n"
+        "declares extern \"C\"), float arithmetic only, no allocation, libm "
+        "only.\n"
+        "NAME (default net) must be a C identifier; it names the functions "
+        "and\n"
+        "constants, not the files.\n"
         "--quantize int8 stores the weights as int8 with one scale per layer "
         "and\n"
         "prints how much the outputs (and, with --data, the accuracy) change.\n"
@@ -200,32 +204,46 @@ static int check_c_file_name(const char *path)
     return 0;
 }
 
-/* The C export's header path: OUT with .c replaced by .h, or OUT.h. */
-static char *header_path(const char *out)
+/* The C export's two paths from -o: OUT may name either file of the
+ * pair. OUT ending in .h is the header and its source is OUT with .c;
+ * any other OUT is the source, and its header is OUT with .c replaced by
+ * .h, or OUT.h. The paths are malloc'd into *c and *h (the caller frees
+ * both); -1 when out of memory. */
+static int export_paths(const char *out, char **c, char **h)
 {
-    size_t len = strlen(out);
-    char *h = malloc(len + 3);
-    if (!h)
-        return NULL;
-    memcpy(h, out, len + 1);
-    if (len > 2 && strcmp(h + len - 2, ".c") == 0)
-        h[len - 1] = 'h';
+    const size_t len = strlen(out);
+    const int is_h = len > 2 && strcmp(out + len - 2, ".h") == 0;
+    const int is_c = len > 2 && strcmp(out + len - 2, ".c") == 0;
+    *c = malloc(len + 3);
+    *h = malloc(len + 3);
+    if (!*c || !*h) {
+        free(*c);
+        free(*h);
+        *c = *h = NULL;
+        return -1;
+    }
+    memcpy(*c, out, len + 1);
+    memcpy(*h, out, len + 1);
+    if (is_h)
+        (*c)[len - 1] = 'c';
+    else if (is_c)
+        (*h)[len - 1] = 'h';
     else
-        memcpy(h + len, ".h", 3);
-    return h;
+        memcpy(*h + len, ".h", 3);
+    return 0;
 }
 
 /* --format c: the .c and .h files, and the int8 report. */
 static int export_c_files(const bp_model *m, const export_args *a,
-                          const char *h)
+                          const char *c, const char *h)
 {
     bp_error err;
     double werr = 0;
-    if (export_c(m, a->out, h, a->name, a->quant != NULL, &werr, &err)) {
+    if (export_c(m, c, h, a->name, a->quant != NULL, &werr, &err)) {
         fprintf(stderr, "backprop export: %s\n", err.msg);
         return CLI_ERR;
     }
-    printf("wrote %s and %s: %s_predict()\n", a->out, h, a->name);
+    printf("wrote %s and %s: %s_predict()\n", c, h, a->name);
     if (a->quant) {
         printf("int8: largest weight change %.3g\n", werr);
         if (a->data)
@@ -244,13 +262,18 @@ int cmd_export(int argc, char **argv)
     if (c && (check_name(a.name) || check_c_file_name(a.out)))
         return CLI_USAGE;
     const char *const inputs[] = {"--model", a.model, "--data", a.data, NULL};
-    char *h = c ? header_path(a.out) : NULL;
-    if (c && !h) {
+    char *cpath = NULL, *h = NULL;
+    if (c && export_paths(a.out, &cpath, &h)) {
         fprintf(stderr, "backprop export: out of memory\n");
         return CLI_ERR;
     }
+    /* OUT itself, then the other file of a C pair */
+    const int out_is_h = h && strcmp(h, a.out) == 0;
     if (cli_check_output("export", "-o", a.out, inputs, 1) ||
-        (h && cli_check_output("export", "-o (its header)", h, inputs, 1))) {
+        (c && cli_check_output("export", out_is_h ? "-o (its .c file)"
+                                                  : "-o (its header)",
+                               out_is_h ? cpath : h, inputs, 1))) {
+        free(cpath);
         free(h);
         return CLI_ERR;
     }
@@ -258,17 +281,19 @@ int cmd_export(int argc, char **argv)
     bp_error err;
     if (bp_model_load(a.model, NULL, &m, &err)) {
         fprintf(stderr, "backprop export: %s\n", err.msg);
+        free(cpath);
         free(h);
         return CLI_ERR;
     }
     rc = CLI_OK;
     if (c)
-        rc = export_c_files(m, &a, h);
+        rc = export_c_files(m, &a, cpath, h);
     else if ((strcmp(a.format, "onnx") == 0 ? onnx_export(m, a.out, &err)
                                             : fann_export(m, a.out, &err))) {
         fprintf(stderr, "backprop export: %s\n", err.msg);
         rc = CLI_ERR;
     }
+    free(cpath);
     free(h);
     bp_model_free(m);
     return rc;

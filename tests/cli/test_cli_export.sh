@@ -144,6 +144,21 @@ for f in "1st net.c" "x.y-z.c" "plain"; do
     fi
 done
 
+# -o may name the header: y.h writes y.h and y.c (never y.h.h)
+mkdir -p "$TMP/hx"
+if $BP export --model "$TMP/keep.bpm" --format c -o "$TMP/hx/y.h" --name y >"$TMP/out" 2>"$TMP/err" &&
+   [ "$(ls "$TMP/hx" | tr '\n' ' ')" = "y.c y.h " ] &&
+   grep -q '^#include "y.h"' "$TMP/hx/y.c" &&
+   $CC -std=c99 -Wall -Wextra -Werror -I"$TMP/hx" -c "$TMP/hx/y.c" -o "$TMP/hx.o" 2>"$TMP/cc.err"; then
+    ok "-o y.h writes y.h and y.c, which compile ($(cat "$TMP/out"))"
+else
+    fail "-o y.h: wrote $(ls "$TMP/hx" | tr '\n' ' '); $(head -2 "$TMP/err" "$TMP/cc.err")"
+fi
+cp "$TMP/keep.bpm" "$TMP/keep2.c"
+expect_exit 1 "-o whose .c file would be --model" $BP export --model "$TMP/keep2.c" --format c -o "$TMP/keep2.h"
+grep -q "(its .c file).*that is the input file (--model)" "$TMP/err" && [ ! -e "$TMP/keep2.h" ] &&
+    cmp -s "$TMP/keep2.c" "$TMP/keep.bpm" && ok "says so; nothing written" || fail "$(cat "$TMP/err")"
+
 check "the worked example's net, typed by hand" $BP export --model examples/mazur.model --format c -o "$TMP/mazur.c" --name mazur
 printf '0.05,0.10\n' >"$TMP/m.in"
 $CC -std=c99 -Wall -Wextra -Werror -I"$TMP" -DNET_H='"mazur.h"' -DPREDICT=mazur_predict -DN_IN=2 -DN_OUT=2 \
