@@ -165,7 +165,11 @@ static void usage(FILE *f)
         "  --plot FILE.svg      loss and accuracy curves\n"
         "  --plot-grads FILE.svg  each layer's gradient and weight norms per\n"
         "                       epoch: a vanishing gradient as a picture\n"
-        "  --quiet  --verbose\n"
+        "  --quiet              no progress bar or epoch lines, only "
+        "errors\n"
+        "  --verbose            also the whole setup, one line per part "
+        "(not with\n"
+        "                       --quiet)\n"
         "parallel (mpirun -np N build-mpi/backprop train ...)\n"
         "  every rank trains on its share of each global batch; one allreduce\n"
         "  sums the gradients; rank 0 alone prints and writes files\n"
@@ -329,6 +333,11 @@ static int check_args(args *a)
     }
     if (a->checkpoint && !a->ckpt_every)
         a->ckpt_every = 1;
+    if (a->quiet && a->verbose) {
+        fprintf(stderr,
+                "backprop train: give --quiet or --verbose, not both\n");
+        return -1;
+    }
     if (a->layers && a->hidden) {
         fprintf(stderr,
                 "backprop train: give --layers or --hidden, not both\n");

@@ -160,6 +160,7 @@ row 2 "--hidden-act: unknown activation 'sigmod'" $BP train --data "$TMP/ok.csv"
 row 2 "--optim: unknown 'adamax'" $BP train --data "$TMP/ok.csv" --optim adamax
 row 2 'loss bce needs a sigmoid output layer' $BP train --data "$TMP/ok.csv" --loss bce
 row 2 '--data FILE is needed' $BP train
+row 2 'give --quiet or --verbose, not both' $BP train --data "$TMP/ok.csv" --quiet --verbose --save "$TMP/new.out"
 # the second reader of standard input found it used up: 'stdin: no data'
 row 2 "--data - and --test -: standard input holds one data set" $BP train --data - --test - --save "$TMP/new.out"
 row 2 '--model FILE and --data FILE are needed' $BP eval --data "$TMP/ok.csv"
