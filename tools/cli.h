@@ -51,6 +51,10 @@ int cli_check_output(const char *cmd, const char *opt, const char *path,
  * other's; opts[] names their options. */
 int cli_check_distinct(const char *cmd, const char *const *opts,
                        const char *const *paths, int n);
+/* --split S (NULL: not given) for --data DATA: train or t10k, and only
+ * where DATA is an IDX directory, the one form that has splits, so that
+ * it is never accepted and then ignored; else a usage message and -1. */
+int cli_check_split(const char *cmd, const char *data, const char *split);
 /* s as a JSON string, quoted and escaped. */
 void cli_json_string(FILE *f, const char *s);
 /* The loss in words and its formula, for reports ("sse" is half the sum

@@ -217,6 +217,30 @@ int cli_check_output(const char *cmd, const char *opt, const char *path,
     return 0;
 }
 
+int cli_check_split(const char *cmd, const char *data, const char *split)
+{
+    struct stat st;
+    if (!split)
+        return 0;
+    if (strcmp(split, "train") != 0 && strcmp(split, "t10k") != 0) {
+        fprintf(stderr, "backprop %s: --split: '%s': use train or t10k\n",
+                cmd, split);
+        return -1;
+    }
+    /* a path that cannot be read is left to the reader's message */
+    const int std_in = data && strcmp(data, "-") == 0;
+    if (data &&
+        (std_in || (stat(data, &st) == 0 && !S_ISDIR(st.st_mode)))) {
+        fprintf(stderr,
+                "backprop %s: --split %s: only an IDX directory has "
+                "splits, and %s is %s\n",
+                cmd, split, std_in ? "standard input" : data,
+                std_in ? "not one" : "a file");
+        return -1;
+    }
+    return 0;
+}
+
 /* Whether paths a and b name one file: the same inode where both exist,
  * else the same name in the same (resolved) directory. */
 static int same_file(const char *a, const char *b)

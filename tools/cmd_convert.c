@@ -37,7 +37,9 @@ static void usage(FILE *f)
         "               gets the inputs in their own units\n"
         "  --repeat N   write the samples N times over (large test sets from\n"
         "               small ones)\n"
-        "  --split S    an IDX directory's train (default) or t10k split\n\n"
+        "  --split S    an IDX directory's train (default) or t10k split "
+        "(refused\n"
+        "               for other data, which has no splits)\n\n"
         "Written atomically; OUT may not be the --data file; what is written\n"
         "reads back.\n");
 }
@@ -134,12 +136,7 @@ static int convert_parse(int argc, char **argv, convert_args *a)
     if (cli_choice("convert", "--classes", classes, &a->o.classes) ||
         cli_choice("convert", "--header", header, &a->o.header))
         return -1;
-    if (a->o.split && strcmp(a->o.split, "train") != 0 &&
-        strcmp(a->o.split, "t10k") != 0) {
-        fprintf(stderr, "backprop convert: --split: use train or t10k\n");
-        return -1;
-    }
-    return 0;
+    return cli_check_split("convert", a->data, a->o.split);
 }
 
 /* Scale ds's inputs by a scaler fitted on them as they were given (a .bpd

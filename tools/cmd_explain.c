@@ -51,7 +51,9 @@ static void usage(FILE *f)
         "  --label COL        CSV/TSV: the target column(s), by number or "
         "name\n"
         "  --header H         CSV/TSV: auto, yes or no (default auto)\n"
-        "  --split S          IDX directories: train or t10k (default t10k)\n"
+        "  --split S          an IDX directory's train or t10k split "
+        "(default t10k);\n"
+        "                     refused for other data, which has no splits\n"
         "  --example NAME     a built-in example instead of a model:\n"
         "                       mazur          Matt Mazur's 2-2-2 network "
         "(2015)\n"
@@ -275,7 +277,7 @@ static int explain_check(const explain_args *a)
         why = "--label, --header and --split read --data";
     if (why)
         fprintf(stderr, "backprop explain: %s\n", why);
-    return why ? -1 : 0;
+    return why || cli_check_split("explain", a->data, a->split) ? -1 : 0;
 }
 
 /* 0, 1 after --help, -1 on a usage error. */

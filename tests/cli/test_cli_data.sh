@@ -88,6 +88,20 @@ check "convert a CSV that starts with a BOM" $BP convert --data "$TMP/bom.csv" -
 [ "$(head -n 1 "$TMP/bom.data")" = "4 2 2" ] && ok "4 samples, not 3 (the first row is data)" ||
     fail "bom.csv read as '$(head -n 1 "$TMP/bom.data")'"
 
+echo "an IDX directory's two splits"
+# train: 3 images of 1x2 pixels; t10k: 2 images
+mkdir -p "$TMP/idx"
+printf '\0\0\010\003\0\0\0\003\0\0\0\001\0\0\0\002abcdef' >"$TMP/idx/train-images-idx3-ubyte"
+printf '\0\0\010\001\0\0\0\003\0\1\2' >"$TMP/idx/train-labels-idx1-ubyte"
+printf '\0\0\010\003\0\0\0\002\0\0\0\001\0\0\0\002ghij' >"$TMP/idx/t10k-images-idx3-ubyte"
+printf '\0\0\010\001\0\0\0\002\2\1' >"$TMP/idx/t10k-labels-idx1-ubyte"
+for sp in train t10k; do
+    $BP convert --data "$TMP/idx" --split $sp -o "$TMP/idx-$sp.data" >"$TMP/out" 2>&1 || fail "convert --split $sp: $(cat "$TMP/out")"
+done
+[ "$(head -n 1 "$TMP/idx-train.data")" = "3 2 3" ] && [ "$(head -n 1 "$TMP/idx-t10k.data")" = "2 2 3" ] &&
+    ok "convert --split train: 3 samples, --split t10k: 2" ||
+    fail "splits read as '$(head -n 1 "$TMP/idx-train.data")' and '$(head -n 1 "$TMP/idx-t10k.data")'"
+
 echo "resource limits"
 if command -v gzip >/dev/null 2>&1; then
     mkdir -p "$TMP/bomb"

@@ -160,6 +160,13 @@ row 2 "--hidden-act: unknown activation 'sigmod'" $BP train --data "$TMP/ok.csv"
 row 2 "--optim: unknown 'adamax'" $BP train --data "$TMP/ok.csv" --optim adamax
 row 2 'loss bce needs a sigmoid output layer' $BP train --data "$TMP/ok.csv" --loss bce
 row 2 '--data FILE is needed' $BP train
+# --split picks an IDX directory's part; other data has none, and it was
+# accepted and ignored
+no_stdin() { "$@" </dev/null; }
+row 2 "explain: --split train: only an IDX directory has splits, and .*ok.csv is a file" $BP explain --model "$TMP/model.bpm" --data "$TMP/ok.csv" --sample 1 --split train
+row 2 "convert: --split t10k: only an IDX directory has splits, and .*ok.csv is a file" $BP convert --data "$TMP/ok.csv" --split t10k -o "$TMP/new.out"
+row 2 "convert: --split train: only an IDX directory has splits, and standard input is not one" no_stdin $BP convert --data - --split train -o "$TMP/new.out"
+row 2 "explain: --split: 'test': use train or t10k" $BP explain --model "$TMP/model.bpm" --data "$TMP/idx" --sample 1 --split test
 row 2 'give --quiet or --verbose, not both' $BP train --data "$TMP/ok.csv" --quiet --verbose --save "$TMP/new.out"
 # the second reader of standard input found it used up: 'stdin: no data'
 row 2 "--data - and --test -: standard input holds one data set" $BP train --data - --test - --save "$TMP/new.out"
