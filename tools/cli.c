@@ -117,12 +117,15 @@ static int dispatch(int argc, char **argv)
         usage(stderr);
         return CLI_USAGE;
     }
+    /* --help CMD is help CMD; a word after --version is refused there */
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        if (argc > 2)
+            return cmd_help(argc - 1, argv + 1);
         usage(stdout);
         return CLI_OK;
     }
     if (strcmp(argv[1], "--version") == 0)
-        return cmd_version(1, argv + 1);
+        return cmd_version(argc - 1, argv + 1);
     const cli_command *c = find(argv[1]);
     if (!c) {
         fprintf(stderr, "backprop: unknown command '%s' (see backprop help)\n",

@@ -110,8 +110,15 @@ static int convert_parse(int argc, char **argv, convert_args *a)
             return -1;
         }
     }
-    if (!a->data || !a->out || optind < argc) {
-        usage(stderr);
+    if (optind < argc) {
+        fprintf(stderr, "backprop convert: unexpected argument '%s'\n",
+                argv[optind]);
+        return -1;
+    }
+    if (!a->data || !a->out) {
+        fprintf(stderr,
+                "backprop convert: --data FILE and -o OUT are needed "
+                "(see backprop convert --help)\n");
         return -1;
     }
     size_t len = strlen(a->out);

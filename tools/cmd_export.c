@@ -141,8 +141,15 @@ static int export_parse(int argc, char **argv, export_args *a)
             return -1;
         }
     }
-    if (!a->model || !a->format || !a->out || optind < argc) {
-        export_usage(stderr);
+    if (optind < argc) {
+        fprintf(stderr, "backprop export: unexpected argument '%s'\n",
+                argv[optind]);
+        return -1;
+    }
+    if (!a->model || !a->format || !a->out) {
+        fprintf(stderr,
+                "backprop export: --model M, --format c|onnx|fann and -o OUT "
+                "are needed (see backprop export --help)\n");
         return -1;
     }
     if (strcmp(a->format, "c") && strcmp(a->format, "onnx") &&
@@ -331,9 +338,22 @@ int cmd_import(int argc, char **argv)
             return CLI_USAGE;
         }
     }
-    if (!out || optind != argc - 1 || strcmp(format, "fann") != 0) {
+    if (optind < argc - 1) {
         fprintf(stderr,
-                "usage: backprop import --format fann NET.net -o MODEL\n");
+                "backprop import: unexpected argument '%s' (one .net file "
+                "at a time)\n",
+                argv[optind + 1]);
+        return CLI_USAGE;
+    }
+    if (strcmp(format, "fann") != 0) {
+        fprintf(stderr, "backprop import: --format: '%s': only fann\n",
+                format);
+        return CLI_USAGE;
+    }
+    if (!out || optind == argc) {
+        fprintf(stderr,
+                "backprop import: the .net file and -o MODEL are needed "
+                "(backprop import --format fann NET.net -o MODEL)\n");
         return CLI_USAGE;
     }
     const char *const inputs[] = {"the .net file", argv[optind], NULL};

@@ -387,7 +387,8 @@ static int pg_parse(int argc, char **argv, pg_args *a)
         }
     }
     if (optind < argc) {
-        usage(stderr);
+        fprintf(stderr, "backprop playground: unexpected argument '%s'\n",
+                argv[optind]);
         return -1;
     }
     return 0;

@@ -176,6 +176,26 @@ row 2 "unknown command 'trian'" $BP trian
 row 2 "info: --kernels takes no model \('.*model.bpm'\)" $BP info "$TMP/model.bpm" --kernels
 row 2 "info: --kernels takes no model" $BP info --kernels "$TMP/model.bpm"
 row 2 "help: one command at a time \('eval' after 'train'\)" $BP help train eval
+# a stray word is named in one line (info a b printed the whole usage)
+row 2 "info: unexpected argument '.*ok.csv' \(one model at a time\)" $BP info "$TMP/model.bpm" "$TMP/ok.csv"
+row 2 "info: which model\?" $BP info
+row 2 "train: unexpected argument 'stray'" $BP train --data "$TMP/ok.csv" --save "$TMP/new.out" stray
+row 2 "eval: unexpected argument 'stray'" $BP eval --model "$TMP/model.bpm" --data "$TMP/ok.csv" stray
+row 2 "predict: unexpected argument 'stray'" $BP predict --model "$TMP/model.bpm" --data "$TMP/ok.csv" -o "$TMP/new.out" stray
+row 2 "explain: unexpected argument 'stray'" $BP explain --example mazur stray
+row 2 "convert: unexpected argument 'stray'" $BP convert --data "$TMP/ok.csv" -o "$TMP/new.out" stray
+row 2 "convert: --data FILE and -o OUT are needed" $BP convert --data "$TMP/ok.csv"
+row 2 "export: unexpected argument 'stray'" $BP export --model "$TMP/model.bpm" --format onnx -o "$TMP/new.out" stray
+row 2 "export: --model M, --format c\|onnx\|fann and -o OUT are needed" $BP export --model "$TMP/model.bpm" -o "$TMP/new.out"
+row 2 "import: unexpected argument '.*b.net' \(one .net file at a time\)" $BP import --format fann "$TMP/a.net" "$TMP/b.net" -o "$TMP/new.out"
+row 2 "import: the .net file and -o MODEL are needed" $BP import --format fann -o "$TMP/new.out"
+row 2 "import: --format: 'onnx': only fann" $BP import --format onnx "$TMP/a.net" -o "$TMP/new.out"
+row 2 "playground: unexpected argument 'stray'" $BP playground stray
+row 2 "version: takes no arguments" $BP version stray
+row 2 "version: takes no arguments" $BP --version stray
+row 2 "help: one command at a time \('stray' after 'info'\)" $BP --help info stray
+$BP --help info >"$TMP/out" 2>&1 && grep -q "^usage: backprop info MODEL" "$TMP/out" &&
+    ok "--help info is info's help" || fail "--help info: $(head -n 2 "$TMP/out")"
 # eval and predict read one option table: the other command's options
 # are refused, never ignored (exit 0 with the file asked for missing)
 row 2 "eval: -o is an option of predict, not of eval" $BP eval --model "$TMP/model.bpm" --data "$TMP/ok.csv" -o "$TMP/new.out"
