@@ -325,6 +325,20 @@ static void test_text_errors(void)
         {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\nbiases "
          "0\n 1e999\nend\n",
          ":7: '1e999' is not a finite number"},
+        /* decimal numbers only: strtod's other forms are not the format's */
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\nbiases "
+         "0\n 0x1p3\nend\n",
+         ":7: '0x1p3' is not a number"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 0X.8P1\n",
+         ":5: '0X.8P1' is not a number"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1e\n",
+         ":5: '1e' is not a number"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n .\n",
+         ":5: '.' is not a number"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n nan\n",
+         ":5: 'nan' is not a finite number"},
+        {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n -Infinity\n",
+         ":5: '-Infinity' is not a finite number"},
         {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 0\n 1\n",
          "truncated"},
         {"backprop-model 1\ninput 1\nlayer 1 identity\nbiases 0\n 1\nend\n",
@@ -490,6 +504,27 @@ static void test_text_numbers(void)
     m = parse_text(text, &err);
     CHECK(m && bp_net_params(m->net)[0] == 0, "1e-400 reads as 0 (%s)",
           m ? "ok" : err.msg);
+    bp_model_free(m);
+    /* every decimal form is read, hex floats are not (0x1p3 was read as 8) */
+    static const struct {
+        const char *w;
+        double want;
+    } forms[] = {{".5", 0.5},   {"5.", 5},       {"+2", 2},  {"-0.25", -0.25},
+                 {"1E1", 10},   {"1.5e+1", 15},  {"-3e-1", -0.3}};
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        snprintf(text, sizeof text, "%sweights 0\n %s\nbiases 0\n 0\nend\n",
+                 head, forms[i].w);
+        m = parse_text(text, &err);
+        CHECK(m && bp_net_params(m->net)[0] == (bp_real)forms[i].want,
+              "'%s' reads as %g (want %g)", forms[i].w,
+              m ? (double)bp_net_params(m->net)[0] : -1.0, forms[i].want);
+        bp_model_free(m);
+    }
+    snprintf(text, sizeof text, "%sweights 0\n 0x1p3\nbiases 0\n 0\nend\n",
+             head);
+    m = parse_text(text, &err);
+    CHECK(!m && strstr(err.msg, "t.txt:5: '0x1p3' is not a number"),
+          "0x1p3 refused with its line: '%s'", err.msg);
     bp_model_free(m);
     /* a byte-order mark from a text editor */
     snprintf(text, sizeof text,

@@ -27,8 +27,11 @@
  *   target 5 species               then each target column, 1-based, and
  *   end                            its header name, if any)
  *
- * Numbers are written in the shortest form that reads back to the same
- * bits, so 0.15 stays 0.15 and a save/load round trip is exact. A number
+ * Numbers are decimal (an optional sign, digits with an optional point,
+ * an optional exponent: 0.15, -2, 1.5e-07), written in the shortest form
+ * that reads back to the same bits, so 0.15 stays 0.15 and a save/load
+ * round trip is exact; other forms strtod knows (hex floats such as
+ * 0x1p3, inf, nan) are refused with the line. A number
  * too large for the model's precision (1e39 in float) is refused; one too
  * small reads as 0 or the nearest subnormal, as strtod rounds it.
  */
@@ -231,6 +234,32 @@ static bp_status fail(lexer *x, bp_status st, const char *fmt, const char *a)
     return bp__fail_err(x->err, st, "%s:%d: %s", x->name, x->line, msg);
 }
 
+/* Whether w is a decimal number as the format writes them: a sign, digits
+ * with at most one point (a digit on one side of it at least), an
+ * exponent e or E with a sign and digits. strtod reads more (hex floats
+ * such as 0x1p3, inf, nan, the locale's decimal point), which no writer
+ * of the format makes. */
+static int is_decimal(const char *w)
+{
+    const char *p = w + (*w == '+' || *w == '-');
+    int digits = 0;
+    while (*p >= '0' && *p <= '9')
+        p++, digits++;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            digits++;
+    if (!digits)
+        return 0;
+    if (*p == 'e' || *p == 'E') {
+        p += 1 + (p[1] == '+' || p[1] == '-');
+        if (!(*p >= '0' && *p <= '9'))
+            return 0;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    return *p == '\0';
+}
+
 /* A number; real: one the model keeps at its own precision (bp_real),
  * so it must be finite there too (1e39 is a double but not a float). A
  * number too small for the precision reads as 0 or a subnormal. */
@@ -251,10 +280,13 @@ static bp_status number(lexer *x, double *v, const char *what, int real)
     char *end;
     errno = 0;
     *v = strtod(w, &end);
-    if (*end || end == w)
-        return fail(x, BP_ERR_FORMAT, "'%s' is not a number", w);
-    if (!isfinite(*v))
+    if (!*end && end != w && !isfinite(*v))
         return fail(x, BP_ERR_NONFINITE, "'%s' is not a finite number", w);
+    if (!is_decimal(w) || *end || end == w)
+        return fail(x, BP_ERR_FORMAT,
+                    "'%s' is not a number (the format's numbers are "
+                    "decimal: 0.15, -2, 1.5e-07)",
+                    w);
     if ((errno == ERANGE && fabs(*v) > 1) || (real && !isfinite((bp_real)*v)))
         return fail(x, BP_ERR_NONFINITE,
                     sizeof(bp_real) == 4
