@@ -1048,8 +1048,10 @@ bp_status bp_model_set_classes(bp_model *m, int n, const char *const *names,
 bp_status bp_model_set_columns(bp_model *m, int n_columns, int n_targets,
                                const int *cols, const char *const *names,
                                bp_error *err);
-/* Apply the model's input scaling to x[n][n_in] in place. */
-void bp_model_scale(const bp_model *m, bp_real *x, int n);
+/* Apply the model's input scaling to x[n][n_in] in place (n rows in 64
+ * bits, as bp_scaler_apply and bp_model_predict count them). Nothing for
+ * a NULL model, no scaling, or n <= 0. */
+void bp_model_scale(const bp_model *m, bp_real *x, int64_t n);
 /* The model on raw inputs x[n][n_in] (not changed): scaled as trained,
  * run in chunks of the network's max_batch, the outputs out[n][n_out] in
  * the targets' units. Allocates one chunk of scaled inputs. n = 0 does

@@ -646,6 +646,58 @@ static void test_names(void)
     CHECK(ok, "every status has a description");
 }
 
+/* Calls that take a count of rows of the caller's array count it in 64
+ * bits, as sizes are everywhere in the API (a data set may hold more
+ * than 2^31 rows): the parameter types, and the scaling at work. */
+#define TAKES_INT64_ROWS(f, ret, ...)                                          \
+    _Generic(&f, ret (*)(__VA_ARGS__, int64_t): 1,                            \
+             ret (*)(__VA_ARGS__, int64_t, bp_real *): 1, default: 0)
+static void test_row_counts(void)
+{
+    printf("row counts are 64-bit\n");
+    CHECK(TAKES_INT64_ROWS(bp_model_scale, void, const bp_model *, bp_real *),
+          "bp_model_scale(m, x, int64_t n)");
+    CHECK(TAKES_INT64_ROWS(bp_scaler_apply, void, const bp_scaler *,
+                           bp_real *),
+          "bp_scaler_apply(s, x, int64_t n)");
+    CHECK(TAKES_INT64_ROWS(bp_scaler_invert, void, const bp_scaler *,
+                           bp_real *),
+          "bp_scaler_invert(s, x, int64_t n)");
+    CHECK(TAKES_INT64_ROWS(bp_model_predict, bp_status, bp_model *,
+                           const bp_real *),
+          "bp_model_predict(m, x, int64_t n, out)");
+
+    bp_model *m = NULL;
+    bp_error err = {BP_OK, ""};
+    const double off[3] = {1, 2, 3}, fac[3] = {2, 0.5, -1};
+    bp_net *net = make_net();
+    if (!net || bp_model_new(net, &m, &err)) {
+        CHECK(0, "a model: %s", err.msg);
+        bp_net_free(net); /* not taken over on failure */
+        return;
+    }
+    if (bp_model_set_scaling(m, BP_SCALING_STANDARD, off, fac, &err)) {
+        CHECK(0, "a model with scaling: %s", err.msg);
+        bp_model_free(m);
+        return;
+    }
+    bp_real x[2 * 3] = {1, 2, 3, 3, 4, 1};
+    const bp_real want[2 * 3] = {0, 0, 0, 4, 1, 2};
+    bp_model_scale(m, x, 2);
+    int same = 1; /* == so that -0 is 0 */
+    for (int i = 0; i < 6; i++)
+        same &= x[i] == want[i];
+    CHECK(same,
+          "2 rows scaled: %g %g %g  %g %g %g (want 0 0 0  4 1 2)", x[0], x[1],
+          x[2], x[3], x[4], x[5]);
+    bp_model_scale(m, x, 0);
+    bp_model_scale(m, x, -1);
+    for (int i = 0; i < 6; i++)
+        same &= x[i] == want[i];
+    CHECK(same, "n = 0 and n = -1 change nothing");
+    bp_model_free(m);
+}
+
 int main(void)
 {
     tst_verbose = getenv("BP_TEST_QUIET") == NULL;
@@ -659,5 +711,6 @@ int main(void)
     test_orders();
     test_rng_and_init();
     test_names();
+    test_row_counts();
     return tst_summary("test_api");
 }

@@ -233,7 +233,7 @@ bp_status bp_model_set_columns(bp_model *m, int n_columns, int n_targets,
     return BP_OK;
 }
 
-void bp_model_scale(const bp_model *m, bp_real *x, int n)
+void bp_model_scale(const bp_model *m, bp_real *x, int64_t n)
 {
     if (m)
         bp_scaler_apply(&m->scaler, x, n);
