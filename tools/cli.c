@@ -28,7 +28,8 @@ static const cli_command commands[] = {
      "on one screen",
      cmd_explain},
     {"info", "what a model file holds", cmd_info},
-    {"playground", "serve the browser playground on 127.0.0.1", cmd_playground},
+    {"playground", "serve the browser playground (on 127.0.0.1 unless --host)",
+     cmd_playground},
     {"version", "print the version and the number precision", cmd_version},
 };
 static const int n_commands = (int)(sizeof commands / sizeof *commands);

@@ -30,7 +30,9 @@ cp "$TMP/model.bpm" "$TMP/keep.bpm"
 keep=$(cksum <"$TMP/keep.bpm")
 
 # row: expected exit | message pattern (grep -E) | command...
+ROWS=0
 row() {
+    ROWS=$((ROWS + 1))
     want=$1; pattern=$2; shift 2
     rm -f "$TMP/new.out"
     "$@" >"$TMP/out" 2>"$TMP/err"
@@ -224,4 +226,14 @@ done
 if $BP info "$TMP/model.bpm" | grep -q "^kernel *$($BP info --kernels | head -n 1)"; then ok "info names the kernel"
 else fail "info names the kernel: $($BP info "$TMP/model.bpm" | grep kernel)"; fi
 
+# README.md counts this table's rows as a lower bound ("over N kinds of
+# bad input"), which must stay true
+claim=$(sed -n 's/.*over \([0-9][0-9]*\) kinds of bad input.*/\1/p' README.md | head -n 1)
+if [ -z "$claim" ]; then
+    fail "README.md no longer says 'over N kinds of bad input'"
+elif [ "$ROWS" -gt "$claim" ]; then
+    ok "$ROWS kinds of bad input in the table: over $claim, as README.md says"
+else
+    fail "$ROWS kinds of bad input in the table, but README.md says over $claim"
+fi
 summary cli_errors
