@@ -281,6 +281,92 @@ static void test_registry(void)
     else
         unsetenv("BP_KERNEL");
 }
+/* A row's numbers do not depend on the strip of the blocked product that
+ * computed it: full strips, the short strips that cover the rows left
+ * (batch 128 = 20 x 6 + 2 x 4 on AVX2), or a last strip moved back. So a
+ * sample's outputs are bit for bit the same in a batch of any size, and
+ * the gradient rows of a hidden unit the same in a layer of any width
+ * (the transposed-A product, whose rows are the layer's units). */
+static void test_strip_heights(const char *kernel)
+{
+    enum { N_IN = 100, N_OUT = 10, BIG = 132 };
+    bp_real *x = malloc((size_t)BIG * N_IN * sizeof *x);
+    bp_real *t = malloc((size_t)BIG * N_OUT * sizeof *t);
+    bp_net *all = make(N_IN, 64, N_OUT, BIG, kernel, 1, NULL);
+    if (!x || !t || !all) {
+        CHECK(0, "strip heights: setup");
+        goto out;
+    }
+    data(N_IN, N_OUT, BIG, x, t);
+    bp_net_forward(all, x, BIG);
+    static const int batches[] = {14, 16, 20, 22, 122, 124, 125, 126, 128, 130};
+    for (size_t b = 0; b < sizeof batches / sizeof *batches; b++) {
+        const int n = batches[b];
+        bp_net *few = make(N_IN, 64, N_OUT, n, kernel, 1, NULL);
+        if (!few) {
+            CHECK(0, "strip heights: a net for batch %d", n);
+            continue;
+        }
+        bp_net_forward(few, x, n);
+        CHECK(memcmp(bp_net_layer_out(few, 0), bp_net_layer_out(all, 0),
+                     (size_t)n * 64 * sizeof(bp_real)) == 0 &&
+                  memcmp(bp_net_output(few), bp_net_output(all),
+                         (size_t)n * N_OUT * sizeof(bp_real)) == 0,
+              "%s: a batch of %d gives the first %d rows of a batch of %d, "
+              "bit for bit",
+              kernel, n, n, BIG);
+        bp_net_free(few);
+    }
+    /* hidden widths 122..128 against 132, the extra units' outgoing
+     * weights zero: the shared units' gradient rows agree bit for bit */
+    bp_net_forward(all, x, BIG);
+    size_t w0, b0, w1, b1;
+    bp_net_layer_offsets(all, 0, &w0, &b0);
+    bp_net_layer_offsets(all, 1, &w1, &b1);
+    for (int h = 122; h <= 128; h += 2) {
+        bp_net *wide = make(N_IN, BIG, N_OUT, 64, kernel, 1, NULL);
+        bp_net *narrow = make(N_IN, h, N_OUT, 64, kernel, 1, NULL);
+        if (!wide || !narrow) {
+            CHECK(0, "strip heights: nets of width %d", h);
+            bp_net_free(wide);
+            bp_net_free(narrow);
+            continue;
+        }
+        size_t nw0, nb0, nw1, nb1, ww0, wb0, ww1, wb1;
+        bp_net_layer_offsets(narrow, 0, &nw0, &nb0);
+        bp_net_layer_offsets(narrow, 1, &nw1, &nb1);
+        bp_net_layer_offsets(wide, 0, &ww0, &wb0);
+        bp_net_layer_offsets(wide, 1, &ww1, &wb1);
+        bp_real *pn = bp_net_params(narrow), *pw = bp_net_params(wide);
+        for (int j = 0; j < BIG; j++) {
+            for (int i = 0; i < N_IN; i++)
+                pw[ww0 + (size_t)j * N_IN + i] =
+                    j < h ? pn[nw0 + (size_t)j * N_IN + i] : (bp_real)0.5;
+            pw[wb0 + j] = j < h ? pn[nb0 + j] : 0;
+        }
+        for (int o = 0; o < N_OUT; o++) {
+            for (int j = 0; j < BIG; j++)
+                pw[ww1 + (size_t)o * BIG + j] =
+                    j < h ? pn[nw1 + (size_t)o * h + j] : 0;
+            pw[wb1 + o] = pn[nb1 + o];
+        }
+        bp_net_forward(narrow, x, 64);
+        bp_net_backward(narrow, t, NULL);
+        bp_net_forward(wide, x, 64);
+        bp_net_backward(wide, t, NULL);
+        const bp_real *gn = bp_net_grads(narrow), *gw = bp_net_grads(wide);
+        CHECK(memcmp(gn + nw0, gw + ww0, (size_t)h * N_IN * sizeof *gn) == 0,
+              "%s: a hidden layer of %d units gives the same dE/dW rows as "
+              "one of %d, bit for bit",
+              kernel, h, BIG);
+        bp_net_free(wide);
+        bp_net_free(narrow);
+    }
+out:
+    bp_net_free(all);
+    free(x);
+    free(t);
+}
 
 int main(void)
 {
@@ -316,6 +402,8 @@ int main(void)
         }
     printf("\n");
     test_registry();
+    for (int k = 0; k < n_kernels; k++)
+        test_strip_heights(kernels[k]);
     int tried = 0;
     for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
         const int n_in = shapes[s][0], h = shapes[s][1], n_out = shapes[s][2],

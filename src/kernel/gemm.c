@@ -145,12 +145,37 @@ static inline bp_tile_ops tile_ops(job *g, int i, int j, int pc, int kc,
     return t;
 }
 
+/* How M rows split into strips: `full` strips of MR rows, then `shorts`
+ * of the kernel's MS = mr_short rows, then `rest` rows (fewer than MR)
+ * in one last strip moved back to end at row M, or packed when M < MR.
+ * Short strips are used where they cover the rows left exactly, taking
+ * one full strip with them if need be: 128 rows = 20 x 6 + 2 x 4. The
+ * plan depends on M alone, and a row's numbers not at all on the strip
+ * that holds it (every kernel runs the same multiply-adds per element). */
+typedef struct {
+    int full, shorts, rest;
+} strips;
+
+static strips plan_strips(const bp_kernel *k, int M)
+{
+    const int MR = k->mr, MS = k->mr_short;
+    strips s = {M / MR, 0, M % MR};
+    if (s.rest && MS && k->gemm_short) {
+        if (s.rest % MS == 0)
+            s.shorts = s.rest / MS, s.rest = 0;
+        else if (s.full > 0 && (s.rest + MR) % MS == 0)
+            s.full--, s.shorts = (s.rest + MR) / MS, s.rest = 0;
+    }
+    return s;
+}
+
 /* One panel (columns j.. of C, nr of them) over one K slice: every strip
- * of MR rows of A against B's panel bs (element (p, q) at bs[p * sb + q]),
- * whose first `skip` columns lie left of j (an edge panel moved back to
- * stay inside B). A last partial strip is moved back the same way, or
- * packed when A has fewer rows than a strip. Edge tiles are computed
- * whole into t and stored from there as the kernel would store them. */
+ * of A (plan_strips) against B's panel bs (element (p, q) at
+ * bs[p * sb + q]), whose first `skip` columns lie left of j (an edge
+ * panel moved back to stay inside B). A last strip of `rest` rows is
+ * moved back the same way, or packed when A has fewer rows than a strip.
+ * Edge tiles are computed whole into t and stored from there as the
+ * kernel would store them. */
 static void panel(job *g, int pc, int kc, int j, int nr, int skip,
                   const float *bs, int sb, const float *ap, int tid)
 {
@@ -159,31 +184,37 @@ static void panel(job *g, int pc, int kc, int j, int nr, int skip,
     static const bp_tile_ops plain = {0, NULL, NULL, NULL, NULL};
     float t[BP_TILE_FLOATS];
     bp_tile_ops o;
-#define STRIP(ic, c, ldc, mr, nr, ops)                                         \
-    (g->ta ? k->gemm(kc, g->A + (size_t)pc * g->lda + (ic), g->lda, bs, sb, c, \
-                     ldc, mr, nr, ops)                                         \
-           : k->gemm_rows(kc, g->A + (size_t)(ic)*g->lda + pc, g->lda, bs, sb, \
-                          c, ldc, mr, nr, ops))
-    if (M < MR) {
+#define STRIP(uk, ukrows, ic, c, ldc, mr, nr, ops)                             \
+    (g->ta ? uk(kc, g->A + (size_t)pc * g->lda + (ic), g->lda, bs, sb, c, ldc, \
+                mr, nr, ops)                                                   \
+           : ukrows(kc, g->A + (size_t)(ic)*g->lda + pc, g->lda, bs, sb, c,    \
+                    ldc, mr, nr, ops))
+    const strips s = plan_strips(k, M);
+    if (M < MR && s.rest) {
         k->gemm(kc, ap, MR, bs, sb, t, NR, MR, NR, &plain);
         o = tile_ops(g, 0, j, pc, kc, tid);
         bp__store_ops(t + skip, NR, g->C + j, g->ldc, M, nr, &o);
         return;
     }
     int ic = 0;
-    for (; ic + MR <= M; ic += MR) {
+    for (int n = 0; n < s.full + s.shorts; n++) {
+        const int rows = n < s.full ? MR : k->mr_short;
+        const bp_ukernel uk = n < s.full ? k->gemm : k->gemm_short;
+        const bp_ukernel_rows ukrows =
+            n < s.full ? k->gemm_rows : k->gemm_rows_short;
         float *c = g->C + (size_t)ic * g->ldc + j;
         o = tile_ops(g, ic, j, pc, kc, tid);
         if (!skip)
-            STRIP(ic, c, g->ldc, MR, nr, &o);
+            STRIP(uk, ukrows, ic, c, g->ldc, rows, nr, &o);
         else {
-            STRIP(ic, t, NR, MR, NR, &plain);
-            bp__store_ops(t + skip, NR, c, g->ldc, MR, nr, &o);
+            STRIP(uk, ukrows, ic, t, NR, rows, NR, &plain);
+            bp__store_ops(t + skip, NR, c, g->ldc, rows, nr, &o);
         }
+        ic += rows;
     }
     if (ic < M) { /* the last MR rows, of which the first were done above */
         const int r0 = ic - (M - MR);
-        STRIP(M - MR, t, NR, MR, NR, &plain);
+        STRIP(k->gemm, k->gemm_rows, M - MR, t, NR, MR, NR, &plain);
         o = tile_ops(g, ic, j, pc, kc, tid);
         bp__store_ops(t + (size_t)r0 * NR + skip, NR,
                       g->C + (size_t)ic * g->ldc + j, g->ldc, M - ic, nr, &o);
@@ -201,7 +232,7 @@ static void run_chunk(void *arg, int chunk, int tid)
     float *ap = bp + (size_t)g->kc * NR;
     for (int pc = 0; pc < g->K; pc += g->kc) {
         const int kc = g->K - pc < g->kc ? g->K - pc : g->kc;
-        if (g->M < g->c->k->mr)
+        if (g->M < g->c->k->mr && plan_strips(g->c->k, g->M).rest)
             pack_strip(g, pc, kc, g->c->k->mr, ap);
         for (int q = 0; q * NR < nc; q++) {
             const int j = j0 + q * NR;

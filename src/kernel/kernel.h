@@ -62,6 +62,12 @@ typedef struct bp_kernel {
     bp_ukernel gemm;           /* the blocked product's micro-kernel */
     bp_ukernel_rows gemm_rows; /* the same reading A's rows in place */
     int mr, nr;                /* its register tile */
+    /* Optional: the same with a tile of mr_short < mr rows, for the
+     * strips left over when M is not a multiple of mr (gemm.c chooses
+     * them where they cover the rest exactly). */
+    bp_ukernel gemm_short;
+    bp_ukernel_rows gemm_rows_short;
+    int mr_short;
     /* y[j] = b[j] + sum_p w[j][p] x[p], j < m: one sample through a
      * layer (w is [m][k]) */
     void (*gemv)(int m, int k, const float *x, const float *w, const float *b,

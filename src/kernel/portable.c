@@ -39,5 +39,7 @@ int bp__all_finite(const bp_real *v, size_t n)
 static int always(void) { return 1; }
 
 const bp_kernel bp__kernel_portable = {
-    "portable", "nothing", always, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL,
+    .name = "portable",
+    .needs = "nothing",
+    .runs_here = always,
 };

@@ -336,17 +336,17 @@ static int runs_here(void)
 }
 
 const bp_kernel bp__kernel_neon = {
-    "neon",
-    "Advanced SIMD (ASIMD)",
-    runs_here,
-    uk_neon,
-    uk_neon_rows,
-    MR,
-    NR,
-    gemv_neon,
-    gemvt_neon,
-    finite_neon,
-    transpose_neon,
+    .name = "neon",
+    .needs = "Advanced SIMD (ASIMD)",
+    .runs_here = runs_here,
+    .gemm = uk_neon,
+    .gemm_rows = uk_neon_rows,
+    .mr = MR,
+    .nr = NR,
+    .gemv = gemv_neon,
+    .gemvt = gemvt_neon,
+    .finite = finite_neon,
+    .transpose = transpose_neon,
 };
 
 #endif

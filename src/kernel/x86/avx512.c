@@ -246,8 +246,17 @@ gemvt_avx512(int m, int k, const float *d, const float *w, float *p)
 static int runs_here(void) { return bp__x86_has("avx512f"); }
 
 const bp_kernel bp__kernel_avx512 = {
-    "avx512", "AVX-512F",  runs_here,    uk_avx512,     uk_avx512_rows,     12,
-    32,       gemv_avx512, gemvt_avx512, finite_avx512, bp__transpose_avx2,
+    .name = "avx512",
+    .needs = "AVX-512F",
+    .runs_here = runs_here,
+    .gemm = uk_avx512,
+    .gemm_rows = uk_avx512_rows,
+    .mr = 12,
+    .nr = 32,
+    .gemv = gemv_avx512,
+    .gemvt = gemvt_avx512,
+    .finite = finite_avx512,
+    .transpose = bp__transpose_avx2,
 };
 
 #endif
