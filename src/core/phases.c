@@ -311,6 +311,24 @@ SPECIALISED void pass_delta_down(bp_net *net, int l, const int lean)
                          lo->delta, 1, lo->n_out);
 }
 
+/* layer_grads and pass_delta_down of layer l > 0 in the standard order
+ * (not lean): their products both read delta and are independent, so
+ * they run as one job for the threads (bp__gemm_backward). */
+static void grads_and_delta(bp_net *net, int l)
+{
+    const bp_layer *ly = &net->layers[l];
+    bp_layer *lo = &net->layers[l - 1];
+    bp_real *gw = net->grads + ly->w_off, *gb = net->grads + ly->b_off;
+    const int relu = lo->act == BP_ACT_RELU;
+    net->grads_finite &= bp__gemm_backward(
+        &net->kc, net->batch, ly->n_out, ly->n_in, ly->delta, lo->a, gw,
+        net->params + ly->w_off, lo->delta, relu ? lo->z : NULL);
+    bp__colsum(net->batch, ly->n_out, ly->delta, gb);
+    net->grads_finite &= bp__all_finite(gb, (size_t)ly->n_out);
+    if (!relu)
+        act_rows(net, lo, net->batch, 1);
+}
+
 static int any_frozen(const bp_net *net)
 {
     for (int l = 0; l < net->n_layers; l++)
@@ -363,6 +381,10 @@ SPECIALISED bp_status backward_phase(bp_net *net, const bp_real *t,
         net->update_nonfinite = 0;
     }
     for (int l = net->n_layers - 1; l >= 0; l--) {
+        if (!lean && !layerwise && l > 0) {
+            grads_and_delta(net, l);
+            continue;
+        }
         layer_grads(net, l, lean);
         if (layerwise)
             update_layer(net, l);

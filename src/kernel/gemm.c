@@ -249,31 +249,65 @@ static void run_chunk(void *arg, int chunk, int tid)
     }
 }
 
-void bp__sgemm(bp_kctx *c, int ta, int tb, int M, int N, int K, const float *A,
-               int lda, const float *B, int ldb, float *C, int ldc,
-               const bp_tile_ops *ops)
+/* Set up product x as job g; returns its number of chunks. */
+static int job_init(job *g, bp_kctx *c, const bp_sgemm_args *x)
 {
-    job g;
-    g.c = c;
-    g.ta = ta, g.tb = tb, g.M = M, g.N = N, g.K = K;
-    g.lda = lda, g.ldb = ldb, g.ldc = ldc;
-    g.A = A, g.B = B, g.C = C, g.ops = ops;
-    g.cols = chunk_cols(c->k, M, N, K);
-    g.kc = slice_of(K);
+    g->c = c;
+    g->ta = x->ta, g->tb = x->tb, g->M = x->M, g->N = x->N, g->K = x->K;
+    g->lda = x->lda, g->ldb = x->ldb, g->ldc = x->ldc;
+    g->A = x->A, g->B = x->B, g->C = x->C, g->ops = x->ops;
+    g->cols = chunk_cols(c->k, x->M, x->N, x->K);
+    g->kc = slice_of(x->K);
     /* A row-major B is packed too when four or more strips meet each
      * panel: a panel read in place touches one row of B per step of K,
      * and with rows a page or more apart (dE/dW's activations) that is
      * more pages than the data TLB holds while the strips go by; a copy
      * per panel costs less (measured on dE/dW 256x784: 655 -> 600 us
      * with AVX2). With fewer strips the copy does not pay. */
-    g.pack_b = tb || M >= 4 * c->k->mr;
+    g->pack_b = x->tb || x->M >= 4 * c->k->mr;
     for (int i = 0; i < c->threads; i++)
-        g.bad[i] = 0;
-    const int chunks = (N + g.cols - 1) / g.cols;
+        g->bad[i] = 0;
+    return (x->N + g->cols - 1) / g->cols;
+}
+
+static void job_done(const job *g)
+{
+    if (g->ops->nonfinite)
+        for (int i = 0; i < g->c->threads; i++)
+            *g->ops->nonfinite |= g->bad[i];
+}
+
+/* Two products as one job: the chunks of the first, then the second's. */
+typedef struct {
+    job *first, *second;
+    int split; /* the first's number of chunks */
+} pair;
+
+static void run_pair(void *arg, int chunk, int tid)
+{
+    const pair *p = arg;
+    if (chunk < p->split)
+        run_chunk(p->first, chunk, tid);
+    else
+        run_chunk(p->second, chunk - p->split, tid);
+}
+
+void bp__sgemm(bp_kctx *c, const bp_sgemm_args *x)
+{
+    job g;
+    const int chunks = job_init(&g, c, x);
     /* a product too small to share runs on the caller alone (pool.c runs
      * a single chunk inline) */
     bp__pool_run(c->pool, chunks, run_chunk, &g);
-    if (ops->nonfinite)
-        for (int i = 0; i < c->threads; i++)
-            *ops->nonfinite |= g.bad[i];
+    job_done(&g);
+}
+
+void bp__sgemm2(bp_kctx *c, const bp_sgemm_args *x, const bp_sgemm_args *y)
+{
+    job gx, gy;
+    pair p = {&gx, &gy, job_init(&gx, c, x)};
+    const int chunks = p.split + job_init(&gy, c, y);
+    bp__pool_run(c->pool, chunks, run_pair, &p);
+    job_done(&gx);
+    job_done(&gy);
 }

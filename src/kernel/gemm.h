@@ -50,11 +50,26 @@ size_t bp__gemm_pack_floats(const bp_kernel *k, int max_k, int max_n);
 
 /* C[M][N] = op(A)[M][K] op(B)[K][N] stored as ops says (bp_tile_ops, its
  * pointers for the whole of C: bias[N], gate and relu [M][ldc]), where
- * op(A)[i][p] = ta ? A[p lda + i] : A[i lda + p] and likewise for B, on
- * the context's kernel (which must have a blocked product) and threads. */
-void bp__sgemm(bp_kctx *c, int ta, int tb, int M, int N, int K, const float *A,
-               int lda, const float *B, int ldb, float *C, int ldc,
-               const bp_tile_ops *ops);
+ * op(A)[i][p] = ta ? A[p lda + i] : A[i lda + p] and likewise for B. */
+typedef struct {
+    int ta, tb, M, N, K;
+    const float *A;
+    int lda;
+    const float *B;
+    int ldb;
+    float *C;
+    int ldc;
+    const bp_tile_ops *ops;
+} bp_sgemm_args;
+
+/* The product x on the context's kernel (which must have a blocked
+ * product) and threads. */
+void bp__sgemm(bp_kctx *c, const bp_sgemm_args *x);
+/* Two independent products (neither writes what the other reads) as one
+ * job: one wait for the threads instead of two, and two products too
+ * small to share each run side by side. The same numbers as one after
+ * the other. */
+void bp__sgemm2(bp_kctx *c, const bp_sgemm_args *x, const bp_sgemm_args *y);
 
 /* The stores of bp_tile_ops for t[mr][nr] (row stride ldt) into C, one
  * element at a time: the kernels' partial tiles and gemm.c's edges. The

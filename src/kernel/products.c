@@ -97,7 +97,8 @@ void bp__gemm_xwt_bias(bp_kctx *c, int n, int m, int k, const bp_real *x,
         /* the bias goes in as each tile is first stored, the ReLU as it
          * is last stored */
         const bp_tile_ops ops = {0, b, NULL, relu, NULL};
-        bp__sgemm(c, 0, 1, n, m, k, x, k, w, k, y, m, &ops);
+        const bp_sgemm_args p = {0, 1, n, m, k, x, k, w, k, y, m, &ops};
+        bp__sgemm(c, &p);
         return;
     }
 #endif
@@ -142,7 +143,8 @@ int bp__gemm_dta(bp_kctx *c, int n, int m, int k, const bp_real *d,
     if (use_blocked(c, n, m, k)) {
         int bad = 0; /* the gradient checked as it is stored */
         const bp_tile_ops ops = {0, NULL, NULL, NULL, &bad};
-        bp__sgemm(c, 1, 0, m, k, n, d, m, a, k, g, k, &ops);
+        const bp_sgemm_args p = {1, 0, m, k, n, d, m, a, k, g, k, &ops};
+        bp__sgemm(c, &p);
         return !bad;
     }
 #endif
@@ -182,7 +184,8 @@ void bp__gemm_dw(bp_kctx *c, int n, int m, int k, const bp_real *d,
 #elif !defined(BP_DOUBLE)
     if (use_blocked(c, n, m, k)) {
         const bp_tile_ops ops = {0, NULL, gate, NULL, NULL};
-        bp__sgemm(c, 0, 0, n, k, m, d, m, w, k, p, k, &ops);
+        const bp_sgemm_args x = {0, 0, n, k, m, d, m, w, k, p, k, &ops};
+        bp__sgemm(c, &x);
         return;
     }
 #endif
@@ -211,6 +214,27 @@ void bp__gemm_dw(bp_kctx *c, int n, int m, int k, const bp_real *d,
     }
     if (gate)
         gate_pass(p, gate, (size_t)n * k);
+}
+
+int bp__gemm_backward(bp_kctx *c, int n, int m, int k, const bp_real *d,
+                      const bp_real *a, bp_real *g, const bp_real *w,
+                      bp_real *p, const bp_real *gate)
+{
+#if !defined(BP_CBLAS) && !defined(BP_DOUBLE)
+    /* the two products have the same sizes, so the same choice */
+    if (use_blocked(c, n, m, k)) {
+        int bad = 0;
+        const bp_tile_ops og = {0, NULL, NULL, NULL, &bad};
+        const bp_tile_ops op = {0, NULL, gate, NULL, NULL};
+        const bp_sgemm_args dta = {1, 0, m, k, n, d, m, a, k, g, k, &og};
+        const bp_sgemm_args dw = {0, 0, n, k, m, d, m, w, k, p, k, &op};
+        bp__sgemm2(c, &dta, &dw);
+        return !bad;
+    }
+#endif
+    const int finite = bp__gemm_dta(c, n, m, k, d, a, g);
+    bp__gemm_dw(c, n, m, k, d, w, p, gate);
+    return finite;
 }
 
 void bp__colsum(int n, int m, const bp_real *d, bp_real *g)
