@@ -283,13 +283,14 @@ static void test_registry(void)
 }
 /* A row's numbers do not depend on the strip of the blocked product that
  * computed it: full strips, the short strips that cover the rows left
- * (batch 128 = 20 x 6 + 2 x 4 on AVX2), or a last strip moved back. So a
+ * (batch 128 = 20 x 6 + 2 x 4 on AVX2), or a last strip moved back, in
+ * whichever block of rows (above 256). So a
  * sample's outputs are bit for bit the same in a batch of any size, and
  * the gradient rows of a hidden unit the same in a layer of any width
  * (the transposed-A product, whose rows are the layer's units). */
 static void test_strip_heights(const char *kernel)
 {
-    enum { N_IN = 100, N_OUT = 10, BIG = 132 };
+    enum { N_IN = 100, N_OUT = 10, BIG = 700 };
     bp_real *x = malloc((size_t)BIG * N_IN * sizeof *x);
     bp_real *t = malloc((size_t)BIG * N_OUT * sizeof *t);
     bp_net *all = make(N_IN, 64, N_OUT, BIG, kernel, 1, NULL);
@@ -299,7 +300,9 @@ static void test_strip_heights(const char *kernel)
     }
     data(N_IN, N_OUT, BIG, x, t);
     bp_net_forward(all, x, BIG);
-    static const int batches[] = {14, 16, 20, 22, 122, 124, 125, 126, 128, 130};
+    /* and beyond 256 rows, A cut into blocks of rows */
+    static const int batches[] = {14,  16,  20,  22,  122, 124, 125,
+                                  126, 128, 130, 256, 257, 300, 520};
     for (size_t b = 0; b < sizeof batches / sizeof *batches; b++) {
         const int n = batches[b];
         bp_net *few = make(N_IN, 64, N_OUT, n, kernel, 1, NULL);
@@ -317,13 +320,12 @@ static void test_strip_heights(const char *kernel)
               kernel, n, n, BIG);
         bp_net_free(few);
     }
-    /* hidden widths 122..128 against 132, the extra units' outgoing
-     * weights zero: the shared units' gradient rows agree bit for bit */
-    bp_net_forward(all, x, BIG);
-    size_t w0, b0, w1, b1;
-    bp_net_layer_offsets(all, 0, &w0, &b0);
-    bp_net_layer_offsets(all, 1, &w1, &b1);
-    for (int h = 122; h <= 128; h += 2) {
+    /* hidden widths 122..128 and 236 against 700 (cut into blocks of
+     * rows in dE/dW: 234 + 234 + 232), the extra units' outgoing weights
+     * zero: the shared units' gradient rows agree bit for bit (up to 236
+     * units the output layer's K is one slice, so the outputs are the
+     * same chains of multiply-adds) */
+    for (int h = 122; h <= 236; h += h < 128 ? 2 : 108) {
         bp_net *wide = make(N_IN, BIG, N_OUT, 64, kernel, 1, NULL);
         bp_net *narrow = make(N_IN, h, N_OUT, 64, kernel, 1, NULL);
         if (!wide || !narrow) {

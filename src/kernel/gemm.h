@@ -38,8 +38,9 @@ extern const bp_kernel bp__kernel_neon;
 
 /* Blocking: K in slices of at most KC (split evenly: no thin last
  * slice), N in blocks of at most NC columns taken by one thread at a
- * time, M in MR-row strips. */
-enum { BP_KC = 320, BP_NC = 256 };
+ * time, M in blocks of at most MC rows (split evenly) and those in
+ * MR-row strips. */
+enum { BP_KC = 320, BP_NC = 256, BP_MC = 256 };
 /* The largest register tile of any kernel (AVX-512's 12 x 32): an edge
  * tile is computed whole into this much stack, then merged. */
 enum { BP_TILE_FLOATS = 12 * 32 };
