@@ -111,7 +111,8 @@
  *   the network), the model calls (bp_model_save and bp_model_write
  *   build the file's bytes in the model's memory, and bp_model_save its
  *   temporary file's name), the data-set calls, bp_scaler_fit, _set and
- *   _copy, and bp_write_file_atomic (malloc: it has no allocator).
+ *   _copy, bp_atomic_open (the allocator it is given) and
+ *   bp_write_file_atomic (malloc: it has no allocator).
  *   Forward, backward, update, train_step and bp_trainer_step never
  *   allocate, so a training step cannot fail for lack of memory and costs
  *   no allocator time. What the C library allocates for itself (a FILE's
@@ -1093,6 +1094,25 @@ bp_status bp_model_load(const char *path, const bp_allocator *alloc,
  * BP_ERR_IO, never replaced. */
 bp_status bp_write_file_atomic(const char *path, const void *data, size_t n,
                                bp_error *err);
+/* The same written as a stream, for a file too large to build in memory
+ * first: bp_atomic_open makes the temporary file beside path (path is
+ * refused as for bp_write_file_atomic), bp_atomic_write appends to it
+ * (buffered; it is a bp_write_fn, so any writer of the library can feed
+ * it, and an error is kept for the commit), bp_atomic_commit flushes it
+ * to disk and renames it over path, bp_atomic_abort removes it; either
+ * frees f, and until then path is untouched. bp_atomic_temp_path names
+ * the temporary file while it exists (NULL after commit or abort): a
+ * program that may die mid-write from a signal, such as SIGBUS from a
+ * memory-mapped input that shrank, stores the name before the write and
+ * has its handler unlink it (unlink is async-signal-safe). alloc (NULL:
+ * malloc/free) holds the writer's memory. */
+typedef struct bp_atomic bp_atomic;
+bp_status bp_atomic_open(const char *path, const bp_allocator *alloc,
+                         bp_atomic **out, bp_error *err);
+const char *bp_atomic_temp_path(const bp_atomic *f);
+void bp_atomic_write(void *f, const char *bytes, size_t len);
+bp_status bp_atomic_commit(bp_atomic *f, bp_error *err);
+void bp_atomic_abort(bp_atomic *f);
 
 /* Parse a model from memory; name is used in messages; alloc as for
  * bp_model_load. */
@@ -1244,6 +1264,15 @@ typedef enum { BP_DATA_BPD = 0, BP_DATA_FANN } bp_data_format;
  * over (large test sets from small ones). What is written reads back. */
 bp_status bp_dataset_save(const bp_dataset *ds, const char *path,
                           bp_data_format format, int repeat, bp_error *err);
+/* The same bytes handed to write(ctx, bytes, len) piece by piece instead
+ * of a path (a pipe, a compressor, a bp_atomic of the caller's, whose
+ * temporary file it can then clean up): what bp_dataset_save refuses is
+ * refused before write is called; write cannot fail the call (a callback
+ * keeps its own errors in ctx, as bp_atomic_write does). Messages name
+ * the data set. */
+bp_status bp_dataset_write(const bp_dataset *ds, bp_data_format format,
+                           int repeat, bp_write_fn write, void *ctx,
+                           bp_error *err);
 
 /* ----------------------------------------------------------------- explain
  *

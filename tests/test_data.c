@@ -11,6 +11,7 @@
 #include "backprop.h"
 #include "test.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -667,6 +668,161 @@ static void test_allocator(void)
     CHECK(live == 0, "and after a failed read (%ld)", live);
 }
 
+/* Bytes handed to a bp_write_fn, gathered. */
+typedef struct {
+    unsigned char *p;
+    size_t n, cap;
+    int calls;
+} gathered;
+
+static void gather(void *ctx, const char *s, size_t len)
+{
+    gathered *g = ctx;
+    g->calls++;
+    if (g->n + len > g->cap) {
+        size_t cap = 2 * (g->n + len);
+        unsigned char *p = realloc(g->p, cap);
+        if (!p)
+            return;
+        g->p = p;
+        g->cap = cap;
+    }
+    memcpy(g->p + g->n, s, len);
+    g->n += len;
+}
+
+/* A whole file into g (emptied first). */
+static void slurp(const char *path, gathered *g)
+{
+    char buf[4096];
+    size_t got;
+    g->n = 0;
+    FILE *f = fopen(path, "rb");
+    while (f && (got = fread(buf, 1, sizeof buf, f)) > 0)
+        gather(g, buf, got);
+    if (f)
+        fclose(f);
+}
+
+/* How many entries of the test directory start with prefix. */
+static int entries(const char *prefix)
+{
+    int n = 0;
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* An allocator that refuses its call number fail_at (from 0). */
+static long calls, fail_at = -1;
+static void *failing_alloc(void *ctx, size_t n)
+{
+    (void)ctx;
+    if (calls++ == fail_at)
+        return NULL;
+    live++;
+    return malloc(n);
+}
+
+static void test_write_stream(void)
+{
+    printf("a data set as a stream: the bytes bp_dataset_save writes\n");
+    bp_error e;
+    bp_dataset *ds = NULL;
+    const char *t = "a,b,c\n1,2.5,x\n3,4,y\n5,-6,x\n";
+    CHECK_OK(bp_dataset_parse(t, strlen(t), "s.csv", NULL, &ds, &e));
+    if (!ds)
+        return;
+    gathered file = {0}, stream = {0};
+    char path[300];
+    for (int f = 0; f < 2; f++) {
+        const bp_data_format fmt = f ? BP_DATA_FANN : BP_DATA_BPD;
+        snprintf(path, sizeof path, "%s/s.%s", dir, f ? "data" : "bpd");
+        CHECK_OK(bp_dataset_save(ds, path, fmt, 3, &e));
+        slurp(path, &file);
+        stream.n = 0;
+        CHECK_OK(bp_dataset_write(ds, fmt, 3, gather, &stream, &e));
+        CHECK(file.n > 0 && stream.n == file.n &&
+                  memcmp(stream.p, file.p, file.n) == 0,
+              "%s: %zu bytes streamed, the file's %zu bytes", f ? "FANN" : ".bpd",
+              stream.n, file.n);
+    }
+    stream.calls = 0;
+    CHECK_STATUS(bp_dataset_write(ds, BP_DATA_FANN, 0, gather, &stream, &e),
+                 BP_ERR_SIZE);
+    CHECK(strstr(e.msg, "s.csv: 3 rows 0 times over") && stream.calls == 0,
+          "repeat 0 refused before a byte: '%s'", e.msg);
+    CHECK_STATUS(bp_dataset_write(ds, (bp_data_format)7, 1, gather, &stream, &e),
+                 BP_ERR_ARG);
+    CHECK_STATUS(bp_dataset_write(ds, BP_DATA_BPD, 1, NULL, NULL, &e),
+                 BP_ERR_NULL);
+    CHECK(stream.calls == 0, "nothing written for a refused call");
+    bp_dataset_free(ds);
+
+    printf("the atomic stream: a temporary file beside, renamed or removed\n");
+    snprintf(path, sizeof path, "%s/at.txt", dir);
+    write_file(path, "old\n", 4);
+    bp_atomic *at = NULL;
+    CHECK_OK(bp_atomic_open(path, NULL, &at, &e));
+    const char *tmp = bp_atomic_temp_path(at);
+    struct stat st;
+    CHECK(tmp && strncmp(tmp, path, strlen(path)) == 0 &&
+              strncmp(tmp + strlen(path), ".tmp.", 5) == 0 &&
+              stat(tmp, &st) == 0,
+          "the temporary file exists beside it: %s", tmp ? tmp : "(none)");
+    bp_atomic_write(at, "new ", 4);
+    bp_atomic_write(at, NULL, 0);
+    bp_atomic_write(at, "bytes\n", 6);
+    slurp(path, &file);
+    CHECK(file.n == 4 && memcmp(file.p, "old\n", 4) == 0,
+          "the file is untouched while it is written");
+    CHECK_OK(bp_atomic_commit(at, &e));
+    slurp(path, &file);
+    CHECK(file.n == 10 && memcmp(file.p, "new bytes\n", 10) == 0 &&
+              entries("at.txt.tmp.") == 0,
+          "committed: the new bytes in place, no temporary file");
+    CHECK_OK(bp_atomic_open(path, NULL, &at, &e));
+    bp_atomic_write(at, "lost\n", 5);
+    bp_atomic_abort(at);
+    slurp(path, &file);
+    CHECK(file.n == 10 && entries("at.txt.tmp.") == 0,
+          "aborted: the file as it was, no temporary file");
+    CHECK_STATUS(bp_atomic_open(dir, NULL, &at, &e), BP_ERR_IO);
+    CHECK(at == NULL, "a directory refused, *out NULL: '%s'", e.msg);
+    CHECK(bp_atomic_temp_path(NULL) == NULL, "no temporary file for NULL");
+    bp_atomic_abort(NULL);
+
+    /* every allocation refused in turn: out of memory, nothing left */
+    bp_allocator a = {failing_alloc, count_free, NULL};
+    int nomem = 0, other = 0;
+    for (fail_at = 0;; fail_at++) {
+        calls = 0;
+        live = 0;
+        bp_status rc = bp_atomic_open(path, &a, &at, &e);
+        if (rc == BP_OK) {
+            bp_atomic_write(at, "x\n", 2);
+            rc = bp_atomic_commit(at, &e);
+            CHECK(rc == BP_OK && live == 0,
+                  "with %ld allocations it writes, and frees all", calls);
+            break;
+        }
+        nomem += rc == BP_ERR_NOMEM && at == NULL && live == 0;
+        other += rc != BP_ERR_NOMEM;
+        if (fail_at > 10)
+            break;
+    }
+    CHECK(nomem == fail_at && other == 0 && entries("at.txt.tmp.") == 0,
+          "each of its %ld allocations refused in turn: out of memory, no "
+          "leak, no temporary file",
+          fail_at);
+    fail_at = -1;
+    free(file.p);
+    free(stream.p);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -684,6 +840,7 @@ int main(void)
     test_split_match();
     test_model_columns();
     test_allocator();
+    test_write_stream();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)

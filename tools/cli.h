@@ -74,6 +74,10 @@ bp_status cli_data_load(const char *cmd, const char *path,
                         bp_error *err);
 /* Install that SIGBUS handler (main() does, before any command runs). */
 void cli_mapped_guard(void);
+/* The temporary file (bp_atomic_temp_path) a command writes while it
+ * reads mapped data: the handler unlinks it before it exits. NULL once
+ * the file is committed or aborted. */
+void cli_mapped_temp(const char *path);
 
 /* The whole command: dispatches argv[1] (tools/cli.c); main() in
  * tools/main.c only calls it, so tests and fuzzers can too. */

@@ -163,6 +163,27 @@ static bp_status scale_inputs(bp_dataset *ds, bp_scaling kind, bp_error *err)
     return st;
 }
 
+/* bp_dataset_save, through a temporary file whose name the SIGBUS
+ * handler knows: a .bpd --data is read while the file is written, and
+ * should it shrink meanwhile, nothing is left beside -o. */
+static bp_status save(const bp_dataset *ds, const convert_args *a,
+                      bp_error *err)
+{
+    bp_atomic *f;
+    bp_status st = bp_atomic_open(a->out, NULL, &f, err);
+    if (st)
+        return st;
+    cli_mapped_temp(bp_atomic_temp_path(f));
+    st = bp_dataset_write(ds, a->bpd ? BP_DATA_BPD : BP_DATA_FANN, a->repeat,
+                          bp_atomic_write, f, err);
+    if (st)
+        bp_atomic_abort(f);
+    else
+        st = bp_atomic_commit(f, err);
+    cli_mapped_temp(NULL);
+    return st;
+}
+
 int cmd_convert(int argc, char **argv)
 {
     convert_args a;
@@ -178,8 +199,7 @@ int cmd_convert(int argc, char **argv)
     if (cli_data_load("convert", a.data, &a.o, &ds, &err) ||
         (a.scale != BP_SCALING_NONE && scale_inputs(ds, a.scale, &err)) ||
         (a.unscale && bp_dataset_scale(ds, &none, NULL, &err)) ||
-        bp_dataset_save(ds, a.out, a.bpd ? BP_DATA_BPD : BP_DATA_FANN, a.repeat,
-                        &err)) {
+        save(ds, &a, &err)) {
         fprintf(stderr, "backprop convert: %s\n", err.msg);
         rc = CLI_ERR;
     }

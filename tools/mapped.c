@@ -9,7 +9,9 @@
  * the one line naming that file and _exits with 1. Files the command
  * writes are written atomically (a temporary file renamed over the
  * target), so the target is never left half-written; what was being
- * written is not renamed into place.
+ * written is not renamed into place, and a temporary file the command
+ * noted (cli_mapped_temp: convert's, which is written while the mapped
+ * data is read) is unlinked.
  *
  * The notes are static: a command runs once per process. Without the
  * handler (tests/fuzz/fuzz_cli.c calls cli_main itself) they are inert.
@@ -33,6 +35,9 @@ typedef struct {
 } note;
 
 static note notes[MAX_NOTES];
+/* the temporary file being written while mapped data is read, if any */
+static char temp[4096];
+static volatile sig_atomic_t has_temp;
 static volatile sig_atomic_t n_notes;      /* notes[0..n_notes) are complete */
 static volatile sig_atomic_t loading = -1; /* the note of a load under way */
 
@@ -50,6 +55,8 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
         k = 0;
     static const char other[] = "backprop: bus error (a memory-mapped file "
                                 "shrank, or the hardware failed)\n";
+    if (has_temp)
+        unlink(temp); /* async-signal-safe; the target stays as it was */
     if (k >= 0) {
         if (write(STDERR_FILENO, notes[k].msg, notes[k].len) < 0)
             _exit(CLI_ERR);
@@ -67,6 +74,16 @@ void cli_mapped_guard(void)
     sa.sa_flags = SA_SIGINFO;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGBUS, &sa, NULL);
+}
+
+void cli_mapped_temp(const char *path)
+{
+    has_temp = 0; /* never a half-copied name */
+    const size_t len = path ? strlen(path) : 0;
+    if (!path || len >= sizeof temp)
+        return; /* a path this long is left behind, as before */
+    memcpy(temp, path, len + 1);
+    has_temp = 1;
 }
 
 /* [p, p + bytes) as a range of addresses; an empty one when p is NULL. */

@@ -9,7 +9,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "io/dataset.h"
-#include "io/file.h"
 
 #include <errno.h>
 #include <string.h>
@@ -367,7 +366,18 @@ bp_status bp__bpd_map(const bp__rd *r, int fd, uint64_t size, bp_dataset *ds)
 
 /* ------------------------------------------------------------- writing */
 
-static void put_scaler(bp__atomic *w, const bp_scaler *s)
+typedef struct {
+    bp_write_fn write;
+    void *ctx;
+} sink;
+
+static void put(const sink *w, const void *p, size_t n)
+{
+    if (n)
+        w->write(w->ctx, (const char *)p, n);
+}
+
+static void put_scaler(const sink *w, const bp_scaler *s)
 {
     unsigned char v[8];
     for (int k = 0; k < 2; k++)
@@ -375,15 +385,15 @@ static void put_scaler(bp__atomic *w, const bp_scaler *s)
             uint64_t u;
             memcpy(&u, k ? &s->factor[j] : &s->offset[j], 8);
             wr64(v, u);
-            bp__atomic_put(w, v, 8);
+            put(w, v, 8);
         }
 }
 
 /* count reals little-endian: as they are on a little-endian host. */
-static void put_reals(bp__atomic *w, const bp_real *v, size_t count)
+static void put_reals(const sink *w, const bp_real *v, size_t count)
 {
     if (host_le()) {
-        bp__atomic_put(w, v, count * sizeof *v);
+        put(w, v, count * sizeof *v);
         return;
     }
     for (size_t i = 0; i < count; i++) {
@@ -397,11 +407,11 @@ static void put_reals(bp__atomic *w, const bp_real *v, size_t count)
             memcpy(&u, &v[i], 4);
             wr32(b, u);
         }
-        bp__atomic_put(w, b, sizeof(bp_real));
+        put(w, b, sizeof(bp_real));
     }
 }
 
-static void put_head(bp__atomic *w, const bp_dataset *ds, int repeat)
+static void put_head(const sink *w, const bp_dataset *ds, int repeat)
 {
     unsigned char p[BPD_HEAD] = {0};
     const bp_scaling tk = ds->label ? BP_SCALING_NONE : ds->t_scale.kind;
@@ -415,7 +425,7 @@ static void put_head(bp__atomic *w, const bp_dataset *ds, int repeat)
     wr32(p + 36, (uint32_t)ds->x_scale.kind);
     wr32(p + 40, ds->label ? 1 : 0);
     wr32(p + 44, (uint32_t)tk);
-    bp__atomic_put(w, p, BPD_HEAD);
+    put(w, p, BPD_HEAD);
     uint64_t at = BPD_HEAD;
     if (ds->x_scale.kind) {
         put_scaler(w, &ds->x_scale);
@@ -429,27 +439,18 @@ static void put_head(bp__atomic *w, const bp_dataset *ds, int repeat)
         const size_t len = strlen(ds->class_names[j]);
         unsigned char l4[4];
         wr32(l4, (uint32_t)len);
-        bp__atomic_put(w, l4, 4);
-        bp__atomic_put(w, ds->class_names[j], len);
+        put(w, l4, 4);
+        put(w, ds->class_names[j], len);
         at += 4 + len;
     }
     static const unsigned char zero[BPD_ALIGN];
-    bp__atomic_put(w, zero, (size_t)((BPD_ALIGN - at % BPD_ALIGN) % BPD_ALIGN));
+    put(w, zero, (size_t)((BPD_ALIGN - at % BPD_ALIGN) % BPD_ALIGN));
 }
 
-bp_status bp__bpd_save(const bp_dataset *ds, const char *path, int repeat,
-                       bp_error *err)
+void bp__bpd_write(const bp_dataset *ds, int repeat, bp_write_fn write,
+                   void *ctx)
 {
-    for (int j = 0; j < ds->n_classes; j++)
-        if (strlen(ds->class_names[j]) > BP_MAX_NAME)
-            return bp__fail_err(err, BP_ERR_SIZE,
-                                "%s: class %d's name is "
-                                "longer than %d bytes",
-                                path, j + 1, BP_MAX_NAME);
-    bp__atomic w;
-    bp_status st = bp__atomic_open(&w, path, &ds->alloc, err);
-    if (st)
-        return st;
+    const sink w = {write, ctx};
     put_head(&w, ds, repeat);
     const size_t nx = (size_t)ds->n * (size_t)ds->n_in;
     for (int k = 0; k < repeat; k++)
@@ -462,8 +463,7 @@ bp_status bp__bpd_save(const bp_dataset *ds, const char *path, int repeat,
         for (int64_t i = 0; i < ds->n; i++) {
             unsigned char l4[4];
             wr32(l4, (uint32_t)ds->label[i]);
-            bp__atomic_put(&w, l4, 4);
+            put(&w, l4, 4);
         }
     }
-    return bp__atomic_commit(&w, err);
 }

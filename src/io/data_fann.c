@@ -6,7 +6,6 @@
  * same layout, classes as one-hot rows of 0 and 1.
  */
 #include "io/dataset.h"
-#include "io/file.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -181,40 +180,36 @@ bp_status bp__fann_parse(const bp__rd *r, unsigned char *p, size_t n,
 
 /* ------------------------------------------------------------- writing */
 
-static void put_number(bp__atomic *w, double v, const char *sep)
+static void put_number(bp_write_fn write, void *ctx, double v,
+                       const char *sep)
 {
     char s[40];
     int len =
         snprintf(s, sizeof s, "%s%.*g", sep, sizeof(bp_real) == 8 ? 17 : 9, v);
-    bp__atomic_put(w, s, (size_t)len);
+    write(ctx, s, (size_t)len);
 }
 
-bp_status bp__fann_save(const bp_dataset *ds, const char *path, int repeat,
-                        bp_error *err)
+void bp__fann_write(const bp_dataset *ds, int repeat, bp_write_fn write,
+                    void *ctx)
 {
-    bp__atomic w;
-    bp_status st = bp__atomic_open(&w, path, &ds->alloc, err);
-    if (st)
-        return st;
     char head[80];
     int len = snprintf(head, sizeof head, "%lld %d %d\n",
                        (long long)ds->n * repeat, ds->n_in, ds->n_out);
-    bp__atomic_put(&w, head, (size_t)len);
+    write(ctx, head, (size_t)len);
     for (int rep = 0; rep < repeat; rep++)
         for (int64_t i = 0; i < ds->n; i++) {
             const bp_real *x = ds->x + (size_t)i * (size_t)ds->n_in;
             for (int k = 0; k < ds->n_in; k++)
-                put_number(&w, x[k], k ? " " : "");
-            bp__atomic_put(&w, "\n", 1);
+                put_number(write, ctx, x[k], k ? " " : "");
+            write(ctx, "\n", 1);
             for (int j = 0; j < ds->n_out; j++)
                 put_number(
-                    &w,
+                    write, ctx,
                     ds->label
                         ? (double)(ds->label[i] == j)
                         : (double)
                               ds->t[(size_t)i * (size_t)ds->n_out + (size_t)j],
                     j ? " " : "");
-            bp__atomic_put(&w, "\n", 1);
+            write(ctx, "\n", 1);
         }
-    return bp__atomic_commit(&w, err);
 }

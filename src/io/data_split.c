@@ -193,25 +193,63 @@ bp_status bp_dataset_split(bp_dataset *ds, double fraction, uint64_t seed,
     return st;
 }
 
-bp_status bp_dataset_save(const bp_dataset *ds, const char *path,
-                          bp_data_format format, int repeat, bp_error *err)
+/* What a data file cannot hold, refused before a byte is written; name
+ * (the path, or the data set's own) leads the message. */
+static bp_status check_writable(const bp_dataset *ds, const char *name,
+                                bp_data_format format, int repeat,
+                                bp_error *err)
 {
-    if (!ds || !path)
-        return bp__fail_err(err, BP_ERR_NULL, "%s is NULL", ds ? "path" : "ds");
     if (repeat < 1 || repeat > (1 << 20) ||
         (double)ds->n * repeat > (double)INT32_MAX)
         return bp__fail_err(err, BP_ERR_SIZE,
                             "%s: %lld rows %d times over: "
                             "more than %d rows",
-                            path, (long long)ds->n, repeat, INT32_MAX);
+                            name, (long long)ds->n, repeat, INT32_MAX);
     if (ds->n_out == 0)
         return bp__fail_err(err, BP_ERR_STATE,
                             "%s: %s has no targets: a data "
                             "file holds inputs and targets",
-                            path, ds->name);
+                            name, ds->name);
+    if (format != BP_DATA_BPD && format != BP_DATA_FANN)
+        return bp__fail_err(err, BP_ERR_ARG, "unknown data format %d",
+                            (int)format);
+    for (int j = 0; format == BP_DATA_BPD && j < ds->n_classes; j++)
+        if (strlen(ds->class_names[j]) > BP_MAX_NAME)
+            return bp__fail_err(err, BP_ERR_SIZE,
+                                "%s: class %d's name is "
+                                "longer than %d bytes",
+                                name, j + 1, BP_MAX_NAME);
+    return BP_OK;
+}
+
+bp_status bp_dataset_write(const bp_dataset *ds, bp_data_format format,
+                           int repeat, bp_write_fn write, void *ctx,
+                           bp_error *err)
+{
+    if (!ds || !write)
+        return bp__fail_err(err, BP_ERR_NULL, "%s is NULL",
+                            ds ? "write" : "ds");
+    bp_status st = check_writable(ds, ds->name, format, repeat, err);
+    if (st)
+        return st;
     if (format == BP_DATA_BPD)
-        return bp__bpd_save(ds, path, repeat, err);
-    if (format == BP_DATA_FANN)
-        return bp__fann_save(ds, path, repeat, err);
-    return bp__fail_err(err, BP_ERR_ARG, "unknown data format %d", (int)format);
+        bp__bpd_write(ds, repeat, write, ctx);
+    else
+        bp__fann_write(ds, repeat, write, ctx);
+    return BP_OK;
+}
+
+bp_status bp_dataset_save(const bp_dataset *ds, const char *path,
+                          bp_data_format format, int repeat, bp_error *err)
+{
+    if (!ds || !path)
+        return bp__fail_err(err, BP_ERR_NULL, "%s is NULL", ds ? "path" : "ds");
+    bp_status st = check_writable(ds, path, format, repeat, err);
+    if (st)
+        return st;
+    bp_atomic *f;
+    if ((st = bp_atomic_open(path, &ds->alloc, &f, err)))
+        return st;
+    bp_dataset_write(ds, format, repeat, bp_atomic_write, f, err);
+    return bp_atomic_commit(f, err);
 }

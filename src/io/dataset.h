@@ -72,11 +72,12 @@ int bp__bpd_sniff(const char *name, const unsigned char *p, size_t n);
 bp_status bp__bpd_parse(const bp__rd *r, unsigned char *p, size_t n,
                         bp_dataset *ds);
 bp_status bp__bpd_map(const bp__rd *r, int fd, uint64_t size, bp_dataset *ds);
-/* The writers. */
-bp_status bp__bpd_save(const bp_dataset *ds, const char *path, int repeat,
-                       bp_error *err);
-bp_status bp__fann_save(const bp_dataset *ds, const char *path, int repeat,
-                        bp_error *err);
+/* The writers: the file's bytes to write(ctx, ...), piece by piece (what
+ * is to be written checked before). */
+void bp__bpd_write(const bp_dataset *ds, int repeat, bp_write_fn write,
+                   void *ctx);
+void bp__fann_write(const bp_dataset *ds, int repeat, bp_write_fn write,
+                    void *ctx);
 
 /* ---- reading whole streams (source.c) ---- */
 

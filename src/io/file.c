@@ -196,6 +196,60 @@ bp_status bp__write_atomic(const char *path, const void *data, size_t n,
     return bp__atomic_commit(&w, err);
 }
 
+/* The public stream: the internal one in memory of its own allocator. */
+struct bp_atomic {
+    bp__atomic w;
+};
+
+bp_status bp_atomic_open(const char *path, const bp_allocator *alloc,
+                         bp_atomic **out, bp_error *err)
+{
+    if (!out)
+        return bp__fail_err(err, BP_ERR_NULL, "out is NULL");
+    *out = NULL;
+    const bp_allocator *a = alloc ? alloc : &plain;
+    bp_atomic *f = bp__alloc(a, sizeof *f);
+    if (!f)
+        return bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
+    bp_status st = bp__atomic_open(&f->w, path, a, err);
+    if (st) {
+        bp__free(a, f);
+        return st;
+    }
+    *out = f;
+    return BP_OK;
+}
+
+const char *bp_atomic_temp_path(const bp_atomic *f)
+{
+    return f && f->w.fd >= 0 ? f->w.tmp : NULL;
+}
+
+void bp_atomic_write(void *f, const char *bytes, size_t len)
+{
+    if (f && bytes && len)
+        bp__atomic_put(&((bp_atomic *)f)->w, bytes, len);
+}
+
+bp_status bp_atomic_commit(bp_atomic *f, bp_error *err)
+{
+    if (!f)
+        return bp__fail_err(err, BP_ERR_NULL, "f is NULL");
+    const bp_allocator *a = f->w.alloc;
+    bp_status st = bp__atomic_commit(&f->w, err);
+    bp__free(a, f);
+    return st;
+}
+
+void bp_atomic_abort(bp_atomic *f)
+{
+    if (!f)
+        return;
+    const bp_allocator *a = f->w.alloc;
+    bp__atomic_abort(&f->w);
+    bp__free(a, f);
+}
+
 bp_status bp_write_file_atomic(const char *path, const void *data, size_t n,
                                bp_error *err)
 {

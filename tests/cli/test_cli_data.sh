@@ -69,6 +69,56 @@ else
     skip "a .bpd truncated while mapped: mkfifo cannot make a FIFO in $TMP"
 fi
 
+echo "a .bpd truncated while convert writes it out (was SIGBUS, and a temporary file left)"
+# Deterministic, no timing: a preloaded mkstemp truncates the .bpd right
+# after convert has mapped it and made its temporary output file, before
+# a row is read.
+CC=${CC:-cc}
+cat >"$TMP/cut_after_mkstemp.c" <<'EOC'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <unistd.h>
+static int cut(int fd)
+{
+    const char *p = getenv("CUT_AFTER_MKSTEMP");
+    if (fd >= 0 && p && *p && truncate(p, 0) == 0)
+        unsetenv("CUT_AFTER_MKSTEMP"); /* once */
+    return fd;
+}
+int mkstemp(char *t)
+{
+    int (*real)(char *) = (int (*)(char *))dlsym(RTLD_NEXT, "mkstemp");
+    return cut(real(t));
+}
+int mkstemp64(char *t)
+{
+    int (*real)(char *) = (int (*)(char *))dlsym(RTLD_NEXT, "mkstemp64");
+    return cut(real(t));
+}
+EOC
+awk 'BEGIN { for (i = 0; i < 3000; i++) printf "%d,%d.5,%s\n", i, i % 13, i % 2 ? "odd" : "even" }' >"$TMP/rows.csv"
+$BP convert --data "$TMP/rows.csv" -o "$TMP/shrink.bpd" >/dev/null 2>&1 || fail "fixture"
+printf 'the old file\n' >"$TMP/out.data"
+if $CC -shared -fPIC "$TMP/cut_after_mkstemp.c" -o "$TMP/cut.so" -ldl 2>"$TMP/cc.err"; then
+    CUT_AFTER_MKSTEMP="$TMP/shrink.bpd" LD_PRELOAD="$TMP/cut.so" ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order=0" \
+        $BP convert --data "$TMP/shrink.bpd" -o "$TMP/out.data" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    if [ "$(wc -c <"$TMP/shrink.bpd")" -ne 0 ]; then
+        skip "a .bpd truncated during convert: the preloaded mkstemp did not run (LD_PRELOAD ignored here)"
+    else
+        [ $rc -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+            grep -q "^backprop convert: $TMP/shrink.bpd: the file shrank while in use" "$TMP/err" &&
+            ok "exit 1 and one line naming the file: $(head -c 90 "$TMP/err")..." ||
+            fail "truncated during convert: exit $rc, $(head -c 300 "$TMP/err")"
+        [ "$(cat "$TMP/out.data")" = "the old file" ] && ok "-o is untouched" || fail "-o was changed"
+        left=$(ls "$TMP" | grep '^out\.data\.tmp\.')
+        [ -z "$left" ] && ok "no temporary file left beside it" || fail "left behind: $left"
+    fi
+else
+    skip "a .bpd truncated during convert: cannot build a preloadable library ($(head -n 1 "$TMP/cc.err"))"
+fi
+
 echo "standard input"
 awk 'BEGIN { print "u,v,k"; for (i = 0; i < 1000; i++) printf "%d,%d.25,%s\n", i, i % 17, i % 2 ? "odd" : "even" }' >"$TMP/big.csv"
 $BP train --data "$TMP/big.csv" --save "$TMP/big.bpm" --epochs 1 --quiet || fail "fixture"
