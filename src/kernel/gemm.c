@@ -50,13 +50,18 @@ static int chunk_cols(const bp_kernel *k, int M, int N, int K)
  * equal size in whole strips, so that a block of A stays in the L2 cache
  * while every panel of B meets it (10,000 samples through a layer in one
  * call streamed all of A from memory once per panel: 3.2x slower than
- * PyTorch). A chunk is a block of rows by a few panels. */
-static int block_rows(const bp_kernel *k, int M)
+ * PyTorch). A chunk is a block of rows by a few panels. A product of a
+ * single panel (an output layer of 10 units) with work for two chunks is
+ * cut into two blocks, so that two threads can share it. */
+static int block_rows(const bp_kernel *k, int M, int N, int K)
 {
-    if (M <= BP_MC)
-        return M;
-    const int blocks = (M + BP_MC - 1) / BP_MC;
-    return round_up((M + blocks - 1) / blocks, k->mr);
+    if (M > BP_MC) {
+        const int blocks = (M + BP_MC - 1) / BP_MC;
+        return round_up((M + blocks - 1) / blocks, k->mr);
+    }
+    if (N <= k->nr && M >= 8 * k->mr && (double)M * k->nr * K >= 1 << 18)
+        return round_up((M + 1) / 2, k->mr);
+    return M;
 }
 
 size_t bp__gemm_pack_floats(const bp_kernel *k, int max_k, int max_n)
@@ -276,7 +281,7 @@ static int job_init(job *g, bp_kctx *c, const bp_sgemm_args *x)
     g->ta = x->ta, g->tb = x->tb, g->M = x->M, g->N = x->N, g->K = x->K;
     g->lda = x->lda, g->ldb = x->ldb, g->ldc = x->ldc;
     g->A = x->A, g->B = x->B, g->C = x->C, g->ops = x->ops;
-    g->mc = block_rows(c->k, x->M);
+    g->mc = block_rows(c->k, x->M, x->N, x->K);
     g->cols = chunk_cols(c->k, g->mc, x->N, x->K);
     g->kc = slice_of(x->K);
     /* A row-major B is packed too when four or more strips meet each
