@@ -55,6 +55,13 @@ int cli_check_distinct(const char *cmd, const char *const *opts,
  * where DATA is an IDX directory, the one form that has splits, so that
  * it is never accepted and then ignored; else a usage message and -1. */
 int cli_check_split(const char *cmd, const char *data, const char *split);
+/* --label COL and --header H (NULL: not given) name a CSV/TSV file's
+ * columns and first line; for data read as another format
+ * (bp_dataset_format: "bpd", "fann", "idx") they would be ignored, so a
+ * usage message names the option and the file, and -1 (--header auto,
+ * the default, is let through). */
+int cli_check_csv_only(const char *cmd, const char *path, const char *format,
+                       const char *label, const char *header);
 /* s as a JSON string, quoted and escaped. */
 void cli_json_string(FILE *f, const char *s);
 /* The loss in words and its formula, for reports ("sse" is half the sum

@@ -241,6 +241,25 @@ int cli_check_split(const char *cmd, const char *data, const char *split)
     return 0;
 }
 
+int cli_check_csv_only(const char *cmd, const char *path, const char *format,
+                       const char *label, const char *header)
+{
+    if (header && strcmp(header, "auto") == 0)
+        header = NULL; /* the default, asked for: nothing to ignore */
+    if (!format || strcmp(format, "csv") == 0 || (!label && !header))
+        return 0;
+    const char *what = strcmp(format, "bpd") == 0 ? "a .bpd file"
+        : strcmp(format, "fann") == 0              ? "a FANN .data file"
+        : strcmp(format, "idx") == 0               ? "IDX data"
+                                                   : "not CSV/TSV";
+    fprintf(stderr,
+            "backprop %s: %s %s: %s is %s, which has no %s; --label and "
+            "--header are for CSV/TSV data\n",
+            cmd, label ? "--label" : "--header", label ? label : header, path,
+            what, label ? "columns" : "header line");
+    return -1;
+}
+
 /* Whether paths a and b name one file: the same inode where both exist,
  * else the same name in the same (resolved) directory. */
 static int same_file(const char *a, const char *b)

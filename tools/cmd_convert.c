@@ -39,7 +39,10 @@ static void usage(FILE *f)
         "               small ones)\n"
         "  --split S    an IDX directory's train (default) or t10k split "
         "(refused\n"
-        "               for other data, which has no splits)\n\n"
+        "               for other data, which has no splits)\n"
+        "  --label COL  --header H   a CSV/TSV file's target column(s) and "
+        "header\n"
+        "               line (refused for other data)\n\n"
         "Written atomically; OUT may not be the --data file; what is written\n"
         "reads back.\n");
 }
@@ -51,6 +54,7 @@ typedef struct {
     bp_scaling scale;
     int unscale; /* write the inputs in their own units (a .bpd may carry
                     a scaling) */
+    const char *header; /* --header as given, NULL: not */
 } convert_args;
 
 /* 0, 1 after --help, -1 on a usage error. */
@@ -62,7 +66,7 @@ static int convert_parse(int argc, char **argv, convert_args *a)
         {"format", 1, 0, 'f'},  {"scale", 1, 0, 's'},  {"split", 1, 0, 'S'},
         {"repeat", 1, 0, 'r'},  {0, 0, 0, 0}};
     *a = (convert_args){bp_data_defaults(), NULL, NULL, 0, 1,
-                        BP_SCALING_NONE,    0};
+                        BP_SCALING_NONE,    0,    NULL};
     const char *format = NULL, *scale = NULL, *classes = NULL, *header = NULL;
     int c;
     optind = 0; /* 0, not 1: glibc then forgets the last argv completely */
@@ -82,7 +86,7 @@ static int convert_parse(int argc, char **argv, convert_args *a)
             classes = optarg;
             break;
         case 'H':
-            header = optarg;
+            header = a->header = optarg;
             break;
         case 'f':
             format = optarg;
@@ -196,8 +200,16 @@ int cmd_convert(int argc, char **argv)
     bp_dataset *ds = NULL;
     bp_error err;
     const bp_scaler none = {BP_SCALING_NONE, 0, NULL, NULL, {NULL, NULL, NULL}};
-    if (cli_data_load("convert", a.data, &a.o, &ds, &err) ||
-        (a.scale != BP_SCALING_NONE && scale_inputs(ds, a.scale, &err)) ||
+    if (cli_data_load("convert", a.data, &a.o, &ds, &err)) {
+        fprintf(stderr, "backprop convert: %s\n", err.msg);
+        return CLI_ERR;
+    }
+    if (cli_check_csv_only("convert", a.data, bp_dataset_format(ds),
+                           a.o.label, a.header)) {
+        bp_dataset_free(ds);
+        return CLI_USAGE;
+    }
+    if ((a.scale != BP_SCALING_NONE && scale_inputs(ds, a.scale, &err)) ||
         (a.unscale && bp_dataset_scale(ds, &none, NULL, &err)) ||
         save(ds, &a, &err)) {
         fprintf(stderr, "backprop convert: %s\n", err.msg);

@@ -213,6 +213,9 @@ static int load(const char *cmd, const args *a, bp_model **m, bp_dataset **ds,
         fprintf(stderr, "backprop %s: %s\n", cmd, err.msg);
         return -1;
     }
+    if (cli_check_csv_only(cmd, a->data, bp_dataset_format(*ds), a->label,
+                           a->header))
+        return -2;
     const bp_data d = bp_dataset_data(*ds);
     if (raw) {
         size_t bytes = (size_t)d.n * (size_t)d.n_in * sizeof **raw;
@@ -256,7 +259,10 @@ static void eval_usage(FILE *f)
             "--plot draws the\nconfusion matrix as a heat map; --regions, "
             "for a model with two inputs,\nits decision regions with the "
             "data points. --kernel NAME runs it on that\nkernel (auto, or "
-            "one `backprop info --kernels` lists).\n");
+            "one `backprop info --kernels` lists). --label COL (the\n"
+            "target columns, by number or name; default: those the model "
+            "was trained\nwith) and --header are for CSV/TSV data, and "
+            "refused for other data.\n");
 }
 
 /* The loss as trained (on targets scaled as the network learned them)
@@ -609,7 +615,8 @@ static void predict_usage(FILE *f)
         "after the training targets. --output\n(-o) writes the file atomically "
         "(default, "
         "or -: standard output). --kernel NAME\nruns it on that kernel (auto, "
-        "or one `backprop info --kernels` lists).\n");
+        "or one `backprop info --kernels` lists). --label and\n--header "
+        "are for CSV/TSV data, and refused for other data.\n");
 }
 
 /* The predictions as CSV: a header line, then one line per sample. */

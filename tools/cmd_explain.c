@@ -382,6 +382,11 @@ static int data_sample(const explain_args *a, const bp_model *m, bp_real *x,
         fprintf(stderr, "backprop explain: %s\n", err.msg);
         return CLI_ERR;
     }
+    if (cli_check_csv_only("explain", a->data, bp_dataset_format(ds),
+                           a->label, a->header)) {
+        bp_dataset_free(ds);
+        return CLI_USAGE;
+    }
     const bp_data d = bp_dataset_data(ds);
     int rc = CLI_ERR;
     if (d.n_out == 0)

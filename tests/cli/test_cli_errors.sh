@@ -165,6 +165,16 @@ row 2 '--data FILE is needed' $BP train
 # --split picks an IDX directory's part; other data has none, and it was
 # accepted and ignored
 no_stdin() { "$@" </dev/null; }
+# --label and --header name a CSV's columns and header line; for other
+# data they were accepted and ignored
+$BP convert --data "$TMP/ok.csv" -o "$TMP/ok.bpd" >/dev/null 2>&1 || fail "fixture ok.bpd"
+row 2 "convert: --label 3: .*ok.bpd is a .bpd file, which has no columns" $BP convert --data "$TMP/ok.bpd" --label 3 -o "$TMP/new.out"
+row 2 "eval: --label kind: .*ok.bpd is a .bpd file" $BP eval --model "$TMP/model.bpm" --data "$TMP/ok.bpd" --label kind
+row 2 "predict: --header yes: .*ok.bpd is a .bpd file, which has no header line" $BP predict --model "$TMP/model.bpm" --data "$TMP/ok.bpd" --header yes -o "$TMP/new.out"
+row 2 "explain: --label kind: .*ok.bpd is a .bpd file" $BP explain --model "$TMP/model.bpm" --data "$TMP/ok.bpd" --sample 1 --label kind
+row 2 "train: --label kind: .*end.data is a FANN .data file" $BP train --data "$TMP/end.data" --label kind --save "$TMP/new.out"
+check "train --label for a CSV --test beside a .bpd --data" $BP train --data "$TMP/ok.bpd" --test "$TMP/ok.csv" --label kind --epochs 1 --quiet
+check "eval --header auto (the default) on a .bpd" $BP eval --model "$TMP/model.bpm" --data "$TMP/ok.bpd" --header auto
 row 2 "explain: --split train: only an IDX directory has splits, and .*ok.csv is a file" $BP explain --model "$TMP/model.bpm" --data "$TMP/ok.csv" --sample 1 --split train
 row 2 "convert: --split t10k: only an IDX directory has splits, and .*ok.csv is a file" $BP convert --data "$TMP/ok.csv" --split t10k -o "$TMP/new.out"
 row 2 "convert: --split train: only an IDX directory has splits, and standard input is not one" no_stdin $BP convert --data - --split train -o "$TMP/new.out"
