@@ -68,10 +68,18 @@ struct bp_pool {
     int clean;          /* shared jobs since the last straggler */
     /* job number << 32 | next chunk to take */
     _Atomic uint64_t work;
-    /* the current job (written before `work` publishes it) */
-    _Atomic(chunk_fn) fn;
-    _Atomic(void *) arg;
-    atomic_int n_chunks;
+    /* job j in slot j & 1, written before `work` publishes it. Two slots:
+     * a worker that read `work` of job j just as the caller wrote job
+     * j + 1 would otherwise pair j's word with j + 1's chunk count, and
+     * could claim chunk n_j of job j - a chunk that does not exist - the
+     * instant before j + 1 is published (seen once: `done` one too many,
+     * the caller waiting forever). Slot j & 1 is next written for job
+     * j + 2, after j + 1 is published, when a claim on j's word fails. */
+    struct {
+        _Atomic(chunk_fn) fn;
+        _Atomic(void *) arg;
+        atomic_int n_chunks;
+    } slot[2];
     atomic_int done; /* chunks of the current job finished */
     atomic_int quit;
     atomic_int sleepers; /* workers asleep on `wake` */
@@ -91,11 +99,15 @@ static uint32_t take_chunks(bp_pool *p, int tid)
 {
     for (;;) {
         uint64_t w = atomic_load_explicit(&p->work, memory_order_acquire);
-        /* may belong to a newer job than w: then the exchange below
-         * fails, and the loop reads again */
-        const chunk_fn fn = atomic_load_explicit(&p->fn, memory_order_relaxed);
-        void *const arg = atomic_load_explicit(&p->arg, memory_order_relaxed);
-        const int n = atomic_load_explicit(&p->n_chunks, memory_order_relaxed);
+        /* w's job's slot; if it is being rewritten for a job two later,
+         * w is stale and the exchange below fails */
+        const int sl = (int)((w >> 32) & 1);
+        const chunk_fn fn =
+            atomic_load_explicit(&p->slot[sl].fn, memory_order_relaxed);
+        void *const arg =
+            atomic_load_explicit(&p->slot[sl].arg, memory_order_relaxed);
+        const int n =
+            atomic_load_explicit(&p->slot[sl].n_chunks, memory_order_relaxed);
         const int i = (int)(uint32_t)w;
         if (i >= n)
             return (uint32_t)(w >> 32);
@@ -193,11 +205,13 @@ void bp__pool_run(bp_pool *p, int n_chunks,
         return;
     }
     const int64_t t0 = now_ns();
-    atomic_store_explicit(&p->fn, fn, memory_order_relaxed);
-    atomic_store_explicit(&p->arg, arg, memory_order_relaxed);
-    atomic_store_explicit(&p->n_chunks, n_chunks, memory_order_relaxed);
-    atomic_store_explicit(&p->done, 0, memory_order_relaxed);
     p->job++;
+    const int sl = (int)(p->job & 1);
+    atomic_store_explicit(&p->slot[sl].fn, fn, memory_order_relaxed);
+    atomic_store_explicit(&p->slot[sl].arg, arg, memory_order_relaxed);
+    atomic_store_explicit(&p->slot[sl].n_chunks, n_chunks,
+                          memory_order_relaxed);
+    atomic_store_explicit(&p->done, 0, memory_order_relaxed);
     atomic_store(&p->work, (uint64_t)p->job << 32); /* publishes the above */
     if (atomic_load(&p->sleepers)) {
         pthread_mutex_lock(&p->lock);
@@ -248,9 +262,11 @@ bp_status bp__pool_create(bp_pool **out, int n, const bp_allocator *a)
     p->n = 1;
     p->backoff = SOLO_MIN;
     atomic_init(&p->work, 0);
-    atomic_init(&p->fn, NULL);
-    atomic_init(&p->arg, NULL);
-    atomic_init(&p->n_chunks, 0);
+    for (int i = 0; i < 2; i++) {
+        atomic_init(&p->slot[i].fn, NULL);
+        atomic_init(&p->slot[i].arg, NULL);
+        atomic_init(&p->slot[i].n_chunks, 0);
+    }
     atomic_init(&p->done, 0);
     atomic_init(&p->quit, 0);
     atomic_init(&p->sleepers, 0);
