@@ -650,19 +650,18 @@ static void test_names(void)
  * bits, as sizes are everywhere in the API (a data set may hold more
  * than 2^31 rows): the parameter types, and the scaling at work. */
 #define TAKES_INT64_ROWS(f, ret, ...)                                          \
-    _Generic(&f, ret (*)(__VA_ARGS__, int64_t): 1,                            \
-             ret (*)(__VA_ARGS__, int64_t, bp_real *): 1, default: 0)
+    _Generic(&f, ret(*)(__VA_ARGS__, int64_t) : 1,                             \
+             ret(*)(__VA_ARGS__, int64_t, bp_real *) : 1, default : 0)
 static void test_row_counts(void)
 {
     printf("row counts are 64-bit\n");
     CHECK(TAKES_INT64_ROWS(bp_model_scale, void, const bp_model *, bp_real *),
           "bp_model_scale(m, x, int64_t n)");
-    CHECK(TAKES_INT64_ROWS(bp_scaler_apply, void, const bp_scaler *,
-                           bp_real *),
+    CHECK(TAKES_INT64_ROWS(bp_scaler_apply, void, const bp_scaler *, bp_real *),
           "bp_scaler_apply(s, x, int64_t n)");
-    CHECK(TAKES_INT64_ROWS(bp_scaler_invert, void, const bp_scaler *,
-                           bp_real *),
-          "bp_scaler_invert(s, x, int64_t n)");
+    CHECK(
+        TAKES_INT64_ROWS(bp_scaler_invert, void, const bp_scaler *, bp_real *),
+        "bp_scaler_invert(s, x, int64_t n)");
     CHECK(TAKES_INT64_ROWS(bp_model_predict, bp_status, bp_model *,
                            const bp_real *),
           "bp_model_predict(m, x, int64_t n, out)");
@@ -687,9 +686,8 @@ static void test_row_counts(void)
     int same = 1; /* == so that -0 is 0 */
     for (int i = 0; i < 6; i++)
         same &= x[i] == want[i];
-    CHECK(same,
-          "2 rows scaled: %g %g %g  %g %g %g (want 0 0 0  4 1 2)", x[0], x[1],
-          x[2], x[3], x[4], x[5]);
+    CHECK(same, "2 rows scaled: %g %g %g  %g %g %g (want 0 0 0  4 1 2)", x[0],
+          x[1], x[2], x[3], x[4], x[5]);
     bp_model_scale(m, x, 0);
     bp_model_scale(m, x, -1);
     for (int i = 0; i < 6; i++)

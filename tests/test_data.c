@@ -747,16 +747,17 @@ static void test_write_stream(void)
         CHECK_OK(bp_dataset_write(ds, fmt, 3, gather, &stream, &e));
         CHECK(file.n > 0 && stream.n == file.n &&
                   memcmp(stream.p, file.p, file.n) == 0,
-              "%s: %zu bytes streamed, the file's %zu bytes", f ? "FANN" : ".bpd",
-              stream.n, file.n);
+              "%s: %zu bytes streamed, the file's %zu bytes",
+              f ? "FANN" : ".bpd", stream.n, file.n);
     }
     stream.calls = 0;
     CHECK_STATUS(bp_dataset_write(ds, BP_DATA_FANN, 0, gather, &stream, &e),
                  BP_ERR_SIZE);
     CHECK(strstr(e.msg, "s.csv: 3 rows 0 times over") && stream.calls == 0,
           "repeat 0 refused before a byte: '%s'", e.msg);
-    CHECK_STATUS(bp_dataset_write(ds, (bp_data_format)7, 1, gather, &stream, &e),
-                 BP_ERR_ARG);
+    CHECK_STATUS(
+        bp_dataset_write(ds, (bp_data_format)7, 1, gather, &stream, &e),
+        BP_ERR_ARG);
     CHECK_STATUS(bp_dataset_write(ds, BP_DATA_BPD, 1, NULL, NULL, &e),
                  BP_ERR_NULL);
     CHECK(stream.calls == 0, "nothing written for a refused call");

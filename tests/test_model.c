@@ -509,8 +509,8 @@ static void test_text_numbers(void)
     static const struct {
         const char *w;
         double want;
-    } forms[] = {{".5", 0.5},   {"5.", 5},       {"+2", 2},  {"-0.25", -0.25},
-                 {"1E1", 10},   {"1.5e+1", 15},  {"-3e-1", -0.3}};
+    } forms[] = {{".5", 0.5}, {"5.", 5},      {"+2", 2},      {"-0.25", -0.25},
+                 {"1E1", 10}, {"1.5e+1", 15}, {"-3e-1", -0.3}};
     for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
         snprintf(text, sizeof text, "%sweights 0\n %s\nbiases 0\n 0\nend\n",
                  head, forms[i].w);

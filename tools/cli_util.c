@@ -223,14 +223,13 @@ int cli_check_split(const char *cmd, const char *data, const char *split)
     if (!split)
         return 0;
     if (strcmp(split, "train") != 0 && strcmp(split, "t10k") != 0) {
-        fprintf(stderr, "backprop %s: --split: '%s': use train or t10k\n",
-                cmd, split);
+        fprintf(stderr, "backprop %s: --split: '%s': use train or t10k\n", cmd,
+                split);
         return -1;
     }
     /* a path that cannot be read is left to the reader's message */
     const int std_in = data && strcmp(data, "-") == 0;
-    if (data &&
-        (std_in || (stat(data, &st) == 0 && !S_ISDIR(st.st_mode)))) {
+    if (data && (std_in || (stat(data, &st) == 0 && !S_ISDIR(st.st_mode)))) {
         fprintf(stderr,
                 "backprop %s: --split %s: only an IDX directory has "
                 "splits, and %s is %s\n",
@@ -249,9 +248,9 @@ int cli_check_csv_only(const char *cmd, const char *path, const char *format,
     if (!format || strcmp(format, "csv") == 0 || (!label && !header))
         return 0;
     const char *what = strcmp(format, "bpd") == 0 ? "a .bpd file"
-        : strcmp(format, "fann") == 0              ? "a FANN .data file"
-        : strcmp(format, "idx") == 0               ? "IDX data"
-                                                   : "not CSV/TSV";
+        : strcmp(format, "fann") == 0             ? "a FANN .data file"
+        : strcmp(format, "idx") == 0              ? "IDX data"
+                                                  : "not CSV/TSV";
     fprintf(stderr,
             "backprop %s: %s %s: %s is %s, which has no %s; --label and "
             "--header are for CSV/TSV data\n",

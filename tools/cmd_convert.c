@@ -52,7 +52,7 @@ typedef struct {
     const char *data, *out;
     int bpd, repeat;
     bp_scaling scale;
-    int unscale; /* write the inputs in their own units (a .bpd may carry
+    int unscale;        /* write the inputs in their own units (a .bpd may carry
                     a scaling) */
     const char *header; /* --header as given, NULL: not */
 } convert_args;
@@ -204,8 +204,8 @@ int cmd_convert(int argc, char **argv)
         fprintf(stderr, "backprop convert: %s\n", err.msg);
         return CLI_ERR;
     }
-    if (cli_check_csv_only("convert", a.data, bp_dataset_format(ds),
-                           a.o.label, a.header)) {
+    if (cli_check_csv_only("convert", a.data, bp_dataset_format(ds), a.o.label,
+                           a.header)) {
         bp_dataset_free(ds);
         return CLI_USAGE;
     }

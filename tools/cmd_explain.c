@@ -382,8 +382,8 @@ static int data_sample(const explain_args *a, const bp_model *m, bp_real *x,
         fprintf(stderr, "backprop explain: %s\n", err.msg);
         return CLI_ERR;
     }
-    if (cli_check_csv_only("explain", a->data, bp_dataset_format(ds),
-                           a->label, a->header)) {
+    if (cli_check_csv_only("explain", a->data, bp_dataset_format(ds), a->label,
+                           a->header)) {
         bp_dataset_free(ds);
         return CLI_USAGE;
     }

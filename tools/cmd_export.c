@@ -277,9 +277,10 @@ int cmd_export(int argc, char **argv)
     /* OUT itself, then the other file of a C pair */
     const int out_is_h = h && strcmp(h, a.out) == 0;
     if (cli_check_output("export", "-o", a.out, inputs, 1) ||
-        (c && cli_check_output("export", out_is_h ? "-o (its .c file)"
-                                                  : "-o (its header)",
-                               out_is_h ? cpath : h, inputs, 1))) {
+        (c &&
+         cli_check_output("export",
+                          out_is_h ? "-o (its .c file)" : "-o (its header)",
+                          out_is_h ? cpath : h, inputs, 1))) {
         free(cpath);
         free(h);
         return CLI_ERR;
@@ -346,8 +347,7 @@ int cmd_import(int argc, char **argv)
         return CLI_USAGE;
     }
     if (strcmp(format, "fann") != 0) {
-        fprintf(stderr, "backprop import: --format: '%s': only fann\n",
-                format);
+        fprintf(stderr, "backprop import: --format: '%s': only fann\n", format);
         return CLI_USAGE;
     }
     if (!out || optind == argc) {

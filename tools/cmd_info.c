@@ -85,13 +85,15 @@ static int info_parse(int argc, char **argv, const char **path)
     if (!*path && optind < argc)
         *path = argv[optind++];
     if (!*path) {
-        fprintf(stderr, "backprop info: which model? (backprop info MODEL; "
-                        "see backprop info --help)\n");
+        fprintf(stderr,
+                "backprop info: which model? (backprop info MODEL; "
+                "see backprop info --help)\n");
         return -1;
     }
     if (optind < argc) {
-        fprintf(stderr, "backprop info: unexpected argument '%s' (one model "
-                        "at a time)\n",
+        fprintf(stderr,
+                "backprop info: unexpected argument '%s' (one model "
+                "at a time)\n",
                 argv[optind]);
         return -1;
     }

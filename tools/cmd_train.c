@@ -708,12 +708,11 @@ static int load_sets(const args *a, job *j)
         }
     }
     /* --label and --header serve whichever set is CSV/TSV */
-    const int any_csv =
-        strcmp(bp_dataset_format(j->train), "csv") == 0 ||
+    const int any_csv = strcmp(bp_dataset_format(j->train), "csv") == 0 ||
         (j->val && strcmp(bp_dataset_format(j->val), "csv") == 0);
-    if (!any_csv && cli_check_csv_only("train", a->data,
-                                       bp_dataset_format(j->train), a->label,
-                                       a->header))
+    if (!any_csv &&
+        cli_check_csv_only("train", a->data, bp_dataset_format(j->train),
+                           a->label, a->header))
         return CLI_USAGE;
     return CLI_OK;
 }

@@ -180,8 +180,7 @@ bp_status bp__fann_parse(const bp__rd *r, unsigned char *p, size_t n,
 
 /* ------------------------------------------------------------- writing */
 
-static void put_number(bp_write_fn write, void *ctx, double v,
-                       const char *sep)
+static void put_number(bp_write_fn write, void *ctx, double v, const char *sep)
 {
     char s[40];
     int len =
