@@ -51,6 +51,7 @@ for group in "$@"; do
         want dataset-fashion-mnist test -d /usr/share/datasets/fashion-mnist
         want pkg-config have pkg-config
         want binutils have nm
+        want locales test -f /usr/share/i18n/locales/de_DE
         want nodejs have node
         want npm have npm
         npm_want onnxruntime-node ;;

@@ -6,6 +6,7 @@
  * same layout, classes as one-hot rows of 0 and 1.
  */
 #include "io/dataset.h"
+#include "io/cnum.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -183,8 +184,8 @@ bp_status bp__fann_parse(const bp__rd *r, unsigned char *p, size_t n,
 static void put_number(bp_write_fn write, void *ctx, double v, const char *sep)
 {
     char s[40];
-    int len =
-        snprintf(s, sizeof s, "%s%.*g", sep, sizeof(bp_real) == 8 ? 17 : 9, v);
+    write(ctx, sep, strlen(sep));
+    const int len = bp__fmt_g(s, sizeof s, sizeof(bp_real) == 8 ? 17 : 9, v);
     write(ctx, s, (size_t)len);
 }
 

@@ -5,6 +5,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "io/dataset.h"
+#include "io/cnum.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -41,7 +42,7 @@ int bp__number(const char *s, double *v)
 {
     char *end;
     errno = 0;
-    *v = strtod(s, &end);
+    *v = bp__strtod(s, &end);
     if (end == s || *end != '\0' || !isfinite(*v))
         return 0;
     if (errno == ERANGE && fabs(*v) > 1)

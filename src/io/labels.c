@@ -4,6 +4,7 @@
  * comparison with every class seen so far).
  */
 #include "io/dataset.h"
+#include "io/cnum.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -144,7 +145,7 @@ int bp__labels_sort(bp__labels *L, int numeric, int32_t *remap)
         return -1;
     for (int i = 0; i < L->count; i++) {
         e[i].name = L->names[i];
-        e[i].value = numeric ? strtod(L->names[i], NULL) : 0;
+        e[i].value = numeric ? bp__strtod(L->names[i], NULL) : 0;
         e[i].id = i;
     }
     qsort(e, (size_t)L->count, sizeof *e, numeric ? cmp_value : cmp_text);

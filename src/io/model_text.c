@@ -37,6 +37,7 @@
  */
 #include "io/model_internal.h"
 #include "io/clip.h"
+#include "io/cnum.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -50,9 +51,9 @@ static void put_real(bp_buf *b, double v, int is_double)
 {
     char s[40];
     for (int prec = 6; prec <= 17; prec++) {
-        snprintf(s, sizeof s, "%.*g", prec, v);
-        if (is_double ? strtod(s, NULL) == v
-                      : (float)strtod(s, NULL) == (float)v)
+        bp__fmt_g(s, sizeof s, prec, v);
+        if (is_double ? bp__strtod(s, NULL) == v
+                      : (float)bp__strtod(s, NULL) == (float)v)
             break;
     }
     bp__buf_printf(b, " %s", s);
@@ -279,7 +280,7 @@ static bp_status number(lexer *x, double *v, const char *what, int real)
     }
     char *end;
     errno = 0;
-    *v = strtod(w, &end);
+    *v = bp__strtod(w, &end);
     if (!*end && end != w && !isfinite(*v))
         return fail(x, BP_ERR_NONFINITE, "'%s' is not a finite number", w);
     if (!is_decimal(w) || *end || end == w)
