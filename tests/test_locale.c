@@ -50,8 +50,9 @@ static int comma_locale(char *dir, size_t size, char *why, size_t wsize)
     setenv("LOCPATH", dir, 1);
     if (!setlocale(LC_NUMERIC, "de_DE.UTF-8")) {
         snprintf(why, wsize,
-                 "no de_DE locale (glibc's localedef and the locales "
-                 "package's sources are needed)");
+                 "no de_DE locale could be loaded (it needs glibc's "
+                 "localedef and the locales package; one compiled on "
+                 "x86-64 does not load on a big-endian CPU under qemu)");
         return 0;
     }
     char s[16];
