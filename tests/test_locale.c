@@ -44,8 +44,7 @@ static int comma_locale(char *dir, size_t size, char *why, size_t wsize)
     }
     char cmd[512];
     snprintf(cmd, sizeof cmd,
-             "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1",
-             dir);
+             "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1", dir);
     (void)system(cmd); /* warnings give a non-zero status, yet a locale */
     setenv("LOCPATH", dir, 1);
     if (!setlocale(LC_NUMERIC, "de_DE.UTF-8")) {
@@ -97,8 +96,8 @@ static void check_model(const char *where)
     CHECK(s->len > 0 && strstr(s->buf, "-1.2345") && !strchr(s->buf, ','),
           "%s: a text model's numbers have '.' and no ','", where);
     bp_error e;
-    const bp_status st = bp_model_parse(s->buf, s->len, "m.txt", NULL, &back,
-                                        &e);
+    const bp_status st =
+        bp_model_parse(s->buf, s->len, "m.txt", NULL, &back, &e);
     CHECK(st == BP_OK && back &&
               bp_net_n_params(back->net) == bp_net_n_params(m->net) &&
               memcmp(bp_net_params(back->net), bp_net_params(m->net),
