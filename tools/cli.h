@@ -62,6 +62,12 @@ int cli_check_split(const char *cmd, const char *data, const char *split);
  * the default, is let through). */
 int cli_check_csv_only(const char *cmd, const char *path, const char *format,
                        const char *label, const char *header);
+/* --classes yes|no (BP_AUTO: not given) for data whose format settles it
+ * (a .bpd file records whether its targets are classes; IDX labels are
+ * classes) would be ignored: a usage message and -1. CSV/TSV and FANN
+ * data take it. */
+int cli_check_classes(const char *cmd, const char *path, const char *format,
+                      bp_choice classes);
 /* s as a JSON string, quoted and escaped. */
 void cli_json_string(FILE *f, const char *s);
 /* The loss in words and its formula, for reports ("sse" is half the sum

@@ -259,6 +259,23 @@ int cli_check_csv_only(const char *cmd, const char *path, const char *format,
     return -1;
 }
 
+int cli_check_classes(const char *cmd, const char *path, const char *format,
+                      bp_choice classes)
+{
+    if (classes == BP_AUTO || !format ||
+        (strcmp(format, "bpd") != 0 && strcmp(format, "idx") != 0))
+        return 0;
+    const int bpd = strcmp(format, "bpd") == 0;
+    fprintf(stderr,
+            "backprop %s: --classes %s: %s %s; --classes is for CSV/TSV "
+            "and FANN data\n",
+            cmd, classes == BP_YES ? "yes" : "no", path,
+            bpd ? "is a .bpd file, which records whether its targets are "
+                  "classes"
+                : "is IDX data, whose labels are classes");
+    return -1;
+}
+
 /* Whether paths a and b name one file: the same inode where both exist,
  * else the same name in the same (resolved) directory. */
 static int same_file(const char *a, const char *b)

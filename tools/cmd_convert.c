@@ -205,7 +205,9 @@ int cmd_convert(int argc, char **argv)
         return CLI_ERR;
     }
     if (cli_check_csv_only("convert", a.data, bp_dataset_format(ds), a.o.label,
-                           a.header)) {
+                           a.header) ||
+        cli_check_classes("convert", a.data, bp_dataset_format(ds),
+                          a.o.classes)) {
         bp_dataset_free(ds);
         return CLI_USAGE;
     }

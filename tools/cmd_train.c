@@ -97,7 +97,9 @@ static void usage(FILE *f)
         "                       last); several: --label a,b for regression; "
         "the\n"
         "                       model remembers it for eval and predict\n"
-        "  --classes auto|yes|no  treat CSV labels as classes (default auto)\n"
+        "  --classes auto|yes|no  CSV labels, FANN outputs as classes "
+        "(default\n"
+        "                       auto; a .bpd file or IDX data settles it)\n"
         "  --header auto|yes|no   CSV header line (default auto)\n"
         "  --scale minmax|standard|none   input scaling (default standard)\n"
         "  --scale-targets standard|minmax|none   numeric targets' scaling, "
@@ -713,6 +715,9 @@ static int load_sets(const args *a, job *j)
     if (!any_csv &&
         cli_check_csv_only("train", a->data, bp_dataset_format(j->train),
                            a->label, a->header))
+        return CLI_USAGE;
+    if (cli_check_classes("train", a->data, bp_dataset_format(j->train),
+                          dopt.classes))
         return CLI_USAGE;
     return CLI_OK;
 }

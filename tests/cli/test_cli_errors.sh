@@ -25,6 +25,10 @@ printf 'X' | dd of="$TMP/flipped.bpm" bs=1 seek=60 conv=notrunc 2>/dev/null
 mkdir -p "$TMP/idx"
 printf '\0\0\010\003\0\0\0\001\0\0\0\002\0\0\0\003abcd' >"$TMP/idx/train-images-idx3-ubyte"
 printf '\0\0\010\001\0\0\0\002\0\1' >"$TMP/idx/train-labels-idx1-ubyte"
+# and a well-formed one: 2 images of 1 x 3 pixels, labels 0 and 1
+mkdir -p "$TMP/idx2"
+printf '\0\0\010\003\0\0\0\002\0\0\0\001\0\0\0\003abcdef' >"$TMP/idx2/train-images-idx3-ubyte"
+printf '\0\0\010\001\0\0\0\002\0\1' >"$TMP/idx2/train-labels-idx1-ubyte"
 mkdir -p "$TMP/noidx"
 cp "$TMP/model.bpm" "$TMP/keep.bpm"
 keep=$(cksum <"$TMP/keep.bpm")
@@ -175,6 +179,11 @@ row 2 "explain: --label kind: .*ok.bpd is a .bpd file" $BP explain --model "$TMP
 row 2 "train: --label kind: .*end.data is a FANN .data file" $BP train --data "$TMP/end.data" --label kind --save "$TMP/new.out"
 check "train --label for a CSV --test beside a .bpd --data" $BP train --data "$TMP/ok.bpd" --test "$TMP/ok.csv" --label kind --epochs 1 --quiet
 check "eval --header auto (the default) on a .bpd" $BP eval --model "$TMP/model.bpm" --data "$TMP/ok.bpd" --header auto
+# --classes for data whose format settles it was accepted and ignored
+row 2 "train: --classes no: .*ok.bpd is a .bpd file, which records whether its targets are classes" $BP train --data "$TMP/ok.bpd" --classes no --save "$TMP/new.out"
+row 2 "convert: --classes yes: .*ok.bpd is a .bpd file" $BP convert --data "$TMP/ok.bpd" --classes yes -o "$TMP/new.out"
+row 2 "train: --classes no: .*idx2 is IDX data, whose labels are classes" $BP train --data "$TMP/idx2" --classes no --save "$TMP/new.out"
+check "train --classes no on FANN data (it takes it)" $BP train --data "$TMP/end.data" --classes no --epochs 1 --quiet --save "$TMP/fann.bpm"
 row 2 "explain: --split train: only an IDX directory has splits, and .*ok.csv is a file" $BP explain --model "$TMP/model.bpm" --data "$TMP/ok.csv" --sample 1 --split train
 row 2 "convert: --split t10k: only an IDX directory has splits, and .*ok.csv is a file" $BP convert --data "$TMP/ok.csv" --split t10k -o "$TMP/new.out"
 row 2 "convert: --split train: only an IDX directory has splits, and standard input is not one" no_stdin $BP convert --data - --split train -o "$TMP/new.out"
