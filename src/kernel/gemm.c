@@ -1,19 +1,22 @@
 /*
  * gemm.c - the blocked float32 product C = op(A) op(B).
  *
- * The columns of C are cut into chunks of a few NR-wide panels; threads
- * take chunks as they come free (pool.c). Within a chunk K runs in
- * slices of at most KC; for each slice B's panels are packed (where B is
- * transposed, a panel is partial, or enough strips meet a panel to pay
- * for the copy; otherwise a row-major B is read in place), and each
- * panel meets every MR-row strip of A, read in place: A's rows
- * by the kernel's rows variant, or A transposed, whose columns already
- * run along the strip. Only a last, partial strip is packed.
+ * C is cut into chunks: a block of rows (all of them up to BP_MC) by a
+ * few NR-wide panels of columns; threads take chunks as they come free
+ * (pool.c), and two independent products can share one job. Within a
+ * chunk K runs in slices of at most KC; for each slice B's panels are
+ * packed (where B is transposed, a panel is partial, or enough strips
+ * meet a panel to pay for the copy; otherwise a row-major B is read in
+ * place), and each panel meets the block's strips of A, read in place:
+ * A's rows by the kernel's rows variant, or A transposed, whose columns
+ * already run along the strip. Strips are MR rows, then the kernel's
+ * short strips where they fit the rows left exactly, else one strip
+ * moved back; only when A has fewer rows than a strip is it packed.
  *
- * Every element of C is computed by the same micro-kernel over the same
- * K slices in the same order, whichever chunk holds it and whichever
- * thread takes that chunk, so results are bit-identical for any number
- * of threads.
+ * Every element of C is computed by the same chain of multiply-adds over
+ * the same K slices in the same order, whichever strip, block or chunk
+ * holds it and whichever thread takes that chunk, so results are
+ * bit-identical for any number of threads.
  */
 #include "kernel/gemm.h"
 #include "kernel/pool.h"
