@@ -8,7 +8,8 @@
  * still looking at one job's counter while the caller sets up the next:
  * a worker that paired one job's counter with the next job's chunk count
  * once claimed a chunk that did not exist, and the caller then waited
- * forever. A hang is this test's failure: an alarm ends it with a FAIL
+ * forever. A job of more chunks than a thread's share can hold runs
+ * them in groups. A hang is this test's failure: an alarm ends it with a FAIL
  * line rather than letting the suite stall.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -36,6 +37,19 @@ static void run(void *arg, int chunk, int tid)
         return;
     }
     atomic_fetch_add(&j->ran[chunk], 1);
+}
+
+typedef struct {
+    int n;
+    atomic_int *ran;
+} big;
+
+static void run_big(void *arg, int chunk, int tid)
+{
+    big *b = arg;
+    (void)tid;
+    if (chunk >= 0 && chunk < b->n)
+        atomic_fetch_add(&b->ran[chunk], 1);
 }
 
 static void on_alarm(int sig)
@@ -90,6 +104,28 @@ int main(void)
               "%d threads, %ld jobs of 1 to 64 chunks: every chunk ran once "
               "(%ld jobs wrong)",
               threads[t], jobs, wrong);
+    }
+    /* more chunks than a thread's share holds (65535): the pool runs
+     * them in groups, still each once */
+    {
+        const bp_allocator a = {NULL, NULL, NULL};
+        bp_pool *p;
+        enum { BIG = 200003 };
+        static atomic_int ran[BIG];
+        big b = {BIG, ran};
+        for (int i = 0; i < BIG; i++)
+            atomic_init(&ran[i], 0);
+        if (bp__pool_create(&p, 2, &a) != BP_OK)
+            return 1;
+        bp__pool_run(p, BIG, run_big, &b);
+        bp__pool_free(p);
+        int once = 0;
+        for (int i = 0; i < BIG; i++)
+            once += atomic_load(&ran[i]) == 1;
+        CHECK(once == BIG,
+              "a job of %d chunks on 2 threads: every chunk ran once "
+              "(%d did)",
+              BIG, once);
     }
     alarm(0);
     return tst_summary("test_pool");
