@@ -5,17 +5,23 @@
 # python3-torch; installs what is missing when run as root.
 #
 # The epoch is timed for every kernel this CPU runs (forced with
-# BP_KERNEL), at 1 and 2 threads, SPREAD epochs of one run each, against
-# PyTorch on OpenBLAS's matching kernel (OPENBLAS_CORETYPE) in the same
-# minutes, and against the FMA peak of that instruction set measured in
-# this run. Run it on a quiet machine: another busy process on the same
-# cores shows as a slow epoch.
+# BP_KERNEL), at 1 and 2 threads, SPREAD epochs each, against PyTorch on
+# OpenBLAS's matching kernel (OPENBLAS_CORETYPE), and against the FMA
+# peak of that instruction set. The epochs are timed in ROUNDS rounds,
+# each of which measures the peak and then runs every configuration in
+# turn for SPREAD / ROUNDS epochs: a VM's speed moves by spells of
+# minutes (30% and more here), and rounds spread each spell over all
+# the configurations instead of letting it fall on one. Run it on a
+# quiet machine: another busy process on the same cores shows as a slow
+# epoch.
 set -u
 BUILD=${1:-build}
 DATA=/usr/share/datasets/fashion-mnist
 EPOCHS=${BENCH_EPOCHS:-10}
 RUNS=${BENCH_RUNS:-8}   # accuracy runs per side, one seed each: one run swings 1-3 points
 SPREAD=${BENCH_SPREAD:-10} # epochs timed per configuration
+ROUNDS=${BENCH_ROUNDS:-5}  # ... in this many rounds
+PER=$(( (SPREAD + ROUNDS - 1) / ROUNDS ))
 OUT=bench/results.md
 B="$BUILD/bench"
 need=""
@@ -43,10 +49,16 @@ coretype() {
 }
 torch() { # torch CORETYPE|unset THREADS OUTFILE
     if [ "$1" = unset ]; then
-        env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$2 /usr/bin/python3 bench/torch_mlp.py "$DATA" $2 "$SPREAD" 1 "$SPREAD" >"$3" 2>/dev/null
+        env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$2 /usr/bin/python3 bench/torch_mlp.py "$DATA" $2 "$PER" 1 "$PER" >"$3" 2>/dev/null
     else
-        env OPENBLAS_CORETYPE=$1 OMP_NUM_THREADS=$2 /usr/bin/python3 bench/torch_mlp.py "$DATA" $2 "$SPREAD" 1 "$SPREAD" >"$3" 2>/dev/null
+        env OPENBLAS_CORETYPE=$1 OMP_NUM_THREADS=$2 /usr/bin/python3 bench/torch_mlp.py "$DATA" $2 "$PER" 1 "$PER" >"$3" 2>/dev/null
     fi
+}
+# add one round's epoch times (file $2) to those of the rounds before ($1)
+add_round() {
+    for key in epoch_times epoch_cpu_times; do
+        echo "$key $(val $key "$1") $(val $key "$2")"
+    done >"$1.new" && mv "$1.new" "$1"
 }
 flops=$(awk 'BEGIN { w = 784 * 256 + 256 * 128 + 128 * 10; printf "%.0f", (6 * w - 2 * 784 * 256) * 60000 }')
 gflops() { awk -v s="$1" -v f="$flops" 'BEGIN { if (s > 0) printf "%.1f", f / s / 1e9; else printf "n/a" }'; }
@@ -59,19 +71,29 @@ kernels=$("$BUILD/backprop" info --kernels)
 native=$(echo $kernels | cut -d' ' -f1)
 load=$(cut -d' ' -f1 /proc/loadavg)
 
-echo "== peak" >&2
-"$B/peak" >"$B/peak.txt"
-echo "== the epoch, per kernel and thread count, against PyTorch" >&2
+echo "== the peak and the epoch, per kernel and thread count, against PyTorch" >&2
+configs=""
 for k in $kernels; do
-    for t in 1 2; do
-        echo "   $k, $t thread(s)" >&2
-        BP_KERNEL=$k "$B/bench_mlp" epochs "$DATA" "$SPREAD" $t >"$B/ours-$k-$t.txt"
-        torch "$(coretype $k)" $t "$B/torch-$k-$t.txt"
+    for t in 1 2; do configs="$configs ours-$k-$t torch-$k-$t"; done
+done
+configs="$configs torch-unset-1 torch-unset-2" # PyTorch's own choice of OpenBLAS kernel
+for c in $configs; do : >"$B/$c.txt"; done
+: >"$B/peak-rounds.txt"
+for r in $(seq 1 "$ROUNDS"); do
+    echo "   round $r of $ROUNDS" >&2
+    "$B/peak" >>"$B/peak-rounds.txt"
+    for c in $configs; do
+        set -- $(echo "$c" | tr '-' ' ')
+        case $1 in
+        ours) BP_KERNEL=$2 "$B/bench_mlp" epochs "$DATA" "$PER" $3 >"$B/round.txt" ;;
+        torch) torch "$([ "$2" = unset ] && echo unset || coretype "$2")" $3 "$B/round.txt" ;;
+        esac
+        add_round "$B/$c.txt" "$B/round.txt"
     done
 done
-for t in 1 2; do # PyTorch's own choice of OpenBLAS kernel, for the native one
-    torch unset $t "$B/torch-unset-$t.txt"
-done
+# each peak: the median of the rounds'
+awk '{ v[$1] = v[$1] " " $2 } END { for (k in v) print k, v[k] }' "$B/peak-rounds.txt" |
+    while read -r key vals; do echo "$key $(median "$vals")"; done >"$B/peak.txt"
 for k in $kernels; do
     "$B/products" "$k" >"$B/products-$k.txt"
 done
@@ -132,7 +154,7 @@ echo "(above about 1, other processes shared the two cores: the wall times read 
 echo "two-thread ones most)."
 echo "Rerun with \`make bench\`."
 echo
-echo "## FMA peak (bench/peak.c, this run)"
+echo "## FMA peak (bench/peak.c: the median of this run's $ROUNDS rounds)"
 echo
 echo "| instruction set | one core, GFLOP/s fp32 | two threads at once |"
 echo "|---|---|---|"
@@ -143,10 +165,14 @@ done
 echo
 echo "## Fashion-MNIST 784-256-128-10, ReLU, softmax cross-entropy, batch 128, SGD lr 0.1, float32"
 echo
-echo "Seconds per epoch (60000 samples, data in memory): min / **median** / max of $SPREAD epochs of one"
-echo "run, for each kernel (BP_KERNEL) and thread count; PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)' 2>/dev/null) on"
-echo "OpenBLAS's kernel for the same instruction set (OPENBLAS_CORETYPE), run right after. GFLOP/s"
-echo "and % of that instruction set's peak (one core, or both for 2 threads) from the medians."
+echo "Seconds per epoch (60000 samples, data in memory): min / **median** / max of $SPREAD epochs"
+echo "for each kernel (BP_KERNEL) and thread count, and for PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)' 2>/dev/null) on"
+echo "OpenBLAS's kernel for the same instruction set (OPENBLAS_CORETYPE). The epochs ran in $ROUNDS rounds:"
+echo "each round measured the peak, then ran every configuration in turn for $PER epochs, each in"
+echo "a process of its own whose first epoch counts too (its CPU seconds, not its wall time,"
+echo "include the check of the data), so that the VM's slow and fast spells fall on all of"
+echo "them alike. GFLOP/s and % of that"
+echo "instruction set's peak (one core, or both for 2 threads) from the medians."
 echo
 echo "| kernel | threads | backprop | GFLOP/s (% of peak) | PyTorch (OpenBLAS kernel) | backprop / PyTorch |"
 echo "|---|---|---|---|---|---|"
@@ -211,7 +237,7 @@ awk -v ks="$kernels" 'BEGIN { nk = split(ks, K, " ") }
           printf "|---|"; for (i = 1; i <= nk; i++) printf "---|"; print "";
           for (r = 1; r <= rows; r++) { printf "| %s |", order[r]; for (i = 1; i <= nk; i++) printf " %s |", cell[order[r], i]; print "" } }' $files
 echo
-echo "Every epoch, in order (seconds):"
+echo "Every epoch (seconds), in the order they ran within each configuration: $PER a round, $ROUNDS rounds:"
 echo
 echo '```'
 for k in $kernels; do
