@@ -2,8 +2,11 @@
  * gemm.c - the blocked float32 product C = op(A) op(B).
  *
  * C is cut into chunks: a block of rows (all of them up to BP_MC) by a
- * few NR-wide panels of columns; threads take chunks as they come free
- * (pool.c), and two independent products can share one job. Within a
+ * few NR-wide panels of columns, numbered block by block, so the pool's
+ * shares (pool.h) give each thread the same columns of a one-block
+ * product step after step, and the same blocks of rows of a bigger one
+ * (whose blocks of A then stay in its L2); two independent products can
+ * share one job. Within a
  * chunk K runs in slices of at most KC; for each slice B's panels are
  * packed (where B is transposed, a panel is partial, or enough strips
  * meet a panel to pay for the copy; otherwise a row-major B is read in
