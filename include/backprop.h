@@ -1166,7 +1166,10 @@ typedef struct {
     bp_choice classes;     /* targets are class labels: AUTO (one target
                             column holding a non-number, or at most 100
                             distinct whole numbers 0..1000, fewer than the
-                            rows; FANN: one-hot output rows), YES or NO */
+                            rows; FANN: one-hot output rows), YES or NO;
+                            AUTO refuses numbers with a gap (NaN, inf,
+                            NA, N/A, null, none, ?) rather than make
+                            them classes */
     bp_choice header;      /* CSV/TSV: the first row names the columns; AUTO:
                             it holds a non-number where the second row
                             holds a number (or, the only row, no number) */

@@ -135,6 +135,14 @@ static void test_csv_errors(void)
         {"a,\"b\"x,c\n", "d.csv:1: text after a closing quote"},
         {"1\n2\n3\n", "d.csv: one column"},
         {"1,1e999,0\n", "'1e999' is not a finite number"},
+        /* a target column of numbers with a gap is not classes */
+        {"a,y\n1,0.5\n2,1.25\n3,NaN\n4,2.5\n",
+         "d.csv:4:2: 'NaN' is not a finite number (column y), in a target "
+         "column of numbers (--classes yes"},
+        {"a,y\n1,0\n2,1\n3,NA\n4,1\n5,n/a\n",
+         "d.csv:4:2: 'NA' is not a finite number (column y)"},
+        {"1,0.5\n2,inf\n", "d.csv:2:2: 'inf' is not a finite number, in a"},
+        {"1,0.5\n2,1e999\n", "d.csv:2:2: '1e999' is not a finite number"},
         {"x\0y", "binary data"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -154,6 +162,18 @@ static void test_csv_errors(void)
     CHECK(!ds && strstr(e.msg, "d.csv:2:2: 'zzzz") && strstr(e.msg, "...'") &&
               strlen(e.msg) < 120,
           "a 2999-byte field is shown cut: '%s'", e.msg);
+    bp_dataset_free(ds);
+    /* words with an "NA" among them are class labels; so are numbers
+     * and NaN when told */
+    ds = parse("a,y\n1,EU\n2,NA\n3,AS\n", NULL, &e);
+    CHECK(ds && bp_dataset_n_classes(ds) == 3,
+          "EU, NA, AS: 3 classes ('%s')", ds ? "" : e.msg);
+    bp_dataset_free(ds);
+    bp_data_opts yes = bp_data_defaults();
+    yes.classes = BP_YES;
+    ds = parse("a,y\n1,0\n2,1\n3,NaN\n", &yes, &e);
+    CHECK(ds && bp_dataset_n_classes(ds) == 3,
+          "--classes yes: 0, 1, NaN are 3 classes ('%s')", ds ? "" : e.msg);
     bp_dataset_free(ds);
     if (bp_real_size() == 4) {
         ds = parse("a,b,c\n1,1e39,0\n2,3,1\n", NULL, &e);

@@ -6,10 +6,13 @@
  * place (the reader owns it), so a file costs its own size plus the
  * numbers, not a string per field.
  */
+#include "io/clip.h"
+#include "io/cnum.h"
 #include "io/dataset.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---------------------------------------------------------------- rows */
 
@@ -155,6 +158,11 @@ typedef struct {
     int32_t *ids; /* [cap] label index of each row */
     int hashing, too_many, all_numeric, small_ints;
     int long_line, long_col; /* a label too long for a class name */
+    /* The first target label that spells a missing or non-finite number
+     * (NaN, NA, inf, 1e400), and whether any other label is a word: a
+     * column of numbers with such gaps is not a column of classes. */
+    int gap_line, gap_col, words;
+    char gap[BP_CLIP_CAP];
 } csv;
 
 static const char *col_name(const csv *c, int col)
@@ -343,6 +351,22 @@ static bp_status not_a_number(const csv *c, int line, int col, const char *f)
         bp__clip(shown_name, name, strlen(name)), *name ? ")" : "");
 }
 
+/* A field that a column of numbers holds where a value is missing or
+ * is not finite: what strtod reads as NaN, infinity or out of range,
+ * and the usual spellings of "not available". */
+static int is_gap(const char *f)
+{
+    static const char *const words[] = {"na", "n/a", "null", "none", "?"};
+    char *end;
+    (void)bp__strtod(f, &end);
+    if (end != f && *end == '\0')
+        return 1; /* a number, but bp__number refused it */
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (!strcasecmp(f, words[i]))
+            return 1;
+    return 0;
+}
+
 /* The one target column's label: hashed (while it may be classes) and,
  * while every label is a number, kept as one. */
 static bp_status take_label(csv *c, int line, int col, const char *f,
@@ -356,6 +380,15 @@ static bp_status take_label(csv *c, int line, int col, const char *f,
         c->ds->t[row] = (bp_real)v;
     else
         c->all_numeric = 0;
+    if (!num && c->classes == BP_AUTO) {
+        if (!is_gap(f))
+            c->words = 1;
+        else if (!c->gap_line) {
+            c->gap_line = line;
+            c->gap_col = col + 1;
+            bp__clip(c->gap, f, strlen(f));
+        }
+    }
     c->small_ints &= num && v >= 0 && v <= 1000 && v == floor(v);
     if (!c->hashing)
         return BP_OK;
@@ -425,6 +458,17 @@ static bp_status settle_targets(csv *c)
              c->labels.count < c->rows);
     const char *name = col_name(c, ds->target_cols[0]);
     char shown[BP_CLIP_CAP];
+    /* Numbers with a gap: classes would make every distinct number and
+     * "NaN" a class, a wrong model without a word. */
+    if (c->classes == BP_AUTO && c->gap_line && !c->words)
+        return bp__rd_fail(r, BP_ERR_FORMAT,
+                           ":%d:%d: '%s' is not a finite number%s%s%s, "
+                           "in a target column of numbers (--classes yes "
+                           "reads its values as class labels)",
+                           c->gap_line, c->gap_col, c->gap,
+                           *name ? " (column " : "",
+                           bp__clip(shown, name, strlen(name)),
+                           *name ? ")" : "");
     if (classify && c->too_many)
         return bp__rd_fail(r, BP_ERR_FORMAT,
                            ": the target column%s%s%s holds "
