@@ -1012,6 +1012,10 @@ typedef struct {
     int n_targets;       /* of those, the targets (label columns) */
     int *target_cols;    /* [n_targets] 0-based positions */
     char **target_names; /* [n_targets] header names ("": none) */
+    char **input_names;  /* [n_in] the input columns' header names in
+                            the training file's order, or NULL (no
+                            header): eval and predict take each input
+                            by its name from a file with a header */
 
     /* training state, present in checkpoints (has_train_state = 1; see
      * bp_model_checkpoint and bp_trainer_set_state) */
@@ -1049,6 +1053,13 @@ bp_status bp_model_set_classes(bp_model *m, int n, const char *const *names,
 bp_status bp_model_set_columns(bp_model *m, int n_columns, int n_targets,
                                const int *cols, const char *const *names,
                                bp_error *err);
+/* Remember the header names of the training file's input columns: the
+ * network's n_in of them, in the order its inputs take them (copied;
+ * NULL clears; NULL entries or names over BP_MAX_NAME bytes are kept as
+ * ""). A file read for the model (bp_data_opts.model) whose header holds
+ * every one of them gives its inputs by name, whatever their order. */
+bp_status bp_model_set_input_names(bp_model *m, const char *const *names,
+                                   bp_error *err);
 /* Apply the model's input scaling to x[n][n_in] in place (n rows in 64
  * bits, as bp_scaler_apply and bp_model_predict count them). Nothing for
  * a NULL model, no scaling, or n <= 0. */
@@ -1184,7 +1195,10 @@ typedef struct {
                             holding them, else by position), classes as it
                             has them, a CSV of exactly its input width as
                             inputs alone, widths checked, classes numbered
-                            in its order */
+                            in its order; under a header holding every
+                            name of bp_model.input_names, each input
+                            by its name, in the model's order (a header
+                            holding some but not all is refused) */
     const bp_allocator *alloc; /* for everything the data set allocates */
 } bp_data_opts;
 

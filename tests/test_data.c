@@ -629,15 +629,35 @@ static void test_model_columns(void)
     CHECK(m->n_columns == 3 && m->n_targets == 1 && m->target_cols[0] == 0 &&
               !strcmp(m->target_names[0], "price"),
           "the model holds: 3 columns, target 1 'price'");
+    CHECK(m->input_names && !strcmp(m->input_names[0], "rooms") &&
+              !strcmp(m->input_names[1], "area"),
+          "and its inputs' names: rooms, area");
     bp_dataset_free(ds);
-    /* the same header, columns moved: found by name, no label given */
+    /* the same header, columns moved: each found by name, no label given */
     o = bp_data_defaults();
     o.model = m;
     const char *moved = "area,price,rooms\n55,120,2\n";
     bp_dataset_parse(moved, strlen(moved), "e.csv", &o, &ds, &e);
     CHECK(ds && bp_dataset_data(ds).t && bp_dataset_data(ds).t[0] == 120 &&
-              bp_dataset_data(ds).x[0] == 55,
-          "by name: target 120, inputs 55, 2 (%s)", ds ? "ok" : e.msg);
+              bp_dataset_data(ds).x[0] == 2 && bp_dataset_data(ds).x[1] == 55,
+          "by name: target 120, inputs rooms 2, area 55 (%s)",
+          ds ? "ok" : e.msg);
+    bp_dataset_free(ds);
+    bp_dataset_parse("area,rooms\n55,2\n", 16, "p.csv", &o, &ds, &e);
+    CHECK(ds && bp_dataset_data(ds).n_out == 0 &&
+              bp_dataset_data(ds).x[0] == 2 && bp_dataset_data(ds).x[1] == 55,
+          "inputs alone, moved: rooms 2, area 55 (%s)", ds ? "ok" : e.msg);
+    bp_dataset_free(ds);
+    /* a header naming one input but not the other: refused, named */
+    bp_dataset_parse("price,rooms,size\n120,2,55\n", 25, "e.csv", &o, &ds,
+                     &e);
+    CHECK(!ds && strstr(e.msg, "e.csv:1: no column 'area' in the header, an "
+                               "input the model was trained on (1 of its 2"),
+          "'%s'", e.msg);
+    /* a header naming none of them: the columns in order */
+    bp_dataset_parse("price,a,b\n120,2,55\n", 19, "e.csv", &o, &ds, &e);
+    CHECK(ds && bp_dataset_data(ds).x[0] == 2 && bp_dataset_data(ds).x[1] == 55,
+          "other names: by position (%s)", ds ? "ok" : e.msg);
     bp_dataset_free(ds);
     /* no header: by position */
     bp_dataset_parse("120,2,55\n", 9, "e.csv", &o, &ds, &e);

@@ -75,6 +75,11 @@ static int same_model(const bp_model *a, const bp_model *b)
         if (a->target_cols[i] != b->target_cols[i] ||
             strcmp(a->target_names[i], b->target_names[i]) != 0)
             return 0;
+    if (!a->input_names != !b->input_names)
+        return 0;
+    for (int i = 0; a->input_names && i < bp_net_n_in(a->net); i++)
+        if (strcmp(a->input_names[i], b->input_names[i]) != 0)
+            return 0;
     return 1;
 }
 
@@ -351,6 +356,12 @@ static void test_text_errors(void)
          ":7: target column"},
         {"backprop-model 1\ninput 1\nlayer 1 identity\nweights 3\n",
          ":4: layer"},
+        {"backprop-model 1\ninput 2\nlayer 1 identity\nweights 0\n 1 2\n"
+         "inputs 3\n a\n b\n c\nend\n",
+         ":6: input name count"},
+        {"backprop-model 1\ninput 2\nlayer 1 identity\nweights 0\n 1 2\n"
+         "inputs 2\n a\n",
+         "an input name is missing"},
         {"backprop-model 1\ninput 2\nlayer 2 identity\nloss bce\n", "sigmoid"},
         {"backprop-model 1\ninput 1\nlayer 1 identity\nwieghts 0\n",
          ":4: unknown keyword 'wieghts'"},
@@ -576,8 +587,10 @@ static void test_scalers_columns(void)
     const int cols[2] = {1, 3};
     const char *names[2] = {"price", "#rooms \"2\""};
     CHECK_OK(bp_model_set_columns(m, 4, 2, cols, names, &err));
+    const char *inputs[2] = {"", "#area \"m2\""};
+    CHECK_OK(bp_model_set_input_names(m, inputs, &err));
     CHECK(saved_and_loaded(m, "target scaler and columns") == 2,
-          "both forms keep them");
+          "both forms keep them, and the inputs' names ('' included)");
     /* predictions come back in the targets' units */
     const bp_real x[2] = {1, 2};
     bp_real raw[2], out[2];
@@ -919,6 +932,8 @@ static void test_model_allocator(void)
     const int cols[3] = {2, 3, 4};
     const char *names[3] = {"a", "b", "c"};
     CHECK_OK(bp_model_set_columns(m, 5, 3, cols, names, &err));
+    const char *inputs[2] = {"x1", "x2"};
+    CHECK_OK(bp_model_set_input_names(m, inputs, &err));
     CHECK_OK(bp_model_save(m, path_bin, BP_FORMAT_BINARY, 0, &err));
     CHECK_OK(bp_model_save(m, path_txt, BP_FORMAT_TEXT, 0, &err));
     bp_model_free(m);

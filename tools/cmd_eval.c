@@ -261,7 +261,8 @@ static void eval_usage(FILE *f)
             "data points. --kernel NAME runs it on that\nkernel (auto, or "
             "one `backprop info --kernels` lists). --label COL (the\n"
             "target columns, by number or name; default: those the model "
-            "was trained\nwith) and --header are for CSV/TSV data, and "
+            "was trained\nwith; under a header the inputs too are found by "
+            "name, in any order)\nand --header are for CSV/TSV data, and "
             "refused for other data.\n");
 }
 
@@ -611,7 +612,8 @@ static void predict_usage(FILE *f)
         "model's input width is read as inputs alone; a wider one "
         "has\ntargets too, in the columns --label names (default: "
         "those the model was\ntrained with, found by header name or "
-        "position; else the last). Regression\noutputs are named "
+        "position; else the last); under a\nheader the inputs too are "
+        "found by name, in any order. Regression\noutputs are named "
         "after the training targets. --output\n(-o) writes the file atomically "
         "(default, "
         "or -: standard output). --kernel NAME\nruns it on that kernel (auto, "

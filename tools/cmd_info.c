@@ -190,6 +190,17 @@ static void info_data(const bp_model *m)
         }
         printf("\n");
     }
+    if (m->input_names) { /* the first few: a picture has hundreds */
+        const int n = bp_net_n_in(m->net), shown = n < 12 ? n : 10;
+        printf("inputs     by name:");
+        for (int i = 0; i < shown; i++) {
+            putchar(' ');
+            put_name(m->input_names[i]);
+        }
+        if (shown < n)
+            printf(" ... (%d in all)", n);
+        printf("\n");
+    }
 }
 
 /* The labels of the model's activations that a format lacks (no ONNX

@@ -148,9 +148,11 @@ static bp_status next_row(lexer *x, const bp__rd *r, int *got)
 typedef struct {
     const bp__rd *r;
     bp_dataset *ds;
-    int cols, header;
+    int cols, header, header_line;
     const char **names;       /* [cols] header names, or NULL */
     unsigned char *is_target; /* [cols] */
+    int *slot;                /* [cols] an input column's place among the
+                                 inputs */
     int n_targets;
     int64_t rows, cap;
     bp_choice classes; /* for one target column */
@@ -284,11 +286,91 @@ static bp_status choose_targets(csv *c)
     return BP_OK;
 }
 
-/* Remember the columns in the data set (for bp_dataset_describe). */
+/* Whether a model's input names can find its inputs: each one named,
+ * no two alike. */
+static int names_unique(char *const *names, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (!names[i][0])
+            return 0;
+        for (int j = 0; j < i; j++)
+            if (strcmp(names[i], names[j]) == 0)
+                return 0;
+    }
+    return 1;
+}
+
+/* Each input column's place among the inputs: the file's order, or, for
+ * a model that remembers its inputs' header names, the model's order
+ * when the header holds them (a file with its columns in another order
+ * gives each input its own values, not its neighbour's). A header that
+ * holds some of them but not all is refused; one that holds none of
+ * them names the columns otherwise, and its columns are taken in
+ * order. */
+static bp_status map_inputs(csv *c)
+{
+    const bp_model *m = c->r->o->model;
+    c->slot = bp__alloc(&c->ds->alloc, (size_t)c->cols * sizeof *c->slot);
+    if (!c->slot)
+        return bp__rd_fail(c->r, BP_ERR_NOMEM, ": out of memory");
+    int n_in = 0;
+    for (int j = 0; j < c->cols; j++)
+        c->slot[j] = c->is_target[j] ? -1 : n_in++;
+    if (!m || !m->input_names || !c->header || n_in != bp_net_n_in(m->net) ||
+        !names_unique(m->input_names, n_in))
+        return BP_OK;
+    int found = 0, missing = -1;
+    for (int k = 0; k < n_in; k++) {
+        int col = -1;
+        for (int j = 0; j < c->cols && col < 0; j++)
+            if (!c->is_target[j] && strcmp(c->names[j], m->input_names[k]) == 0)
+                col = j;
+        if (col >= 0)
+            found++;
+        else if (missing < 0)
+            missing = k;
+    }
+    if (!found)
+        return BP_OK;
+    char shown[BP_CLIP_CAP];
+    const char *want = missing >= 0 ? m->input_names[missing] : "";
+    if (missing >= 0)
+        return bp__rd_fail(c->r, BP_ERR_FORMAT,
+                           ":%d: no column '%s' in the header, an input "
+                           "the model was trained on (%d of its %d "
+                           "inputs are there)",
+                           c->header_line,
+                           bp__clip(shown, want, strlen(want)),
+                           found, n_in);
+    for (int k = 0; k < n_in; k++)
+        for (int j = 0; j < c->cols; j++)
+            if (!c->is_target[j] &&
+                strcmp(c->names[j], m->input_names[k]) == 0) {
+                c->slot[j] = k;
+                break;
+            }
+    return BP_OK;
+}
+
+/* Remember the columns in the data set (for bp_dataset_describe): the
+ * targets' and, under a header, the inputs' names in their order. */
 static bp_status keep_columns(csv *c)
 {
     bp_dataset *ds = c->ds;
     ds->n_columns = c->cols;
+    ds->n_in = c->cols - c->n_targets;
+    if (c->header && ds->n_in > 0) {
+        ds->input_names =
+            bp__dalloc(ds, (size_t)ds->n_in * sizeof *ds->input_names);
+        if (!ds->input_names)
+            return bp__rd_fail(c->r, BP_ERR_NOMEM, ": out of memory");
+        memset(ds->input_names, 0, (size_t)ds->n_in * sizeof(char *));
+        for (int j = 0; j < c->cols; j++)
+            if (!c->is_target[j] &&
+                !(ds->input_names[c->slot[j]] = bp__strdup(
+                      &ds->alloc, c->names[j], strlen(c->names[j]))))
+                return bp__rd_fail(c->r, BP_ERR_NOMEM, ": out of memory");
+    }
     if (!c->n_targets)
         return BP_OK;
     ds->target_cols = bp__dalloc(ds, (size_t)c->n_targets * sizeof(int));
@@ -413,7 +495,7 @@ static bp_status take_row(csv *c, const char *const *f, int line)
 {
     bp_dataset *ds = c->ds;
     const int64_t row = c->rows;
-    int xi = 0, ti = 0;
+    int ti = 0;
     for (int col = 0; col < c->cols; col++) {
         double v;
         const char *name = col_name(c, col);
@@ -438,7 +520,8 @@ static bp_status take_row(csv *c, const char *const *f, int line)
             ds->t[(size_t)row * (size_t)c->n_targets + (size_t)ti++] =
                 (bp_real)v;
         else
-            ds->x[(size_t)row * (size_t)ds->n_in + (size_t)xi++] = (bp_real)v;
+            ds->x[(size_t)row * (size_t)ds->n_in + (size_t)c->slot[col]] =
+                (bp_real)v;
     }
     c->rows++;
     return BP_OK;
@@ -589,11 +672,14 @@ static bp_status parse(csv *c, lexer *x)
         c->header = is_header(r, row1, got && x->count == c->cols ? x->f : NULL,
                               c->cols);
         c->names = c->header ? row1 : NULL;
+        c->header_line = line1;
         if (c->header && !got)
             st = bp__rd_fail(r, BP_ERR_FORMAT, ": a header and no data");
     }
     if (!st)
         st = choose_targets(c);
+    if (!st)
+        st = map_inputs(c);
     if (!st)
         st = keep_columns(c);
     if (!st)
@@ -635,6 +721,7 @@ bp_status bp__csv_parse(const bp__rd *r, unsigned char *p, size_t n,
     bp__labels_free(&c.labels);
     bp__dfree(ds, c.ids);
     bp__free(x.a, c.is_target);
+    bp__free(x.a, c.slot);
     bp__free(x.a, x.f);
     return st;
 }

@@ -128,6 +128,17 @@ static bp_status make_like(const bp_dataset *ds, int64_t n, bp_dataset **out,
         }
         v->n_columns = ds->n_columns;
     }
+    if (ok && ds->input_names) {
+        v->input_names = bp__dalloc(ds, (size_t)ds->n_in * sizeof(char *));
+        ok = v->input_names != NULL;
+        if (ok)
+            memset(v->input_names, 0, (size_t)ds->n_in * sizeof(char *));
+        for (int j = 0; ok && j < ds->n_in; j++) {
+            v->input_names[j] = bp__strdup(&ds->alloc, ds->input_names[j],
+                                           strlen(ds->input_names[j]));
+            ok = v->input_names[j] != NULL;
+        }
+    }
     if (ok &&
         (bp_scaler_copy(&v->x_scale, &ds->x_scale, &ds->alloc, NULL) ||
          bp_scaler_copy(&v->t_scale, &ds->t_scale, &ds->alloc, NULL)))

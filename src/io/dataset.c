@@ -140,6 +140,7 @@ void bp_dataset_free(bp_dataset *ds)
         munmap(ds->map, ds->map_len);
     free_names(ds, ds->class_names, ds->n_classes);
     free_names(ds, ds->target_names, ds->n_targets);
+    free_names(ds, ds->input_names, ds->n_in);
     bp__dfree(ds, ds->target_cols);
     bp_scaler_free(&ds->x_scale);
     bp_scaler_free(&ds->t_scale);

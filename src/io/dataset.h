@@ -27,6 +27,8 @@ struct bp_dataset {
     int n_targets;      /* the targets: their positions (0-based, */
     int *target_cols;   /* ascending) and header names ("": none) */
     char **target_names;
+    char **input_names; /* [n_in] the input columns' header names, or
+                               NULL (no header) */
     bp_scaler x_scale; /* the scaling x carries now */
     bp_scaler t_scale; /* and dense t */
     void *map;         /* a memory-mapped .bpd, or NULL */

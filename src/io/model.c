@@ -81,6 +81,7 @@ void bp_model_free(bp_model *m)
     if (!m)
         return;
     const bp_allocator a = m->alloc;
+    free_names(&a, m->input_names, bp_net_n_in(m->net));
     bp_net_free(m->net);
     bp__free(&a, m->best_params);
     bp_scaler_free(&m->scaler);
@@ -230,6 +231,21 @@ bp_status bp_model_set_columns(bp_model *m, int n_columns, int n_targets,
     m->n_targets = n_targets;
     m->target_cols = c;
     m->target_names = nm;
+    return BP_OK;
+}
+
+bp_status bp_model_set_input_names(bp_model *m, const char *const *names,
+                                   bp_error *err)
+{
+    if (!m || !m->net)
+        return bp__fail_err(err, BP_ERR_NULL, "model is NULL");
+    const int n = bp_net_n_in(m->net);
+    int too_long;
+    char **nm = names ? copy_names(&m->alloc, n, names, -1, &too_long) : NULL;
+    if (names && !nm)
+        return bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
+    free_names(&m->alloc, m->input_names, n);
+    m->input_names = nm;
     return BP_OK;
 }
 

@@ -9,6 +9,7 @@
  *     "TSCL" target scaling         (optional)
  *     "CLAS" class names            (optional)
  *     "COLS" the training file's target columns (optional)
+ *     "INAM" the training file's input column names (optional)
  *     "OPTM" optimizer and its state (checkpoints)
  *     "TRST" training position      (checkpoints)
  *     "REG " the optimizer's L1 and L2 rates (checkpoints)
@@ -156,7 +157,7 @@ static void put_network(bp_buf *b, const bp_net *net)
     end_section(b, s);
 }
 
-/* What using the model on raw data needs: SCAL, TSCL, CLAS, COLS. */
+/* What using the model on raw data needs: SCAL, TSCL, CLAS, COLS, INAM. */
 static void put_data_sections(bp_buf *b, const bp_model *m)
 {
     put_scaler(b, "SCAL", &m->scaler);
@@ -176,6 +177,13 @@ static void put_data_sections(bp_buf *b, const bp_model *m)
             put_u32(b, (uint32_t)m->target_cols[i]);
             put_name(b, m->target_names[i]);
         }
+        end_section(b, s);
+    }
+    if (m->input_names) {
+        size_t s = begin_section(b, "INAM");
+        put_u32(b, (uint32_t)m->net->n_in);
+        for (int i = 0; i < m->net->n_in; i++)
+            put_name(b, m->input_names[i]);
         end_section(b, s);
     }
 }
@@ -523,6 +531,29 @@ static bp_status read_cols(ctx *x, cursor *c, bp_model *m)
     return st;
 }
 
+static bp_status read_inam(ctx *x, cursor *c, bp_model *m)
+{
+    uint32_t n = get_u32(c);
+    if (c->bad || n != (uint32_t)m->net->n_in || (c->n - c->at) / 4 < n)
+        return bad(x, "INAM", "size does not match the inputs");
+    char **names = x_names(x, n);
+    bp_status st = names
+        ? BP_OK
+        : bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory", x->name);
+    for (uint32_t i = 0; !st && i < n; i++)
+        st = get_name(x, c, "INAM", &names[i]);
+    if (!st) {
+        bp_error e2;
+        st = bp_model_set_input_names(m, (const char *const *)names, &e2);
+        if (st)
+            st = bad_call(x, "INAM", st, e2.msg);
+    }
+    for (uint32_t i = 0; names && i < n; i++)
+        x_free(x, names[i]);
+    x_free(x, names);
+    return st;
+}
+
 static bp_status read_clas(ctx *x, cursor *c, bp_model *m)
 {
     uint32_t n = get_u32(c);
@@ -695,7 +726,7 @@ typedef struct {
 } reading;
 
 static const char *const known[] = {"NET ", "PARM", "SCAL", "TSCL",
-                                    "CLAS", "COLS", "OPTM", "REG ",
+                                    "CLAS", "COLS", "INAM", "OPTM", "REG ",
                                     "TRST", "TREC", "BEST"};
 
 /* One section, tag, its payload in s (starting at byte start). */
@@ -727,6 +758,8 @@ static bp_status read_section(reading *r, const char *tag, cursor *s,
         st = read_cols(x, s, r->m);
     } else if (strcmp(tag, "CLAS") == 0) {
         st = read_clas(x, s, r->m);
+    } else if (strcmp(tag, "INAM") == 0) {
+        st = read_inam(x, s, r->m);
     } else if (strcmp(tag, "OPTM") == 0) {
         st = read_optm(x, s, r->m);
         r->have_optm = 1;

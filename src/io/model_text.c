@@ -25,7 +25,11 @@
  *     "#1 \"best\""               (quoted when it must be: \" \\ \n \t \xHH)
  *   columns 5                     (optional: the training file's columns,
  *   target 5 species               then each target column, 1-based, and
- *   end                            its header name, if any)
+ *                                  its header name, if any)
+ *   inputs 4                      (optional: the input columns' header
+ *     sepal_length                 names, n_in of them, one a line, in
+ *     ...                          the order the inputs take them)
+ *   end
  *
  * Numbers are decimal (an optional sign, digits with an optional point,
  * an optional exponent: 0.15, -2, 1.5e-07), written in the shortest form
@@ -168,6 +172,14 @@ bp_status bp__model_encode_text(const bp_model *m, bp_buf *b, bp_error *err)
                 bp__buf_printf(b, " ");
                 put_name(b, m->target_names[i]);
             }
+            bp__buf_printf(b, "\n");
+        }
+    }
+    if (m->input_names) {
+        bp__buf_printf(b, "inputs %d\n", m->net->n_in);
+        for (int i = 0; i < m->net->n_in; i++) {
+            bp__buf_printf(b, "  ");
+            put_name(b, m->input_names[i]);
             bp__buf_printf(b, "\n");
         }
     }
@@ -554,6 +566,39 @@ static bp_status read_classes(lexer *x, bp_model *m)
     return st;
 }
 
+/* "inputs N" (the keyword read), then N names, one a line: the input
+ * columns' header names ("" for one without). */
+static bp_status read_inputs(lexer *x, bp_model *m)
+{
+    int n;
+    bp_status st;
+    const int n_in = bp_net_n_in(m->net);
+    if ((st = integer(x, &n, n_in, n_in, "input name count")) ||
+        (st = end_of_line(x)))
+        return st;
+    char **names = x_alloc(x, (size_t)n * sizeof *names);
+    if (!names)
+        return fail(x, BP_ERR_NOMEM, "%s", "out of memory");
+    memset(names, 0, (size_t)n * sizeof *names);
+    for (int i = 0; !st && i < n; i++) {
+        skip_space(x, 1);
+        if (x->p >= x->end)
+            st = fail(x, BP_ERR_FORMAT, "%s", "an input name is missing");
+        else
+            st = name(x, &names[i]);
+    }
+    if (!st) {
+        bp_error e2;
+        if ((st = bp_model_set_input_names(m, (const char *const *)names,
+                                           &e2)))
+            st = fail(x, st == BP_ERR_NOMEM ? st : BP_ERR_FORMAT, "%s", e2.msg);
+    }
+    for (int i = 0; i < n; i++)
+        x_free(x, names[i]);
+    x_free(x, names);
+    return st;
+}
+
 /* The training file's columns: "columns N" (read into *n_columns), then
  * "target POS [NAME]" lines, collected here and set at the end. */
 typedef struct {
@@ -632,6 +677,8 @@ static bp_status read_body(lexer *x, bp_model *m, char *kw, size_t cap)
                 st = end_of_line(x);
         } else if (strcmp(kw, "target") == 0) {
             st = read_target(x, &cols);
+        } else if (strcmp(kw, "inputs") == 0) {
+            st = read_inputs(x, m);
         } else {
             st = fail(x, BP_ERR_FORMAT, "unknown keyword '%s'", kw);
         }

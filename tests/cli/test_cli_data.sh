@@ -187,6 +187,22 @@ check "train with --label species (the first column)" $BP train --data "$TMP/s.c
 check "eval on the same file without --label" $BP eval --model "$TMP/s.bpm" --data "$TMP/s.csv"
 printf 'width,species,len\n2,A,1\n4,B,3\n' >"$TMP/moved.csv"
 check "eval on the columns reordered: found by name" $BP eval --model "$TMP/s.bpm" --data "$TMP/moved.csv"
+# the inputs by name too: len and width swapped gave each input its
+# neighbour's values, a wrong answer without a word
+printf 'species,len,width\nA,1,2\nB,3,4\n' >"$TMP/same.csv"
+$BP predict --model "$TMP/s.bpm" --data "$TMP/same.csv" --proba >"$TMP/p1" 2>&1
+$BP predict --model "$TMP/s.bpm" --data "$TMP/moved.csv" --proba >"$TMP/p2" 2>&1
+cmp -s "$TMP/p1" "$TMP/p2" && ok "the inputs moved: each found by name, the same probabilities" ||
+    fail "the inputs moved: $(sed -n 2p "$TMP/p2") vs $(sed -n 2p "$TMP/p1")"
+printf 'width,len\n2,1\n4,3\n' >"$TMP/moved_in.csv"
+$BP predict --model "$TMP/s.bpm" --data "$TMP/moved_in.csv" --proba >"$TMP/p2" 2>&1
+cmp -s "$TMP/p1" "$TMP/p2" && ok "inputs alone, moved: the same probabilities" ||
+    fail "inputs alone, moved: $(sed -n 2p "$TMP/p2") vs $(sed -n 2p "$TMP/p1")"
+$BP info "$TMP/s.bpm" | grep -q "^inputs     by name: len width$" && ok "info names the inputs" ||
+    fail "info: $($BP info "$TMP/s.bpm" | grep inputs)"
+printf 'species,len,height\nA,1,2\n' >"$TMP/other.csv"
+expect_exit 1 "a header without one of the inputs" $BP eval --model "$TMP/s.bpm" --data "$TMP/other.csv"
+grep -q "other.csv:1: no column 'width' in the header" "$TMP/err" && ok "the message names it" || fail "$(cat "$TMP/err")"
 printf 'price,rooms,area\n100,2,50\n200,3,80\n150,2,60\n120,1,55\n' >"$TMP/h.csv"
 check "train a regression on --label price" $BP train --data "$TMP/h.csv" --label price --save "$TMP/h.bpm" --epochs 1
 $BP predict --model "$TMP/h.bpm" --data "$TMP/h.csv" >"$TMP/out" 2>&1
