@@ -1137,7 +1137,8 @@ bp_status bp_model_parse(const void *data, size_t size, const char *name,
  * command line, for any program. One call reads any of these, recognised
  * from the content:
  * - CSV or TSV (comma, tab or semicolon; RFC 4180 quotes; a header line
- *   detected or told), the target column(s) chosen by number or name;
+ *   detected or told; a delimiter ending every line is no column), the
+ *   target column(s) chosen by number or name;
  * - FANN training data (.data: "pairs inputs outputs", then the numbers);
  * - a .bpd file, the binary form of docs/FORMATS.md, memory-mapped when
  *   it is a regular file, so a set larger than memory trains. A mapped

@@ -143,6 +143,10 @@ static void test_csv_errors(void)
          "d.csv:4:2: 'NA' is not a finite number (column y)"},
         {"1,0.5\n2,inf\n", "d.csv:2:2: 'inf' is not a finite number, in a"},
         {"1,0.5\n2,1e999\n", "d.csv:2:2: '1e999' is not a finite number"},
+        /* a delimiter ending each line, then a value there */
+        {"a,b,c,\n1,2,x,\n3,4,y,\n5,6,x,7\n",
+         "d.csv:4:4: a value in the last column, which the first rows leave "
+         "empty"},
         {"x\0y", "binary data"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -162,6 +166,18 @@ static void test_csv_errors(void)
     CHECK(!ds && strstr(e.msg, "d.csv:2:2: 'zzzz") && strstr(e.msg, "...'") &&
               strlen(e.msg) < 120,
           "a 2999-byte field is shown cut: '%s'", e.msg);
+    bp_dataset_free(ds);
+    /* a delimiter ending each line (header too, or none): no empty
+     * target column; the class column before it is the target */
+    ds = parse("a,b,label,\r\n1,2,yes,\r\n3,4,no,\r\n5,6,yes,\r\n", NULL, &e);
+    CHECK(ds && bp_dataset_data(ds).n_in == 2 && bp_dataset_n_classes(ds) == 2 &&
+              bp_dataset_data(ds).x[2] == 3,
+          "'a,b,label,': 2 inputs, 2 classes ('%s')", ds ? "" : e.msg);
+    bp_dataset_free(ds);
+    ds = parse("1,2,3,\n4,5,6,\n", NULL, &e);
+    CHECK(ds && bp_dataset_data(ds).n_in == 2 && bp_dataset_data(ds).t &&
+              bp_dataset_data(ds).t[1] == 6,
+          "'1,2,3,': inputs 1, 2 and target 3 ('%s')", ds ? "" : e.msg);
     bp_dataset_free(ds);
     /* words with an "NA" among them are class labels; so are numbers
      * and NaN when told */

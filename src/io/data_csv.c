@@ -149,6 +149,7 @@ typedef struct {
     const bp__rd *r;
     bp_dataset *ds;
     int cols, header, header_line;
+    int trailing; /* 1: each row ends with a delimiter, dropped */
     const char **names;       /* [cols] header names, or NULL */
     unsigned char *is_target; /* [cols] */
     int *slot;                /* [cols] an input column's place among the
@@ -624,11 +625,17 @@ static bp_status read_rows(csv *c, lexer *x, const char *const *row1, int line1,
     if (!c->header)
         st = take_row(c, row1, line1);
     while (!st && got) {
-        if (x->count != c->cols)
+        if (x->count != c->cols + c->trailing)
             return bp__rd_fail(c->r, BP_ERR_FORMAT,
                                ":%d: %d fields, but the "
                                "first row has %d",
-                               x->row_line, x->count, c->cols);
+                               x->row_line, x->count, c->cols + c->trailing);
+        if (c->trailing && x->f[c->cols][0])
+            return bp__rd_fail(c->r, BP_ERR_FORMAT,
+                               ":%d:%d: a value in the last column, "
+                               "which the first rows leave empty (a "
+                               "delimiter ending each line)",
+                               x->row_line, c->cols + 1);
         if (c->rows == c->cap)
             return bp__rd_fail(c->r, BP_ERR_FORMAT, ": more than %lld rows",
                                (long long)c->cap);
@@ -668,9 +675,18 @@ static bp_status parse(csv *c, lexer *x)
     memcpy(row1, x->f, (size_t)c->cols * sizeof *row1);
     memset(c->is_target, 0, (size_t)c->cols);
     st = next_row(x, r, &got);
+    /* A delimiter ending every line (as spreadsheets write it) makes an
+     * empty last column, not the target: when the first two rows end so,
+     * it is dropped, and a later row with a value there is refused. */
+    if (!st && got && c->cols >= 3 && x->count == c->cols &&
+        !row1[c->cols - 1][0] && !x->f[c->cols - 1][0]) {
+        c->cols--;
+        c->trailing = 1;
+    }
     if (!st) {
-        c->header = is_header(r, row1, got && x->count == c->cols ? x->f : NULL,
-                              c->cols);
+        c->header = is_header(
+            r, row1, got && x->count == c->cols + c->trailing ? x->f : NULL,
+            c->cols);
         c->names = c->header ? row1 : NULL;
         c->header_line = line1;
         if (c->header && !got)
