@@ -431,6 +431,10 @@ static void orders_detail(out_t *o, const bp_explain_opts *opts,
                          bp__num(o, one->out_n[j]));
         }
     }
+    if (!both && opts->order == BP_EXPLAIN_ORDER_LAYERWISE && L > 1 &&
+        o->net->n_params <= (size_t)opts->max_weights * 2 &&
+        layerwise->first_grads)
+        hidden_grads_both(o, o->net, layerwise->first_grads);
     if (both) {
         if (L > 1 && o->net->n_params <= (size_t)opts->max_weights * 2 &&
             layerwise->first_grads)
@@ -555,6 +559,16 @@ static void update_shown(out_t *o, const bp_real *x, const bp_real *t,
         update_detail(o, net, after, opts->lr);
         bp_net_free(after);
     }
+    /* the backward phase above took every gradient at the forward
+     * phase's weights: say why the hidden ones here differ */
+    if (layerwise && net->n_layers > 1)
+        bp__emit(o,
+                 "%sThe layer-wise order updates the output layer first and "
+                 "passes delta back through its updated weights, so the "
+                 "hidden layers' dE/dw in this update differ from the "
+                 "backward phase's above (taken at the weights of the "
+                 "forward phase); both are set side by side below.\n",
+                 o->md ? "\n" : "\n    ");
     if (std_grads) {
         memcpy(net->grads, std_grads, bytes);
         bp__free(&w->alloc, std_grads);

@@ -107,6 +107,14 @@ got=$(grep -F "w1+ = " "$TMP/lw" | awk '{ print $NF }')
 # w1 - 0.5 * 0.000364723 (the hidden gradient through updated weights)
 near "$got" 0.1498176385 1e-6 && ok "w1+ in the layer-wise order: $got" ||
     fail "w1+ in the layer-wise order: $got"
+# the backward phase shows dE/dw1 at the forward phase's weights, the
+# update another dE/dw1: the two are set side by side, and why said
+bw=$(grep -F "dE/dw1 = delta_h1" "$TMP/lw" | awk '{ print $NF }')
+row=$(grep -E "^ +dE/dw1 +[0-9]" "$TMP/lw")
+[ "$(echo "$row" | awk '{ print $2 }')" = "$bw" ] && near "$(echo "$row" | awk '{ print $3 }')" 0.000364723 1e-6 &&
+    grep -q "differ from the backward phase's above" "$TMP/lw" &&
+    ok "layer-wise: dE/dw1 of the backward phase ($bw) and of the update side by side" ||
+    fail "layer-wise: the two dE/dw1 not set side by side: '$row' (backward phase: $bw)"
 expect_exit 2 "the project's old word for it is not a word of the command" $BP explain --example mazur --order seeds
 
 echo "cross-entropy: the cancellation"
