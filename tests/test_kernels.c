@@ -114,6 +114,63 @@ static void test_finite_check(void)
           sizeof pos / sizeof *pos, refused, want, runs);
 }
 
+/* Adam's update runs on each kernel's vectors (kernel.h: adam): every
+ * kernel gives the portable loop's weights bit for bit, with AdamW's
+ * decay and without, over 2628 parameters (a 2048-value chunk of the
+ * update, then a tail that is not a whole vector). The gradients are set
+ * by hand before each update, so all kernels update from the same. */
+static void test_adam_bits(void)
+{
+    int runs = 0, same = 0;
+    for (int wd = 0; wd < 2; wd++) {
+        bp_real *ref = NULL;
+        size_t np = 0;
+        for (int kk = 0; bp_kernel_name(kk); kk++) {
+            const char *name = bp_kernel_name(kk);
+            if (!bp_kernel_available(name))
+                continue;
+            bp_net *net = make(37, 61, 5, 1, name, 1, NULL);
+            if (!net) {
+                CHECK(0, "a network on kernel %s", name);
+                continue;
+            }
+            bp_optim o = bp_optim_defaults(BP_OPT_ADAM);
+            o.lr = 0.01;
+            o.weight_decay = wd ? 0.05 : 0;
+            bp_net_set_optim(net, &o);
+            np = bp_net_n_params(net);
+            const bp_real x[37] = {0.5f}, t[5] = {0, 1, 0, 0, 0};
+            for (int step = 1; step <= 3; step++) {
+                bp_net_forward(net, x, 1);
+                bp_net_backward(net, t, NULL);
+                bp_real *g = bp_net_grads(net);
+                for (size_t i = 0; i < np; i++) /* signs, sizes, zeros */
+                    g[i] = (bp_real)(((long)(i * 7919 + (size_t)step * 104729) %
+                                      2001) -
+                                     1000) *
+                        1e-3f * (i % 13 == 0 ? 0 : 1);
+                CHECK_OK(bp_net_update(net));
+            }
+            if (!ref) {
+                /* the first kernel listed that runs here: the reference */
+                ref = malloc(np * sizeof *ref);
+                memcpy(ref, bp_net_params(net), np * sizeof *ref);
+            } else {
+                same += memcmp(ref, bp_net_params(net), np * sizeof *ref) == 0;
+                runs++;
+            }
+            bp_net_free(net);
+        }
+        free(ref);
+    }
+    /* the portable kernel is always there, so a CPU with a SIMD kernel
+     * compares it with the portable loop */
+    CHECK(same == runs,
+          "Adam, 3 steps of %d parameters, with and without decay: every "
+          "kernel's weights bit for bit those of the others (%d of %d)",
+          2628, same, runs);
+}
+
 /* A gradient that overflows inside the blocked product (inputs near the
  * float range, weights tiny: every forward value finite) is caught as it
  * is stored: the step refuses the update and leaves the weights alone. */
@@ -492,6 +549,7 @@ int main(void)
           n_kernels, tried);
 #endif
     test_finite_check();
+    test_adam_bits();
     test_overflow_in_product();
     test_fused_relu();
     bp_net *n = make(2, 2, 2, 1, "auto", 1, NULL);

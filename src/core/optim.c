@@ -68,23 +68,22 @@ static void momentum(bp_real *w, const bp_real *g, bp_real *v, size_t n,
     }
 }
 
-static void adam(bp_real *w, const bp_real *g, bp_real *m, bp_real *v, size_t n,
-                 const bp_optim *o, long t)
+/* Adam's constants for step t (kernel.h: bp_adam_step). */
+static bp_adam_step adam_consts(const bp_optim *o, long t)
 {
-    const bp_real b1 = (bp_real)o->beta1, b2 = (bp_real)o->beta2;
     const double bc1 = 1 - pow(o->beta1, (double)t);
     const double bc2 = 1 - pow(o->beta2, (double)t);
-    const bp_real step = (bp_real)(o->lr / bc1);
-    const bp_real inv_sqrt_bc2 = (bp_real)(1 / sqrt(bc2));
-    const bp_real eps = (bp_real)o->eps;
-    const bp_real decay = (bp_real)(1 - o->lr * o->weight_decay);
-    for (size_t i = 0; i < n; i++) {
-        if (o->weight_decay != 0)
-            w[i] *= decay; /* AdamW: decoupled from the gradient */
-        m[i] = b1 * m[i] + (1 - b1) * g[i];
-        v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-        w[i] -= step * m[i] / (bp_sqrt(v[i]) * inv_sqrt_bc2 + eps);
-    }
+    bp_adam_step a;
+    a.b1 = (bp_real)o->beta1;
+    a.one_b1 = 1 - a.b1;
+    a.b2 = (bp_real)o->beta2;
+    a.one_b2 = 1 - a.b2;
+    a.step = (bp_real)(o->lr / bc1);
+    a.inv_sqrt_bc2 = (bp_real)(1 / sqrt(bc2));
+    a.eps = (bp_real)o->eps;
+    /* AdamW: decoupled from the gradient; w * 1 is w */
+    a.decay = o->weight_decay != 0 ? (bp_real)(1 - o->lr * o->weight_decay) : 1;
+    return a;
 }
 
 /* iRprop-: only the sign of the gradient is used. When it flips, the step
@@ -147,7 +146,8 @@ static void nesterov_step(bp_real *w, const bp_real *g, bp_real *sa,
 
 typedef struct {
     bp_optim_info info;
-    /* one step on n parameters w with gradients g and state sa, sb */
+    /* one step on n parameters w with gradients g and state sa, sb
+     * (Adam's runs on the kernels instead: apply()) */
     void (*step)(bp_real *w, const bp_real *g, bp_real *sa, bp_real *sb,
                  size_t n, const bp_optim *o, long t);
 } optim_entry;
@@ -184,7 +184,7 @@ static const optim_entry optims[] = {
                              "AdamW's w -= lr * weight_decay * w first)",
                   .lr = 0.001,
                   .flags = BP_OPTF_ADAM},
-         .step = adam},
+         .step = NULL}, /* apply(): bp__adam_vec, on the kernel */
     [BP_OPT_RPROP] =
         {.info = {.name = "rprop",
                   .label = "iRprop-",
@@ -276,6 +276,12 @@ static void apply(bp_net *net, size_t off, size_t count, long t, int weights)
         penalised(net->params + off, g, count, (bp_real)o->l1, (bp_real)o->l2,
                   pg);
         g = pg;
+    }
+    if (o->kind == BP_OPT_ADAM) { /* on the kernel's vectors */
+        const bp_adam_step a = adam_consts(o, t);
+        bp__adam_vec(net->kc.k, net->params + off, g, net->opt_a + off,
+                     net->opt_b + off, count, &a);
+        return;
     }
     optims[o->kind].step(net->params + off, g, net->opt_a + off,
                          net->opt_b + off, count, o, t);

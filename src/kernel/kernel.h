@@ -52,6 +52,18 @@ typedef void (*bp_ukernel)(int kc, const float *a, int sa, const float *b,
  * element (i, p) at a[i * lda + p]. */
 typedef bp_ukernel bp_ukernel_rows;
 
+/* The constants of one Adam step (optim.c derives them from the
+ * optimizer's settings and the step count): for each i, in this order,
+ *   w *= decay                        (1 without weight decay: w * 1 is w)
+ *   m  = b1 m + one_b1 g
+ *   v  = b2 v + one_b2 g g
+ *   w -= step m / (sqrt(v) inv_sqrt_bc2 + eps)
+ * Every kernel does exactly these roundings, so every kernel gives the
+ * same numbers. */
+typedef struct {
+    bp_real b1, one_b1, b2, one_b2, step, inv_sqrt_bc2, eps, decay;
+} bp_adam_step;
+
 /* One instruction set's kernels. A NULL member means the portable code
  * does that job (the portable kernel has no blocked product at all: its
  * products are the plain loops of products.c). */
@@ -80,7 +92,16 @@ typedef struct bp_kernel {
     /* dst[c * ldd + r] = src[r * lds + c], r < rows, c < cols */
     void (*transpose)(const float *src, int lds, int rows, int cols, float *dst,
                       int ldd);
+    /* One Adam step on w, m, v[n] with gradients g[n] (bp_adam_step) */
+    void (*adam)(float *w, const float *g, float *m, float *v, size_t n,
+                 const bp_adam_step *a);
 } bp_kernel;
+
+/* One Adam step on w, m, v[n] (bp_adam_step): kernel k's, or the plain
+ * loop where it has none (and in the double build); the same numbers
+ * either way (adam.c). */
+void bp__adam_vec(const bp_kernel *k, bp_real *w, const bp_real *g, bp_real *m,
+                  bp_real *v, size_t n, const bp_adam_step *a);
 
 /* The kernels this build knows, best first: bp__kernel_at(0), (1), ...
  * until NULL. Whether this CPU runs one: k->runs_here(). */

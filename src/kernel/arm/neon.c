@@ -231,6 +231,33 @@ static void transpose_neon(const float *src, int lds, int rows, int cols,
 }
 
 /* 1 if no element of v is NaN or Inf (exponent bits all ones). */
+/* One Adam step, four weights at a time, in bp_adam_step's order of
+ * operations (no fused multiply-adds). */
+static void adam_neon(float *w, const float *g, float *m, float *v, size_t n,
+                      const bp_adam_step *a)
+{
+    const float32x4_t b1 = vdupq_n_f32(a->b1), one_b1 = vdupq_n_f32(a->one_b1);
+    const float32x4_t b2 = vdupq_n_f32(a->b2), one_b2 = vdupq_n_f32(a->one_b2);
+    const float32x4_t step = vdupq_n_f32(a->step), eps = vdupq_n_f32(a->eps);
+    const float32x4_t inv = vdupq_n_f32(a->inv_sqrt_bc2);
+    const float32x4_t decay = vdupq_n_f32(a->decay);
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const float32x4_t gi = vld1q_f32(g + i);
+        const float32x4_t wi = vmulq_f32(vld1q_f32(w + i), decay);
+        const float32x4_t mi =
+            vaddq_f32(vmulq_f32(b1, vld1q_f32(m + i)), vmulq_f32(one_b1, gi));
+        const float32x4_t vi = vaddq_f32(vmulq_f32(b2, vld1q_f32(v + i)),
+                                         vmulq_f32(vmulq_f32(one_b2, gi), gi));
+        const float32x4_t den = vaddq_f32(vmulq_f32(vsqrtq_f32(vi), inv), eps);
+        vst1q_f32(m + i, mi);
+        vst1q_f32(v + i, vi);
+        vst1q_f32(w + i, vsubq_f32(wi, vdivq_f32(vmulq_f32(step, mi), den)));
+    }
+    if (i < n) /* the last few: the plain loop */
+        bp__adam_vec(NULL, w + i, g + i, m + i, v + i, n - i, a);
+}
+
 static int finite_neon(const float *v, size_t n)
 {
     const uint32x4_t e = vdupq_n_u32(0x7f800000u);
@@ -346,6 +373,7 @@ const bp_kernel bp__kernel_neon = {
     .gemv = gemv_neon,
     .gemvt = gemvt_neon,
     .finite = finite_neon,
+    .adam = adam_neon,
     .transpose = transpose_neon,
 };
 

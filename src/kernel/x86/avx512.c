@@ -257,6 +257,7 @@ const bp_kernel bp__kernel_avx512 = {
     .gemvt = gemvt_avx512,
     .finite = finite_avx512,
     .transpose = bp__transpose_avx2,
+    .adam = bp__adam_avx2, /* bound by the square roots and divisions */
 };
 
 #endif
