@@ -1012,10 +1012,10 @@ typedef struct {
     int n_targets;       /* of those, the targets (label columns) */
     int *target_cols;    /* [n_targets] 0-based positions */
     char **target_names; /* [n_targets] header names ("": none) */
-    char **input_names;  /* [n_in] the input columns' header names in
-                            the training file's order, or NULL (no
-                            header): eval and predict take each input
-                            by its name from a file with a header */
+    char **input_names;  /* [n_in + 1] the input columns' header names
+                            in the network's order, then NULL; or NULL
+                            (no header): eval and predict take each
+                            input by its name from a file with one */
 
     /* training state, present in checkpoints (has_train_state = 1; see
      * bp_model_checkpoint and bp_trainer_set_state) */

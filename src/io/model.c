@@ -67,6 +67,15 @@ static char **copy_names(const bp_allocator *a, int n, const char *const *names,
     return copy;
 }
 
+/* The input names end with a NULL entry, so that they are freed whole
+ * even when a caller has taken the network back (m->net = NULL). */
+static void free_input_names(const bp_allocator *a, char **names)
+{
+    for (size_t i = 0; names && names[i]; i++)
+        bp__free(a, names[i]);
+    bp__free(a, names);
+}
+
 static void free_columns(bp_model *m)
 {
     free_names(&m->alloc, m->target_names, m->n_targets);
@@ -81,7 +90,7 @@ void bp_model_free(bp_model *m)
     if (!m)
         return;
     const bp_allocator a = m->alloc;
-    free_names(&a, m->input_names, bp_net_n_in(m->net));
+    free_input_names(&a, m->input_names);
     bp_net_free(m->net);
     bp__free(&a, m->best_params);
     bp_scaler_free(&m->scaler);
@@ -240,11 +249,26 @@ bp_status bp_model_set_input_names(bp_model *m, const char *const *names,
     if (!m || !m->net)
         return bp__fail_err(err, BP_ERR_NULL, "model is NULL");
     const int n = bp_net_n_in(m->net);
-    int too_long;
-    char **nm = names ? copy_names(&m->alloc, n, names, -1, &too_long) : NULL;
-    if (names && !nm)
-        return bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
-    free_names(&m->alloc, m->input_names, n);
+    char **nm = NULL;
+    if (names) {
+        nm = bp__alloc(&m->alloc, ((size_t)n + 1) * sizeof *nm);
+        if (nm)
+            memset(nm, 0, ((size_t)n + 1) * sizeof *nm);
+        for (int i = 0; nm && i < n; i++) {
+            const char *s = names[i] ? names[i] : "";
+            const size_t len = strlen(s) > BP_MAX_NAME ? 0 : strlen(s);
+            if (!(nm[i] = bp__alloc(&m->alloc, len + 1))) {
+                free_input_names(&m->alloc, nm);
+                nm = NULL;
+                break;
+            }
+            memcpy(nm[i], s, len);
+            nm[i][len] = '\0';
+        }
+        if (!nm)
+            return bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
+    }
+    free_input_names(&m->alloc, m->input_names);
     m->input_names = nm;
     return BP_OK;
 }
