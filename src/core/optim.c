@@ -260,7 +260,8 @@ static void penalised(const bp_real *w, const bp_real *g, size_t n, bp_real l1,
                       bp_real l2, bp_real *out)
 {
     for (size_t i = 0; i < n; i++) {
-        const bp_real s = w[i] > 0 ? 1 : w[i] < 0 ? -1 : 0;
+        /* sign(w) without branches, so that the loop runs on vectors */
+        const bp_real s = (bp_real)((w[i] > 0) - (w[i] < 0));
         out[i] = g[i] + l1 * s + l2 * w[i];
     }
 }
