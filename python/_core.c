@@ -341,16 +341,22 @@ static int add_l2(void *ctx, bp_real *grads, size_t n, double stats[3])
         return 0;
     const bp_real k = (bp_real)(c->alpha / stats[2]);
     const bp_real *p = bp_net_params(c->net);
-    double sq = 0;
+    /* |W|^2 in four running sums: one sum is a chain of dependent
+     * additions, and was 10% of a digits fit (64-100-10, batch 32) */
+    double sq[4] = {0, 0, 0, 0};
     for (int l = 0; l < bp_net_n_layers(c->net); l++) {
         size_t w, b;
         bp_net_layer_offsets(c->net, l, &w, &b);
-        for (size_t i = w; i < b; i++) {
-            sq += (double)p[i] * p[i];
+        size_t i = w;
+        for (; i + 4 <= b; i += 4)
+            for (int j = 0; j < 4; j++)
+                sq[j] += (double)p[i + j] * p[i + j];
+        for (; i < b; i++)
+            sq[0] += (double)p[i] * p[i];
+        for (i = w; i < b; i++)
             grads[i] += k * p[i];
-        }
     }
-    c->penalty += 0.5 * c->alpha * sq;
+    c->penalty += 0.5 * c->alpha * ((sq[0] + sq[1]) + (sq[2] + sq[3]));
     return 0;
 }
 
