@@ -790,24 +790,42 @@ static PyObject *unpack_model(bp_model *m)
                 PyList_SET_ITEM(classes, i, s);
         }
     }
+    PyObject *inputs = Py_None;
+    Py_INCREF(Py_None);
+    const int n_in = bp_net_n_in(m->net);
+    if (classes && m->input_names) {
+        Py_DECREF(inputs);
+        inputs = PyList_New(n_in);
+        for (int i = 0; inputs && i < n_in; i++) {
+            PyObject *s = PyUnicode_DecodeUTF8(
+                m->input_names[i], (Py_ssize_t)strlen(m->input_names[i]),
+                "replace");
+            if (!s)
+                Py_CLEAR(inputs);
+            else
+                PyList_SET_ITEM(inputs, i, s);
+        }
+    }
     PyObject *in = scaler_to_py(&m->scaler);
     PyObject *out = scaler_to_py(&m->target_scaler);
     bp_net *net = m->net;
     m->net = NULL; /* the Net owns it now */
     bp_model_free(m);
     PyObject *netobj = (PyObject *)wrap(net), *r = NULL;
-    if (netobj && classes && in && out)
-        r = Py_BuildValue("(N{sOsOsO})", netobj, "classes", classes, "scaler",
-                          in, "target_scaler", out);
+    if (netobj && classes && inputs && in && out)
+        r = Py_BuildValue("(N{sOsOsOsO})", netobj, "classes", classes,
+                          "inputs", inputs, "scaler", in, "target_scaler",
+                          out);
     else
         Py_XDECREF(netobj);
     Py_XDECREF(classes);
+    Py_XDECREF(inputs);
     Py_XDECREF(in);
     Py_XDECREF(out);
     return r;
 }
 
-/* load(path) -> (Net, {"classes", "scaler", "target_scaler"}) */
+/* load(path) -> (Net, {"classes", "inputs", "scaler", "target_scaler"}) */
 static PyObject *core_load(PyObject *mod, PyObject *args)
 {
     (void)mod;
@@ -870,11 +888,11 @@ static void text_write(void *ctx, const char *s, size_t n)
  * (atomically), or, with path NULL, as bytes through bp_model_write
  * (returned; no file between). */
 static PyObject *write_model(NetObject *self, PyObject *path, int text,
-                             int state, PyObject *classes, PyObject *in,
-                             PyObject *out)
+                             int state, PyObject *classes, PyObject *inputs,
+                             PyObject *in, PyObject *out)
 {
-    PyObject *seq = NULL, *bytes = NULL;
-    const char **cls = NULL;
+    PyObject *seq = NULL, *iseq = NULL, *bytes = NULL;
+    const char **cls = NULL, **inames = NULL;
     bp_scaler sin, sout;
     memset(&sin, 0, sizeof sin);
     memset(&sout, 0, sizeof sout);
@@ -897,6 +915,24 @@ static PyObject *write_model(NetObject *self, PyObject *path, int text,
             if (!(cls[i] = PyUnicode_AsUTF8(PySequence_Fast_GET_ITEM(seq, i))))
                 goto out;
     }
+    if (inputs != Py_None) { /* the input columns' names */
+        const Py_ssize_t n_in = bp_net_n_in(self->net);
+        if (!(iseq = PySequence_Fast(inputs, "inputs must be a sequence")))
+            goto out;
+        if (PySequence_Fast_GET_SIZE(iseq) != n_in) {
+            PyErr_Format(PyExc_ValueError, "inputs: %zd names for %zd inputs",
+                         PySequence_Fast_GET_SIZE(iseq), n_in);
+            goto out;
+        }
+        if (!(inames = PyMem_Calloc((size_t)n_in + 1, sizeof *inames))) {
+            PyErr_NoMemory();
+            goto out;
+        }
+        for (Py_ssize_t i = 0; i < n_in; i++)
+            if (!(inames[i] =
+                      PyUnicode_AsUTF8(PySequence_Fast_GET_ITEM(iseq, i))))
+                goto out;
+    }
     if (scaler_from_py(in, "scaler", bp_net_n_in(self->net), &sin) ||
         scaler_from_py(out, "target_scaler", bp_net_n_out(self->net), &sout))
         goto out;
@@ -904,7 +940,8 @@ static PyObject *write_model(NetObject *self, PyObject *path, int text,
      * handed back (m->net = NULL) before the model is freed */
     if ((st = bp_model_new(self->net, &m, &err)) ||
         (st = bp_model_set_scalers(m, &sin, &sout, &err)) ||
-        (nc > 0 && (st = bp_model_set_classes(m, (int)nc, cls, &err))))
+        (nc > 0 && (st = bp_model_set_classes(m, (int)nc, cls, &err))) ||
+        (inames && (st = bp_model_set_input_names(m, inames, &err))))
         goto out;
     const bp_model_format form = text ? BP_FORMAT_TEXT : BP_FORMAT_BINARY;
     Py_BEGIN_ALLOW_THREADS st = path
@@ -924,7 +961,9 @@ out:
     bp_scaler_free(&sin);
     bp_scaler_free(&sout);
     PyMem_Free(cls);
+    PyMem_Free(inames);
     Py_XDECREF(seq);
+    Py_XDECREF(iseq);
     release(self);
     if (PyErr_Occurred()) {
         Py_XDECREF(bytes);
@@ -934,36 +973,40 @@ out:
 }
 
 /* save(path, text=False, state=False, classes=None, scaler=None,
- *      target_scaler=None): the model file the command line reads; with
- * state, a checkpoint (optimizer state too; binary only). */
+ *      target_scaler=None, inputs=None): the model file the command line
+ * reads; with state, a checkpoint (optimizer state too; binary only);
+ * inputs, the input columns' names. */
 static PyObject *Net_save(NetObject *self, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"path",   "text",          "state", "classes",
-                            "scaler", "target_scaler", NULL};
-    PyObject *path, *classes = Py_None, *in = Py_None, *out = Py_None;
+    static char *names[] = {"path",   "text",          "state",  "classes",
+                            "scaler", "target_scaler", "inputs", NULL};
+    PyObject *path, *classes = Py_None, *in = Py_None, *out = Py_None,
+                    *inputs = Py_None;
     int text = 0, state = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|ppOOO", names,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|ppOOOO", names,
                                      PyUnicode_FSConverter, &path, &text,
-                                     &state, &classes, &in, &out))
+                                     &state, &classes, &in, &out, &inputs))
         return NULL;
-    PyObject *r = write_model(self, path, text, state, classes, in, out);
+    PyObject *r =
+        write_model(self, path, text, state, classes, inputs, in, out);
     Py_DECREF(path);
     return r;
 }
 
 /* to_bytes(text=False, state=False, classes=None, scaler=None,
- *          target_scaler=None) -> bytes: what save would put in the file
- * (pickling; no file in between). */
+ *          target_scaler=None, inputs=None) -> bytes: what save would put
+ * in the file (pickling; no file in between). */
 static PyObject *Net_to_bytes(NetObject *self, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"text",   "state",         "classes",
-                            "scaler", "target_scaler", NULL};
-    PyObject *classes = Py_None, *in = Py_None, *out = Py_None;
+    static char *names[] = {"text",          "state",  "classes", "scaler",
+                            "target_scaler", "inputs", NULL};
+    PyObject *classes = Py_None, *in = Py_None, *out = Py_None,
+             *inputs = Py_None;
     int text = 0, state = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|ppOOO", names, &text, &state,
-                                     &classes, &in, &out))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|ppOOOO", names, &text,
+                                     &state, &classes, &in, &out, &inputs))
         return NULL;
-    return write_model(self, NULL, text, state, classes, in, out);
+    return write_model(self, NULL, text, state, classes, inputs, in, out);
 }
 
 /* -------------------------------------------------------------- explain */

@@ -490,7 +490,9 @@ class _BaseMLP(BaseEstimator):
         """Write the fitted network as a model file that the command line
         reads (`backprop eval --model PATH`, `predict`, `explain`, `info`,
         `export`): format "binary" (.bpm, with a CRC-32) or "text".
-        Classifiers store their class names. The write is atomic."""
+        Classifiers store their class names; an estimator fitted on a
+        DataFrame, its columns' names (`backprop predict` then takes each
+        input by name from a CSV's header). The write is atomic."""
         check_is_fitted(self, "_net")
         if format not in ("binary", "text"):
             raise ValueError("format must be 'binary' or 'text', got %r"
@@ -498,9 +500,13 @@ class _BaseMLP(BaseEstimator):
         self._net.save(path, text=format == "text", **self._model_info())
 
     def _model_info(self):
-        """What a model file holds beside the network: class names, and
-        the scalers of a model that came from the command line."""
+        """What a model file holds beside the network: class names, the
+        input columns' names (feature_names_in_, so that `backprop
+        predict` takes each input by name from a CSV's header), and the
+        scalers of a model that came from the command line."""
+        names = getattr(self, "feature_names_in_", None)
         return {"classes": self._class_names(),
+                "inputs": None if names is None else [str(n) for n in names],
                 "scaler": getattr(self, "_scaler", None),
                 "target_scaler": getattr(self, "_target_scaler", None)}
 

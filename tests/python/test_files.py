@@ -13,7 +13,8 @@ from sklearn.datasets import load_digits, load_iris
 from sklearn.exceptions import NotFittedError
 
 import backprop
-from harness import check, cli, cli_dtype, close, raises, tmpdir, write_csv
+from harness import (check, cli, cli_dtype, close, raises, skip, tmpdir,
+                     write_csv)
 
 IRIS_X, IRIS_Y = load_iris(return_X_y=True)
 IRIS_NAMES = np.array(["setosa", "versicolor", "virginica"])[IRIS_Y]
@@ -81,6 +82,44 @@ def test_python_model_in_cli():
     if r is not None:
         close(r["output1"]["r2"], reg.score(IRIS_X[:, :3], IRIS_X[:, 3]),
               1e-6, "regression: eval's R^2 is Python's score")
+
+
+def test_feature_names_in_cli():
+    """A classifier fitted on a DataFrame saves its columns' names, so
+    backprop predict takes each input by name from a CSV's header: with
+    the columns in another order it gives the same classes (it gave
+    others, each input reading its neighbour's values)."""
+    try:
+        import pandas as pd
+    except ImportError:
+        skip("backprop predict on a DataFrame-fitted model", "pandas is not installed")
+        return
+    d = tmpdir()
+    X = pd.DataFrame(IRIS_X, columns=["sl", "sw", "pl", "pw"])
+    clf = backprop.MLPClassifier(hidden_layer_sizes=(8,), max_iter=60,
+                                 learning_rate_init=0.01, random_state=0,
+                                 dtype=cli_dtype()).fit(X, IRIS_NAMES)
+    for fmt in ("binary", "text"):
+        path = os.path.join(d, "names.bpm" if fmt == "binary" else "n.txt")
+        clf.save(path, format=fmt)
+        _, info = backprop._native.core(cli_dtype()).load(path)
+        check(info["inputs"] == ["sl", "sw", "pl", "pw"],
+              "%s file: the input names %s" % (fmt, info["inputs"]))
+        moved = os.path.join(d, "moved.csv")
+        with open(moved, "w") as f:
+            f.write("pw,pl,sw,sl\n")
+            for row in IRIS_X:
+                f.write(",".join(repr(float(v)) for v in row[::-1]) + "\n")
+        _, rows = _predict(path, moved)
+        check([r[0] for r in rows] == list(clf.predict(X)),
+              "%s file: backprop predict on the columns reversed gives "
+              "Python's classes" % fmt)
+    plain = backprop.MLPClassifier(hidden_layer_sizes=(4,), max_iter=5,
+                                   random_state=0).fit(IRIS_X, IRIS_NAMES)
+    plain.save(os.path.join(d, "plain.bpm"))
+    _, info = backprop._native.core("float32").load(
+        os.path.join(d, "plain.bpm"))
+    check(info["inputs"] is None, "fitted on an array: no input names")
 
 
 def test_cli_model_in_python():
