@@ -1184,7 +1184,10 @@ typedef struct {
                             them classes */
     bp_choice header;      /* CSV/TSV: the first row names the columns; AUTO:
                             it holds a non-number where the second row
-                            holds a number (or, the only row, no number) */
+                            holds a number (or, the only row, no number);
+                            a first row read as data whose class is its
+                            alone (others have 2 rows or more) is refused:
+                            a header of numbers and a word? */
     const char *split;     /* IDX directories: "train" (NULL) or "t10k" */
     int inputs_only;       /* > 0: a CSV/TSV of exactly this many columns is
                             inputs alone, without targets (to predict) */

@@ -143,6 +143,10 @@ static void test_csv_errors(void)
          "d.csv:4:2: 'NA' is not a finite number (column y)"},
         {"1,0.5\n2,inf\n", "d.csv:2:2: 'inf' is not a finite number, in a"},
         {"1,0.5\n2,1e999\n", "d.csv:2:2: '1e999' is not a finite number"},
+        /* a header of numbers and a word: not data with a class of one */
+        {"2019,2020,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n",
+         "d.csv:1: is the first row a header? As data its 'label' is a "
+         "class of that one row (--header yes, or --header no"},
         /* a delimiter ending each line, then a value there */
         {"a,b,c,\n1,2,x,\n3,4,y,\n5,6,x,7\n",
          "d.csv:4:4: a value in the last column, which the first rows leave "
@@ -178,6 +182,18 @@ static void test_csv_errors(void)
     CHECK(ds && bp_dataset_data(ds).n_in == 2 && bp_dataset_data(ds).t &&
               bp_dataset_data(ds).t[1] == 6,
           "'1,2,3,': inputs 1, 2 and target 3 ('%s')", ds ? "" : e.msg);
+    bp_dataset_free(ds);
+    /* told, the same file reads either way */
+    bp_data_opts hdr = bp_data_defaults();
+    hdr.header = BP_YES;
+    ds = parse("2019,2020,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n", &hdr, &e);
+    CHECK(ds && bp_dataset_data(ds).n == 4 && bp_dataset_n_classes(ds) == 2,
+          "--header yes: 4 samples, 2 classes ('%s')", ds ? "" : e.msg);
+    bp_dataset_free(ds);
+    hdr.header = BP_NO;
+    ds = parse("2019,2020,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n", &hdr, &e);
+    CHECK(ds && bp_dataset_data(ds).n == 5 && bp_dataset_n_classes(ds) == 3,
+          "--header no: 5 samples, 3 classes ('%s')", ds ? "" : e.msg);
     bp_dataset_free(ds);
     /* words with an "NA" among them are class labels; so are numbers
      * and NaN when told */

@@ -530,6 +530,43 @@ static bp_status take_row(csv *c, const char *const *f, int line)
 
 /* ------------------------------------------------------------- classes */
 
+/* A header whose input names are numbers ("2019,2020,label", pixel
+ * numbers) is not told from a row of data by its words: read as one, its
+ * target's name became a class of one sample. When the first row's
+ * class (index 0, the first seen) has that row alone and every other
+ * class has two rows or more, ask. */
+static bp_status first_row_alone(csv *c)
+{
+    if (c->r->o->header != BP_AUTO || c->header || c->labels.count < 2 ||
+        c->rows < 4)
+        return BP_OK;
+    int64_t first = 0;
+    for (int64_t i = 0; i < c->rows; i++)
+        first += c->ids[i] == 0;
+    if (first != 1)
+        return BP_OK;
+    int *count = bp__alloc(&c->ds->alloc,
+                           (size_t)c->labels.count * sizeof *count);
+    if (!count)
+        return bp__rd_fail(c->r, BP_ERR_NOMEM, ": out of memory");
+    memset(count, 0, (size_t)c->labels.count * sizeof *count);
+    for (int64_t i = 0; i < c->rows; i++)
+        count[c->ids[i]]++;
+    int others = 1;
+    for (int k = 1; k < c->labels.count; k++)
+        others &= count[k] >= 2;
+    bp__free(&c->ds->alloc, count);
+    if (!others)
+        return BP_OK;
+    char shown[BP_CLIP_CAP];
+    const char *f = c->labels.names[0];
+    return bp__rd_fail(c->r, BP_ERR_FORMAT,
+                       ":%d: is the first row a header? As data its "
+                       "'%s' is a class of that one row "
+                       "(--header yes, or --header no to keep it as data)",
+                       c->header_line, bp__clip(shown, f, strlen(f)));
+}
+
 /* After the last row: classes or numbers for a single target column. */
 static bp_status settle_targets(csv *c)
 {
@@ -572,6 +609,9 @@ static bp_status settle_targets(csv *c)
         c->ids = NULL;
         return BP_OK;
     }
+    bp_status st = first_row_alone(c);
+    if (st)
+        return st;
     int32_t *remap =
         bp__dalloc(ds, bp__bytes((uint64_t)c->labels.count, sizeof *remap));
     if (!remap || bp__labels_sort(&c->labels, c->all_numeric, remap)) {
