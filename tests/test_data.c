@@ -629,6 +629,22 @@ static void test_split_match(void)
     CHECK(st && strstr(e.msg, "class 'c' is not one"), "'%s'", e.msg);
     bp_dataset_free(test);
     bp_dataset_free(ds);
+    /* classes that are numbers, written as a program writing floats
+     * writes them: 2.0 is class 2 (it was "not one of the classes") */
+    bp_data_opts cl = bp_data_defaults();
+    cl.classes = BP_YES;
+    ds = parse("1,0\n2,2\n3,10\n4,2\n5,0\n", NULL, &e);
+    test = parse("1,2.0\n2,10.0\n3,0.0\n", &cl, &e);
+    CHECK(ds && test, "two files of number classes");
+    if (ds && test) {
+        CHECK_OK(bp_dataset_match(test, ds, &e));
+        const int32_t *lb = bp_dataset_data(test).label;
+        CHECK(lb && lb[0] == 1 && lb[1] == 2 && lb[2] == 0,
+              "2.0, 10.0, 0.0 are classes 2, 10, 0 (indices %d %d %d)",
+              lb ? lb[0] : -1, lb ? lb[1] : -1, lb ? lb[2] : -1);
+    }
+    bp_dataset_free(test);
+    bp_dataset_free(ds);
 }
 
 static void test_model_columns(void)

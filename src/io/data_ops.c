@@ -130,6 +130,23 @@ static bp_status copy_names(bp_dataset *ds, int k, const char *const *names,
 }
 
 /* Number ds's classes as names[0..k) (what: whose they are). */
+/* The one of names[k] that is the number name is, written otherwise
+ * ("1.0" for "1", as a program writing floats puts it), or -1. */
+static int32_t same_number(const char *name, int k, const char *const *names)
+{
+    double v, w;
+    if (!bp__number(name, &v))
+        return -1;
+    int32_t found = -1;
+    for (int j = 0; j < k; j++)
+        if (bp__number(names[j], &w) && w == v) {
+            if (found >= 0)
+                return -1; /* "1" and "1.0" both: no guess */
+            found = j;
+        }
+    return found;
+}
+
 static bp_status renumber(bp_dataset *ds, int k, const char *const *names,
                           int positional, const char *what, bp_error *err)
 {
@@ -161,6 +178,8 @@ static bp_status renumber(bp_dataset *ds, int k, const char *const *names,
     int same = ds->n_classes == k;
     for (int j = 0; !st && j < ds->n_classes; j++) {
         map[j] = bp__labels_find(&L, ds->class_names[j]);
+        if (map[j] < 0)
+            map[j] = same_number(ds->class_names[j], k, names);
         same &= map[j] == j;
         if (map[j] < 0)
             st = bp__fail_err(
