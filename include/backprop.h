@@ -1258,7 +1258,9 @@ bp_status bp_dataset_scale(bp_dataset *ds, const bp_scaler *inputs,
                            const bp_scaler *targets, bp_error *err);
 /* Number ds's classes as ref's (by name, else for a number by its value:
  * "1.0" is "1"; by position for classes that have no names of their own,
- * as in FANN and IDX files) and check the
+ * as in FANN and IDX files), put its inputs in ref's order when both
+ * files name them in a header (refused when ds's header names some of
+ * ref's inputs but not all) and check the
  * widths: a test set made to match its training set. */
 bp_status bp_dataset_match(bp_dataset *ds, const bp_dataset *ref,
                            bp_error *err);

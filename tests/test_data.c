@@ -629,6 +629,26 @@ static void test_split_match(void)
     CHECK(st && strstr(e.msg, "class 'c' is not one"), "'%s'", e.msg);
     bp_dataset_free(test);
     bp_dataset_free(ds);
+    /* a test file with its input columns moved: by name, as trained */
+    bp_data_opts ly = bp_data_defaults();
+    ly.label = "y";
+    ds = parse("a,b,y\n1,2,x\n3,4,z\n", &ly, &e);
+    test = parse("b,y,a\n20,x,10\n40,z,30\n", &ly, &e);
+    CHECK(ds && test, "two files, the second with its columns moved");
+    if (ds && test) {
+        CHECK_OK(bp_dataset_match(test, ds, &e));
+        const bp_real *tx = bp_dataset_data(test).x;
+        CHECK(tx[0] == 10 && tx[1] == 20 && tx[2] == 30 && tx[3] == 40,
+              "b,y,a: inputs a, b as the training file has them (%g %g)",
+              (double)tx[0], (double)tx[1]);
+    }
+    bp_dataset_free(test);
+    test = parse("a,c,y\n1,2,x\n", &ly, &e);
+    CHECK(test && bp_dataset_match(test, ds, &e) &&
+              strstr(e.msg, "d.csv: no column 'b' in the header, an input"),
+          "a,c: refused, 'b' named ('%s')", e.msg);
+    bp_dataset_free(test);
+    bp_dataset_free(ds);
     /* classes that are numbers, written as a program writing floats
      * writes them: 2.0 is class 2 (it was "not one of the classes") */
     bp_data_opts cl = bp_data_defaults();

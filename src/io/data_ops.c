@@ -209,6 +209,65 @@ static bp_status renumber(bp_dataset *ds, int k, const char *const *names,
     return st;
 }
 
+/* ds's inputs in ref's order, by their header names, when both files
+ * have them, ref's are distinct and ds's header holds them all (a test
+ * file with its columns in another order gave each input its
+ * neighbour's values); a header holding some but not all is refused,
+ * one holding none of them is taken in order. */
+static bp_status match_inputs(bp_dataset *ds, const bp_dataset *ref,
+                              bp_error *err)
+{
+    const int n = ds->n_in;
+    if (!ds->input_names || !ref->input_names || ds->x_in_map)
+        return BP_OK;
+    for (int k = 0; k < n; k++)
+        for (int j = 0; j <= k; j++)
+            if (!ref->input_names[k][0] ||
+                (j < k && !strcmp(ref->input_names[j], ref->input_names[k])))
+                return BP_OK; /* unnamed or alike: by position */
+    int *perm = bp__dalloc(ds, (size_t)n * sizeof *perm);
+    bp_real *row = bp__dalloc(ds, (size_t)n * sizeof *row);
+    char **names = bp__dalloc(ds, (size_t)n * sizeof *names);
+    bp_status st = perm && row && names
+        ? BP_OK
+        : bp__fail_err(err, BP_ERR_NOMEM, "out of memory");
+    int found = 0, missing = -1, moved = 0;
+    for (int k = 0; !st && k < n; k++) {
+        perm[k] = -1;
+        for (int j = 0; j < n && perm[k] < 0; j++)
+            if (!strcmp(ds->input_names[j], ref->input_names[k]))
+                perm[k] = j;
+        found += perm[k] >= 0;
+        moved |= perm[k] != k;
+        if (perm[k] < 0 && missing < 0)
+            missing = k;
+    }
+    char shown[BP_CLIP_CAP];
+    if (!st && found && missing >= 0) {
+        const char *w = ref->input_names[missing];
+        st = bp__fail_err(err, BP_ERR_FORMAT,
+                          "%s: no column '%s' in the header, an input of "
+                          "the training data (%d of its %d inputs are "
+                          "there)",
+                          ds->name, bp__clip(shown, w, strlen(w)), found, n);
+    }
+    if (!st && found && moved) {
+        for (int64_t i = 0; i < ds->n; i++) {
+            bp_real *x = ds->x + (size_t)i * (size_t)n;
+            for (int k = 0; k < n; k++)
+                row[k] = x[perm[k]];
+            memcpy(x, row, (size_t)n * sizeof *row);
+        }
+        for (int k = 0; k < n; k++)
+            names[k] = ds->input_names[perm[k]];
+        memcpy(ds->input_names, names, (size_t)n * sizeof *names);
+    }
+    bp__dfree(ds, perm);
+    bp__dfree(ds, row);
+    bp__dfree(ds, names);
+    return st;
+}
+
 bp_status bp_dataset_match(bp_dataset *ds, const bp_dataset *ref, bp_error *err)
 {
     if (!ds || !ref)
@@ -218,6 +277,9 @@ bp_status bp_dataset_match(bp_dataset *ds, const bp_dataset *ref, bp_error *err)
                             "%s: %d inputs, but the "
                             "training data has %d",
                             ds->name, ds->n_in, ref->n_in);
+    bp_status mst = match_inputs(ds, ref, err);
+    if (mst)
+        return mst;
     if (ds->n_classes || ref->n_classes) {
         bp_status st =
             renumber(ds, ref->n_classes, (const char *const *)ref->class_names,

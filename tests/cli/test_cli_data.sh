@@ -200,6 +200,11 @@ cmp -s "$TMP/p1" "$TMP/p2" && ok "inputs alone, moved: the same probabilities" |
     fail "inputs alone, moved: $(sed -n 2p "$TMP/p2") vs $(sed -n 2p "$TMP/p1")"
 $BP info "$TMP/s.bpm" | grep -q "^inputs     by name: len width$" && ok "info names the inputs" ||
     fail "info: $($BP info "$TMP/s.bpm" | grep inputs)"
+$BP train --data "$TMP/s.csv" --label species --test "$TMP/moved.csv" --epochs 3 --quiet --log "$TMP/lm.jsonl" &&
+    $BP train --data "$TMP/s.csv" --label species --test "$TMP/same.csv" --epochs 3 --quiet --log "$TMP/ls.jsonl" &&
+    [ "$(sed 's/"seconds":[^,]*,//' "$TMP/lm.jsonl")" = "$(sed 's/"seconds":[^,]*,//' "$TMP/ls.jsonl")" ] &&
+    ok "train --test on the columns moved: the same validation figures" ||
+    fail "train --test moved: $(tail -1 "$TMP/lm.jsonl" | cut -c1-120) vs $(tail -1 "$TMP/ls.jsonl" | cut -c1-120)"
 printf 'species,len,height\nA,1,2\n' >"$TMP/other.csv"
 expect_exit 1 "a header without one of the inputs" $BP eval --model "$TMP/s.bpm" --data "$TMP/other.csv"
 grep -q "other.csv:1: no column 'width' in the header" "$TMP/err" && ok "the message names it" || fail "$(cat "$TMP/err")"
