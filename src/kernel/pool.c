@@ -95,13 +95,15 @@ struct bp_pool {
     _Atomic uint64_t work;
     share *shares;    /* [n]: thread t's share of the job (share_word) */
     void *shares_mem; /* what was allocated for them */
-    /* job j in slot j & 1, written before the shares publish it. Two slots:
-     * a worker that read `work` of job j just as the caller wrote job
-     * j + 1 would otherwise pair j's word with j + 1's chunk count, and
-     * could claim chunk n_j of job j - a chunk that does not exist - the
-     * instant before j + 1 is published (seen once: `done` one too many,
-     * the caller waiting forever). Slot j & 1 is next written for job
-     * j + 2, after j + 1 is published, when a claim on j's word fails. */
+    /* job j in slot j & 1, written before the shares publish it. A
+     * worker reads a share's word, then the slot of the job it names,
+     * then claims with a compare-and-swap on the word, which succeeds
+     * only if job and bounds are unchanged: the job still had chunks
+     * left, so the slot it read was not yet rewritten, as slot j & 1 is
+     * next written for job j + 2. (With one word for the job and its
+     * next chunk, and one slot, a worker once paired job j's word with
+     * job j + 1's chunk count and claimed a chunk that does not exist:
+     * the caller waited forever.) */
     struct {
         _Atomic(chunk_fn) fn;
         _Atomic(void *) arg;
