@@ -813,9 +813,8 @@ static PyObject *unpack_model(bp_model *m)
     bp_model_free(m);
     PyObject *netobj = (PyObject *)wrap(net), *r = NULL;
     if (netobj && classes && inputs && in && out)
-        r = Py_BuildValue("(N{sOsOsOsO})", netobj, "classes", classes,
-                          "inputs", inputs, "scaler", in, "target_scaler",
-                          out);
+        r = Py_BuildValue("(N{sOsOsOsO})", netobj, "classes", classes, "inputs",
+                          inputs, "scaler", in, "target_scaler", out);
     else
         Py_XDECREF(netobj);
     Py_XDECREF(classes);
@@ -1003,8 +1002,8 @@ static PyObject *Net_to_bytes(NetObject *self, PyObject *args, PyObject *kw)
     PyObject *classes = Py_None, *in = Py_None, *out = Py_None,
              *inputs = Py_None;
     int text = 0, state = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|ppOOOO", names, &text,
-                                     &state, &classes, &in, &out, &inputs))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|ppOOOO", names, &text, &state,
+                                     &classes, &in, &out, &inputs))
         return NULL;
     return write_model(self, NULL, text, state, classes, inputs, in, out);
 }

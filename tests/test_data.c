@@ -174,8 +174,8 @@ static void test_csv_errors(void)
     /* a delimiter ending each line (header too, or none): no empty
      * target column; the class column before it is the target */
     ds = parse("a,b,label,\r\n1,2,yes,\r\n3,4,no,\r\n5,6,yes,\r\n", NULL, &e);
-    CHECK(ds && bp_dataset_data(ds).n_in == 2 && bp_dataset_n_classes(ds) == 2 &&
-              bp_dataset_data(ds).x[2] == 3,
+    CHECK(ds && bp_dataset_data(ds).n_in == 2 &&
+              bp_dataset_n_classes(ds) == 2 && bp_dataset_data(ds).x[2] == 3,
           "'a,b,label,': 2 inputs, 2 classes ('%s')", ds ? "" : e.msg);
     bp_dataset_free(ds);
     ds = parse("1,2,3,\n4,5,6,\n", NULL, &e);
@@ -198,8 +198,8 @@ static void test_csv_errors(void)
     /* words with an "NA" among them are class labels; so are numbers
      * and NaN when told */
     ds = parse("a,y\n1,EU\n2,NA\n3,AS\n", NULL, &e);
-    CHECK(ds && bp_dataset_n_classes(ds) == 3,
-          "EU, NA, AS: 3 classes ('%s')", ds ? "" : e.msg);
+    CHECK(ds && bp_dataset_n_classes(ds) == 3, "EU, NA, AS: 3 classes ('%s')",
+          ds ? "" : e.msg);
     bp_dataset_free(ds);
     bp_data_opts yes = bp_data_defaults();
     yes.classes = BP_YES;
@@ -717,10 +717,11 @@ static void test_model_columns(void)
           "inputs alone, moved: rooms 2, area 55 (%s)", ds ? "ok" : e.msg);
     bp_dataset_free(ds);
     /* a header naming one input but not the other: refused, named */
-    bp_dataset_parse("price,rooms,size\n120,2,55\n", 25, "e.csv", &o, &ds,
-                     &e);
-    CHECK(!ds && strstr(e.msg, "e.csv:1: no column 'area' in the header, an "
-                               "input the model was trained on (1 of its 2"),
+    bp_dataset_parse("price,rooms,size\n120,2,55\n", 25, "e.csv", &o, &ds, &e);
+    CHECK(!ds &&
+              strstr(e.msg,
+                     "e.csv:1: no column 'area' in the header, an "
+                     "input the model was trained on (1 of its 2"),
           "'%s'", e.msg);
     /* a header naming none of them: the columns in order */
     bp_dataset_parse("price,a,b\n120,2,55\n", 19, "e.csv", &o, &ds, &e);

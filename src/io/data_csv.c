@@ -149,7 +149,7 @@ typedef struct {
     const bp__rd *r;
     bp_dataset *ds;
     int cols, header, header_line;
-    int trailing; /* 1: each row ends with a delimiter, dropped */
+    int trailing;             /* 1: each row ends with a delimiter, dropped */
     const char **names;       /* [cols] header names, or NULL */
     unsigned char *is_target; /* [cols] */
     int *slot;                /* [cols] an input column's place among the
@@ -340,8 +340,7 @@ static bp_status map_inputs(csv *c)
                            ":%d: no column '%s' in the header, an input "
                            "the model was trained on (%d of its %d "
                            "inputs are there)",
-                           c->header_line,
-                           bp__clip(shown, want, strlen(want)),
+                           c->header_line, bp__clip(shown, want, strlen(want)),
                            found, n_in);
     for (int k = 0; k < n_in; k++)
         for (int j = 0; j < c->cols; j++)
@@ -368,8 +367,8 @@ static bp_status keep_columns(csv *c)
         memset(ds->input_names, 0, (size_t)ds->n_in * sizeof(char *));
         for (int j = 0; j < c->cols; j++)
             if (!c->is_target[j] &&
-                !(ds->input_names[c->slot[j]] = bp__strdup(
-                      &ds->alloc, c->names[j], strlen(c->names[j]))))
+                !(ds->input_names[c->slot[j]] =
+                      bp__strdup(&ds->alloc, c->names[j], strlen(c->names[j]))))
                 return bp__rd_fail(c->r, BP_ERR_NOMEM, ": out of memory");
     }
     if (!c->n_targets)
@@ -545,8 +544,8 @@ static bp_status first_row_alone(csv *c)
         first += c->ids[i] == 0;
     if (first != 1)
         return BP_OK;
-    int *count = bp__alloc(&c->ds->alloc,
-                           (size_t)c->labels.count * sizeof *count);
+    int *count =
+        bp__alloc(&c->ds->alloc, (size_t)c->labels.count * sizeof *count);
     if (!count)
         return bp__rd_fail(c->r, BP_ERR_NOMEM, ": out of memory");
     memset(count, 0, (size_t)c->labels.count * sizeof *count);
@@ -582,14 +581,13 @@ static bp_status settle_targets(csv *c)
     /* Numbers with a gap: classes would make every distinct number and
      * "NaN" a class, a wrong model without a word. */
     if (c->classes == BP_AUTO && c->gap_line && !c->words)
-        return bp__rd_fail(r, BP_ERR_FORMAT,
-                           ":%d:%d: '%s' is not a finite number%s%s%s, "
-                           "in a target column of numbers (--classes yes "
-                           "reads its values as class labels)",
-                           c->gap_line, c->gap_col, c->gap,
-                           *name ? " (column " : "",
-                           bp__clip(shown, name, strlen(name)),
-                           *name ? ")" : "");
+        return bp__rd_fail(
+            r, BP_ERR_FORMAT,
+            ":%d:%d: '%s' is not a finite number%s%s%s, "
+            "in a target column of numbers (--classes yes "
+            "reads its values as class labels)",
+            c->gap_line, c->gap_col, c->gap, *name ? " (column " : "",
+            bp__clip(shown, name, strlen(name)), *name ? ")" : "");
     if (classify && c->too_many)
         return bp__rd_fail(r, BP_ERR_FORMAT,
                            ": the target column%s%s%s holds "

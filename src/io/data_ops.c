@@ -332,11 +332,10 @@ bp_status bp_dataset_describe(const bp_dataset *ds, bp_model *m, bp_error *err)
                                   ds->n_targets, ds->target_cols,
                                   (const char *const *)ds->target_names, err);
     if (!st)
-        st = bp_model_set_input_names(
-            m,
-            ds->n_in == bp_net_n_in(m->net)
-                ? (const char *const *)ds->input_names
-                : NULL,
-            err);
+        st = bp_model_set_input_names(m,
+                                      ds->n_in == bp_net_n_in(m->net)
+                                          ? (const char *const *)ds->input_names
+                                          : NULL,
+                                      err);
     return st;
 }

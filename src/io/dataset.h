@@ -29,9 +29,9 @@ struct bp_dataset {
     char **target_names;
     char **input_names; /* [n_in] the input columns' header names, or
                                NULL (no header) */
-    bp_scaler x_scale; /* the scaling x carries now */
-    bp_scaler t_scale; /* and dense t */
-    void *map;         /* a memory-mapped .bpd, or NULL */
+    bp_scaler x_scale;  /* the scaling x carries now */
+    bp_scaler t_scale;  /* and dense t */
+    void *map;          /* a memory-mapped .bpd, or NULL */
     size_t map_len;
     int x_in_map, t_in_map; /* x, and t or label, point into the map */
 };

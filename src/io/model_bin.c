@@ -726,8 +726,8 @@ typedef struct {
 } reading;
 
 static const char *const known[] = {"NET ", "PARM", "SCAL", "TSCL",
-                                    "CLAS", "COLS", "INAM", "OPTM", "REG ",
-                                    "TRST", "TREC", "BEST"};
+                                    "CLAS", "COLS", "INAM", "OPTM",
+                                    "REG ", "TRST", "TREC", "BEST"};
 
 /* One section, tag, its payload in s (starting at byte start). */
 static bp_status read_section(reading *r, const char *tag, cursor *s,

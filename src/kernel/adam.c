@@ -19,8 +19,8 @@
 #define SQRT sqrtf
 #endif
 
-void bp__adam_vec(const bp_kernel *k, bp_real *w, const bp_real *g,
-                  bp_real *m, bp_real *v, size_t n, const bp_adam_step *a)
+void bp__adam_vec(const bp_kernel *k, bp_real *w, const bp_real *g, bp_real *m,
+                  bp_real *v, size_t n, const bp_adam_step *a)
 {
 #ifndef BP_DOUBLE
     if (k && k->adam) {
