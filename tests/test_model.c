@@ -362,6 +362,12 @@ static void test_text_errors(void)
         {"backprop-model 1\ninput 2\nlayer 1 identity\nweights 0\n 1 2\n"
          "inputs 2\n a\n",
          "an input name is missing"},
+        {"backprop-model 1\ninput 1\nlayer 2 identity\nweights 0\n 1\n 2\n"
+         "classes 2\n a\n",
+         "a class name is missing"},
+        {"backprop-model 1\ninput 1\nlayer 2 identity\nweights 0\n 1\n 2\n"
+         "classes 2\n a\n \"\"\nend\n",
+         "a class name is missing"},
         {"backprop-model 1\ninput 2\nlayer 2 identity\nloss bce\n", "sigmoid"},
         {"backprop-model 1\ninput 1\nlayer 1 identity\nwieghts 0\n",
          ":4: unknown keyword 'wieghts'"},

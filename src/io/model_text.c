@@ -535,34 +535,51 @@ static bp_status read_scaling(lexer *x, bp_model *m, int targets)
     return st;
 }
 
-/* "classes N" (the keyword read), then N names, one a line. */
-static bp_status read_classes(lexer *x, bp_model *m)
+/* n names, one a line (blank lines and whole-line comments may come
+ * between them), into *out (n entries, x_alloc'd, each freed with
+ * free_names); an empty one is refused unless allow_empty. `what` names
+ * one in messages: "a class name". */
+static bp_status read_names(lexer *x, int n, int allow_empty, const char *what,
+                            char ***out)
 {
-    int n;
-    bp_status st;
-    if ((st = integer(x, &n, 1, 1 << 20, "class count")) ||
-        (st = end_of_line(x)))
-        return st;
     char **names = x_alloc(x, (size_t)n * sizeof *names);
+    bp_status st = BP_OK;
+    *out = names;
     if (!names)
         return fail(x, BP_ERR_NOMEM, "%s", "out of memory");
     memset(names, 0, (size_t)n * sizeof *names);
     for (int i = 0; !st && i < n; i++) {
-        /* blank lines and whole-line comments may come between names */
         skip_space(x, 1);
         if (x->p >= x->end)
-            st = fail(x, BP_ERR_FORMAT, "%s", "a class name is missing");
-        else if (!(st = name(x, &names[i])) && !names[i][0])
-            st = fail(x, BP_ERR_FORMAT, "%s", "a class name is missing");
+            st = fail(x, BP_ERR_FORMAT, "%s is missing", what);
+        else if (!(st = name(x, &names[i])) && !allow_empty && !names[i][0])
+            st = fail(x, BP_ERR_FORMAT, "%s is missing", what);
     }
-    if (!st) {
+    return st;
+}
+
+static void free_names(lexer *x, char **names, int n)
+{
+    for (int i = 0; names && i < n; i++)
+        x_free(x, names[i]);
+    x_free(x, names);
+}
+
+/* "classes N" (the keyword read), then N names, one a line. */
+static bp_status read_classes(lexer *x, bp_model *m)
+{
+    int n;
+    char **names;
+    bp_status st;
+    if ((st = integer(x, &n, 1, 1 << 20, "class count")) ||
+        (st = end_of_line(x)))
+        return st;
+    if (!(st = read_names(x, n, 0, "a class name", &names))) {
         bp_error e2;
         if ((st = bp_model_set_classes(m, n, (const char *const *)names, &e2)))
             st = fail(x, st == BP_ERR_NOMEM ? st : BP_ERR_FORMAT, "%s", e2.msg);
     }
-    for (int i = 0; i < n; i++)
-        x_free(x, names[i]);
-    x_free(x, names);
+    free_names(x, names, n);
     return st;
 }
 
@@ -571,31 +588,18 @@ static bp_status read_classes(lexer *x, bp_model *m)
 static bp_status read_inputs(lexer *x, bp_model *m)
 {
     int n;
+    char **names;
     bp_status st;
     const int n_in = bp_net_n_in(m->net);
     if ((st = integer(x, &n, n_in, n_in, "input name count")) ||
         (st = end_of_line(x)))
         return st;
-    char **names = x_alloc(x, (size_t)n * sizeof *names);
-    if (!names)
-        return fail(x, BP_ERR_NOMEM, "%s", "out of memory");
-    memset(names, 0, (size_t)n * sizeof *names);
-    for (int i = 0; !st && i < n; i++) {
-        skip_space(x, 1);
-        if (x->p >= x->end)
-            st = fail(x, BP_ERR_FORMAT, "%s", "an input name is missing");
-        else
-            st = name(x, &names[i]);
-    }
-    if (!st) {
+    if (!(st = read_names(x, n, 1, "an input name", &names))) {
         bp_error e2;
-        if ((st = bp_model_set_input_names(m, (const char *const *)names,
-                                           &e2)))
+        if ((st = bp_model_set_input_names(m, (const char *const *)names, &e2)))
             st = fail(x, st == BP_ERR_NOMEM ? st : BP_ERR_FORMAT, "%s", e2.msg);
     }
-    for (int i = 0; i < n; i++)
-        x_free(x, names[i]);
-    x_free(x, names);
+    free_names(x, names, n);
     return st;
 }
 
