@@ -247,38 +247,50 @@ __attribute__((target("avx2"))) void bp__transpose_avx2(const float *src,
             dst[(size_t)c * ldd + r] = src[(size_t)r * lds + c];
 }
 
-/* One Adam step, eight weights at a time, in bp_adam_step's order of
- * operations (no fused multiply-adds: they would round differently from
- * the plain loop). */
+/* One Adam step on 8 weights from p (lanes where `mask` is set: the last
+ * few are masked loads and stores, zeros in the other lanes, whose
+ * results are not stored), in bp_adam_step's order of operations (no
+ * fused multiply-adds: they would round differently from the plain
+ * loop). */
+__attribute__((target("avx2"), always_inline)) static inline void
+adam8(float *w, const float *g, float *m, float *v, __m256i mask,
+      const bp_adam_step *a)
+{
+    const __m256 gi = _mm256_maskload_ps(g, mask);
+    const __m256 wi =
+        _mm256_mul_ps(_mm256_maskload_ps(w, mask), _mm256_set1_ps(a->decay));
+    const __m256 mi = _mm256_add_ps(
+        _mm256_mul_ps(_mm256_set1_ps(a->b1), _mm256_maskload_ps(m, mask)),
+        _mm256_mul_ps(_mm256_set1_ps(a->one_b1), gi));
+    const __m256 vi = _mm256_add_ps(
+        _mm256_mul_ps(_mm256_set1_ps(a->b2), _mm256_maskload_ps(v, mask)),
+        _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(a->one_b2), gi), gi));
+    const __m256 den = _mm256_add_ps(
+        _mm256_mul_ps(_mm256_sqrt_ps(vi), _mm256_set1_ps(a->inv_sqrt_bc2)),
+        _mm256_set1_ps(a->eps));
+    _mm256_maskstore_ps(m, mask, mi);
+    _mm256_maskstore_ps(v, mask, vi);
+    _mm256_maskstore_ps(
+        w, mask,
+        _mm256_sub_ps(
+            wi,
+            _mm256_div_ps(_mm256_mul_ps(_mm256_set1_ps(a->step), mi), den)));
+}
+
+/* One Adam step, eight weights at a time (bp_adam_step). */
 __attribute__((target("avx2"))) void bp__adam_avx2(float *w, const float *g,
                                                    float *m, float *v, size_t n,
                                                    const bp_adam_step *a)
 {
-    const __m256 b1 = _mm256_set1_ps(a->b1), one_b1 = _mm256_set1_ps(a->one_b1);
-    const __m256 b2 = _mm256_set1_ps(a->b2), one_b2 = _mm256_set1_ps(a->one_b2);
-    const __m256 step = _mm256_set1_ps(a->step), eps = _mm256_set1_ps(a->eps);
-    const __m256 inv = _mm256_set1_ps(a->inv_sqrt_bc2);
-    const __m256 decay = _mm256_set1_ps(a->decay);
+    const __m256i all = _mm256_set1_epi32(-1);
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        const __m256 gi = _mm256_loadu_ps(g + i);
-        const __m256 wi = _mm256_mul_ps(_mm256_loadu_ps(w + i), decay);
-        const __m256 mi =
-            _mm256_add_ps(_mm256_mul_ps(b1, _mm256_loadu_ps(m + i)),
-                          _mm256_mul_ps(one_b1, gi));
-        const __m256 vi =
-            _mm256_add_ps(_mm256_mul_ps(b2, _mm256_loadu_ps(v + i)),
-                          _mm256_mul_ps(_mm256_mul_ps(one_b2, gi), gi));
-        const __m256 den =
-            _mm256_add_ps(_mm256_mul_ps(_mm256_sqrt_ps(vi), inv), eps);
-        _mm256_storeu_ps(m + i, mi);
-        _mm256_storeu_ps(v + i, vi);
-        _mm256_storeu_ps(
-            w + i,
-            _mm256_sub_ps(wi, _mm256_div_ps(_mm256_mul_ps(step, mi), den)));
+    for (; i + 8 <= n; i += 8)
+        adam8(w + i, g + i, m + i, v + i, all, a);
+    if (i < n) { /* lanes 0 .. n - i - 1 */
+        const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        adam8(w + i, g + i, m + i, v + i,
+              _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n - i)), lane), a);
     }
-    if (i < n) /* the last few: the plain loop */
-        bp__adam_vec(NULL, w + i, g + i, m + i, v + i, n - i, a);
 }
 
 __attribute__((target("avx2"))) static int finite_avx2(const float *v, size_t n)
