@@ -648,6 +648,18 @@ static void test_split_match(void)
               strstr(e.msg, "d.csv: no column 'b' in the header, an input"),
           "a,c: refused, 'b' named ('%s')", e.msg);
     bp_dataset_free(test);
+    /* the training target moved to the front of a test file read without
+     * a label (its last column taken as the target): the message says
+     * what happened to the input it misses */
+    bp_dataset_free(ds);
+    ds = parse("a,b,y\n1,2,3.5\n3,4,5.5\n", &ly, &e);
+    test = parse("y,a,b\n3.5,1,2\n", NULL, &e);
+    CHECK(ds && test && bp_dataset_match(test, ds, &e) &&
+              strstr(e.msg,
+                     "column 'b', an input of the training data, was "
+                     "taken as this file's target"),
+          "y,a,b read without a label: 'b' named as the target ('%s')", e.msg);
+    bp_dataset_free(test);
     bp_dataset_free(ds);
     /* classes that are numbers, written as a program writing floats
      * writes them: 2.0 is class 2 (it was "not one of the classes") */

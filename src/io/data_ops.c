@@ -243,7 +243,19 @@ static bp_status match_inputs(bp_dataset *ds, const bp_dataset *ref,
             missing = k;
     }
     char shown[BP_CLIP_CAP];
-    if (!st && found && missing >= 0) {
+    int as_target = 0; /* the missing input is this file's target */
+    for (int k = 0;
+         !st && missing >= 0 && ds->target_names && k < ds->n_targets; k++)
+        as_target |= ds->target_names[k] &&
+            !strcmp(ds->target_names[k], ref->input_names[missing]);
+    if (!st && found && missing >= 0 && as_target) {
+        const char *w = ref->input_names[missing];
+        st = bp__fail_err(err, BP_ERR_FORMAT,
+                          "%s: column '%s', an input of the training data, "
+                          "was taken as this file's target (the last column "
+                          "unless a label option names the target)",
+                          ds->name, bp__clip(shown, w, strlen(w)));
+    } else if (!st && found && missing >= 0) {
         const char *w = ref->input_names[missing];
         st = bp__fail_err(err, BP_ERR_FORMAT,
                           "%s: no column '%s' in the header, an input of "
