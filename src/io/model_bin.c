@@ -501,6 +501,28 @@ static bp_status get_name(ctx *x, cursor *c, const char *sect, char **out)
     return BP_OK;
 }
 
+/* n names of section sect, one after another, into *out (n entries,
+ * each freed with free_names, as is *out on failure). */
+static bp_status get_names(ctx *x, cursor *c, const char *sect, uint32_t n,
+                           char ***out)
+{
+    char **names = x_names(x, n);
+    bp_status st = names
+        ? BP_OK
+        : bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory", x->name);
+    for (uint32_t i = 0; !st && i < n; i++)
+        st = get_name(x, c, sect, &names[i]);
+    *out = names;
+    return st;
+}
+
+static void free_names(const ctx *x, char **names, uint32_t n)
+{
+    for (uint32_t i = 0; names && i < n; i++)
+        x_free(x, names[i]);
+    x_free(x, names);
+}
+
 static bp_status read_cols(ctx *x, cursor *c, bp_model *m)
 {
     uint32_t n_cols = get_u32(c), n = get_u32(c);
@@ -524,9 +546,7 @@ static bp_status read_cols(ctx *x, cursor *c, bp_model *m)
         if (st)
             st = bad_call(x, "COLS", st, e2.msg);
     }
-    for (uint32_t i = 0; names && i < n; i++)
-        x_free(x, names[i]);
-    x_free(x, names);
+    free_names(x, names, n);
     x_free(x, cols);
     return st;
 }
@@ -534,46 +554,34 @@ static bp_status read_cols(ctx *x, cursor *c, bp_model *m)
 static bp_status read_inam(ctx *x, cursor *c, bp_model *m)
 {
     uint32_t n = get_u32(c);
+    char **names;
     if (c->bad || n != (uint32_t)m->net->n_in || (c->n - c->at) / 4 < n)
         return bad(x, "INAM", "size does not match the inputs");
-    char **names = x_names(x, n);
-    bp_status st = names
-        ? BP_OK
-        : bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory", x->name);
-    for (uint32_t i = 0; !st && i < n; i++)
-        st = get_name(x, c, "INAM", &names[i]);
+    bp_status st = get_names(x, c, "INAM", n, &names);
     if (!st) {
         bp_error e2;
         st = bp_model_set_input_names(m, (const char *const *)names, &e2);
         if (st)
             st = bad_call(x, "INAM", st, e2.msg);
     }
-    for (uint32_t i = 0; names && i < n; i++)
-        x_free(x, names[i]);
-    x_free(x, names);
+    free_names(x, names, n);
     return st;
 }
 
 static bp_status read_clas(ctx *x, cursor *c, bp_model *m)
 {
     uint32_t n = get_u32(c);
+    char **names;
     if (c->bad || n == 0 || (c->n - c->at) / 4 < n)
         return bad(x, "CLAS", "class count impossible");
-    char **names = x_names(x, n);
-    bp_status st = names
-        ? BP_OK
-        : bp__fail_err(x->err, BP_ERR_NOMEM, "%s: out of memory", x->name);
-    for (uint32_t i = 0; !st && i < n; i++)
-        st = get_name(x, c, "CLAS", &names[i]);
+    bp_status st = get_names(x, c, "CLAS", n, &names);
     if (!st) {
         bp_error e2;
         st = bp_model_set_classes(m, (int)n, (const char *const *)names, &e2);
         if (st)
             st = bad_call(x, "CLAS", st, e2.msg);
     }
-    for (uint32_t i = 0; names && i < n; i++)
-        x_free(x, names[i]);
-    x_free(x, names);
+    free_names(x, names, n);
     return st;
 }
 
